@@ -1,0 +1,60 @@
+/**
+ * Converts client errors into Temporal ApplicationFailures whose type and retryability match the client's own
+ * classification, so the retry policy, the workflow and the UI all read the same verdict. Retry-After becomes
+ * nextRetryDelay, so Temporal waits as long as Bird asked.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { BirdApiError } from '../bird/errors';
+import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../domain/failure-types';
+import { SecretNotFoundError } from '../secrets';
+
+export { FailureType, NON_RETRYABLE_FAILURE_TYPES };
+
+export interface BirdFailureDetails {
+  operation: string;
+  status?: number;
+  code?: string;
+  birdMessage?: string;
+}
+
+export function toActivityFailure(err: unknown): unknown {
+  if (err instanceof SecretNotFoundError) {
+    return ApplicationFailure.create({ type: FailureType.secretNotFound, message: err.message, nonRetryable: true });
+  }
+  if (!(err instanceof BirdApiError)) return err;
+  const details: BirdFailureDetails = { operation: err.operation, status: err.status, code: err.code, birdMessage: err.birdMessage };
+  return ApplicationFailure.create({
+    type: failureTypeOf(err),
+    message: err.message,
+    nonRetryable: !err.retryable,
+    details: [details],
+    nextRetryDelay: err.retryable && err.retryAfterMs !== undefined ? err.retryAfterMs : undefined,
+  });
+}
+
+function failureTypeOf(err: BirdApiError): string {
+  switch (err.kind) {
+    case 'timeout':
+    case 'network':
+      return FailureType.unreachable;
+    case 'contract':
+      return FailureType.contractViolation;
+    case 'invalid-request':
+      return FailureType.invalidRequest;
+    case 'http':
+      if (err.status === 429) return FailureType.rateLimited;
+      if ((err.status ?? 0) >= 500) return FailureType.serverError;
+      return FailureType.rejected;
+  }
+}
+
+/** Wraps an activity so every thrown client error leaves it as a classified ApplicationFailure. */
+export function classified<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (err) {
+      throw toActivityFailure(err);
+    }
+  };
+}

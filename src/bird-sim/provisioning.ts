@@ -1,0 +1,76 @@
+/**
+ * The asynchronous side of a connector: pending/provisioning right after create, then ok/active (or
+ * error/inactive for numbers configured to fail) after a delay, and deprovisioned on delete. Every change
+ * is announced through `announce`, which the simulator turns into webhook deliveries.
+ */
+import { channelEvent } from './resources';
+import type { ChannelEventBody, ChannelState, NumberBehaviour, SimConnector } from './types';
+
+export const DEFAULT_NUMBER_ERROR = 'Number provisioning failed: the number could not be attached to the channel';
+
+export class Provisioning {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly behaviours = new Map<string, NumberBehaviour>();
+
+  constructor(
+    private readonly defaultDelayMs: number,
+    private readonly announce: (workspaceId: string, body: ChannelEventBody) => void,
+  ) {}
+
+  configureNumber(phoneNumberId: string, behaviour: NumberBehaviour): void {
+    this.behaviours.set(phoneNumberId, behaviour);
+  }
+
+  behaviourOf(phoneNumberId: string): NumberBehaviour | undefined {
+    return this.behaviours.get(phoneNumberId);
+  }
+
+  /** The connector is already committed; its state is set here and the rest happens on a timer. */
+  begin(c: SimConnector): void {
+    c.state = { status: 'pending', stage: 'provisioning' };
+    this.announce(c.workspaceId, channelEvent('channel.created', c));
+    const behaviour = c.number ? this.behaviours.get(c.number.numberId) : undefined;
+    const finalState: ChannelState =
+      behaviour?.outcome === 'error'
+        ? { status: 'error', stage: 'inactive', errorMessage: behaviour.errorMessage ?? DEFAULT_NUMBER_ERROR }
+        : { status: 'ok', stage: 'active' };
+    const timer = setTimeout(() => {
+      this.timers.delete(c.id);
+      this.change(c, finalState);
+    }, behaviour?.delayMs ?? this.defaultDelayMs);
+    this.timers.set(c.id, timer);
+  }
+
+  /** Manual override (tests, demo): wins over any pending automatic transition. */
+  override(c: SimConnector, state: ChannelState): void {
+    this.cancel(c.id);
+    this.change(c, state);
+  }
+
+  deprovision(c: SimConnector, at: string): void {
+    this.cancel(c.id);
+    c.deletedAt = at;
+    this.change(c, { status: 'ok', stage: 'deprovisioned' }, at);
+  }
+
+  reset(): void {
+    this.cancelAll();
+    this.behaviours.clear();
+  }
+
+  cancelAll(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private cancel(connectorId: string): void {
+    clearTimeout(this.timers.get(connectorId));
+    this.timers.delete(connectorId);
+  }
+
+  private change(c: SimConnector, state: ChannelState, at = new Date().toISOString()): void {
+    c.state = state;
+    c.updatedAt = at;
+    this.announce(c.workspaceId, channelEvent('channel.updated', c));
+  }
+}

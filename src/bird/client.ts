@@ -1,0 +1,199 @@
+/**
+ * Typed client for the Bird endpoints in contracts/bird-provisioning.openapi.json. No Temporal imports:
+ * activities wrap it, the CLI and tests use it directly.
+ */
+import type { z } from 'zod';
+import { describeIssues } from '../config';
+import type { Secret } from '../secret';
+import { BirdApiError, parseRetryAfter } from './errors';
+import {
+  Connector,
+  ConnectorList,
+  ConnectorStatus,
+  CreateConnectorRequest,
+  CreateWebhookSubscriptionRequest,
+  ErrorBody,
+  WebhookSubscription,
+} from './schemas';
+
+export interface BirdClientOptions {
+  baseUrl: string;
+  accessKey: Secret;
+  /** Per-request deadline; a request that outlives it is aborted and reported as a retryable timeout. */
+  timeoutMs?: number;
+  /** Injected in tests to observe traffic; defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+export interface ListConnectorsOptions {
+  templateRef?: string;
+  /** Page size, 0..100 (Bird's default is 10). */
+  limit?: number;
+  reverse?: boolean;
+}
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+export class BirdClient {
+  readonly baseUrl: string;
+  readonly #accessKey: Secret;
+  readonly #timeoutMs: number;
+  readonly #fetch: typeof fetch;
+
+  constructor(opts: BirdClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.#accessKey = opts.accessKey;
+    this.#timeoutMs = opts.timeoutMs ?? 10_000;
+    this.#fetch = opts.fetch ?? fetch;
+  }
+
+  async createConnector(workspaceId: string, request: CreateConnectorRequest): Promise<Connector> {
+    const body = checkRequest('createConnector', CreateConnectorRequest, request);
+    return this.#call('createConnector', 'POST', `/workspaces/${seg(workspaceId)}/connectors`, Connector, [201], body);
+  }
+
+  /** One page; use listConnectors() to walk all of them. */
+  async listConnectorsPage(workspaceId: string, opts: ListConnectorsOptions & { pageToken?: string } = {}): Promise<ConnectorList> {
+    const query = new URLSearchParams();
+    if (opts.templateRef) query.set('templateRef', opts.templateRef);
+    if (opts.limit !== undefined) query.set('limit', String(opts.limit));
+    if (opts.pageToken) query.set('pageToken', opts.pageToken);
+    if (opts.reverse !== undefined) query.set('reverse', String(opts.reverse));
+    const qs = query.size ? `?${query.toString()}` : '';
+    return this.#call('listConnectors', 'GET', `/workspaces/${seg(workspaceId)}/connectors${qs}`, ConnectorList, [200]);
+  }
+
+  /** Every connector of the workspace, following nextPageToken until Bird stops sending one. */
+  async *listConnectors(workspaceId: string, opts: ListConnectorsOptions = {}): AsyncGenerator<Connector> {
+    let pageToken: string | undefined;
+    do {
+      const page = await this.listConnectorsPage(workspaceId, { ...opts, pageToken });
+      yield* page.results;
+      pageToken = page.nextPageToken || undefined;
+    } while (pageToken);
+  }
+
+  async getConnector(workspaceId: string, connectorId: string): Promise<Connector> {
+    return this.#call('getConnector', 'GET', `/workspaces/${seg(workspaceId)}/connectors/${seg(connectorId)}`, Connector, [200]);
+  }
+
+  async getConnectorStatus(workspaceId: string, connectorId: string): Promise<ConnectorStatus> {
+    const path = `/workspaces/${seg(workspaceId)}/connectors/${seg(connectorId)}/status`;
+    return this.#call('getConnectorStatus', 'GET', path, ConnectorStatus, [200]);
+  }
+
+  /** 'not-found' when the connector is already gone: for compensation that is as good as deleted. */
+  async deleteConnector(workspaceId: string, connectorId: string): Promise<'deleted' | 'not-found'> {
+    const path = `/workspaces/${seg(workspaceId)}/connectors/${seg(connectorId)}`;
+    try {
+      await this.#call('deleteConnector', 'DELETE', path, null, [204, 200]);
+      return 'deleted';
+    } catch (err) {
+      if (err instanceof BirdApiError && err.kind === 'http' && err.status === 404) return 'not-found';
+      throw err;
+    }
+  }
+
+  async createWebhookSubscription(
+    organizationId: string,
+    workspaceId: string,
+    request: CreateWebhookSubscriptionRequest,
+  ): Promise<WebhookSubscription> {
+    const body = checkRequest('createLegacyWebhookSubscription', CreateWebhookSubscriptionRequest, request);
+    const path = `/organizations/${seg(organizationId)}/workspaces/${seg(workspaceId)}/webhook-subscriptions`;
+    return this.#call('createLegacyWebhookSubscription', 'POST', path, WebhookSubscription, [201], body);
+  }
+
+  async #call<T>(
+    operation: string,
+    method: Method,
+    path: string,
+    schema: z.ZodType<T> | null,
+    okStatuses: number[],
+    body?: unknown,
+  ): Promise<T> {
+    const headers: Record<string, string> = {
+      Authorization: `AccessKey ${this.#accessKey.reveal()}`,
+      Accept: 'application/json',
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+    } catch (err) {
+      throw transportError(operation, err, this.#timeoutMs);
+    }
+
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (err) {
+      throw transportError(operation, err, this.#timeoutMs);
+    }
+
+    if (!okStatuses.includes(response.status)) {
+      const parsed = ErrorBody.safeParse(safeJson(text));
+      throw new BirdApiError({
+        operation,
+        kind: 'http',
+        status: response.status,
+        code: parsed.success ? parsed.data.code : undefined,
+        birdMessage: parsed.success ? parsed.data.message : undefined,
+        retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+      });
+    }
+    if (schema === null) return undefined as T;
+
+    const json = safeJson(text);
+    if (json === undefined) {
+      throw new BirdApiError({ operation, kind: 'contract', status: response.status, detail: 'body is not JSON' });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new BirdApiError({
+        operation,
+        kind: 'contract',
+        status: response.status,
+        detail: describeIssues(parsed.error.issues).join('; '),
+      });
+    }
+    return parsed.data;
+  }
+}
+
+function checkRequest<T>(operation: string, schema: z.ZodType<T>, request: unknown): T {
+  const parsed = schema.safeParse(request);
+  if (!parsed.success) {
+    throw new BirdApiError({ operation, kind: 'invalid-request', detail: describeIssues(parsed.error.issues).join('; ') });
+  }
+  return parsed.data;
+}
+
+function transportError(operation: string, err: unknown, timeoutMs: number): BirdApiError {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+    return new BirdApiError({ operation, kind: 'timeout', detail: `no reply within ${timeoutMs} ms` });
+  }
+  const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+  return new BirdApiError({ operation, kind: 'network', detail });
+}
+
+function safeJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Path segments come from workflow input; encode them so an id can never rewrite the path. */
+function seg(value: string): string {
+  return encodeURIComponent(value);
+}

@@ -1,0 +1,79 @@
+/**
+ * Process configuration, read once from the environment and validated with zod.
+ *
+ * Temporal connection settings follow @temporalio/envconfig (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+ * TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE and the TOML config file), so a Temporal Cloud
+ * namespace works with the same variables the Temporal CLI uses.
+ */
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { NativeConnectionOptions } from '@temporalio/worker';
+import { z } from 'zod';
+import { Secret } from './secret';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+
+const EnvSchema = z.object({
+  BIRD_API_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.bird.com'),
+  BIRD_ACCESS_KEY: z.string().min(1, 'must not be empty').optional(),
+  BIRD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).optional(),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('channel-provisioning'),
+});
+
+export interface BirdConfig {
+  baseUrl: string;
+  accessKey: Secret | undefined;
+  requestTimeoutMs: number;
+}
+
+export interface AppConfig {
+  bird: BirdConfig;
+  temporal: { connectionOptions: NativeConnectionOptions; namespace: string; taskQueue: string };
+}
+
+/** Turns zod issues into "VARIABLE: reason" lines; values are never echoed (one of them may be a key). */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return `${prefix}${path || '(root)'}: ${issue.message}`;
+  });
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { requireAccessKey?: boolean } = {}): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues));
+  const e = parsed.data;
+  if (opts.requireAccessKey && !e.BIRD_ACCESS_KEY) {
+    throw new ConfigError(['BIRD_ACCESS_KEY: required (the Bird access key; with the simulator use sim-access-key)']);
+  }
+  let temporal: ReturnType<typeof loadClientConnectConfig>;
+  try {
+    temporal = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
+  } catch (err) {
+    throw new ConfigError([`TEMPORAL_* / Temporal config file: ${(err as Error).message}`]);
+  }
+  return {
+    bird: {
+      baseUrl: e.BIRD_API_BASE_URL.replace(/\/+$/, ''),
+      accessKey: e.BIRD_ACCESS_KEY ? new Secret(e.BIRD_ACCESS_KEY) : undefined,
+      requestTimeoutMs: e.BIRD_REQUEST_TIMEOUT_MS,
+    },
+    temporal: {
+      connectionOptions: { ...temporal.connectionOptions, address: e.TEMPORAL_ADDRESS ?? temporal.connectionOptions.address ?? '127.0.0.1:7233' },
+      namespace: e.TEMPORAL_NAMESPACE ?? temporal.namespace ?? 'default',
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+    },
+  };
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined));
+}

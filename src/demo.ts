@@ -1,0 +1,120 @@
+/**
+ * The end-to-end demo (`bash scripts/demo.sh` starts the dev server, then runs this): the Bird simulator, the
+ * webhook receiver and a worker in this process, against the Temporal dev server at TEMPORAL_ADDRESS.
+ * It registers the receiver's workspace subscription, provisions one channel that becomes ready and one that
+ * Bird refuses (to show compensation), prints both outcomes with links to the Temporal UI, and keeps everything
+ * running for inspection until Ctrl-C (DEMO_EXIT=1 exits at once).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { BirdClient } from './bird/client';
+import { BirdSimulator, DEFAULT_WORKSPACE } from './bird-sim';
+import { awaitResult, startProvisioning } from './client/provisioning-client';
+import { ensureWorkspaceSubscription } from './client/subscriptions-client';
+import { loadConfig } from './config';
+import type { ProvisionChannelInputRaw } from './domain/provisioning-input';
+import { Secret } from './secret';
+import { staticSecretStore } from './secrets';
+import { buildWebhookReceiver } from './webhook-receiver/server';
+import { temporalSignalRouter } from './webhook-receiver/signal-router';
+import { createProvisioningWorker } from './worker-factory';
+
+const PUBLIC_URL = 'https://webhooks.demo.example/bird/channel-events';
+const UI = process.env.TEMPORAL_UI_URL ?? `http://localhost:${process.env.TEMPORAL_UI_PORT ?? '8233'}`;
+
+async function main(): Promise<void> {
+  const config = loadConfig({ ...process.env, BIRD_API_BASE_URL: undefined });
+  const accessKey = randomBytes(18).toString('base64url');
+  const signingKey = randomBytes(24).toString('base64url');
+
+  const sim = await BirdSimulator.start({ port: Number(process.env.BIRD_SIM_PORT ?? 8787), accessKeys: [accessKey], provisioningDelayMs: 4_000 });
+  const connection = await Connection.connect(config.temporal.connectionOptions);
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const receiver = buildWebhookReceiver({ signingKey: new Secret(signingKey), publicUrl: PUBLIC_URL, route: temporalSignalRouter(client) });
+  const receiverAddress = await receiver.listen({ host: '127.0.0.1', port: Number(process.env.RECEIVER_PORT ?? 8788) });
+  sim.routeDeliveries('https://webhooks.demo.example', receiverAddress);
+
+  const workerConnection = await NativeConnection.connect(config.temporal.connectionOptions);
+  const worker = await createProvisioningWorker({
+    connection: workerConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    bird: new BirdClient({ baseUrl: sim.url, accessKey: new Secret(accessKey) }),
+    secrets: staticSecretStore({ WEBHOOK_SIGNING_KEY: signingKey }),
+  });
+  const running = worker.run();
+  say(`Bird simulator   ${sim.url}  (workspace ${DEFAULT_WORKSPACE.id})`);
+  say(`webhook receiver ${receiverAddress}  (public URL ${PUBLIC_URL})`);
+  say(`worker           task queue "${config.temporal.taskQueue}"`);
+  say(`Temporal UI      ${UI}/namespaces/${config.temporal.namespace}/workflows`);
+
+  const subscription = await ensureWorkspaceSubscription(
+    client,
+    { organizationId: DEFAULT_WORKSPACE.organizationId, workspaceId: DEFAULT_WORKSPACE.id, event: 'channel.updated', url: PUBLIC_URL, signingKeyRef: 'WEBHOOK_SIGNING_KEY' },
+    { taskQueue: config.temporal.taskQueue },
+  );
+  say(`\nchannel.updated subscription ${subscription.subscriptionId} → ${PUBLIC_URL}`);
+
+  const ready = demoInput('Demo SMS (ready)');
+  const refused = demoInput('Demo SMS (refused by the carrier)');
+  sim.configureNumber(phoneNumberOf(refused), { outcome: 'error', delayMs: 2_000, errorMessage: 'number is not verified for A2P messaging' });
+
+  for (const input of [ready, refused]) {
+    const started = await startProvisioning(client, input, { taskQueue: config.temporal.taskQueue });
+    say(`\nstarted ${started.workflowId}\n  ${UI}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(started.workflowId)}`);
+    const outcome = await awaitResult(client, started.workflowId);
+    if (outcome.ok) {
+      const r = outcome.result;
+      say(`  READY: connector ${r.connectorId}, channel ${r.channelId}, ${r.finalStatus.status}/${r.finalStatus.stage}, readiness by ${r.readinessSource} after ${r.timings.readinessWaitMs} ms, ${r.statusPolls} status poll(s), subscriptions ${r.subscriptionIds.join(', ')}`);
+    } else {
+      say(`  FAILED (as intended): ${outcome.reason}`);
+    }
+  }
+  const live = sim.connectors().filter((c) => !c.deletedAt).length;
+  say(`\nconnectors left in the simulator: ${live} (the refused one was deleted by compensation)`);
+
+  const shutdown = async () => {
+    worker.shutdown();
+    await running;
+    await receiver.close();
+    await sim.close();
+    await connection.close();
+    await workerConnection.close();
+  };
+  if (process.env.DEMO_EXIT === '1' || process.env.CI) {
+    await shutdown();
+    return;
+  }
+  say(`\nEverything keeps running so you can look around in the Temporal UI (${UI}). Ctrl-C to stop.`);
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+  await shutdown();
+}
+
+function demoInput(name: string): ProvisionChannelInputRaw {
+  return {
+    workspaceId: DEFAULT_WORKSPACE.id,
+    organizationId: DEFAULT_WORKSPACE.organizationId,
+    connector: {
+      connectorTemplateRef: 'sms-messagebird:1',
+      name,
+      arguments: { phoneNumberId: randomUUID(), channelMessageType: 'transactional' },
+      channelConversationalStatusEnabled: true,
+    },
+    readiness: { mode: 'both', initialPollInterval: '1s', maxPollInterval: '10s', deadline: '2m' },
+    subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/my-app/channel-events', signingKeyRef: 'WEBHOOK_SIGNING_KEY' }],
+  };
+}
+
+function phoneNumberOf(input: ProvisionChannelInputRaw): string {
+  return (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

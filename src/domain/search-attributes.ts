@@ -1,0 +1,25 @@
+/**
+ * Custom search attributes, defined once and shared by the workflow (upserts), the client and webhook receiver
+ * (visibility queries) and the dev-server launcher (registration). All Keyword: they are ids and enum values
+ * that people filter on exactly in the Temporal UI.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const BirdWorkspaceId = defineSearchAttributeKey('BirdWorkspaceId', SearchAttributeType.KEYWORD);
+export const BirdConnectorId = defineSearchAttributeKey('BirdConnectorId', SearchAttributeType.KEYWORD);
+export const BirdChannelId = defineSearchAttributeKey('BirdChannelId', SearchAttributeType.KEYWORD);
+export const BirdPhoneNumberId = defineSearchAttributeKey('BirdPhoneNumberId', SearchAttributeType.KEYWORD);
+export const ProvisioningStage = defineSearchAttributeKey('ProvisioningStage', SearchAttributeType.KEYWORD);
+
+export const PROVISIONING_SEARCH_ATTRIBUTES = [
+  BirdWorkspaceId,
+  BirdConnectorId,
+  BirdChannelId,
+  BirdPhoneNumberId,
+  ProvisioningStage,
+] as const;
+
+/** `--search-attribute Name=Keyword` arguments for `temporal server start-dev`. */
+export function devServerSearchAttributeArgs(): string[] {
+  return PROVISIONING_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]);
+}

@@ -1,0 +1,91 @@
+/**
+ * The HTTP endpoint Bird delivers channel events to. It proves each delivery came from Bird (signature over the
+ * exact public URL Bird called), refuses replays, and hands genuine events to the signal router.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ChannelEvent, WebhookHeaders } from '../bird/events';
+import { verifyWebhookSignature } from '../bird/signature';
+import type { Secret } from '../secret';
+import { ReplayGuard, type ReplayGuardOptions } from './replay-guard';
+import type { SignalRouter } from './signal-router';
+
+export interface WebhookReceiverOptions {
+  signingKey: Secret;
+  /** The URL registered with Bird; signatures cover it, so it must be exactly what Bird called. */
+  publicUrl: string;
+  route: SignalRouter;
+  maxBodyBytes?: number;
+  replay?: ReplayGuardOptions;
+  /** Fastify (pino) logger options; off by default (tests). */
+  logger?: boolean | { level: string };
+}
+
+export function buildWebhookReceiver(opts: WebhookReceiverOptions): FastifyInstance {
+  const maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024;
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: maxBodyBytes });
+  const guard = new ReplayGuard(opts.replay);
+  const path = new URL(opts.publicUrl).pathname || '/';
+
+  // The signature covers the raw bytes: keep them unparsed, whatever content type Bird declares.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  app.post(path, async (req, reply) => {
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined;
+    };
+    const signature = header(WebhookHeaders.signature);
+    const timestamp = header(WebhookHeaders.timestamp);
+    const requestId = header(WebhookHeaders.requestId);
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const reject = (status: number, reason: string) => {
+      req.log.warn({ requestId, reason }, 'webhook rejected');
+      return reply.code(status).send({ error: reason });
+    };
+
+    if (!signature || !timestamp || !requestId) return reject(401, 'missing signature, timestamp or request id header');
+    const age = guard.checkTimestamp(timestamp);
+    if (age !== 'ok') return reject(401, `timestamp ${age}`);
+    if (!verifyWebhookSignature(opts.signingKey.reveal(), timestamp, opts.publicUrl, raw, signature)) {
+      return reject(401, 'invalid signature');
+    }
+    if (!guard.claim(requestId)) {
+      req.log.info({ requestId }, 'duplicate delivery ignored');
+      return reply.code(200).send({ status: 'duplicate' });
+    }
+
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      guard.complete(requestId);
+      return reject(400, 'body is not JSON');
+    }
+    const event = ChannelEvent.safeParse(json);
+    if (!event.success) {
+      guard.complete(requestId);
+      // Other services' events (or future channel events) are not ours to act on; acknowledge so Bird stops retrying.
+      req.log.info({ requestId }, 'event ignored: not a channel event this receiver handles');
+      return reply.code(202).send({ status: 'ignored' });
+    }
+
+    try {
+      const routed = await opts.route(event.data, requestId);
+      guard.complete(requestId);
+      if (routed.outcome === 'no-run') {
+        req.log.info({ requestId, channelId: event.data.payload.channelId }, 'event for no running provisioning');
+        return reply.code(202).send({ status: 'no-run' });
+      }
+      return reply.code(200).send({ status: 'signalled', workflowId: routed.workflowId });
+    } catch (err) {
+      guard.release(requestId);
+      req.log.error({ requestId, err: (err as Error).message }, 'could not signal; Bird will retry');
+      return reply.code(503).send({ error: 'temporarily unable to process' });
+    }
+  });
+
+  return app;
+}

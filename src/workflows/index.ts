@@ -1,0 +1,3 @@
+/** Every workflow the worker registers. */
+export { provisionChannel } from './provision-channel';
+export { webhookSubscription } from './webhook-subscription';

@@ -1,0 +1,111 @@
+/**
+ * A whole local product for one test file: the Bird simulator over real HTTP, a Bird client pointed at it with a
+ * random access key, a real worker on its own task queue, and (optionally) the webhook receiver wired to the
+ * simulator's signed deliveries. Every workflow started through it is remembered so the file can prove no secret
+ * reached their histories.
+ */
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { BirdClient } from '../../src/bird/client';
+import { BirdSimulator, type SimulatorOptions } from '../../src/bird-sim';
+import { Secret } from '../../src/secret';
+import { staticSecretStore } from '../../src/secrets';
+import { buildWebhookReceiver } from '../../src/webhook-receiver/server';
+import { temporalSignalRouter } from '../../src/webhook-receiver/signal-router';
+import { createProvisioningWorker } from '../../src/worker-factory';
+import type { ProvisionChannelInputRaw } from '../../src/domain/provisioning-input';
+import { temporal } from './temporal';
+
+export const RECEIVER_PUBLIC_URL = 'https://hooks.provisioning-tests.example/bird/events';
+export const SIGNING_KEY_REF = 'WEBHOOK_SIGNING_KEY';
+
+export interface Stack {
+  sim: BirdSimulator;
+  bird: BirdClient;
+  client: Client;
+  taskQueue: string;
+  workspaceId: string;
+  organizationId: string;
+  /** Every secret of this stack: none may appear in any workflow history. */
+  secrets: { accessKey: string; signingKey: string };
+  receiver?: FastifyInstance;
+  startedWorkflowIds: string[];
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  sim?: SimulatorOptions;
+  receiver?: boolean;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const { env, workflowBundle } = await temporal();
+  const accessKey = `sim-key-${randomUUID()}`;
+  const signingKey = `signing-key-${randomUUID()}`;
+  const workspaceId = randomUUID();
+  const organizationId = randomUUID();
+  const sim = await BirdSimulator.start({
+    provisioningDelayMs: 300,
+    ...opts.sim,
+    accessKeys: [accessKey],
+    workspaces: [{ id: workspaceId, organizationId }],
+  });
+  const bird = new BirdClient({ baseUrl: sim.url, accessKey: new Secret(accessKey), timeoutMs: 3_000 });
+  const taskQueue = `test-${randomUUID()}`;
+  const worker: Worker = await createProvisioningWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    bird,
+    secrets: staticSecretStore({ [SIGNING_KEY_REF]: signingKey }),
+    workflowBundle,
+  });
+  const running = worker.run();
+
+  let receiver: FastifyInstance | undefined;
+  if (opts.receiver) {
+    receiver = buildWebhookReceiver({
+      signingKey: new Secret(signingKey),
+      publicUrl: RECEIVER_PUBLIC_URL,
+      route: temporalSignalRouter(env.client),
+    });
+    const address = await receiver.listen({ host: '127.0.0.1', port: 0 });
+    sim.routeDeliveries('https://hooks.provisioning-tests.example', address);
+  }
+
+  return {
+    sim,
+    bird,
+    client: env.client,
+    taskQueue,
+    workspaceId,
+    organizationId,
+    secrets: { accessKey, signingKey },
+    receiver,
+    startedWorkflowIds: [],
+    async close() {
+      worker.shutdown();
+      await running;
+      await receiver?.close();
+      await sim.close();
+    },
+  };
+}
+
+/** A valid SMS provisioning input for a fresh number in the stack's workspace. */
+export function smsInput(stack: Stack, overrides: Partial<ProvisionChannelInputRaw> = {}): ProvisionChannelInputRaw {
+  return {
+    workspaceId: stack.workspaceId,
+    organizationId: stack.organizationId,
+    connector: {
+      connectorTemplateRef: 'sms-messagebird:1',
+      name: `SMS ${randomUUID().slice(0, 8)}`,
+      arguments: { phoneNumberId: randomUUID(), channelMessageType: 'transactional' },
+      channelConversationalStatusEnabled: true,
+    },
+    readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '20s' },
+    ...overrides,
+  };
+}

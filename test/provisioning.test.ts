@@ -1,0 +1,237 @@
+/**
+ * The provisioning workflow end to end: real dev server, real worker, Bird simulator over HTTP.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { awaitResult, cancelProvisioning, getProgress, startProvisioning } from '../src/client/provisioning-client';
+import { hasIdempotencyTag } from '../src/domain/idempotency';
+import * as sa from '../src/domain/search-attributes';
+import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
+import { InvalidProvisioningInput } from '../src/domain/provisioning-input';
+import { assertNoSecretsInHistories } from './helpers/history';
+import { SIGNING_KEY_REF, smsInput, startStack, type Stack } from './helpers/stack';
+
+describe('provisionChannel workflow', function () {
+  this.timeout(90_000);
+  let stack: Stack;
+
+  before(async function () {
+    this.timeout(120_000);
+    stack = await startStack();
+  });
+  after(async function () {
+    if (!stack) return;
+    try {
+      await assertNoSecretsInHistories(stack.client, stack.startedWorkflowIds, Object.values(stack.secrets));
+    } finally {
+      await stack.close();
+    }
+  });
+  beforeEach(() => stack.sim.reset());
+
+  async function start(input: ProvisionChannelInputRaw) {
+    const started = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    stack.startedWorkflowIds.push(started.workflowId);
+    return started;
+  }
+  const phoneOf = (input: ProvisionChannelInputRaw) => (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
+  const liveConnectors = () => stack.sim.connectors().filter((c) => !c.deletedAt);
+  const callsTo = (operationId: string) => stack.sim.calls().filter((c) => c.operationId === operationId);
+
+  it('provisions by polling with backoff and registers a per-channel subscription', async () => {
+    stack.sim.configureNumber(randomUUID(), { outcome: 'active' }); // another number: must not interfere
+    const input = smsInput(stack, {
+      subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/channel-events', signingKeyRef: SIGNING_KEY_REF }],
+    });
+    const { workflowId } = await start(input);
+    assert.equal(workflowId, `provision/${stack.workspaceId}/${phoneOf(input)}`);
+    const outcome = await awaitResult(stack.client, workflowId);
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    const result = outcome.result;
+    assert.equal(result.readinessSource, 'poll');
+    assert.deepEqual(result.finalStatus, { status: 'ok', stage: 'active' });
+    assert.equal(result.adopted, false);
+    assert.ok(result.statusPolls >= 2 && result.statusPolls <= 6, `polls: ${result.statusPolls}`);
+    assert.equal(callsTo('getConnectorStatus').length, result.statusPolls);
+
+    const [connector] = liveConnectors();
+    assert.equal(liveConnectors().length, 1);
+    assert.equal(connector!.id, result.connectorId);
+    assert.equal(result.subscriptionIds.length, 1);
+    const [sub] = stack.sim.subscriptions();
+    assert.equal(sub!.id, result.subscriptionIds[0]);
+    assert.deepEqual(sub!.eventFilters, [{ key: 'channelId', value: result.channelId }]);
+    assert.equal(sub!.hasSigningKey, true, 'the worker resolved the signing key reference');
+
+    const progress = await getProgress(stack.client, workflowId);
+    assert.equal(progress.stage, 'completed');
+    assert.equal(progress.connectorId, result.connectorId);
+    const described = await stack.client.workflow.getHandle(workflowId).describe();
+    assert.equal(described.typedSearchAttributes.get(sa.BirdConnectorId), result.connectorId);
+    assert.equal(described.typedSearchAttributes.get(sa.BirdChannelId), result.channelId);
+    assert.equal(described.typedSearchAttributes.get(sa.ProvisioningStage), 'completed');
+  });
+
+  it('a channel that becomes active after 60 s costs a handful of status calls (workflow timers, not busy polling)', async () => {
+    // 60 s simulated by a 6 s channel with a 0.2 s initial interval: same ratio as Bird's 2 s and 60 s.
+    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '200ms', backoffCoefficient: 2, maxPollInterval: '2s', deadline: '30s' } });
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 6_000 });
+    const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
+    assert.ok(outcome.ok);
+    // 0, .2, .6, 1.4, 3, 5, 7 s → 7 polls; dozens would mean the backoff is broken.
+    assert.ok(outcome.result.statusPolls <= 8, `polls: ${outcome.result.statusPolls}`);
+    assert.ok(outcome.result.timings.readinessWaitMs >= 6_000);
+  });
+
+  it('error status → fails with the reason and deletes the connector', async () => {
+    const input = smsInput(stack);
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'error', errorMessage: 'number not verified for A2P' });
+    const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
+    assert.equal(outcome.ok, false);
+    assert.ok(!outcome.ok);
+    assert.match(outcome.reason, /awaiting-readiness failed: channel status is error: number not verified for A2P/);
+    assert.equal(outcome.details?.failedStep, 'awaiting-readiness');
+    assert.match(outcome.details.undone[0]!, /^deleted connector /);
+    assert.equal(liveConnectors().length, 0);
+    assert.equal(stack.sim.connectors().length, 1);
+  });
+
+  it('deadline → fails and deletes the connector', async () => {
+    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '500ms', deadline: '2s' } });
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 60_000 });
+    const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
+    assert.ok(!outcome.ok);
+    assert.match(outcome.reason, /not ready within the 2000 ms deadline/);
+    assert.equal(liveConnectors().length, 0);
+    assert.equal(callsTo('deleteConnector').length, 1);
+  });
+
+  it('cancellation mid-wait → cancelled and the connector deleted', async () => {
+    const input = smsInput(stack);
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 60_000 });
+    const { workflowId, handle } = await start(input);
+    await waitFor(async () => (await getProgress(stack.client, workflowId)).stage === 'awaiting-readiness');
+    await cancelProvisioning(stack.client, workflowId);
+    await assert.rejects(handle.result(), (err: Error) => /cancel/i.test(`${err.message} ${(err.cause as Error | undefined)?.name}`));
+    assert.equal((await handle.describe()).status.name, 'CANCELLED');
+    assert.equal(liveConnectors().length, 0);
+    assert.equal(stack.sim.connectors().length, 1);
+    const progress = await getProgress(stack.client, workflowId);
+    assert.equal(progress.stage, 'cancelled');
+  });
+
+  it('subscription failure → connector deleted, created subscriptions reported as left', async () => {
+    stack.sim.rejectSubscriptionsFor('https://rejected.example.com');
+    const input = smsInput(stack, {
+      subscriptions: [
+        { service: 'channels', event: 'channel.updated', url: 'https://ok.example.com/events' },
+        { service: 'channels', event: 'channel.updated', url: 'https://rejected.example.com/events' },
+      ],
+    });
+    const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
+    assert.ok(!outcome.ok);
+    assert.equal(outcome.details?.failedStep, 'registering-subscriptions');
+    assert.match(outcome.reason, /rejected\.example\.com/);
+    assert.equal(liveConnectors().length, 0);
+    const created = stack.sim.subscriptions();
+    assert.equal(created.length, 1);
+    assert.equal(outcome.details?.leftBehind.length, 1);
+    assert.match(outcome.details.leftBehind[0]!, new RegExp(created[0]!.id));
+    assert.equal(callsTo('createLegacyWebhookSubscription').length, 2, '422 is not retried');
+  });
+
+  it('lost create reply → the connector is adopted, exactly one exists', async () => {
+    stack.sim.scriptFault('createConnector', 'lost-response', 1);
+    const input = smsInput(stack);
+    const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    assert.equal(outcome.result.adopted, true);
+    assert.equal(stack.sim.connectors().length, 1, 'no duplicate');
+    assert.equal(liveConnectors()[0]!.id, outcome.result.connectorId);
+  });
+
+  it('foreign 409 → fails with "already exists" and deletes nothing', async () => {
+    const input = smsInput(stack);
+    const foreign = await stack.bird.createConnector(stack.workspaceId, { ...input.connector, name: 'created by someone else' } as never);
+    const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
+    assert.ok(!outcome.ok);
+    assert.match(outcome.reason, /already exists .* not created by this provisioning; it was left untouched/);
+    assert.equal(callsTo('deleteConnector').length, 0);
+    assert.deepEqual(liveConnectors().map((c) => c.id), [foreign.id]);
+    assert.ok(!hasIdempotencyTag(foreign.name, 'prov-'));
+  });
+
+  it("422 → fails at once with Bird's message, no retry, nothing left", async () => {
+    // Bird requires useCaseId for 10DLC numbers; only Bird knows which numbers are 10DLC, so only Bird can refuse it.
+    const input = smsInput(stack);
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'active', tenDlc: true });
+    const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
+    assert.ok(!outcome.ok);
+    assert.match(outcome.reason, /HTTP 422 InvalidData: .*useCaseId/);
+    assert.equal(callsTo('createConnector').length, 1, 'not retried');
+    assert.equal(liveConnectors().length, 0);
+  });
+
+  it('unknown workspace → 404 fails at once', async () => {
+    const outcome = await awaitResult(stack.client, (await start({ ...smsInput(stack), workspaceId: randomUUID() })).workflowId);
+    assert.ok(!outcome.ok);
+    assert.match(outcome.reason, /HTTP 404/);
+    assert.equal(callsTo('createConnector').length, 1);
+  });
+
+  it('5xx and 429 bursts → retried (honouring Retry-After) and succeeds', async () => {
+    stack.sim.setFaults({ retryAfterSeconds: 1 });
+    stack.sim.scriptFault('createConnector', '503', 2);
+    stack.sim.scriptFault('createConnector', '429-retry-after', 1);
+    stack.sim.scriptFault('getConnectorStatus', '429', 2);
+    stack.sim.scriptFault('getConnectorStatus', '500', 1);
+    const outcome = await awaitResult(stack.client, (await start(smsInput(stack))).workflowId);
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    const creates = callsTo('createConnector');
+    assert.deepEqual(creates.map((c) => c.status), [503, 503, 429, 201]);
+    assert.ok(creates[3]!.at - creates[2]!.at >= 900, 'waited for Retry-After: 1');
+    assert.equal(liveConnectors().length, 1);
+  });
+
+  it('duplicate start → one run, one connector', async () => {
+    const input = smsInput(stack);
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 1_500 });
+    const [a, b] = await Promise.all([start(input), start(input)]);
+    const c = await start(input);
+    assert.equal(a.workflowId, b.workflowId);
+    assert.equal(a.runId, b.runId);
+    assert.equal(a.runId, c.runId);
+    const outcome = await awaitResult(stack.client, a.workflowId);
+    assert.ok(outcome.ok);
+    assert.equal(stack.sim.connectors().length, 1);
+    assert.equal(callsTo('createConnector').length, 1);
+  });
+
+  it('invalid input is refused before anything starts, naming each field', async () => {
+    const bad = smsInput(stack);
+    (bad.connector.arguments as Record<string, unknown>).channelMessageType = 'marketing';
+    (bad.connector as Record<string, unknown>).securityArguments = { oauth: { token: 'x' } };
+    await assert.rejects(
+      startProvisioning(stack.client, { ...bad, workspaceId: 'not-a-uuid' }, { taskQueue: stack.taskQueue }),
+      (err: InvalidProvisioningInput) => {
+        assert.ok(err instanceof InvalidProvisioningInput);
+        assert.match(err.message, /connector\.securityArguments: secrets are never passed by value/);
+        return true;
+      },
+    );
+    await assert.rejects(startProvisioning(stack.client, { ...bad, connector: { ...bad.connector, securityArguments: undefined } }, { taskQueue: stack.taskQueue }), (err: Error) => {
+      assert.match(err.message, /connector\.arguments\.channelMessageType/);
+      return true;
+    });
+    assert.equal(stack.sim.calls().length, 0);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(100);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The webhook receiver on its own (no Temporal): what it accepts, what it refuses, and that only genuine, first-seen
+ * channel events reach the signal router.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { WebhookHeaders, type ChannelEvent } from '../src/bird/events';
+import { signWebhook } from '../src/bird/signature';
+import { Secret } from '../src/secret';
+import { buildWebhookReceiver } from '../src/webhook-receiver/server';
+import type { RouteOutcome } from '../src/webhook-receiver/signal-router';
+
+const PUBLIC_URL = 'https://hooks.example.com/bird/events';
+const KEY = `key-${randomUUID()}`;
+
+describe('webhook receiver', () => {
+  let app: FastifyInstance;
+  let routed: Array<{ event: ChannelEvent; requestId: string }>;
+  let routeImpl: () => Promise<RouteOutcome>;
+
+  beforeEach(async () => {
+    routed = [];
+    routeImpl = async () => ({ outcome: 'signalled', workflowId: 'provision/x/y' });
+    app = buildWebhookReceiver({
+      signingKey: new Secret(KEY),
+      publicUrl: PUBLIC_URL,
+      maxBodyBytes: 4096,
+      route: async (event, requestId) => {
+        routed.push({ event, requestId });
+        return routeImpl();
+      },
+    });
+    await app.ready();
+  });
+  afterEach(() => app.close());
+
+  const event = (over: Record<string, unknown> = {}) =>
+    JSON.stringify({ service: 'channels', event: 'channel.updated', payload: { channelId: randomUUID(), connectorId: randomUUID(), status: 'ok', stage: 'active', ...over } });
+
+  function deliver(body: string, opts: { key?: string; url?: string; timestamp?: string; requestId?: string; signature?: string | null } = {}) {
+    const timestamp = opts.timestamp ?? String(Math.floor(Date.now() / 1000));
+    const headers: Record<string, string> = { 'content-type': 'application/json', [WebhookHeaders.timestamp]: timestamp, [WebhookHeaders.requestId]: opts.requestId ?? randomUUID() };
+    if (opts.signature !== null) headers[WebhookHeaders.signature] = opts.signature ?? signWebhook(opts.key ?? KEY, timestamp, opts.url ?? PUBLIC_URL, body);
+    return app.inject({ method: 'POST', url: '/bird/events', headers, payload: body });
+  }
+
+  it('signals on a genuine delivery', async () => {
+    const res = await deliver(event());
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.json<{ status: string }>().status, 'signalled');
+    assert.equal(routed.length, 1);
+    assert.equal(routed[0]!.event.payload.status, 'ok');
+  });
+
+  for (const [name, opts, status] of [
+    ['no signature', { signature: null }, 401],
+    ['a malformed signature', { signature: '***not base64***' }, 401],
+    ['the wrong key', { key: 'someone-elses-key' }, 401],
+    ['a signature over another URL', { url: 'https://evil.example.com/bird/events' }, 401],
+    ['a timestamp older than the replay window', { timestamp: String(Math.floor(Date.now() / 1000) - 25 * 3600) }, 401],
+    ['a timestamp in the future', { timestamp: String(Math.floor(Date.now() / 1000) + 3600) }, 401],
+    ['a non-numeric timestamp', { timestamp: 'yesterday' }, 401],
+  ] as const) {
+    it(`refuses ${name} and never signals`, async () => {
+      const res = await deliver(event(), opts);
+      assert.equal(res.statusCode, status);
+      assert.equal(routed.length, 0);
+      assert.ok(!res.body.includes(KEY));
+    });
+  }
+
+  it('refuses a tampered body', async () => {
+    const body = event();
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const res = await deliver(event({ status: 'error' }), { timestamp, signature: signWebhook(KEY, timestamp, PUBLIC_URL, body) });
+    assert.equal(res.statusCode, 401);
+    assert.equal(routed.length, 0);
+  });
+
+  it('de-duplicates by request id, even hours later (Bird retries keep their original timestamp)', async () => {
+    const requestId = randomUUID();
+    const body = event();
+    const twoHoursAgo = String(Math.floor(Date.now() / 1000) - 2 * 3600);
+    assert.equal((await deliver(body, { requestId, timestamp: twoHoursAgo })).statusCode, 200);
+    const again = await deliver(body, { requestId, timestamp: twoHoursAgo });
+    assert.equal(again.statusCode, 200);
+    assert.equal(again.json<{ status: string }>().status, 'duplicate');
+    assert.equal(routed.length, 1);
+  });
+
+  it('lets a retry through when signalling failed (Temporal unreachable → 503)', async () => {
+    const requestId = randomUUID();
+    const body = event();
+    routeImpl = () => Promise.reject(new Error('temporal down'));
+    assert.equal((await deliver(body, { requestId })).statusCode, 503);
+    routeImpl = async () => ({ outcome: 'signalled', workflowId: 'w' });
+    assert.equal((await deliver(body, { requestId })).statusCode, 200);
+    assert.equal(routed.length, 2);
+  });
+
+  it('acknowledges events for no known run, and events it does not handle', async () => {
+    routeImpl = async () => ({ outcome: 'no-run' });
+    assert.equal((await deliver(event())).statusCode, 202);
+    const other = JSON.stringify({ service: 'conversations', event: 'conversation.created', payload: {} });
+    const res = await deliver(other);
+    assert.equal(res.statusCode, 202);
+    assert.equal(res.json<{ status: string }>().status, 'ignored');
+    assert.equal(routed.length, 1);
+  });
+
+  it('caps the body size', async () => {
+    const res = await deliver(event({ padding: 'x'.repeat(10_000) }));
+    assert.equal(res.statusCode, 413);
+    assert.equal(routed.length, 0);
+  });
+});

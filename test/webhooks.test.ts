@@ -1,0 +1,132 @@
+/**
+ * Readiness by webhook: simulator → signed delivery → receiver → signal, on the real dev server; and the
+ * receiver's refusal of forged and replayed deliveries.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { awaitResult, getProgress, startProvisioning } from '../src/client/provisioning-client';
+import { ensureWorkspaceSubscription } from '../src/client/subscriptions-client';
+import { WebhookHeaders } from '../src/bird/events';
+import { signWebhook } from '../src/bird/signature';
+import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
+import { assertNoSecretsInHistories } from './helpers/history';
+import { RECEIVER_PUBLIC_URL, SIGNING_KEY_REF, smsInput, startStack, type Stack } from './helpers/stack';
+
+describe('readiness by webhook', function () {
+  this.timeout(90_000);
+  let stack: Stack;
+  let receiverUrl: string;
+
+  before(async function () {
+    this.timeout(120_000);
+    stack = await startStack({ receiver: true, sim: { provisioningDelayMs: 800 } });
+    const address = stack.receiver!.server.address() as { port: number };
+    receiverUrl = `http://127.0.0.1:${address.port}${new URL(RECEIVER_PUBLIC_URL).pathname}`;
+    for (const event of ['channel.updated', 'channel.created'] as const) {
+      const ensured = await ensureWorkspaceSubscription(
+        stack.client,
+        { organizationId: stack.organizationId, workspaceId: stack.workspaceId, event, url: RECEIVER_PUBLIC_URL, signingKeyRef: SIGNING_KEY_REF },
+        { taskQueue: stack.taskQueue },
+      );
+      stack.startedWorkflowIds.push(ensured.workflowId);
+    }
+  });
+  after(async function () {
+    if (!stack) return;
+    try {
+      await assertNoSecretsInHistories(stack.client, stack.startedWorkflowIds, Object.values(stack.secrets));
+    } finally {
+      await stack.close();
+    }
+  });
+
+  async function start(input: ProvisionChannelInputRaw) {
+    const started = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    stack.startedWorkflowIds.push(started.workflowId);
+    return started;
+  }
+  const phoneOf = (input: ProvisionChannelInputRaw) => (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
+
+  it('ensuring the workspace subscription twice registers it once', async () => {
+    const input = { organizationId: stack.organizationId, workspaceId: stack.workspaceId, event: 'channel.updated' as const, url: RECEIVER_PUBLIC_URL, signingKeyRef: SIGNING_KEY_REF };
+    const first = await ensureWorkspaceSubscription(stack.client, input, { taskQueue: stack.taskQueue });
+    const again = await ensureWorkspaceSubscription(stack.client, input, { taskQueue: stack.taskQueue });
+    assert.equal(first.subscriptionId, again.subscriptionId);
+    const updated = stack.sim.subscriptions().filter((s) => s.event === 'channel.updated' && s.url === RECEIVER_PUBLIC_URL);
+    assert.equal(updated.length, 1);
+    assert.equal(updated[0]!.hasSigningKey, true);
+  });
+
+  it('webhook mode: ready on the signal, without a single status poll', async () => {
+    const input = smsInput(stack, { readiness: { mode: 'webhook', deadline: '30s' } });
+    const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    assert.equal(outcome.result.readinessSource, 'signal');
+    assert.equal(outcome.result.statusPolls, 0);
+    const signalled = stack.sim.deliveries().filter((d) => d.status === 200 && (d.body as { payload: { connectorId: string } }).payload.connectorId === outcome.result.connectorId);
+    assert.ok(signalled.length >= 1, 'the receiver signalled from a signed delivery');
+  });
+
+  it('both mode: the signal wins over a slow poll schedule', async () => {
+    const input = smsInput(stack, { readiness: { mode: 'both', initialPollInterval: '20s', maxPollInterval: '1m', deadline: '1m' } });
+    const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    assert.equal(outcome.result.readinessSource, 'signal');
+    assert.equal(outcome.result.statusPolls, 1, 'only the first, immediate poll');
+    assert.ok(outcome.result.timings.readinessWaitMs < 15_000);
+  });
+
+  it('both mode: an error reported by webhook fails the run and deletes the connector', async () => {
+    const input = smsInput(stack, { readiness: { mode: 'both', initialPollInterval: '20s', maxPollInterval: '1m', deadline: '1m' } });
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'error', errorMessage: 'carrier rejected the number' });
+    const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
+    assert.ok(!outcome.ok);
+    assert.match(outcome.reason, /carrier rejected the number \(seen by signal\)/);
+    assert.equal(stack.sim.connectors().filter((c) => c.workspaceId === stack.workspaceId && !c.deletedAt && c.number?.numberId === phoneOf(input)).length, 0);
+  });
+
+  it('forged and replayed deliveries are refused and never signal', async () => {
+    const input = smsInput(stack, { readiness: { mode: 'webhook', deadline: '30s' } });
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 4_000 });
+    const { workflowId } = await start(input);
+    let progress = await getProgress(stack.client, workflowId);
+    for (let i = 0; i < 100 && !progress.channelId; i++) {
+      await sleep(100);
+      progress = await getProgress(stack.client, workflowId);
+    }
+    assert.ok(progress.connectorId && progress.channelId);
+    await sleep(1_000); // let the genuine channel.created delivery land first
+    const before = (await getProgress(stack.client, workflowId)).signalsReceived;
+
+    const body = JSON.stringify({ service: 'channels', event: 'channel.updated', payload: { channelId: progress.channelId, connectorId: progress.connectorId, status: 'ok', stage: 'active' } });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const post = (headers: Record<string, string>, payload = body) =>
+      fetch(receiverUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
+
+    const forged = await post({ [WebhookHeaders.requestId]: randomUUID(), [WebhookHeaders.timestamp]: timestamp, [WebhookHeaders.signature]: signWebhook('not-the-key', timestamp, RECEIVER_PUBLIC_URL, body) });
+    assert.equal(forged.status, 401);
+    const unsigned = await post({ [WebhookHeaders.requestId]: randomUUID(), [WebhookHeaders.timestamp]: timestamp });
+    assert.equal(unsigned.status, 401);
+    const otherUrl = await post({ [WebhookHeaders.requestId]: randomUUID(), [WebhookHeaders.timestamp]: timestamp, [WebhookHeaders.signature]: signWebhook(stack.secrets.signingKey, timestamp, 'https://attacker.example.com/bird/events', body) });
+    assert.equal(otherUrl.status, 401);
+
+    // Replay: a genuine delivery sent again verbatim is acknowledged but not signalled a second time.
+    const genuine = stack.sim.deliveries().find((d) => d.status === 200 && (d.body as { payload: { connectorId: string } }).payload.connectorId === progress.connectorId);
+    assert.ok(genuine, 'a genuine delivery reached the receiver');
+    const raw = JSON.stringify(genuine.body);
+    const replay = await post(
+      { [WebhookHeaders.requestId]: genuine.requestId, [WebhookHeaders.timestamp]: genuine.timestamp, [WebhookHeaders.signature]: signWebhook(stack.secrets.signingKey, genuine.timestamp, RECEIVER_PUBLIC_URL, raw) },
+      raw,
+    );
+    assert.equal(replay.status, 200);
+    assert.deepEqual(await replay.json(), { status: 'duplicate' });
+
+    const after = await getProgress(stack.client, workflowId);
+    assert.equal(after.signalsReceived, before, 'no forged or replayed event reached the workflow');
+    assert.equal(after.stage, 'awaiting-readiness', 'the forged "active" did not complete the run');
+    const outcome = await awaitResult(stack.client, workflowId);
+    assert.ok(outcome.ok);
+    assert.equal(outcome.result.readinessSource, 'signal');
+  });
+});
