@@ -6,7 +6,7 @@
  * running for inspection until Ctrl-C (DEMO_EXIT=1 exits at once).
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BirdClient } from './bird/client';
 import { BirdSimulator, DEFAULT_WORKSPACE } from './bird-sim';
@@ -24,6 +24,8 @@ const PUBLIC_URL = 'https://webhooks.demo.example/bird/channel-events';
 const UI = process.env.TEMPORAL_UI_URL ?? `http://localhost:${process.env.TEMPORAL_UI_PORT ?? '8233'}`;
 
 async function main(): Promise<void> {
+  // The demo prints its own story; the SDK's per-task logs would bury it (the worker process logs at INFO).
+  Runtime.install({ logger: new DefaultLogger((process.env.DEMO_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR') });
   const config = loadConfig({ ...process.env, BIRD_API_BASE_URL: undefined });
   const accessKey = randomBytes(18).toString('base64url');
   const signingKey = randomBytes(24).toString('base64url');
@@ -75,7 +77,8 @@ async function main(): Promise<void> {
   say(`\nconnectors left in the simulator: ${live} (the refused one was deleted by compensation)`);
 
   const shutdown = async () => {
-    worker.shutdown();
+    // On Ctrl-C the SDK has already begun the worker's shutdown itself.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
     await receiver.close();
     await sim.close();

@@ -17,7 +17,13 @@ import {
 import type { Activities } from '../activities';
 import type { ComponentStage, ComponentStatus } from '../bird/schemas';
 import { idempotencyTag } from '../domain/idempotency';
-import { InvalidProvisioningInput, parseProvisioningInput, type ProvisionChannelInput, type ProvisionChannelInputRaw } from '../domain/provisioning-input';
+import {
+  InvalidProvisioningInput,
+  parseProvisioningInput,
+  phoneNumberIdOf,
+  type ProvisionChannelInput,
+  type ProvisionChannelInputRaw,
+} from '../domain/provisioning-input';
 import * as sa from '../domain/search-attributes';
 import { compensationOptions, createOptions, pollOptions } from './activity-options';
 import { Compensations, messageOf } from './compensation';
@@ -64,6 +70,13 @@ export async function provisionChannel(rawInput: ProvisionChannelInputRaw): Prom
   }
 
   const { workspaceId, organizationId } = input;
+  // Also set by the typed client at start; repeated here so runs started any other way (CLI, UI, a parent
+  // workflow) are just as findable.
+  const phoneNumberId = phoneNumberIdOf(input);
+  upsertSearchAttributes([
+    { key: sa.BirdWorkspaceId, value: workspaceId },
+    ...(phoneNumberId ? [{ key: sa.BirdPhoneNumberId, value: phoneNumberId }] : []),
+  ]);
   const tag = idempotencyTag(workflowInfo().firstExecutionRunId);
   const compensations = new Compensations();
   const setStage = (stage: ProvisioningStage) => {

@@ -25,8 +25,8 @@ export function temporalCliPath(): string {
 
 export function temporal(): Promise<TemporalHarness> {
   harness ??= (async () => {
-    // Workers log every state change at INFO; tests only want to hear about problems.
-    Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
+    // Workers log state changes at INFO and expected workflow failures at WARN; tests print only errors (TEST_LOG_LEVEL=INFO to see all).
+    Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR') });
     const [env, workflowBundle] = await Promise.all([
       TestWorkflowEnvironment.createLocal({
         server: {
