@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
+import { assertNoSecretsInHistories } from './helpers/history';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 import { temporal } from './helpers/temporal';
 
@@ -32,7 +33,16 @@ describe('starter CLI', function () {
     address = (await temporal()).env.address;
     dir = await mkdtemp(join(tmpdir(), 'starter-'));
   });
-  after(async () => stack?.close());
+  after(async () => {
+    if (!stack) return;
+    try {
+      const ids: string[] = [];
+      for await (const wf of stack.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) ids.push(wf.workflowId);
+      await assertNoSecretsInHistories(stack.client, ids, Object.values(stack.secrets));
+    } finally {
+      await stack.close();
+    }
+  });
 
   function starter(...args: string[]): Promise<Run> {
     return new Promise((done) => {
