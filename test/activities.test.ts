@@ -37,7 +37,11 @@ describe('activities against the simulator', () => {
     ...over,
   });
   // Failures are expected here; the activity logger would print each one.
-  const attempt = (n: number) => new MockActivityEnvironment({ attempt: n }, { logger: new DefaultLogger('ERROR') });
+  const env = (n: number) => new MockActivityEnvironment({ attempt: n }, { logger: new DefaultLogger('ERROR') });
+  /** Runs one activity as attempt n (run()'s own generics lose the result type). */
+  const attempt = (n: number) => ({
+    run: <A, R>(fn: (arg: A) => Promise<R>, arg: A): Promise<R> => env(n).run(fn, arg),
+  });
   const tag = () => idempotencyTag(randomUUID());
 
   async function failure(p: Promise<unknown>): Promise<ApplicationFailure> {

@@ -13,14 +13,17 @@ export interface ActivityDeps {
   secrets: SecretStore;
 }
 
-export function createActivities(deps: ActivityDeps) {
-  const raw = { ...connectorActivities(deps), ...subscriptionActivities(deps) };
+type RawActivities = ReturnType<typeof connectorActivities> & ReturnType<typeof subscriptionActivities>;
+/** Plain function properties (not methods): activities are always called unbound. */
+export type Activities = { [K in keyof RawActivities]: RawActivities[K] };
+
+export function createActivities(deps: ActivityDeps): Activities {
+  const raw: RawActivities = { ...connectorActivities(deps), ...subscriptionActivities(deps) };
   const wrapped: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(raw)) wrapped[name] = classified(fn as (...args: unknown[]) => Promise<unknown>);
-  return wrapped as typeof raw;
+  return wrapped as Activities;
 }
 
-export type Activities = ReturnType<typeof createActivities>;
 export type { CreatedConnector, DeletedConnector, ChannelReadinessSnapshot } from './connectors';
 export type { RegisteredSubscription } from './subscriptions';
 export { FailureType, NON_RETRYABLE_FAILURE_TYPES } from './failures';

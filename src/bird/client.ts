@@ -193,7 +193,13 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** Path segments come from workflow input; encode them so an id can never rewrite the path. */
+/**
+ * Path segments come from callers; encode them so an id can never rewrite the path. encodeURIComponent leaves
+ * "." and ".." alone and URL parsing would resolve them, so those (and empty ids) are refused outright.
+ */
 function seg(value: string): string {
+  if (value === '' || value === '.' || value === '..') {
+    throw new BirdApiError({ operation: 'request', kind: 'invalid-request', detail: `"${value}" is not a valid id` });
+  }
   return encodeURIComponent(value);
 }

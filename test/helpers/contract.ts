@@ -101,8 +101,27 @@ function declarePathParameters(doc: JsonObject, notes: string[]): void {
   }
 }
 
+/**
+ * `explode` only changes how arrays and objects are serialised; on a primitive it is a no-op. openapi-backend
+ * nevertheless splits every `explode: false` query value on commas into an array, so a string parameter would
+ * then fail its own `type: string`. Dropped from primitive parameters (and reported).
+ */
+function dropPrimitiveExplode(doc: JsonObject, notes: string[]): void {
+  for (const item of Object.values(doc.paths as Record<string, JsonObject>)) {
+    for (const method of HTTP_METHODS) {
+      const op = item[method] as JsonObject | undefined;
+      for (const prm of (op?.parameters as JsonObject[] | undefined) ?? []) {
+        const type = (prm.schema as JsonObject | undefined)?.type;
+        if (prm.explode === undefined || type === 'array' || type === 'object') continue;
+        notes.push(`${op!.operationId as string}: explode on ${String(type)} parameter ${prm.name as string} (no meaning; openapi-backend splits it)`);
+        delete prm.explode;
+      }
+    }
+  }
+}
+
 export interface NormalisedContract {
-  /** The contract with $refs inlined and path parameters declared; what the validator is built from. */
+  /** The contract with $refs inlined, path parameters declared, primitive `explode` dropped: what the validator uses. */
   definition: JsonObject;
   /** Every change normalisation had to make, one line each. Empty for a contract strict tools accept as-is. */
   notes: string[];
@@ -113,6 +132,7 @@ export function normaliseContract(raw: JsonObject): NormalisedContract {
   const copy = structuredClone(raw);
   const definition = inlineRefs(copy, copy, '#', notes) as JsonObject;
   declarePathParameters(definition, notes);
+  dropPrimitiveExplode(definition, notes);
   return { definition, notes };
 }
 
