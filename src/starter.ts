@@ -9,7 +9,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { Command, InvalidArgumentError } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { awaitResult, cancelProvisioning, getProgress, startProvisioning } from './client/provisioning-client';
+import { awaitResult, cancelProvisioning, getProgress, startProvisioning, type ProvisioningOutcome } from './client/provisioning-client';
 import { ensureWorkspaceSubscription } from './client/subscriptions-client';
 import { ConfigError, loadConfig } from './config';
 import { InvalidProvisioningInput, parseProvisioningInput } from './domain/provisioning-input';
@@ -44,6 +44,13 @@ function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** The result as JSON on stdout, or a one-line reason on stderr and exit code 1. */
+function report(outcome: ProvisioningOutcome): void {
+  if (outcome.ok) return print(outcome.result);
+  process.stderr.write(`${outcome.reason.split('\n')[0]}\n`);
+  process.exitCode = 1;
+}
+
 const program = new Command()
   .name('starter')
   .description('Start and inspect Bird channel provisionings on Temporal')
@@ -61,10 +68,7 @@ program
       const started = await startProvisioning(client, raw, { taskQueue });
       process.stderr.write(`provisioning ${started.workflowId} (run ${started.runId})\n`);
       if (!opts.wait) return print({ workflowId: started.workflowId, runId: started.runId });
-      const outcome = await awaitResult(client, started.workflowId);
-      if (outcome.ok) return print(outcome.result);
-      process.stderr.write(`${outcome.reason.split('\n')[0]}\n`);
-      process.exitCode = 1;
+      report(await awaitResult(client, started.workflowId));
     });
   });
 
@@ -77,12 +81,7 @@ program
   .command('result <workflowId>')
   .description('wait for a provisioning to finish and print its result')
   .action(async (workflowId: string) =>
-    withClient(async (client) => {
-      const outcome = await awaitResult(client, workflowId);
-      if (outcome.ok) return print(outcome.result);
-      process.stderr.write(`${outcome.reason.split('\n')[0]}\n`);
-      process.exitCode = 1;
-    }),
+    withClient(async (client) => report(await awaitResult(client, workflowId))),
   );
 
 program

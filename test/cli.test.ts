@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
-import { assertNoSecretsInHistories } from './helpers/history';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 import { temporal } from './helpers/temporal';
 
@@ -33,16 +32,7 @@ describe('starter CLI', function () {
     address = (await temporal()).env.address;
     dir = await mkdtemp(join(tmpdir(), 'starter-'));
   });
-  after(async () => {
-    if (!stack) return;
-    try {
-      const ids: string[] = [];
-      for await (const wf of stack.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) ids.push(wf.workflowId);
-      await assertNoSecretsInHistories(stack.client, ids, Object.values(stack.secrets));
-    } finally {
-      await stack.close();
-    }
-  });
+  after(() => stack?.closeCheckingHistories());
 
   function starter(...args: string[]): Promise<Run> {
     return new Promise((done) => {

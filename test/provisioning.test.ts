@@ -9,7 +9,6 @@ import { hasIdempotencyTag } from '../src/domain/idempotency';
 import * as sa from '../src/domain/search-attributes';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
 import { InvalidProvisioningInput } from '../src/domain/provisioning-input';
-import { assertNoSecretsInHistories } from './helpers/history';
 import { SIGNING_KEY_REF, smsInput, startStack, type Stack } from './helpers/stack';
 
 describe('provisionChannel workflow', function () {
@@ -20,14 +19,7 @@ describe('provisionChannel workflow', function () {
     this.timeout(120_000);
     stack = await startStack();
   });
-  after(async function () {
-    if (!stack) return;
-    try {
-      await assertNoSecretsInHistories(stack.client, stack.startedWorkflowIds, Object.values(stack.secrets));
-    } finally {
-      await stack.close();
-    }
-  });
+  after(() => stack?.closeCheckingHistories());
   beforeEach(() => stack.sim.reset());
 
   async function start(input: ProvisionChannelInputRaw) {

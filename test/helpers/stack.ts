@@ -16,6 +16,7 @@ import { buildWebhookReceiver } from '../../src/webhook-receiver/server';
 import { temporalSignalRouter } from '../../src/webhook-receiver/signal-router';
 import { createProvisioningWorker } from '../../src/worker-factory';
 import type { ProvisionChannelInputRaw } from '../../src/domain/provisioning-input';
+import { assertNoSecretsInHistories } from './history';
 import { temporal } from './temporal';
 
 export const RECEIVER_PUBLIC_URL = 'https://hooks.provisioning-tests.example/bird/events';
@@ -33,6 +34,8 @@ export interface Stack {
   receiver?: FastifyInstance;
   startedWorkflowIds: string[];
   close(): Promise<void>;
+  /** For after(): proves no secret reached the history of any workflow started here, then closes. */
+  closeCheckingHistories(): Promise<void>;
 }
 
 export interface StackOptions {
@@ -75,7 +78,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     sim.routeDeliveries('https://hooks.provisioning-tests.example', address);
   }
 
-  return {
+  const stack: Stack = {
     sim,
     bird,
     client: env.client,
@@ -91,7 +94,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await receiver?.close();
       await sim.close();
     },
+    async closeCheckingHistories() {
+      try {
+        const ids = [...stack.startedWorkflowIds];
+        for await (const wf of env.client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) ids.push(wf.workflowId);
+        await assertNoSecretsInHistories(env.client, ids, [accessKey, signingKey]);
+      } finally {
+        await stack.close();
+      }
+    },
   };
+  return stack;
 }
 
 /** A valid SMS provisioning input for a fresh number in the stack's workspace. */
