@@ -20,7 +20,9 @@ import { buildWebhookReceiver } from './webhook-receiver/server';
 import { temporalSignalRouter } from './webhook-receiver/signal-router';
 import { createProvisioningWorker } from './worker-factory';
 
-const PUBLIC_URL = 'https://webhooks.demo.example/bird/channel-events';
+// The simulator forgets its subscriptions when the demo stops, but the dev server remembers the subscription entity
+// workflow; a per-run path gives every run its own subscription (and its own entity) instead of a stale one.
+const PUBLIC_URL = `https://webhooks.demo.example/bird/channel-events/${randomBytes(4).toString('hex')}`;
 const UI = process.env.TEMPORAL_UI_URL ?? `http://localhost:${process.env.TEMPORAL_UI_PORT ?? '8233'}`;
 
 async function main(): Promise<void> {
