@@ -9,4 +9,12 @@ TEMPORAL_CLI="$(bash scripts/temporal.sh ensure)"
 export TEMPORAL_CLI
 npm run --silent typecheck
 npm run --silent lint
-npm test
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+npm test 2>&1 | tee "$log" || status=$?
+# A plain summary line in the form CI tooling reads in any language: "N passed, N failed".
+passed="$(grep -Eo '^ +[0-9]+ passing' "$log" | grep -Eo '[0-9]+' | tail -1 || true)"
+failed="$(grep -Eo '^ +[0-9]+ failing' "$log" | grep -Eo '[0-9]+' | tail -1 || true)"
+echo "${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
