@@ -113,6 +113,20 @@ describe('provisionChannel workflow', function () {
     assert.equal(progress.stage, 'cancelled');
   });
 
+  it('a compensation Bird refuses is surfaced, naming the connector left behind', async () => {
+    const input = smsInput(stack);
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'error', errorMessage: 'rejected', deleteRefused: true });
+    const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
+    assert.ok(!outcome.ok);
+    assert.match(outcome.reason, /COMPENSATION FAILED: delete connector: .*HTTP 422 ConnectorTemplateReferenced/);
+    assert.equal(outcome.details?.undone.length, 0);
+    assert.equal(outcome.details?.compensationFailures.length, 1);
+    assert.equal(liveConnectors().length, 1, 'the connector Bird would not delete is still there');
+    assert.match(outcome.details.leftBehind[0]!, new RegExp(`^connector ${liveConnectors()[0]!.id} \\(its deletion failed`));
+    assert.match(outcome.reason, new RegExp(`Left: connector ${liveConnectors()[0]!.id}`));
+    assert.equal(callsTo('deleteConnector').length, 1, '422 is final: not retried');
+  });
+
   it('subscription failure → connector deleted, created subscriptions reported as left', async () => {
     stack.sim.rejectSubscriptionsFor('https://rejected.example.com');
     const input = smsInput(stack, {

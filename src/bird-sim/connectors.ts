@@ -141,6 +141,9 @@ export class ConnectorOperations {
   delete(workspaceId: string, connectorId: string): ApiResult {
     const c = this.store.liveConnector(workspaceId, connectorId);
     if (!c) return connectorNotFound(connectorId);
+    if (c.number && this.provisioning.behaviourOf(c.number.numberId)?.deleteRefused) {
+      return error(422, 'ConnectorTemplateReferenced', 'connector template is still referenced and cannot be deleted');
+    }
     this.provisioning.deprovision(c, new Date().toISOString());
     return ok(204);
   }

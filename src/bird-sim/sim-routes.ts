@@ -38,6 +38,7 @@ const NumberBehaviourBody = z.strictObject({
   delayMs: z.number().int().min(0).optional(),
   errorMessage: z.string().min(1).optional(),
   tenDlc: z.boolean().optional(),
+  deleteRefused: z.boolean().optional(),
 });
 
 const ScriptedFaultBody = z.strictObject({

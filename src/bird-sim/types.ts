@@ -17,6 +17,8 @@ export interface NumberBehaviour {
   errorMessage?: string;
   /** A US 10DLC number: Bird requires arguments.useCaseId for it, so create answers 422 without one. */
   tenDlc?: boolean;
+  /** The connector's template is still referenced elsewhere: delete answers 422 (the contract's documented refusal). */
+  deleteRefused?: boolean;
 }
 
 export interface FaultConfig {

@@ -43,6 +43,8 @@ const { createConnector, createChannelSubscription } = proxyActivities<Activitie
 const { getChannelReadiness } = proxyActivities<Activities>(pollOptions);
 const { deleteConnector } = proxyActivities<Activities>(compensationOptions);
 
+const DELETE_CONNECTOR = 'delete connector';
+
 /** A step failed for a reason the caller should read (not a bug): carried to the ProvisioningFailed message. */
 class StepFailed extends Error {
   constructor(readonly step: ProvisioningStage, reason: string) {
@@ -88,7 +90,7 @@ export async function provisionChannel(rawInput: ProvisionChannelInputRaw): Prom
   try {
     setStage('creating-connector');
     // Registered before the call: a create that times out or loses its reply may still have made the connector.
-    compensations.add('delete connector', async () => {
+    compensations.add(DELETE_CONNECTOR, async () => {
       const deleted = await deleteConnector({ workspaceId, connectorId: progress.connectorId, idempotencyTag: tag, templateRef: input.connector.connectorTemplateRef });
       if (deleted.outcome === 'never-created') return undefined;
       return deleted.outcome === 'deleted' ? `deleted connector ${deleted.connectorId}` : `connector ${deleted.connectorId} was already gone`;
@@ -166,8 +168,13 @@ export async function provisionChannel(rawInput: ProvisionChannelInputRaw): Prom
       connectorId: progress.connectorId,
       undone: report.undone,
       compensationFailures: report.failures,
-      // The contract offers no way to delete a webhook subscription; its channelId filter now names a deleted channel.
-      leftBehind: progress.subscriptionIds.map((id) => `webhook subscription ${id} (Bird's API has no delete; it filters on the deleted channel)`),
+      leftBehind: [
+        ...(report.failures.some((f) => f.startsWith(DELETE_CONNECTOR))
+          ? [`connector ${progress.connectorId ?? `with tag ${tag}`} (its deletion failed; delete it by hand)`]
+          : []),
+        // The contract offers no way to delete a webhook subscription; its channelId filter now names a deleted channel.
+        ...progress.subscriptionIds.map((id) => `webhook subscription ${id} (Bird's API has no delete; it filters on the deleted channel)`),
+      ],
     };
     log.warn('provisioning undone', { ...details });
     if (cancelled) {
