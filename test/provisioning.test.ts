@@ -113,6 +113,19 @@ describe('provisionChannel workflow', function () {
     assert.equal(progress.stage, 'cancelled');
   });
 
+  it('cancellation while subscriptions are being registered → cancelled, connector deleted, subscription reported', async () => {
+    // The subscription create hangs until the client's 3 s timeout, then succeeds on retry: a window to cancel in.
+    stack.sim.scriptFault('createLegacyWebhookSubscription', 'timeout', 1);
+    const input = smsInput(stack, { subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://ok.example.com/events' }] });
+    const { workflowId, handle } = await start(input);
+    await waitFor(async () => (await getProgress(stack.client, workflowId)).stage === 'registering-subscriptions');
+    await cancelProvisioning(stack.client, workflowId);
+    await assert.rejects(handle.result());
+    assert.equal((await handle.describe()).status.name, 'CANCELLED');
+    assert.equal(liveConnectors().length, 0);
+    assert.equal(stack.sim.subscriptions().length, 1, 'the retried subscription create went through');
+  });
+
   it('a compensation Bird refuses is surfaced, naming the connector left behind', async () => {
     const input = smsInput(stack);
     stack.sim.configureNumber(phoneOf(input), { outcome: 'error', errorMessage: 'rejected', deleteRefused: true });

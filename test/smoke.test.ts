@@ -12,7 +12,7 @@ describe('smoke: dev server + worker + simulator', function () {
   before(async () => {
     stack = await startStack();
   });
-  after(async () => stack?.close());
+  after(() => stack?.closeCheckingHistories());
 
   it('runs a workflow whose activity calls the Bird simulator', async () => {
     const ensured = await ensureWorkspaceSubscription(

@@ -6,6 +6,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   isCancellation,
   log,
   proxyActivities,
@@ -104,6 +105,7 @@ export async function provisionChannel(rawInput: ProvisionChannelInputRaw): Prom
     progress.connectorId = created.connectorId;
     progress.channelId = created.channelId;
     progress.adopted = created.adopted;
+    throwIfCancelled();
     upsertSearchAttributes([
       { key: sa.BirdConnectorId, value: created.connectorId },
       ...(created.channelId ? [{ key: sa.BirdChannelId, value: created.channelId }] : []),
@@ -134,6 +136,7 @@ export async function provisionChannel(rawInput: ProvisionChannelInputRaw): Prom
         throw new StepFailed('registering-subscriptions', `subscription ${subscription.service}/${subscription.event} → ${subscription.url}: ${messageOf(err)}`);
       });
       progress.subscriptionIds.push(registered.subscriptionId);
+      throwIfCancelled();
     }
 
     setStage('completed');
@@ -189,6 +192,14 @@ export async function provisionChannel(rawInput: ProvisionChannelInputRaw): Prom
       details: [details],
     });
   }
+}
+
+/**
+ * Non-cancellable steps do not observe a cancellation requested while they run; look for one as soon as they
+ * return, so a cancel during the create or the subscriptions still undoes the run instead of completing it.
+ */
+function throwIfCancelled(): void {
+  if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('provisioning cancelled');
 }
 
 function describeProgress(p: ProvisioningProgress): string {
