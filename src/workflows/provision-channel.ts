@@ -46,12 +46,11 @@ const { deleteConnector } = proxyActivities<Activities>(compensationOptions);
 
 const DELETE_CONNECTOR = 'delete connector';
 
-/** A step failed for a reason the caller should read (not a bug): carried to the ProvisioningFailed message. */
-class StepFailed extends Error {
-  constructor(readonly step: ProvisioningStage, reason: string) {
-    super(reason);
-  }
-}
+/**
+ * A step failed for a reason the caller should read (not a bug): its message goes into the ProvisioningFailed
+ * failure; the step itself is progress.stage at the time.
+ */
+class StepFailed extends Error {}
 
 export async function provisionChannel(rawInput: ProvisionChannelInputRaw): Promise<ProvisionChannelResult> {
   const startedAt = Date.now();
@@ -100,7 +99,7 @@ export async function provisionChannel(rawInput: ProvisionChannelInputRaw): Prom
     const created = await CancellationScope.nonCancellable(() =>
       createConnector({ workspaceId, connector: input.connector, idempotencyTag: tag }),
     ).catch((err: unknown) => {
-      throw new StepFailed('creating-connector', messageOf(err));
+      throw new StepFailed(messageOf(err));
     });
     progress.connectorId = created.connectorId;
     progress.channelId = created.channelId;
@@ -121,19 +120,19 @@ export async function provisionChannel(rawInput: ProvisionChannelInputRaw): Prom
       onChannelId: (channelId) => upsertSearchAttributes([{ key: sa.BirdChannelId, value: channelId }]),
       onObserved: () => setCurrentDetails(describeProgress(progress)),
     }).catch((err: unknown) => {
-      if (err instanceof ReadinessFailed) throw new StepFailed('awaiting-readiness', err.message);
+      if (err instanceof ReadinessFailed) throw new StepFailed(err.message);
       throw err;
     });
     const readyAt = Date.now();
     const channelId = progress.channelId;
-    if (!channelId) throw new StepFailed('awaiting-readiness', 'channel is ready but Bird reported no channel id');
+    if (!channelId) throw new StepFailed('channel is ready but Bird reported no channel id');
 
     setStage('registering-subscriptions');
     for (const subscription of input.subscriptions) {
       const registered = await CancellationScope.nonCancellable(() =>
         createChannelSubscription({ organizationId, workspaceId, channelId, subscription }),
       ).catch((err: unknown) => {
-        throw new StepFailed('registering-subscriptions', `subscription ${subscription.service}/${subscription.event} → ${subscription.url}: ${messageOf(err)}`);
+        throw new StepFailed(`subscription ${subscription.service}/${subscription.event} → ${subscription.url}: ${messageOf(err)}`);
       });
       progress.subscriptionIds.push(registered.subscriptionId);
       throwIfCancelled();
