@@ -3,11 +3,8 @@
 # (UI on :8233) unless one already answers on 127.0.0.1:7233, then runs src/demo.ts (simulator, receiver, worker,
 # two provisionings). Ctrl-C stops everything.
 set -euo pipefail
-ROOT="$(cd -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.." && pwd -P)"
-cd "$ROOT"
-bash scripts/setup.sh
-TEMPORAL_CLI="$(bash scripts/temporal.sh ensure)"
-export TEMPORAL_CLI
+# shellcheck source=scripts/prepare.sh
+source "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/prepare.sh"
 address="127.0.0.1:${TEMPORAL_PORT:-7233}"
 if "$TEMPORAL_CLI" operator cluster health --address "$address" >/dev/null 2>&1; then
   echo "[demo] using the Temporal server already running at $address" >&2

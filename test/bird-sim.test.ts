@@ -9,6 +9,7 @@ import { ChannelEvent, WebhookHeaders } from '../src/bird/events';
 import { Connector, ConnectorList, ConnectorStatus, ErrorBody, WebhookSubscription } from '../src/bird/schemas';
 import { verifyWebhookSignature } from '../src/bird/signature';
 import { BirdSimulator, DEFAULT_WORKSPACE, type SimDelivery } from '../src/bird-sim';
+import { waitFor } from './helpers/wait';
 
 const WS = DEFAULT_WORKSPACE.id;
 const ORG = DEFAULT_WORKSPACE.organizationId;
@@ -56,15 +57,6 @@ function smsRequest(phoneNumberId: string, overrides: Record<string, unknown> = 
 const createSms = (phoneNumberId: string, overrides?: Record<string, unknown>) =>
   api('POST', `/workspaces/${WS}/connectors`, smsRequest(phoneNumberId, overrides));
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Checks the contract's Error rules (code/message >= 5 chars, nothing else) and returns details.field. */
 function assertError(res: Res, status: number, code: string): string | undefined {

@@ -27,6 +27,7 @@ import {
   type Exchange,
   type JsonObject,
 } from './helpers/contract';
+import { waitFor } from './helpers/wait';
 
 const ACCESS_KEY = `contract-key-${randomUUID()}`;
 const WORKSPACE = { id: randomUUID(), organizationId: randomUUID() };
@@ -92,15 +93,6 @@ async function httpError(promise: Promise<unknown>, status: number, code: string
   return err;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('Bird contract (contracts/bird-provisioning.openapi.json)', function () {
   this.timeout(10_000);

@@ -3,13 +3,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { awaitResult, cancelProvisioning, getProgress, startProvisioning } from '../src/client/provisioning-client';
 import { hasIdempotencyTag } from '../src/domain/idempotency';
 import * as sa from '../src/domain/search-attributes';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
 import { InvalidProvisioningInput } from '../src/domain/provisioning-input';
 import { SIGNING_KEY_REF, smsInput, startStack, type Stack } from './helpers/stack';
+import { waitFor } from './helpers/wait';
 
 describe('provisionChannel workflow', function () {
   this.timeout(90_000);
@@ -103,7 +103,7 @@ describe('provisionChannel workflow', function () {
     const input = smsInput(stack);
     stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 60_000 });
     const { workflowId, handle } = await start(input);
-    await waitFor(async () => (await getProgress(stack.client, workflowId)).stage === 'awaiting-readiness');
+    await waitFor('awaiting-readiness', async () => ((await getProgress(stack.client, workflowId)).stage === 'awaiting-readiness' ? true : undefined), 15_000, 100);
     await cancelProvisioning(stack.client, workflowId);
     await assert.rejects(handle.result(), (err: Error) => /cancel/i.test(`${err.message} ${(err.cause as Error | undefined)?.name}`));
     assert.equal((await handle.describe()).status.name, 'CANCELLED');
@@ -118,7 +118,7 @@ describe('provisionChannel workflow', function () {
     stack.sim.scriptFault('createLegacyWebhookSubscription', 'timeout', 1);
     const input = smsInput(stack, { subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://ok.example.com/events' }] });
     const { workflowId, handle } = await start(input);
-    await waitFor(async () => (await getProgress(stack.client, workflowId)).stage === 'registering-subscriptions');
+    await waitFor('registering-subscriptions', async () => ((await getProgress(stack.client, workflowId)).stage === 'registering-subscriptions' ? true : undefined), 15_000, 50);
     await cancelProvisioning(stack.client, workflowId);
     await assert.rejects(handle.result());
     assert.equal((await handle.describe()).status.name, 'CANCELLED');
@@ -246,11 +246,3 @@ describe('provisionChannel workflow', function () {
     assert.equal(stack.sim.calls().length, 0);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(100);
-  }
-}
