@@ -5,7 +5,10 @@
  */
 export interface CompensationReport {
   undone: string[];
+  /** "<step>: <why>" for every undo that failed. */
   failures: string[];
+  /** The descriptions of the undo steps that failed, to tell what is left without parsing `failures`. */
+  failedSteps: string[];
 }
 
 type Undo = () => Promise<string | undefined>;
@@ -19,13 +22,14 @@ export class Compensations {
   }
 
   async runAll(): Promise<CompensationReport> {
-    const report: CompensationReport = { undone: [], failures: [] };
+    const report: CompensationReport = { undone: [], failures: [], failedSteps: [] };
     for (const step of [...this.#steps].reverse()) {
       try {
         const line = await step.undo();
         if (line) report.undone.push(line);
       } catch (err) {
         report.failures.push(`${step.description}: ${messageOf(err)}`);
+        report.failedSteps.push(step.description);
       }
     }
     return report;

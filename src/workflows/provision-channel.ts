@@ -171,7 +171,7 @@ export async function provisionChannel(rawInput: ProvisionChannelInputRaw): Prom
       undone: report.undone,
       compensationFailures: report.failures,
       leftBehind: [
-        ...(report.failures.some((f) => f.startsWith(DELETE_CONNECTOR))
+        ...(report.failedSteps.includes(DELETE_CONNECTOR)
           ? [`connector ${progress.connectorId ?? `with tag ${tag}`} (its deletion failed; delete it by hand)`]
           : []),
         // The contract offers no way to delete a webhook subscription; its channelId filter now names a deleted channel.
