@@ -8,6 +8,7 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
+import { describeIssues } from './domain/zod-issues';
 import { Secret } from './secret';
 
 export class ConfigError extends Error {
@@ -39,13 +40,8 @@ export interface AppConfig {
   temporal: { connectionOptions: NativeConnectionOptions; namespace: string; taskQueue: string };
 }
 
-/** Turns zod issues into "VARIABLE: reason" lines; values are never echoed (one of them may be a key). */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): string[] {
-  return issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    return `${prefix}${path || '(root)'}: ${issue.message}`;
-  });
-}
+/** Re-exported: the one zod issue formatter lives in the pure domain layer, so workflow code can use it too. */
+export { describeIssues };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { requireAccessKey?: boolean } = {}): AppConfig {
   const parsed = EnvSchema.safeParse(env);

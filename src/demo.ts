@@ -17,7 +17,7 @@ import type { ProvisionChannelInputRaw } from './domain/provisioning-input';
 import { Secret } from './secret';
 import { staticSecretStore } from './secrets';
 import { buildWebhookReceiver } from './webhook-receiver/server';
-import { temporalSignalRouter } from './webhook-receiver/signal-router';
+import { temporalStatusRouter } from './webhook-receiver/status-router';
 import { createProvisioningWorker } from './worker-factory';
 
 // The simulator forgets its subscriptions when the demo stops, but the dev server remembers the subscription entity
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const sim = await BirdSimulator.start({ port: Number(process.env.BIRD_SIM_PORT ?? 8787), accessKeys: [accessKey], provisioningDelayMs: 4_000 });
   const connection = await Connection.connect(config.temporal.connectionOptions);
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const receiver = buildWebhookReceiver({ signingKey: new Secret(signingKey), publicUrl: PUBLIC_URL, route: temporalSignalRouter(client) });
+  const receiver = buildWebhookReceiver({ signingKey: new Secret(signingKey), publicUrl: PUBLIC_URL, route: temporalStatusRouter(client) });
   const receiverAddress = await receiver.listen({ host: '127.0.0.1', port: Number(process.env.RECEIVER_PORT ?? 8788) });
   sim.routeDeliveries('https://webhooks.demo.example', receiverAddress);
 

@@ -1,6 +1,6 @@
 /**
  * The webhook receiver on its own (no Temporal): what it accepts, what it refuses, and that only genuine, first-seen
- * channel events reach the signal router.
+ * channel events reach the status router.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -9,25 +9,25 @@ import { WebhookHeaders, type ChannelEvent } from '../src/bird/events';
 import { signWebhook } from '../src/bird/signature';
 import { Secret } from '../src/secret';
 import { buildWebhookReceiver } from '../src/webhook-receiver/server';
-import type { RouteOutcome } from '../src/webhook-receiver/signal-router';
+import type { Delivery, RouteOutcome } from '../src/webhook-receiver/status-router';
 
 const PUBLIC_URL = 'https://hooks.example.com/bird/events';
 const KEY = `key-${randomUUID()}`;
 
 describe('webhook receiver', () => {
   let app: FastifyInstance;
-  let routed: Array<{ event: ChannelEvent; requestId: string }>;
+  let routed: Array<{ event: ChannelEvent; delivery: Delivery }>;
   let routeImpl: () => Promise<RouteOutcome>;
 
   beforeEach(async () => {
     routed = [];
-    routeImpl = async () => ({ outcome: 'signalled', workflowId: 'provision/x/y' });
+    routeImpl = async () => ({ outcome: 'accepted', workflowId: 'provision/x/y' });
     app = buildWebhookReceiver({
       signingKey: new Secret(KEY),
       publicUrl: PUBLIC_URL,
       maxBodyBytes: 4096,
-      route: async (event, requestId) => {
-        routed.push({ event, requestId });
+      route: async (event, delivery) => {
+        routed.push({ event, delivery });
         return routeImpl();
       },
     });
@@ -45,10 +45,10 @@ describe('webhook receiver', () => {
     return app.inject({ method: 'POST', url: '/bird/events', headers, payload: body });
   }
 
-  it('signals on a genuine delivery', async () => {
+  it('reports a genuine delivery to its run', async () => {
     const res = await deliver(event());
     assert.equal(res.statusCode, 200);
-    assert.equal(res.json<{ status: string }>().status, 'signalled');
+    assert.equal(res.json<{ status: string }>().status, 'accepted');
     assert.equal(routed.length, 1);
     assert.equal(routed[0]!.event.payload.status, 'ok');
   });
@@ -78,7 +78,7 @@ describe('webhook receiver', () => {
     assert.equal(routed.length, 0);
   });
 
-  it('de-duplicates by request id, even hours later (Bird retries keep their original timestamp)', async () => {
+  it('de-duplicates a delivery, even hours later (Bird retries keep their original timestamp)', async () => {
     const requestId = randomUUID();
     const body = event();
     const twoHoursAgo = String(Math.floor(Date.now() / 1000) - 2 * 3600);
@@ -89,14 +89,45 @@ describe('webhook receiver', () => {
     assert.equal(routed.length, 1);
   });
 
-  it('lets a retry through when signalling failed (Temporal unreachable → 503)', async () => {
+  it('de-duplicates on what the signature covers: a captured delivery re-sent with fresh request ids is still a duplicate', async () => {
+    const body = event();
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    assert.equal((await deliver(body, { timestamp })).statusCode, 200);
+    for (let i = 0; i < 200; i++) {
+      const replay = await deliver(body, { timestamp, requestId: randomUUID() });
+      assert.equal(replay.json<{ status: string }>().status, 'duplicate');
+    }
+    assert.equal(routed.length, 1);
+    // The key is the signed timestamp and body, handed to the run so it can refuse the replay itself too.
+    assert.match(routed[0]!.delivery.deliveryKey, new RegExp(`^${timestamp}\\.`));
+    assert.equal(routed[0]!.delivery.sentAtMs, Number(timestamp) * 1000);
+  });
+
+  it('lets a retry through when reporting failed (Temporal unreachable → 503)', async () => {
     const requestId = randomUUID();
     const body = event();
+    const timestamp = String(Math.floor(Date.now() / 1000));
     routeImpl = () => Promise.reject(new Error('temporal down'));
-    assert.equal((await deliver(body, { requestId })).statusCode, 503);
-    routeImpl = async () => ({ outcome: 'signalled', workflowId: 'w' });
-    assert.equal((await deliver(body, { requestId })).statusCode, 200);
+    assert.equal((await deliver(body, { requestId, timestamp })).statusCode, 503);
+    routeImpl = async () => ({ outcome: 'accepted', workflowId: 'w' });
+    assert.equal((await deliver(body, { requestId, timestamp })).statusCode, 200);
     assert.equal(routed.length, 2);
+  });
+
+  it('answers 503 while no provisioning is visible yet for a fresh delivery, so Bird retries it', async () => {
+    const body = event();
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    routeImpl = async () => ({ outcome: 'not-yet' });
+    assert.equal((await deliver(body, { timestamp })).statusCode, 503);
+    routeImpl = async () => ({ outcome: 'accepted', workflowId: 'w' });
+    assert.equal((await deliver(body, { timestamp })).statusCode, 200, "Bird's retry is not taken for a duplicate");
+  });
+
+  it('acknowledges a report the run refused (not waiting, duplicate, over its cap)', async () => {
+    routeImpl = async () => ({ outcome: 'refused', workflowId: 'w', reason: 'duplicate delivery' });
+    const res = await deliver(event());
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { status: 'ignored', reason: 'duplicate delivery' });
   });
 
   it('acknowledges events for no known run, and events it does not handle', async () => {

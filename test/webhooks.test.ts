@@ -1,6 +1,6 @@
 /**
- * Readiness by webhook: simulator → signed delivery → receiver → signal, on the real dev server; and the
- * receiver's refusal of forged and replayed deliveries.
+ * Readiness by webhook: simulator → signed delivery → receiver → reportChannelStatus update, on the real dev
+ * server; and the refusal of forged, replayed and flooded deliveries, by the receiver and by the run itself.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +10,10 @@ import { ensureWorkspaceSubscription } from '../src/client/subscriptions-client'
 import { WebhookHeaders } from '../src/bird/events';
 import { signWebhook } from '../src/bird/signature';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
+import { Secret } from '../src/secret';
+import { buildWebhookReceiver } from '../src/webhook-receiver/server';
+import { temporalStatusRouter } from '../src/webhook-receiver/status-router';
+import { MAX_STATUS_REPORTS_PER_RUN, reportChannelStatusUpdate } from '../src/workflows/definitions';
 import { RECEIVER_PUBLIC_URL, SIGNING_KEY_REF, smsInput, startStack, type Stack } from './helpers/stack';
 
 describe('readiness by webhook', function () {
@@ -50,22 +54,22 @@ describe('readiness by webhook', function () {
     assert.equal(updated[0]!.hasSigningKey, true);
   });
 
-  it('webhook mode: ready on the signal, without a single status poll', async () => {
+  it('webhook mode: ready on the webhook report, with only the status check a report may need', async () => {
     const input = smsInput(stack, { readiness: { mode: 'webhook', deadline: '30s' } });
     const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
     assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
-    assert.equal(outcome.result.readinessSource, 'signal');
+    assert.equal(outcome.result.readinessSource, 'webhook');
     assert.equal(outcome.result.statusPolls, 0);
     const signalled = stack.sim.deliveries().filter((d) => d.status === 200 && (d.body as { payload: { connectorId: string } }).payload.connectorId === outcome.result.connectorId);
     assert.ok(signalled.length >= 1, 'the receiver signalled from a signed delivery');
   });
 
-  it('both mode: the signal wins over a slow poll schedule', async () => {
+  it('both mode: the webhook wins over a slow poll schedule', async () => {
     const input = smsInput(stack, { readiness: { mode: 'both', initialPollInterval: '20s', maxPollInterval: '1m', deadline: '1m' } });
     const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
     assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
-    assert.equal(outcome.result.readinessSource, 'signal');
-    assert.equal(outcome.result.statusPolls, 1, 'only the first, immediate poll');
+    assert.equal(outcome.result.readinessSource, 'webhook');
+    assert.ok(outcome.result.statusPolls <= 1, 'at most the first, immediate poll');
     assert.ok(outcome.result.timings.readinessWaitMs < 15_000);
   });
 
@@ -74,7 +78,7 @@ describe('readiness by webhook', function () {
     stack.sim.configureNumber(phoneOf(input), { outcome: 'error', errorMessage: 'carrier rejected the number' });
     const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
     assert.ok(!outcome.ok);
-    assert.match(outcome.reason, /carrier rejected the number \(seen by signal\)/);
+    assert.match(outcome.reason, /carrier rejected the number \(seen by webhook\)/);
     assert.equal(stack.sim.connectors().filter((c) => c.workspaceId === stack.workspaceId && !c.deletedAt && c.number?.numberId === phoneOf(input)).length, 0);
   });
 
@@ -89,7 +93,7 @@ describe('readiness by webhook', function () {
     }
     assert.ok(progress.connectorId && progress.channelId);
     await sleep(1_000); // let the genuine channel.created delivery land first
-    const before = (await getProgress(stack.client, workflowId)).signalsReceived;
+    const before = (await getProgress(stack.client, workflowId)).statusReports;
 
     const body = JSON.stringify({ service: 'channels', event: 'channel.updated', payload: { channelId: progress.channelId, connectorId: progress.connectorId, status: 'ok', stage: 'active' } });
     const timestamp = String(Math.floor(Date.now() / 1000));
@@ -113,12 +117,90 @@ describe('readiness by webhook', function () {
     );
     assert.equal(replay.status, 200);
     assert.deepEqual(await replay.json(), { status: 'duplicate' });
+    // The same delivery with a fresh (unsigned) request id is the same delivery.
+    const freshId = await post(
+      { [WebhookHeaders.requestId]: randomUUID(), [WebhookHeaders.timestamp]: genuine.timestamp, [WebhookHeaders.signature]: signWebhook(stack.secrets.signingKey, genuine.timestamp, RECEIVER_PUBLIC_URL, raw) },
+      raw,
+    );
+    assert.deepEqual(await freshId.json(), { status: 'duplicate' });
 
     const after = await getProgress(stack.client, workflowId);
-    assert.equal(after.signalsReceived, before, 'no forged or replayed event reached the workflow');
+    assert.equal(after.statusReports, before, 'no forged or replayed event reached the workflow');
     assert.equal(after.stage, 'awaiting-readiness', 'the forged "active" did not complete the run');
     const outcome = await awaitResult(stack.client, workflowId);
     assert.ok(outcome.ok);
-    assert.equal(outcome.result.readinessSource, 'signal');
+    assert.equal(outcome.result.readinessSource, 'webhook');
+  });
+
+  it('a flood of replayed and forged-key reports cannot grow the run\'s history past a fixed bound', async function () {
+    this.timeout(120_000);
+    const input = smsInput(stack, { readiness: { mode: 'webhook', deadline: '20s' } });
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 600_000 });
+    const { workflowId, handle } = await start(input);
+    let progress = await getProgress(stack.client, workflowId);
+    for (let i = 0; i < 100 && progress.stage !== 'awaiting-readiness'; i++) {
+      await sleep(100);
+      progress = await getProgress(stack.client, workflowId);
+    }
+    const genuine = await (async () => {
+      for (let i = 0; i < 100; i++) {
+        const d = stack.sim.deliveries().find((x) => (x.body as { payload: { connectorId?: string } }).payload.connectorId === progress.connectorId && x.status === 200);
+        if (d) return d;
+        await sleep(100);
+      }
+      return undefined;
+    })();
+    assert.ok(genuine, 'the genuine channel.created delivery was accepted');
+    const raw = JSON.stringify(genuine.body);
+    const historyLength = async () => (await handle.fetchHistory()).events?.length ?? 0;
+    const before = await historyLength();
+    const signed = { [WebhookHeaders.timestamp]: genuine.timestamp, [WebhookHeaders.signature]: signWebhook(stack.secrets.signingKey, genuine.timestamp, RECEIVER_PUBLIC_URL, raw) };
+
+    // 1. 1,000 re-sends of the captured delivery with fresh request ids: the receiver knows them all.
+    const statuses = new Map<string, number>();
+    for (let i = 0; i < 1_000; i++) {
+      const res = await fetch(receiverUrl, { method: 'POST', headers: { 'content-type': 'application/json', [WebhookHeaders.requestId]: randomUUID(), ...signed }, body: raw });
+      const { status } = (await res.json()) as { status: string };
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    assert.deepEqual([...statuses], [['duplicate', 1_000]]);
+
+    // 2. The same replays through a second receiver (a restart or another replica: its replay cache is empty):
+    //    the run itself refuses them, and a refused update leaves no event.
+    const second = buildWebhookReceiver({ signingKey: new Secret(stack.secrets.signingKey), publicUrl: RECEIVER_PUBLIC_URL, route: temporalStatusRouter(stack.client) });
+    try {
+      for (let i = 0; i < 50; i++) {
+        const res = await second.inject({ method: 'POST', url: new URL(RECEIVER_PUBLIC_URL).pathname, headers: { 'content-type': 'application/json', [WebhookHeaders.requestId]: randomUUID(), ...signed }, payload: raw });
+        assert.equal(res.statusCode, 200);
+        assert.equal(res.json<{ status: string }>().status, i === 0 ? 'ignored' : 'duplicate');
+      }
+    } finally {
+      await second.close();
+    }
+
+    // 3. Distinct reports straight to the run (as many distinct genuine deliveries would be): at most the cap is accepted.
+    let accepted = 0;
+    for (let i = 0; i < MAX_STATUS_REPORTS_PER_RUN + 30; i++) {
+      try {
+        await handle.executeUpdate(reportChannelStatusUpdate, {
+          args: [{ event: 'channel.updated', channelId: progress.channelId!, connectorId: progress.connectorId, status: 'pending', stage: 'provisioning', deliveryKey: `flood-${i}` }],
+        });
+        accepted++;
+      } catch {
+        // refused by the validator: nothing recorded
+      }
+    }
+    const after = await historyLength();
+    assert.ok(accepted <= MAX_STATUS_REPORTS_PER_RUN, `accepted ${accepted}`);
+    assert.equal((await getProgress(stack.client, workflowId)).statusReports <= MAX_STATUS_REPORTS_PER_RUN, true);
+    // Each accepted report costs a handful of events (update accepted/completed, a workflow task); nothing else counts.
+    const bound = before + MAX_STATUS_REPORTS_PER_RUN * 8;
+    assert.ok(after <= bound, `history grew from ${before} to ${after} events (bound ${bound})`);
+
+    // Past the cap, readiness still ends by the status check at the deadline.
+    stack.sim.setChannelStatus(progress.connectorId!, 'ok', 'active');
+    const outcome = await awaitResult(stack.client, workflowId);
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    assert.equal(outcome.result.readinessSource, 'poll');
   });
 });

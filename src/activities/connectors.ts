@@ -1,14 +1,18 @@
 /**
- * Connector activities: one Bird call each (plus the tag lookup that makes create and delete idempotent).
+ * Connector activities: one Bird request each, except the ownership lookup, which pages through the workspace's
+ * connectors newest first and stops at the first one that is provably ours.
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { BirdClient } from '../bird/client';
 import { BirdApiError } from '../bird/errors';
-import { SecurityArgumentsMap, type ComponentStage, type ComponentStatus, type Connector } from '../bird/schemas';
-import { hasIdempotencyTag, taggedConnectorName } from '../domain/idempotency';
+import type { ComponentStage, ComponentStatus, Connector } from '../bird/schemas';
+import { isOwnConnector, taggedConnectorName, type Ownership } from '../domain/idempotency';
 import type { ConnectorSpec } from '../domain/provisioning-input';
+import { classifyChannelState } from '../domain/readiness';
 import type { SecretStore } from '../secrets';
 import { FailureType } from './failures';
+import { checkpoint } from './heartbeat';
+import { resolveSecurityArguments } from './secret-references';
 
 export interface ConnectorActivityDeps {
   bird: BirdClient;
@@ -18,23 +22,33 @@ export interface ConnectorActivityDeps {
 export interface CreateConnectorInput {
   workspaceId: string;
   connector: ConnectorSpec;
-  idempotencyTag: string;
+  ownership: Ownership;
 }
 
-export interface CreatedConnector {
+export interface ConnectorRef {
   connectorId: string;
   channelId?: string;
-  /** True when this call found the connector an earlier attempt created (its reply was lost). */
-  adopted: boolean;
-  createdAt: string;
+}
+
+export type CreateConnectorOutcome =
+  /** adopted: an earlier attempt of this create made it (its reply was lost) and the lookup recognised it. */
+  | ({ outcome: 'created'; adopted: boolean } & ConnectorRef)
+  /**
+   * Bird answered 409. Returned, not thrown: a refused create must never be sent again by a retry. `firstAttempt`
+   * says whether an earlier attempt (whose outcome is unknown) may have made the connector Bird now reports.
+   */
+  | { outcome: 'conflict'; firstAttempt: boolean; birdMessage?: string };
+
+export interface FindOwnConnectorInput {
+  workspaceId: string;
+  ownership: Ownership;
 }
 
 export interface DeleteConnectorInput {
   workspaceId: string;
-  /** Unknown when the create's outcome is unknown; the connector is then looked up by its tag. */
+  /** Unknown when the create's outcome is unknown; the connector is then looked up by ownership. */
   connectorId?: string;
-  idempotencyTag: string;
-  templateRef?: string;
+  ownership: Ownership;
 }
 
 export interface DeletedConnector {
@@ -49,92 +63,129 @@ export interface ChannelReadinessSnapshot {
   errorMessage?: string | null;
 }
 
+/** The ready channel, and how many status reads (attempts) it took to see it. */
+export type ActiveChannel = ChannelReadinessSnapshot & { statusReads: number };
+
+/** Where a lookup stopped, kept as heartbeat details so a retried lookup resumes at that page. */
+interface LookupCheckpoint {
+  pageToken?: string;
+  pagesRead: number;
+}
+
+const PAGE_SIZE = 100;
+
 export function connectorActivities({ bird, secrets }: ConnectorActivityDeps) {
-  async function findTaggedConnector(workspaceId: string, tag: string, templateRef?: string): Promise<Connector | undefined> {
-    for await (const connector of bird.listConnectors(workspaceId, { templateRef, limit: 100 })) {
-      if (hasIdempotencyTag(connector.name, tag)) return connector;
-    }
-    return undefined;
-  }
-
-  function summary(connector: Connector, adopted: boolean): CreatedConnector {
-    return { connectorId: connector.id, channelId: connector.channel?.channelId, adopted, createdAt: connector.createdAt };
-  }
-
-  function resolveSecurityArguments(ref: string | undefined) {
-    if (!ref) return undefined;
-    const raw = secrets.resolve(ref).reveal();
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      json = undefined;
-    }
-    const parsed = SecurityArgumentsMap.safeParse(json);
-    if (!parsed.success) {
-      throw ApplicationFailure.create({
-        type: FailureType.invalidSecret,
-        message: `secret "${ref}" must hold a JSON object of security arguments ({"scheme": {"key": "value"}})`,
-        nonRetryable: true,
+  /**
+   * Newest first (the connector we look for was made moments ago, so it is on the first page), stopping at the
+   * first match. A page that fails fails the attempt, and the retry resumes at that page from the heartbeat
+   * details instead of walking the workspace again.
+   */
+  async function findOwn(workspaceId: string, ownership: Ownership): Promise<Connector | undefined> {
+    const ctx = Context.current();
+    const resumed = ctx.info.heartbeatDetails as LookupCheckpoint | undefined;
+    let position: LookupCheckpoint = resumed ?? { pagesRead: 0 };
+    for (;;) {
+      checkpoint(position);
+      const page = await bird.listConnectorsPage(workspaceId, {
+        templateRef: ownership.templateRef,
+        limit: PAGE_SIZE,
+        reverse: true,
+        pageToken: position.pageToken,
       });
+      const match = page.results.find((c) => isOwnConnector(c, ownership));
+      if (match) return match;
+      if (!page.nextPageToken) return undefined;
+      position = { pageToken: page.nextPageToken, pagesRead: position.pagesRead + 1 };
     }
-    return parsed.data;
   }
+
+  const refOf = (c: Connector): ConnectorRef => ({ connectorId: c.id, channelId: c.channel?.channelId });
 
   return {
     /**
-     * Creates the connector, named with the run's idempotency tag. A retry first looks for the tag (an earlier
-     * attempt may have succeeded without us hearing), and a 409 is adopted only when the tag proves it ours.
+     * Creates the connector, named with the provisioning's idempotency tag. A retry first looks for it (an earlier
+     * attempt may have made it without us hearing). A 409 is returned, never retried.
      */
-    async createConnector({ workspaceId, connector, idempotencyTag }: CreateConnectorInput): Promise<CreatedConnector> {
-      const templateRef = connector.connectorTemplateRef;
-      if (Context.current().info.attempt > 1) {
-        const earlier = await findTaggedConnector(workspaceId, idempotencyTag, templateRef);
+    async createConnector({ workspaceId, connector, ownership }: CreateConnectorInput): Promise<CreateConnectorOutcome> {
+      const attempt = Context.current().info.attempt;
+      if (attempt > 1) {
+        const earlier = await findOwn(workspaceId, ownership);
         if (earlier) {
-          log.info('adopting connector created by an earlier attempt', { connectorId: earlier.id });
-          return summary(earlier, true);
+          log.info('adopting the connector an earlier attempt created', { connectorId: earlier.id });
+          return { outcome: 'created', adopted: true, ...refOf(earlier) };
         }
       }
       const { securityArgumentsRef, ...request } = connector;
       try {
         const created = await bird.createConnector(workspaceId, {
           ...request,
-          name: taggedConnectorName(connector.name, idempotencyTag),
-          securityArguments: resolveSecurityArguments(securityArgumentsRef),
+          name: taggedConnectorName(connector.name, ownership.tag),
+          securityArguments: resolveSecurityArguments(secrets, securityArgumentsRef),
         });
-        return summary(created, false);
+        return { outcome: 'created', adopted: false, ...refOf(created) };
       } catch (err) {
-        if (!(err instanceof BirdApiError && err.status === 409)) throw err;
-        const ours = await findTaggedConnector(workspaceId, idempotencyTag, templateRef);
-        if (ours) {
-          log.info('409 on create: the connector is ours (tag matches), adopting it', { connectorId: ours.id });
-          return summary(ours, true);
+        if (err instanceof BirdApiError && err.kind === 'http' && err.status === 409) {
+          return { outcome: 'conflict', firstAttempt: attempt === 1, birdMessage: err.birdMessage ?? err.code };
         }
-        throw ApplicationFailure.create({
-          type: FailureType.connectorAlreadyExists,
-          message: `a connector for this number or name already exists in workspace ${workspaceId} and was not created by this provisioning; it was left untouched (Bird: ${err.birdMessage ?? err.code ?? 'HTTP 409'})`,
-          nonRetryable: true,
-          details: [{ operation: 'createConnector', status: 409, code: err.code, birdMessage: err.birdMessage }],
-        });
+        throw err;
       }
     },
 
-    async getChannelReadiness({ workspaceId, connectorId }: { workspaceId: string; connectorId: string }): Promise<ChannelReadinessSnapshot> {
-      const status = await bird.getConnectorStatus(workspaceId, connectorId);
-      return {
-        channelId: status.channel?.channelId ?? undefined,
-        status: status.channel?.status,
-        stage: status.channel?.stage,
-        errorMessage: status.channel?.errorMessage ?? status.number?.errorMessage,
-      };
+    /** After a 409 on a retried create: is the connector Bird reports the one our earlier attempt made? */
+    async findOwnConnector({ workspaceId, ownership }: FindOwnConnectorInput): Promise<ConnectorRef | undefined> {
+      const found = await findOwn(workspaceId, ownership);
+      return found ? refOf(found) : undefined;
     },
 
-    /** Compensation: delete what this run created, found by id or, when the create's outcome is unknown, by tag. */
-    async deleteConnector({ workspaceId, connectorId, idempotencyTag, templateRef }: DeleteConnectorInput): Promise<DeletedConnector> {
-      const id = connectorId ?? (await findTaggedConnector(workspaceId, idempotencyTag, templateRef))?.id;
+    /** One status read, for the final check at the deadline. */
+    async getChannelReadiness({ workspaceId, connectorId }: { workspaceId: string; connectorId: string }): Promise<ChannelReadinessSnapshot> {
+      return snapshotOf(await bird.getConnectorStatus(workspaceId, connectorId));
+    },
+
+    /**
+     * Readiness by polling, as Temporal's "infrequent polling" pattern: one status read per attempt, and "not
+     * ready yet" is a retryable failure, so the activity's retry policy is the backoff. Retries add no events to
+     * the workflow's history, however many polls the deadline allows.
+     */
+    async awaitChannelActive({ workspaceId, connectorId }: { workspaceId: string; connectorId: string }): Promise<ActiveChannel> {
+      const statusReads = Context.current().info.attempt;
+      const snapshot = snapshotOf(await bird.getConnectorStatus(workspaceId, connectorId));
+      const verdict = classifyChannelState(snapshot);
+      if (verdict.kind === 'ready') return { ...snapshot, statusReads };
+      if (verdict.kind === 'failed') {
+        throw ApplicationFailure.create({ type: FailureType.channelFailed, message: verdict.reason, nonRetryable: true, details: [{ ...snapshot, statusReads }] });
+      }
+      throw ApplicationFailure.create({
+        type: FailureType.channelNotReady,
+        message: `channel not ready yet (${snapshot.status ?? '?'}/${snapshot.stage ?? '?'})`,
+        details: [{ ...snapshot, statusReads }],
+      });
+    },
+
+    /** Compensation: delete what this provisioning created, found by id or, when the create's outcome is unknown, by ownership. */
+    async deleteConnector({ workspaceId, connectorId, ownership }: DeleteConnectorInput): Promise<DeletedConnector> {
+      let id = connectorId;
+      if (!id) {
+        try {
+          id = (await findOwn(workspaceId, ownership))?.id;
+        } catch (err) {
+          // No such workspace: no connector can exist in it.
+          if (err instanceof BirdApiError && err.kind === 'http' && err.status === 404) return { outcome: 'never-created' };
+          throw err;
+        }
+      }
       if (!id) return { outcome: 'never-created' };
       const outcome = await bird.deleteConnector(workspaceId, id);
       return { outcome: outcome === 'deleted' ? 'deleted' : 'already-gone', connectorId: id };
     },
+  };
+}
+
+function snapshotOf(status: Awaited<ReturnType<BirdClient['getConnectorStatus']>>): ChannelReadinessSnapshot {
+  return {
+    channelId: status.channel?.channelId ?? undefined,
+    status: status.channel?.status,
+    stage: status.channel?.stage,
+    errorMessage: status.channel?.errorMessage ?? status.number?.errorMessage,
   };
 }

@@ -3,7 +3,7 @@
  * classification, so the retry policy, the workflow and the UI all read the same verdict. Retry-After becomes
  * nextRetryDelay, so Temporal waits as long as Bird asked.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { BirdApiError } from '../bird/errors';
 import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../domain/failure-types';
 import { SecretNotFoundError } from '../secrets';
@@ -15,14 +15,16 @@ export interface BirdFailureDetails {
   status?: number;
   code?: string;
   birdMessage?: string;
+  /** The attempt Bird answered: a refusal on attempt 1 proves nothing was made; later, earlier attempts are unknowns. */
+  attempt?: number;
 }
 
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof SecretNotFoundError) {
-    return ApplicationFailure.create({ type: FailureType.secretNotFound, message: err.message, nonRetryable: true });
+    return ApplicationFailure.create({ type: FailureType.secretNotFound, message: err.message, nonRetryable: true, details: [{ operation: 'resolveSecret', attempt: currentAttempt() }] });
   }
   if (!(err instanceof BirdApiError)) return err;
-  const details: BirdFailureDetails = { operation: err.operation, status: err.status, code: err.code, birdMessage: err.birdMessage };
+  const details: BirdFailureDetails = { operation: err.operation, status: err.status, code: err.code, birdMessage: err.birdMessage, attempt: currentAttempt() };
   return ApplicationFailure.create({
     type: failureTypeOf(err),
     message: err.message,
@@ -57,4 +59,12 @@ export function classified<A extends unknown[], R>(fn: (...args: A) => Promise<R
       throw toActivityFailure(err);
     }
   };
+}
+
+function currentAttempt(): number | undefined {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return undefined; // not inside an activity (the client used directly)
+  }
 }

@@ -6,6 +6,8 @@ import type { BirdClient } from '../bird/client';
 import type { SecretStore } from '../secrets';
 import { connectorActivities } from './connectors';
 import { classified } from './failures';
+import { heartbeating } from './heartbeat';
+import { secretReferenceActivities } from './secret-references';
 import { subscriptionActivities } from './subscriptions';
 
 export interface ActivityDeps {
@@ -13,17 +15,20 @@ export interface ActivityDeps {
   secrets: SecretStore;
 }
 
-type RawActivities = ReturnType<typeof connectorActivities> & ReturnType<typeof subscriptionActivities>;
+type BirdActivities = ReturnType<typeof connectorActivities> & ReturnType<typeof subscriptionActivities>;
+type RawActivities = BirdActivities & ReturnType<typeof secretReferenceActivities>;
 /** Plain function properties (not methods): activities are always called unbound. */
 export type Activities = { [K in keyof RawActivities]: RawActivities[K] };
 
 export function createActivities(deps: ActivityDeps): Activities {
-  const raw: RawActivities = { ...connectorActivities(deps), ...subscriptionActivities(deps) };
+  const bird: BirdActivities = { ...connectorActivities(deps), ...subscriptionActivities(deps) };
   const wrapped: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(raw)) wrapped[name] = classified(fn as (...args: unknown[]) => Promise<unknown>);
+  // Every Bird call heartbeats (a killed worker's request is retried within seconds); the secret check is local.
+  for (const [name, fn] of Object.entries(bird)) wrapped[name] = classified(heartbeating(fn as (...args: unknown[]) => Promise<unknown>));
+  for (const [name, fn] of Object.entries(secretReferenceActivities(deps))) wrapped[name] = classified(fn as (...args: unknown[]) => Promise<unknown>);
   return wrapped as Activities;
 }
 
-export type { CreatedConnector, DeletedConnector, ChannelReadinessSnapshot } from './connectors';
+export type { ActiveChannel, ChannelReadinessSnapshot, ConnectorRef, CreateConnectorOutcome, DeletedConnector } from './connectors';
 export type { RegisteredSubscription } from './subscriptions';
 export { FailureType, NON_RETRYABLE_FAILURE_TYPES } from './failures';

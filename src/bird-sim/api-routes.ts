@@ -43,14 +43,21 @@ function firstValues(query: unknown): Query {
   return out;
 }
 
-/** The recorded body is served by /_sim/calls, so the signing key must not end up in it. */
+/** Request fields that carry secrets: kept out of the call log that /_sim/calls serves. */
+const SECRET_FIELDS = ['signingKey', 'securityArguments'] as const;
+
+/** The recorded body is served by /_sim/calls, so no secret (signing key, security arguments) may end up in it. */
 function recordableBody(raw: string | undefined): unknown {
   if (raw === undefined || raw === '') return undefined;
   const json = parseJson(raw);
   if (!json.ok) return raw;
   const value = json.value;
-  if (value && typeof value === 'object' && 'signingKey' in value) return { ...value, signingKey: '[redacted]' };
-  return value;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const redacted: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const field of SECRET_FIELDS) {
+    if (field in redacted && redacted[field] !== undefined && redacted[field] !== null) redacted[field] = '[redacted]';
+  }
+  return redacted;
 }
 
 function authorized(req: FastifyRequest, keys: ReadonlySet<string>): boolean {

@@ -60,6 +60,7 @@ const SimEnv = z.object({
     return routes;
   }),
   BIRD_SIM_SEED: optional(int(0)),
+  BIRD_SIM_WEBHOOK_RETRY_SCALE: optional(z.coerce.number().gt(0).max(1)),
 });
 
 export class SimEnvError extends Error {
@@ -87,6 +88,7 @@ export function parseSimEnv(env: NodeJS.ProcessEnv): SimEnvConfig {
       accessKeys: [e.BIRD_SIM_ACCESS_KEY ?? DEFAULT_ACCESS_KEY],
       ...(e.BIRD_SIM_PROVISIONING_DELAY_MS !== undefined ? { provisioningDelayMs: e.BIRD_SIM_PROVISIONING_DELAY_MS } : {}),
       ...(e.BIRD_SIM_SEED !== undefined ? { seed: e.BIRD_SIM_SEED } : {}),
+      ...(e.BIRD_SIM_WEBHOOK_RETRY_SCALE !== undefined ? { webhookRetryScale: e.BIRD_SIM_WEBHOOK_RETRY_SCALE } : {}),
       faults,
     },
     routes: e.BIRD_SIM_ROUTE,

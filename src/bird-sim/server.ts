@@ -55,7 +55,11 @@ export class BirdSimulator {
   private constructor(private readonly opts: SimulatorOptions) {
     for (const ws of opts.workspaces ?? [DEFAULT_WORKSPACE]) this.store.addWorkspace(ws);
     this.faultPlan = new FaultPlan(opts.faults, opts.seed ?? Date.now());
-    this.dispatcher = new WebhookDispatcher(() => this.store.allSubscriptions(), opts.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
+    this.dispatcher = new WebhookDispatcher(
+      () => this.store.allSubscriptions(),
+      opts.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
+      opts.webhookRetryScale ?? 1,
+    );
     this.provisioning = new Provisioning(opts.provisioningDelayMs ?? DEFAULT_PROVISIONING_DELAY_MS, (ws, body) =>
       this.dispatcher.dispatch(ws, body),
     );
@@ -124,6 +128,17 @@ export class BirdSimulator {
     const c = this.store.connector(connectorId);
     if (!c) throw new Error(`unknown connector ${connectorId}`);
     this.provisioning.override(c, { status, stage, ...(errorMessage !== undefined ? { errorMessage } : {}) });
+  }
+
+  /**
+   * Creates a connector as Bird would, without an API call in the log: a workspace that already holds other
+   * people's connectors (paging, ownership checks). Throws with Bird's answer if Bird would refuse it.
+   */
+  seedConnector(workspaceId: string, body: { name: string; connectorTemplateRef: string; arguments?: Record<string, unknown> }): string {
+    const result = new ConnectorOperations(this.store, this.provisioning).create(workspaceId, JSON.stringify(body));
+    const created = result.body as { id?: string } | undefined;
+    if (result.status !== 201 || !created?.id) throw new Error(`seedConnector: Bird would answer ${result.status}`);
+    return created.id;
   }
 
   /** Every connector ever created, deleted ones included (deletedAt set). Copies: mutating them changes nothing. */

@@ -54,6 +54,8 @@ export interface SimulatorOptions {
   provisioningDelayMs?: number;
   faults?: Partial<FaultConfig>;
   deliveryTimeoutMs?: number;
+  /** Bird's webhook retry schedule (about a day) times this factor; 1 = real time. */
+  webhookRetryScale?: number;
   seed?: number;
   /** Called once per API call when its outcome is known (answered, dropped or held); used by the CLI to log. */
   onCall?: (call: SimCall) => void;

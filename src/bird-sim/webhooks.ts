@@ -12,8 +12,15 @@ import { sleep } from './sleep';
 import type { StoredSubscription } from './store';
 import type { ChannelEventBody, SimDelivery } from './types';
 
-/** Real Bird retries for hours; a few quick retries exercise the same receiver code paths in tests. */
-export const RETRY_DELAYS_MS = [200, 400, 800] as const;
+/**
+ * Bird retries a failed delivery for about a day, backing off, with the original timestamp, request id and body.
+ * The simulator keeps that schedule, compressed by `webhookRetryScale` (tests use ~1/500: the same sequence of
+ * retries in a minute), so receiver behaviour that depends on Bird retrying ("503, try later") is exercised as it
+ * will meet it.
+ */
+export const BIRD_RETRY_SCHEDULE_MS = [
+  30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 28_800_000,
+] as const;
 
 interface Route {
   publicPrefix: string;
@@ -45,6 +52,7 @@ export class WebhookDispatcher {
   constructor(
     private readonly subscriptions: () => readonly StoredSubscription[],
     private readonly timeoutMs: number,
+    private readonly retryScale = 1,
   ) {}
 
   route(publicPrefix: string, localPrefix: string): void {
@@ -121,9 +129,9 @@ export class WebhookDispatcher {
       }
       this.records.push({ subscriptionId, url, target, event: body.event, requestId, timestamp, attempt, at, status, ...(error ? { error } : {}), body });
       if (typeof status === 'number' && status >= 200 && status < 300) return;
-      const delay = RETRY_DELAYS_MS[attempt - 1];
+      const delay = BIRD_RETRY_SCHEDULE_MS[attempt - 1];
       if (delay === undefined) return;
-      await sleep(delay, signal);
+      await sleep(Math.max(1, Math.round(delay * this.retryScale)), signal);
     }
   }
 }

@@ -2,11 +2,18 @@
  * The typed API other services import to provision channels: validate, start (or attach to) a provisioning,
  * read its progress, cancel it, await its result.
  */
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { parseProvisioningInput, phoneNumberIdOf, provisioningWorkflowId, type ProvisionChannelInputRaw } from '../domain/provisioning-input';
+import { ApplicationFailure, WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { formatDuration } from '../domain/duration';
+import { parseProvisioningInput, phoneNumberIdOf, provisioningWorkflowId } from '../domain/provisioning-input';
 import * as sa from '../domain/search-attributes';
 import type { provisionChannel } from '../workflows';
-import { progressQuery, type ProvisionChannelResult, type ProvisioningFailureDetails, type ProvisioningProgress } from '../workflows/definitions';
+import {
+  progressQuery,
+  PROVISIONING_FAILED,
+  type ProvisionChannelResult,
+  type ProvisioningFailureDetails,
+  type ProvisioningProgress,
+} from '../workflows/definitions';
 
 export interface StartedProvisioning {
   workflowId: string;
@@ -23,11 +30,11 @@ export async function startProvisioning(client: Client, rawInput: unknown, opts:
   const input = parseProvisioningInput(rawInput);
   const workflowId = provisioningWorkflowId(input);
   const phoneNumberId = phoneNumberIdOf(input);
-  const handle = await client.workflow.start('provisionChannel', {
+  const handle = await client.workflow.start<typeof provisionChannel>('provisionChannel', {
     taskQueue: opts.taskQueue,
     workflowId,
-    // Pass what the caller wrote: the workflow validates it again and applies the same defaults.
-    args: [rawInput as ProvisionChannelInputRaw],
+    // The parsed input, defaults applied: the run keeps exactly these values even if a default changes later.
+    args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     typedSearchAttributes: [
@@ -35,12 +42,13 @@ export async function startProvisioning(client: Client, rawInput: unknown, opts:
       ...(phoneNumberId ? [{ key: sa.BirdPhoneNumberId, value: phoneNumberId }] : []),
       { key: sa.ProvisioningStage, value: 'validating' },
     ],
-    staticSummary: `Provision ${input.connector.connectorTemplateRef} channel "${input.connector.name}"`,
+    staticSummary: `Provision ${input.connector.connectorTemplateRef} channel "${input.connector.name}"${phoneNumberId ? ` for number ${phoneNumberId}` : ''} in workspace ${input.workspaceId}`,
     staticDetails: [
-      `workspace: ${input.workspaceId}`,
-      phoneNumberId ? `phone number id: ${phoneNumberId}` : undefined,
-      `readiness: ${input.readiness.mode}, deadline ${input.readiness.deadline} ms`,
-      `subscriptions: ${input.subscriptions.length}`,
+      `- **Workspace:** ${input.workspaceId}`,
+      phoneNumberId ? `- **Phone number id:** ${phoneNumberId}` : undefined,
+      `- **Template:** ${input.connector.connectorTemplateRef}`,
+      `- **Readiness:** ${input.readiness.mode}; polls every ${formatDuration(input.readiness.initialPollInterval)} ×${input.readiness.backoffCoefficient} up to ${formatDuration(input.readiness.maxPollInterval)}; deadline ${formatDuration(input.readiness.deadline)}`,
+      `- **Subscriptions:** ${input.subscriptions.length ? input.subscriptions.map((s) => `${s.service}/${s.event} → ${s.url}`).join(', ') : 'none'}`,
     ]
       .filter(Boolean)
       .join('\n'),
@@ -67,9 +75,12 @@ export async function awaitResult(client: Client, workflowId: string): Promise<P
     return { ok: true, result };
   } catch (err) {
     if (err instanceof WorkflowFailedError) {
-      const cause = err.cause as { message?: string; details?: unknown[] } | undefined;
-      const details = cause?.details?.[0] as ProvisioningFailureDetails | undefined;
-      return { ok: false, reason: cause?.message ?? err.message, details: details && typeof details === 'object' && 'failedStep' in details ? details : undefined };
+      const cause = err.cause;
+      // Decoded by the failure's type, not by the shape of its details.
+      if (cause instanceof ApplicationFailure && cause.type === PROVISIONING_FAILED) {
+        return { ok: false, reason: cause.message, details: cause.details?.[0] as ProvisioningFailureDetails | undefined };
+      }
+      return { ok: false, reason: cause?.message ?? err.message };
     }
     throw err;
   }

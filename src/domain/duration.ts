@@ -27,3 +27,18 @@ export function duration(minMs: number, maxMs: number) {
     return ms;
   });
 }
+
+/** Milliseconds as people write durations: "500ms", "2s", "1m30s", "30m", "168h". */
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${ms}ms`;
+  const parts: string[] = [];
+  let rest = Math.round(ms / 1_000);
+  const h = Math.floor(rest / 3_600);
+  rest -= h * 3_600;
+  const m = Math.floor(rest / 60);
+  const s = rest - m * 60;
+  if (h) parts.push(`${h}h`);
+  if (m) parts.push(`${m}m`);
+  if (s || !parts.length) parts.push(`${s}s`);
+  return parts.join('');
+}

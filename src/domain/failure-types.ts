@@ -12,6 +12,9 @@ export const FailureType = {
   secretNotFound: 'SecretNotFound',
   connectorAlreadyExists: 'ConnectorAlreadyExists',
   invalidSecret: 'InvalidSecret',
+  /** Readiness polling: "not yet" (retryable: the retry policy is the poll backoff) and a failed channel (final). */
+  channelNotReady: 'ChannelNotReady',
+  channelFailed: 'ChannelFailed',
 } as const;
 
 /** Failure types no retry can fix; listed in every activity retry policy as well as flagged on the failure. */
@@ -21,5 +24,17 @@ export const NON_RETRYABLE_FAILURE_TYPES: string[] = [
   FailureType.invalidRequest,
   FailureType.secretNotFound,
   FailureType.connectorAlreadyExists,
+  FailureType.invalidSecret,
+  FailureType.channelFailed,
+];
+
+/**
+ * Failures that prove Bird did not act on the request (it refused it, or it was never sent). A create that failed
+ * with one of these on its first attempt made nothing, so there is nothing to look for and nothing to undo.
+ */
+export const REQUEST_NOT_ACTED_ON: string[] = [
+  FailureType.rejected,
+  FailureType.invalidRequest,
+  FailureType.secretNotFound,
   FailureType.invalidSecret,
 ];

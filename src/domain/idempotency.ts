@@ -2,13 +2,17 @@
  * The idempotency tag that makes a connector recognisably ours.
  *
  * Bird's create has no idempotency key, and a create whose reply is lost may still have made a connector. The
- * workflow therefore names every connector it creates "<name> [prov-<12 hex of its first run id>]": a retry that
- * meets 409, and the compensation that must delete what may exist, find it with the list endpoint by that tag. A
- * connector without our tag is someone else's and is never adopted or deleted. The name is the one field the
- * contract guarantees Bird echoes back (required in Connector), which is why the tag lives there.
+ * workflow therefore names every connector it creates "<name> [prov-<16 hex>]" and finds it again with the list
+ * endpoint by that tag. The name is the one field the contract guarantees Bird echoes back (required in Connector).
+ *
+ * The 16 hex digits come from the workflow's deterministic uuid4(), drawn once per provisioning: 64 random bits.
+ * (They used to be the first 12 hex digits of the run id; run ids are UUIDv7, whose first 12 digits are the start
+ * millisecond, so runs started in the same millisecond shared a tag and adopted each other's connectors.)
+ *
+ * A tag alone never proves a connector ours: it must also be for the same template and number (isOwnConnector).
  */
-export function idempotencyTag(firstExecutionRunId: string): string {
-  return `prov-${firstExecutionRunId.replace(/-/g, '').slice(0, 12).toLowerCase()}`;
+export function idempotencyTag(randomUuid: string): string {
+  return `prov-${randomUuid.replace(/-/g, '').slice(-16).toLowerCase()}`;
 }
 
 export function taggedConnectorName(name: string, tag: string): string {
@@ -17,4 +21,35 @@ export function taggedConnectorName(name: string, tag: string): string {
 
 export function hasIdempotencyTag(connectorName: string, tag: string): boolean {
   return connectorName.endsWith(`[${tag}]`);
+}
+
+/** What Bird echoes of a connector, as far as ownership is concerned (a subset of the contract's Connector). */
+export interface EchoedConnector {
+  name: string;
+  connectorTemplateRef?: string;
+  arguments?: Record<string, unknown> | null;
+  number?: { numberId?: string } | null;
+}
+
+export interface Ownership {
+  tag: string;
+  templateRef?: string;
+  phoneNumberId?: string;
+}
+
+/**
+ * A connector is ours only if it carries our tag AND is for the same template and number wherever Bird echoes
+ * them: a tag can be copied by hand into another connector's name, and it must never make us adopt or delete it.
+ */
+export function isOwnConnector(connector: EchoedConnector, own: Ownership): boolean {
+  if (!hasIdempotencyTag(connector.name, own.tag)) return false;
+  if (own.templateRef && connector.connectorTemplateRef !== undefined && connector.connectorTemplateRef !== own.templateRef) return false;
+  if (own.phoneNumberId) {
+    const want = own.phoneNumberId.toLowerCase();
+    const echoedArg = connector.arguments?.['phoneNumberId'];
+    if (typeof echoedArg === 'string' && echoedArg.toLowerCase() !== want) return false;
+    const echoedNumber = connector.number?.numberId;
+    if (typeof echoedNumber === 'string' && echoedNumber.toLowerCase() !== want) return false;
+  }
+  return true;
 }

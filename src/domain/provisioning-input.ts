@@ -12,6 +12,29 @@ import {
   WebhookUrl,
 } from '../bird/schemas';
 import { duration } from './duration';
+import { describeIssues } from './zod-issues';
+
+/**
+ * Bird ids are UUIDs, and UUIDs are case-insensitive: one number written in two cases is one number. Every id
+ * that names a provisioning (workflow id, search attributes, ownership checks) is lower-cased here, once.
+ */
+const CanonicalId = BirdId.transform((id) => id.toLowerCase());
+
+/** Temporal refuses workflow ids longer than this (the server's default limit.maxIDLengthLimit). */
+export const MAX_WORKFLOW_ID_LENGTH = 1_000;
+/**
+ * The whole input, as JSON. Temporal refuses payloads over 2 MB and warns from 512 KB; a provisioning input is
+ * copied into every history and bulk page that carries it, so it is kept far smaller.
+ */
+export const MAX_INPUT_BYTES = 64 * 1024;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Names end up in workflow ids and URLs: a lone surrogate would surface later as "URI malformed". */
+const WellFormedName = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((name) => !LONE_SURROGATE.test(name), 'must be valid Unicode text (it contains a lone surrogate)');
 
 /** The name of a secret the worker resolves (BIRD_SECRET_<REF>); never the secret itself. */
 export const SecretRef = z
@@ -51,7 +74,7 @@ export const ChannelSubscriptionSpec = z.strictObject({
 export type ChannelSubscriptionSpec = z.infer<typeof ChannelSubscriptionSpec>;
 
 const SmsArguments = z.looseObject({
-  phoneNumberId: BirdId,
+  phoneNumberId: CanonicalId,
   channelMessageType: z.enum(SMS_CHANNEL_MESSAGE_TYPES),
   useCaseId: z.string().min(1).optional(),
 });
@@ -60,24 +83,27 @@ export const ConnectorSpec = CreateConnectorRequest.omit({ securityArguments: tr
   .extend({
     connectorTemplateRef: z.enum(KNOWN_TEMPLATE_REFS as [string, ...string[]]),
     // Names stay short enough for Bird once the workflow appends its idempotency tag.
-    name: z.string().min(1).max(200),
+    name: WellFormedName,
     securityArgumentsRef: SecretRef.optional(),
   })
-  .superRefine((c, ctx) => {
-    if (c.connectorTemplateRef !== 'sms-messagebird:1') return;
+  .transform((c, ctx) => {
+    if (c.connectorTemplateRef !== 'sms-messagebird:1') return c;
     const parsed = SmsArguments.safeParse(c.arguments ?? undefined);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        ctx.addIssue({ ...issue, code: 'custom', path: ['arguments', ...issue.path], message: issue.message } as never);
+        ctx.addIssue({ ...issue, code: 'custom', path: ['arguments', ...issue.path], message: reasonOf(issue) } as never);
       }
+      return z.NEVER;
     }
+    // The canonical (lower-case) phone number id is what Bird is sent and what names the workflow.
+    return { ...c, arguments: { ...c.arguments, phoneNumberId: parsed.data.phoneNumberId } };
   });
 export type ConnectorSpec = z.infer<typeof ConnectorSpec>;
 
 export const ProvisionChannelInput = z
   .strictObject({
-    workspaceId: BirdId,
-    organizationId: BirdId,
+    workspaceId: CanonicalId,
+    organizationId: CanonicalId,
     connector: ConnectorSpec,
     readiness: ReadinessOptions.default(ReadinessOptions.parse({})),
     subscriptions: z.array(ChannelSubscriptionSpec).max(20).default([]),
@@ -117,12 +143,103 @@ export function parseProvisioningInput(raw: unknown): ProvisionChannelInput {
     }
     candidate = copy;
   }
+  const notJson = findNonJsonValue(candidate);
+  if (notJson) throw new InvalidProvisioningInput([...problems, notJson]);
   const parsed = ProvisionChannelInput.safeParse(candidate);
-  if (!parsed.success) {
-    problems.push(...parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`));
-  }
+  if (!parsed.success) problems.push(...describeIssues(parsed.error.issues));
   if (problems.length || !parsed.success) throw new InvalidProvisioningInput(problems);
+  problems.push(...startLimitProblems(parsed.data));
+  if (problems.length) throw new InvalidProvisioningInput(problems);
   return parsed.data;
+}
+
+/** "x.y: reason" for the first value JSON cannot carry (BigInt, function, symbol, NaN, a cycle), else undefined. */
+export function findNonJsonValue(value: unknown, path: string[] = [], ancestors: object[] = []): string | undefined {
+  const at = path.join('.') || '(root)';
+  switch (typeof value) {
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+      return `${at}: must be JSON (a ${typeof value} is not)`;
+    case 'number':
+      return Number.isFinite(value) ? undefined : `${at}: must be a finite number`;
+    case 'object': {
+      if (value === null) return undefined;
+      if (ancestors.includes(value)) return `${at}: must be JSON (it refers back to itself)`;
+      const next = [...ancestors, value];
+      const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+      for (const [key, child] of entries) {
+        const problem = findNonJsonValue(child, [...path, key], next);
+        if (problem) return problem;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * What the schema cannot see but Temporal would refuse at start ("Failed to start Workflow" with no field): the
+ * workflow id's length and the payload's size. Named by field here, before anything starts.
+ */
+function startLimitProblems(input: ProvisionChannelInput): string[] {
+  const problems: string[] = [];
+  const workflowId = provisioningWorkflowId(input);
+  if (workflowId.length > MAX_WORKFLOW_ID_LENGTH) {
+    problems.push(`connector.name: too long for a workflow id once encoded (${workflowId.length} > ${MAX_WORKFLOW_ID_LENGTH} characters); use a shorter name`);
+  }
+  const size = utf8Length(JSON.stringify(input));
+  if (size > MAX_INPUT_BYTES) {
+    const fields: Array<[string, unknown]> = [
+      ['connector.arguments', input.connector.arguments],
+      ['connector.name', input.connector.name],
+      ['subscriptions', input.subscriptions],
+      ['connector', input.connector],
+    ];
+    const [largest] = fields.map(([name, v]) => [name, utf8Length(JSON.stringify(v) ?? '')] as const).sort((a, b) => b[1] - a[1]);
+    problems.push(`${largest![0]}: too large (the whole input is ${size} bytes as JSON; at most ${MAX_INPUT_BYTES})`);
+  }
+  return problems;
+}
+
+/** UTF-8 length without Node's Buffer (this module runs in the workflow sandbox too). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+function reasonOf(issue: z.core.$ZodIssue): string {
+  return describeIssues([{ ...issue, path: [] }])[0]!.replace(/^\(root\): /, '');
+}
+
+/**
+ * The workflow is handed the input already parsed, with its defaults applied, and does not parse it again: a later
+ * change of a default or of a rule must not change or break a run already in flight (its input is replayed as
+ * recorded). Only an input that is not in that resolved form (a run started by hand from the Temporal CLI or UI
+ * with the short notation) is parsed inside, failing the run cleanly when it is invalid.
+ */
+export function isResolvedInput(value: unknown): value is ProvisionChannelInput {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Partial<ProvisionChannelInput>;
+  const r = v.readiness as Partial<ReadinessOptions> | undefined;
+  return (
+    typeof v.workspaceId === 'string' &&
+    typeof v.organizationId === 'string' &&
+    !!v.connector &&
+    typeof v.connector === 'object' &&
+    Array.isArray(v.subscriptions) &&
+    !!r &&
+    typeof r.mode === 'string' &&
+    typeof r.initialPollInterval === 'number' &&
+    typeof r.backoffCoefficient === 'number' &&
+    typeof r.maxPollInterval === 'number' &&
+    typeof r.deadline === 'number'
+  );
 }
 
 /** The phone number id of an SMS connector, or undefined for other templates. */
@@ -147,8 +264,8 @@ export function provisioningWorkflowId(input: Pick<ProvisionChannelInput, 'works
  * long-lived workflow per (workspace, event, url), started with USE_EXISTING.
  */
 export const WorkspaceSubscriptionInput = z.strictObject({
-  organizationId: BirdId,
-  workspaceId: BirdId,
+  organizationId: CanonicalId,
+  workspaceId: CanonicalId,
   service: z.literal('channels').default('channels'),
   event: z.enum(['channel.created', 'channel.updated']),
   url: WebhookUrl,

@@ -10,6 +10,12 @@ export const BirdConnectorId = defineSearchAttributeKey('BirdConnectorId', Searc
 export const BirdChannelId = defineSearchAttributeKey('BirdChannelId', SearchAttributeType.KEYWORD);
 export const BirdPhoneNumberId = defineSearchAttributeKey('BirdPhoneNumberId', SearchAttributeType.KEYWORD);
 export const ProvisioningStage = defineSearchAttributeKey('ProvisioningStage', SearchAttributeType.KEYWORD);
+/**
+ * How a finished provisioning ended: active, compensated (failed and fully undone), compensation-failed (something
+ * was left; see the run's failure), cancelled. A run stuck retrying its compensation has ProvisioningStage
+ * "compensating" and no outcome yet.
+ */
+export const ProvisioningOutcome = defineSearchAttributeKey('ProvisioningOutcome', SearchAttributeType.KEYWORD);
 
 export const PROVISIONING_SEARCH_ATTRIBUTES = [
   BirdWorkspaceId,
@@ -17,6 +23,7 @@ export const PROVISIONING_SEARCH_ATTRIBUTES = [
   BirdChannelId,
   BirdPhoneNumberId,
   ProvisioningStage,
+  ProvisioningOutcome,
 ] as const;
 
 /** `--search-attribute Name=Keyword` arguments for `temporal server start-dev`. */

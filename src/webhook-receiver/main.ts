@@ -7,7 +7,7 @@ import { WebhookUrl } from '../bird/schemas';
 import { ConfigError, describeIssues, loadConfig } from '../config';
 import { Secret } from '../secret';
 import { buildWebhookReceiver } from './server';
-import { temporalSignalRouter } from './signal-router';
+import { temporalStatusRouter } from './status-router';
 
 const ReceiverEnv = z.object({
   WEBHOOK_SIGNING_KEY: z.string().min(16, 'must be at least 16 characters'),
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const app = buildWebhookReceiver({
     signingKey: new Secret(env.WEBHOOK_SIGNING_KEY),
     publicUrl: env.WEBHOOK_PUBLIC_URL,
-    route: temporalSignalRouter(client),
+    route: temporalStatusRouter(client),
     logger: { level: 'info' },
   });
   const address = await app.listen({ host: env.RECEIVER_HOST, port: env.RECEIVER_PORT });

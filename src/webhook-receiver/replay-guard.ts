@@ -1,12 +1,13 @@
 /**
  * Replay protection for Bird webhook deliveries. Bird retries a delivery for hours with its original timestamp and
- * request id, so a tight timestamp window would reject honest retries. Instead: every request id is remembered for
- * the whole window (an LRU bounded in size), and anything older than the window, or from the future, is refused.
+ * body, so a tight timestamp window would reject honest retries. Instead: every delivery key (timestamp + body
+ * digest, what the signature covers) is remembered for the whole window (an LRU bounded in size), and anything
+ * older than the window, or from the future, is refused.
  */
 import { LRUCache } from 'lru-cache';
 
 export interface ReplayGuardOptions {
-  /** How long a request id is remembered and how old a timestamp may be. Default 24 h. */
+  /** How long a delivery key is remembered and how old a timestamp may be. Default 24 h. */
   windowMs?: number;
   /** Tolerated clock skew for timestamps in the future. Default 5 min. */
   futureSkewMs?: number;
@@ -38,19 +39,19 @@ export class ReplayGuard {
     return 'ok';
   }
 
-  /** Claims a request id for processing; false when it was already processed or is being processed. */
-  claim(requestId: string): boolean {
-    if (this.#seen.has(requestId)) return false;
-    this.#seen.set(requestId, 'in-flight');
+  /** Claims a delivery (its signed key) for processing; false when it was already processed or is being processed. */
+  claim(key: string): boolean {
+    if (this.#seen.has(key)) return false;
+    this.#seen.set(key, 'in-flight');
     return true;
   }
 
-  complete(requestId: string): void {
-    this.#seen.set(requestId, 'done');
+  complete(key: string): void {
+    this.#seen.set(key, 'done');
   }
 
   /** Processing failed (e.g. Temporal unreachable): let Bird's retry through. */
-  release(requestId: string): void {
-    this.#seen.delete(requestId);
+  release(key: string): void {
+    this.#seen.delete(key);
   }
 }

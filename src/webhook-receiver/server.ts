@@ -1,19 +1,21 @@
 /**
  * The HTTP endpoint Bird delivers channel events to. It proves each delivery came from Bird (signature over the
- * exact public URL Bird called), refuses replays, and hands genuine events to the signal router.
+ * exact public URL Bird called), refuses replays (by what the signature covers), and hands genuine events to the
+ * status router.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ChannelEvent, WebhookHeaders } from '../bird/events';
 import { verifyWebhookSignature } from '../bird/signature';
 import type { Secret } from '../secret';
+import { deliveryKey } from './delivery-key';
 import { ReplayGuard, type ReplayGuardOptions } from './replay-guard';
-import type { SignalRouter } from './signal-router';
+import type { StatusRouter } from './status-router';
 
 export interface WebhookReceiverOptions {
   signingKey: Secret;
   /** The URL registered with Bird; signatures cover it, so it must be exactly what Bird called. */
   publicUrl: string;
-  route: SignalRouter;
+  route: StatusRouter;
   maxBodyBytes?: number;
   replay?: ReplayGuardOptions;
   /** Fastify (pino) logger options; off by default (tests). */
@@ -52,7 +54,8 @@ export function buildWebhookReceiver(opts: WebhookReceiverOptions): FastifyInsta
     if (!verifyWebhookSignature(opts.signingKey.reveal(), timestamp, opts.publicUrl, raw, signature)) {
       return reject(401, 'invalid signature');
     }
-    if (!guard.claim(requestId)) {
+    const key = deliveryKey(timestamp, raw);
+    if (!guard.claim(key)) {
       req.log.info({ requestId }, 'duplicate delivery ignored');
       return reply.code(200).send({ status: 'duplicate' });
     }
@@ -61,28 +64,39 @@ export function buildWebhookReceiver(opts: WebhookReceiverOptions): FastifyInsta
     try {
       json = JSON.parse(raw.toString('utf8'));
     } catch {
-      guard.complete(requestId);
+      guard.complete(key);
       return reject(400, 'body is not JSON');
     }
     const event = ChannelEvent.safeParse(json);
     if (!event.success) {
-      guard.complete(requestId);
+      guard.complete(key);
       // Other services' events (or future channel events) are not ours to act on; acknowledge so Bird stops retrying.
       req.log.info({ requestId }, 'event ignored: not a channel event this receiver handles');
       return reply.code(202).send({ status: 'ignored' });
     }
 
     try {
-      const routed = await opts.route(event.data, requestId);
-      guard.complete(requestId);
-      if (routed.outcome === 'no-run') {
-        req.log.info({ requestId, channelId: event.data.payload.channelId }, 'event for no running provisioning');
-        return reply.code(202).send({ status: 'no-run' });
+      const routed = await opts.route(event.data, { deliveryKey: key, sentAtMs: Number(timestamp) * 1000 });
+      switch (routed.outcome) {
+        case 'accepted':
+          guard.complete(key);
+          return reply.code(200).send({ status: 'accepted', workflowId: routed.workflowId });
+        case 'refused':
+          guard.complete(key);
+          req.log.info({ requestId, workflowId: routed.workflowId, reason: routed.reason }, 'report refused by the run');
+          return reply.code(200).send({ status: 'ignored', reason: routed.reason });
+        case 'no-run':
+          guard.complete(key);
+          req.log.info({ requestId, channelId: event.data.payload.channelId }, 'event for no running provisioning');
+          return reply.code(202).send({ status: 'no-run' });
+        case 'not-yet':
+          guard.release(key);
+          req.log.info({ requestId, channelId: event.data.payload.channelId }, 'no provisioning found yet; Bird will retry');
+          return reply.code(503).send({ error: 'no provisioning found for this channel yet; retry later' });
       }
-      return reply.code(200).send({ status: 'signalled', workflowId: routed.workflowId });
     } catch (err) {
-      guard.release(requestId);
-      req.log.error({ requestId, err: (err as Error).message }, 'could not signal; Bird will retry');
+      guard.release(key);
+      req.log.error({ requestId, err: (err as Error).message }, 'could not report the event; Bird will retry');
       return reply.code(503).send({ error: 'temporarily unable to process' });
     }
   });

@@ -1,28 +1,69 @@
 /**
- * Activity options per kind of Bird call. Every policy lists the non-retryable failure types the activities
- * raise for 4xx answers, so Temporal never retries what Bird has refused.
+ * Activity options per kind of Bird call. Every policy lists the non-retryable failure types the activities raise
+ * for 4xx answers, so Temporal never retries what Bird has refused.
+ *
+ * Timeouts are sized to one Bird request (the client aborts each after BIRD_REQUEST_TIMEOUT_MS, 10 s by default),
+ * and every Bird activity heartbeats while it runs: a worker killed mid-request is noticed after HEARTBEAT_TIMEOUT
+ * and the work retried on another worker within seconds, instead of after a start-to-close timeout.
  */
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failure-types';
 
 const nonRetryableErrorTypes = NON_RETRYABLE_FAILURE_TYPES;
+export const HEARTBEAT_TIMEOUT = '3s';
 
-/** Create calls: bounded so a cancellation waiting on them is answered within minutes. */
+/**
+ * Create: bounded, so a cancellation waiting on it is answered within minutes. startToClose covers a retried
+ * attempt's ownership lookup (several pages); the heartbeat, not this, is what detects a dead worker.
+ */
 export const createOptions: ActivityOptions = {
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   scheduleToCloseTimeout: '5m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes },
 };
 
-/** One status read; the readiness loop itself is the long retry, so a poll gives up quickly. */
+/** The ownership lookup after a 409 on a retried create: retried on its own, never the create. */
+export const lookupOptions: ActivityOptions = {
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  scheduleToCloseTimeout: '10m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes },
+};
+
+/** One status read at the deadline; the readiness poll proper is `readinessPollOptions`. */
 export const pollOptions: ActivityOptions = {
-  startToCloseTimeout: '15s',
+  startToCloseTimeout: '30s',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3, nonRetryableErrorTypes },
 };
 
-/** Compensation must succeed if at all possible: retried longer, then surfaced in the failure. */
+/**
+ * Readiness polling as retries of one activity: the poll backoff is the retry policy and the deadline is the
+ * schedule-to-close timeout. No attempt limit (maximumAttempts left unset); "not ready yet" is the retryable failure.
+ */
+export function readinessPollOptions(p: { initialMs: number; coefficient: number; maxMs: number; remainingMs: number }): ActivityOptions {
+  return {
+    startToCloseTimeout: '30s',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    scheduleToCloseTimeout: Math.max(1, p.remainingMs),
+    retry: { initialInterval: p.initialMs, backoffCoefficient: p.coefficient, maximumInterval: p.maxMs, nonRetryableErrorTypes },
+  };
+}
+
+/**
+ * Compensation must not give up while the connector may still exist: retried until Bird deletes it (or answers it is
+ * gone) or refuses it definitively (a 4xx other than 429), with capped backoff and no attempt or time limit. While it
+ * retries, the run's ProvisioningStage stays "compensating", where an operator can find it.
+ */
 export const compensationOptions: ActivityOptions = {
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '15m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 25, nonRetryableErrorTypes },
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes },
+};
+
+/** Checking secret references touches no network: a local activity, no task-queue round trip. */
+export const secretCheckOptions: LocalActivityOptions = {
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes },
 };

@@ -2,7 +2,7 @@
  * Signals, queries and the shapes they carry: defined once, imported by the workflow and by every client
  * (typed API, CLI, webhook receiver), so a renamed signal cannot leave one side behind.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ComponentStage, ComponentStatus } from '../bird/schemas';
 
 export type ProvisioningStage =
@@ -16,22 +16,35 @@ export type ProvisioningStage =
   | 'cancelled';
 
 /** A channel status change reported by Bird's webhook (already signature-checked by the receiver). */
-export interface ChannelStatusChanged {
+export interface ChannelStatusReport {
   event: 'channel.created' | 'channel.updated';
   channelId: string;
   connectorId?: string;
   status?: ComponentStatus | null;
   stage?: ComponentStage | null;
   errorMessage?: string | null;
-  /** Bird's messagebird-request-id, to ignore a delivery seen twice. */
-  requestId?: string;
+  /**
+   * What Bird's signature covers (its timestamp and a digest of the body), so a captured delivery re-sent with a
+   * fresh request id is still the same report. Bird's request id is not signed and cannot serve.
+   */
+  deliveryKey: string;
 }
+
+/**
+ * Webhook reports arrive as an Update, not a Signal: the validator refuses reports the run does not need
+ * (duplicates, other channels, a run not waiting for readiness, beyond the per-run cap), and a refused update is
+ * never written to history. A signal is always recorded, so replayed or flooded deliveries would grow the history
+ * until the server terminated the run.
+ */
+export const reportChannelStatusUpdate = defineUpdate<'accepted', [ChannelStatusReport]>('reportChannelStatus');
+/** Genuine readiness takes a few reports (created, updated); beyond this a run accepts none. */
+export const MAX_STATUS_REPORTS_PER_RUN = 20;
 
 export interface ObservedStatus {
   status?: ComponentStatus | null;
   stage?: ComponentStage | null;
   errorMessage?: string | null;
-  source: 'poll' | 'signal';
+  source: 'poll' | 'webhook';
   at: string;
 }
 
@@ -40,11 +53,15 @@ export interface ProvisioningProgress {
   connectorId?: string;
   channelId?: string;
   adopted: boolean;
+  /** Status reads the workflow saw complete (a poll cancelled because a webhook won is not counted). */
   statusPolls: number;
-  signalsReceived: number;
+  /** Webhook reports accepted (at most MAX_STATUS_REPORTS_PER_RUN). */
+  statusReports: number;
   lastStatus?: ObservedStatus;
   lastError?: string;
   subscriptionIds: string[];
+  /** Once the run has failed or been cancelled: what compensation undid and what, if anything, was left. */
+  compensation?: ProvisioningFailureDetails;
 }
 
 export interface ProvisionChannelResult {
@@ -56,21 +73,27 @@ export interface ProvisionChannelResult {
   finalStatus: { status: ComponentStatus; stage: ComponentStage };
   subscriptionIds: string[];
   statusPolls: number;
-  readinessSource: 'poll' | 'signal';
+  readinessSource: 'poll' | 'webhook';
   timings: { startedAt: string; connectorCreatedAt: string; readyAt: string; completedAt: string; readinessWaitMs: number; totalMs: number };
 }
+
+/**
+ * What became of the create, which decides what compensation must do: nothing when Bird refused it (or it was
+ * never sent), delete by id when it is known, look it up by ownership only when the outcome is truly unknown.
+ */
+export type CreateOutcome = 'not-sent' | 'refused' | 'created' | 'unknown';
 
 /** details[0] of a ProvisioningFailed application failure. */
 export interface ProvisioningFailureDetails {
   failedStep: ProvisioningStage;
   reason: string;
+  createOutcome: CreateOutcome;
   connectorId?: string;
   undone: string[];
   compensationFailures: string[];
   leftBehind: string[];
 }
 
-export const channelStatusChangedSignal = defineSignal<[ChannelStatusChanged]>('channelStatusChanged');
 export const progressQuery = defineQuery<ProvisioningProgress>('progress');
 
 export const PROVISIONING_FAILED = 'ProvisioningFailed';

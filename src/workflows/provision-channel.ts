@@ -1,124 +1,186 @@
 /**
- * provisionChannel: create a Bird connector, wait until its channel is ready (polls with backoff and/or webhook
- * signals, whichever sees it first), register the requested subscriptions, and undo everything on failure or
- * cancellation.
+ * provisionChannel: create a Bird connector, wait until its channel is ready (status polls with backoff and/or
+ * webhook reports, whichever sees it first), register the requested subscriptions, and undo everything on an
+ * expected failure or a cancellation.
+ *
+ * Only the failures the design expects compensate (Bird refusals, readiness failures, timeouts, cancellation).
+ * Anything else is a bug: it fails the workflow task, the run waits, and deploying a fix lets it resume, with its
+ * connector still there to finish or undo.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
   isCancellation,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities, ConnectorRef } from '../activities';
 import type { ComponentStage, ComponentStatus } from '../bird/schemas';
-import { idempotencyTag } from '../domain/idempotency';
+import { formatDuration } from '../domain/duration';
+import { FailureType, REQUEST_NOT_ACTED_ON } from '../domain/failure-types';
+import { idempotencyTag, type Ownership } from '../domain/idempotency';
 import {
   InvalidProvisioningInput,
+  isResolvedInput,
   parseProvisioningInput,
   phoneNumberIdOf,
   type ProvisionChannelInput,
   type ProvisionChannelInputRaw,
 } from '../domain/provisioning-input';
 import * as sa from '../domain/search-attributes';
-import { compensationOptions, createOptions, pollOptions } from './activity-options';
+import { compensationOptions, createOptions, lookupOptions, pollOptions, readinessPollOptions, secretCheckOptions } from './activity-options';
 import { Compensations, messageOf } from './compensation';
 import {
-  channelStatusChangedSignal,
   INVALID_INPUT,
   progressQuery,
   PROVISIONING_FAILED,
+  reportChannelStatusUpdate,
+  type CreateOutcome,
   type ProvisionChannelResult,
   type ProvisioningFailureDetails,
   type ProvisioningProgress,
   type ProvisioningStage,
 } from './definitions';
-import { awaitChannelReadiness, ReadinessFailed, ReadinessInbox } from './readiness';
+import { describeProgress, failureMessage, outcomeOf } from './describe';
+import { awaitChannelReadiness, ReadinessFailed } from './readiness';
+import { StatusReportInbox } from './status-reports';
 
-const { createConnector, createChannelSubscription } = proxyActivities<Activities>(createOptions);
-const { getChannelReadiness } = proxyActivities<Activities>(pollOptions);
-const { deleteConnector } = proxyActivities<Activities>(compensationOptions);
+const { createConnector, findOwnConnector, awaitChannelActive, getChannelReadiness, deleteConnector, createChannelSubscription } =
+  proxyActivities<Activities>(createOptions);
+const { checkSecretReferences } = proxyLocalActivities<Activities>(secretCheckOptions);
 
 const DELETE_CONNECTOR = 'delete connector';
 
-/**
- * A step failed for a reason the caller should read (not a bug): its message goes into the ProvisioningFailed
- * failure; the step itself is progress.stage at the time.
- */
+/** A step failed for a reason the caller should read (not a bug); the step itself is progress.stage at the time. */
 class StepFailed extends Error {}
 
-export async function provisionChannel(rawInput: ProvisionChannelInputRaw): Promise<ProvisionChannelResult> {
+export async function provisionChannel(arg: ProvisionChannelInput | ProvisionChannelInputRaw): Promise<ProvisionChannelResult> {
   const startedAt = Date.now();
-  const progress: ProvisioningProgress = { stage: 'validating', adopted: false, statusPolls: 0, signalsReceived: 0, subscriptionIds: [] };
+  const progress: ProvisioningProgress = { stage: 'validating', adopted: false, statusPolls: 0, statusReports: 0, subscriptionIds: [] };
   setHandler(progressQuery, () => progress);
 
-  // The signal handler is installed before the first await so no early webhook is dropped; readiness reads the inbox.
-  const readinessInbox = new ReadinessInbox(progress);
-  setHandler(channelStatusChangedSignal, (event) => readinessInbox.receive(event));
+  // Installed before the first await so no early report is refused for want of a handler.
+  const inbox = new StatusReportInbox(progress);
+  setHandler(
+    reportChannelStatusUpdate,
+    (report) => {
+      inbox.accept(report);
+      return 'accepted' as const;
+    },
+    {
+      validator: (report) => {
+        const refusal = inbox.refusal(report);
+        if (refusal) throw new Error(refusal);
+      },
+      description: "A signature-checked Bird channel event for this run's channel (from the webhook receiver).",
+    },
+  );
 
-  let input: ProvisionChannelInput;
-  try {
-    input = parseProvisioningInput(rawInput);
-  } catch (err) {
-    if (err instanceof InvalidProvisioningInput) {
-      throw ApplicationFailure.create({ type: INVALID_INPUT, message: err.message, nonRetryable: true, details: [err.problems] });
-    }
-    throw err;
-  }
-
+  const input = resolveInput(arg);
   const { workspaceId, organizationId } = input;
-  // Also set by the typed client at start; repeated here so runs started any other way (CLI, UI, a parent
-  // workflow) are just as findable.
   const phoneNumberId = phoneNumberIdOf(input);
+  const name = input.connector.name;
+  // Also set by the typed client at start; repeated here so runs started any other way are just as findable.
   upsertSearchAttributes([
     { key: sa.BirdWorkspaceId, value: workspaceId },
     ...(phoneNumberId ? [{ key: sa.BirdPhoneNumberId, value: phoneNumberId }] : []),
   ]);
-  const tag = idempotencyTag(workflowInfo().firstExecutionRunId);
+  // Drawn once per provisioning from the workflow's deterministic randomness: unique even for runs started in the
+  // same millisecond, and the same on every replay.
+  const ownership: Ownership = { tag: idempotencyTag(uuid4()), templateRef: input.connector.connectorTemplateRef, phoneNumberId };
+  let createOutcome: CreateOutcome = 'not-sent';
   const compensations = new Compensations();
   const setStage = (stage: ProvisioningStage) => {
     progress.stage = stage;
     upsertSearchAttributes([{ key: sa.ProvisioningStage, value: stage }]);
-    setCurrentDetails(describeProgress(progress));
+    setCurrentDetails(describeProgress(progress, input));
   };
 
   try {
+    await checkSecretReferences({
+      securityArgumentsRef: input.connector.securityArgumentsRef,
+      signingKeyRefs: input.subscriptions.flatMap((s) => (s.signingKeyRef ? [s.signingKeyRef] : [])),
+    }).catch(stepFailure('secret references'));
+
     setStage('creating-connector');
     // Registered before the call: a create that times out or loses its reply may still have made the connector.
     compensations.add(DELETE_CONNECTOR, async () => {
-      const deleted = await deleteConnector({ workspaceId, connectorId: progress.connectorId, idempotencyTag: tag, templateRef: input.connector.connectorTemplateRef });
-      if (deleted.outcome === 'never-created') return undefined;
+      // Bird refused the create, or it was never sent: nothing exists, and nothing must be looked for.
+      if (createOutcome === 'not-sent' || createOutcome === 'refused') return undefined;
+      const target = progress.connectorId ? `connector ${progress.connectorId}` : `the connector tagged ${ownership.tag}, if it exists`;
+      const deleted = await deleteConnector.executeWithOptions({ ...compensationOptions, summary: `delete ${target} (compensation)` }, [
+        { workspaceId, connectorId: progress.connectorId, ownership },
+      ]);
+      if (deleted.outcome === 'never-created') return 'no connector had been created (none of ours was found)';
       return deleted.outcome === 'deleted' ? `deleted connector ${deleted.connectorId}` : `connector ${deleted.connectorId} was already gone`;
     });
+
+    createOutcome = 'unknown';
     // Not cancellable: a cancel during the create must still learn the connector id, or compensation could race it.
     const created = await CancellationScope.nonCancellable(() =>
-      createConnector({ workspaceId, connector: input.connector, idempotencyTag: tag }),
+      createConnector.executeWithOptions({ ...createOptions, summary: `create connector '${name}'` }, [{ workspaceId, connector: input.connector, ownership }]),
     ).catch((err: unknown) => {
-      throw new StepFailed(messageOf(err));
+      if (err instanceof ActivityFailure && refusedOnFirstAttempt(err)) createOutcome = 'refused';
+      return stepFailure('create')(err);
     });
-    progress.connectorId = created.connectorId;
-    progress.channelId = created.channelId;
-    progress.adopted = created.adopted;
+
+    let connector: ConnectorRef;
+    if (created.outcome === 'conflict') {
+      if (created.firstAttempt) {
+        // Our name carries a tag no one else has, so a 409 on the first attempt is someone else's connector.
+        createOutcome = 'refused';
+        throw new StepFailed(alreadyExists(workspaceId, created.birdMessage));
+      }
+      // A retried create met 409: the connector may be the one our earlier attempt made. Look, on its own retries.
+      const own = await CancellationScope.nonCancellable(() =>
+        findOwnConnector.executeWithOptions({ ...lookupOptions, summary: `look for connector tagged ${ownership.tag} after 409` }, [{ workspaceId, ownership }]),
+      ).catch(stepFailure('ownership lookup'));
+      if (!own) throw new StepFailed(alreadyExists(workspaceId, created.birdMessage));
+      connector = own;
+      progress.adopted = true;
+    } else {
+      connector = created;
+      progress.adopted = created.adopted;
+    }
+    assertConnectorRef(connector);
+    createOutcome = 'created';
+    progress.connectorId = connector.connectorId;
+    progress.channelId = connector.channelId;
     throwIfCancelled();
     upsertSearchAttributes([
-      { key: sa.BirdConnectorId, value: created.connectorId },
-      ...(created.channelId ? [{ key: sa.BirdChannelId, value: created.channelId }] : []),
+      { key: sa.BirdConnectorId, value: connector.connectorId },
+      ...(connector.channelId ? [{ key: sa.BirdChannelId, value: connector.channelId }] : []),
     ]);
     const connectorCreatedAt = Date.now();
 
     setStage('awaiting-readiness');
+    const r = input.readiness;
     const readiness = await awaitChannelReadiness({
-      options: input.readiness,
-      inbox: readinessInbox,
+      options: r,
+      inbox,
       progress,
-      poll: () => getChannelReadiness({ workspaceId, connectorId: created.connectorId }),
+      pollUntilActive: (remainingMs) =>
+        awaitChannelActive.executeWithOptions(
+          {
+            ...readinessPollOptions({ initialMs: r.initialPollInterval, coefficient: r.backoffCoefficient, maxMs: r.maxPollInterval, remainingMs }),
+            summary: `poll status of connector ${connector.connectorId} (every ${formatDuration(r.initialPollInterval)}, ×${r.backoffCoefficient}, up to ${formatDuration(r.maxPollInterval)}; deadline ${formatDuration(remainingMs)})`,
+          },
+          [{ workspaceId, connectorId: connector.connectorId }],
+        ),
+      readOnce: () =>
+        getChannelReadiness.executeWithOptions({ ...pollOptions, summary: `final status check of connector ${connector.connectorId} at the deadline` }, [
+          { workspaceId, connectorId: connector.connectorId },
+        ]),
       onChannelId: (channelId) => upsertSearchAttributes([{ key: sa.BirdChannelId, value: channelId }]),
-      onObserved: () => setCurrentDetails(describeProgress(progress)),
+      onObserved: () => setCurrentDetails(describeProgress(progress, input)),
     }).catch((err: unknown) => {
       if (err instanceof ReadinessFailed) throw new StepFailed(err.message);
       throw err;
@@ -129,22 +191,24 @@ export async function provisionChannel(rawInput: ProvisionChannelInputRaw): Prom
 
     setStage('registering-subscriptions');
     for (const subscription of input.subscriptions) {
+      const what = `${subscription.service}/${subscription.event} → ${subscription.url}`;
       const registered = await CancellationScope.nonCancellable(() =>
-        createChannelSubscription({ organizationId, workspaceId, channelId, subscription }),
-      ).catch((err: unknown) => {
-        throw new StepFailed(`subscription ${subscription.service}/${subscription.event} → ${subscription.url}: ${messageOf(err)}`);
-      });
+        createChannelSubscription.executeWithOptions({ ...createOptions, summary: `register subscription ${what}` }, [
+          { organizationId, workspaceId, channelId, subscription },
+        ]),
+      ).catch(stepFailure(`subscription ${what}`));
       progress.subscriptionIds.push(registered.subscriptionId);
       throwIfCancelled();
     }
 
-    setStage('completed');
     const completedAt = Date.now();
+    upsertSearchAttributes([{ key: sa.ProvisioningOutcome, value: 'active' }]);
+    setStage('completed');
     return {
       workflowId: workflowInfo().workflowId,
-      connectorId: created.connectorId,
+      connectorId: connector.connectorId,
       channelId,
-      adopted: created.adopted,
+      adopted: progress.adopted,
       finalStatus: { status: readiness.status as ComponentStatus, stage: readiness.stage as ComponentStage },
       subscriptionIds: progress.subscriptionIds,
       statusPolls: progress.statusPolls,
@@ -159,37 +223,84 @@ export async function provisionChannel(rawInput: ProvisionChannelInputRaw): Prom
       },
     };
   } catch (err) {
-    const failedStep = progress.stage;
     const cancelled = isCancellation(err);
+    // Anything the design does not expect is a bug: fail the workflow task (Temporal retries it), compensate nothing.
+    if (!(err instanceof StepFailed) && !cancelled) throw err;
+    const failedStep = progress.stage;
     progress.lastError = cancelled ? 'cancelled' : messageOf(err);
     setStage('compensating');
     const report = await CancellationScope.nonCancellable(() => compensations.runAll());
     const details: ProvisioningFailureDetails = {
       failedStep,
       reason: progress.lastError,
+      createOutcome,
       connectorId: progress.connectorId,
       undone: report.undone,
       compensationFailures: report.failures,
       leftBehind: [
         ...(report.failedSteps.includes(DELETE_CONNECTOR)
-          ? [`connector ${progress.connectorId ?? `with tag ${tag}`} (its deletion failed; delete it by hand)`]
+          ? [`connector ${progress.connectorId ?? `tagged ${ownership.tag}`} (its deletion failed; delete it by hand)`]
           : []),
         // The contract offers no way to delete a webhook subscription; its channelId filter now names a deleted channel.
         ...progress.subscriptionIds.map((id) => `webhook subscription ${id} (Bird's API has no delete; it filters on the deleted channel)`),
       ],
     };
+    progress.compensation = details;
     log.warn('provisioning undone', { ...details });
+    upsertSearchAttributes([{ key: sa.ProvisioningOutcome, value: outcomeOf(details, cancelled) }]);
     if (cancelled) {
       setStage('cancelled');
       throw err;
     }
     setStage('failed');
-    throw ApplicationFailure.create({
-      type: PROVISIONING_FAILED,
-      message: failureMessage(details),
-      nonRetryable: true,
-      details: [details],
-    });
+    throw ApplicationFailure.create({ type: PROVISIONING_FAILED, message: failureMessage(details), nonRetryable: true, details: [details] });
+  }
+}
+
+/**
+ * The input as recorded at start: already parsed, defaults applied (the typed client and the CLI pass it so), and
+ * not parsed again, so a later change of a rule or default cannot change or break a run in flight. An input in the
+ * short notation (started by hand from the Temporal CLI or UI) is parsed here and fails the run cleanly if invalid.
+ */
+function resolveInput(arg: ProvisionChannelInput | ProvisionChannelInputRaw): ProvisionChannelInput {
+  if (isResolvedInput(arg)) return arg;
+  try {
+    return parseProvisioningInput(arg);
+  } catch (err) {
+    if (err instanceof InvalidProvisioningInput) {
+      throw ApplicationFailure.create({ type: INVALID_INPUT, message: err.message, nonRetryable: true, details: [err.problems] });
+    }
+    throw err;
+  }
+}
+
+/** Turns an activity's failure into a StepFailed; anything else (a bug) goes on as it is. */
+function stepFailure(step: string) {
+  return (err: unknown): never => {
+    if (err instanceof ActivityFailure) throw new StepFailed(`${step}: ${messageOf(err)}`);
+    throw err;
+  };
+}
+
+/**
+ * A definitive refusal (a 4xx other than 429, or a request never sent) on the create's first attempt proves no
+ * connector was made. On a later attempt the earlier ones' outcomes are unknown, so it proves nothing.
+ */
+function refusedOnFirstAttempt(err: ActivityFailure): boolean {
+  const cause = err.cause;
+  if (!(cause instanceof ApplicationFailure) || !cause.type || !REQUEST_NOT_ACTED_ON.includes(cause.type)) return false;
+  const attempt = (cause.details?.[0] as { attempt?: number } | undefined)?.attempt;
+  return attempt === 1;
+}
+
+function alreadyExists(workspaceId: string, birdMessage: string | undefined): string {
+  return `${FailureType.connectorAlreadyExists}: a connector for this number or name already exists in workspace ${workspaceId} and was not created by this provisioning; it was left untouched (Bird: ${birdMessage ?? 'HTTP 409'})`;
+}
+
+/** An activity that breaks its contract is a bug, not a Bird failure: fail the workflow task, do not compensate. */
+function assertConnectorRef(ref: ConnectorRef): void {
+  if (!ref || typeof ref.connectorId !== 'string' || ref.connectorId.length === 0) {
+    throw new TypeError(`createConnector returned no connector id (got ${JSON.stringify(ref)})`);
   }
 }
 
@@ -199,21 +310,4 @@ export async function provisionChannel(rawInput: ProvisionChannelInputRaw): Prom
  */
 function throwIfCancelled(): void {
   if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('provisioning cancelled');
-}
-
-function describeProgress(p: ProvisioningProgress): string {
-  const parts = [`stage: ${p.stage}`];
-  if (p.connectorId) parts.push(`connector ${p.connectorId}`);
-  if (p.channelId) parts.push(`channel ${p.channelId}`);
-  if (p.lastStatus) parts.push(`last status ${p.lastStatus.status ?? '?'}/${p.lastStatus.stage ?? '?'} (${p.lastStatus.source})`);
-  parts.push(`polls ${p.statusPolls}`);
-  return parts.join(' · ');
-}
-
-function failureMessage(d: ProvisioningFailureDetails): string {
-  const undone = d.undone.length ? d.undone.join('; ') : 'nothing to undo';
-  let message = `${d.failedStep} failed: ${d.reason}. Undone: ${undone}.`;
-  if (d.compensationFailures.length) message += ` COMPENSATION FAILED: ${d.compensationFailures.join('; ')}.`;
-  if (d.leftBehind.length) message += ` Left: ${d.leftBehind.join('; ')}.`;
-  return message;
 }

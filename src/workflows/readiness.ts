@@ -1,62 +1,35 @@
 /**
- * The durable readiness wait: poll the status endpoint with exponential backoff on workflow timers and, in
- * webhook/both mode, wake early on a channelStatusChanged signal. Whichever first sees ok/active wins; an error
- * status, a deprovisioned stage or the deadline fails it.
+ * The durable readiness wait. Polling is one activity whose retry policy is the backoff (Temporal's "infrequent
+ * polling" pattern: retries add no history events, so the history stays the same size whatever the deadline and
+ * interval), raced against webhook reports. Whichever first sees ok/active wins; an error status or a deprovisioned
+ * stage fails it at once. At the deadline the status is read once more in every mode, so a channel that became
+ * ready after the last poll (or whose webhook was lost) is not deleted.
+ *
+ * Why not timers: one timer and one activity per poll cost ~8 events, and the inputs people write (a 100 ms cap
+ * with a 30 min deadline, or a week's deadline with a 1 min cap) reach Temporal's 51,200-event limit, where the
+ * server terminates the run and compensation never runs. Continue-as-new would bound it too, at the price of
+ * carrying the saga across runs; the retry policy needs no state at all.
  */
-import { ActivityFailure, ApplicationFailure, condition, isCancellation } from '@temporalio/workflow';
-import type { ChannelReadinessSnapshot } from '../activities';
+import { ActivityFailure, ApplicationFailure, CancellationScope, CancelledFailure, condition, isCancellation, TimeoutFailure } from '@temporalio/workflow';
+import type { ActiveChannel, ChannelReadinessSnapshot } from '../activities';
+import { formatDuration } from '../domain/duration';
+import { FailureType } from '../domain/failure-types';
 import type { ReadinessOptions } from '../domain/provisioning-input';
-import { classifyChannelState, nextPollDelay } from '../domain/readiness';
+import { classifyChannelState } from '../domain/readiness';
 import { messageOf } from './compensation';
-import type { ChannelStatusChanged, ProvisioningProgress } from './definitions';
+import type { ProvisioningProgress } from './definitions';
+import type { StatusReportInbox } from './status-reports';
 
 export class ReadinessFailed extends Error {}
 
-/**
- * Holds webhook-reported channel states until the readiness loop looks at them. Events for other channels are
- * dropped once ours is known; events that arrive before the connector exists wait here until it does.
- */
-export class ReadinessInbox {
-  readonly #seenRequestIds = new Set<string>();
-  #events: ChannelStatusChanged[] = [];
-
-  constructor(private readonly progress: ProvisioningProgress) {}
-
-  receive(event: ChannelStatusChanged): void {
-    if (event.requestId) {
-      if (this.#seenRequestIds.has(event.requestId)) return;
-      this.#seenRequestIds.add(event.requestId);
-    }
-    this.progress.signalsReceived++;
-    this.#events.push(event);
-  }
-
-  /** True when an event for this connector's channel is waiting. */
-  hasOwnEvent(): boolean {
-    return this.#events.some((e) => this.#isOwn(e));
-  }
-
-  /** Takes the events that concern this connector's channel, oldest first. */
-  take(): ChannelStatusChanged[] {
-    const mine = this.#events.filter((e) => this.#isOwn(e));
-    // Unmatched events are kept only while our channel id is unknown: they may still turn out to be ours.
-    this.#events = this.progress.channelId ? [] : this.#events.filter((e) => !this.#isOwn(e));
-    return mine;
-  }
-
-  #isOwn(e: ChannelStatusChanged): boolean {
-    const { connectorId, channelId } = this.progress;
-    if (!connectorId) return false;
-    if (e.connectorId) return e.connectorId === connectorId;
-    return channelId !== undefined && e.channelId === channelId;
-  }
-}
-
 export interface ReadinessContext {
   options: ReadinessOptions;
-  inbox: ReadinessInbox;
+  inbox: StatusReportInbox;
   progress: ProvisioningProgress;
-  poll: () => Promise<ChannelReadinessSnapshot>;
+  /** Polls until active, failed, or `remainingMs` has passed (then it fails with a timeout or "not ready"). */
+  pollUntilActive: (remainingMs: number) => Promise<ActiveChannel>;
+  /** One status read. */
+  readOnce: () => Promise<ChannelReadinessSnapshot>;
   onChannelId: (channelId: string) => void;
   onObserved: () => void;
 }
@@ -64,17 +37,22 @@ export interface ReadinessContext {
 export interface ReadyChannel {
   status: string;
   stage: string;
-  source: 'poll' | 'signal';
+  source: 'poll' | 'webhook';
 }
+
+type PollOutcome =
+  | { kind: 'ready'; channel: ActiveChannel }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'deadline'; lastError?: string }
+  | { kind: 'cancelled'; err: unknown };
 
 export async function awaitChannelReadiness(ctx: ReadinessContext): Promise<ReadyChannel> {
   const { options, inbox, progress } = ctx;
   const polling = options.mode !== 'webhook';
   const listening = options.mode !== 'poll';
   const deadlineAt = Date.now() + options.deadline;
-  let delay: number | undefined;
 
-  const observe = (snapshot: ChannelReadinessSnapshot, source: 'poll' | 'signal'): ReadyChannel | undefined => {
+  const observe = (snapshot: ChannelReadinessSnapshot, source: 'poll' | 'webhook'): ReadyChannel | undefined => {
     if (snapshot.channelId && snapshot.channelId !== progress.channelId) {
       progress.channelId = snapshot.channelId;
       ctx.onChannelId(snapshot.channelId);
@@ -87,53 +65,85 @@ export async function awaitChannelReadiness(ctx: ReadinessContext): Promise<Read
     return undefined;
   };
 
-  const pollOnce = async (): Promise<ReadyChannel | undefined> => {
-    progress.statusPolls++;
-    try {
-      return observe(await ctx.poll(), 'poll');
-    } catch (err) {
-      if (err instanceof ReadinessFailed || isCancellation(err)) throw err;
-      // A poll whose retries ran out is not fatal (the deadline bounds the wait); one Bird refused is.
-      if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
-        throw new ReadinessFailed(`status check refused: ${messageOf(err)}`);
+  const pollScope = new CancellationScope();
+  const poll: Promise<PollOutcome> | undefined = polling
+    ? pollScope.run(() => ctx.pollUntilActive(deadlineAt - Date.now())).then(
+        (channel): PollOutcome => ({ kind: 'ready', channel }),
+        (err: unknown) => pollFailure(err, progress),
+      )
+    : undefined;
+  let pollLastError: string | undefined;
+
+  try {
+    for (;;) {
+      if (listening) {
+        for (const report of inbox.take()) {
+          const ready = observe(report, 'webhook');
+          if (ready) return ready;
+        }
       }
-      progress.lastError = messageOf(err);
-      return undefined;
-    }
-  };
-
-  const drainSignals = (): ReadyChannel | undefined => {
-    for (const event of inbox.take()) {
-      const ready = observe(event, 'signal');
-      if (ready) return ready;
-    }
-    return undefined;
-  };
-
-  let nextPollAt = polling ? Date.now() : Number.POSITIVE_INFINITY;
-  for (;;) {
-    const fromSignal = listening ? drainSignals() : undefined;
-    if (fromSignal) return fromSignal;
-    if (Date.now() >= nextPollAt) {
-      const fromPoll = await pollOnce();
-      if (fromPoll) return fromPoll;
-      delay = nextPollDelay(delay, { initialMs: options.initialPollInterval, coefficient: options.backoffCoefficient, maxMs: options.maxPollInterval });
-      nextPollAt = Date.now() + delay;
-      continue; // a signal may have arrived while the poll ran
-    }
-
-    const remaining = deadlineAt - Date.now();
-    if (remaining <= 0) {
-      // In webhook mode a lost delivery must not fail a channel that is in fact ready: look once before giving up.
-      if (!polling) {
-        const last = await pollOnce();
-        if (last) return last;
+      const remaining = deadlineAt - Date.now();
+      if (!poll && remaining <= 0) break;
+      const waiters: Array<Promise<PollOutcome | 'report' | 'timeout'>> = [];
+      if (poll) waiters.push(poll);
+      // With a poll running, the poll itself ends at the deadline; without one, the wait for reports does.
+      if (listening) {
+        waiters.push(
+          poll
+            ? condition(() => inbox.hasPending()).then(() => 'report' as const) // no timer: the poll ends at the deadline
+            : condition(() => inbox.hasPending(), remaining).then((got) => (got ? 'report' : 'timeout')),
+        );
       }
-      throw new ReadinessFailed(
-        `channel not ready within the ${options.deadline} ms deadline (last status: ${progress.lastStatus?.status ?? 'none'}/${progress.lastStatus?.stage ?? 'none'})`,
-      );
+      const next = await Promise.race(waiters);
+      if (next === 'report' || next === 'timeout') continue;
+      if (next.kind === 'ready') {
+        progress.statusPolls += next.channel.statusReads;
+        const ready = observe(next.channel, 'poll');
+        if (ready) return ready;
+        throw new ReadinessFailed('status poll returned a channel that is not active'); // the activity only returns active ones
+      }
+      if (next.kind === 'failed') throw new ReadinessFailed(next.reason);
+      if (next.kind === 'cancelled') throw next.err;
+      pollLastError = next.lastError;
+      break; // deadline
     }
-    const wait = Math.max(1, Math.min(nextPollAt - Date.now(), remaining));
-    await condition(() => listening && inbox.hasOwnEvent(), wait);
+  } finally {
+    pollScope.cancel();
   }
+
+  // The deadline, in every mode: one last look, so a channel that became ready after the last poll (or whose
+  // webhook was lost) is not deleted.
+  let finalError: string | undefined;
+  try {
+    progress.statusPolls++;
+    const last = observe(await ctx.readOnce(), 'poll');
+    if (last) return last;
+  } catch (err) {
+    if (err instanceof ReadinessFailed || isCancellation(err)) throw err;
+    finalError = messageOf(err);
+  }
+  const lastSeen = `${progress.lastStatus?.status ?? 'none'}/${progress.lastStatus?.stage ?? 'none'}`;
+  const why = finalError ?? pollLastError;
+  throw new ReadinessFailed(`channel not ready within the ${formatDuration(options.deadline)} deadline (last status: ${lastSeen}${why ? `; ${why}` : ''})`);
+}
+
+/** What a failed poll activity means for readiness. */
+function pollFailure(err: unknown, progress: ProvisioningProgress): PollOutcome {
+  if (isCancellation(err) || err instanceof CancelledFailure) return { kind: 'cancelled', err };
+  if (!(err instanceof ActivityFailure)) throw err;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) {
+    const seen = cause.details?.[0] as (ChannelReadinessSnapshot & { statusReads?: number }) | undefined;
+    if (seen?.statusReads) progress.statusPolls += seen.statusReads;
+    if (seen && (cause.type === FailureType.channelFailed || cause.type === FailureType.channelNotReady)) {
+      progress.lastStatus = { status: seen.status, stage: seen.stage, errorMessage: seen.errorMessage, source: 'poll', at: new Date().toISOString() };
+    }
+    if (cause.type === FailureType.channelFailed) return { kind: 'failed', reason: `${cause.message} (seen by poll)` };
+    // "Not ready" with no time left for another retry is the deadline.
+    if (cause.type === FailureType.channelNotReady) return { kind: 'deadline' };
+    if (cause.nonRetryable) return { kind: 'failed', reason: `status check refused: ${cause.message}` };
+    return { kind: 'deadline', lastError: `last poll error: ${cause.message}` };
+  }
+  if (cause instanceof TimeoutFailure) return { kind: 'deadline' };
+  return { kind: 'deadline', lastError: `last poll error: ${messageOf(err)}` };
 }

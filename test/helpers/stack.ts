@@ -13,7 +13,7 @@ import { BirdSimulator, type SimulatorOptions } from '../../src/bird-sim';
 import { Secret } from '../../src/secret';
 import { staticSecretStore } from '../../src/secrets';
 import { buildWebhookReceiver } from '../../src/webhook-receiver/server';
-import { temporalSignalRouter } from '../../src/webhook-receiver/signal-router';
+import { temporalStatusRouter } from '../../src/webhook-receiver/status-router';
 import { createProvisioningWorker } from '../../src/worker-factory';
 import type { ProvisionChannelInputRaw } from '../../src/domain/provisioning-input';
 import { assertNoSecretsInHistories } from './history';
@@ -51,6 +51,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const organizationId = randomUUID();
   const sim = await BirdSimulator.start({
     provisioningDelayMs: 300,
+    // Bird's day of webhook retries in about a minute.
+    webhookRetryScale: 0.002,
     ...opts.sim,
     accessKeys: [accessKey],
     workspaces: [{ id: workspaceId, organizationId }],
@@ -72,7 +74,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     receiver = buildWebhookReceiver({
       signingKey: new Secret(signingKey),
       publicUrl: RECEIVER_PUBLIC_URL,
-      route: temporalSignalRouter(env.client),
+      route: temporalStatusRouter(env.client),
     });
     const address = await receiver.listen({ host: '127.0.0.1', port: 0 });
     sim.routeDeliveries('https://hooks.provisioning-tests.example', address);

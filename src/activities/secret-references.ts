@@ -1,0 +1,65 @@
+/**
+ * Secret references are resolved by the worker, never carried by value through Temporal. They are all checked
+ * before the connector is created: a reference that is missing only for the second subscription would otherwise
+ * fail after the first subscription was registered, and Bird's API cannot delete a subscription.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { SecurityArgumentsMap } from '../bird/schemas';
+import type { SecretStore } from '../secrets';
+import { FailureType } from './failures';
+
+export interface SecretReferences {
+  securityArgumentsRef?: string;
+  signingKeyRefs: string[];
+}
+
+export function resolveSecurityArguments(secrets: SecretStore, ref: string | undefined) {
+  if (!ref) return undefined;
+  const raw = secrets.resolve(ref).reveal();
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    json = undefined;
+  }
+  const parsed = SecurityArgumentsMap.safeParse(json);
+  if (!parsed.success) {
+    throw ApplicationFailure.create({
+      type: FailureType.invalidSecret,
+      message: `secret "${ref}" must hold a JSON object of security arguments ({"scheme": {"key": "value"}})`,
+      nonRetryable: true,
+    });
+  }
+  return parsed.data;
+}
+
+export function secretReferenceActivities({ secrets }: { secrets: SecretStore }) {
+  return {
+    /** Every reference at once, so the failure names all the missing ones. Run as a local activity: no Bird call. */
+    async checkSecretReferences({ securityArgumentsRef, signingKeyRefs }: SecretReferences): Promise<void> {
+      const missing: string[] = [];
+      for (const ref of [...new Set(signingKeyRefs)]) {
+        try {
+          secrets.resolve(ref);
+        } catch {
+          missing.push(ref);
+        }
+      }
+      if (securityArgumentsRef) {
+        try {
+          resolveSecurityArguments(secrets, securityArgumentsRef);
+        } catch (err) {
+          if (err instanceof ApplicationFailure) throw err;
+          missing.push(securityArgumentsRef);
+        }
+      }
+      if (missing.length) {
+        throw ApplicationFailure.create({
+          type: FailureType.secretNotFound,
+          message: `secret reference${missing.length > 1 ? 's' : ''} ${missing.map((r) => `"${r}"`).join(', ')} not configured on the worker (expected BIRD_SECRET_<REF>); nothing was created`,
+          nonRetryable: true,
+        });
+      }
+    },
+  };
+}

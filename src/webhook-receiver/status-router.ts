@@ -1,0 +1,92 @@
+/**
+ * Finds the provisioning a channel event belongs to and reports the event to it through the reportChannelStatus
+ * update, whose validator (in the workflow) accepts only what the run needs: a run not waiting for readiness, a
+ * duplicate or a report past the per-run cap is refused without a trace in its history.
+ *
+ * The mapping is Temporal's own visibility store: the workflow upserts BirdConnectorId/BirdChannelId as soon as it
+ * knows them. Visibility is eventually consistent, so when no provisioning is found for a delivery sent moments
+ * ago the answer is "not yet" (the receiver answers 503 and Bird retries), within a bounded window.
+ */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChannelEvent } from '../bird/events';
+import { BirdChannelId, BirdConnectorId } from '../domain/search-attributes';
+import { reportChannelStatusUpdate, type ChannelStatusReport } from '../workflows/definitions';
+
+export type RouteOutcome =
+  | { outcome: 'accepted'; workflowId: string }
+  | { outcome: 'refused'; workflowId: string; reason: string }
+  | { outcome: 'no-run' }
+  | { outcome: 'not-yet' };
+
+export interface Delivery {
+  /** What the signature covers (timestamp + body digest): the identity of a delivery, stable across Bird's retries. */
+  deliveryKey: string;
+  /** When Bird sent it (its signed timestamp), in ms. */
+  sentAtMs: number;
+}
+
+export type StatusRouter = (event: ChannelEvent, delivery: Delivery) => Promise<RouteOutcome>;
+
+export interface StatusRouterOptions {
+  /** Quick lookups within the request before answering "not yet". */
+  lookupRetryDelaysMs?: number[];
+  /** How long after Bird sent it a delivery for no known provisioning is answered "not yet" (Bird retries). */
+  notYetWindowMs?: number;
+  /** How long to wait for the run to take the report; past it the receiver answers 503 and Bird retries. */
+  updateTimeoutMs?: number;
+  now?: () => number;
+}
+
+export function temporalStatusRouter(client: Client, opts: StatusRouterOptions = {}): StatusRouter {
+  const delays = opts.lookupRetryDelaysMs ?? [250, 500];
+  const notYetWindowMs = opts.notYetWindowMs ?? 5 * 60_000;
+  const updateTimeoutMs = opts.updateTimeoutMs ?? 10_000;
+  const now = opts.now ?? Date.now;
+
+  async function findProvisioning(event: ChannelEvent, running: boolean): Promise<string | undefined> {
+    // Both ids were validated as UUIDs by the event schema, so they are safe inside the query string.
+    const clauses = [`${BirdChannelId.name} = '${event.payload.channelId.toLowerCase()}'`];
+    if (event.payload.connectorId) clauses.push(`${BirdConnectorId.name} = '${event.payload.connectorId.toLowerCase()}'`);
+    const status = running ? ` AND ExecutionStatus = 'Running'` : '';
+    const query = `WorkflowType = 'provisionChannel'${status} AND (${clauses.join(' OR ')})`;
+    for await (const execution of client.workflow.list({ query, pageSize: 1 })) return execution.workflowId;
+    return undefined;
+  }
+
+  async function report(workflowId: string, event: ChannelEvent, delivery: Delivery): Promise<RouteOutcome> {
+    const statusReport: ChannelStatusReport = {
+      event: event.event,
+      channelId: event.payload.channelId,
+      connectorId: event.payload.connectorId,
+      status: event.payload.status,
+      stage: event.payload.stage,
+      errorMessage: event.payload.errorMessage,
+      deliveryKey: delivery.deliveryKey,
+    };
+    try {
+      await client.withDeadline(now() + updateTimeoutMs, () =>
+        client.workflow.getHandle(workflowId).executeUpdate(reportChannelStatusUpdate, { args: [statusReport] }),
+      );
+      return { outcome: 'accepted', workflowId };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) return { outcome: 'refused', workflowId, reason: (err.cause as Error | undefined)?.message ?? err.message };
+      if (err instanceof WorkflowNotFoundError) return { outcome: 'no-run' }; // finished meanwhile
+      throw err; // Temporal unreachable or the run did not answer in time: Bird retries
+    }
+  }
+
+  return async (event, delivery) => {
+    for (let attempt = 0; ; attempt++) {
+      const workflowId = await findProvisioning(event, true);
+      if (workflowId) return report(workflowId, event, delivery);
+      const delay = delays[attempt];
+      if (delay === undefined) break;
+      await sleep(delay);
+    }
+    // A provisioning that has finished is found with any status: the event is no longer needed.
+    if (await findProvisioning(event, false)) return { outcome: 'no-run' };
+    // Nothing yet: it may be a connector created moments ago whose ids are not yet visible. Let Bird retry, for a while.
+    return now() - delivery.sentAtMs < notYetWindowMs ? { outcome: 'not-yet' } : { outcome: 'no-run' };
+  };
+}
