@@ -8,7 +8,11 @@ import { hasIdempotencyTag } from '../src/domain/idempotency';
 import * as sa from '../src/domain/search-attributes';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
 import { InvalidProvisioningInput } from '../src/domain/provisioning-input';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../src/activities';
+import { staticSecretStore } from '../src/secrets';
 import { SIGNING_KEY_REF, smsInput, startStack, type Stack } from './helpers/stack';
+import { temporal } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
 
 describe('provisionChannel workflow', function () {
@@ -94,7 +98,7 @@ describe('provisionChannel workflow', function () {
     stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 60_000 });
     const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
     assert.ok(!outcome.ok);
-    assert.match(outcome.reason, /not ready within the 2000 ms deadline/);
+    assert.match(outcome.reason, /not ready within the 2s deadline/);
     assert.equal(liveConnectors().length, 0);
     assert.equal(callsTo('deleteConnector').length, 1);
   });
@@ -170,15 +174,158 @@ describe('provisionChannel workflow', function () {
     assert.equal(liveConnectors()[0]!.id, outcome.result.connectorId);
   });
 
-  it('foreign 409 → fails with "already exists" and deletes nothing', async () => {
+  it('foreign 409 → fails with "already exists", the refused create is never sent again, nothing is deleted', async () => {
     const input = smsInput(stack);
     const foreign = await stack.bird.createConnector(stack.workspaceId, { ...input.connector, name: 'created by someone else' } as never);
+    // A lookup after the 409 would meet these 429s; a retried create would POST again.
+    stack.sim.scriptFault('listConnectors', '429', 3);
+    const foreignCreates = callsTo('createConnector').length;
     const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
     assert.ok(!outcome.ok);
     assert.match(outcome.reason, /already exists .* not created by this provisioning; it was left untouched/);
+    assert.match(outcome.reason, /Undone: nothing to undo: Bird refused the create/);
+    assert.equal(callsTo('createConnector').length - foreignCreates, 1, 'a 409 is never re-sent');
     assert.equal(callsTo('deleteConnector').length, 0);
     assert.deepEqual(liveConnectors().map((c) => c.id), [foreign.id]);
     assert.ok(!hasIdempotencyTag(foreign.name, 'prov-'));
+  });
+
+  it('50 provisionings started at once with one name → 50 distinct connectors, each for its own number, none adopted', async function () {
+    this.timeout(180_000);
+    const name = 'Acme Support'; // many channels of one customer share one name
+    const inputs = Array.from({ length: 50 }, () => smsInput(stack, { connector: { ...smsInput(stack).connector, name } }));
+    const started = await Promise.all(inputs.map((input) => start(input)));
+    const outcomes = await Promise.all(started.map((s) => awaitResult(stack.client, s.workflowId)));
+    const byNumber = new Map(liveConnectors().map((c) => [c.number?.numberId, c]));
+    assert.equal(liveConnectors().length, 50);
+    outcomes.forEach((outcome, i) => {
+      assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+      assert.equal(outcome.result.adopted, false);
+      const mine = byNumber.get(phoneOf(inputs[i]!));
+      assert.equal(outcome.result.connectorId, mine?.id, 'the connector is the one made for this number');
+    });
+    assert.equal(new Set(outcomes.map((o) => (o.ok ? o.result.connectorId : ''))).size, 50);
+    assert.equal(callsTo('deleteConnector').length, 0);
+  });
+
+  it('the same number in upper and lower case is one provisioning and one connector', async () => {
+    const input = smsInput(stack);
+    const upper = structuredClone(input);
+    (upper.connector.arguments as { phoneNumberId: string }).phoneNumberId = phoneOf(input).toUpperCase();
+    upper.workspaceId = stack.workspaceId.toUpperCase();
+    const [a, b] = await Promise.all([start(input), start(upper)]);
+    assert.equal(a.workflowId, b.workflowId);
+    assert.equal(a.runId, b.runId);
+    assert.ok((await awaitResult(stack.client, a.workflowId)).ok);
+    assert.equal(callsTo('createConnector').length, 1);
+  });
+
+  it('every secret reference is checked before the connector is created', async () => {
+    const input = smsInput(stack, {
+      subscriptions: [
+        { service: 'channels', event: 'channel.updated', url: 'https://ok.example.com/events', signingKeyRef: SIGNING_KEY_REF },
+        { service: 'channels', event: 'channel.updated', url: 'https://ok.example.com/other', signingKeyRef: 'NOT_CONFIGURED' },
+      ],
+    });
+    const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
+    assert.ok(!outcome.ok);
+    assert.match(outcome.reason, /"NOT_CONFIGURED" not configured on the worker/);
+    assert.equal(outcome.details?.failedStep, 'validating');
+    assert.equal(stack.sim.calls().length, 0, 'Bird was never called');
+  });
+
+  it('the workflow is handed the parsed input, defaults applied (a later default change cannot alter a run)', async () => {
+    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '100ms', deadline: '20s' } });
+    const { handle } = await start(input);
+    await handle.result();
+    const history = await handle.fetchHistory();
+    const startedEvent = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    const recorded = (await stack.client.options.loadedDataConverter.payloadConverter.fromPayload(startedEvent!.input!.payloads![0]!)) as {
+      readiness: Record<string, unknown>;
+      subscriptions: unknown[];
+    };
+    assert.deepEqual(recorded.readiness, { mode: 'poll', initialPollInterval: 100, backoffCoefficient: 2, maxPollInterval: 60_000, deadline: 20_000 });
+    assert.deepEqual(recorded.subscriptions, []);
+  });
+
+  it('polling costs the same history however many polls it makes (the longest accepted input stays bounded)', async function () {
+    this.timeout(60_000);
+    const eventsFor = async (deadline: string) => {
+      const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '100ms', backoffCoefficient: 1, maxPollInterval: '100ms', deadline } });
+      stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 600_000 });
+      const { handle, workflowId } = await start(input);
+      const outcome = await awaitResult(stack.client, workflowId);
+      assert.ok(!outcome.ok);
+      const connectorId = (await getProgress(stack.client, workflowId)).connectorId!;
+      return { events: (await handle.fetchHistory()).events!.length, polls: callsTo('getConnectorStatus').filter((c) => c.path.includes(connectorId)).length };
+    };
+    const short = await eventsFor('1s');
+    const long = await eventsFor('8s');
+    assert.ok(long.polls >= short.polls + 5, `polls: ${short.polls} then ${long.polls}`);
+    // One timer and one activity per poll (~8 events) would give hundreds here; the history must not grow with polls.
+    assert.ok(long.events <= short.events + 4, `short ${short.events} events, long ${long.events} events`);
+    assert.ok(long.events < 80, `${long.events} events`);
+  });
+
+  it('poll mode: a channel that becomes ready after the last poll is found by the final check at the deadline', async () => {
+    // Polls at 0, 1 s and 4 s; the next would be at 13 s, past the 8 s deadline; the channel is active at 5.5 s.
+    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '1s', backoffCoefficient: 3, maxPollInterval: '10s', deadline: '8s' } });
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 5_500 });
+    const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    assert.equal(liveConnectors().length, 1);
+  });
+
+  it('a bug (an activity breaking its contract) fails the workflow task and compensates nothing', async function () {
+    this.timeout(60_000);
+    const { env, workflowBundle } = await temporal();
+    const taskQueue = `broken-${randomUUID()}`;
+    const real = createActivities({ bird: stack.bird, secrets: staticSecretStore({}) });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities: { ...real, createConnector: async () => ({ outcome: 'created', adopted: false, connectorId: undefined }) },
+    });
+    const input = smsInput(stack);
+    const { handle, workflowId } = await worker.runUntil(async () => {
+      const started = await startProvisioning(stack.client, input, { taskQueue });
+      await waitFor('a failed workflow task', async () => {
+        const events = (await started.handle.fetchHistory()).events ?? [];
+        return events.some((e) => e.workflowTaskFailedEventAttributes) ? true : undefined;
+      }, 20_000, 200);
+      return started;
+    });
+    const described = await handle.describe();
+    assert.equal(described.status.name, 'RUNNING', 'the run waits for a fix instead of failing');
+    assert.equal(callsTo('deleteConnector').length, 0, 'nothing was compensated');
+    assert.notEqual(described.typedSearchAttributes.get(sa.ProvisioningStage), 'compensating');
+    await stack.client.workflow.getHandle(workflowId).terminate('test: deliberately broken activity');
+  });
+
+  it('compensation keeps retrying through a Bird outage (no attempt or time limit), visible as "compensating"', async function () {
+    this.timeout(60_000);
+    const input = smsInput(stack);
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'error', errorMessage: 'rejected' });
+    stack.sim.scriptFault('deleteConnector', '503', 3);
+    const { workflowId, handle } = await start(input);
+    const pending = await waitFor('a retrying delete', async () => {
+      const d = await handle.describe();
+      const activity = d.raw.pendingActivities?.find((a) => a.activityType?.name === 'deleteConnector' && (a.attempt ?? 0) >= 2);
+      return activity ? { activity, stage: d.typedSearchAttributes.get(sa.ProvisioningStage) } : undefined;
+    }, 30_000, 100);
+    assert.equal(pending.stage, 'compensating');
+    assert.equal(pending.activity.maximumAttempts ?? 0, 0, 'unlimited attempts');
+    assert.ok(!pending.activity.expirationTime, 'no schedule-to-close limit');
+    const found = [];
+    for await (const wf of stack.client.workflow.list({ query: `ProvisioningStage = 'compensating' AND BirdWorkspaceId = '${stack.workspaceId}'` })) found.push(wf.workflowId);
+    assert.ok(found.includes(workflowId) || pending.stage === 'compensating');
+    const outcome = await awaitResult(stack.client, workflowId);
+    assert.ok(!outcome.ok);
+    assert.match(outcome.reason, /Undone: deleted connector/);
+    assert.equal(liveConnectors().length, 0);
+    const described = await handle.describe();
+    assert.equal(described.typedSearchAttributes.get(sa.ProvisioningOutcome), 'compensated');
   });
 
   it("422 → fails at once with Bird's message, no retry, nothing left", async () => {
@@ -192,11 +339,16 @@ describe('provisionChannel workflow', function () {
     assert.equal(liveConnectors().length, 0);
   });
 
-  it('unknown workspace → 404 fails at once', async () => {
+  it('unknown workspace → 404 fails at once, and the report says nothing was created (no hunt for a connector)', async () => {
     const outcome = await awaitResult(stack.client, (await start({ ...smsInput(stack), workspaceId: randomUUID() })).workflowId);
     assert.ok(!outcome.ok);
     assert.match(outcome.reason, /HTTP 404/);
+    assert.match(outcome.reason, /Undone: nothing to undo: Bird refused the create, no connector was made\./);
+    assert.doesNotMatch(outcome.reason, /COMPENSATION FAILED|Left:/);
+    assert.equal(outcome.details?.createOutcome, 'refused');
+    assert.deepEqual(outcome.details?.leftBehind, []);
     assert.equal(callsTo('createConnector').length, 1);
+    assert.equal(callsTo('listConnectors').length, 0, 'a definitive refusal needs no lookup');
   });
 
   it('5xx and 429 bursts → retried (honouring Retry-After) and succeeds', async () => {

@@ -53,8 +53,13 @@ import { describeProgress, failureMessage, outcomeOf } from './describe';
 import { awaitChannelReadiness, ReadinessFailed } from './readiness';
 import { StatusReportInbox } from './status-reports';
 
-const { createConnector, findOwnConnector, awaitChannelActive, getChannelReadiness, deleteConnector, createChannelSubscription } =
-  proxyActivities<Activities>(createOptions);
+// One proxy per set of options: executeWithOptions deep-merges its overrides (summaries, the readiness backoff) into
+// these, so a retry policy must never be inherited from another kind of call.
+const { createConnector, createChannelSubscription } = proxyActivities<Activities>(createOptions);
+const { findOwnConnector } = proxyActivities<Activities>(lookupOptions);
+const { getChannelReadiness } = proxyActivities<Activities>(pollOptions);
+const { awaitChannelActive } = proxyActivities<Activities>(readinessPollOptions({ initialMs: 2_000, coefficient: 2, maxMs: 60_000, remainingMs: 30 * 60_000 }));
+const { deleteConnector } = proxyActivities<Activities>(compensationOptions);
 const { checkSecretReferences } = proxyLocalActivities<Activities>(secretCheckOptions);
 
 const DELETE_CONNECTOR = 'delete connector';
@@ -116,7 +121,7 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
       // Bird refused the create, or it was never sent: nothing exists, and nothing must be looked for.
       if (createOutcome === 'not-sent' || createOutcome === 'refused') return undefined;
       const target = progress.connectorId ? `connector ${progress.connectorId}` : `the connector tagged ${ownership.tag}, if it exists`;
-      const deleted = await deleteConnector.executeWithOptions({ ...compensationOptions, summary: `delete ${target} (compensation)` }, [
+      const deleted = await deleteConnector.executeWithOptions({ summary: `delete ${target} (compensation)` }, [
         { workspaceId, connectorId: progress.connectorId, ownership },
       ]);
       if (deleted.outcome === 'never-created') return 'no connector had been created (none of ours was found)';
@@ -126,7 +131,7 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
     createOutcome = 'unknown';
     // Not cancellable: a cancel during the create must still learn the connector id, or compensation could race it.
     const created = await CancellationScope.nonCancellable(() =>
-      createConnector.executeWithOptions({ ...createOptions, summary: `create connector '${name}'` }, [{ workspaceId, connector: input.connector, ownership }]),
+      createConnector.executeWithOptions({ summary: `create connector '${name}'` }, [{ workspaceId, connector: input.connector, ownership }]),
     ).catch((err: unknown) => {
       if (err instanceof ActivityFailure && refusedOnFirstAttempt(err)) createOutcome = 'refused';
       return stepFailure('create')(err);
@@ -141,7 +146,7 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
       }
       // A retried create met 409: the connector may be the one our earlier attempt made. Look, on its own retries.
       const own = await CancellationScope.nonCancellable(() =>
-        findOwnConnector.executeWithOptions({ ...lookupOptions, summary: `look for connector tagged ${ownership.tag} after 409` }, [{ workspaceId, ownership }]),
+        findOwnConnector.executeWithOptions({ summary: `look for connector tagged ${ownership.tag} after 409` }, [{ workspaceId, ownership }]),
       ).catch(stepFailure('ownership lookup'));
       if (!own) throw new StepFailed(alreadyExists(workspaceId, created.birdMessage));
       connector = own;
@@ -176,7 +181,7 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
           [{ workspaceId, connectorId: connector.connectorId }],
         ),
       readOnce: () =>
-        getChannelReadiness.executeWithOptions({ ...pollOptions, summary: `final status check of connector ${connector.connectorId} at the deadline` }, [
+        getChannelReadiness.executeWithOptions({ summary: `final status check of connector ${connector.connectorId} at the deadline` }, [
           { workspaceId, connectorId: connector.connectorId },
         ]),
       onChannelId: (channelId) => upsertSearchAttributes([{ key: sa.BirdChannelId, value: channelId }]),
@@ -193,7 +198,7 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
     for (const subscription of input.subscriptions) {
       const what = `${subscription.service}/${subscription.event} → ${subscription.url}`;
       const registered = await CancellationScope.nonCancellable(() =>
-        createChannelSubscription.executeWithOptions({ ...createOptions, summary: `register subscription ${what}` }, [
+        createChannelSubscription.executeWithOptions({ summary: `register subscription ${what}` }, [
           { organizationId, workspaceId, channelId, subscription },
         ]),
       ).catch(stepFailure(`subscription ${what}`));
@@ -274,10 +279,13 @@ function resolveInput(arg: ProvisionChannelInput | ProvisionChannelInputRaw): Pr
   }
 }
 
-/** Turns an activity's failure into a StepFailed; anything else (a bug) goes on as it is. */
+/**
+ * Turns an activity's failure into a StepFailed; anything else (a bug) goes on as it is. A local activity's
+ * failure reaches the workflow as the activity's own ApplicationFailure, not wrapped in an ActivityFailure.
+ */
 function stepFailure(step: string) {
   return (err: unknown): never => {
-    if (err instanceof ActivityFailure) throw new StepFailed(`${step}: ${messageOf(err)}`);
+    if (err instanceof ActivityFailure || err instanceof ApplicationFailure) throw new StepFailed(`${step}: ${messageOf(err)}`);
     throw err;
   };
 }

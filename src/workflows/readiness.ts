@@ -10,7 +10,7 @@
  * server terminates the run and compensation never runs. Continue-as-new would bound it too, at the price of
  * carrying the saga across runs; the retry policy needs no state at all.
  */
-import { ActivityFailure, ApplicationFailure, CancellationScope, CancelledFailure, condition, isCancellation, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, CancelledFailure, condition, isCancellation, sleep, TimeoutFailure } from '@temporalio/workflow';
 import type { ActiveChannel, ChannelReadinessSnapshot } from '../activities';
 import { formatDuration } from '../domain/duration';
 import { FailureType } from '../domain/failure-types';
@@ -66,7 +66,7 @@ export async function awaitChannelReadiness(ctx: ReadinessContext): Promise<Read
   };
 
   const pollScope = new CancellationScope();
-  const poll: Promise<PollOutcome> | undefined = polling
+  let poll: Promise<PollOutcome> | undefined = polling
     ? pollScope.run(() => ctx.pollUntilActive(deadlineAt - Date.now())).then(
         (channel): PollOutcome => ({ kind: 'ready', channel }),
         (err: unknown) => pollFailure(err, progress),
@@ -84,6 +84,11 @@ export async function awaitChannelReadiness(ctx: ReadinessContext): Promise<Read
       }
       const remaining = deadlineAt - Date.now();
       if (!poll && remaining <= 0) break;
+      if (!poll && !listening) {
+        // Retries stop early when the next one would land past the deadline: wait for the deadline itself.
+        await sleep(remaining, { summary: `wait for the readiness deadline (${formatDuration(remaining)}) before the final status check` });
+        break;
+      }
       const waiters: Array<Promise<PollOutcome | 'report' | 'timeout'>> = [];
       if (poll) waiters.push(poll);
       // With a poll running, the poll itself ends at the deadline; without one, the wait for reports does.
@@ -91,7 +96,9 @@ export async function awaitChannelReadiness(ctx: ReadinessContext): Promise<Read
         waiters.push(
           poll
             ? condition(() => inbox.hasPending()).then(() => 'report' as const) // no timer: the poll ends at the deadline
-            : condition(() => inbox.hasPending(), remaining).then((got) => (got ? 'report' : 'timeout')),
+            : condition(() => inbox.hasPending(), remaining, { summary: `wait for a webhook report until the deadline (${formatDuration(remaining)})` }).then((got) =>
+                got ? 'report' : 'timeout',
+              ),
         );
       }
       const next = await Promise.race(waiters);
@@ -104,8 +111,9 @@ export async function awaitChannelReadiness(ctx: ReadinessContext): Promise<Read
       }
       if (next.kind === 'failed') throw new ReadinessFailed(next.reason);
       if (next.kind === 'cancelled') throw next.err;
+      // The poll gave up at (or just before) the deadline; reports may still arrive until the deadline itself.
       pollLastError = next.lastError;
-      break; // deadline
+      poll = undefined;
     }
   } finally {
     pollScope.cancel();
@@ -131,7 +139,8 @@ export async function awaitChannelReadiness(ctx: ReadinessContext): Promise<Read
 function pollFailure(err: unknown, progress: ProvisioningProgress): PollOutcome {
   if (isCancellation(err) || err instanceof CancelledFailure) return { kind: 'cancelled', err };
   if (!(err instanceof ActivityFailure)) throw err;
-  const cause = err.cause;
+  // A schedule-to-close timeout carries the last attempt's failure as its cause: what the last poll saw.
+  const cause = err.cause instanceof TimeoutFailure && err.cause.cause instanceof ApplicationFailure ? err.cause.cause : err.cause;
   if (cause instanceof ApplicationFailure) {
     const seen = cause.details?.[0] as (ChannelReadinessSnapshot & { statusReads?: number }) | undefined;
     if (seen?.statusReads) progress.statusPolls += seen.statusReads;
