@@ -46,7 +46,19 @@ const scenarios: Record<string, Scenario> = {
     await awaitResult(stack.client, workflowId);
     return workflowId;
   },
-  'webhook-ready-by-signal': async (stack) => {
+  'refused-create-nothing-to-undo': async (stack) => {
+    const { workflowId } = await startProvisioning(stack.client, { ...smsInput(stack), workspaceId: '00000000-0000-4000-8000-000000000000' }, { taskQueue: stack.taskQueue });
+    await awaitResult(stack.client, workflowId);
+    return workflowId;
+  },
+  'deadline-final-check-ready': async (stack) => {
+    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '1s', backoffCoefficient: 3, maxPollInterval: '10s', deadline: '8s' } });
+    stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, { outcome: 'active', delayMs: 5_500 });
+    const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    await awaitResult(stack.client, workflowId);
+    return workflowId;
+  },
+  'webhook-ready-by-report': async (stack) => {
     const ensured = await ensureWorkspaceSubscription(
       stack.client,
       { organizationId: stack.organizationId, workspaceId: stack.workspaceId, event: 'channel.updated', url: RECEIVER_PUBLIC_URL, signingKeyRef: SIGNING_KEY_REF },

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { ChannelEvent, WebhookHeaders } from '../src/bird/events';
 import { Connector, ConnectorList, ConnectorStatus, ErrorBody, WebhookSubscription } from '../src/bird/schemas';
 import { verifyWebhookSignature } from '../src/bird/signature';
-import { BirdSimulator, DEFAULT_WORKSPACE, type SimDelivery } from '../src/bird-sim';
+import { BIRD_RETRY_SCHEDULE_MS, BirdSimulator, DEFAULT_WORKSPACE, type SimDelivery } from '../src/bird-sim';
 import { waitFor } from './helpers/wait';
 
 const WS = DEFAULT_WORKSPACE.id;
@@ -73,7 +73,7 @@ describe('Bird simulator', function () {
   this.timeout(5000);
 
   before(async () => {
-    sim = await BirdSimulator.start({ provisioningDelayMs: 100, seed: 42 });
+    sim = await BirdSimulator.start({ provisioningDelayMs: 100, seed: 42, webhookRetryScale: 0.001 });
   });
   afterEach(() => {
     sim.setFaults({ serverErrorRate: 0, rateLimitRate: 0, retryAfterSeconds: null, lostCreateResponseRate: 0, latencyMs: 0 });
@@ -325,6 +325,24 @@ describe('Bird simulator', function () {
       assert.equal(attempts[0]?.requestId, attempts[1]?.requestId);
       assert.equal(attempts[0]?.timestamp, attempts[1]?.timestamp);
       assert.equal(attempts[0]?.url, PUBLIC + HOOK_PATH);
+    });
+
+    it("keeps retrying on Bird's schedule (a day of backoff, compressed), not a few quick tries", async () => {
+      await subscribe('channel.created');
+      failuresLeft = 6;
+      await createSms(PHONE_1);
+      const attempts = await waitFor('the seventh attempt', () => {
+        const d = sim.deliveries();
+        return d.some((x) => x.status === 204) ? d : undefined;
+      }, 4_000);
+      assert.deepEqual(attempts.map((d: SimDelivery) => d.attempt), [1, 2, 3, 4, 5, 6, 7]);
+      for (let i = 1; i < attempts.length; i++) {
+        const waited = attempts[i]!.at - attempts[i - 1]!.at;
+        const scheduled = BIRD_RETRY_SCHEDULE_MS[i - 1]! * 0.001;
+        assert.ok(waited >= scheduled - 2, `retry ${i} after ${waited} ms, scheduled ${scheduled} ms`);
+      }
+      assert.equal(new Set(attempts.map((a) => a.requestId)).size, 1);
+      assert.ok(BIRD_RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0) >= 20 * 3_600_000, 'the real schedule spans most of a day');
     });
   });
 

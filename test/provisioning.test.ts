@@ -240,10 +240,7 @@ describe('provisionChannel workflow', function () {
     await handle.result();
     const history = await handle.fetchHistory();
     const startedEvent = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-    const recorded = (await stack.client.options.loadedDataConverter.payloadConverter.fromPayload(startedEvent!.input!.payloads![0]!)) as {
-      readiness: Record<string, unknown>;
-      subscriptions: unknown[];
-    };
+    const recorded = stack.client.options.loadedDataConverter.payloadConverter.fromPayload<{ readiness: unknown; subscriptions: unknown }>(startedEvent!.input!.payloads![0]!);
     assert.deepEqual(recorded.readiness, { mode: 'poll', initialPollInterval: 100, backoffCoefficient: 2, maxPollInterval: 60_000, deadline: 20_000 });
     assert.deepEqual(recorded.subscriptions, []);
   });

@@ -15,6 +15,7 @@ import { buildWebhookReceiver } from '../src/webhook-receiver/server';
 import { temporalStatusRouter } from '../src/webhook-receiver/status-router';
 import { MAX_STATUS_REPORTS_PER_RUN, reportChannelStatusUpdate } from '../src/workflows/definitions';
 import { RECEIVER_PUBLIC_URL, SIGNING_KEY_REF, smsInput, startStack, type Stack } from './helpers/stack';
+import { waitFor } from './helpers/wait';
 
 describe('readiness by webhook', function () {
   this.timeout(90_000);
@@ -79,6 +80,11 @@ describe('readiness by webhook', function () {
     const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
     assert.ok(!outcome.ok);
     assert.match(outcome.reason, /carrier rejected the number \(seen by webhook\)/);
+    // Our own delete makes Bird send channel.updated (deprovisioned) while the run finishes: the run refuses it
+    // (not waiting for readiness) instead of failing a workflow task with an unhandled command.
+    await sleep(1_500);
+    const events = (await stack.client.workflow.getHandle(`provision/${stack.workspaceId}/${phoneOf(input)}`).fetchHistory()).events ?? [];
+    assert.equal(events.filter((e) => e.workflowTaskFailedEventAttributes).length, 0, 'no failed workflow task');
     assert.equal(stack.sim.connectors().filter((c) => c.workspaceId === stack.workspaceId && !c.deletedAt && c.number?.numberId === phoneOf(input)).length, 0);
   });
 
@@ -202,5 +208,22 @@ describe('readiness by webhook', function () {
     const outcome = await awaitResult(stack.client, workflowId);
     assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
     assert.equal(outcome.result.readinessSource, 'poll');
+  });
+
+  it('the router answers "not yet" for a fresh delivery of no visible provisioning, and "no run" once it is old or finished', async () => {
+    const route = temporalStatusRouter(stack.client, { lookupRetryDelaysMs: [] });
+    const unknown = { service: 'channels' as const, event: 'channel.updated' as const, payload: { channelId: randomUUID(), connectorId: randomUUID(), status: 'ok' as const, stage: 'active' as const } };
+    assert.deepEqual(await route(unknown, { deliveryKey: 'k1', sentAtMs: Date.now() }), { outcome: 'not-yet' });
+    assert.deepEqual(await route(unknown, { deliveryKey: 'k2', sentAtMs: Date.now() - 10 * 60_000 }), { outcome: 'no-run' });
+
+    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '100ms', deadline: '20s' } });
+    const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
+    assert.ok(outcome.ok);
+    const finished = { ...unknown, payload: { ...unknown.payload, channelId: outcome.result.channelId, connectorId: outcome.result.connectorId } };
+    const verdict = await waitFor('the finished run to be visible', async () => {
+      const v = await route(finished, { deliveryKey: 'k3', sentAtMs: Date.now() });
+      return v.outcome === 'not-yet' ? undefined : v;
+    }, 10_000, 200);
+    assert.deepEqual(verdict, { outcome: 'no-run' });
   });
 });

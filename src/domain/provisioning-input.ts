@@ -191,14 +191,16 @@ function startLimitProblems(input: ProvisionChannelInput): string[] {
   }
   const size = utf8Length(JSON.stringify(input));
   if (size > MAX_INPUT_BYTES) {
+    // Name the most specific field that makes up most of it.
     const fields: Array<[string, unknown]> = [
       ['connector.arguments', input.connector.arguments],
       ['connector.name', input.connector.name],
+      ...input.subscriptions.map((sub, i): [string, unknown] => [`subscriptions.${i}`, sub]),
       ['subscriptions', input.subscriptions],
       ['connector', input.connector],
     ];
-    const [largest] = fields.map(([name, v]) => [name, utf8Length(JSON.stringify(v) ?? '')] as const).sort((a, b) => b[1] - a[1]);
-    problems.push(`${largest![0]}: too large (the whole input is ${size} bytes as JSON; at most ${MAX_INPUT_BYTES})`);
+    const culprit = fields.find(([, v]) => utf8Length(JSON.stringify(v) ?? '') * 2 >= size)?.[0] ?? '(root)';
+    problems.push(`${culprit}: too large (the whole input is ${size} bytes as JSON; at most ${MAX_INPUT_BYTES})`);
   }
   return problems;
 }

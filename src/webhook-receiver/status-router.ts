@@ -70,7 +70,7 @@ export function temporalStatusRouter(client: Client, opts: StatusRouterOptions =
       );
       return { outcome: 'accepted', workflowId };
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) return { outcome: 'refused', workflowId, reason: (err.cause as Error | undefined)?.message ?? err.message };
+      if (err instanceof WorkflowUpdateFailedError) return { outcome: 'refused', workflowId, reason: err.cause?.message ?? err.message };
       if (err instanceof WorkflowNotFoundError) return { outcome: 'no-run' }; // finished meanwhile
       throw err; // Temporal unreachable or the run did not answer in time: Bird retries
     }

@@ -43,6 +43,7 @@ import {
   progressQuery,
   PROVISIONING_FAILED,
   reportChannelStatusUpdate,
+  type ChannelStatusReport,
   type CreateOutcome,
   type ProvisionChannelResult,
   type ProvisioningFailureDetails,
@@ -81,7 +82,7 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
       return 'accepted' as const;
     },
     {
-      validator: (report) => {
+      validator: (report: ChannelStatusReport) => {
         const refusal = inbox.refusal(report);
         if (refusal) throw new Error(refusal);
       },

@@ -1,0 +1,96 @@
+/**
+ * The provisioning input schema on its own: every input it accepts must be able to start (workflow id length,
+ * payload size, JSON), one number is one number whatever the case of its UUID, and every refusal names its field.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import {
+  InvalidProvisioningInput,
+  isResolvedInput,
+  MAX_INPUT_BYTES,
+  MAX_WORKFLOW_ID_LENGTH,
+  parseProvisioningInput,
+  provisioningWorkflowId,
+} from '../src/domain/provisioning-input';
+
+const uuid = (): string => randomUUID();
+const base = () => ({
+  workspaceId: uuid(),
+  organizationId: uuid(),
+  connector: {
+    connectorTemplateRef: 'sms-messagebird:1',
+    name: 'Acme Support',
+    arguments: { phoneNumberId: uuid(), channelMessageType: 'transactional' },
+  },
+});
+
+function problemsOf(raw: unknown): string[] {
+  try {
+    parseProvisioningInput(raw);
+  } catch (err) {
+    assert.ok(err instanceof InvalidProvisioningInput, `expected InvalidProvisioningInput, got ${String(err)}`);
+    return err.problems;
+  }
+  assert.fail('expected the input to be refused');
+}
+
+describe('provisioning input', () => {
+  it('lower-cases the UUIDs that name a provisioning, so one number in two cases is one workflow', () => {
+    const raw = base();
+    const upper = structuredClone(raw);
+    upper.workspaceId = raw.workspaceId.toUpperCase();
+    upper.connector.arguments.phoneNumberId = raw.connector.arguments.phoneNumberId.toUpperCase();
+    const a = parseProvisioningInput(raw);
+    const b = parseProvisioningInput(upper);
+    assert.equal(provisioningWorkflowId(a), provisioningWorkflowId(b));
+    assert.equal((b.connector.arguments as { phoneNumberId: string }).phoneNumberId, raw.connector.arguments.phoneNumberId);
+  });
+
+  it('says "required" for a missing field', () => {
+    const raw = base() as Record<string, unknown>;
+    delete raw.organizationId;
+    assert.deepEqual(problemsOf(raw), ['organizationId: required']);
+  });
+
+  it('refuses a name whose workflow id Temporal would refuse, naming connector.name', () => {
+    const raw = base();
+    raw.connector = { connectorTemplateRef: 'whatsapp:1', name: '漢'.repeat(200) } as never;
+    const problems = problemsOf(raw);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, new RegExp(`^connector\\.name: too long for a workflow id .*> ${MAX_WORKFLOW_ID_LENGTH}`));
+  });
+
+  it('refuses an input too large to start, naming the field that makes it so', () => {
+    const raw = base();
+    (raw.connector.arguments as Record<string, unknown>).blob = 'x'.repeat(3 * 1024 * 1024);
+    const problems = problemsOf(raw);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, new RegExp(`^connector\\.arguments: too large .*at most ${MAX_INPUT_BYTES}`));
+  });
+
+  it('refuses a lone surrogate in a name as invalid text, not "URI malformed"', () => {
+    const raw = base();
+    raw.connector = { connectorTemplateRef: 'whatsapp:1', name: 'Sales \uD800 channel' } as never;
+    assert.deepEqual(problemsOf(raw), ['connector.name: must be valid Unicode text (it contains a lone surrogate)']);
+  });
+
+  it('refuses values JSON cannot carry (BigInt, cycles, NaN), naming where they are', () => {
+    const withBigInt = base();
+    (withBigInt.connector.arguments as Record<string, unknown>).count = 10n;
+    assert.deepEqual(problemsOf(withBigInt), ['connector.arguments.count: must be JSON (a bigint is not)']);
+    const cyclic = base();
+    (cyclic.connector.arguments as Record<string, unknown>).self = cyclic.connector.arguments;
+    assert.deepEqual(problemsOf(cyclic), ['connector.arguments.self: must be JSON (it refers back to itself)']);
+    const nan = base();
+    (nan.connector.arguments as Record<string, unknown>).ratio = Number.NaN;
+    assert.deepEqual(problemsOf(nan), ['connector.arguments.ratio: must be a finite number']);
+  });
+
+  it('the parsed input is "resolved" (the workflow takes it as it is); the short notation is not', () => {
+    const parsed = parseProvisioningInput({ ...base(), readiness: { deadline: '5m' } });
+    assert.equal(parsed.readiness.deadline, 300_000);
+    assert.equal(isResolvedInput(parsed), true);
+    assert.equal(isResolvedInput({ ...base(), readiness: { deadline: '5m' } }), false);
+    assert.equal(isResolvedInput(base()), false);
+  });
+});
