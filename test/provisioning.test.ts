@@ -69,7 +69,7 @@ describe('provisionChannel workflow', function () {
     assert.equal(described.typedSearchAttributes.get(sa.ProvisioningStage), 'completed');
   });
 
-  it('a channel that becomes active after 60 s costs a handful of status calls (workflow timers, not busy polling)', async () => {
+  it('a channel that becomes active after 60 s costs a handful of status calls (backoff, not busy polling)', async () => {
     // 60 s simulated by a 6 s channel with a 0.2 s initial interval: same ratio as Bird's 2 s and 60 s.
     const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '200ms', backoffCoefficient: 2, maxPollInterval: '2s', deadline: '30s' } });
     stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 6_000 });

@@ -3,6 +3,7 @@
  * access key.
  */
 import { z } from 'zod';
+import { describeIssues } from '../domain/zod-issues';
 import { DEFAULT_ACCESS_KEY } from './defaults';
 import type { FaultConfig, SimulatorOptions } from './types';
 
@@ -70,7 +71,7 @@ export class SimEnvError extends Error {
 export function parseSimEnv(env: NodeJS.ProcessEnv): SimEnvConfig {
   const parsed = SimEnv.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.map(String).join('.')}: ${i.message}`);
+    const lines = describeIssues(parsed.error.issues, '  ');
     throw new SimEnvError(`invalid bird-sim environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;

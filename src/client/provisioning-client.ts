@@ -6,7 +6,7 @@ import { ApplicationFailure, WorkflowFailedError, type Client, type WorkflowHand
 import { formatDuration } from '../domain/duration';
 import { parseProvisioningInput, phoneNumberIdOf, provisioningWorkflowId } from '../domain/provisioning-input';
 import * as sa from '../domain/search-attributes';
-import type { provisionChannel } from '../workflows';
+import { provisionChannel } from '../workflows';
 import {
   progressQuery,
   PROVISIONING_FAILED,
@@ -30,7 +30,7 @@ export async function startProvisioning(client: Client, rawInput: unknown, opts:
   const input = parseProvisioningInput(rawInput);
   const workflowId = provisioningWorkflowId(input);
   const phoneNumberId = phoneNumberIdOf(input);
-  const handle = await client.workflow.start<typeof provisionChannel>('provisionChannel', {
+  const handle = await client.workflow.start(provisionChannel, {
     taskQueue: opts.taskQueue,
     workflowId,
     // The parsed input, defaults applied: the run keeps exactly these values even if a default changes later.

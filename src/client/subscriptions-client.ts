@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkspaceSubscriptionInput, workspaceSubscriptionWorkflowId, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
+import { webhookSubscription } from '../workflows';
 import { workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from '../workflows/definitions';
 import { describeIssues } from '../config';
 import { InvalidProvisioningInput } from '../domain/provisioning-input';
@@ -21,7 +22,7 @@ export async function ensureWorkspaceSubscription(
   const parsed = WorkspaceSubscriptionInput.safeParse(rawInput);
   if (!parsed.success) throw new InvalidProvisioningInput(describeIssues(parsed.error.issues));
   const workflowId = workspaceSubscriptionWorkflowId(parsed.data);
-  const handle = await client.workflow.start('webhookSubscription', {
+  const handle = await client.workflow.start(webhookSubscription, {
     taskQueue: opts.taskQueue,
     workflowId,
     args: [rawInput],

@@ -7,6 +7,7 @@
 import { ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { WorkspaceSubscriptionInput, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
+import { describeIssues } from '../domain/zod-issues';
 import { createOptions } from './activity-options';
 import { INVALID_INPUT, retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from './definitions';
 
@@ -15,7 +16,7 @@ const { createWorkspaceSubscription } = proxyActivities<Activities>(createOption
 export async function webhookSubscription(rawInput: WorkspaceSubscriptionInputRaw): Promise<WorkspaceSubscriptionState> {
   const parsed = WorkspaceSubscriptionInput.safeParse(rawInput);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
+    const problems = describeIssues(parsed.error.issues);
     throw ApplicationFailure.create({ type: INVALID_INPUT, message: `invalid subscription input: ${problems.join('; ')}`, nonRetryable: true });
   }
   const input = parsed.data;
