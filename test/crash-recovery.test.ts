@@ -40,8 +40,8 @@ describe('crash recovery with real worker processes', function () {
       });
       workers.push(child);
       let out = '';
-      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       await waitFor('the worker to start', () => (/worker: task queue/.test(out) ? true : child.exitCode !== null ? assert.fail(out) : undefined), 90_000, 200);
       return child;
     };
