@@ -6,7 +6,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', '.test-build/**', 'test-artifacts/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

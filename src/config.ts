@@ -20,7 +20,7 @@ export class ConfigError extends Error {
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
 
-const EnvSchema = z.object({
+export const EnvSchema = z.object({
   BIRD_API_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.bird.com'),
   BIRD_ACCESS_KEY: z.string().min(1, 'must not be empty').optional(),
   BIRD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

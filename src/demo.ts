@@ -12,6 +12,7 @@ import { BirdClient } from './bird/client';
 import { BirdSimulator, DEFAULT_WORKSPACE } from './bird-sim';
 import { awaitResult, startProvisioning } from './client/provisioning-client';
 import { ensureWorkspaceSubscription } from './client/subscriptions-client';
+import { dataConverterFromEnv } from './codec/env';
 import { loadConfig } from './config';
 import type { ProvisionChannelInputRaw } from './domain/provisioning-input';
 import { Secret } from './secret';
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
 
   const sim = await BirdSimulator.start({ port: Number(process.env.BIRD_SIM_PORT ?? 8787), accessKeys: [accessKey], provisioningDelayMs: 4_000 });
   const connection = await Connection.connect(config.temporal.connectionOptions);
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const dataConverter = dataConverterFromEnv();
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const receiver = buildWebhookReceiver({ signingKey: new Secret(signingKey), publicUrl: PUBLIC_URL, route: temporalStatusRouter(client) });
   const receiverAddress = await receiver.listen({ host: '127.0.0.1', port: Number(process.env.RECEIVER_PORT ?? 8788) });
   sim.routeDeliveries('https://webhooks.demo.example', receiverAddress);
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     bird: new BirdClient({ baseUrl: sim.url, accessKey: new Secret(accessKey) }),
     secrets: staticSecretStore({ WEBHOOK_SIGNING_KEY: signingKey }),
+    dataConverter,
   });
   const running = worker.run();
   say(`Bird simulator   ${sim.url}  (workspace ${DEFAULT_WORKSPACE.id})`);

@@ -7,10 +7,11 @@
  *   ensure-webhook-subscription ...          make sure the receiver's workspace subscriptions exist
  */
 import { Client, Connection } from '@temporalio/client';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { awaitResult, cancelProvisioning, getProgress, startProvisioning, type ProvisioningOutcome } from './client/provisioning-client';
 import { ensureWorkspaceSubscription } from './client/subscriptions-client';
+import { dataConverterFromEnv } from './codec/env';
 import { ConfigError, loadConfig } from './config';
 import { InvalidProvisioningInput, parseProvisioningInput } from './domain/provisioning-input';
 
@@ -20,7 +21,8 @@ async function withClient<T>(fn: (client: Client, taskQueue: string) => Promise<
   const config = loadConfig();
   const connection = await Connection.connect(config.temporal.connectionOptions);
   try {
-    return await fn(new Client({ connection, namespace: config.temporal.namespace }), config.temporal.taskQueue);
+    // The same payload codec as the worker (PAYLOAD_ENCRYPTION_KEY_ID), so inputs leave encrypted and results decode.
+    return await fn(new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterFromEnv() }), config.temporal.taskQueue);
   } finally {
     await connection.close();
   }
@@ -103,9 +105,10 @@ const events = (value: string) => {
 program
   .command('ensure-webhook-subscription')
   .description("ensure the workspace subscriptions pointing at the webhook receiver's public URL exist (idempotent)")
-  .requiredOption('--organization <id>', 'Bird organization id')
-  .requiredOption('--workspace <id>', 'Bird workspace id')
-  .requiredOption('--url <url>', "the receiver's public https URL (WEBHOOK_PUBLIC_URL)")
+  // Each also read from the environment, so a deployment's one-shot job needs no arguments (docker-compose.yml).
+  .addOption(new Option('--organization <id>', 'Bird organization id').env('BIRD_ORGANIZATION_ID').makeOptionMandatory())
+  .addOption(new Option('--workspace <id>', 'Bird workspace id').env('BIRD_WORKSPACE_ID').makeOptionMandatory())
+  .addOption(new Option('--url <url>', "the receiver's public https URL").env('WEBHOOK_PUBLIC_URL').makeOptionMandatory())
   .option('--signing-key-ref <ref>', 'secret reference the worker resolves to the signing key', 'WEBHOOK_SIGNING_KEY')
   .option('--events <list>', 'comma-separated events', events, ['channel.updated', 'channel.created'] as Array<'channel.updated' | 'channel.created'>)
   .action(async (opts: { organization: string; workspace: string; url: string; signingKeyRef: string; events: Array<'channel.updated' | 'channel.created'> }) =>

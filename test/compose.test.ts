@@ -11,7 +11,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2019, { type ValidateFunction } from 'ajv/dist/2019';
 import { parseDocument } from 'yaml';
+import { existsSync } from 'node:fs';
+import { DEFAULT_WORKSPACE } from '../src/bird-sim';
+import { parseSimEnv, SimEnv } from '../src/bird-sim/env';
+import { CodecServerEnv } from '../src/codec/main';
+import { ACTIVE_KEY_VAR, KEY_VAR_PREFIX } from '../src/codec/env';
+import { EnvSchema } from '../src/config';
+import { parseDuration } from '../src/domain/duration';
 import { PROVISIONING_SEARCH_ATTRIBUTES } from '../src/domain/search-attributes';
+import { SECRET_ENV_PREFIX } from '../src/secrets';
+import { ReceiverEnv } from '../src/webhook-receiver/main';
+import { WorkerEnv } from '../src/worker-env';
 
 const ROOT = path.resolve(__dirname, '..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
@@ -22,6 +32,12 @@ interface DependsOnEntry {
 }
 interface Service {
   image?: string;
+  build?: string;
+  volumes?: unknown[];
+  expose?: (string | number)[];
+  container_name?: string;
+  profiles?: string[];
+  stop_grace_period?: string;
   command?: string | string[];
   entrypoint?: string | string[];
   environment?: Record<string, string> | string[];
@@ -37,7 +53,7 @@ interface ComposeFile {
 
 function loadCompose(): { raw: string; compose: ComposeFile } {
   const raw = readFileSync(COMPOSE_FILE, 'utf8');
-  const doc = parseDocument(raw, { uniqueKeys: true, prettyErrors: true });
+  const doc = parseDocument(raw, { uniqueKeys: true, prettyErrors: true, merge: true });
   assert.deepEqual(doc.errors.map(String), [], 'docker-compose.yml must be valid YAML');
   assert.deepEqual(doc.warnings.map(String), [], 'docker-compose.yml must parse without YAML warnings');
   return { raw, compose: doc.toJS({ maxAliasCount: 100 }) as ComposeFile };
@@ -68,6 +84,12 @@ function compileComposeSchema(): ValidateFunction {
   // Custom format the spec uses for `expose` (compose-go accepts a port or port range, optionally "/protocol").
   ajv.addFormat('expose', /^\d+(-\d+)?(\/[a-z]+)?$/);
   return ajv.compile(withoutLegacyIds(schema) as Record<string, unknown>);
+}
+
+/** Variables the CLI reads through commander's Option.env(...). */
+function starterEnvVars(): string[] {
+  const source = readFileSync(path.join(ROOT, 'src', 'starter.ts'), 'utf8');
+  return [...source.matchAll(/\.env\('([A-Z0-9_]+)'\)/g)].map((m) => m[1]!);
 }
 
 function dependsOnTargets(service: Service): [string, string | undefined][] {
@@ -126,7 +148,7 @@ describe('docker-compose.yml', () => {
   it('pins every image to an explicit tag other than latest', () => {
     assert.ok(names.length > 0);
     for (const [name, svc] of Object.entries(services)) {
-      assert.ok(svc.image, `${name}: must use a published image (no build)`);
+      assert.ok(svc.image, `${name}: names its image (the app's is built from the Dockerfile and tagged)`);
       const withoutDigest = svc.image.split('@')[0]!;
       const lastSegment = withoutDigest.split('/').pop()!;
       const tag = lastSegment.includes(':') ? lastSegment.split(':').pop()! : '';
@@ -218,19 +240,140 @@ describe('docker-compose.yml', () => {
     assert.ok(seen.size >= 4, 'temporal, UI, simulator and receiver ports are published');
   });
 
-  it('runs the Node services from the mounted project with the same entry points as the npm scripts', () => {
-    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    const expected: Record<string, string> = { 'bird-sim': 'bird-sim', worker: 'worker', 'webhook-receiver': 'receiver' };
-    for (const [service, script] of Object.entries(expected)) {
-      const svc = services[service];
-      assert.ok(svc, `service ${service} exists`);
-      assert.equal(svc.image, 'node:20-bookworm-slim');
-      assert.equal(commandText(svc).replace(/\n/g, ' '), `npx ${pkg.scripts[script]}`, `${service} runs npm script ${script}`);
-      const env = svc.environment as Record<string, string>;
-      assert.equal(env.TEMPORAL_ADDRESS, 'temporal:7233');
-      assert.equal(env.BIRD_API_BASE_URL, 'http://bird-sim:8787');
-      assert.equal(env.BIRD_SIM_ROUTE, 'https://webhooks.example.com=http://webhook-receiver:8788');
+  const APP_IMAGE = 'bird-provisioning:0.1.0';
+  const appServices = Object.entries(services).filter(([, svc]) => svc.image === APP_IMAGE);
+  const envOf = (svc: Service): Record<string, string> => (Array.isArray(svc.environment) ? Object.fromEntries(svc.environment.map((kv) => kv.split('='))) : { ...svc.environment }) as Record<string, string>;
+
+  it('runs every app service from the image the Dockerfile builds, with the compiled entry point of an existing source file', () => {
+    const expected: Record<string, string> = {
+      worker: 'src/worker',
+      'webhook-receiver': 'src/webhook-receiver/main',
+      'bird-sim': 'src/bird-sim/main',
+      'ensure-webhook-subscription': 'src/starter',
+    };
+    assert.deepEqual(appServices.map(([n]) => n).sort(), Object.keys(expected).sort());
+    for (const [name, svc] of appServices) {
+      assert.equal(svc.build, '.', `${name} is built from the Dockerfile`);
+      assert.equal(svc.volumes, undefined, `${name} mounts nothing from the host (no node_modules, no sources)`);
+      const command = Array.isArray(svc.command) ? svc.command : [];
+      assert.equal(command[0], 'node', `${name} runs node directly (no tsx, no npm in production)`);
+      assert.equal(command[1], `dist/${expected[name]}.js`);
+      assert.ok(existsSync(path.join(ROOT, `${expected[name]}.ts`)), `${expected[name]}.ts exists`);
     }
+  });
+
+  it('names only environment variables the code reads', () => {
+    const known = new Set<string>([
+      ...Object.keys(EnvSchema.shape),
+      ...Object.keys(ReceiverEnv.shape),
+      ...Object.keys(WorkerEnv.shape),
+      ...Object.keys(CodecServerEnv.shape),
+      ...Object.keys(SimEnv.shape),
+      ...starterEnvVars(),
+      // @temporalio/envconfig's variables (the same the Temporal CLI reads).
+      'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE',
+      'TEMPORAL_TLS', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME',
+      ACTIVE_KEY_VAR,
+    ]);
+    const prefixes = [SECRET_ENV_PREFIX, KEY_VAR_PREFIX];
+    assert.ok(appServices.length >= 4);
+    for (const [name, svc] of appServices) {
+      const names = Object.keys(envOf(svc));
+      assert.ok(names.length > 0, `${name} has an environment`);
+      for (const variable of names) {
+        assert.ok(known.has(variable) || prefixes.some((p) => variable.startsWith(p) && variable.length > p.length), `${name}: ${variable} is read by no code`);
+      }
+    }
+    // And the values parse with the same schemas the processes use.
+    const worker = envOf(services.worker!);
+    assert.equal(WorkerEnv.safeParse(worker).success, true, JSON.stringify(WorkerEnv.safeParse(worker).error?.issues));
+    assert.equal(EnvSchema.safeParse(worker).success, true);
+    const receiver = envOf(services['webhook-receiver']!);
+    assert.equal(ReceiverEnv.safeParse(receiver).success, true, JSON.stringify(ReceiverEnv.safeParse(receiver).error?.issues));
+    assert.doesNotThrow(() => parseSimEnv(envOf(services['bird-sim']!)));
+  });
+
+  it('wires ports consistently: listeners, published ports, health checks and the addresses other services call', () => {
+    const port = (url: string) => new URL(url).port;
+    const healthUrl = (svc: Service) => /fetch\('([^']+)'\)/.exec(commandText({ command: svc.healthcheck?.test }))?.[1] ?? '';
+    const worker = services.worker!;
+    const wenv = WorkerEnv.parse(envOf(worker));
+    assert.equal(port(healthUrl(worker)), String(wenv.WORKER_HEALTH_PORT));
+    assert.deepEqual([...(worker.expose ?? [])].map(String).sort(), [String(wenv.WORKER_HEALTH_PORT), String(wenv.WORKER_METRICS_PORT)].sort());
+    assert.equal(wenv.WORKER_HTTP_HOST, '0.0.0.0', 'reachable by the health check and by Prometheus');
+
+    const receiver = services['webhook-receiver']!;
+    const renv = ReceiverEnv.parse(envOf(receiver));
+    assert.equal(renv.RECEIVER_HOST, '0.0.0.0');
+    assert.deepEqual(receiver.ports, [`${renv.RECEIVER_PORT}:${renv.RECEIVER_PORT}`]);
+    assert.equal(port(healthUrl(receiver)), String(renv.RECEIVER_PORT));
+
+    const sim = services['bird-sim']!;
+    const senv = parseSimEnv(envOf(sim));
+    assert.deepEqual(sim.ports, [`${senv.options.port}:${senv.options.port}`]);
+    assert.equal(port(healthUrl(sim)), String(senv.options.port));
+    assert.deepEqual(senv.routes, [{ publicUrlPrefix: new URL(renv.WEBHOOK_PUBLIC_URL).origin, localUrlPrefix: `http://webhook-receiver:${renv.RECEIVER_PORT}` }]);
+    assert.ok(senv.options.accessKeys.includes(envOf(worker).BIRD_ACCESS_KEY!), 'the worker uses a key the simulator accepts');
+
+    for (const [name, svc] of appServices) {
+      const env = envOf(svc);
+      if (env.BIRD_API_BASE_URL) assert.equal(env.BIRD_API_BASE_URL, `http://bird-sim:${senv.options.port}`, name);
+      if (env.TEMPORAL_ADDRESS) assert.equal(env.TEMPORAL_ADDRESS, 'temporal:7233', name);
+    }
+    assert.deepEqual(services.temporal!.ports, ['7233:7233']);
+    assert.equal(envOf(services['temporal-ui']!).TEMPORAL_UI_PORT, '8080');
+    assert.deepEqual(services['temporal-ui']!.ports, ['8080:8080']);
+    // The worker's secret reference and the receiver's key are the same simulator-only value.
+    assert.equal(envOf(worker).BIRD_SECRET_WEBHOOK_SIGNING_KEY, renv.WEBHOOK_SIGNING_KEY);
+  });
+
+  it('hands each secret only to the service that uses it, and the subscription one-shot the receiver\'s public URL', () => {
+    const holders = (variable: string) => appServices.filter(([, svc]) => variable in envOf(svc)).map(([n]) => n).sort();
+    assert.deepEqual(holders('BIRD_ACCESS_KEY'), ['worker']);
+    assert.deepEqual(holders('BIRD_SECRET_WEBHOOK_SIGNING_KEY'), ['worker']);
+    assert.deepEqual(holders('WEBHOOK_SIGNING_KEY'), ['webhook-receiver']);
+    const oneShot = envOf(services['ensure-webhook-subscription']!);
+    assert.equal(oneShot.WEBHOOK_PUBLIC_URL, envOf(services['webhook-receiver']!).WEBHOOK_PUBLIC_URL);
+    const [workspace] = parseSimEnv(envOf(services['bird-sim']!)).options.workspaces ?? [DEFAULT_WORKSPACE];
+    assert.deepEqual({ org: oneShot.BIRD_ORGANIZATION_ID, ws: oneShot.BIRD_WORKSPACE_ID }, { org: workspace!.organizationId, ws: workspace!.id }, 'the simulator knows the workspace');
+  });
+
+  it('scales the worker: no container name, no host port', () => {
+    const worker = services.worker!;
+    assert.equal(worker.container_name, undefined);
+    assert.equal(worker.ports, undefined);
+    assert.ok(parseDuration(String(worker.stop_grace_period))! > parseDuration(WorkerEnv.parse(envOf(worker)).WORKER_SHUTDOWN_GRACE_TIME)!, 'Docker waits longer than the drain');
+  });
+
+  it('gives every long-running service a health check and a restart policy; one-shots run once', () => {
+    for (const [name, svc] of Object.entries(services)) {
+      if (svc.restart === 'no') {
+        const awaited = Object.values(services).some((other) => dependsOnTargets(other).some(([t, c]) => t === name && c === 'service_completed_successfully'));
+        assert.ok(awaited || name === 'ensure-webhook-subscription', `${name} is a one-shot`);
+        continue;
+      }
+      assert.ok(svc.healthcheck?.test && !svc.healthcheck.disable, `${name} has a health check`);
+      assert.equal(svc.restart, 'unless-stopped', `${name} restarts`);
+    }
+    assert.equal(services['ensure-webhook-subscription']!.restart, 'no');
+    assert.deepEqual(services['bird-sim']!.profiles, ['sim']);
+  });
+
+  it('Dockerfile: Node 24, multi-stage, production dependencies only, workflows pre-bundled, non-root', () => {
+    const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const nvmrc = readFileSync(path.join(ROOT, '.nvmrc'), 'utf8').trim();
+    const image = /^ARG NODE_IMAGE=node:(\d+)[\w.-]*$/m.exec(dockerfile);
+    assert.ok(image, 'the Node image is one ARG');
+    assert.equal(image[1], nvmrc, '.nvmrc and the image agree on the Node major');
+    assert.equal(nvmrc, '24');
+    assert.equal((dockerfile.match(/^FROM /gm) ?? []).length, 3);
+    assert.match(dockerfile, /npm ci --omit=dev/);
+    assert.match(dockerfile, /npx tsc -p tsconfig\.build\.json --outDir dist/);
+    assert.match(dockerfile, /node dist\/scripts\/bundle-workflows\.js/);
+    assert.match(dockerfile, /^USER node$/m);
+    assert.match(dockerfile, /^CMD \["node", "dist\/src\/worker\.js"\]$/m);
+    const dockerignore = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n');
+    assert.ok(dockerignore.includes('node_modules'), 'the host node_modules never enters the image');
   });
 
   it('needs no variable interpolation: every literal $ is escaped as $$', () => {

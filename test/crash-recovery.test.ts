@@ -35,6 +35,9 @@ describe('crash recovery with real worker processes', function () {
           BIRD_API_BASE_URL: stack.sim.url,
           BIRD_ACCESS_KEY: stack.secrets.accessKey,
           BIRD_REQUEST_TIMEOUT_MS: '10000',
+          // Two workers on one machine: each takes free ports for its health and metrics listeners.
+          WORKER_HEALTH_PORT: '0',
+          WORKER_METRICS_PORT: '0',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -42,7 +45,7 @@ describe('crash recovery with real worker processes', function () {
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      await waitFor('the worker to start', () => (/worker: task queue/.test(out) ? true : child.exitCode !== null ? assert.fail(out) : undefined), 90_000, 200);
+      await waitFor('the worker to start', () => (/"msg":"worker started"/.test(out) ? true : child.exitCode !== null ? assert.fail(out) : undefined), 90_000, 200);
       return child;
     };
     await Promise.all([startWorker(), startWorker()]);

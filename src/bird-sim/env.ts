@@ -37,7 +37,7 @@ const Route = z
     return { publicUrlPrefix: from, localUrlPrefix: to };
   });
 
-const SimEnv = z.object({
+export const SimEnv = z.object({
   BIRD_SIM_PORT: optional(int(0, 65535)).default(8787),
   BIRD_SIM_HOST: optional(z.string()).default('127.0.0.1'),
   BIRD_SIM_ACCESS_KEY: optional(z.string().regex(/^\S+$/, 'must be a non-empty token without spaces')),

@@ -23,7 +23,12 @@ export interface BirdClientOptions {
   timeoutMs?: number;
   /** Injected in tests to observe traffic; defaults to the global fetch. */
   fetch?: typeof fetch;
+  /** Told about every call once its reply (or transport failure) is known: metrics, never the request itself. */
+  observe?: BirdCallObserver;
 }
+
+/** One finished Bird call: the HTTP status, or `timeout`/`network` when there was no reply. */
+export type BirdCallObserver = (call: { operation: string; outcome: number | 'timeout' | 'network'; durationMs: number }) => void;
 
 export interface ListConnectorsOptions {
   templateRef?: string;
@@ -39,12 +44,14 @@ export class BirdClient {
   readonly #accessKey: Secret;
   readonly #timeoutMs: number;
   readonly #fetch: typeof fetch;
+  readonly #observe: BirdCallObserver | undefined;
 
   constructor(opts: BirdClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.#accessKey = opts.accessKey;
     this.#timeoutMs = opts.timeoutMs ?? 10_000;
     this.#fetch = opts.fetch ?? fetch;
+    this.#observe = opts.observe;
   }
 
   async createConnector(workspaceId: string, request: CreateConnectorRequest): Promise<Connector> {
@@ -119,6 +126,7 @@ export class BirdClient {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
 
     let response: Response;
+    const started = performance.now();
     try {
       response = await this.#fetch(`${this.baseUrl}${path}`, {
         method,
@@ -127,8 +135,11 @@ export class BirdClient {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (err) {
-      throw transportError(operation, err, this.#timeoutMs);
+      const failure = transportError(operation, err, this.#timeoutMs);
+      this.#observe?.({ operation, outcome: failure.kind === 'timeout' ? 'timeout' : 'network', durationMs: performance.now() - started });
+      throw failure;
     }
+    this.#observe?.({ operation, outcome: response.status, durationMs: performance.now() - started });
 
     let text: string;
     try {

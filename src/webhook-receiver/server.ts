@@ -92,7 +92,7 @@ export function buildWebhookReceiver(opts: WebhookReceiverOptions): FastifyInsta
         case 'not-yet':
           guard.release(key);
           req.log.info({ requestId, channelId: event.data.payload.channelId }, 'no provisioning found yet; Bird will retry');
-          return reply.code(503).send({ error: 'no provisioning found for this channel yet; retry later' });
+          return reply.code(503).send({ status: 'not-yet', error: 'no provisioning found for this channel yet; retry later' });
       }
     } catch (err) {
       guard.release(key);

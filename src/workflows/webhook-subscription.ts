@@ -4,14 +4,28 @@
  * creates the subscription, every later one attaches and reads its id through the query. It stays open (idle, no
  * history growth) so the record outlives namespace retention.
  */
-import { ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, proxyActivities, setHandler, setWorkflowOptions, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { WorkspaceSubscriptionInput, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
 import { describeIssues } from '../domain/zod-issues';
+import { BirdWorkspaceId } from '../domain/search-attributes';
 import { createOptions } from './activity-options';
 import { INVALID_INPUT, retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from './definitions';
 
 const { createWorkspaceSubscription } = proxyActivities<Activities>(createOptions);
+
+/**
+ * Worker Deployment versioning: the entity lives for months, so it must not stay pinned to the build that started
+ * it (that build could never be retired). AUTO_UPGRADE moves it to the current build at its next workflow task;
+ * every change to its commands must therefore be guarded by patched(), as below. provisionChannel keeps the worker's
+ * default, PINNED: a short run finishes on the code it started with.
+ */
+// Only on a versioned worker (an unversioned one reports a build id but no deployment name): the server refuses a
+// versioning behavior from an unversioned worker (development, tests).
+setWorkflowOptions(() => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'AUTO_UPGRADE' } : {}), webhookSubscription);
+
+/** Added after the first release: entities started before it replay without the upsert. */
+export const WORKSPACE_SEARCH_ATTRIBUTE_PATCH = 'subscription-entity-workspace-search-attribute';
 
 export async function webhookSubscription(rawInput: WorkspaceSubscriptionInputRaw): Promise<WorkspaceSubscriptionState> {
   const parsed = WorkspaceSubscriptionInput.safeParse(rawInput);
@@ -20,6 +34,10 @@ export async function webhookSubscription(rawInput: WorkspaceSubscriptionInputRa
     throw ApplicationFailure.create({ type: INVALID_INPUT, message: `invalid subscription input: ${problems.join('; ')}`, nonRetryable: true });
   }
   const input = parsed.data;
+  if (patched(WORKSPACE_SEARCH_ATTRIBUTE_PATCH)) {
+    // Findable beside the workspace's provisionings: `BirdWorkspaceId = '…'` lists its subscription entities too.
+    upsertSearchAttributes([{ key: BirdWorkspaceId, value: input.workspaceId }]);
+  }
   const state: WorkspaceSubscriptionState = { event: input.event, url: input.url };
   let retired = false;
   setHandler(workspaceSubscriptionQuery, () => state);

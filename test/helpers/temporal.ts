@@ -6,11 +6,17 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createServer } from 'node:net';
 import { PROVISIONING_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../src/worker-factory';
 
 export interface TemporalHarness {
   env: TestWorkflowEnvironment;
   workflowBundle: WorkflowBundleWithSourceMap;
+  /** host:port of the dev server's frontend, for worker processes the tests spawn. */
+  address: string;
+  /** The dev server's Web UI (enabled for the browser test), e.g. http://127.0.0.1:41234. */
+  uiUrl: string;
 }
 
 let harness: Promise<TemporalHarness> | undefined;
@@ -27,17 +33,22 @@ export function temporal(): Promise<TemporalHarness> {
   harness ??= (async () => {
     // Workers log state changes at INFO and expected workflow failures at WARN; tests print only errors (TEST_LOG_LEVEL=INFO to see all).
     Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR') });
+    const uiPort = await freePort();
     const [env, workflowBundle] = await Promise.all([
       TestWorkflowEnvironment.createLocal({
         server: {
           executable: { type: 'existing-path', path: temporalCliPath() },
           searchAttributes: [...PROVISIONING_SEARCH_ATTRIBUTES],
           log: { format: 'pretty', level: 'error' },
+          // The Web UI is on for the browser test (test/ui.test.ts); it costs the other tests nothing.
+          ui: true,
+          uiPort,
         },
       }),
-      bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger }),
+      bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietLogger }),
     ]);
-    return { env, workflowBundle };
+    const address = String(env.connection.options.address);
+    return { env, workflowBundle, address, uiUrl: `http://127.0.0.1:${uiPort}` };
   })();
   return harness;
 }
@@ -51,3 +62,15 @@ export async function shutdownTemporal(): Promise<void> {
 
 const noop = () => undefined;
 const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };
+
+/** A port free right now (for servers that cannot report the port they bound, like the dev server's UI). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The mocha suite on Node 24, the current LTS the image and .nvmrc target, while the machine's Node (20) stays the
+# default for everything else. Node 24 comes from the npm registry's `node` package (`npx -y node@24`, cached by
+# npx after the first run). Arguments are mocha arguments; none means the whole suite.
+#   bash scripts/test-node24.sh                        # everything
+#   bash scripts/test-node24.sh test/codec.test.ts     # one file
+set -euo pipefail
+# shellcheck source=scripts/prepare.sh
+source "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/prepare.sh"
+node24=(npx --yes node@24)
+version="$("${node24[@]}" --version)"
+[[ "$version" == v24.* ]] || { echo "test-node24: expected Node 24, got ${version}" >&2; exit 1; }
+echo "test-node24: mocha on Node ${version}" >&2
+if (($# == 0)); then set -- 'test/**/*.test.ts'; fi
+exec "${node24[@]}" node_modules/mocha/bin/mocha.js "$@"

@@ -1,0 +1,46 @@
+/**
+ * Payload encryption from the environment. Off unless PAYLOAD_ENCRYPTION_KEY_ID names the active key; key material
+ * is read by reference from PAYLOAD_ENCRYPTION_KEY_<ID> (base64 of 32 random bytes), every such variable being a
+ * key this process can decrypt with (that is how keys rotate: add the new one, make it active, keep the old).
+ *
+ * Deliberately not BIRD_SECRET_<REF>: those are resolvable by a reference written in a workflow input (and sent to
+ * a URL named there); the codec keys must never be reachable that way.
+ */
+import type { DataConverter } from '@temporalio/common';
+import { ConfigError } from '../config';
+import { AesGcmPayloadCodec } from './aes-gcm-codec';
+
+export const ACTIVE_KEY_VAR = 'PAYLOAD_ENCRYPTION_KEY_ID';
+export const KEY_VAR_PREFIX = 'PAYLOAD_ENCRYPTION_KEY_';
+const KEY_ID = /^[A-Za-z0-9_]{1,64}$/;
+
+/** The codec configured by the environment, or undefined when encryption is off. Throws ConfigError naming the variable. */
+export function payloadCodecFromEnv(env: NodeJS.ProcessEnv = process.env): AesGcmPayloadCodec | undefined {
+  const active = env[ACTIVE_KEY_VAR];
+  if (active === undefined || active === '') return undefined;
+  if (!KEY_ID.test(active) || active === 'ID') {
+    throw new ConfigError([`${ACTIVE_KEY_VAR}: must be letters, digits or _, and not "ID" (it names ${KEY_VAR_PREFIX}<ID>)`]);
+  }
+  const keys = new Map<string, Buffer>();
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(KEY_VAR_PREFIX) || name === ACTIVE_KEY_VAR || value === undefined) continue;
+    const key = Buffer.from(value, 'base64');
+    if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== value.trim().replace(/=+$/, '')) {
+      problems.push(`${name}: must be base64 of exactly 32 bytes (e.g. \`openssl rand -base64 32\`)`);
+      continue;
+    }
+    keys.set(name.slice(KEY_VAR_PREFIX.length), key);
+  }
+  if (!keys.has(active) && !problems.some((p) => p.startsWith(`${KEY_VAR_PREFIX}${active}:`))) {
+    problems.push(`${KEY_VAR_PREFIX}${active}: required (the key named by ${ACTIVE_KEY_VAR})`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return new AesGcmPayloadCodec({ activeKeyId: active, keys });
+}
+
+/** What clients, the worker and the CLI pass as `dataConverter` (empty when encryption is off). */
+export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): DataConverter {
+  const codec = payloadCodecFromEnv(env);
+  return codec ? { payloadCodecs: [codec] } : {};
+}

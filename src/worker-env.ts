@@ -1,0 +1,41 @@
+/**
+ * The worker process's operational settings (beyond src/config.ts): health and metrics ports, shutdown grace,
+ * Worker Deployment versioning, the pre-built workflow bundle.
+ */
+import { z } from 'zod';
+import { ConfigError, describeIssues } from './config';
+import { parseDuration } from './domain/duration';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const WorkerEnv = z
+  .object({
+    WORKER_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+    /** /healthz (200 while the worker runs, 503 while it drains) — the container health check. */
+    WORKER_HEALTH_PORT: port.default(9465),
+    /** The Temporal runtime's Prometheus exporter (SDK metrics and the product's own), /metrics. */
+    WORKER_METRICS_PORT: port.default(9464),
+    WORKER_SHUTDOWN_GRACE_TIME: z
+      .string()
+      .default('30s')
+      .refine((s) => parseDuration(s) !== undefined, 'must be a duration such as "30s" or "2m"'),
+    TEMPORAL_WORKER_DEPLOYMENT_NAME: z.string().min(1).optional(),
+    TEMPORAL_WORKER_BUILD_ID: z.string().min(1).optional(),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .superRefine((e, ctx) => {
+    if (Boolean(e.TEMPORAL_WORKER_DEPLOYMENT_NAME) !== Boolean(e.TEMPORAL_WORKER_BUILD_ID)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [e.TEMPORAL_WORKER_DEPLOYMENT_NAME ? 'TEMPORAL_WORKER_BUILD_ID' : 'TEMPORAL_WORKER_DEPLOYMENT_NAME'],
+        message: 'versioning needs both TEMPORAL_WORKER_DEPLOYMENT_NAME and TEMPORAL_WORKER_BUILD_ID',
+      });
+    }
+  });
+export type WorkerEnv = z.infer<typeof WorkerEnv>;
+
+export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  const parsed = WorkerEnv.safeParse(env);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues));
+  return parsed.data;
+}
