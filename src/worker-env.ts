@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { ConfigError, describeIssues } from './config';
 import { parseDuration } from './domain/duration';
+import { BIRD_RATE_LIMITS } from './bird/schemas';
+import { TASK_QUEUE_ROLES, type TaskQueueRole } from './domain/task-queues';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -22,6 +24,24 @@ export const WorkerEnv = z
     TEMPORAL_WORKER_DEPLOYMENT_NAME: z.string().min(1).optional(),
     TEMPORAL_WORKER_BUILD_ID: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+    /** Which queues this process serves (comma-separated roles), to scale each kind of work on its own. */
+    WORKER_TASK_QUEUES: z
+      .string()
+      .default(TASK_QUEUE_ROLES.join(','))
+      .transform((v, ctx) => {
+        const roles = v.split(',').map((s) => s.trim()).filter(Boolean);
+        const unknown = roles.filter((r) => !(TASK_QUEUE_ROLES as readonly string[]).includes(r));
+        if (unknown.length || !roles.length) {
+          ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of ${TASK_QUEUE_ROLES.join(', ')}` });
+          return z.NEVER;
+        }
+        return [...new Set(roles)] as TaskQueueRole[];
+      }),
+    /** Bird's rate limits for this deployment (per workspace with BIRD_RATE_LIMIT_SCOPE=workspace). */
+    BIRD_RATE_LIMIT_GET_PER_SECOND: z.coerce.number().positive().default(BIRD_RATE_LIMITS.getPerSecond),
+    BIRD_RATE_LIMIT_POST_PER_SECOND: z.coerce.number().positive().default(BIRD_RATE_LIMITS.postPerSecond),
+    /** Where bulk runs keep their inventories and outcomes; the CLI must see the same directory. */
+    BULK_STORE_DIR: z.string().min(1).optional(),
   })
   .superRefine((e, ctx) => {
     if (Boolean(e.TEMPORAL_WORKER_DEPLOYMENT_NAME) !== Boolean(e.TEMPORAL_WORKER_BUILD_ID)) {

@@ -1,12 +1,16 @@
 /**
- * Builds the provisioning worker. Shared by src/worker.ts, the demo and the tests, which pass a pre-built workflow
- * bundle (bundled once per test run, or at image build time by scripts/bundle-workflows.ts) and a Bird client
- * pointed at the simulator.
+ * Builds the provisioning worker: one process serving every task queue of the deployment (the workflow queue and
+ * the two rate-limited Bird queues, src/domain/task-queues.ts), or only some of them (WORKER_TASK_QUEUES), so each
+ * kind of work can be scaled on its own. Shared by src/worker.ts, the demo and the tests, which pass a pre-built
+ * workflow bundle (bundled once per test run, or at image build time by scripts/bundle-workflows.ts) and a Bird
+ * client pointed at the simulator.
  */
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type State, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
+import { BIRD_RATE_LIMITS } from './bird/schemas';
 import { parseDuration } from './domain/duration';
+import { deploymentTaskQueues, TASK_QUEUE_ROLES, type TaskQueueRole } from './domain/task-queues';
 
 export const WORKFLOWS_PATH = require.resolve('./workflows');
 /** Workflow interceptors (provisioning metrics) that run inside the sandbox; bundled alongside the workflows. */
@@ -15,10 +19,22 @@ export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflows/interc
 /** How long SIGTERM lets in-flight activities finish before cancelling them (the SDK's default, 0, abandons them). */
 export const DEFAULT_SHUTDOWN_GRACE_TIME = '30s';
 
+export interface BirdRateLimits {
+  /** Bird GET requests per second, for the whole deployment (enforced by the server on the reads queue). */
+  getPerSecond: number;
+  /** Bird POST (and DELETE) requests per second (the writes queue). */
+  postPerSecond: number;
+}
+
 export interface ProvisioningWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
   namespace: string;
+  /** The workflow task queue; the Bird queues derive from it. */
   taskQueue: string;
+  /** Which queues this process serves; all by default. */
+  roles?: readonly TaskQueueRole[];
+  /** Bird's rate limits (default: Bird's documented 50 GET/s and 500 POST/s per workspace). */
+  birdRateLimits?: BirdRateLimits;
   /** Pre-bundled workflow code; when absent the worker bundles src/workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Payload codec (encryption) and friends; the same one the clients use. */
@@ -28,19 +44,32 @@ export interface ProvisioningWorkerOptions extends ActivityDeps {
   /** Milliseconds or a duration string ("30s"). */
   shutdownGraceTime?: string | number;
   identity?: string;
-  /** Extra worker options (concurrency, rate limits) for later issues and tests. */
-  tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxTaskQueueActivitiesPerSecond' | 'maxActivitiesPerSecond'>>;
+  /** Extra worker options for tests and benchmarks (concurrency). */
+  tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>>;
 }
 
-export async function createProvisioningWorker(opts: ProvisioningWorkerOptions): Promise<Worker> {
-  return Worker.create({
+/** The workers of one process, run and stopped together. */
+export interface ProvisioningWorker {
+  readonly workers: Worker[];
+  /** Resolves once every worker has drained and stopped. */
+  run(): Promise<void>;
+  shutdown(): void;
+  /** RUNNING only while every worker is; otherwise the first state that is not. */
+  getState(): State;
+}
+
+export async function createProvisioningWorker(opts: ProvisioningWorkerOptions): Promise<ProvisioningWorker> {
+  const roles = opts.roles ?? TASK_QUEUE_ROLES;
+  const queues = deploymentTaskQueues(opts.taskQueue);
+  const limits = opts.birdRateLimits ?? { getPerSecond: BIRD_RATE_LIMITS.getPerSecond, postPerSecond: BIRD_RATE_LIMITS.postPerSecond };
+  // Every worker registers every activity: a run started by an earlier build may have scheduled a Bird activity on
+  // the workflow queue, and it must still find a worker there.
+  const activities = createActivities({ bird: opts.bird, secrets: opts.secrets, bulkStore: opts.bulkStore, temporal: opts.temporal });
+  const common: WorkerOptions = {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities({ bird: opts.bird, secrets: opts.secrets }),
-    ...(opts.workflowBundle
-      ? { workflowBundle: opts.workflowBundle }
-      : { workflowsPath: WORKFLOWS_PATH, interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } }),
+    activities,
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
     ...(opts.identity ? { identity: opts.identity } : {}),
     // Milliseconds: the option's string form is typed through the `ms` package, which lint cannot resolve.
@@ -50,14 +79,43 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
           workerDeploymentOptions: {
             version: opts.deployment,
             useWorkerVersioning: true,
-            // provisionChannel (and bulk runs) are short: a run finishes on the code it started with. The long-lived
+            // provisionChannel and bulk runs are short: a run finishes on the code it started with. The long-lived
             // webhookSubscription entity opts into AUTO_UPGRADE itself (setWorkflowOptions), guarded by patched().
             defaultVersioningBehavior: 'PINNED',
           },
         }
       : {}),
     ...opts.tuning,
-  });
+  };
+  const workers: Worker[] = [];
+  for (const role of roles) {
+    if (role === 'workflows') {
+      workers.push(
+        await Worker.create({
+          ...common,
+          taskQueue: queues.workflows,
+          ...(opts.workflowBundle
+            ? { workflowBundle: opts.workflowBundle }
+            : { workflowsPath: WORKFLOWS_PATH, interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } }),
+        }),
+      );
+    } else {
+      // Activity-only workers: the server hands out at most this many tasks per second on the queue, across every
+      // worker polling it (the last worker to poll sets the value, so all workers must agree: one env setting).
+      const perSecond = role === 'bird-reads' ? limits.getPerSecond : limits.postPerSecond;
+      workers.push(await Worker.create({ ...common, taskQueue: queues[role], maxTaskQueueActivitiesPerSecond: perSecond }));
+    }
+  }
+  return {
+    workers,
+    run: async () => {
+      await Promise.all(workers.map((w) => w.run()));
+    },
+    shutdown: () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+    getState: () => workers.map((w) => w.getState()).find((s) => s !== 'RUNNING') ?? 'RUNNING',
+  };
 }
 
 function graceMs(value: string | number): number {

@@ -7,6 +7,7 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { activityCancellableFetch } from './activities/cancellable-fetch';
 import { BirdClient } from './bird/client';
+import { bulkStoreFromEnv } from './bulk/store';
 import { dataConverterFromEnv } from './codec/env';
 import { ConfigError, loadConfig } from './config';
 import { birdCallMetrics } from './observability/bird-metrics';
@@ -43,8 +44,11 @@ async function main(): Promise<void> {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
+      roles: ops.WORKER_TASK_QUEUES,
+      birdRateLimits: { getPerSecond: ops.BIRD_RATE_LIMIT_GET_PER_SECOND, postPerSecond: ops.BIRD_RATE_LIMIT_POST_PER_SECOND },
       bird,
       secrets: envSecretStore(),
+      bulkStore: bulkStoreFromEnv(),
       workflowBundle,
       dataConverter,
       shutdownGraceTime: ops.WORKER_SHUTDOWN_GRACE_TIME,
@@ -57,6 +61,8 @@ async function main(): Promise<void> {
     log.info(
       {
         taskQueue: config.temporal.taskQueue,
+        taskQueues: worker.workers.map((w) => w.options.taskQueue),
+        birdRateLimits: `${ops.BIRD_RATE_LIMIT_GET_PER_SECOND} GET/s, ${ops.BIRD_RATE_LIMIT_POST_PER_SECOND} POST/s`,
         address: String(config.temporal.connectionOptions.address),
         namespace: config.temporal.namespace,
         birdApi: config.bird.baseUrl,

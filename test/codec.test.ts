@@ -6,7 +6,6 @@
  */
 import { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BirdClient } from '../src/bird/client';
@@ -18,7 +17,7 @@ import { awaitResult, startProvisioning } from '../src/client/provisioning-clien
 import { ConfigError } from '../src/config';
 import { Secret } from '../src/secret';
 import { staticSecretStore } from '../src/secrets';
-import { createProvisioningWorker } from '../src/worker-factory';
+import { createProvisioningWorker, type ProvisioningWorker } from '../src/worker-factory';
 import { temporal } from './helpers/temporal';
 
 const key = () => randomBytes(32);
@@ -137,7 +136,7 @@ describe('encrypted provisioning end to end', function () {
   const taskQueue = `codec-${randomUUID()}`;
   const env = { PAYLOAD_ENCRYPTION_KEY_ID: 'k1', PAYLOAD_ENCRYPTION_KEY_k1: key().toString('base64') };
   let sim: BirdSimulator;
-  let worker: Worker;
+  let worker: ProvisioningWorker;
   let running: Promise<void>;
   let client: Client;
 

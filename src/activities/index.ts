@@ -2,8 +2,11 @@
  * The activity factory: the worker (and tests) hand it a Bird client and a secret store, and get back the
  * activities, each wrapped so Bird errors leave as classified ApplicationFailures.
  */
+import type { Client } from '@temporalio/client';
 import type { BirdClient } from '../bird/client';
+import type { BulkStore } from '../bulk/store';
 import type { SecretStore } from '../secrets';
+import { bulkActivities } from './bulk';
 import { connectorActivities } from './connectors';
 import { classified } from './failures';
 import { heartbeating } from './heartbeat';
@@ -13,22 +16,31 @@ import { subscriptionActivities } from './subscriptions';
 export interface ActivityDeps {
   bird: BirdClient;
   secrets: SecretStore;
+  /** Where bulk runs keep their inventory and outcomes; bulk activities fail clearly without one. */
+  bulkStore?: BulkStore;
+  /** For tests; activities otherwise use the worker's own client. */
+  temporal?: () => Client;
 }
 
-type BirdActivities = ReturnType<typeof connectorActivities> & ReturnType<typeof subscriptionActivities>;
+type BirdActivities = ReturnType<typeof connectorActivities> & ReturnType<typeof subscriptionActivities> & ReturnType<typeof bulkActivities>;
 type RawActivities = BirdActivities & ReturnType<typeof secretReferenceActivities>;
 /** Plain function properties (not methods): activities are always called unbound. */
 export type Activities = { [K in keyof RawActivities]: RawActivities[K] };
 
 export function createActivities(deps: ActivityDeps): Activities {
-  const bird: BirdActivities = { ...connectorActivities(deps), ...subscriptionActivities(deps) };
+  const bird: BirdActivities = {
+    ...connectorActivities(deps),
+    ...subscriptionActivities(deps),
+    ...bulkActivities({ bird: deps.bird, store: deps.bulkStore, temporal: deps.temporal }),
+  };
   const wrapped: Record<string, unknown> = {};
-  // Every Bird call heartbeats (a killed worker's request is retried within seconds); the secret check is local.
+  // Every remote call heartbeats (a killed worker's request is retried within seconds); the secret check is local.
   for (const [name, fn] of Object.entries(bird)) wrapped[name] = classified(heartbeating(fn as (...args: unknown[]) => Promise<unknown>));
   for (const [name, fn] of Object.entries(secretReferenceActivities(deps))) wrapped[name] = classified(fn as (...args: unknown[]) => Promise<unknown>);
   return wrapped as Activities;
 }
 
 export type { ActiveChannel, ChannelReadinessSnapshot, ConnectorRef, CreateConnectorOutcome, DeletedConnector } from './connectors';
+export type { InventoryPageRow } from './bulk';
 export type { RegisteredSubscription } from './subscriptions';
 export { FailureType, NON_RETRYABLE_FAILURE_TYPES } from './failures';

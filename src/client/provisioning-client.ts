@@ -3,9 +3,8 @@
  * read its progress, cancel it, await its result.
  */
 import { ApplicationFailure, WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { formatDuration } from '../domain/duration';
-import { parseProvisioningInput, phoneNumberIdOf, provisioningWorkflowId } from '../domain/provisioning-input';
-import * as sa from '../domain/search-attributes';
+import { parseProvisioningInput } from '../domain/provisioning-input';
+import { provisioningStartOptions } from '../domain/provisioning-start';
 import { provisionChannel } from '../workflows';
 import {
   progressQuery,
@@ -28,30 +27,14 @@ export interface StartedProvisioning {
  */
 export async function startProvisioning(client: Client, rawInput: unknown, opts: { taskQueue: string }): Promise<StartedProvisioning> {
   const input = parseProvisioningInput(rawInput);
-  const workflowId = provisioningWorkflowId(input);
-  const phoneNumberId = phoneNumberIdOf(input);
+  const { workflowId, ...options } = provisioningStartOptions(input);
   const handle = await client.workflow.start(provisionChannel, {
     taskQueue: opts.taskQueue,
     workflowId,
     // The parsed input, defaults applied: the run keeps exactly these values even if a default changes later.
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-    typedSearchAttributes: [
-      { key: sa.BirdWorkspaceId, value: input.workspaceId },
-      ...(phoneNumberId ? [{ key: sa.BirdPhoneNumberId, value: phoneNumberId }] : []),
-      { key: sa.ProvisioningStage, value: 'validating' },
-    ],
-    staticSummary: `Provision ${input.connector.connectorTemplateRef} channel "${input.connector.name}"${phoneNumberId ? ` for number ${phoneNumberId}` : ''} in workspace ${input.workspaceId}`,
-    staticDetails: [
-      `- **Workspace:** ${input.workspaceId}`,
-      phoneNumberId ? `- **Phone number id:** ${phoneNumberId}` : undefined,
-      `- **Template:** ${input.connector.connectorTemplateRef}`,
-      `- **Readiness:** ${input.readiness.mode}; polls every ${formatDuration(input.readiness.initialPollInterval)} ×${input.readiness.backoffCoefficient} up to ${formatDuration(input.readiness.maxPollInterval)}; deadline ${formatDuration(input.readiness.deadline)}`,
-      `- **Subscriptions:** ${input.subscriptions.length ? input.subscriptions.map((s) => `${s.service}/${s.event} → ${s.url}`).join(', ') : 'none'}`,
-    ]
-      .filter(Boolean)
-      .join('\n'),
+    ...options,
   });
   return { workflowId, runId: handle.firstExecutionRunId, handle: handle as WorkflowHandle<typeof provisionChannel> };
 }

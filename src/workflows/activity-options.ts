@@ -67,3 +67,13 @@ export const secretCheckOptions: LocalActivityOptions = {
   startToCloseTimeout: '10s',
   retry: { maximumAttempts: 3, nonRetryableErrorTypes },
 };
+
+/**
+ * Bulk bookkeeping on the workflow queue (the store, Temporal lookups): no Bird call, so no rate limit. Retried
+ * without a limit except for what no retry can fix (a missing inventory).
+ */
+export const bulkStoreOptions: ActivityOptions = {
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: '10s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes },
+};

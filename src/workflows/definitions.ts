@@ -108,3 +108,23 @@ export interface WorkspaceSubscriptionState {
 export const workspaceSubscriptionQuery = defineQuery<WorkspaceSubscriptionState>('subscription');
 /** Ends the entity workflow (the subscription itself stays: Bird's API cannot delete it). */
 export const retireSubscriptionSignal = defineSignal('retire');
+
+/**
+ * What a finished provisioning tells whoever watches it: its parent when it runs as a bulk run's child, and any
+ * workflow that asked with `watchOutcome` (a bulk run that found the number's provisioning already running).
+ * Signalled by workflow id, so it reaches a bulk run that has continued-as-new since it started the child.
+ */
+export interface ProvisioningFinished {
+  workflowId: string;
+  outcome: 'active' | 'failed' | 'cancelled';
+  connectorId?: string;
+  channelId?: string;
+  reason?: string;
+  /** For failed and cancelled runs: whether everything the run made was undone (nothing left behind). */
+  compensated?: boolean;
+}
+export const provisioningFinishedSignal = defineSignal<[ProvisioningFinished]>('provisioningFinished');
+/** Ask a running provisioning to signal `provisioningFinished` to the sender when it ends. */
+export const watchOutcomeSignal = defineSignal<[{ watcherWorkflowId: string }]>('watchOutcome');
+/** A run accepts at most this many watchers (a bulk run watches only runs it found already running). */
+export const MAX_OUTCOME_WATCHERS = 10;

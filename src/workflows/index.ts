@@ -1,3 +1,4 @@
 /** Every workflow the worker registers. */
 export { provisionChannel } from './provision-channel';
 export { webhookSubscription } from './webhook-subscription';
+export { bulkOnboard } from './bulk-onboard';

@@ -14,7 +14,6 @@ import {
   CancelledFailure,
   isCancellation,
   log,
-  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -36,7 +35,8 @@ import {
   type ProvisionChannelInputRaw,
 } from '../domain/provisioning-input';
 import * as sa from '../domain/search-attributes';
-import { compensationOptions, createOptions, lookupOptions, pollOptions, readinessPollOptions, secretCheckOptions } from './activity-options';
+import { readinessPollOptions, secretCheckOptions } from './activity-options';
+import { birdActivities } from './bird-activities';
 import { Compensations, messageOf } from './compensation';
 import {
   INVALID_INPUT,
@@ -51,16 +51,10 @@ import {
   type ProvisioningStage,
 } from './definitions';
 import { describeProgress, failureMessage, outcomeOf } from './describe';
+import { OutcomeWatchers } from './outcome-watchers';
 import { awaitChannelReadiness, ReadinessFailed } from './readiness';
 import { StatusReportInbox } from './status-reports';
 
-// One proxy per set of options: executeWithOptions deep-merges its overrides (summaries, the readiness backoff) into
-// these, so a retry policy must never be inherited from another kind of call.
-const { createConnector, createChannelSubscription } = proxyActivities<Activities>(createOptions);
-const { findOwnConnector } = proxyActivities<Activities>(lookupOptions);
-const { getChannelReadiness } = proxyActivities<Activities>(pollOptions);
-const { awaitChannelActive } = proxyActivities<Activities>(readinessPollOptions({ initialMs: 2_000, coefficient: 2, maxMs: 60_000, remainingMs: 30 * 60_000 }));
-const { deleteConnector } = proxyActivities<Activities>(compensationOptions);
 const { checkSecretReferences } = proxyLocalActivities<Activities>(secretCheckOptions);
 
 const DELETE_CONNECTOR = 'delete connector';
@@ -90,8 +84,14 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
     },
   );
 
-  const input = resolveInput(arg);
+  // Installed before the input is checked: a parent waits for this run's outcome whatever it is.
+  const watchers = new OutcomeWatchers();
+  const input = await resolveInput(arg).catch(async (err: unknown) => {
+    await watchers.notify({ workflowId: workflowInfo().workflowId, outcome: 'failed', reason: messageOf(err), compensated: true });
+    throw err;
+  });
   const { workspaceId, organizationId } = input;
+  const { createConnector, createChannelSubscription, findOwnConnector, getChannelReadiness, awaitChannelActive, deleteConnector } = birdActivities(workspaceId);
   const phoneNumberId = phoneNumberIdOf(input);
   const name = input.connector.name;
   // Also set by the typed client at start; repeated here so runs started any other way are just as findable.
@@ -210,6 +210,7 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
     const completedAt = Date.now();
     upsertSearchAttributes([{ key: sa.ProvisioningOutcome, value: 'active' }]);
     setStage('completed');
+    await watchers.notify({ workflowId: workflowInfo().workflowId, outcome: 'active', connectorId: connector.connectorId, channelId });
     return {
       workflowId: workflowInfo().workflowId,
       connectorId: connector.connectorId,
@@ -254,6 +255,14 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
     progress.compensation = details;
     log.warn('provisioning undone', { ...details });
     upsertSearchAttributes([{ key: sa.ProvisioningOutcome, value: outcomeOf(details, cancelled) }]);
+    await watchers.notify({
+      workflowId: workflowInfo().workflowId,
+      outcome: cancelled ? 'cancelled' : 'failed',
+      connectorId: progress.connectorId,
+      channelId: progress.channelId,
+      reason: cancelled ? `cancelled; undone: ${details.undone.join('; ') || 'nothing to undo'}` : failureMessage(details),
+      compensated: details.leftBehind.length === 0 && details.compensationFailures.length === 0,
+    });
     if (cancelled) {
       setStage('cancelled');
       throw err;
@@ -268,7 +277,7 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
  * not parsed again, so a later change of a rule or default cannot change or break a run in flight. An input in the
  * short notation (started by hand from the Temporal CLI or UI) is parsed here and fails the run cleanly if invalid.
  */
-function resolveInput(arg: ProvisionChannelInput | ProvisionChannelInputRaw): ProvisionChannelInput {
+async function resolveInput(arg: ProvisionChannelInput | ProvisionChannelInputRaw): Promise<ProvisionChannelInput> {
   if (isResolvedInput(arg)) return arg;
   try {
     return parseProvisioningInput(arg);

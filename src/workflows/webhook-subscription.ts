@@ -10,9 +10,11 @@ import { WorkspaceSubscriptionInput, type WorkspaceSubscriptionInputRaw } from '
 import { describeIssues } from '../domain/zod-issues';
 import { BirdWorkspaceId } from '../domain/search-attributes';
 import { createOptions } from './activity-options';
+import { birdActivities } from './bird-activities';
 import { INVALID_INPUT, retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from './definitions';
 
-const { createWorkspaceSubscription } = proxyActivities<Activities>(createOptions);
+/** Before the Bird queues existed, the entity's one activity ran on its own task queue. */
+const { createWorkspaceSubscription: createOnWorkflowQueue } = proxyActivities<Activities>(createOptions);
 
 /**
  * Worker Deployment versioning: the entity lives for months, so it must not stay pinned to the build that started
@@ -26,6 +28,8 @@ setWorkflowOptions(() => (workflowInfo().currentDeploymentVersion?.deploymentNam
 
 /** Added after the first release: entities started before it replay without the upsert. */
 export const WORKSPACE_SEARCH_ATTRIBUTE_PATCH = 'subscription-entity-workspace-search-attribute';
+/** The Bird call moved to the rate-limited writes queue; entities started before replay it where it was. */
+export const BIRD_QUEUES_PATCH = 'subscription-entity-bird-writes-queue';
 
 export async function webhookSubscription(rawInput: WorkspaceSubscriptionInputRaw): Promise<WorkspaceSubscriptionState> {
   const parsed = WorkspaceSubscriptionInput.safeParse(rawInput);
@@ -45,6 +49,7 @@ export async function webhookSubscription(rawInput: WorkspaceSubscriptionInputRa
     retired = true;
   });
 
+  const createWorkspaceSubscription = patched(BIRD_QUEUES_PATCH) ? birdActivities(input.workspaceId).createWorkspaceSubscription : createOnWorkflowQueue;
   const registered = await createWorkspaceSubscription(input);
   state.subscriptionId = registered.subscriptionId;
   state.registeredAt = new Date().toISOString();

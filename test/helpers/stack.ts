@@ -5,16 +5,19 @@
  * reached their histories.
  */
 import type { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { BirdClient } from '../../src/bird/client';
 import { BirdSimulator, type SimulatorOptions } from '../../src/bird-sim';
+import { BulkStore } from '../../src/bulk/store';
 import { Secret } from '../../src/secret';
 import { staticSecretStore } from '../../src/secrets';
 import { buildWebhookReceiver } from '../../src/webhook-receiver/server';
 import { temporalStatusRouter } from '../../src/webhook-receiver/status-router';
-import { createProvisioningWorker } from '../../src/worker-factory';
+import { createProvisioningWorker, type ProvisioningWorker, type ProvisioningWorkerOptions } from '../../src/worker-factory';
 import type { ProvisionChannelInputRaw } from '../../src/domain/provisioning-input';
 import { assertNoSecretsInHistories } from './history';
 import { temporal } from './temporal';
@@ -32,6 +35,8 @@ export interface Stack {
   /** Every secret of this stack: none may appear in any workflow history. */
   secrets: { accessKey: string; signingKey: string };
   receiver?: FastifyInstance;
+  /** The bulk store the stack's worker reads (a fresh temporary directory). */
+  bulkStore: BulkStore;
   startedWorkflowIds: string[];
   close(): Promise<void>;
   /** For after(): proves no secret reached the history of any workflow started here, then closes. */
@@ -41,6 +46,8 @@ export interface Stack {
 export interface StackOptions {
   sim?: SimulatorOptions;
   receiver?: boolean;
+  /** Worker settings for tests that need them (rate limits, concurrency). */
+  worker?: Partial<Pick<ProvisioningWorkerOptions, 'birdRateLimits' | 'tuning'>>;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -59,7 +66,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   const bird = new BirdClient({ baseUrl: sim.url, accessKey: new Secret(accessKey), timeoutMs: 3_000 });
   const taskQueue = `test-${randomUUID()}`;
-  const worker: Worker = await createProvisioningWorker({
+  const bulkStore = new BulkStore(mkdtempSync(join(tmpdir(), 'bulk-store-')));
+  const worker: ProvisioningWorker = await createProvisioningWorker({
+    ...opts.worker,
+    bulkStore,
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
@@ -89,6 +99,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     organizationId,
     secrets: { accessKey, signingKey },
     receiver,
+    bulkStore,
     startedWorkflowIds: [],
     async close() {
       worker.shutdown();

@@ -6,7 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
-import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { BirdClient } from '../../src/bird/client';
@@ -16,7 +16,7 @@ import { ensureWorkspaceSubscription } from '../../src/client/subscriptions-clie
 import { Secret } from '../../src/secret';
 import { staticSecretStore } from '../../src/secrets';
 import { retireSubscriptionSignal } from '../../src/workflows/definitions';
-import { createProvisioningWorker } from '../../src/worker-factory';
+import { createProvisioningWorker, type ProvisioningWorker } from '../../src/worker-factory';
 import { waitFor } from './wait';
 
 const EventType = proto.api.enums.v1.EventType;
@@ -55,7 +55,7 @@ export async function runVersionedUpgrade(opts: {
   const deploymentName = `bird-provisioning-${randomUUID().slice(0, 8)}`;
   const sim = await BirdSimulator.start({ provisioningDelayMs: 200, accessKeys: [accessKey], workspaces: [{ id: workspaceId, organizationId }] });
   const bird = new BirdClient({ baseUrl: sim.url, accessKey: new Secret(accessKey) });
-  const workers: { worker: Worker; running: Promise<void> }[] = [];
+  const workers: { worker: ProvisioningWorker; running: Promise<void> }[] = [];
 
   const startWorker = async (buildId: string) => {
     const worker = await createProvisioningWorker({

@@ -1,0 +1,135 @@
+/**
+ * Bulk onboarding activities: read the stored inventory a page at a time (with what Temporal and Bird already know
+ * about each number), index Bird's connectors a page per activity (one GET each, on the rate-limited reads queue),
+ * look up provisioning runs, and record outcomes in batches. The store (src/bulk/store.ts) and Temporal's client are
+ * their dependencies; no activity here returns more than a page.
+ */
+import { Context } from '@temporalio/activity';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { BirdClient } from '../bird/client';
+import type { BulkStore, ExistingConnector, StoredRow } from '../bulk/store';
+import type { KnownConnector, ProvisioningSnapshot } from '../domain/bulk-decision';
+import type { RowOutcome } from '../domain/bulk-report';
+import { PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../workflows/definitions';
+
+export interface BulkActivityDeps {
+  bird: BirdClient;
+  store?: BulkStore;
+  /** Defaults to the worker's own client (the activity context's); tests may pass one. */
+  temporal?: () => Client;
+}
+
+/** A page of the inventory, each row with what is known of its number. */
+export interface InventoryPageRow extends StoredRow {
+  existing?: KnownConnector;
+  provisioning?: ProvisioningSnapshot;
+}
+
+export interface ReadInventoryPageInput {
+  bulkKey: string;
+  runKey: string;
+  offset: number;
+  limit: number;
+  /** Stop adding rows past this many bytes of inputs (keeps the activity result far below Temporal's 2 MB). */
+  maxBytes: number;
+}
+
+export interface IndexConnectorsPageInput {
+  bulkKey: string;
+  runKey: string;
+  workspaceId: string;
+  templateRef: string;
+  /** Index pages are numbered across templates, so each page is its own file. */
+  page: number;
+  pageToken?: string;
+}
+
+const INDEX_PAGE_SIZE = 100;
+
+export function bulkActivities({ bird, store, temporal }: BulkActivityDeps) {
+  const client = (): Client => temporal?.() ?? Context.current().client;
+  const bulkStore = (): BulkStore => {
+    if (!store) throw new Error('this worker has no bulk store (BULK_STORE_DIR)');
+    return store;
+  };
+
+  async function snapshot(workflowId: string): Promise<ProvisioningSnapshot | undefined> {
+    const handle = client().workflow.getHandle(workflowId);
+    let description;
+    try {
+      description = await handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+    const status = description.status.name as ProvisioningSnapshot['status'];
+    const closedAt = description.closeTime?.toISOString();
+    if (status === 'COMPLETED') {
+      const result = (await handle.result()) as ProvisionChannelResult;
+      return { status, closedAt, connectorId: result.connectorId, channelId: result.channelId };
+    }
+    if (status === 'FAILED') {
+      try {
+        await handle.result();
+      } catch (err) {
+        if (err instanceof WorkflowFailedError) {
+          const cause = err.cause as { type?: string; message?: string; details?: unknown[] } | undefined;
+          const details = cause?.type === PROVISIONING_FAILED ? (cause.details?.[0] as ProvisioningFailureDetails | undefined) : undefined;
+          return { status, closedAt, connectorId: details?.connectorId, reason: cause?.message ?? err.message, compensated: details ? details.leftBehind.length === 0 : undefined };
+        }
+        throw err;
+      }
+    }
+    if (status === 'CANCELLED') return { status, closedAt, reason: 'cancelled' };
+    if (status === 'TERMINATED') return { status, closedAt, reason: 'terminated (by an operator or a limit); its connector, if any, was not undone' };
+    if (status === 'TIMED_OUT') return { status, closedAt, reason: 'timed out' };
+    return { status, closedAt };
+  }
+
+  return {
+    async readInventoryPage({ bulkKey, runKey, offset, limit, maxBytes }: ReadInventoryPageInput): Promise<InventoryPageRow[]> {
+      const s = bulkStore();
+      const [rows, index] = await Promise.all([s.readRows(bulkKey, offset, limit, maxBytes), s.index(bulkKey, runKey)]);
+      return Promise.all(
+        rows.map(async (row): Promise<InventoryPageRow> => {
+          const found = index.get(row.phoneNumberId.toLowerCase());
+          const existing = found && (!found.templateRef || found.templateRef === row.input.connector.connectorTemplateRef) ? knownOf(found) : undefined;
+          const provisioning = await snapshot(row.workflowId);
+          return { ...row, ...(existing ? { existing } : {}), ...(provisioning ? { provisioning } : {}) };
+        }),
+      );
+    },
+
+    /** One page of Bird's connectors of a template, stored as part of the run's index. One GET: rate-limited per call. */
+    async indexConnectorsPage({ bulkKey, runKey, workspaceId, templateRef, page, pageToken }: IndexConnectorsPageInput): Promise<{ nextPageToken?: string; indexed: number }> {
+      const list = await bird.listConnectorsPage(workspaceId, { templateRef, limit: INDEX_PAGE_SIZE, pageToken });
+      const connectors: ExistingConnector[] = list.results.flatMap((c) => {
+        const numberId = typeof c.arguments?.['phoneNumberId'] === 'string' ? c.arguments['phoneNumberId'] : c.number?.numberId;
+        return numberId ? [{ connectorId: c.id, numberId, channelId: c.channel?.channelId, templateRef: c.connectorTemplateRef ?? templateRef, name: c.name }] : [];
+      });
+      await bulkStore().saveIndexPage(bulkKey, runKey, page, connectors);
+      return { nextPageToken: list.nextPageToken, indexed: connectors.length };
+    },
+
+    /** Runs that have not reported their outcome (or were found already running), looked up by id. */
+    async describeProvisionings({ workflowIds }: { workflowIds: string[] }): Promise<Record<string, ProvisioningSnapshot>> {
+      const out: Record<string, ProvisioningSnapshot> = {};
+      await Promise.all(
+        workflowIds.map(async (id) => {
+          const s = await snapshot(id);
+          if (s) out[id] = s;
+        }),
+      );
+      return out;
+    },
+
+    /** A batch of outcomes, under its sequence number: a retried call rewrites the same file. */
+    async recordOutcomes({ bulkKey, runKey, seq, outcomes }: { bulkKey: string; runKey: string; seq: number; outcomes: RowOutcome[] }): Promise<void> {
+      await bulkStore().saveOutcomes(bulkKey, runKey, seq, outcomes);
+    },
+  };
+}
+
+function knownOf(c: ExistingConnector): KnownConnector {
+  return { connectorId: c.connectorId, channelId: c.channelId, name: c.name };
+}

@@ -1,0 +1,121 @@
+/**
+ * Reads a bulk inventory file into rows with their line numbers: CSV (a header row; quoted fields with commas, a BOM,
+ * CRLF, multi-line quoted fields, all handled by csv-parse) or JSON Lines (`.jsonl`: one partial provisioning input
+ * per line, or one object with the CSV's column names). Problems that concern one row are returned with its line so
+ * the whole file can be reported at once; a file that cannot be read as a whole throws InventoryFileError.
+ */
+import { parse } from 'csv-parse/sync';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { ROW_COLUMNS, type InvalidRow, type RowColumn, type SourceRow } from '../domain/bulk-input';
+
+export class InventoryFileError extends Error {
+  override readonly name = 'InventoryFileError';
+}
+
+export interface ReadInventory {
+  rows: SourceRow[];
+  /** Rows refused before validation (wrong number of fields, not JSON), with their line. */
+  unreadable: InvalidRow[];
+}
+
+export type InventoryFormat = 'csv' | 'jsonl';
+
+export function formatOf(path: string): InventoryFormat {
+  const ext = extname(path).toLowerCase();
+  return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : 'csv';
+}
+
+export async function readInventoryFile(path: string): Promise<ReadInventory> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InventoryFileError(code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${code ?? (err as Error).message}`);
+  }
+  return formatOf(path) === 'jsonl' ? parseJsonLines(text) : parseCsv(text);
+}
+
+export function parseCsv(text: string): ReadInventory {
+  let records: Array<{ record: string[]; raw: string; info: { lines: number } }>;
+  try {
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true, trim: true }) as unknown as typeof records;
+  } catch (err) {
+    const e = err as Error & { lines?: number };
+    throw new InventoryFileError(`${e.lines ? `line ${e.lines}: ` : ''}not valid CSV: ${e.message.replace(/ (on|at) line \d+/, '')}`);
+  }
+  const [header, ...body] = records;
+  if (!header) throw new InventoryFileError('the file is empty: it needs a header row (phoneNumberId, and optionally name, channelMessageType, useCaseId, connectorTemplateRef)');
+  const columns = header.record.map((c) => c.trim());
+  const unknown = columns.filter((c) => !(ROW_COLUMNS as readonly string[]).includes(c));
+  const problems: string[] = [];
+  if (unknown.length) problems.push(`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${ROW_COLUMNS.join(', ')})`);
+  if (!columns.includes('phoneNumberId')) problems.push('the phoneNumberId column is required');
+  const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
+  if (repeated.length) problems.push(`column ${repeated.map((c) => `"${c}"`).join(', ')} appears twice`);
+  if (problems.length) throw new InventoryFileError(`line ${startLine(header)}: ${problems.join('; ')}`);
+
+  const rows: SourceRow[] = [];
+  const unreadable: InvalidRow[] = [];
+  for (const r of body) {
+    const line = startLine(r);
+    if (r.record.length !== columns.length) {
+      unreadable.push({ line, phoneNumberId: r.record[columns.indexOf('phoneNumberId')], problems: [`has ${r.record.length} fields; the header has ${columns.length}`] });
+      continue;
+    }
+    const fields: Partial<Record<RowColumn, string>> = {};
+    columns.forEach((c, i) => (fields[c as RowColumn] = r.record[i]));
+    rows.push({ line, kind: 'columns', columns: fields });
+  }
+  return { rows, unreadable };
+}
+
+/** The line a record starts on (csv-parse reports where it ends; a quoted field may span lines). */
+function startLine(r: { raw: string; info: { lines: number } }): number {
+  const newlines = r.raw.replace(/\r?\n$/, '').split('\n').length - 1;
+  return r.info.lines - newlines;
+}
+
+export function parseJsonLines(text: string): ReadInventory {
+  const rows: SourceRow[] = [];
+  const unreadable: InvalidRow[] = [];
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  lines.forEach((content, i) => {
+    const line = i + 1;
+    if (content.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(content);
+    } catch (err) {
+      unreadable.push({ line, problems: [`not valid JSON: ${(err as Error).message}`] });
+      return;
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      unreadable.push({ line, problems: ['must be a JSON object (a partial provisioning input)'] });
+      return;
+    }
+    const obj = value as Record<string, unknown>;
+    const flat = Object.keys(obj).some((k) => (ROW_COLUMNS as readonly string[]).includes(k));
+    if (!flat) {
+      rows.push({ line, kind: 'partial', input: obj });
+      return;
+    }
+    // The CSV's columns as JSON keys: the same rules as a CSV row.
+    const extra = Object.keys(obj).filter((k) => !(ROW_COLUMNS as readonly string[]).includes(k));
+    const notText = ROW_COLUMNS.filter((c) => obj[c] !== undefined && typeof obj[c] !== 'string');
+    if (extra.length || notText.length) {
+      unreadable.push({
+        line,
+        phoneNumberId: typeof obj.phoneNumberId === 'string' ? obj.phoneNumberId : undefined,
+        problems: [
+          ...extra.map((k) => `${k}: unknown field (a line uses either the CSV's column names or the provisioning input's shape)`),
+          ...notText.map((k) => `${k}: must be a string`),
+        ],
+      });
+      return;
+    }
+    rows.push({ line, kind: 'columns', columns: obj as Partial<Record<RowColumn, string>> });
+  });
+  return { rows, unreadable };
+}

@@ -1,0 +1,133 @@
+/**
+ * The typed API for bulk onboarding: read and validate an inventory file against its defaults, store it, start (or
+ * attach to) its bulk run, follow its progress, cancel it, and build its report from the store.
+ */
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { readInventoryFile, type ReadInventory } from '../bulk/inventory-file';
+import type { BulkManifest, BulkStore } from '../bulk/store';
+import { buildInventory, parseBulkDefaults, type BulkOverrides, type Inventory } from '../domain/bulk-input';
+import { buildReport, type ReportRow } from '../domain/bulk-report';
+import * as sa from '../domain/search-attributes';
+import { bulkOnboard } from '../workflows';
+import { bulkProgressQuery, type BulkOnboardInput, type BulkProgress } from '../workflows/bulk-definitions';
+
+export const BULK_LIMITS = {
+  /** Provisionings at once; each run's pending children must stay far below the server's 2,000. */
+  maxConcurrency: 1_000,
+  defaultConcurrency: 100,
+  pageSize: 100,
+  startsPerRun: 500,
+  sweepIntervalMs: 5 * 60_000,
+} as const;
+
+export interface PreparedInventory extends Inventory {
+  /** Lines refused as unreadable or invalid, merged with the schema's refusals, in file order. */
+  source: string;
+}
+
+/** Reads and validates the whole file; nothing is stored or started. Throws InvalidBulkDefaults / InventoryFileError. */
+export async function prepareInventory(file: string, defaultsRaw: unknown, overrides: BulkOverrides = {}, onlyNumbers?: Set<string>): Promise<PreparedInventory> {
+  const defaults = parseBulkDefaults(defaultsRaw, overrides);
+  const read: ReadInventory = await readInventoryFile(file);
+  const inventory = buildInventory(defaults, read.rows);
+  const invalid = [...inventory.invalid, ...read.unreadable].sort((a, b) => a.line - b.line);
+  const valid = onlyNumbers ? inventory.valid.filter((r) => onlyNumbers.has(r.phoneNumberId.toLowerCase())) : inventory.valid;
+  return { workspaceId: inventory.workspaceId, valid, invalid: onlyNumbers ? invalid.filter((r) => r.phoneNumberId && onlyNumbers.has(r.phoneNumberId.toLowerCase())) : invalid, source: file };
+}
+
+export function bulkWorkflowId(manifest: Pick<BulkManifest, 'workspaceId' | 'digest'>): string {
+  return `bulk/${manifest.workspaceId}/${manifest.digest.slice(0, 16)}`;
+}
+
+export interface StartBulkOptions {
+  taskQueue: string;
+  concurrency?: number;
+  pageSize?: number;
+  startsPerRun?: number;
+  sweepIntervalMs?: number;
+}
+
+export interface StartedBulk {
+  workflowId: string;
+  /** The first run id: the key of this bulk run's outcomes in the store. */
+  runId: string;
+  manifest: BulkManifest;
+  handle: WorkflowHandle<typeof bulkOnboard>;
+}
+
+/**
+ * Stores the inventory and starts its bulk run. The same inventory started again while its run is going attaches
+ * to it; started after it ended, it runs again (finding every number it provisioned `already-active`).
+ */
+export async function startBulk(client: Client, store: BulkStore, inventory: PreparedInventory, opts: StartBulkOptions): Promise<StartedBulk> {
+  const manifest = await store.saveInventory(inventory, inventory.source);
+  const workflowId = bulkWorkflowId(manifest);
+  const concurrency = Math.min(opts.concurrency ?? BULK_LIMITS.defaultConcurrency, BULK_LIMITS.maxConcurrency);
+  const input: BulkOnboardInput = {
+    bulkKey: manifest.bulkKey,
+    workspaceId: manifest.workspaceId,
+    rows: manifest.rows,
+    invalid: manifest.invalid,
+    source: baseName(manifest.source),
+    templateRefs: manifest.templateRefs,
+    concurrency,
+    pageSize: opts.pageSize ?? BULK_LIMITS.pageSize,
+    startsPerRun: Math.min(opts.startsPerRun ?? BULK_LIMITS.startsPerRun, BULK_LIMITS.maxConcurrency),
+    sweepIntervalMs: opts.sweepIntervalMs ?? BULK_LIMITS.sweepIntervalMs,
+  };
+  const handle = await client.workflow.start(bulkOnboard, {
+    taskQueue: opts.taskQueue,
+    workflowId,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    typedSearchAttributes: [
+      { key: sa.BirdWorkspaceId, value: manifest.workspaceId },
+      { key: sa.ProvisioningStage, value: 'indexing' },
+    ],
+    staticSummary: `Bulk onboarding of ${manifest.rows} numbers from ${input.source} in workspace ${manifest.workspaceId}`,
+    staticDetails: [
+      `- **Workspace:** ${manifest.workspaceId}`,
+      `- **Inventory:** ${manifest.rows} numbers from ${input.source}${manifest.invalid ? ` (${manifest.invalid} invalid rows skipped)` : ''}; templates ${manifest.templateRefs.join(', ')}`,
+      `- **Window:** ${concurrency} provisionings at once; continue-as-new every ${input.startsPerRun} starts`,
+      `- **Bulk store key:** ${manifest.bulkKey}`,
+    ].join('\n'),
+  });
+  return { workflowId, runId: handle.firstExecutionRunId, manifest, handle };
+}
+
+export async function getBulkProgress(client: Client, workflowId: string): Promise<BulkProgress> {
+  return client.workflow.getHandle(workflowId).query(bulkProgressQuery);
+}
+
+export async function cancelBulk(client: Client, workflowId: string): Promise<void> {
+  await client.workflow.getHandle(workflowId).cancel();
+}
+
+export type BulkEnd = { status: 'completed' | 'cancelled'; progress: BulkProgress } | { status: 'failed'; reason: string };
+
+/** Waits for the bulk run to end (completed, or cancelled after its children compensated). */
+export async function awaitBulk(client: Client, workflowId: string): Promise<BulkEnd> {
+  const handle = client.workflow.getHandle<typeof bulkOnboard>(workflowId);
+  try {
+    const result = await handle.result();
+    return { status: 'completed', progress: result.progress };
+  } catch (err) {
+    if (err instanceof WorkflowFailedError) {
+      if (err.cause?.name === 'CancelledFailure') return { status: 'cancelled', progress: await handle.query(bulkProgressQuery) };
+      return { status: 'failed', reason: err.cause?.message ?? err.message };
+    }
+    throw err;
+  }
+}
+
+/** One row per line of the file, from the store: every valid row with its outcome, every invalid row as `invalid`. */
+export async function bulkReport(store: BulkStore, progress: Pick<BulkProgress, 'bulkKey' | 'runKey'>): Promise<ReportRow[]> {
+  const rows = [];
+  for await (const r of store.allRows(progress.bulkKey)) rows.push(r);
+  const [invalid, outcomes] = await Promise.all([store.invalidRows(progress.bulkKey), store.outcomes(progress.bulkKey, progress.runKey)]);
+  return buildReport(rows, invalid, outcomes);
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() || path;
+}

@@ -1,0 +1,69 @@
+/**
+ * What a bulk run does with one number, from what Temporal and Bird already know about it. Pure, so the rule is
+ * tested on its own and the workflow only carries it out.
+ *
+ * "Already provisioned" is decided by workflow identity first (the number's provisioning run, whose id is derived
+ * from workspace and number) and by what Bird has second (a connector for the number in the workspace), never by
+ * luck: a number is started only when neither knows of it.
+ */
+
+/** A provisioning run as the bulk run sees it (from describe, or from its result). */
+export interface ProvisioningSnapshot {
+  status: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT' | 'CONTINUED_AS_NEW' | 'UNKNOWN';
+  /** ISO time the run closed, when it has. */
+  closedAt?: string;
+  connectorId?: string;
+  channelId?: string;
+  reason?: string;
+  compensated?: boolean;
+}
+
+/** A connector for the number that Bird already has (from the run's index of the workspace). */
+export interface KnownConnector {
+  connectorId: string;
+  channelId?: string;
+  name: string;
+}
+
+export type RowDecision =
+  | { action: 'start' }
+  /** Its provisioning is running (started elsewhere): wait for its outcome. */
+  | { action: 'attach' }
+  /** Bird has a connector for it and no run of ours explains it: read its status before deciding. */
+  | { action: 'check-bird'; connector: KnownConnector }
+  | { action: 'done'; outcome: 'already-active' | 'failed'; connectorId?: string; channelId?: string; reason: string };
+
+/**
+ * @param indexedAt when the run indexed Bird's connectors (ISO); a run that closed after it may not be in the index.
+ */
+export function decideRow(known: { provisioning?: ProvisioningSnapshot; existing?: KnownConnector }, indexedAt: string | undefined): RowDecision {
+  const { provisioning: p, existing } = known;
+  if (p?.status === 'RUNNING') return { action: 'attach' };
+  if (p?.status === 'COMPLETED') {
+    const closedAfterIndex = !indexedAt || !p.closedAt || p.closedAt >= indexedAt;
+    if (existing || closedAfterIndex) {
+      return { action: 'done', outcome: 'already-active', connectorId: p.connectorId ?? existing?.connectorId, channelId: p.channelId ?? existing?.channelId, reason: 'provisioned earlier (its provisioning run completed)' };
+    }
+    return {
+      action: 'done',
+      outcome: 'failed',
+      connectorId: p.connectorId,
+      reason: `provisioned earlier (connector ${p.connectorId ?? '?'}), but Bird no longer has a connector for this number; delete that completed run (temporal workflow delete) to provision it again`,
+    };
+  }
+  if (existing) return { action: 'check-bird', connector: existing };
+  return { action: 'start' };
+}
+
+/** After reading the status of a connector Bird already had. */
+export function decideKnownConnector(connector: KnownConnector, status: { status?: string | null; stage?: string | null; channelId?: string }): RowDecision {
+  if (status.status === 'ok' && status.stage === 'active') {
+    return { action: 'done', outcome: 'already-active', connectorId: connector.connectorId, channelId: status.channelId ?? connector.channelId, reason: 'Bird already has an active connector for this number' };
+  }
+  return {
+    action: 'done',
+    outcome: 'failed',
+    connectorId: connector.connectorId,
+    reason: `Bird already has a connector for this number ("${connector.name}", ${status.status ?? '?'}/${status.stage ?? '?'}) that no provisioning of this tool explains; left untouched`,
+  };
+}

@@ -1,0 +1,240 @@
+/**
+ * Bulk onboarding input: one defaults document (a provisioning input without the per-number fields) and one row per
+ * number (CSV columns, or a partial provisioning input per JSON line). Each row is merged over the defaults and the
+ * result goes through the same schema as a single `provision`, so a number onboarded in bulk is exactly the
+ * provisioning a single start would make (same input, same workflow id).
+ *
+ * Pure: no I/O. The file readers are in src/bulk; this module only turns rows into inputs or into problems that name
+ * the row's line and the field (the CSV column where there is one).
+ */
+import { z } from 'zod';
+import {
+  InvalidProvisioningInput,
+  parseProvisioningInput,
+  phoneNumberIdOf,
+  provisioningWorkflowId,
+  type ProvisionChannelInput,
+} from './provisioning-input';
+import { describeIssues } from './zod-issues';
+
+/** The CSV columns a row may have; `phoneNumberId` is the only required one. */
+export const ROW_COLUMNS = ['phoneNumberId', 'name', 'channelMessageType', 'useCaseId', 'connectorTemplateRef'] as const;
+export type RowColumn = (typeof ROW_COLUMNS)[number];
+
+/** Where each column lands in a provisioning input (and so how a problem on that path is named back to the user). */
+const COLUMN_PATHS: Record<RowColumn, string[]> = {
+  phoneNumberId: ['connector', 'arguments', 'phoneNumberId'],
+  name: ['connector', 'name'],
+  channelMessageType: ['connector', 'arguments', 'channelMessageType'],
+  useCaseId: ['connector', 'arguments', 'useCaseId'],
+  connectorTemplateRef: ['connector', 'connectorTemplateRef'],
+};
+
+/** Fields that identify one number: they belong in the file, never in the defaults (every row would share them). */
+const PER_NUMBER_PATHS = [COLUMN_PATHS.phoneNumberId];
+
+/**
+ * The defaults document: the shape of a provisioning input with every field optional. Only its structure is
+ * checked here (unknown keys, per-number fields); values are checked once merged, by the provisioning schema.
+ */
+export const BulkDefaults = z.strictObject({
+  workspaceId: z.string().optional(),
+  organizationId: z.string().optional(),
+  connector: z
+    .strictObject({
+      connectorTemplateRef: z.string().optional(),
+      name: z.string().optional(),
+      arguments: z.record(z.string(), z.unknown()).optional(),
+      channelConversationalStatusEnabled: z.boolean().optional(),
+      securityArgumentsRef: z.string().optional(),
+      invitationToken: z.string().optional(),
+    })
+    .optional(),
+  readiness: z.record(z.string(), z.unknown()).optional(),
+  subscriptions: z.array(z.unknown()).optional(),
+});
+export type BulkDefaults = z.infer<typeof BulkDefaults>;
+
+/** A row as read from the file: CSV columns (strings) or a JSON line (a partial provisioning input). */
+export type SourceRow = { line: number; kind: 'columns'; columns: Partial<Record<RowColumn, string>> } | { line: number; kind: 'partial'; input: Record<string, unknown> };
+
+export interface ValidRow {
+  line: number;
+  phoneNumberId: string;
+  workflowId: string;
+  input: ProvisionChannelInput;
+}
+
+export interface InvalidRow {
+  line: number;
+  /** As written in the file, when there is one (for the report). */
+  phoneNumberId?: string;
+  /** "field: reason", the field named as in the file (the CSV column, or the path in the JSON line). */
+  problems: string[];
+}
+
+export interface Inventory {
+  workspaceId: string;
+  valid: ValidRow[];
+  invalid: InvalidRow[];
+}
+
+export class InvalidBulkDefaults extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid bulk defaults:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'InvalidBulkDefaults';
+  }
+}
+
+export interface BulkOverrides {
+  workspaceId?: string;
+  organizationId?: string;
+}
+
+/**
+ * Checks the defaults on their own: structure, per-number fields, and every value a row cannot change (a row only
+ * sets its columns, so a bad readiness option would otherwise be reported once per row).
+ */
+export function parseBulkDefaults(raw: unknown, overrides: BulkOverrides = {}): BulkDefaults {
+  const parsed = BulkDefaults.safeParse(raw);
+  if (!parsed.success) throw new InvalidBulkDefaults(describeIssues(parsed.error.issues));
+  const defaults = withOverrides(parsed.data, overrides);
+  const problems: string[] = [];
+  for (const path of PER_NUMBER_PATHS) {
+    if (getPath(defaults, path) !== undefined) problems.push(`${path.join('.')}: is per number; put it in the file, not in the defaults`);
+  }
+  if (!defaults.workspaceId) problems.push('workspaceId: required (in the defaults or with --workspace-id)');
+  if (!defaults.organizationId) problems.push('organizationId: required (in the defaults or with --organization-id)');
+  if (problems.length) throw new InvalidBulkDefaults(problems);
+  // A probe row with valid per-number values: whatever still fails is the defaults' own problem.
+  const probe = mergeOver(defaults, { connector: { name: defaults.connector?.name ?? 'probe', arguments: { phoneNumberId: '00000000-0000-4000-8000-000000000000' } } });
+  try {
+    parseProvisioningInput(probe);
+  } catch (err) {
+    if (!(err instanceof InvalidProvisioningInput)) throw err;
+    const own = err.problems.filter((p) => !ROW_COLUMNS.some((c) => fieldOf(p) === COLUMN_PATHS[c].join('.')));
+    if (own.length) throw new InvalidBulkDefaults(own);
+  }
+  return defaults;
+}
+
+/** Merges every row over the defaults and validates it; duplicates of one number are refused naming both lines. */
+export function buildInventory(defaults: BulkDefaults, rows: Iterable<SourceRow>): Inventory {
+  const workspaceId = defaults.workspaceId!;
+  const valid: ValidRow[] = [];
+  const invalid: InvalidRow[] = [];
+  const firstLineOf = new Map<string, number>();
+  for (const row of rows) {
+    const result = validateRow(defaults, row);
+    if ('problems' in result) {
+      invalid.push(result);
+      continue;
+    }
+    // Refused rows are reported with the number as the file wrote it.
+    const written = writtenNumber(row) ?? result.phoneNumberId;
+    if (result.input.workspaceId !== workspaceId) {
+      invalid.push({ line: row.line, phoneNumberId: written, problems: [`workspaceId: must be the bulk run's workspace ${workspaceId} (one bulk run per workspace)`] });
+      continue;
+    }
+    const earlier = firstLineOf.get(result.workflowId);
+    if (earlier !== undefined) {
+      invalid.push({ line: row.line, phoneNumberId: written, problems: [`phoneNumberId: duplicate of line ${earlier} (the same number once per file)`] });
+      continue;
+    }
+    firstLineOf.set(result.workflowId, row.line);
+    valid.push(result);
+  }
+  return { workspaceId, valid, invalid };
+}
+
+function validateRow(defaults: BulkDefaults, row: SourceRow): ValidRow | InvalidRow {
+  const partial = row.kind === 'columns' ? columnsToPartial(row.columns) : row.input;
+  const written = writtenNumber(row);
+  try {
+    const input = parseProvisioningInput(mergeOver(defaults, partial));
+    const phoneNumberId = phoneNumberIdOf(input);
+    if (!phoneNumberId) return { line: row.line, phoneNumberId: written, problems: ['phoneNumberId: required (bulk onboarding is per number)'] };
+    return { line: row.line, phoneNumberId, workflowId: provisioningWorkflowId(input), input };
+  } catch (err) {
+    if (!(err instanceof InvalidProvisioningInput)) throw err;
+    const problems = row.kind === 'columns' ? err.problems.map(nameByColumn) : err.problems;
+    return { line: row.line, phoneNumberId: written, problems };
+  }
+}
+
+function writtenNumber(row: SourceRow): string | undefined {
+  return row.kind === 'columns' ? row.columns.phoneNumberId : stringAt(row.input, COLUMN_PATHS.phoneNumberId);
+}
+
+function columnsToPartial(columns: Partial<Record<RowColumn, string>>): Record<string, unknown> {
+  const partial: Record<string, unknown> = {};
+  for (const column of ROW_COLUMNS) {
+    const value = columns[column];
+    // An empty cell means "the default", as people fill spreadsheets.
+    if (value === undefined || value === '') continue;
+    setPath(partial, COLUMN_PATHS[column], value);
+  }
+  return partial;
+}
+
+/** "connector.arguments.phoneNumberId: reason" → "phoneNumberId: reason"; fields that come from the defaults say so. */
+function nameByColumn(problem: string): string {
+  const field = fieldOf(problem);
+  const column = ROW_COLUMNS.find((c) => COLUMN_PATHS[c].join('.') === field);
+  const reason = problem.slice(field.length);
+  if (column) return `${column}${reason}`;
+  return `${field} (from the defaults)${reason}`;
+}
+
+function fieldOf(problem: string): string {
+  const colon = problem.indexOf(': ');
+  return colon < 0 ? problem : problem.slice(0, colon);
+}
+
+function withOverrides(defaults: BulkDefaults, overrides: BulkOverrides): BulkDefaults {
+  return {
+    ...defaults,
+    ...(overrides.workspaceId ? { workspaceId: overrides.workspaceId } : {}),
+    ...(overrides.organizationId ? { organizationId: overrides.organizationId } : {}),
+  };
+}
+
+/** A deep merge of JSON objects: objects merge key by key, anything else (arrays included) in `over` replaces. */
+export function mergeOver(base: unknown, over: unknown): Record<string, unknown> {
+  return mergeValues(base, over) as Record<string, unknown>;
+}
+
+function mergeValues(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) merged[key] = mergeValues(base[key], value);
+  return merged;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function getPath(obj: unknown, path: string[]): unknown {
+  let node = obj;
+  for (const key of path) {
+    if (!isPlainObject(node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+function stringAt(obj: unknown, path: string[]): string | undefined {
+  const v = getPath(obj, path);
+  return typeof v === 'string' ? v : undefined;
+}
+
+function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = obj;
+  for (const key of path.slice(0, -1)) {
+    if (!isPlainObject(node[key])) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}

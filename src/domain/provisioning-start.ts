@@ -1,0 +1,42 @@
+/**
+ * How a provisioning is started, whoever starts it: the typed client (and so the CLI) or the bulk workflow, which
+ * starts the same runs as children. One definition, so a number onboarded in bulk is the very run a single
+ * `provision` would attach to, with the same summary and search attributes in the Temporal UI.
+ */
+import type { SearchAttributePair } from '@temporalio/common';
+import { formatDuration } from './duration';
+import { phoneNumberIdOf, provisioningWorkflowId, type ProvisionChannelInput } from './provisioning-input';
+import * as sa from './search-attributes';
+
+export interface ProvisioningStartOptions {
+  workflowId: string;
+  /** A new attempt is allowed only after a failed (or cancelled, terminated) one, never after a completed one. */
+  workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY';
+  typedSearchAttributes: SearchAttributePair[];
+  staticSummary: string;
+  staticDetails: string;
+}
+
+export function provisioningStartOptions(input: ProvisionChannelInput): ProvisioningStartOptions {
+  const phoneNumberId = phoneNumberIdOf(input);
+  const r = input.readiness;
+  return {
+    workflowId: provisioningWorkflowId(input),
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    typedSearchAttributes: [
+      { key: sa.BirdWorkspaceId, value: input.workspaceId },
+      ...(phoneNumberId ? [{ key: sa.BirdPhoneNumberId, value: phoneNumberId }] : []),
+      { key: sa.ProvisioningStage, value: 'validating' },
+    ],
+    staticSummary: `Provision ${input.connector.connectorTemplateRef} channel "${input.connector.name}"${phoneNumberId ? ` for number ${phoneNumberId}` : ''} in workspace ${input.workspaceId}`,
+    staticDetails: [
+      `- **Workspace:** ${input.workspaceId}`,
+      phoneNumberId ? `- **Phone number id:** ${phoneNumberId}` : undefined,
+      `- **Template:** ${input.connector.connectorTemplateRef}`,
+      `- **Readiness:** ${r.mode}; polls every ${formatDuration(r.initialPollInterval)} ×${r.backoffCoefficient} up to ${formatDuration(r.maxPollInterval)}; deadline ${formatDuration(r.deadline)}`,
+      `- **Subscriptions:** ${input.subscriptions.length ? input.subscriptions.map((s) => `${s.service}/${s.event} → ${s.url}`).join(', ') : 'none'}`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  };
+}

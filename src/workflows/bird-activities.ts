@@ -1,0 +1,29 @@
+/**
+ * The activities that call Bird, as a workflow sees them: reads (GET) on the rate-limited reads queue, writes (POST,
+ * DELETE) on the writes queue, each with the workspace as its fairness key, so that with task-queue fairness on the
+ * server every workspace gets its own share of Bird's per-workspace rate limit (README, "Rate limits").
+ *
+ * One proxy per set of options: executeWithOptions deep-merges its overrides (summaries, the readiness backoff) into
+ * these, so a retry policy must never be inherited from another kind of call. Built per run: the queues derive from
+ * the run's own task queue.
+ */
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { birdReadsQueue, birdWritesQueue } from '../domain/task-queues';
+import { compensationOptions, createOptions, lookupOptions, pollOptions, readinessPollOptions } from './activity-options';
+
+export function birdActivities(workspaceId: string) {
+  const taskQueue = workflowInfo().taskQueue;
+  const reads = { taskQueue: birdReadsQueue(taskQueue), priority: { fairnessKey: workspaceId } };
+  const writes = { taskQueue: birdWritesQueue(taskQueue), priority: { fairnessKey: workspaceId } };
+  const { createConnector, createChannelSubscription, createWorkspaceSubscription } = proxyActivities<Activities>({ ...createOptions, ...writes });
+  const { deleteConnector } = proxyActivities<Activities>({ ...compensationOptions, ...writes });
+  const { findOwnConnector, indexConnectorsPage } = proxyActivities<Activities>({ ...lookupOptions, ...reads });
+  const { getChannelReadiness } = proxyActivities<Activities>({ ...pollOptions, ...reads });
+  // The readiness backoff is set per call (executeWithOptions); these are placeholders it overrides.
+  const { awaitChannelActive } = proxyActivities<Activities>({
+    ...readinessPollOptions({ initialMs: 2_000, coefficient: 2, maxMs: 60_000, remainingMs: 30 * 60_000 }),
+    ...reads,
+  });
+  return { createConnector, createChannelSubscription, createWorkspaceSubscription, deleteConnector, findOwnConnector, indexConnectorsPage, getChannelReadiness, awaitChannelActive };
+}

@@ -1,0 +1,93 @@
+/**
+ * The bulk onboarding workflow's input, state, query and result: defined once, imported by the workflow and by every
+ * client (typed API, CLI).
+ */
+import { defineQuery } from '@temporalio/workflow';
+import type { RowOutcome } from '../domain/bulk-report';
+
+export type BulkStage = 'indexing' | 'onboarding' | 'cancelling' | 'completed' | 'cancelled';
+
+export interface BulkOnboardInput {
+  /** The inventory in the bulk store (never the rows themselves: those are read a page at a time). */
+  bulkKey: string;
+  workspaceId: string;
+  /** Valid rows in the inventory. */
+  rows: number;
+  /** Rows refused at validation (reported as `invalid`; never started). */
+  invalid: number;
+  /** The file it came from, for people. */
+  source: string;
+  /** Templates in the inventory: Bird's connectors of these are indexed first. */
+  templateRefs: string[];
+  /** The sliding window: provisionings running at once. */
+  concurrency: number;
+  /** Rows per inventory page read. */
+  pageSize: number;
+  /** Continue-as-new after this many provisionings were started in one run (bounds each run's history). */
+  startsPerRun: number;
+  /** How often provisionings that have not reported are looked up (ms). */
+  sweepIntervalMs: number;
+  /** Set by continue-as-new only. */
+  carried?: BulkWindowState;
+}
+
+/** A provisioning the window waits for. */
+export interface InFlight {
+  row: number;
+  /** When it entered the window (ms since epoch). */
+  since: number;
+  /** Found already running, started elsewhere: watched, not ours to cancel. */
+  attached: boolean;
+}
+
+export interface BulkCounts {
+  active: number;
+  alreadyActive: number;
+  failed: number;
+  /** Failed or cancelled runs whose compensation undid everything. */
+  compensated: number;
+  cancelled: number;
+  notStarted: number;
+}
+
+/** Everything the next run needs after continue-as-new (children stay where they are: they report by signal). */
+export interface BulkWindowState {
+  /** The next inventory row to handle; rows before it are started or decided. */
+  nextRow: number;
+  inFlight: Record<string, InFlight>;
+  counts: BulkCounts;
+  /** Outcomes not yet written to the store. */
+  unflushed: RowOutcome[];
+  /** Sequence number of the next outcome batch. */
+  nextBatch: number;
+  startedAt: string;
+  /** When Bird's connectors were indexed; unset until then. */
+  indexedAt?: string;
+  /** How many runs this bulk run has continued through. */
+  continuedAsNew: number;
+}
+
+export interface BulkProgress {
+  stage: BulkStage;
+  bulkKey: string;
+  /** The bulk run's first run id: the key of its outcomes in the store. */
+  runKey: string;
+  workspaceId: string;
+  source: string;
+  total: number;
+  invalid: number;
+  /** Rows not handled yet. */
+  pending: number;
+  /** Provisionings in the window. */
+  running: number;
+  counts: BulkCounts;
+  startedAt: string;
+  finishedAt?: string;
+  continuedAsNew: number;
+}
+
+export const bulkProgressQuery = defineQuery<BulkProgress>('bulkProgress');
+
+export interface BulkOnboardResult {
+  progress: BulkProgress;
+}
