@@ -159,6 +159,8 @@ cmd_dev() {
     --port "$port"
     --ui-port "$ui_port"
     --namespace default
+    # Task-queue fairness: with BIRD_RATE_LIMIT_SCOPE=workspace each workspace gets its own share of Bird's limits.
+    --dynamic-config-value matching.enableFairness=true
     "${sa_args[@]}"
     "$@"
   )

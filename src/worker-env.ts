@@ -40,6 +40,10 @@ export const WorkerEnv = z
     /** Bird's rate limits for this deployment (per workspace with BIRD_RATE_LIMIT_SCOPE=workspace). */
     BIRD_RATE_LIMIT_GET_PER_SECOND: z.coerce.number().positive().default(BIRD_RATE_LIMITS.getPerSecond),
     BIRD_RATE_LIMIT_POST_PER_SECOND: z.coerce.number().positive().default(BIRD_RATE_LIMITS.postPerSecond),
+    /** deployment: one budget for all workspaces; workspace: one per workspace (needs task-queue fairness on the server). */
+    BIRD_RATE_LIMIT_SCOPE: z.enum(['deployment', 'workspace']).default('deployment'),
+    /** With the workspace scope: how many workspaces may use their whole budget at once (the queues' overall cap). */
+    BIRD_RATE_LIMIT_WORKSPACES: z.coerce.number().int().min(1).max(1000).default(10),
     /** Where bulk runs keep their inventories and outcomes; the CLI must see the same directory. */
     BULK_STORE_DIR: z.string().min(1).optional(),
   })

@@ -11,6 +11,7 @@ import { createActivities, type ActivityDeps } from './activities';
 import { BIRD_RATE_LIMITS } from './bird/schemas';
 import { parseDuration } from './domain/duration';
 import { deploymentTaskQueues, TASK_QUEUE_ROLES, type TaskQueueRole } from './domain/task-queues';
+import { applyPerWorkspaceRateLimits } from './worker-rate-limits';
 
 export const WORKFLOWS_PATH = require.resolve('./workflows');
 /** Workflow interceptors (provisioning metrics) that run inside the sandbox; bundled alongside the workflows. */
@@ -35,6 +36,12 @@ export interface ProvisioningWorkerOptions extends ActivityDeps {
   roles?: readonly TaskQueueRole[];
   /** Bird's rate limits (default: Bird's documented 50 GET/s and 500 POST/s per workspace). */
   birdRateLimits?: BirdRateLimits;
+  /**
+   * `deployment` (default): the limits hold for the deployment as a whole, all workspaces sharing them (safe on any
+   * server). `workspace`: each workspace gets the limits through task-queue fairness, and the queues' overall limit
+   * is the limits times `workspacesAtFullRate` (see src/worker-rate-limits.ts).
+   */
+  rateLimitScope?: { scope: 'deployment' } | { scope: 'workspace'; workspacesAtFullRate: number };
   /** Pre-bundled workflow code; when absent the worker bundles src/workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Payload codec (encryption) and friends; the same one the clients use. */
@@ -62,6 +69,11 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
   const roles = opts.roles ?? TASK_QUEUE_ROLES;
   const queues = deploymentTaskQueues(opts.taskQueue);
   const limits = opts.birdRateLimits ?? { getPerSecond: BIRD_RATE_LIMITS.getPerSecond, postPerSecond: BIRD_RATE_LIMITS.postPerSecond };
+  const scope = opts.rateLimitScope ?? { scope: 'deployment' };
+  const queueFactor = scope.scope === 'workspace' ? scope.workspacesAtFullRate : 1;
+  if (scope.scope === 'workspace' && roles.some((r) => r !== 'workflows')) {
+    await applyPerWorkspaceRateLimits(opts.connection, opts.namespace, opts.taskQueue, limits);
+  }
   // Every worker registers every activity: a run started by an earlier build may have scheduled a Bird activity on
   // the workflow queue, and it must still find a worker there.
   const activities = createActivities({ bird: opts.bird, secrets: opts.secrets, bulkStore: opts.bulkStore, temporal: opts.temporal });
@@ -102,7 +114,7 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
     } else {
       // Activity-only workers: the server hands out at most this many tasks per second on the queue, across every
       // worker polling it (the last worker to poll sets the value, so all workers must agree: one env setting).
-      const perSecond = role === 'bird-reads' ? limits.getPerSecond : limits.postPerSecond;
+      const perSecond = (role === 'bird-reads' ? limits.getPerSecond : limits.postPerSecond) * queueFactor;
       workers.push(await Worker.create({ ...common, taskQueue: queues[role], maxTaskQueueActivitiesPerSecond: perSecond }));
     }
   }

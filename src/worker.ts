@@ -46,6 +46,8 @@ async function main(): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       roles: ops.WORKER_TASK_QUEUES,
       birdRateLimits: { getPerSecond: ops.BIRD_RATE_LIMIT_GET_PER_SECOND, postPerSecond: ops.BIRD_RATE_LIMIT_POST_PER_SECOND },
+      rateLimitScope:
+        ops.BIRD_RATE_LIMIT_SCOPE === 'workspace' ? { scope: 'workspace', workspacesAtFullRate: ops.BIRD_RATE_LIMIT_WORKSPACES } : { scope: 'deployment' },
       bird,
       secrets: envSecretStore(),
       bulkStore: bulkStoreFromEnv(),
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
       {
         taskQueue: config.temporal.taskQueue,
         taskQueues: worker.workers.map((w) => w.options.taskQueue),
-        birdRateLimits: `${ops.BIRD_RATE_LIMIT_GET_PER_SECOND} GET/s, ${ops.BIRD_RATE_LIMIT_POST_PER_SECOND} POST/s`,
+        birdRateLimits: `${ops.BIRD_RATE_LIMIT_GET_PER_SECOND} GET/s, ${ops.BIRD_RATE_LIMIT_POST_PER_SECOND} POST/s per ${ops.BIRD_RATE_LIMIT_SCOPE}`,
         address: String(config.temporal.connectionOptions.address),
         namespace: config.temporal.namespace,
         birdApi: config.bird.baseUrl,

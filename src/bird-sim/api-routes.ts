@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConnectorOperations, Query } from './connectors';
 import type { FaultPlan } from './faults';
+import type { RateLimiter } from './rate-limits';
 import { error, parseJson, type ApiResult } from './results';
 import { sleep } from './sleep';
 import type { SubscriptionOperations } from './subscriptions';
@@ -17,6 +18,7 @@ export const TIMEOUT_FAULT_HOLD_MS = 30_000;
 export interface ApiDeps {
   accessKeys: ReadonlySet<string>;
   faults: FaultPlan;
+  rateLimits: RateLimiter;
   connectors: ConnectorOperations;
   subscriptions: SubscriptionOperations;
   /** Records the call at receipt; the wrapper fills in status/fault on the same object as they become known. */
@@ -121,6 +123,17 @@ function wrap(deps: ApiDeps, operationId: OperationId, operation: Operation) {
     if (!authorized(req, deps.accessKeys)) {
       const result = error(401, 'Unauthorized', 'missing or invalid access key (expected "Authorization: AccessKey <key>")');
       call.status = result.status;
+      finish();
+      return send(reply, result);
+    }
+
+    // Bird's own limits before any injected fault: a request over the workspace's budget is refused, not performed.
+    const workspaceId = (req.params as Record<string, string>).workspaceId ?? '';
+    const budget = deps.rateLimits.take(workspaceId, req.method);
+    if (!budget.ok) {
+      const result = { ...error(429, 'TooManyRequests', 'rate limit exceeded for this workspace'), headers: { 'retry-after': String(budget.retryAfterSeconds) } };
+      call.status = result.status;
+      call.rateLimited = true;
       finish();
       return send(reply, result);
     }

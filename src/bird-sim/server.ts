@@ -13,6 +13,7 @@ import {
   DEFAULT_PROVISIONING_DELAY_MS,
   DEFAULT_WORKSPACE,
 } from './defaults';
+import { RateLimiter, type RateLimits } from './rate-limits';
 import { FaultPlan } from './faults';
 import { Provisioning } from './provisioning';
 import { registerSimRoutes } from './sim-routes';
@@ -43,6 +44,7 @@ function urlOf(app: FastifyInstance): string {
 export class BirdSimulator {
   private readonly store = new SimStore();
   private readonly faultPlan: FaultPlan;
+  private readonly rateLimiter: RateLimiter;
   private readonly dispatcher: WebhookDispatcher;
   private readonly provisioning: Provisioning;
   private readonly subscriptionOps: SubscriptionOperations;
@@ -55,6 +57,7 @@ export class BirdSimulator {
   private constructor(private readonly opts: SimulatorOptions) {
     for (const ws of opts.workspaces ?? [DEFAULT_WORKSPACE]) this.store.addWorkspace(ws);
     this.faultPlan = new FaultPlan(opts.faults, opts.seed ?? Date.now());
+    this.rateLimiter = new RateLimiter(opts.rateLimits);
     this.dispatcher = new WebhookDispatcher(
       () => this.store.allSubscriptions(),
       opts.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
@@ -91,6 +94,11 @@ export class BirdSimulator {
 
   setFaults(f: Partial<FaultConfig>): void {
     this.faultPlan.set(f);
+  }
+
+  /** Bird's per-workspace rate limits (GET, and POST/DELETE), enforced as 429 with Retry-After; undefined turns them off. */
+  setRateLimits(limits: RateLimits | undefined): void {
+    this.rateLimiter.set(limits);
   }
 
   faults(): FaultConfig {
@@ -191,6 +199,7 @@ export class BirdSimulator {
     registerApiRoutes(app, {
       accessKeys: new Set(this.opts.accessKeys ?? [DEFAULT_ACCESS_KEY]),
       faults: this.faultPlan,
+      rateLimits: this.rateLimiter,
       connectors: new ConnectorOperations(this.store, this.provisioning),
       subscriptions: this.subscriptionOps,
       record: (call) => this.callLog.push(call),

@@ -54,6 +54,8 @@ export interface SimulatorOptions {
   provisioningDelayMs?: number;
   faults?: Partial<FaultConfig>;
   deliveryTimeoutMs?: number;
+  /** Bird's rate limits per workspace, enforced as 429 with Retry-After; none when absent. */
+  rateLimits?: { getPerSecond: number; postPerSecond: number };
   /** Bird's webhook retry schedule (about a day) times this factor; 1 = real time. */
   webhookRetryScale?: number;
   seed?: number;
@@ -101,6 +103,8 @@ export interface SimCall {
   status: number | null;
   at: number;
   fault?: ScriptedFault;
+  /** Refused with 429 by the workspace's rate limit (not an injected fault). */
+  rateLimited?: true;
   /** Parsed JSON body (raw string if not JSON); signingKey is redacted. */
   body?: unknown;
 }

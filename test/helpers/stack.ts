@@ -47,7 +47,7 @@ export interface StackOptions {
   sim?: SimulatorOptions;
   receiver?: boolean;
   /** Worker settings for tests that need them (rate limits, concurrency). */
-  worker?: Partial<Pick<ProvisioningWorkerOptions, 'birdRateLimits' | 'tuning'>>;
+  worker?: Partial<Pick<ProvisioningWorkerOptions, 'birdRateLimits' | 'rateLimitScope' | 'tuning'>>;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {

@@ -43,6 +43,8 @@ export function temporal(): Promise<TemporalHarness> {
           // The Web UI is on for the browser test (test/ui.test.ts); it costs the other tests nothing.
           ui: true,
           uiPort,
+          // Task-queue fairness, as scripts/temporal.sh runs the dev server (per-workspace Bird rate limits).
+          extraArgs: ['--dynamic-config-value', 'matching.enableFairness=true'],
         },
       }),
       bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietLogger }),
