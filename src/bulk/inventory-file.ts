@@ -40,7 +40,9 @@ export async function readInventoryFile(path: string): Promise<ReadInventory> {
 export function parseCsv(text: string): ReadInventory {
   let records: Array<{ record: string[]; raw: string; info: { lines: number } }>;
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true, trim: true }) as unknown as typeof records;
+    // Line endings normalised first: csv-parse guesses one record delimiter per file, and a spreadsheet's CRLF file
+    // with an empty line or a line break inside a quoted field would otherwise shift every line number after it.
+    records = parse(text.replace(/\r\n?/g, '\n'), { bom: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true, trim: true }) as unknown as typeof records;
   } catch (err) {
     const e = err as Error & { lines?: number };
     throw new InventoryFileError(`${e.lines ? `line ${e.lines}: ` : ''}not valid CSV: ${e.message.replace(/ (on|at) line \d+/, '')}`);
@@ -73,7 +75,8 @@ export function parseCsv(text: string): ReadInventory {
 
 /** The line a record starts on (csv-parse reports where it ends; a quoted field may span lines). */
 function startLine(r: { raw: string; info: { lines: number } }): number {
-  const newlines = r.raw.replace(/\r?\n$/, '').split('\n').length - 1;
+  // The raw text starts with any empty lines skipped before the record and ends with its line break.
+  const newlines = r.raw.replace(/^\n+/, '').replace(/\n$/, '').split('\n').length - 1;
   return r.info.lines - newlines;
 }
 
