@@ -1,64 +1,278 @@
 /**
- * Benchmark: `npm run bench [-- --runs 200 --delay-ms 1000]`. Provisions N channels at once on a real dev server
- * and the simulator (one worker, default tuning) and prints throughput, latency percentiles, Bird calls per
- * provisioning and memory. Figures, not assertions: targets live here, never in timed tests.
+ * Benchmark of bulk onboarding: `npm run bench [-- --numbers 10000]`. Figures, not assertions: targets live here,
+ * never in timed tests.
+ *
+ * On a real dev server (its own, in memory, with task-queue fairness), against the simulator with realistic settings
+ * (50 ms API latency, activation 30–120 s scaled down by --time-scale, Bird's 50 GET/s and 500 POST/s per workspace
+ * enforced as 429s), with the worker as a real process (npm run worker, default rate limits): one bulk run of N
+ * numbers by polling and one by webhook (through the webhook receiver). For each it prints wall time, numbers per
+ * second and the ratio to the lower bound that the rate limits and the activation delay set; Bird calls per number by
+ * operation and the 429s; the largest history of a child and of a bulk run; the worker's peak RSS; and checks there
+ * is no duplicate and no orphan connector. Then, with no activation delay and no rate limit, sustained provisionings
+ * per second, beside a baseline of the same workflows with no-op activities on the same server in the same run.
  */
+import { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
-import { smsInput, startStack } from '../test/helpers/stack';
-import { shutdownTemporal } from '../test/helpers/temporal';
+import { BirdClient } from '../src/bird/client';
+import { BIRD_RATE_LIMITS } from '../src/bird/schemas';
+import { BirdSimulator } from '../src/bird-sim';
+import { BulkStore } from '../src/bulk/store';
+import { awaitBulk, bulkReport, getBulkProgress, prepareInventory, startBulk } from '../src/client/bulk-client';
+import { PROVISIONING_SEARCH_ATTRIBUTES } from '../src/domain/search-attributes';
+import { Secret } from '../src/secret';
+import { staticSecretStore } from '../src/secrets';
+import { buildWebhookReceiver } from '../src/webhook-receiver/server';
+import { temporalStatusRouter } from '../src/webhook-receiver/status-router';
+import { createProvisioningWorker, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../src/worker-factory';
+import { noopActivities } from './bench/noop-activities';
 
+const int = (v: string) => Number.parseInt(v, 10);
 const opts = new Command()
-  .option('--runs <n>', 'provisionings to run at once', (v) => Number.parseInt(v, 10), 100)
-  .option('--delay-ms <n>', 'simulated time until a channel is active', (v) => Number.parseInt(v, 10), 1_000)
-  .option('--mode <mode>', 'readiness mode: poll | both', 'poll')
+  .description('Benchmark bulk onboarding against the simulator on a real Temporal dev server')
+  .option('--numbers <n>', 'numbers per bulk run', int, 1_000)
+  .option('--time-scale <f>', "Bird's activation time (30–120 s) and the poll intervals are multiplied by this", Number.parseFloat, 0.05)
+  .option('--latency-ms <n>', 'simulated Bird API latency', int, 50)
+  .option('--concurrency <n>', 'bulk window (provisionings at once)', int, 1_000)
+  .option('--modes <list>', 'readiness modes to run', 'poll,webhook')
+  .option('--throughput-numbers <n>', 'numbers for the throughput comparison (0 skips it)', int, 1_000)
   .parse()
-  .opts<{ runs: number; delayMs: number; mode: 'poll' | 'both' }>();
+  .opts<{ numbers: number; timeScale: number; latencyMs: number; concurrency: number; modes: string; throughputNumbers: number }>();
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
+const ROOT = resolve(__dirname, '..');
+const PUBLIC_URL = 'https://hooks.bench.example/bird/events';
+const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  const stack = await startStack({ sim: { provisioningDelayMs: opts.delayMs } });
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const cli = process.env.TEMPORAL_CLI ?? resolve(ROOT, '.tools/bin/temporal');
+  say(`starting a dev server (${cli}) …`);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: cli },
+      searchAttributes: [...PROVISIONING_SEARCH_ATTRIBUTES],
+      extraArgs: ['--dynamic-config-value', 'matching.enableFairness=true'],
+      log: { format: 'pretty', level: 'error' },
+    },
+  });
+  const client = env.client;
+  const address = String(env.connection.options.address);
+  const accessKey = randomBytes(18).toString('base64url');
+  const signingKey = randomBytes(24).toString('base64url');
+  const workspaceId = randomUUID();
+  const organizationId = randomUUID();
+  const storeDir = await mkdtemp(join(tmpdir(), 'bench-bulk-'));
+  const store = new BulkStore(storeDir);
+  const sim = await BirdSimulator.start({
+    accessKeys: [accessKey],
+    workspaces: [{ id: workspaceId, organizationId }],
+    faults: { latencyMs: opts.latencyMs },
+    rateLimits: { ...BIRD_RATE_LIMITS },
+    webhookRetryScale: 0.002,
+  });
+  const receiver = buildWebhookReceiver({ signingKey: new Secret(signingKey), publicUrl: PUBLIC_URL, route: temporalStatusRouter(client) });
+  sim.routeDeliveries('https://hooks.bench.example', await receiver.listen({ host: '127.0.0.1', port: 0 }));
+  // The receiver's workspace-wide feed, registered with Bird directly (the demo does it through the entity workflow).
+  await new BirdClient({ baseUrl: sim.url, accessKey: new Secret(accessKey) }).createWebhookSubscription(organizationId, workspaceId, {
+    service: 'channels',
+    event: 'channel.updated',
+    url: PUBLIC_URL,
+    signingKey,
+  });
+
+  const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      BIRD_API_BASE_URL: sim.url,
+      BIRD_ACCESS_KEY: accessKey,
+      BIRD_SECRET_WEBHOOK_SIGNING_KEY: signingKey,
+      BULK_STORE_DIR: storeDir,
+      WORKER_HEALTH_PORT: '0',
+      WORKER_METRICS_PORT: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'bench-files-'));
+  const results: Record<string, unknown>[] = [];
   try {
-    const t0 = performance.now();
-    const latencies = await Promise.all(
-      Array.from({ length: opts.runs }, async () => {
-        const started = performance.now();
-        const input = smsInput(stack, { readiness: { mode: opts.mode, initialPollInterval: '250ms', maxPollInterval: '5s', deadline: '5m' } });
-        const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-        const outcome = await awaitResult(stack.client, workflowId);
-        if (!outcome.ok) throw new Error(outcome.reason);
-        return { ms: performance.now() - started, polls: outcome.result.statusPolls };
-      }),
-    );
-    const wallMs = performance.now() - t0;
-    const ms = latencies.map((l) => l.ms).sort((a, b) => a - b);
-    const calls = stack.sim.calls();
-    const report = {
-      runs: opts.runs,
-      simulatedReadinessMs: opts.delayMs,
-      wallSeconds: +(wallMs / 1000).toFixed(2),
-      provisioningsPerSecond: +(opts.runs / (wallMs / 1000)).toFixed(1),
-      latencyMs: { p50: Math.round(percentile(ms, 50)), p95: Math.round(percentile(ms, 95)), max: Math.round(ms[ms.length - 1]!) },
-      overheadOverReadinessMsP50: Math.round(percentile(ms, 50) - opts.delayMs),
-      birdCallsPerProvisioning: +(calls.length / opts.runs).toFixed(2),
-      statusPollsPerProvisioning: +(latencies.reduce((a, l) => a + l.polls, 0) / opts.runs).toFixed(2),
-      connectorsLeft: stack.sim.connectors().filter((c) => !c.deletedAt).length,
-      peakRssMiB: Math.round(peakRss / 2 ** 20),
-    };
-    console.log(JSON.stringify(report, null, 2));
+    for (const mode of opts.modes.split(',').map((m) => m.trim()) as Array<'poll' | 'webhook'>) {
+      results.push(await bulkScenario(mode));
+    }
+    say(`\nworker peak RSS: ${peakRssMiB(worker.pid!)} MiB (VmHWM of the worker process, both runs)`);
   } finally {
-    clearInterval(sampler);
-    await stack.close();
-    await shutdownTemporal();
+    worker.kill('SIGTERM');
+  }
+  if (opts.throughputNumbers > 0) await throughputScenario();
+  await receiver.close();
+  await sim.close();
+  await env.teardown();
+
+  async function bulkScenario(mode: 'poll' | 'webhook'): Promise<Record<string, unknown>> {
+    const n = opts.numbers;
+    const s = opts.timeScale;
+    const numbers: string[] = Array.from({ length: n }, () => randomUUID());
+    const delays = numbers.map(() => Math.round((30 + Math.random() * 90) * 1000 * s));
+    numbers.forEach((num, i) => sim.configureNumber(num, { outcome: 'active', delayMs: delays[i]! }));
+    const file = join(dir, `${mode}.csv`);
+    await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
+    const inventory = await prepareInventory(file, {
+      workspaceId,
+      organizationId,
+      connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Bench SMS', arguments: { channelMessageType: 'transactional' } },
+      readiness:
+        mode === 'poll'
+          ? { mode: 'poll', initialPollInterval: Math.max(100, Math.round(2_000 * s)), backoffCoefficient: 2, maxPollInterval: Math.max(100, Math.round(60_000 * s)), deadline: '30m' }
+          : { mode: 'webhook', deadline: '30m' },
+      subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/app', signingKeyRef: 'WEBHOOK_SIGNING_KEY' }],
+    });
+    const callsBefore = sim.calls().length;
+    say(`\n[${mode}] ${n} numbers, window ${opts.concurrency}, activation ${Math.round(30 * s * 10) / 10}–${Math.round(120 * s * 10) / 10} s …`);
+    const t0 = Date.now();
+    const started = await startBulk(client, store, inventory, { taskQueue, concurrency: opts.concurrency });
+    const end = await awaitBulk(client, started.workflowId);
+    const wallS = (Date.now() - t0) / 1000;
+    if (end.status !== 'completed') throw new Error(`bulk run ended ${end.status}: ${JSON.stringify(end)}`);
+    const report = await bulkReport(store, await getBulkProgress(client, started.workflowId));
+    const calls = sim.calls().slice(callsBefore);
+
+    const byOp: Record<string, number> = {};
+    for (const c of calls) byOp[c.operationId ?? 'unknown'] = (byOp[c.operationId ?? 'unknown'] ?? 0) + 1;
+    const rateLimited = calls.filter((c) => c.status === 429).length;
+    const posts = calls.filter((c) => c.method !== 'GET' && c.status !== 429).length;
+    const gets = calls.filter((c) => c.method === 'GET' && c.status !== 429).length;
+    // The fastest Bird allows: every POST within its budget (and in poll mode at least one GET per number to see it
+    // active), then the mean activation, since the last numbers created still have to become active.
+    const meanActivationS = delays.reduce((a, b) => a + b, 0) / n / 1000;
+    const minGets = mode === 'poll' ? n : 0;
+    const boundS = Math.max(posts / BIRD_RATE_LIMITS.postPerSecond, minGets / BIRD_RATE_LIMITS.getPerSecond) + meanActivationS;
+
+    const numberSet = new Set<string>(numbers);
+    const made = sim.connectors().filter((c) => c.workspaceId === workspaceId && c.number && numberSet.has(c.number.numberId));
+    const perNumber = new Map<string, number>();
+    for (const c of made) perNumber.set(c.number!.numberId, (perNumber.get(c.number!.numberId) ?? 0) + 1);
+    const reported = new Set(report.map((r) => r.connectorId));
+    const histories = await largestHistories(client, started.workflowId);
+
+    const figures = {
+      mode,
+      numbers: n,
+      outcomes: countBy(report.map((r) => r.outcome)),
+      wallSeconds: +wallS.toFixed(1),
+      numbersPerSecond: +(n / wallS).toFixed(1),
+      lowerBoundSeconds: +boundS.toFixed(1),
+      ratioToBound: +(wallS / boundS).toFixed(2),
+      birdCallsPerNumber: Object.fromEntries(Object.entries(byOp).map(([op, k]) => [op, +(k / n).toFixed(3)])),
+      rateLimited429: rateLimited,
+      rateLimitedShare: `${((rateLimited / Math.max(1, calls.length)) * 100).toFixed(2)}%`,
+      getsPerNumber: +(gets / n).toFixed(2),
+      ...histories,
+      duplicates: [...perNumber.values()].filter((k) => k > 1).length,
+      orphans: made.filter((c) => !c.deletedAt && !reported.has(c.id)).length,
+      numbersWithoutConnector: numbers.filter((num) => !made.some((c) => c.number!.numberId === num && !c.deletedAt)).length,
+    };
+    say(JSON.stringify(figures, null, 2));
+    return figures;
+  }
+
+  async function throughputScenario(): Promise<void> {
+    const n = opts.throughputNumbers;
+    say(`\n[throughput] ${n} numbers, no activation delay, no rate limit, window ${opts.concurrency}: the product vs no-op activities`);
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+    const fastSim = await BirdSimulator.start({ accessKeys: [accessKey], workspaces: [{ id: workspaceId, organizationId }], provisioningDelayMs: 0 });
+    const connection = await NativeConnection.connect({ address });
+    const rates: Record<string, number> = {};
+    for (const variant of ['product', 'no-op baseline'] as const) {
+      const queue = `bench-${variant === 'product' ? 'tp' : 'base'}-${randomUUID().slice(0, 8)}`;
+      const w = await createProvisioningWorker({
+        connection,
+        namespace: 'default',
+        taskQueue: queue,
+        bird: new BirdClient({ baseUrl: fastSim.url, accessKey: new Secret(accessKey) }),
+        secrets: staticSecretStore({ WEBHOOK_SIGNING_KEY: signingKey }),
+        bulkStore: store,
+        workflowBundle,
+        birdRateLimits: { getPerSecond: 100_000, postPerSecond: 100_000 },
+        ...(variant === 'no-op baseline' ? { wrapActivities: noopActivities } : {}),
+      });
+      const running = w.run();
+      const numbers = Array.from({ length: n }, () => randomUUID());
+      const file = join(dir, `${queue}.csv`);
+      await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
+      const inventory = await prepareInventory(file, {
+        workspaceId,
+        organizationId,
+        connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Bench SMS', arguments: { channelMessageType: 'transactional' } },
+        readiness: { mode: 'poll', initialPollInterval: 100, maxPollInterval: 1_000, deadline: '10m' },
+      });
+      const t0 = Date.now();
+      const started = await startBulk(client, store, inventory, { taskQueue: queue, concurrency: opts.concurrency });
+      const end = await awaitBulk(client, started.workflowId);
+      const wallS = (Date.now() - t0) / 1000;
+      rates[variant] = n / wallS;
+      say(`  ${variant}: ${n} in ${wallS.toFixed(1)} s = ${(n / wallS).toFixed(1)} provisionings/s (${end.status})`);
+      w.shutdown();
+      await running;
+    }
+    say(`  the product runs at ${((rates.product! / rates['no-op baseline']!) * 100).toFixed(0)}% of the same workflows with no-op activities`);
+    await connection.close();
+    await fastSim.close();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+/** The largest history (events, bytes) of the bulk run's runs and of its children. */
+async function largestHistories(client: Client, bulkWorkflowId: string): Promise<Record<string, number>> {
+  let bulkEvents = 0;
+  let bulkBytes = 0;
+  let bulkRuns = 0;
+  for await (const run of client.workflow.list({ query: `WorkflowId = '${bulkWorkflowId}'` })) {
+    const d = await client.workflow.getHandle(run.workflowId, run.runId).describe();
+    bulkRuns++;
+    bulkEvents = Math.max(bulkEvents, d.historyLength);
+    bulkBytes = Math.max(bulkBytes, d.historySize ?? 0);
+  }
+  const children: string[] = [];
+  for await (const c of client.workflow.list({ query: `ParentWorkflowId = '${bulkWorkflowId}'` })) children.push(c.workflowId);
+  let childEvents = 0;
+  let childBytes = 0;
+  for (let i = 0; i < children.length; i += 50) {
+    const ds = await Promise.all(children.slice(i, i + 50).map((id) => client.workflow.getHandle(id).describe()));
+    for (const d of ds) {
+      childEvents = Math.max(childEvents, d.historyLength);
+      childBytes = Math.max(childBytes, d.historySize ?? 0);
+    }
+  }
+  return { bulkRuns, largestBulkRunEvents: bulkEvents, largestBulkRunBytes: bulkBytes, children: children.length, largestChildEvents: childEvents, largestChildBytes: childBytes };
+}
+
+function peakRssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

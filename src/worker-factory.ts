@@ -7,7 +7,7 @@
  */
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type State, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from './activities';
+import { createActivities, type Activities, type ActivityDeps } from './activities';
 import { BIRD_RATE_LIMITS } from './bird/schemas';
 import { parseDuration } from './domain/duration';
 import { deploymentTaskQueues, TASK_QUEUE_ROLES, type TaskQueueRole } from './domain/task-queues';
@@ -51,6 +51,8 @@ export interface ProvisioningWorkerOptions extends ActivityDeps {
   /** Milliseconds or a duration string ("30s"). */
   shutdownGraceTime?: string | number;
   identity?: string;
+  /** Replaces or wraps the activities (the benchmark's no-op baseline). */
+  wrapActivities?: (activities: Activities) => Activities;
   /** Extra worker options for tests and benchmarks (concurrency). */
   tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>>;
 }
@@ -76,7 +78,8 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
   }
   // Every worker registers every activity: a run started by an earlier build may have scheduled a Bird activity on
   // the workflow queue, and it must still find a worker there.
-  const activities = createActivities({ bird: opts.bird, secrets: opts.secrets, bulkStore: opts.bulkStore, temporal: opts.temporal });
+  const real = createActivities({ bird: opts.bird, secrets: opts.secrets, bulkStore: opts.bulkStore, temporal: opts.temporal });
+  const activities = opts.wrapActivities ? opts.wrapActivities(real) : real;
   const common: WorkerOptions = {
     connection: opts.connection,
     namespace: opts.namespace,

@@ -4,6 +4,7 @@
  * lifecycle; behaviour lives in connectors.ts, subscriptions.ts, provisioning.ts, webhooks.ts and faults.ts.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { registerApiRoutes } from './api-routes';
 import { ConnectorOperations } from './connectors';
@@ -48,7 +49,8 @@ export class BirdSimulator {
   private readonly dispatcher: WebhookDispatcher;
   private readonly provisioning: Provisioning;
   private readonly subscriptionOps: SubscriptionOperations;
-  private readonly closing = new AbortController();
+  /** Every in-flight request (latency sleep, held request) listens to it: any number of them, so no listener cap. */
+  private readonly closing = withoutListenerCap(new AbortController());
   private readonly app: FastifyInstance;
   private callLog: SimCall[] = [];
   private closed?: Promise<void>;
@@ -221,4 +223,9 @@ export class BirdSimulator {
     });
     return app;
   }
+}
+
+function withoutListenerCap(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
