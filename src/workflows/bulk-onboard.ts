@@ -41,6 +41,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities, InventoryPageRow } from '../activities';
 import { decideKnownConnector, decideRow, type ProvisioningSnapshot, type RowDecision } from '../domain/bulk-decision';
 import type { RowOutcome } from '../domain/bulk-report';
+import { formatDuration } from '../domain/duration';
 import { provisioningStartOptions } from '../domain/provisioning-start';
 import * as sa from '../domain/search-attributes';
 import { bulkStoreOptions } from './activity-options';
@@ -253,6 +254,7 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
       const woke = await condition(
         () => mayStartMore() || window.state.unflushed.length >= FLUSH_BATCH || (!moreRows() && window.running === 0),
         input.sweepIntervalMs,
+        { summary: `wait for ${window.running} provisioning(s) to report (look up the silent ones after ${formatDuration(input.sweepIntervalMs)})` },
       );
       if (!woke) await sweep();
       show();
@@ -274,7 +276,9 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
       }
       await Promise.all(window.inFlight().map(([id]) => getExternalWorkflowHandle(id).cancel().catch(() => undefined)));
       while (window.running > 0) {
-        const done = await condition(() => window.running === 0 || window.state.unflushed.length >= FLUSH_BATCH, input.sweepIntervalMs);
+        const done = await condition(() => window.running === 0 || window.state.unflushed.length >= FLUSH_BATCH, input.sweepIntervalMs, {
+          summary: `wait for ${window.running} cancelled provisioning(s) to compensate`,
+        });
         if (!done) await sweep();
         show();
         await flush(false);
