@@ -111,10 +111,13 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
   };
 
   try {
-    await checkSecretReferences({
-      securityArgumentsRef: input.connector.securityArgumentsRef,
-      signingKeyRefs: input.subscriptions.flatMap((s) => (s.signingKeyRef ? [s.signingKeyRef] : [])),
-    }).catch(stepFailure('secret references'));
+    const signingKeyRefs = input.subscriptions.flatMap((s) => (s.signingKeyRef ? [s.signingKeyRef] : []));
+    const refs = [input.connector.securityArgumentsRef, ...signingKeyRefs].filter(Boolean);
+    await checkSecretReferences
+      .executeWithOptions({ ...secretCheckOptions, summary: refs.length ? `check secret references ${refs.join(', ')} before creating anything` : 'no secret references to check' }, [
+        { securityArgumentsRef: input.connector.securityArgumentsRef, signingKeyRefs },
+      ])
+      .catch(stepFailure('secret references'));
 
     setStage('creating-connector');
     // Registered before the call: a create that times out or loses its reply may still have made the connector.
