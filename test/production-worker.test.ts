@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { BirdSimulator } from '../src/bird-sim';
 import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
+import { birdReadsQueue, birdWritesQueue } from '../src/domain/task-queues';
 import { scrape, startNodeProcess, sum, type NodeProcess } from './helpers/processes';
 import { productionBuild } from './helpers/production-build';
 import { freePort, temporal, type TemporalHarness } from './helpers/temporal';
@@ -116,7 +117,13 @@ describe('production worker process (compiled, pre-bundled workflows)', function
     }, 15_000, 200);
     // The SDK's own metrics (Core's names, `temporal_` prefix, snake_case labels).
     assert.ok(sum(samples, 'temporal_workflow_completed', { task_queue: taskQueue }) >= 1, text.slice(0, 2000));
-    assert.ok(sum(samples, 'temporal_activity_execution_latency_count', { task_queue: taskQueue }) >= 4);
+    // Bird activities run on the deployment's rate-limited queues, served by the same process.
+    const activitiesRun = [taskQueue, birdReadsQueue(taskQueue), birdWritesQueue(taskQueue)].reduce(
+      (n, q) => n + sum(samples, 'temporal_activity_execution_latency_count', { task_queue: q }),
+      0,
+    );
+    assert.ok(activitiesRun >= 4, `activities run: ${activitiesRun}`);
+    assert.ok(sum(samples, 'temporal_activity_execution_latency_count', { task_queue: birdWritesQueue(taskQueue) }) >= 2, 'creates and deletes on the writes queue');
     const q = { taskQueue, workflowType: 'provisionChannel' };
     // The product's: provisionings by outcome, readiness wait, Bird calls by operation and status, 429s.
     assert.equal(sum(samples, 'provisionings_started', q), 2);

@@ -8,8 +8,7 @@ import { hasIdempotencyTag } from '../src/domain/idempotency';
 import * as sa from '../src/domain/search-attributes';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
 import { InvalidProvisioningInput } from '../src/domain/provisioning-input';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../src/activities';
+import { createProvisioningWorker } from '../src/worker-factory';
 import { staticSecretStore } from '../src/secrets';
 import { SIGNING_KEY_REF, smsInput, startStack, type Stack } from './helpers/stack';
 import { temporal } from './helpers/temporal';
@@ -277,15 +276,26 @@ describe('provisionChannel workflow', function () {
     this.timeout(60_000);
     const { env, workflowBundle } = await temporal();
     const taskQueue = `broken-${randomUUID()}`;
-    const real = createActivities({ bird: stack.bird, secrets: staticSecretStore({}) });
-    const worker = await Worker.create({
+    const worker = await createProvisioningWorker({
       connection: env.nativeConnection,
+      namespace: 'default',
       taskQueue,
       workflowBundle,
-      activities: { ...real, createConnector: async () => ({ outcome: 'created', adopted: false, connectorId: undefined }) },
+      bird: stack.bird,
+      secrets: staticSecretStore({}),
+      wrapActivities: (real) => ({ ...real, createConnector: async () => ({ outcome: 'created', adopted: false, connectorId: undefined as unknown as string }) }),
     });
+    const runUntil = async <T>(fn: () => Promise<T>): Promise<T> => {
+      const running = worker.run();
+      try {
+        return await fn();
+      } finally {
+        worker.shutdown();
+        await running;
+      }
+    };
     const input = smsInput(stack);
-    const { handle, workflowId } = await worker.runUntil(async () => {
+    const { handle, workflowId } = await runUntil(async () => {
       const started = await startProvisioning(stack.client, input, { taskQueue });
       await waitFor('a failed workflow task', async () => {
         const events = (await started.handle.fetchHistory()).events ?? [];
