@@ -2,18 +2,15 @@
  * The typed API other services import to provision channels: validate, start (or attach to) a provisioning,
  * read its progress, cancel it, await its result.
  */
-import { ApplicationFailure, WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { formatDuration } from '../domain/duration';
 import { parseProvisioningInput, phoneNumberIdOf, provisioningWorkflowId } from '../domain/provisioning-input';
 import * as sa from '../domain/search-attributes';
 import { provisionChannel } from '../workflows';
-import {
-  progressQuery,
-  PROVISIONING_FAILED,
-  type ProvisionChannelResult,
-  type ProvisioningFailureDetails,
-  type ProvisioningProgress,
-} from '../workflows/definitions';
+import { progressQuery, type ProvisionChannelResult, type ProvisioningFailureDetails, type ProvisioningProgress } from '../workflows/definitions';
+import { describeOutcome, type FinishedProvisioning, type OutcomeOptions } from './provisioning-outcome';
+
+export { describeOutcome, cancellationMessage, type FinishedProvisioning, type OutcomeOptions } from './provisioning-outcome';
 
 export interface StartedProvisioning {
   workflowId: string;
@@ -56,32 +53,92 @@ export async function startProvisioning(client: Client, rawInput: unknown, opts:
   return { workflowId, runId: handle.firstExecutionRunId, handle: handle as WorkflowHandle<typeof provisionChannel> };
 }
 
-export async function getProgress(client: Client, workflowId: string): Promise<ProvisioningProgress> {
-  return client.workflow.getHandle(workflowId).query(progressQuery);
+/**
+ * What happens to a provisioning request for a number, without ever starting a second run beside a completed one:
+ * - `started`: a new run (the first, or a new attempt after a failed/cancelled one: `previous` says how it ended);
+ * - `attached`: a run for this number is in progress; this is it;
+ * - `already-provisioned`: it completed before; its result is returned and nothing starts (a new attempt is only
+ *   allowed after a failure, ALLOW_DUPLICATE_FAILED_ONLY).
+ */
+export type AttachOrStart =
+  | (StartedProvisioning & { kind: 'started'; previous?: FinishedProvisioning['status'] })
+  | (StartedProvisioning & { kind: 'attached'; startedAt: Date })
+  | { kind: 'already-provisioned'; workflowId: string; runId: string; completedAt?: Date; result: ProvisionChannelResult };
+
+export async function attachOrStart(client: Client, rawInput: unknown, opts: { taskQueue: string }): Promise<AttachOrStart> {
+  const workflowId = provisioningWorkflowId(parseProvisioningInput(rawInput));
+  const before = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    });
+  if (before?.status.name === 'COMPLETED') return alreadyProvisioned(client, workflowId);
+  try {
+    const started = await startProvisioning(client, rawInput, opts);
+    if (before?.status.name === 'RUNNING' && before.runId === started.runId) return { ...started, kind: 'attached', startedAt: before.startTime };
+    return { ...started, kind: 'started', previous: before ? (before.status.name as FinishedProvisioning['status']) : undefined };
+  } catch (err) {
+    // It completed between the look and the start (two starts for one number in the same instant).
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return alreadyProvisioned(client, workflowId);
+    throw err;
+  }
 }
 
-export async function cancelProvisioning(client: Client, workflowId: string): Promise<void> {
-  await client.workflow.getHandle(workflowId).cancel();
+async function alreadyProvisioned(client: Client, workflowId: string): Promise<AttachOrStart> {
+  const outcome = await describeOutcome(client, workflowId);
+  if (outcome?.status !== 'COMPLETED') throw new Error(`${workflowId} cannot start: its latest run is ${outcome?.status ?? 'RUNNING'}`);
+  return { kind: 'already-provisioned', workflowId, runId: outcome.runId, completedAt: outcome.closedAt, result: outcome.result };
+}
+
+/**
+ * The run's progress as the workflow reports it (a worker answers the query). With timeoutMs, gives up after that
+ * long (no worker polling, or none answering) instead of waiting for the server's own deadline.
+ */
+export async function getProgress(client: Client, workflowId: string, opts: { timeoutMs?: number; runId?: string } = {}): Promise<ProvisioningProgress> {
+  const query = () => client.workflow.getHandle(workflowId, opts.runId).query(progressQuery);
+  return opts.timeoutMs === undefined ? query() : client.withDeadline(Date.now() + opts.timeoutMs, query);
+}
+
+/**
+ * Requests cancellation (the run then deletes its connector). A run that has already finished cannot be cancelled
+ * (the server would accept the request and do nothing): its outcome is returned instead.
+ */
+export async function cancelProvisioning(client: Client, workflowId: string): Promise<{ requested: true; runId: string } | { requested: false; finished: FinishedProvisioning }> {
+  const description = await client.workflow.getHandle(workflowId).describe();
+  if (description.status.name !== 'RUNNING') {
+    const finished = await describeOutcome(client, workflowId);
+    if (finished) return { requested: false, finished };
+  }
+  await client.workflow.getHandle(workflowId, description.runId).cancel();
+  return { requested: true, runId: description.runId };
 }
 
 export type ProvisioningOutcome =
   | { ok: true; result: ProvisionChannelResult }
   | { ok: false; reason: string; details?: ProvisioningFailureDetails };
 
-/** Waits for the provisioning to finish and returns either its result or a one-line reason with the details. */
+/** Waits for the provisioning to finish and returns how it ended (see describeOutcome). */
+export async function awaitOutcome(client: Client, workflowId: string, opts: OutcomeOptions = {}): Promise<FinishedProvisioning> {
+  await client.workflow
+    .getHandle(workflowId)
+    .result()
+    .catch((err: unknown) => {
+      // How it ended is read below, the same way for every ending.
+      if (!(err instanceof WorkflowFailedError)) throw err;
+    });
+  const outcome = await describeOutcome(client, workflowId, opts);
+  if (!outcome) throw new Error(`${workflowId} is running again (a new attempt started meanwhile)`);
+  return outcome;
+}
+
+/**
+ * Waits for the provisioning to finish and returns either its result or a one-line reason with the details; for a
+ * cancelled run, what its compensation undid (a cancellation itself carries no details).
+ */
 export async function awaitResult(client: Client, workflowId: string): Promise<ProvisioningOutcome> {
-  try {
-    const result = (await client.workflow.getHandle(workflowId).result()) as ProvisionChannelResult;
-    return { ok: true, result };
-  } catch (err) {
-    if (err instanceof WorkflowFailedError) {
-      const cause = err.cause;
-      // Decoded by the failure's type, not by the shape of its details.
-      if (cause instanceof ApplicationFailure && cause.type === PROVISIONING_FAILED) {
-        return { ok: false, reason: cause.message, details: cause.details?.[0] as ProvisioningFailureDetails | undefined };
-      }
-      return { ok: false, reason: cause?.message ?? err.message };
-    }
-    throw err;
-  }
+  const outcome = await awaitOutcome(client, workflowId);
+  if (outcome.status === 'COMPLETED') return { ok: true, result: outcome.result };
+  return { ok: false, reason: outcome.reason, details: 'details' in outcome ? outcome.details : undefined };
 }

@@ -2,7 +2,7 @@
  * Ensures the workspace-wide webhook subscriptions the receiver needs exist, idempotently: each is owned by a
  * webhookSubscription entity workflow whose id is derived from (workspace, event, url); starting it again attaches.
  */
-import type { Client } from '@temporalio/client';
+import { isGrpcDeadlineError, type Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkspaceSubscriptionInput, workspaceSubscriptionWorkflowId, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
 import { webhookSubscription } from '../workflows';
@@ -12,6 +12,18 @@ import { InvalidProvisioningInput } from '../domain/provisioning-input';
 
 export interface EnsuredSubscription extends WorkspaceSubscriptionState {
   workflowId: string;
+}
+
+/** The entity did not register its subscription in time: no worker ran it, or Bird kept failing (see its history). */
+export class SubscriptionNotRegistered extends Error {
+  constructor(
+    readonly workflowId: string,
+    readonly taskQueue: string,
+    timeoutMs: number,
+  ) {
+    super(`subscription ${workflowId} not registered within ${Math.round(timeoutMs / 1000)} s (is a worker polling task queue "${taskQueue}"?)`);
+    this.name = 'SubscriptionNotRegistered';
+  }
 }
 
 export async function ensureWorkspaceSubscription(
@@ -29,16 +41,23 @@ export async function ensureWorkspaceSubscription(
     workflowIdConflictPolicy: 'USE_EXISTING',
     staticSummary: `Bird ${parsed.data.event} subscription → ${parsed.data.url}`,
   });
-  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const state = await handle.query(workspaceSubscriptionQuery);
-    if (state.subscriptionId) return { ...state, workflowId };
+    // A worker answers the query; with none, give up on this one after a few seconds and look again (not ~30 s).
+    const state = await client
+      .withDeadline(Math.min(deadline, Date.now() + 5_000), () => handle.query(workspaceSubscriptionQuery))
+      .catch((err: unknown) => {
+        if (isGrpcDeadlineError(err)) return undefined;
+        throw err;
+      });
+    if (state?.subscriptionId) return { ...state, workflowId };
     const description = await handle.describe();
     if (description.status.name !== 'RUNNING') {
       await handle.result(); // surfaces the failure
       throw new Error(`subscription workflow ${workflowId} ended without registering a subscription`);
     }
-    if (Date.now() > deadline) throw new Error(`subscription ${workflowId} not registered within the timeout (is a worker running?)`);
+    if (Date.now() > deadline) throw new SubscriptionNotRegistered(workflowId, opts.taskQueue, timeoutMs);
     await sleep(250);
   }
 }
