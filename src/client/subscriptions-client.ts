@@ -32,7 +32,7 @@ export async function ensureWorkspaceSubscription(
   opts: { taskQueue: string; timeoutMs?: number },
 ): Promise<EnsuredSubscription> {
   const parsed = WorkspaceSubscriptionInput.safeParse(rawInput);
-  if (!parsed.success) throw new InvalidProvisioningInput(describeIssues(parsed.error.issues));
+  if (!parsed.success) throw new InvalidProvisioningInput(describeIssues(parsed.error.issues, '', rawInput));
   const workflowId = workspaceSubscriptionWorkflowId(parsed.data);
   const handle = await client.workflow.start(webhookSubscription, {
     taskQueue: opts.taskQueue,
