@@ -6,9 +6,9 @@
  * later.
  */
 import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
-import { connect as tcpConnect } from 'node:net';
 import { dataConverterFromEnv } from '../codec/env';
 import { loadConfig } from '../config';
+import { tcpUnreachableReason } from '../temporal-reachability';
 import { CliError } from './errors';
 import { ExitCode } from './exit-codes';
 
@@ -26,6 +26,9 @@ export interface ConnectionSettings {
   addressFrom: string;
   connectionOptions: ReturnType<typeof loadConfig>['temporal']['connectionOptions'];
 }
+
+/** gRPC status codes (fixed by the gRPC specification). */
+const grpcStatus: Record<'NOT_FOUND' | 'PERMISSION_DENIED' | 'UNAVAILABLE', number> = { NOT_FOUND: 5, PERMISSION_DENIED: 7, UNAVAILABLE: 14 };
 
 /** A plain TCP connect first: a refused port or an unknown host fails at once (grpc would retry until its deadline). */
 const PROBE_TIMEOUT_MS = 3_000;
@@ -95,33 +98,7 @@ async function checkNamespace(connection: Connection, settings: ConnectionSettin
   }
 }
 
-function probe(settings: ConnectionSettings): Promise<void> {
-  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(settings.address);
-  if (!m) return Promise.reject(new CliError(`--address / TEMPORAL_ADDRESS: must be host:port (got an address without a port)`, ExitCode.usage));
-  const [, host, port] = m;
-  return new Promise((resolve, reject) => {
-    const socket = tcpConnect({ host: host!, port: Number(port) });
-    const fail = (why: string) => {
-      socket.destroy();
-      reject(unreachable(settings, why));
-    };
-    socket.setTimeout(PROBE_TIMEOUT_MS, () => fail(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`));
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve();
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => fail(SOCKET_ERRORS[err.code ?? ''] ?? err.message));
-  });
+async function probe(settings: ConnectionSettings): Promise<void> {
+  const reason = await tcpUnreachableReason(settings.address, PROBE_TIMEOUT_MS);
+  if (reason) throw unreachable(settings, reason);
 }
-
-/** gRPC status codes (fixed by the gRPC specification). */
-const grpcStatus: Record<'NOT_FOUND' | 'PERMISSION_DENIED' | 'UNAVAILABLE', number> = { NOT_FOUND: 5, PERMISSION_DENIED: 7, UNAVAILABLE: 14 };
-
-const SOCKET_ERRORS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused (nothing listens on that port; is the server running?)',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed (DNS)',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ECONNRESET: 'connection reset',
-};

@@ -2,11 +2,11 @@
  * Ensures the workspace-wide webhook subscriptions the receiver needs exist, idempotently: each is owned by a
  * webhookSubscription entity workflow whose id is derived from (workspace, event, url); starting it again attaches.
  */
-import { isGrpcDeadlineError, type Client } from '@temporalio/client';
+import { isGrpcDeadlineError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkspaceSubscriptionInput, workspaceSubscriptionWorkflowId, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
 import { webhookSubscription } from '../workflows';
-import { workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from '../workflows/definitions';
+import { retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from '../workflows/definitions';
 import { describeIssues } from '../config';
 import { InvalidProvisioningInput } from '../domain/provisioning-input';
 
@@ -60,4 +60,23 @@ export async function ensureWorkspaceSubscription(
     if (Date.now() > deadline) throw new SubscriptionNotRegistered(workflowId, opts.taskQueue, timeoutMs);
     await sleep(250);
   }
+}
+
+/**
+ * Ends a subscription entity (the `retire` signal) and waits for it to finish; false when none was running. The
+ * subscription itself stays in Bird (its API cannot delete one). Needs a worker on the entity's task queue.
+ */
+export async function retireWorkspaceSubscription(client: Client, workflowId: string, opts: { timeoutMs?: number } = {}): Promise<boolean> {
+  const handle = client.workflow.getHandle(workflowId);
+  const running = await handle
+    .describe()
+    .then((d) => d.status.name === 'RUNNING')
+    .catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    });
+  if (!running) return false;
+  await handle.signal(retireSubscriptionSignal);
+  await client.withDeadline(Date.now() + (opts.timeoutMs ?? 30_000), () => handle.result());
+  return true;
 }
