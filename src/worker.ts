@@ -39,8 +39,8 @@ async function main(): Promise<number> {
   const config = read(() => loadConfig(process.env, { requireAccessKey: true }));
   const ops = read(() => loadWorkerEnv());
   const dataConverter = read(() => dataConverterFromEnv());
-  const workflowBundle = findWorkflowBundle();
-  if (!config || !ops || !dataConverter || problems.length) {
+  const workflowBundle = read(() => findWorkflowBundle() ?? null);
+  if (!config || !ops || !dataConverter || workflowBundle === undefined || problems.length) {
     log.error({ problems }, `invalid configuration: ${problems.join('; ')}`);
     return 2;
   }
@@ -84,7 +84,7 @@ async function main(): Promise<number> {
       taskQueue: config.temporal.taskQueue,
       bird,
       secrets: envSecretStore(),
-      workflowBundle,
+      workflowBundle: workflowBundle ?? undefined,
       dataConverter,
       shutdownGraceTime: ops.WORKER_SHUTDOWN_GRACE_TIME,
       deployment:

@@ -24,6 +24,11 @@ export interface StartedProvisioning {
  * allowed only after a failed one.
  */
 export async function startProvisioning(client: Client, rawInput: unknown, opts: { taskQueue: string }): Promise<StartedProvisioning> {
+  return start(client, rawInput, opts, 'USE_EXISTING');
+}
+
+/** FAIL instead of USE_EXISTING tells the caller whether this start made the run (attachOrStart says which). */
+async function start(client: Client, rawInput: unknown, opts: { taskQueue: string }, conflictPolicy: 'USE_EXISTING' | 'FAIL'): Promise<StartedProvisioning> {
   const input = parseProvisioningInput(rawInput);
   const workflowId = provisioningWorkflowId(input);
   const phoneNumberId = phoneNumberIdOf(input);
@@ -32,7 +37,7 @@ export async function startProvisioning(client: Client, rawInput: unknown, opts:
     workflowId,
     // The parsed input, defaults applied: the run keeps exactly these values even if a default changes later.
     args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdConflictPolicy: conflictPolicy,
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     typedSearchAttributes: [
       { key: sa.BirdWorkspaceId, value: input.workspaceId },
@@ -67,23 +72,32 @@ export type AttachOrStart =
 
 export async function attachOrStart(client: Client, rawInput: unknown, opts: { taskQueue: string }): Promise<AttachOrStart> {
   const workflowId = provisioningWorkflowId(parseProvisioningInput(rawInput));
-  const before = await client.workflow
+  const handle = client.workflow.getHandle<typeof provisionChannel>(workflowId);
+  // Two rounds at most: a run that fails between our start and our look allows a new attempt at once.
+  for (let round = 0; ; round++) {
+    const before = await describeIfAny(client, workflowId);
+    if (before?.status.name === 'COMPLETED') return alreadyProvisioned(client, workflowId);
+    try {
+      const started = await start(client, rawInput, opts, 'FAIL');
+      return { ...started, kind: 'started', previous: before && before.status.name !== 'RUNNING' ? (before.status.name as FinishedProvisioning['status']) : undefined };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    // Someone else's start won (a run in progress, or one that completed meanwhile): attach to it or report it.
+    const now = await describeIfAny(client, workflowId);
+    if (now?.status.name === 'RUNNING') return { kind: 'attached', workflowId, runId: now.runId, handle, startedAt: now.startTime };
+    if (now?.status.name === 'COMPLETED' || round >= 1) return alreadyProvisioned(client, workflowId);
+  }
+}
+
+function describeIfAny(client: Client, workflowId: string) {
+  return client.workflow
     .getHandle(workflowId)
     .describe()
     .catch((err: unknown) => {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     });
-  if (before?.status.name === 'COMPLETED') return alreadyProvisioned(client, workflowId);
-  try {
-    const started = await startProvisioning(client, rawInput, opts);
-    if (before?.status.name === 'RUNNING' && before.runId === started.runId) return { ...started, kind: 'attached', startedAt: before.startTime };
-    return { ...started, kind: 'started', previous: before ? (before.status.name as FinishedProvisioning['status']) : undefined };
-  } catch (err) {
-    // It completed between the look and the start (two starts for one number in the same instant).
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return alreadyProvisioned(client, workflowId);
-    throw err;
-  }
 }
 
 async function alreadyProvisioned(client: Client, workflowId: string): Promise<AttachOrStart> {

@@ -23,7 +23,8 @@ export function registerEnsureWebhookSubscription(program: Command, ctx: CliCont
     .addOption(new Option('--url <url>', "the receiver's public https URL").env('WEBHOOK_PUBLIC_URL').makeOptionMandatory())
     .option('--signing-key-ref <ref>', 'secret reference the worker resolves to the signing key', 'WEBHOOK_SIGNING_KEY')
     .addOption(new Option('--events <list>', 'comma-separated channel events').argParser(events).default(ALL_EVENTS, ALL_EVENTS.join(',')))
-    .action(async (opts: { organization: string; workspace: string; url: string; signingKeyRef: string; events: ChannelEventName[] }) =>
+    .option('--timeout <seconds>', 'give up (exit 3) when a subscription is not registered within this long', seconds, 60)
+    .action(async (opts: { organization: string; workspace: string; url: string; signingKeyRef: string; events: ChannelEventName[]; timeout: number }) =>
       ctx.withClient(async ({ client, settings }) => {
         const stop = watchForWorker(client, settings.taskQueue, ctx.out.info);
         const ensured: EnsuredSubscription[] = [];
@@ -33,7 +34,7 @@ export function registerEnsureWebhookSubscription(program: Command, ctx: CliCont
               await ensureWorkspaceSubscription(
                 client,
                 { organizationId: opts.organization, workspaceId: opts.workspace, event, url: opts.url, signingKeyRef: opts.signingKeyRef },
-                { taskQueue: settings.taskQueue },
+                { taskQueue: settings.taskQueue, timeoutMs: opts.timeout * 1000 },
               ),
             );
           }
@@ -54,4 +55,10 @@ function events(value: string): ChannelEventName[] {
   for (const e of list) if (!ALL_EVENTS.includes(e as ChannelEventName)) throw new InvalidArgumentError(`unknown event "${e}" (known: ${ALL_EVENTS.join(', ')})`);
   if (!list.length) throw new InvalidArgumentError('name at least one event');
   return list as ChannelEventName[];
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new InvalidArgumentError('must be a number of seconds, more than 0 and at most 3600');
+  return n;
 }
