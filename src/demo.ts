@@ -25,7 +25,7 @@ import { createProvisioningWorker } from './worker-factory';
 // demo stops while the dev server remembers the entity, so the demo retires the entity on exit (and one left by a
 // demo that was killed, at start): every run registers its subscription with its own simulator, and no entity
 // workflow stays running after it.
-const PUBLIC_URL = `https://webhooks.demo.example/bird/channel-events/${DEFAULT_WORKSPACE.id}`;
+export const PUBLIC_URL = `https://webhooks.demo.example/bird/channel-events/${DEFAULT_WORKSPACE.id}`;
 const UI = process.env.TEMPORAL_UI_URL ?? `http://localhost:${process.env.TEMPORAL_UI_PORT ?? '8233'}`;
 
 async function main(): Promise<void> {
@@ -135,8 +135,10 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-main().catch((err: unknown) => {
-  // One line, no stack: the demo's usual failure is a Temporal server that is not running at TEMPORAL_ADDRESS.
-  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    // One line, no stack: the demo's usual failure is a Temporal server that is not running at TEMPORAL_ADDRESS.
+    console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -300,7 +300,11 @@ describe('starter CLI', function () {
     it('no worker on the task queue: provision --wait warns after a few seconds naming the task queue, keeps waiting, and finishes once a worker comes', async () => {
       const taskQueue = `nobody-polls-${randomUUID()}`;
       const input = smsInput(stack);
-      const cli = startNodeProcess('src/starter.ts', cliEnv({ TEMPORAL_TASK_QUEUE: taskQueue }), { args: ['provision', '--input', await inputFile(input), '--wait'] });
+      const cli = startNodeProcess('src/starter.ts', cliEnv({ TEMPORAL_TASK_QUEUE: taskQueue }), {
+        args: ['provision', '--input', await inputFile(input), '--wait'],
+        node: process.execPath,
+        execArgv: ['--import', 'tsx'],
+      });
       processes.push(cli);
       started.push(workflowIdOf(input));
       const t0 = Date.now();
