@@ -11,24 +11,27 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { BirdClient } from './bird/client';
 import { BirdSimulator, DEFAULT_WORKSPACE } from './bird-sim';
 import { awaitResult, startProvisioning } from './client/provisioning-client';
-import { ensureWorkspaceSubscription } from './client/subscriptions-client';
+import { ensureWorkspaceSubscription, retireWorkspaceSubscription } from './client/subscriptions-client';
 import { dataConverterFromEnv } from './codec/env';
 import { loadConfig } from './config';
-import type { ProvisionChannelInputRaw } from './domain/provisioning-input';
+import { workspaceSubscriptionWorkflowId, type ProvisionChannelInputRaw } from './domain/provisioning-input';
 import { Secret } from './secret';
 import { staticSecretStore } from './secrets';
 import { buildWebhookReceiver } from './webhook-receiver/server';
 import { temporalStatusRouter } from './webhook-receiver/status-router';
 import { createProvisioningWorker } from './worker-factory';
 
-// The simulator forgets its subscriptions when the demo stops, but the dev server remembers the subscription entity
-// workflow; a per-run path gives every run its own subscription (and its own entity) instead of a stale one.
-const PUBLIC_URL = `https://webhooks.demo.example/bird/channel-events/${randomBytes(4).toString('hex')}`;
+// One public URL (so one subscription entity) per demo workspace. The simulator forgets its subscriptions when the
+// demo stops while the dev server remembers the entity, so the demo retires the entity on exit (and one left by a
+// demo that was killed, at start): every run registers its subscription with its own simulator, and no entity
+// workflow stays running after it.
+export const PUBLIC_URL = `https://webhooks.demo.example/bird/channel-events/${DEFAULT_WORKSPACE.id}`;
 const UI = process.env.TEMPORAL_UI_URL ?? `http://localhost:${process.env.TEMPORAL_UI_PORT ?? '8233'}`;
 
 async function main(): Promise<void> {
   // The demo prints its own story; the SDK's per-task logs would bury it (the worker process logs at INFO).
-  Runtime.install({ logger: new DefaultLogger((process.env.DEMO_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR') });
+  // No SDK signal handling: on Ctrl-C the worker must still run to retire the subscription entity before it stops.
+  Runtime.install({ logger: new DefaultLogger((process.env.DEMO_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR'), shutdownSignals: [] });
   const config = loadConfig({ ...process.env, BIRD_API_BASE_URL: undefined });
   const accessKey = randomBytes(18).toString('base64url');
   const signingKey = randomBytes(24).toString('base64url');
@@ -56,11 +59,17 @@ async function main(): Promise<void> {
   say(`worker           task queue "${config.temporal.taskQueue}"`);
   say(`Temporal UI      ${UI}/namespaces/${config.temporal.namespace}/workflows`);
 
-  const subscription = await ensureWorkspaceSubscription(
-    client,
-    { organizationId: DEFAULT_WORKSPACE.organizationId, workspaceId: DEFAULT_WORKSPACE.id, event: 'channel.updated', url: PUBLIC_URL, signingKeyRef: 'WEBHOOK_SIGNING_KEY' },
-    { taskQueue: config.temporal.taskQueue },
-  );
+  const subscriptionInput = {
+    organizationId: DEFAULT_WORKSPACE.organizationId,
+    workspaceId: DEFAULT_WORKSPACE.id,
+    event: 'channel.updated' as const,
+    url: PUBLIC_URL,
+    signingKeyRef: 'WEBHOOK_SIGNING_KEY',
+  };
+  const entityId = workspaceSubscriptionWorkflowId(subscriptionInput);
+  // Its subscription lived in a simulator that is gone: retire it so this run registers one with its own.
+  if (await retireWorkspaceSubscription(client, entityId)) say(`retired the subscription entity an earlier demo run left running (${entityId})`);
+  const subscription = await ensureWorkspaceSubscription(client, subscriptionInput, { taskQueue: config.temporal.taskQueue });
   say(`\nchannel.updated subscription ${subscription.subscriptionId} → ${PUBLIC_URL}`);
 
   const ready = demoInput('Demo SMS (ready)');
@@ -82,8 +91,12 @@ async function main(): Promise<void> {
   say(`\nconnectors left in the simulator: ${live} (the refused one was deleted by compensation)`);
 
   const shutdown = async () => {
-    // On Ctrl-C the SDK has already begun the worker's shutdown itself.
-    if (worker.getState() === 'RUNNING') worker.shutdown();
+    // While the worker still runs (the entity's retire is a workflow task).
+    await retireWorkspaceSubscription(client, entityId, { timeoutMs: 10_000 }).then(
+      () => say(`retired the subscription entity ${entityId}`),
+      (err: unknown) => say(`could not retire the subscription entity ${entityId}: ${(err as Error).message}`),
+    );
+    worker.shutdown();
     await running;
     await receiver.close();
     await sim.close();
@@ -95,7 +108,7 @@ async function main(): Promise<void> {
     return;
   }
   say(`\nEverything keeps running so you can look around in the Temporal UI (${UI}). Ctrl-C to stop.`);
-  await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
   await shutdown();
 }
 
@@ -122,7 +135,10 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    // One line, no stack: the demo's usual failure is a Temporal server that is not running at TEMPORAL_ADDRESS.
+    console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -1,10 +1,12 @@
 /**
  * The worker process: `npm run worker` (in the image: `node dist/src/worker.js`). Reads configuration from the
  * environment (see README), installs the Temporal runtime with JSON logs (pino) and Prometheus metrics, connects
- * and serves the provisioning task queue. SIGTERM/SIGINT drain it: polling stops, in-flight activities get
- * WORKER_SHUTDOWN_GRACE_TIME to finish, then the process exits 0.
+ * (retrying with backoff while Temporal cannot be reached) and serves the provisioning task queue. SIGTERM/SIGINT
+ * drain it: polling stops, in-flight activities get WORKER_SHUTDOWN_GRACE_TIME to finish, then the process exits 0.
+ * Start-up problems are one log line each, never a stack trace: a bad configuration exits 2, anything else 1.
  */
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { activityCancellableFetch } from './activities/cancellable-fetch';
 import { BirdClient } from './bird/client';
 import { bulkStoreFromEnv } from './bulk/store';
@@ -15,15 +17,35 @@ import { startHealthServer } from './observability/health';
 import { createLogger, temporalLogger } from './observability/logger';
 import { envSecretStore } from './secrets';
 import { findWorkflowBundle } from './workflow-bundle';
-import { createProvisioningWorker } from './worker-factory';
+import { connectWithRetry } from './worker-connect';
+import { createProvisioningWorker, type ProvisioningWorker } from './worker-factory';
 import { loadWorkerEnv } from './worker-env';
 
-async function main(): Promise<void> {
-  const config = loadConfig(process.env, { requireAccessKey: true });
-  const ops = loadWorkerEnv();
-  const dataConverter = dataConverterFromEnv();
-  const workflowBundle = findWorkflowBundle();
-  const log = createLogger('worker', { level: ops.LOG_LEVEL });
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
+// Until the configuration is read, a logger that cannot itself fail on a bad LOG_LEVEL.
+let log: Logger = createLogger('worker', { level: LEVELS.includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : 'info' });
+
+async function main(): Promise<number> {
+  // Every configuration problem at once, so a deployment is fixed in one round.
+  const problems: string[] = [];
+  const read = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  };
+  const config = read(() => loadConfig(process.env, { requireAccessKey: true }));
+  const ops = read(() => loadWorkerEnv());
+  const dataConverter = read(() => dataConverterFromEnv());
+  const workflowBundle = read(() => findWorkflowBundle() ?? null);
+  if (!config || !ops || !dataConverter || workflowBundle === undefined || problems.length) {
+    log.error({ problems }, `invalid configuration: ${problems.join('; ')}`);
+    return 2;
+  }
+  log = createLogger('worker', { level: ops.LOG_LEVEL });
   Runtime.install({
     logger: temporalLogger(log),
     telemetryOptions: {
@@ -38,9 +60,26 @@ async function main(): Promise<void> {
     observe: birdCallMetrics(Runtime.instance().metricMeter),
     fetch: activityCancellableFetch(),
   });
-  const connection = await NativeConnection.connect(config.temporal.connectionOptions);
+  const where = { address: String(config.temporal.connectionOptions.address), namespace: config.temporal.namespace };
+  let worker: ProvisioningWorker | undefined;
+  let phase = 'CONNECTING';
+  // Up before the connection so an orchestrator sees "not ready" (503) rather than nothing while Temporal is away.
+  const health = await startHealthServer(ops.WORKER_HTTP_HOST, ops.WORKER_HEALTH_PORT, () => worker?.getState() ?? phase);
+
+  // Until a worker exists the SDK's own signal handling has nothing to drain: stop waiting for Temporal instead.
+  const stopping = new AbortController();
+  const stop = () => stopping.abort();
+  process.once('SIGTERM', stop).once('SIGINT', stop);
+  const connection = await connectWithRetry(config.temporal.connectionOptions, where, log, stopping.signal);
+  process.off('SIGTERM', stop).off('SIGINT', stop);
+  if (!connection) {
+    log.info(where, 'stopped before Temporal could be reached');
+    health.server.close();
+    return 0;
+  }
   try {
-    const worker = await createProvisioningWorker({
+    phase = 'STARTING';
+    worker = await createProvisioningWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
@@ -51,7 +90,7 @@ async function main(): Promise<void> {
       bird,
       secrets: envSecretStore(),
       bulkStore: bulkStoreFromEnv(),
-      workflowBundle,
+      workflowBundle: workflowBundle ?? undefined,
       dataConverter,
       shutdownGraceTime: ops.WORKER_SHUTDOWN_GRACE_TIME,
       deployment:
@@ -59,14 +98,12 @@ async function main(): Promise<void> {
           ? { deploymentName: ops.TEMPORAL_WORKER_DEPLOYMENT_NAME, buildId: ops.TEMPORAL_WORKER_BUILD_ID }
           : undefined,
     });
-    const health = await startHealthServer(ops.WORKER_HTTP_HOST, ops.WORKER_HEALTH_PORT, () => worker.getState());
     log.info(
       {
         taskQueue: config.temporal.taskQueue,
+        ...where,
         taskQueues: worker.workers.map((w) => w.options.taskQueue),
         birdRateLimits: `${ops.BIRD_RATE_LIMIT_GET_PER_SECOND} GET/s, ${ops.BIRD_RATE_LIMIT_POST_PER_SECOND} POST/s per ${ops.BIRD_RATE_LIMIT_SCOPE}`,
-        address: String(config.temporal.connectionOptions.address),
-        namespace: config.temporal.namespace,
         birdApi: config.bird.baseUrl,
         workflowBundle: workflowBundle?.codePath ?? 'bundled at start-up from src/workflows',
         payloadEncryption: dataConverter.payloadCodecs ? 'on' : 'off',
@@ -80,13 +117,21 @@ async function main(): Promise<void> {
     // The SDK's Runtime turns SIGINT/SIGTERM into worker.shutdown(); run() resolves once every task has drained.
     await worker.run();
     log.info('worker drained and stopped');
-    health.server.close();
+    return 0;
   } finally {
+    health.server.close();
     await connection.close();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
-  process.exit(1);
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    // One line with the message (a stack trace helps no operator reading a start-up failure).
+    const message = err instanceof Error ? err.message : String(err);
+    log.error({ error: message }, `worker failed: ${message.split('\n')[0]}`);
+    process.exitCode = 1;
+  },
+);

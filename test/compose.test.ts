@@ -7,7 +7,7 @@
  *    search attributes equal the ones the code defines, Temporal 1.29.x, no host-port collisions.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2019, { type ValidateFunction } from 'ajv/dist/2019';
 import { parseDocument } from 'yaml';
@@ -86,9 +86,11 @@ function compileComposeSchema(): ValidateFunction {
   return ajv.compile(withoutLegacyIds(schema) as Record<string, unknown>);
 }
 
-/** Variables the CLI reads through commander's Option.env(...). */
+/** Variables the CLI reads through commander's Option.env(...): src/starter.ts builds the program from src/cli/. */
 function starterEnvVars(): string[] {
-  const source = readFileSync(path.join(ROOT, 'src', 'starter.ts'), 'utf8');
+  const cliDir = path.join(ROOT, 'src', 'cli');
+  const files = readdirSync(cliDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(cliDir, f));
+  const source = [path.join(ROOT, 'src', 'starter.ts'), ...files].map((f) => readFileSync(f, 'utf8')).join('\n');
   return [...source.matchAll(/\.env\('([A-Z0-9_]+)'\)/g)].map((m) => m[1]!);
 }
 

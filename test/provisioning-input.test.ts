@@ -12,6 +12,7 @@ import {
   parseProvisioningInput,
   provisioningWorkflowId,
 } from '../src/domain/provisioning-input';
+import { KNOWN_TEMPLATE_REFS } from '../src/bird/schemas';
 
 const uuid = (): string => randomUUID();
 const base = () => ({
@@ -50,6 +51,19 @@ describe('provisioning input', () => {
     const raw = base() as Record<string, unknown>;
     delete raw.organizationId;
     assert.deepEqual(problemsOf(raw), ['organizationId: required']);
+  });
+
+  it('says "required" for a missing field whatever its schema (enum, template argument), naming the choices', () => {
+    const raw = base();
+    delete (raw.connector as { connectorTemplateRef?: string }).connectorTemplateRef;
+    assert.deepEqual(problemsOf(raw), [`connector.connectorTemplateRef: required (one of ${KNOWN_TEMPLATE_REFS.map((t) => `"${t}"`).join(', ')})`]);
+    const sms = base();
+    delete (sms.connector.arguments as Record<string, unknown>).channelMessageType;
+    (sms as Record<string, unknown>).subscriptions = [{ event: 'channel.updated', url: 'https://hooks.example.com/x' }];
+    assert.deepEqual(problemsOf(sms), [
+      'connector.arguments.channelMessageType: required (one of "promotional", "transactional", "conversational", "emergency", "2fa")',
+      'subscriptions.0.service: required (one of "channels", "conversations")',
+    ]);
   });
 
   it('refuses a name whose workflow id Temporal would refuse, naming connector.name', () => {

@@ -2,16 +2,28 @@
  * Ensures the workspace-wide webhook subscriptions the receiver needs exist, idempotently: each is owned by a
  * webhookSubscription entity workflow whose id is derived from (workspace, event, url); starting it again attaches.
  */
-import type { Client } from '@temporalio/client';
+import { isGrpcDeadlineError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkspaceSubscriptionInput, workspaceSubscriptionWorkflowId, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
 import { webhookSubscription } from '../workflows';
-import { workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from '../workflows/definitions';
+import { retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from '../workflows/definitions';
 import { describeIssues } from '../config';
 import { InvalidProvisioningInput } from '../domain/provisioning-input';
 
 export interface EnsuredSubscription extends WorkspaceSubscriptionState {
   workflowId: string;
+}
+
+/** The entity did not register its subscription in time: no worker ran it, or Bird kept failing (see its history). */
+export class SubscriptionNotRegistered extends Error {
+  constructor(
+    readonly workflowId: string,
+    readonly taskQueue: string,
+    timeoutMs: number,
+  ) {
+    super(`subscription ${workflowId} not registered within ${Math.round(timeoutMs / 1000)} s (is a worker polling task queue "${taskQueue}"?)`);
+    this.name = 'SubscriptionNotRegistered';
+  }
 }
 
 export async function ensureWorkspaceSubscription(
@@ -20,7 +32,7 @@ export async function ensureWorkspaceSubscription(
   opts: { taskQueue: string; timeoutMs?: number },
 ): Promise<EnsuredSubscription> {
   const parsed = WorkspaceSubscriptionInput.safeParse(rawInput);
-  if (!parsed.success) throw new InvalidProvisioningInput(describeIssues(parsed.error.issues));
+  if (!parsed.success) throw new InvalidProvisioningInput(describeIssues(parsed.error.issues, '', rawInput));
   const workflowId = workspaceSubscriptionWorkflowId(parsed.data);
   const handle = await client.workflow.start(webhookSubscription, {
     taskQueue: opts.taskQueue,
@@ -29,16 +41,42 @@ export async function ensureWorkspaceSubscription(
     workflowIdConflictPolicy: 'USE_EXISTING',
     staticSummary: `Bird ${parsed.data.event} subscription → ${parsed.data.url}`,
   });
-  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const state = await handle.query(workspaceSubscriptionQuery);
-    if (state.subscriptionId) return { ...state, workflowId };
+    // A worker answers the query; with none, give up on this one after a few seconds and look again (not ~30 s).
+    const state = await client
+      .withDeadline(Math.min(deadline, Date.now() + 5_000), () => handle.query(workspaceSubscriptionQuery))
+      .catch((err: unknown) => {
+        if (isGrpcDeadlineError(err)) return undefined;
+        throw err;
+      });
+    if (state?.subscriptionId) return { ...state, workflowId };
     const description = await handle.describe();
     if (description.status.name !== 'RUNNING') {
       await handle.result(); // surfaces the failure
       throw new Error(`subscription workflow ${workflowId} ended without registering a subscription`);
     }
-    if (Date.now() > deadline) throw new Error(`subscription ${workflowId} not registered within the timeout (is a worker running?)`);
+    if (Date.now() > deadline) throw new SubscriptionNotRegistered(workflowId, opts.taskQueue, timeoutMs);
     await sleep(250);
   }
+}
+
+/**
+ * Ends a subscription entity (the `retire` signal) and waits for it to finish; false when none was running. The
+ * subscription itself stays in Bird (its API cannot delete one). Needs a worker on the entity's task queue.
+ */
+export async function retireWorkspaceSubscription(client: Client, workflowId: string, opts: { timeoutMs?: number } = {}): Promise<boolean> {
+  const handle = client.workflow.getHandle(workflowId);
+  const running = await handle
+    .describe()
+    .then((d) => d.status.name === 'RUNNING')
+    .catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    });
+  if (!running) return false;
+  await handle.signal(retireSubscriptionSignal);
+  await client.withDeadline(Date.now() + (opts.timeoutMs ?? 30_000), () => handle.result());
+  return true;
 }

@@ -12,7 +12,7 @@ import {
   WebhookUrl,
 } from '../bird/schemas';
 import { duration } from './duration';
-import { describeIssues } from './zod-issues';
+import { describeIssues, issueReason } from './zod-issues';
 
 /**
  * Bird ids are UUIDs, and UUIDs are case-insensitive: one number written in two cases is one number. Every id
@@ -91,7 +91,7 @@ export const ConnectorSpec = CreateConnectorRequest.omit({ securityArguments: tr
     const parsed = SmsArguments.safeParse(c.arguments ?? undefined);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        ctx.addIssue({ ...issue, code: 'custom', path: ['arguments', ...issue.path], message: reasonOf(issue) } as never);
+        ctx.addIssue({ ...issue, code: 'custom', path: ['arguments', ...issue.path], message: issueReason(issue, c.arguments ?? {}) } as never);
       }
       return z.NEVER;
     }
@@ -146,7 +146,7 @@ export function parseProvisioningInput(raw: unknown): ProvisionChannelInput {
   const notJson = findNonJsonValue(candidate);
   if (notJson) throw new InvalidProvisioningInput([...problems, notJson]);
   const parsed = ProvisionChannelInput.safeParse(candidate);
-  if (!parsed.success) problems.push(...describeIssues(parsed.error.issues));
+  if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, '', candidate));
   if (problems.length || !parsed.success) throw new InvalidProvisioningInput(problems);
   problems.push(...startLimitProblems(parsed.data));
   if (problems.length) throw new InvalidProvisioningInput(problems);
@@ -213,10 +213,6 @@ function utf8Length(text: string): number {
     bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
   }
   return bytes;
-}
-
-function reasonOf(issue: z.core.$ZodIssue): string {
-  return describeIssues([{ ...issue, path: [] }])[0]!.replace(/^\(root\): /, '');
 }
 
 /**

@@ -5,18 +5,37 @@
  */
 import type { z } from 'zod';
 
-export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): string[] {
+/**
+ * `input`, when given, is what was parsed: a field missing from it is reported as "required" whatever its schema
+ * (zod words a missing enum as "Invalid option: expected one of …" and a missing union as "Invalid input").
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = '', input?: unknown): string[] {
   return issues.map((issue) => {
     const path = issue.path.map(String);
     // An unknown key is reported on its parent object; name the key itself, which is what the caller must remove.
     if (issue.code === 'unrecognized_keys' && issue.keys.length) path.push(issue.keys.join(', '));
-    return `${prefix}${path.join('.') || '(root)'}: ${reasonOf(issue)}`;
+    return `${prefix}${path.join('.') || '(root)'}: ${issueReason(issue, input)}`;
   });
 }
 
-function reasonOf(issue: z.core.$ZodIssue): string {
+/** The reason alone, for a caller that re-words the path (input: as for describeIssues). */
+export function issueReason(issue: z.core.$ZodIssue, input?: unknown): string {
   // zod says "expected string, received undefined" for a missing field; people say "required".
   if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return 'required';
   if (issue.code === 'unrecognized_keys') return 'unknown field';
+  if ((issue.code === 'invalid_value' || issue.code === 'invalid_union') && input !== undefined && isMissing(input, issue.path)) {
+    return issue.code === 'invalid_value' ? `required (one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')})` : 'required';
+  }
   return issue.message;
+}
+
+/** Whether the object holding the last path segment exists and lacks it (not: a parent is itself missing). */
+function isMissing(input: unknown, path: readonly PropertyKey[]): boolean {
+  let node = input;
+  for (const key of path.slice(0, -1)) {
+    if (!node || typeof node !== 'object') return false;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  const last = path[path.length - 1];
+  return last !== undefined && !!node && typeof node === 'object' && (node as Record<PropertyKey, unknown>)[last] === undefined;
 }

@@ -1,9 +1,11 @@
 /**
- * The receiver process: `npm run receiver`. Listens for Bird channel events and signals provisioning workflows.
- * SIGTERM/SIGINT: stop accepting connections, let in-flight deliveries finish (each one ends with a reply Bird
- * understands: 2xx, or 503 so it retries), then close the Temporal connection and exit 0.
+ * The receiver process: `npm run receiver`. Listens for Bird channel events and reports them to provisioning
+ * workflows. It listens even while Temporal cannot be reached (deliveries get 503, so Bird retries) and connects in
+ * the background. SIGTERM/SIGINT: stop accepting connections, let in-flight deliveries finish (each one ends with a
+ * reply Bird understands: 2xx, or 503 so it retries), then close the Temporal connection and exit 0. Start-up
+ * problems are one log line, never a stack: a bad configuration exits 2, a port in use 1.
  */
-import { Client, Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { WebhookUrl } from '../bird/schemas';
 import { dataConverterFromEnv } from '../codec/env';
@@ -12,7 +14,7 @@ import { createLogger } from '../observability/logger';
 import { Secret } from '../secret';
 import { instrumentReceiver } from './metrics';
 import { buildWebhookReceiver } from './server';
-import { temporalStatusRouter } from './status-router';
+import { connectInBackground } from './temporal-link';
 
 export const ReceiverEnv = z.object({
   WEBHOOK_SIGNING_KEY: z.string().min(16, 'must be at least 16 characters'),
@@ -22,18 +24,32 @@ export const ReceiverEnv = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 });
 
-async function main(): Promise<void> {
+async function main(log: Logger): Promise<number> {
   const parsed = ReceiverEnv.safeParse(process.env);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues));
+  const problems = parsed.success ? [] : describeIssues(parsed.error.issues);
+  const read = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  };
+  const config = read(() => loadConfig());
+  const dataConverter = read(() => dataConverterFromEnv());
+  if (!parsed.success || !config || !dataConverter || problems.length) {
+    log.error({ problems }, `invalid configuration: ${problems.join('; ')}`);
+    return 2;
+  }
   const env = parsed.data;
-  const config = loadConfig();
-  const log = createLogger('webhook-receiver', { level: env.LOG_LEVEL });
-  const connection = await Connection.connect(config.temporal.connectionOptions);
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterFromEnv() });
+  log = createLogger('webhook-receiver', { level: env.LOG_LEVEL });
+  // Temporal may be down or not up yet: listen anyway, answer 503 (Bird retries) until it can be reached.
+  const temporal = connectInBackground({ connectionOptions: config.temporal.connectionOptions, namespace: config.temporal.namespace, dataConverter, log });
   const app = buildWebhookReceiver({
     signingKey: new Secret(env.WEBHOOK_SIGNING_KEY),
     publicUrl: env.WEBHOOK_PUBLIC_URL,
-    route: temporalStatusRouter(client),
+    route: temporal.route,
     logger: { level: env.LOG_LEVEL },
   });
   instrumentReceiver(app, new URL(env.WEBHOOK_PUBLIC_URL).pathname || '/');
@@ -44,29 +60,49 @@ async function main(): Promise<void> {
     if (stopping) reply.header('connection', 'close');
     return payload;
   });
-  const address = await app.listen({ host: env.RECEIVER_HOST, port: env.RECEIVER_PORT });
-  log.info({ address, path: new URL(env.WEBHOOK_PUBLIC_URL).pathname, publicUrl: env.WEBHOOK_PUBLIC_URL }, 'webhook receiver listening');
-  const stop = (signal: string) => {
-    if (stopping) return;
+  let address: string;
+  try {
+    address = await app.listen({ host: env.RECEIVER_HOST, port: env.RECEIVER_PORT });
+  } catch (err) {
+    await temporal.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EADDRNOTAVAIL' ? 'no such address on this host' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    log.error({ host: env.RECEIVER_HOST, port: env.RECEIVER_PORT, code }, `cannot listen on ${env.RECEIVER_HOST}:${env.RECEIVER_PORT}: ${why} (set RECEIVER_HOST/RECEIVER_PORT)`);
+    return 1;
+  }
+  temporal.start();
+  log.info(
+    { address, path: new URL(env.WEBHOOK_PUBLIC_URL).pathname, publicUrl: env.WEBHOOK_PUBLIC_URL, temporal: temporal.connected() ? 'connected' : 'connecting' },
+    'webhook receiver listening',
+  );
+  await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  }).then((signal) => {
     stopping = true;
     log.info({ signal }, 'draining: no new connections; finishing in-flight deliveries');
-    // fastify's close() stops listening, answers new requests on kept-alive sockets with 503 and waits for
-    // in-flight handlers before resolving.
-    void app
-      .close()
-      .then(() => connection.close())
-      .then(() => {
-        log.info('receiver stopped');
-        process.exitCode = 0;
-      });
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  // fastify's close() stops listening, answers new requests on kept-alive sockets with 503 and waits for in-flight
+  // handlers before resolving.
+  await app.close();
+  await temporal.close();
+  log.info('receiver stopped');
+  return 0;
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof ConfigError ? err.message : err);
-    process.exit(1);
-  });
+  // Until the configuration is read, a logger that cannot itself fail on a bad LOG_LEVEL.
+  const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
+  const log = createLogger('webhook-receiver', { level: LEVELS.includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : 'info' });
+  main(log).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      // One line with the message, never a stack trace.
+      const message = err instanceof Error ? err.message : String(err);
+      log.error({ error: message }, `receiver failed: ${message.split('\n')[0]}`);
+      process.exitCode = 1;
+    },
+  );
 }

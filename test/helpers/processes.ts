@@ -20,9 +20,14 @@ export interface NodeProcess {
   kill(): void;
 }
 
-export function startNodeProcess(entry: string, env: Record<string, string>, opts: { args?: string[]; node?: string } = {}): NodeProcess {
+/**
+ * `node` runs the entry with that Node binary (and `execArgv`, e.g. ['--import', 'tsx'] for sources) as the one
+ * process signals go to; otherwise tsx's CLI wraps it, which relays a signal to its child but SIGKILLs it when the
+ * child does not acknowledge within ~60 ms (a loaded machine), so signal tests use `node`.
+ */
+export function startNodeProcess(entry: string, env: Record<string, string>, opts: { args?: string[]; node?: string; execArgv?: string[] } = {}): NodeProcess {
   const child = opts.node
-    ? spawn(opts.node, [entry, ...(opts.args ?? [])], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn(opts.node, [...(opts.execArgv ?? []), entry, ...(opts.args ?? [])], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(TSX, [entry, ...(opts.args ?? [])], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {

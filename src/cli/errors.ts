@@ -1,0 +1,32 @@
+/**
+ * What the CLI says and which exit code it uses when a command cannot do what was asked. Every error reaches the
+ * user as a message on stderr (never a stack trace) and one of the codes of ./exit-codes.
+ */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { CommanderError } from 'commander';
+import { ConfigError } from '../config';
+import { InvalidProvisioningInput } from '../domain/provisioning-input';
+import { ExitCode } from './exit-codes';
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export const usageError = (message: string) => new CliError(message, ExitCode.usage);
+
+/** The message for stderr (undefined when commander already wrote it) and the exit code. */
+export function describeError(err: unknown): { message?: string; code: ExitCode } {
+  if (err instanceof CliError) return { message: err.message, code: err.exitCode };
+  // Commander has already printed its own message (or the help); --help and `help` are not errors.
+  if (err instanceof CommanderError) return { code: err.exitCode === 0 ? ExitCode.ok : ExitCode.usage };
+  if (err instanceof InvalidProvisioningInput || err instanceof ConfigError) return { message: err.message, code: ExitCode.usage };
+  if (err instanceof WorkflowNotFoundError) return { message: `no such workflow: ${err.workflowId ?? err.message}`, code: ExitCode.usage };
+  // Anything else is unexpected: its message, without a stack (which would only confuse a user of the CLI).
+  return { message: `unexpected error: ${err instanceof Error ? err.message : String(err)}`, code: ExitCode.provisioningFailed };
+}
