@@ -426,7 +426,7 @@ describe('starter CLI', function () {
       const callsBefore = stack.sim.calls().length;
       const run = await starter('provision', '--input', await inputFile(input));
       assert.equal(run.code, ExitCode.usage);
-      assert.match(run.stderr, /workspaceId: Invalid GUID/);
+      assert.match(run.stderr, /workspaceId: must be a UUID/);
       assert.match(run.stderr, /connector\.arguments\.channelMessageType/);
       assert.equal(stack.sim.calls().length, callsBefore);
     });

@@ -3,6 +3,9 @@
  * usage errors included). Registering a command is one import and one call below.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { registerBulk } from './commands/bulk';
+import { registerBulkCancel } from './commands/bulk-cancel';
+import { registerBulkStatus } from './commands/bulk-status';
 import { registerCancel } from './commands/cancel';
 import { registerEnsureWebhookSubscription } from './commands/ensure-webhook-subscription';
 import { registerList } from './commands/list';
@@ -33,6 +36,9 @@ export function buildProgram(out?: Output): { program: Command; context: CliCont
   registerCancel(program, context);
   registerList(program, context);
   registerEnsureWebhookSubscription(program, context);
+  registerBulk(program, context);
+  registerBulkStatus(program, context);
+  registerBulkCancel(program, context);
   return { program, context };
 }
 
