@@ -17,4 +17,4 @@ else
   bash scripts/temporal.sh wait "$address"
 fi
 export TEMPORAL_ADDRESS="$address"
-npx tsx src/demo.ts
+node --import tsx src/demo.ts
