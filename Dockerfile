@@ -32,6 +32,8 @@ WORKDIR /app
 COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --chown=root:root package.json ./
+# The bulk store's mount point belongs to the runtime user, so a named volume mounted there is writable.
+RUN mkdir -p /var/lib/bird-provisioning/bulk && chown node:node /var/lib/bird-provisioning/bulk
 # The image's files belong to root and are read-only for the runtime user.
 USER node
 # Health and metrics of the worker; the receiver's port; the codec server's; the simulator's.

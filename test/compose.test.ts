@@ -45,10 +45,12 @@ interface Service {
   depends_on?: string[] | Record<string, DependsOnEntry>;
   healthcheck?: { test?: string | string[]; disable?: boolean };
   restart?: string;
+  configs?: Array<{ source: string; target: string }>;
 }
 interface ComposeFile {
   services: Record<string, Service>;
   volumes?: Record<string, unknown>;
+  configs?: Record<string, { content?: string }>;
 }
 
 function loadCompose(): { raw: string; compose: ComposeFile } {
@@ -170,8 +172,41 @@ describe('docker-compose.yml', () => {
     assert.equal(services['temporal-ui']?.image, 'temporalio/ui:2.42.1');
     assert.deepEqual(
       { ...(temporal.environment as Record<string, string>) },
-      { DB: 'postgres12', DB_PORT: '5432', POSTGRES_USER: 'temporal', POSTGRES_PWD: 'temporal', POSTGRES_SEEDS: 'postgresql' },
+      {
+        DB: 'postgres12',
+        DB_PORT: '5432',
+        POSTGRES_USER: 'temporal',
+        POSTGRES_PWD: 'temporal',
+        POSTGRES_SEEDS: 'postgresql',
+        DYNAMIC_CONFIG_FILE_PATH: 'config/dynamicconfig/provisioning.yaml',
+      },
     );
+  });
+
+  it("gives the server the dynamic config the product needs: task-queue fairness, as scripts/temporal.sh's dev server", () => {
+    const temporal = services.temporal!;
+    const configPath = (temporal.environment as Record<string, string>).DYNAMIC_CONFIG_FILE_PATH;
+    const mount = (temporal.configs ?? []).find((c) => c.target === `/etc/temporal/${configPath}`);
+    assert.ok(mount, `a config is mounted at /etc/temporal/${configPath} (auto-setup reads it relative to /etc/temporal)`);
+    const content = compose.configs?.[mount.source]?.content ?? '';
+    const dynamic = parseDocument(content).toJS() as Record<string, Array<{ value: unknown }>>;
+    assert.deepEqual(dynamic['matching.enableFairness'], [{ value: true }]);
+    assert.match(readFileSync(path.join(ROOT, 'scripts', 'temporal.sh'), 'utf8'), /--dynamic-config-value matching\.enableFairness=true/);
+  });
+
+  it('shares one bulk store between the workers and the CLI: a named volume at BULK_STORE_DIR, writable by the image user', () => {
+    const dirOf = (svc: Service) => envOf(svc).BULK_STORE_DIR;
+    for (const name of ['worker', 'starter']) {
+      const svc = services[name]!;
+      const dir = dirOf(svc);
+      assert.ok(dir, `${name} sets BULK_STORE_DIR`);
+      assert.deepEqual(svc.volumes, [`bulk-store:${dir}`], `${name} mounts the bulk-store volume there`);
+    }
+    assert.equal(dirOf(services.worker!), dirOf(services.starter!));
+    assert.ok(compose.volumes && 'bulk-store' in compose.volumes);
+    const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    assert.ok(dockerfile.includes(`chown node:node ${dirOf(services.worker!)}`), 'the Dockerfile makes the mount point the runtime user\'s');
+    assert.deepEqual(services.starter!.entrypoint, ['node', 'dist/src/starter.js'], '`docker compose run starter <command>` runs the CLI');
   });
 
   it('every depends_on target exists, and its condition is one the target can reach', () => {
@@ -252,12 +287,15 @@ describe('docker-compose.yml', () => {
       'webhook-receiver': 'src/webhook-receiver/main',
       'bird-sim': 'src/bird-sim/main',
       'ensure-webhook-subscription': 'src/starter',
+      starter: 'src/starter',
     };
     assert.deepEqual(appServices.map(([n]) => n).sort(), Object.keys(expected).sort());
     for (const [name, svc] of appServices) {
       assert.equal(svc.build, '.', `${name} is built from the Dockerfile`);
-      assert.equal(svc.volumes, undefined, `${name} mounts nothing from the host (no node_modules, no sources)`);
-      const command = Array.isArray(svc.command) ? svc.command : [];
+      for (const v of svc.volumes ?? []) {
+        assert.match(String(v), /^[a-z][a-z0-9-]*:\//, `${name} mounts only named volumes, nothing from the host (no node_modules, no sources): ${String(v)}`);
+      }
+      const command = [...(Array.isArray(svc.entrypoint) ? svc.entrypoint : []), ...(Array.isArray(svc.command) ? svc.command : [])];
       assert.equal(command[0], 'node', `${name} runs node directly (no tsx, no npm in production)`);
       assert.equal(command[1], `dist/${expected[name]}.js`);
       assert.ok(existsSync(path.join(ROOT, `${expected[name]}.ts`)), `${expected[name]}.ts exists`);
@@ -351,7 +389,8 @@ describe('docker-compose.yml', () => {
     for (const [name, svc] of Object.entries(services)) {
       if (svc.restart === 'no') {
         const awaited = Object.values(services).some((other) => dependsOnTargets(other).some(([t, c]) => t === name && c === 'service_completed_successfully'));
-        assert.ok(awaited || name === 'ensure-webhook-subscription', `${name} is a one-shot`);
+        // The CLI service runs on demand (`docker compose run starter …`), under its own profile.
+        assert.ok(awaited || name === 'ensure-webhook-subscription' || (name === 'starter' && svc.profiles?.includes('cli')), `${name} is a one-shot`);
         continue;
       }
       assert.ok(svc.healthcheck?.test && !svc.healthcheck.disable, `${name} has a health check`);
