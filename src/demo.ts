@@ -2,14 +2,23 @@
  * The end-to-end demo (`bash scripts/demo.sh` starts the dev server, then runs this): the Bird simulator, the
  * webhook receiver and a worker in this process, against the Temporal dev server at TEMPORAL_ADDRESS.
  * It registers the receiver's workspace subscription, provisions one channel that becomes ready and one that
- * Bird refuses (to show compensation), prints both outcomes with links to the Temporal UI, and keeps everything
- * running for inspection until Ctrl-C (DEMO_EXIT=1 exits at once).
+ * Bird refuses (to show compensation), then onboards a file of numbers in bulk (examples/bulk-defaults.json, a few
+ * of them refused) with a progress bar and a report, prints the outcomes with links to the Temporal UI, and keeps
+ * everything running for inspection until Ctrl-C (DEMO_EXIT=1 exits at once).
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BirdClient } from './bird/client';
 import { BirdSimulator, DEFAULT_WORKSPACE } from './bird-sim';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BulkStore } from './bulk/store';
+import { writeReport } from './bulk/report-file';
+import { progressView } from './bulk/progress-view';
+import { awaitBulk, bulkReport, getBulkProgress, prepareInventory, startBulk } from './client/bulk-client';
+import { countOutcomes } from './domain/bulk-report';
 import { awaitResult, startProvisioning } from './client/provisioning-client';
 import { ensureWorkspaceSubscription, retireWorkspaceSubscription } from './client/subscriptions-client';
 import { dataConverterFromEnv } from './codec/env';
@@ -27,6 +36,10 @@ import { createProvisioningWorker } from './worker-factory';
 // workflow stays running after it.
 export const PUBLIC_URL = `https://webhooks.demo.example/bird/channel-events/${DEFAULT_WORKSPACE.id}`;
 const UI = process.env.TEMPORAL_UI_URL ?? `http://localhost:${process.env.TEMPORAL_UI_PORT ?? '8233'}`;
+/** Numbers the demo onboards in bulk, and how many of them Bird refuses. */
+const BULK_NUMBERS = Number(process.env.DEMO_BULK_NUMBERS ?? 40);
+const BULK_REFUSED = 2;
+const DEMO_DIR = resolve('.data', 'demo');
 
 async function main(): Promise<void> {
   // The demo prints its own story; the SDK's per-task logs would bury it (the worker process logs at INFO).
@@ -51,6 +64,7 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     bird: new BirdClient({ baseUrl: sim.url, accessKey: new Secret(accessKey) }),
     secrets: staticSecretStore({ WEBHOOK_SIGNING_KEY: signingKey }),
+    bulkStore: new BulkStore(resolve(DEMO_DIR, 'bulk')),
     dataConverter,
   });
   const running = worker.run();
@@ -87,8 +101,9 @@ async function main(): Promise<void> {
       say(`  FAILED (as intended): ${outcome.reason}`);
     }
   }
+  await bulkDemo(client, sim, config.temporal.taskQueue, config.temporal.namespace);
   const live = sim.connectors().filter((c) => !c.deletedAt).length;
-  say(`\nconnectors left in the simulator: ${live} (the refused one was deleted by compensation)`);
+  say(`\nconnectors left in the simulator: ${live} (${1 + BULK_NUMBERS - BULK_REFUSED} active; the refused ones were deleted by compensation)`);
 
   const shutdown = async () => {
     // While the worker still runs (the entity's retire is a workflow task).
@@ -110,6 +125,39 @@ async function main(): Promise<void> {
   say(`\nEverything keeps running so you can look around in the Temporal UI (${UI}). Ctrl-C to stop.`);
   await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
   await shutdown();
+}
+
+/**
+ * Bulk onboarding as `starter bulk --file … --defaults examples/bulk-defaults.json --wait --report …` does it: a file
+ * of fresh numbers (one channel name for all, as one customer's are), readiness by webhook, a progress bar, a report.
+ */
+async function bulkDemo(client: Client, sim: BirdSimulator, taskQueue: string, namespace: string): Promise<void> {
+  await mkdir(DEMO_DIR, { recursive: true });
+  const numbers = Array.from({ length: BULK_NUMBERS }, () => randomUUID());
+  for (const n of numbers.slice(0, BULK_REFUSED)) sim.configureNumber(n, { outcome: 'error', delayMs: 2_000, errorMessage: 'number is not verified for A2P messaging' });
+  const file = resolve(DEMO_DIR, 'numbers.csv');
+  await writeFile(file, ['phoneNumberId', ...numbers].join('\n') + '\n');
+  const defaults = { ...(JSON.parse(await readFile(resolve('examples', 'bulk-defaults.json'), 'utf8')) as object), readiness: { mode: 'webhook', deadline: '2m' } };
+  const store = new BulkStore(resolve(DEMO_DIR, 'bulk'));
+  const started = await startBulk(client, store, await prepareInventory(file, defaults), { taskQueue, concurrency: 20 });
+  say(`\nbulk onboarding of ${BULK_NUMBERS} numbers from ${file} (readiness by webhook, 20 at once): ${started.workflowId}`);
+  say(`  ${UI}/namespaces/${namespace}/workflows/${encodeURIComponent(started.workflowId)}`);
+  const view = progressView(process.stdout, { plainEveryMs: 2_000 });
+  const ended = awaitBulk(client, started.workflowId);
+  let done = false;
+  void ended.finally(() => (done = true));
+  while (!done) {
+    view.update(await getBulkProgress(client, started.workflowId));
+    await sleep(500);
+  }
+  view.update(await getBulkProgress(client, started.workflowId));
+  view.stop();
+  const report = await bulkReport(store, await getBulkProgress(client, started.workflowId));
+  const reportFile = resolve(DEMO_DIR, 'report.csv');
+  await writeReport(reportFile, report);
+  const counts = countOutcomes(report);
+  say(`  ${counts.active} active, ${counts.failed} failed (refused by Bird, compensated as intended); report: ${reportFile}`);
+  say(`  its children in the UI: ParentWorkflowId = "${started.workflowId}"`);
 }
 
 function demoInput(name: string): ProvisionChannelInputRaw {

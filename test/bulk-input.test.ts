@@ -4,11 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InventoryFileError, parseCsv, parseJsonLines, readInventoryFile } from '../src/bulk/inventory-file';
 import { BulkStore } from '../src/bulk/store';
+import { prepareInventory } from '../src/client/bulk-client';
 import { buildInventory, InvalidBulkDefaults, mergeOver, parseBulkDefaults } from '../src/domain/bulk-input';
 import { decideKnownConnector, decideRow } from '../src/domain/bulk-decision';
 import { allSuccessful, buildReport, countOutcomes } from '../src/domain/bulk-report';
@@ -69,6 +70,15 @@ describe('bulk inventory files', () => {
     assert.deepEqual(unreadable.map((u) => u.line), [4, 5, 6]);
     assert.match(unreadable[0]!.problems[0]!, /^not valid JSON/);
     assert.deepEqual(unreadable[1]!.problems, ['phoneNumberId: must be a string']);
+  });
+
+  it('the examples in the README are valid: examples/numbers.csv over examples/bulk-defaults.json', async () => {
+    const defaults = JSON.parse(await readFile(join(__dirname, '..', 'examples', 'bulk-defaults.json'), 'utf8')) as unknown;
+    const inventory = await prepareInventory(join(__dirname, '..', 'examples', 'numbers.csv'), defaults);
+    assert.deepEqual(inventory.invalid, []);
+    assert.equal(inventory.valid.length, 3);
+    assert.equal(inventory.valid[1]!.input.connector.name, 'Acme Support, EMEA');
+    assert.equal(inventory.valid[2]!.input.connector.arguments?.['channelMessageType'], 'promotional');
   });
 
   it('says "no such file" for a missing file', async () => {

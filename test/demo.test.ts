@@ -43,6 +43,7 @@ describe('demo process', function () {
         BIRD_SIM_PORT: '0',
         RECEIVER_PORT: '0',
         TEMPORAL_UI_PORT: String(await freePort()),
+        DEMO_BULK_NUMBERS: '10',
       },
       { node: process.execPath, execArgv: ['--import', 'tsx'] },
     );
@@ -51,6 +52,8 @@ describe('demo process', function () {
     assert.equal((await harness.env.client.workflow.getHandle(entityId, leftover.firstExecutionRunId).describe()).status.name, 'COMPLETED');
     assert.ok(demo.lines.some((l) => l.startsWith('  READY: ')));
     assert.ok(demo.lines.some((l) => l.startsWith('  FAILED (as intended): ')));
+    // The bulk part: a file of numbers, two of them refused by Bird and compensated, and a report.
+    assert.ok(demo.lines.some((l) => /^ {2}8 active, 2 failed \(refused by Bird, compensated as intended\); report: .*report\.csv$/.test(l)), demo.lines.join('\n'));
     const current = await harness.env.client.workflow.getHandle(entityId).describe();
     assert.equal(current.status.name, 'RUNNING', "this run's own entity, while the demo runs");
     assert.notEqual(current.runId, leftover.firstExecutionRunId);

@@ -71,6 +71,8 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
   const bird = birdActivities(input.workspaceId);
   let stage: BulkStage = window.state.indexedAt ? 'onboarding' : 'indexing';
   let finishedAt: string | undefined;
+  /** Rows of the batch being started: no longer pending, not yet in the window. */
+  let starting = 0;
 
   const progress = (): BulkProgress => ({
     stage,
@@ -81,7 +83,7 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
     total: input.rows,
     invalid: input.invalid,
     pending: input.rows - window.state.nextRow,
-    running: window.running,
+    running: window.running + starting,
     counts: { ...window.state.counts },
     startedAt: window.state.startedAt,
     finishedAt,
@@ -243,8 +245,11 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
         }
         const batch = takeBatch(buffer, Math.min(room(), input.startsPerRun - startsThisRun));
         window.state.nextRow += batch.length;
+        starting = batch.length;
         // Not cancellable: a cancellation lands between batches, never between a child's start and its tracking.
-        const started = await CancellationScope.nonCancellable(() => Promise.all(batch.map((row) => carryOut(row, decideRow(row, window.state.indexedAt)))));
+        const started = await CancellationScope.nonCancellable(() => Promise.all(batch.map((row) => carryOut(row, decideRow(row, window.state.indexedAt))))).finally(
+          () => (starting = 0),
+        );
         startsThisRun += started.filter(Boolean).length;
         show();
         await flush(false);
