@@ -1,30 +1,35 @@
 /**
- * Durations in workflow input: milliseconds, or a string such as "500ms", "2s", "1m", "30m", "1h"
- * (the notation Temporal users already write for timeouts).
+ * Durations in workflow input: milliseconds, or a string such as "500ms", "2s", "1m", "30m", "1h", "2 days"
+ * (the notation Temporal users already write for timeouts), read by the `ms` package Temporal itself uses.
  */
+import ms from 'ms';
 import { z } from 'zod';
 
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
-
 export function parseDuration(value: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(value.trim());
-  if (!m) return undefined;
-  return Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]);
+  let parsed: number | undefined;
+  try {
+    parsed = ms(value.trim() as ms.StringValue) as number | undefined;
+  } catch {
+    return undefined; // an empty string
+  }
+  // A bare number string is milliseconds to `ms`; people who write a string mean a unit, so say which.
+  if (parsed === undefined || !Number.isFinite(parsed) || /^[\d.]+$/.test(value.trim())) return undefined;
+  return Math.round(parsed);
 }
 
 /** A zod duration field with bounds, parsed to milliseconds. */
 export function duration(minMs: number, maxMs: number) {
   return z.union([z.number(), z.string()]).transform((raw, ctx) => {
-    const ms = typeof raw === 'number' ? raw : parseDuration(raw);
-    if (ms === undefined || !Number.isFinite(ms)) {
+    const millis = typeof raw === 'number' ? raw : parseDuration(raw);
+    if (millis === undefined || !Number.isFinite(millis)) {
       ctx.addIssue({ code: 'custom', message: `"${String(raw)}" is not a duration (use milliseconds or e.g. "2s", "1m")` });
       return z.NEVER;
     }
-    if (ms < minMs || ms > maxMs) {
-      ctx.addIssue({ code: 'custom', message: `must be between ${minMs} ms and ${maxMs} ms` });
+    if (millis < minMs || millis > maxMs) {
+      ctx.addIssue({ code: 'custom', message: `must be between ${formatDuration(minMs)} and ${formatDuration(maxMs)} (${minMs}–${maxMs} ms)` });
       return z.NEVER;
     }
-    return ms;
+    return millis;
   });
 }
 
