@@ -126,12 +126,7 @@ async function main(): Promise<void> {
     const numbers: string[] = Array.from({ length: n }, () => randomUUID());
     const delays = numbers.map(() => Math.round((30 + Math.random() * 90) * 1000 * s));
     numbers.forEach((num, i) => sim.configureNumber(num, { outcome: 'active', delayMs: delays[i]! }));
-    const file = join(dir, `${mode}.csv`);
-    await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
-    const inventory = await prepareInventory(file, {
-      workspaceId,
-      organizationId,
-      connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Bench SMS', arguments: { channelMessageType: 'transactional' } },
+    const inventory = await benchInventory(dir, mode, numbers, { workspaceId, organizationId }, {
       readiness:
         mode === 'poll'
           ? { mode: 'poll', initialPollInterval: Math.max(100, Math.round(2_000 * s)), backoffCoefficient: 2, maxPollInterval: Math.max(100, Math.round(60_000 * s)), deadline: '30m' }
@@ -209,12 +204,7 @@ async function main(): Promise<void> {
       });
       const running = w.run();
       const numbers = Array.from({ length: n }, () => randomUUID());
-      const file = join(dir, `${queue}.csv`);
-      await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
-      const inventory = await prepareInventory(file, {
-        workspaceId,
-        organizationId,
-        connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Bench SMS', arguments: { channelMessageType: 'transactional' } },
+      const inventory = await benchInventory(dir, queue, numbers, { workspaceId, organizationId }, {
         readiness: { mode: 'poll', initialPollInterval: 100, maxPollInterval: 1_000, deadline: '10m' },
       });
       const t0 = Date.now();
@@ -230,6 +220,17 @@ async function main(): Promise<void> {
     await connection.close();
     await fastSim.close();
   }
+}
+
+/** A CSV of the numbers, read with the product's own reader, over the bench's defaults. */
+async function benchInventory(dir: string, name: string, numbers: string[], ws: { workspaceId: string; organizationId: string }, over: Record<string, unknown>) {
+  const file = join(dir, `${name}.csv`);
+  await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
+  return prepareInventory(file, {
+    ...ws,
+    connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Bench SMS', arguments: { channelMessageType: 'transactional' } },
+    ...over,
+  });
 }
 
 /** The largest history (events, bytes) of the bulk run's runs and of its children. */

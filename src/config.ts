@@ -40,6 +40,24 @@ export interface AppConfig {
   temporal: { connectionOptions: NativeConnectionOptions; namespace: string; taskQueue: string };
 }
 
+/**
+ * Reads several pieces of configuration and keeps every problem instead of stopping at the first, so a deployment
+ * is fixed in one round: `read` returns undefined for a piece that failed (a ConfigError), and `problems` says why.
+ */
+export class ConfigReader {
+  readonly problems: string[] = [];
+
+  read<T>(load: () => T): T | undefined {
+    try {
+      return load();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      this.problems.push(...err.problems);
+      return undefined;
+    }
+  }
+}
+
 /** Re-exported: the one zod issue formatter lives in the pure domain layer, so workflow code can use it too. */
 export { describeIssues };
 

@@ -11,10 +11,11 @@ import { activityCancellableFetch } from './activities/cancellable-fetch';
 import { BirdClient } from './bird/client';
 import { bulkStoreFromEnv } from './bulk/store';
 import { dataConverterFromEnv } from './codec/env';
-import { ConfigError, loadConfig } from './config';
+import { ConfigReader, loadConfig } from './config';
 import { birdCallMetrics } from './observability/bird-metrics';
 import { startHealthServer } from './observability/health';
 import { createLogger, temporalLogger } from './observability/logger';
+import { runMain } from './observability/run-main';
 import { envSecretStore } from './secrets';
 import { findWorkflowBundle } from './workflow-bundle';
 import { connectWithRetry } from './worker-connect';
@@ -27,16 +28,9 @@ let log: Logger = createLogger('worker', { level: LEVELS.includes(process.env.LO
 
 async function main(): Promise<number> {
   // Every configuration problem at once, so a deployment is fixed in one round.
-  const problems: string[] = [];
-  const read = <T>(load: () => T): T | undefined => {
-    try {
-      return load();
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      problems.push(...err.problems);
-      return undefined;
-    }
-  };
+  const reader = new ConfigReader();
+  const read = <T>(load: () => T) => reader.read(load);
+  const problems = reader.problems;
   const config = read(() => loadConfig(process.env, { requireAccessKey: true }));
   const ops = read(() => loadWorkerEnv());
   const dataConverter = read(() => dataConverterFromEnv());
@@ -124,14 +118,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    // One line with the message (a stack trace helps no operator reading a start-up failure).
-    const message = err instanceof Error ? err.message : String(err);
-    log.error({ error: message }, `worker failed: ${message.split('\n')[0]}`);
-    process.exitCode = 1;
-  },
-);
+runMain(main, log, 'worker');

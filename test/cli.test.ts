@@ -3,7 +3,6 @@
  * and the simulator stack, with their real exit codes (the table in src/cli/exit-codes.ts) and output. Figures
  * (time to fail, time to the no-worker warning) are printed, not asserted.
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -15,6 +14,7 @@ import { EXIT_CODES, ExitCode } from '../src/cli/exit-codes';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
 import { staticSecretStore } from '../src/secrets';
 import { createProvisioningWorker, type ProvisioningWorker } from '../src/worker-factory';
+import { terminateLeftoverRuns } from './helpers/cleanup';
 import { startNodeProcess, type NodeProcess } from './helpers/processes';
 import { SIGNING_KEY_REF, smsInput, startStack, type Stack } from './helpers/stack';
 import { freePort, temporal, type TemporalHarness } from './helpers/temporal';
@@ -49,15 +49,7 @@ describe('starter CLI', function () {
   });
   after(async () => {
     for (const p of processes) p.kill();
-    // Runs left waiting on task queues nobody polls.
-    for (const id of started) {
-      await harness.env.client.workflow
-        .getHandle(id)
-        .terminate('test cleanup')
-        .catch((err: unknown) => {
-          if (!(err instanceof WorkflowNotFoundError) && !/already completed/.test(String(err))) throw err;
-        });
-    }
+    await terminateLeftoverRuns(harness.env.client, started);
     await stack?.closeCheckingHistories();
   });
 

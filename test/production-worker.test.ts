@@ -4,7 +4,7 @@
  * Checks the operational contract: it loads the bundle, answers /healthz, exports the SDK's and the product's
  * metrics on /metrics, logs JSON with workflow/activity context and never a secret, and drains on SIGTERM.
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { terminateLeftoverRuns } from './helpers/cleanup';
 import { temporal as proto } from '@temporalio/proto';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -73,14 +73,7 @@ describe('production worker process (compiled, pre-bundled workflows)', function
 
   after(async () => {
     worker?.kill();
-    for (const id of started) {
-      await harness.env.client.workflow
-        .getHandle(id)
-        .terminate('test cleanup')
-        .catch((err: unknown) => {
-          if (!(err instanceof WorkflowNotFoundError) && !/already completed/.test(String(err))) throw err;
-        });
-    }
+    await terminateLeftoverRuns(harness.env.client, started);
     await sim?.close();
   });
 

@@ -9,8 +9,9 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { WebhookUrl } from '../bird/schemas';
 import { dataConverterFromEnv } from '../codec/env';
-import { ConfigError, describeIssues, loadConfig } from '../config';
+import { ConfigReader, describeIssues, loadConfig } from '../config';
 import { createLogger } from '../observability/logger';
+import { runMain } from '../observability/run-main';
 import { Secret } from '../secret';
 import { instrumentReceiver } from './metrics';
 import { buildWebhookReceiver } from './server';
@@ -26,16 +27,10 @@ export const ReceiverEnv = z.object({
 
 async function main(log: Logger): Promise<number> {
   const parsed = ReceiverEnv.safeParse(process.env);
-  const problems = parsed.success ? [] : describeIssues(parsed.error.issues);
-  const read = <T>(load: () => T): T | undefined => {
-    try {
-      return load();
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      problems.push(...err.problems);
-      return undefined;
-    }
-  };
+  const reader = new ConfigReader();
+  const read = <T>(load: () => T) => reader.read(load);
+  const problems = reader.problems;
+  if (!parsed.success) problems.push(...describeIssues(parsed.error.issues));
   const config = read(() => loadConfig());
   const dataConverter = read(() => dataConverterFromEnv());
   if (!parsed.success || !config || !dataConverter || problems.length) {
@@ -94,15 +89,5 @@ if (require.main === module) {
   // Until the configuration is read, a logger that cannot itself fail on a bad LOG_LEVEL.
   const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
   const log = createLogger('webhook-receiver', { level: LEVELS.includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : 'info' });
-  main(log).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      // One line with the message, never a stack trace.
-      const message = err instanceof Error ? err.message : String(err);
-      log.error({ error: message }, `receiver failed: ${message.split('\n')[0]}`);
-      process.exitCode = 1;
-    },
-  );
+  runMain(() => main(log), log, 'receiver');
 }

@@ -1,0 +1,18 @@
+/**
+ * How a long-running process (worker, receiver) ends: main() resolves to its exit code; anything it throws is one
+ * log line with the message, exit 1. Never a stack trace: it helps no operator reading a start-up failure.
+ */
+import type { Logger } from 'pino';
+
+export function runMain(main: () => Promise<number>, log: Logger, what: string): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      log.error({ error: message }, `${what} failed: ${message.split('\n')[0]}`);
+      process.exitCode = 1;
+    },
+  );
+}
