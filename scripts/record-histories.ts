@@ -8,6 +8,10 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { awaitBulk, cancelBulk, getBulkProgress, prepareInventory, startBulk } from '../src/client/bulk-client';
 import { awaitResult, cancelProvisioning, getProgress, startProvisioning } from '../src/client/provisioning-client';
 import { ensureWorkspaceSubscription } from '../src/client/subscriptions-client';
 import { RECEIVER_PUBLIC_URL, SIGNING_KEY_REF, smsInput, startStack, type Stack } from '../test/helpers/stack';
@@ -15,7 +19,7 @@ import { shutdownTemporal } from '../test/helpers/temporal';
 
 const OUT = resolve(__dirname, '../test/histories');
 
-type Scenario = (stack: Stack) => Promise<string>;
+type Scenario = (stack: Stack) => Promise<string | { workflowId: string; runId: string }>;
 
 const scenarios: Record<string, Scenario> = {
   'poll-ready-with-subscription': async (stack) => {
@@ -72,8 +76,43 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
-async function writeHistory(stack: Stack, name: string, workflowId: string): Promise<void> {
-  const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+/** A bulk run of `numbers` over the test defaults, started through the typed API as the CLI does. */
+async function bulkOf(stack: Stack, numbers: string[], opts: { concurrency: number; startsPerRun: number; pageSize: number }) {
+  const file = resolve(await mkdtemp(resolve(tmpdir(), 'record-')), 'numbers.csv');
+  await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
+  const inventory = await prepareInventory(file, {
+    workspaceId: stack.workspaceId,
+    organizationId: stack.organizationId,
+    connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Recorded bulk', arguments: { channelMessageType: 'transactional' } },
+    readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '1m' },
+  });
+  return startBulk(stack.client, stack.bulkStore, inventory, { taskQueue: stack.taskQueue, sweepIntervalMs: 2_000, ...opts });
+}
+
+// Bulk onboarding (added after the hardening re-record; recorded alone with `npm run record-histories -- bulk-…`).
+scenarios['bulk-first-run-continued-as-new'] = async (stack) => {
+  const numbers = Array.from({ length: 7 }, () => randomUUID());
+  stack.sim.configureNumber(numbers[1]!, { outcome: 'error', errorMessage: 'rejected' });
+  const started = await bulkOf(stack, numbers, { concurrency: 3, startsPerRun: 4, pageSize: 3 });
+  await awaitBulk(stack.client, started.workflowId);
+  // The first run of the chain: it started children, continued as new with its window, and children report by signal.
+  await writeHistory(stack, 'child-of-bulk-refused', `provision/${stack.workspaceId}/${numbers[1]!}`);
+  return { workflowId: started.workflowId, runId: started.runId };
+};
+scenarios['bulk-cancelled'] = async (stack) => {
+  const numbers = Array.from({ length: 5 }, () => randomUUID());
+  for (const n of numbers) stack.sim.configureNumber(n, { outcome: 'active', delayMs: 60_000 });
+  const started = await bulkOf(stack, numbers, { concurrency: 2, startsPerRun: 500, pageSize: 100 });
+  while ((await getBulkProgress(stack.client, started.workflowId)).running < 2) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 1_000));
+  await cancelBulk(stack.client, started.workflowId);
+  await awaitBulk(stack.client, started.workflowId);
+  return started.workflowId;
+};
+
+async function writeHistory(stack: Stack, name: string, run: string | { workflowId: string; runId: string }): Promise<void> {
+  const { workflowId, runId } = typeof run === 'string' ? { workflowId: run, runId: undefined } : run;
+  const history = await stack.client.workflow.getHandle(workflowId, runId).fetchHistory();
   const json = historyToJSON(history);
   for (const secret of Object.values(stack.secrets)) {
     if (json.includes(secret)) throw new Error(`refusing to write ${name}: a secret is in its history`);
@@ -85,8 +124,10 @@ async function writeHistory(stack: Stack, name: string, workflowId: string): Pro
 async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
   const stack = await startStack({ receiver: true });
+  // Names on the command line record only those (new scenarios, without re-recording the others).
+  const only = process.argv.slice(2);
   try {
-    for (const [name, run] of Object.entries(scenarios)) {
+    for (const [name, run] of Object.entries(scenarios).filter(([n]) => !only.length || only.includes(n))) {
       stack.sim.reset();
       await writeHistory(stack, name, await run(stack));
     }

@@ -21,6 +21,13 @@ describe('replay of recorded histories', function () {
 
   it('has histories for every workflow type and outcome we record', () => {
     assert.ok(files.length >= 6, `found ${files.length}`);
+    const types = new Set(
+      files.map((f) => {
+        const first = (JSON.parse(readFileSync(resolve(DIR, f), 'utf8')) as { events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }> }).events[0];
+        return first?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+      }),
+    );
+    assert.deepEqual([...types].sort(), ['bulkOnboard', 'provisionChannel', 'webhookSubscription']);
   });
 
   it('replays each of them without nondeterminism', async () => {
