@@ -18,7 +18,7 @@ if (($# == 0)); then set -- 'test/**/*.test.ts'; fi
 if [[ "$1" == --fast ]]; then
   shift
   set -- 'test/**/*.test.ts' "$@"
-  for slow in cli cli-bulk ui crash-recovery demo versioning startup production-worker receiver-process rate-limits chaos; do
+  for slow in cli cli-bulk ui ui-codec crash-recovery demo versioning startup production-worker receiver-process rate-limits chaos; do
     set -- "$@" --ignore "test/${slow}.test.ts"
   done
 fi
