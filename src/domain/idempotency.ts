@@ -23,6 +23,14 @@ export function hasIdempotencyTag(connectorName: string, tag: string): boolean {
   return connectorName.endsWith(`[${tag}]`);
 }
 
+const TAGGED_NAME = / \[(prov-[0-9a-f]{16})\]$/;
+
+/** The tag at the end of a connector's name and the name the provisioning was given, or undefined for an untagged name. */
+export function parseTaggedName(connectorName: string): { tag: string; name: string } | undefined {
+  const m = TAGGED_NAME.exec(connectorName);
+  return m ? { tag: m[1]!, name: connectorName.slice(0, m.index) } : undefined;
+}
+
 /** What Bird echoes of a connector, as far as ownership is concerned (a subset of the contract's Connector). */
 export interface EchoedConnector {
   name: string;

@@ -16,6 +16,12 @@ export const ProvisioningStage = defineSearchAttributeKey('ProvisioningStage', S
  * "compensating" and no outcome yet.
  */
 export const ProvisioningOutcome = defineSearchAttributeKey('ProvisioningOutcome', SearchAttributeType.KEYWORD);
+/**
+ * The provisioning's idempotency tag (`prov-<16 hex>`, the suffix of its connector's name), recorded before the
+ * create is sent: the orphan audit (reconcile) finds the run that owns a tagged connector by it even when the run
+ * never learned the connector's id (a lost create reply, a run terminated mid-create).
+ */
+export const ProvisioningTag = defineSearchAttributeKey('ProvisioningTag', SearchAttributeType.KEYWORD);
 
 export const PROVISIONING_SEARCH_ATTRIBUTES = [
   BirdWorkspaceId,
@@ -24,6 +30,7 @@ export const PROVISIONING_SEARCH_ATTRIBUTES = [
   BirdPhoneNumberId,
   ProvisioningStage,
   ProvisioningOutcome,
+  ProvisioningTag,
 ] as const;
 
 /** `--search-attribute Name=Keyword` arguments for `temporal server start-dev`. */

@@ -14,6 +14,7 @@ import {
   CancelledFailure,
   isCancellation,
   log,
+  patched,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -58,6 +59,8 @@ import { StatusReportInbox } from './status-reports';
 const { checkSecretReferences } = proxyLocalActivities<Activities>(secretCheckOptions);
 
 const DELETE_CONNECTOR = 'delete connector';
+/** Runs started before the orphan audit existed replay without recording their tag. */
+export const RECORD_TAG_PATCH = 'provisioning-tag-search-attribute';
 
 /** A step failed for a reason the caller should read (not a bug); the step itself is progress.stage at the time. */
 class StepFailed extends Error {}
@@ -102,6 +105,9 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
   // Drawn once per provisioning from the workflow's deterministic randomness: unique even for runs started in the
   // same millisecond, and the same on every replay.
   const ownership: Ownership = { tag: idempotencyTag(uuid4()), templateRef: input.connector.connectorTemplateRef, phoneNumberId };
+  // Recorded before the create is sent: the orphan audit finds this run from its connector's tag alone, even if the
+  // run never learns the connector's id (a lost reply, a termination mid-create).
+  if (patched(RECORD_TAG_PATCH)) upsertSearchAttributes([{ key: sa.ProvisioningTag, value: ownership.tag }]);
   let createOutcome: CreateOutcome = 'not-sent';
   const compensations = new Compensations();
   const setStage = (stage: ProvisioningStage) => {
