@@ -10,6 +10,7 @@ import { bulkActivities } from './bulk';
 import { connectorActivities } from './connectors';
 import { classified } from './failures';
 import { heartbeating } from './heartbeat';
+import { reconcileActivities } from './reconcile';
 import { secretReferenceActivities } from './secret-references';
 import { subscriptionActivities } from './subscriptions';
 
@@ -22,7 +23,10 @@ export interface ActivityDeps {
   temporal?: () => Client;
 }
 
-type BirdActivities = ReturnType<typeof connectorActivities> & ReturnType<typeof subscriptionActivities> & ReturnType<typeof bulkActivities>;
+type BirdActivities = ReturnType<typeof connectorActivities> &
+  ReturnType<typeof subscriptionActivities> &
+  ReturnType<typeof bulkActivities> &
+  ReturnType<typeof reconcileActivities>;
 type RawActivities = BirdActivities & ReturnType<typeof secretReferenceActivities>;
 /** Plain function properties (not methods): activities are always called unbound. */
 export type Activities = { [K in keyof RawActivities]: RawActivities[K] };
@@ -32,6 +36,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...connectorActivities(deps),
     ...subscriptionActivities(deps),
     ...bulkActivities({ bird: deps.bird, store: deps.bulkStore, temporal: deps.temporal }),
+    ...reconcileActivities({ bird: deps.bird, temporal: deps.temporal }),
   };
   const wrapped: Record<string, unknown> = {};
   // Every remote call heartbeats (a killed worker's request is retried within seconds); the secret check is local.
@@ -42,5 +47,6 @@ export function createActivities(deps: ActivityDeps): Activities {
 
 export type { ActiveChannel, ChannelReadinessSnapshot, ConnectorRef, CreateConnectorOutcome, DeletedConnector } from './connectors';
 export type { InventoryPageRow } from './bulk';
+export type { AuditedConnector, AuditedPage } from './reconcile';
 export type { RegisteredSubscription } from './subscriptions';
 export { FailureType, NON_RETRYABLE_FAILURE_TYPES } from './failures';

@@ -10,6 +10,7 @@ import { registerCancel } from './commands/cancel';
 import { registerEnsureWebhookSubscription } from './commands/ensure-webhook-subscription';
 import { registerList } from './commands/list';
 import { registerProvision } from './commands/provision';
+import { registerReconcile } from './commands/reconcile';
 import { registerResult } from './commands/result';
 import { registerStatus } from './commands/status';
 import { createContext, type CliContext } from './context';
@@ -39,6 +40,7 @@ export function buildProgram(out?: Output): { program: Command; context: CliCont
   registerBulk(program, context);
   registerBulkStatus(program, context);
   registerBulkCancel(program, context);
+  registerReconcile(program, context);
   return { program, context };
 }
 

@@ -240,8 +240,14 @@ export function isResolvedInput(value: unknown): value is ProvisionChannelInput 
   );
 }
 
+/** What names a provisioning: enough of an input (or of a connector Bird lists) to derive its workflow id. */
+export interface ProvisioningIdentity {
+  workspaceId: string;
+  connector: { connectorTemplateRef: string; name: string; arguments?: Record<string, unknown> | null };
+}
+
 /** The phone number id of an SMS connector, or undefined for other templates. */
-export function phoneNumberIdOf(input: Pick<ProvisionChannelInput, 'connector'>): string | undefined {
+export function phoneNumberIdOf(input: Pick<ProvisioningIdentity, 'connector'>): string | undefined {
   const id = input.connector.arguments?.['phoneNumberId'];
   return typeof id === 'string' ? id : undefined;
 }
@@ -250,7 +256,7 @@ export function phoneNumberIdOf(input: Pick<ProvisionChannelInput, 'connector'>)
  * One provisioning per workspace and number (or connector name): starting the same one twice attaches to the
  * running workflow instead of creating a second connector.
  */
-export function provisioningWorkflowId(input: Pick<ProvisionChannelInput, 'workspaceId' | 'connector'>): string {
+export function provisioningWorkflowId(input: ProvisioningIdentity): string {
   const number = phoneNumberIdOf(input);
   if (number) return `provision/${input.workspaceId}/${number}`;
   return `provision/${input.workspaceId}/${input.connector.connectorTemplateRef}/${encodeURIComponent(input.connector.name)}`;

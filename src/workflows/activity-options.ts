@@ -77,3 +77,13 @@ export const bulkStoreOptions: ActivityOptions = {
   heartbeatTimeout: '10s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes },
 };
+
+/**
+ * The orphan audit's deletes: a few attempts, then the failure is reported and the next audit (the schedule) tries
+ * again. Unlike compensation it must not wait for Bird forever: a stuck audit would hold its schedule's next runs.
+ */
+export const reconcileDeleteOptions: ActivityOptions = {
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes },
+};

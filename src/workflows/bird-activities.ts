@@ -10,7 +10,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { birdReadsQueue, birdWritesQueue } from '../domain/task-queues';
-import { compensationOptions, createOptions, lookupOptions, pollOptions, readinessPollOptions } from './activity-options';
+import { compensationOptions, createOptions, lookupOptions, pollOptions, readinessPollOptions, reconcileDeleteOptions } from './activity-options';
 
 export function birdActivities(workspaceId: string) {
   const taskQueue = workflowInfo().taskQueue;
@@ -18,12 +18,24 @@ export function birdActivities(workspaceId: string) {
   const writes = { taskQueue: birdWritesQueue(taskQueue), priority: { fairnessKey: workspaceId } };
   const { createConnector, createChannelSubscription, createWorkspaceSubscription } = proxyActivities<Activities>({ ...createOptions, ...writes });
   const { deleteConnector } = proxyActivities<Activities>({ ...compensationOptions, ...writes });
-  const { findOwnConnector, indexConnectorsPage } = proxyActivities<Activities>({ ...lookupOptions, ...reads });
+  const { findOwnConnector, indexConnectorsPage, auditConnectorsPage } = proxyActivities<Activities>({ ...lookupOptions, ...reads });
+  const { deleteConnector: deleteOrphanConnector } = proxyActivities<Activities>({ ...reconcileDeleteOptions, ...writes });
   const { getChannelReadiness } = proxyActivities<Activities>({ ...pollOptions, ...reads });
   // The readiness backoff is set per call (executeWithOptions); these are placeholders it overrides.
   const { awaitChannelActive } = proxyActivities<Activities>({
     ...readinessPollOptions({ initialMs: 2_000, coefficient: 2, maxMs: 60_000, remainingMs: 30 * 60_000 }),
     ...reads,
   });
-  return { createConnector, createChannelSubscription, createWorkspaceSubscription, deleteConnector, findOwnConnector, indexConnectorsPage, getChannelReadiness, awaitChannelActive };
+  return {
+    createConnector,
+    createChannelSubscription,
+    createWorkspaceSubscription,
+    deleteConnector,
+    deleteOrphanConnector,
+    findOwnConnector,
+    indexConnectorsPage,
+    auditConnectorsPage,
+    getChannelReadiness,
+    awaitChannelActive,
+  };
 }

@@ -1,0 +1,138 @@
+/**
+ * reconcileConnectors: the orphan audit of one workspace. Pages through its connectors (one activity, one Bird GET
+ * per page), judges every connector this tool created (src/domain/reconcile.ts), and reports the orphans: tagged
+ * connectors whose provisioning failed, was cancelled, terminated or timed out, or that no run records. With
+ * `delete` it then deletes them, through the same deleteConnector activity compensation uses, after the listing is
+ * done (deleting while paging could shift Bird's pages under the cursor).
+ *
+ * Run on demand (`reconcile`) or by a Temporal Schedule (`reconcile-schedule`, overlap SKIP), so a run that is still
+ * deleting is never joined by a second one. Its result is the report.
+ */
+import { ApplicationFailure, log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  InvalidReconcileInput,
+  MAX_REPORTED_ENTRIES,
+  parseReconcileInput,
+  type OrphanEntry,
+  type ReconcileInputRaw,
+  type ReconcileReport,
+} from '../domain/reconcile';
+import * as sa from '../domain/search-attributes';
+import { birdActivities } from './bird-activities';
+import { messageOf } from './compensation';
+import { INVALID_INPUT } from './definitions';
+
+/** Deletes at once: each is one Bird DELETE on the writes queue, which is rate-limited anyway. */
+const DELETE_BATCH = 10;
+/** Deletes per run; the rest are reported `deferred` and left to the next run (keeps the history small). */
+const MAX_DELETES_PER_RUN = 500;
+
+export async function reconcileConnectors(raw: ReconcileInputRaw): Promise<ReconcileReport> {
+  let input;
+  try {
+    input = parseReconcileInput(raw);
+  } catch (err) {
+    if (err instanceof InvalidReconcileInput) throw ApplicationFailure.create({ type: INVALID_INPUT, message: err.message, nonRetryable: true, details: [err.problems] });
+    throw err;
+  }
+  const { workspaceId } = input;
+  const { auditConnectorsPage, deleteOrphanConnector } = birdActivities(workspaceId);
+  upsertSearchAttributes([{ key: sa.BirdWorkspaceId, value: workspaceId }]);
+  const report: ReconcileReport = {
+    workspaceId,
+    deleteRequested: input.delete,
+    gracePeriodMs: input.gracePeriod,
+    startedAt: new Date().toISOString(),
+    pages: 0,
+    scanned: 0,
+    untagged: 0,
+    owned: 0,
+    young: 0,
+    foreign: 0,
+    unverifiable: [],
+    orphanCount: 0,
+    orphans: [],
+    deleted: 0,
+    deleteFailed: 0,
+  };
+  // Orphans past what the report lists are still deleted: their ids are kept here, not in the result.
+  const allOrphans: OrphanEntry[] = [];
+  const show = (what: string) =>
+    setCurrentDetails(
+      [
+        `- **Workspace:** ${workspaceId}`,
+        `- **${what}**`,
+        `- **Scanned:** ${report.scanned} connectors (${report.pages} pages); untagged ${report.untagged}, owned ${report.owned}, young ${report.young}`,
+        `- **Orphans:** ${allOrphans.length}${input.delete ? `; deleted ${report.deleted}, failed ${report.deleteFailed}` : ' (report only)'}`,
+      ].join('\n'),
+    );
+
+  let pageToken: string | undefined;
+  do {
+    show(`listing page ${report.pages + 1}`);
+    const page = await auditConnectorsPage.executeWithOptions({ summary: `audit connectors of workspace ${workspaceId}, page ${report.pages + 1}` }, [
+      { workspaceId, pageToken, pageSize: input.pageSize, graceMs: input.gracePeriod },
+    ]);
+    report.pages++;
+    report.scanned += page.scanned;
+    report.untagged += page.untagged;
+    for (const c of page.tagged) {
+      const v = c.verdict;
+      switch (v.kind) {
+        case 'owned':
+          report.owned++;
+          break;
+        case 'young':
+          report.young++;
+          break;
+        case 'foreign':
+          report.foreign++;
+          break;
+        case 'unverifiable':
+          if (report.unverifiable.length < MAX_REPORTED_ENTRIES) report.unverifiable.push({ connectorId: c.connectorId, name: c.name, createdAt: c.createdAt, detail: v.detail });
+          break;
+        case 'orphan':
+          allOrphans.push({
+            connectorId: c.connectorId,
+            name: c.name,
+            tag: c.tag,
+            ...(c.numberId ? { numberId: c.numberId } : {}),
+            createdAt: c.createdAt,
+            reason: v.reason,
+            detail: v.detail,
+            ...(v.workflowId ? { workflowId: v.workflowId, runId: v.runId } : {}),
+          });
+          break;
+      }
+    }
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+
+  if (input.delete) {
+    const now = allOrphans.slice(0, MAX_DELETES_PER_RUN);
+    for (const o of allOrphans.slice(MAX_DELETES_PER_RUN)) o.deletion = 'deferred';
+    for (let i = 0; i < now.length; i += DELETE_BATCH) {
+      show(`deleting orphans ${i + 1}–${Math.min(i + DELETE_BATCH, now.length)} of ${now.length}`);
+      await Promise.all(
+        now.slice(i, i + DELETE_BATCH).map(async (o) => {
+          try {
+            const deleted = await deleteOrphanConnector.executeWithOptions({ summary: `delete orphan connector ${o.connectorId} (${o.reason})` }, [
+              { workspaceId, connectorId: o.connectorId, ownership: { tag: o.tag } },
+            ]);
+            o.deletion = deleted.outcome === 'deleted' ? 'deleted' : 'already-gone';
+            report.deleted++;
+          } catch (err) {
+            o.deletion = `failed: ${messageOf(err)}`;
+            report.deleteFailed++;
+          }
+        }),
+      );
+    }
+  }
+  report.orphanCount = allOrphans.length;
+  report.orphans = allOrphans.slice(0, MAX_REPORTED_ENTRIES);
+  report.finishedAt = new Date().toISOString();
+  show('done');
+  if (allOrphans.length) log.warn('orphan connectors found', { workspaceId, orphans: allOrphans.length, deleted: report.deleted, deleteFailed: report.deleteFailed });
+  return report;
+}
