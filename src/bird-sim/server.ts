@@ -57,6 +57,8 @@ export class BirdSimulator {
   private _url = '';
 
   private constructor(private readonly opts: SimulatorOptions) {
+    // Every request in flight (latency, held requests) listens on it: hundreds at once under load is normal.
+    setMaxListeners(0, this.closing.signal);
     for (const ws of opts.workspaces ?? [DEFAULT_WORKSPACE]) this.store.addWorkspace(ws);
     this.faultPlan = new FaultPlan(opts.faults, opts.seed ?? Date.now());
     this.rateLimiter = new RateLimiter(opts.rateLimits);

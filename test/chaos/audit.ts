@@ -1,0 +1,123 @@
+/**
+ * What the fault suite checks after every scenario, from the outside: what each number ended as against what it
+ * should have, the connectors Bird has for it (exactly one for an active number, none for a failed one), duplicates
+ * (two live connectors for a number, or two connectors ever made under one provisioning's tag), orphans (by running
+ * the product's own reconcile workflow), runs left running, and every occurrence of the access key or the signing
+ * key in any workflow history on the scenario's task queue, any line any of its processes printed, and any error
+ * text it collected.
+ */
+import { historyText } from '../helpers/history';
+import { reconcile } from '../../src/client/reconcile-client';
+import { parseTaggedName } from '../../src/domain/idempotency';
+import type { ChaosStack } from './stack';
+
+export type Expected = 'active' | 'failed';
+
+export interface NumberOutcome {
+  outcome: string;
+  connectorId?: string;
+}
+
+export interface Figures {
+  runsExpected: number;
+  completed: number;
+  failedAsExpected: number;
+  /** Numbers whose outcome is not the expected one (or that have none). */
+  unexpected: number;
+  /** Numbers with a wrong number of live connectors (1 for active, 0 for failed) or another connector than reported. */
+  connectorMismatches: number;
+  orphans: number;
+  duplicates: number;
+  secretHits: number;
+  /** provisionChannel runs of the workspace still running at the end. */
+  stuck: number;
+  /** Where the figures came from, for the notes: the first few mismatches. */
+  problems: string[];
+}
+
+export async function auditScenario(
+  stack: ChaosStack,
+  expected: Map<string, Expected>,
+  outcomes: Map<string, NumberOutcome>,
+  extraTexts: string[] = [],
+): Promise<Figures> {
+  const problems: string[] = [];
+  const note = (p: string) => problems.length < 10 && problems.push(p);
+  const connectors = stack.sim.connectors().filter((c) => c.workspaceId === stack.workspaceId);
+  let completed = 0;
+  let failedAsExpected = 0;
+  let unexpected = 0;
+  let connectorMismatches = 0;
+  let duplicates = 0;
+  for (const [number, want] of expected) {
+    const got = outcomes.get(number);
+    const isActive = got?.outcome === 'active' || got?.outcome === 'already-active';
+    if (isActive) completed++;
+    if (want === 'failed' && got?.outcome === 'failed') failedAsExpected++;
+    if ((want === 'active' && !isActive) || (want === 'failed' && got?.outcome !== 'failed')) {
+      unexpected++;
+      note(`${number}: expected ${want}, got ${got ? `${got.outcome}` : 'no outcome'}`);
+    }
+    const live = connectors.filter((c) => !c.deletedAt && c.number?.numberId === number);
+    if (live.length > 1) duplicates += live.length - 1;
+    const wantLive = want === 'active' ? 1 : 0;
+    if (live.length !== wantLive || (wantLive === 1 && got?.connectorId && live[0]!.id !== got.connectorId)) {
+      connectorMismatches++;
+      note(`${number}: ${live.length} live connector(s), expected ${wantLive}${got?.connectorId ? ` (${got.connectorId})` : ''}`);
+    }
+  }
+  // Two connectors ever made under one tag: one provisioning created twice (deleted ones count too).
+  const perTag = new Map<string, number>();
+  for (const c of connectors) {
+    const tag = parseTaggedName(c.name)?.tag;
+    if (tag) perTag.set(tag, (perTag.get(tag) ?? 0) + 1);
+  }
+  for (const [tag, n] of perTag) {
+    if (n > 1) {
+      duplicates += n - 1;
+      note(`tag ${tag}: ${n} connectors`);
+    }
+  }
+
+  const client = stack.world.client;
+  const report = await reconcile(client, { workspaceId: stack.workspaceId, gracePeriod: 0 }, { taskQueue: stack.taskQueue });
+  for (const o of report.orphans.slice(0, 3)) note(`orphan ${o.connectorId}: ${o.detail}`);
+  for (const u of report.unverifiable.slice(0, 3)) note(`unverifiable ${u.connectorId}: ${u.detail}`);
+
+  let stuck = 0;
+  for await (const wf of client.workflow.list({ query: `WorkflowType = 'provisionChannel' AND ExecutionStatus = 'Running' AND BirdWorkspaceId = '${stack.workspaceId}'` })) {
+    stuck++;
+    note(`still running: ${wf.workflowId}`);
+  }
+
+  const secretHits = await countSecretHits(stack, [...extraTexts, JSON.stringify(report)]);
+  return {
+    runsExpected: expected.size,
+    completed,
+    failedAsExpected,
+    unexpected,
+    connectorMismatches,
+    orphans: report.orphanCount + report.unverifiable.length,
+    duplicates,
+    secretHits,
+    stuck,
+    problems,
+  };
+}
+
+/** Occurrences of the stack's keys in every history on its task queue, every process line, and the given texts. */
+export async function countSecretHits(stack: ChaosStack, texts: string[]): Promise<number> {
+  const secrets = [stack.secrets.accessKey, stack.secrets.signingKey];
+  const count = (text: string) => secrets.reduce((n, s) => n + text.split(s).length - 1, 0);
+  let hits = 0;
+  const runs: Array<{ workflowId: string; runId: string }> = [];
+  for await (const wf of stack.world.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) runs.push({ workflowId: wf.workflowId, runId: wf.runId });
+  if (!runs.length) throw new Error(`no workflow ran on ${stack.taskQueue}: the secret check would prove nothing`);
+  for (let i = 0; i < runs.length; i += 20) {
+    const texts = await Promise.all(runs.slice(i, i + 20).map(async (r) => historyText(await stack.world.client.workflow.getHandle(r.workflowId, r.runId).fetchHistory())));
+    for (const t of texts) hits += count(t);
+  }
+  for (const line of stack.lines()) hits += count(line);
+  for (const t of texts) hits += count(t);
+  return hits;
+}
