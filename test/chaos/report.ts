@@ -15,6 +15,8 @@ export interface ScenarioResult {
   durationMs: number;
   /** Scenario-specific figures (latencies, memory, refusals…). */
   notes: string[];
+  /** Scenario-specific checks that failed (the table's columns cover the common ones). */
+  failedChecks?: string[];
 }
 
 const COLUMNS = ['scenario', 'size', 'runs exp.', 'completed', 'failed as exp.', 'unexpected', 'conn. mismatches', 'orphans', 'duplicates', 'secret hits', 'stuck', 'recovery median / max', 'time'];
@@ -44,6 +46,7 @@ export function problemsOf(r: ScenarioResult): string[] {
   if (f.duplicates) problems.push(`${f.duplicates} duplicate connector(s)`);
   if (f.secretHits) problems.push(`${f.secretHits} secret occurrence(s) in histories, logs or errors`);
   if (f.stuck) problems.push(`${f.stuck} run(s) still running`);
+  problems.push(...(r.failedChecks ?? []));
   return problems.length ? [...problems, ...f.problems] : [];
 }
 

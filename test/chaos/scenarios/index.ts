@@ -1,0 +1,17 @@
+/** Every scenario of the fault suite, in the order `npm run chaos` runs them. */
+import type { ScenarioResult } from '../report';
+import type { Sizes } from '../sizes';
+import type { ChaosWorld } from '../world';
+import { killedWorkers } from './killed-workers';
+import { serverRestart } from './server-restart';
+
+export interface Scenario {
+  key: string;
+  run: (world: ChaosWorld, sizes: Sizes) => Promise<ScenarioResult>;
+}
+
+export const SCENARIOS: Scenario[] = [
+  { key: 'workers-killed', run: (world, sizes) => killedWorkers(world, sizes.killedWorkers) },
+  { key: 'workers-killed-pair', run: (world, sizes) => killedWorkers(world, sizes.killedWorkersPair) },
+  { key: 'server-restart', run: (world, sizes) => serverRestart(world, sizes.serverRestart) },
+];
