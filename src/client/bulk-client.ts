@@ -9,6 +9,7 @@ import { buildInventory, parseBulkDefaults, type BulkOverrides, type Inventory }
 import { buildReport, type ReportRow } from '../domain/bulk-report';
 import * as sa from '../domain/search-attributes';
 import { bulkOnboard } from '../workflows';
+import { waitThroughOutages, type OutageOptions } from './outages';
 import { bulkProgressQuery, type BulkOnboardInput, type BulkProgress } from '../workflows/bulk-definitions';
 
 export const BULK_LIMITS = {
@@ -105,15 +106,18 @@ export async function cancelBulk(client: Client, workflowId: string): Promise<vo
 
 export type BulkEnd = { status: 'completed' | 'cancelled'; progress: BulkProgress } | { status: 'failed'; reason: string };
 
-/** Waits for the bulk run to end (completed, or cancelled after its children compensated). */
-export async function awaitBulk(client: Client, workflowId: string): Promise<BulkEnd> {
+/**
+ * Waits for the bulk run to end (completed, or cancelled after its children compensated), through restarts of the
+ * Temporal server: the run goes on meanwhile, so the wait does too (src/client/outages.ts).
+ */
+export async function awaitBulk(client: Client, workflowId: string, outages: OutageOptions = {}): Promise<BulkEnd> {
   const handle = client.workflow.getHandle<typeof bulkOnboard>(workflowId);
   try {
-    const result = await handle.result();
+    const result = await waitThroughOutages(() => handle.result(), outages);
     return { status: 'completed', progress: result.progress };
   } catch (err) {
     if (err instanceof WorkflowFailedError) {
-      if (err.cause?.name === 'CancelledFailure') return { status: 'cancelled', progress: await handle.query(bulkProgressQuery) };
+      if (err.cause?.name === 'CancelledFailure') return { status: 'cancelled', progress: await waitThroughOutages(() => handle.query(bulkProgressQuery), outages) };
       return { status: 'failed', reason: err.cause?.message ?? err.message };
     }
     throw err;

@@ -5,6 +5,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { parseProvisioningInput, provisioningWorkflowId } from '../domain/provisioning-input';
 import { provisioningStartOptions } from '../domain/provisioning-start';
+import { waitThroughOutages, type OutageOptions } from './outages';
 import { provisionChannel } from '../workflows';
 import { progressQuery, type ProvisionChannelResult, type ProvisioningFailureDetails, type ProvisioningProgress } from '../workflows/definitions';
 import { describeOutcome, type FinishedProvisioning, type OutcomeOptions } from './provisioning-outcome';
@@ -116,15 +117,15 @@ export type ProvisioningOutcome =
   | { ok: true; result: ProvisionChannelResult }
   | { ok: false; reason: string; details?: ProvisioningFailureDetails };
 
-/** Waits for the provisioning to finish and returns how it ended (see describeOutcome). */
-export async function awaitOutcome(client: Client, workflowId: string, opts: OutcomeOptions = {}): Promise<FinishedProvisioning> {
-  await client.workflow
-    .getHandle(workflowId)
-    .result()
-    .catch((err: unknown) => {
-      // How it ended is read below, the same way for every ending.
-      if (!(err instanceof WorkflowFailedError)) throw err;
-    });
+/**
+ * Waits for the provisioning to finish and returns how it ended (see describeOutcome). The wait outlasts a restart of
+ * the Temporal server (src/client/outages.ts).
+ */
+export async function awaitOutcome(client: Client, workflowId: string, opts: OutcomeOptions & OutageOptions = {}): Promise<FinishedProvisioning> {
+  await waitThroughOutages(() => client.workflow.getHandle(workflowId).result(), opts).catch((err: unknown) => {
+    // How it ended is read below, the same way for every ending.
+    if (!(err instanceof WorkflowFailedError)) throw err;
+  });
   const outcome = await describeOutcome(client, workflowId, opts);
   if (!outcome) throw new Error(`${workflowId} is running again (a new attempt started meanwhile)`);
   return outcome;
