@@ -1,20 +1,26 @@
 /** The fault suite's sizes: SMALL for the in-CI subset (test/chaos.test.ts), FULL for `npm run chaos`. */
 import type { FlakyBirdSize } from './scenarios/flaky-bird';
 import type { KilledWorkersSize } from './scenarios/killed-workers';
+import type { OrphanAuditSize } from './scenarios/orphan-audit';
 import type { ServerRestartSize } from './scenarios/server-restart';
+import type { WebhookAbuseSize } from './scenarios/webhook-abuse';
 
 export interface Sizes {
   killedWorkers: KilledWorkersSize;
   killedWorkersPair: KilledWorkersSize;
   serverRestart: ServerRestartSize;
   flakyBird: FlakyBirdSize;
+  webhookAbuse: WebhookAbuseSize;
+  orphanAudit: OrphanAuditSize;
 }
 
 export const SMALL: Sizes = {
   killedWorkers: { numbers: 30, workers: 2, kills: 1, concurrency: 15 },
   killedWorkersPair: { numbers: 30, workers: 2, kills: 1, concurrency: 15 },
   serverRestart: { numbers: 30, restarts: 1, downMs: 20_000, concurrency: 15 },
-  flakyBird: { numbers: 30, concurrency: 15, outageNumbers: 4, outageMs: 15_000 },
+  flakyBird: { numbers: 20, concurrency: 20, outageNumbers: 3, outageMs: 10_000 },
+  webhookAbuse: { genuine: 3, flood: 600, concurrency: 20 },
+  orphanAudit: { runs: 4, terminated: 2 },
 };
 
 export const FULL: Sizes = {
@@ -22,4 +28,6 @@ export const FULL: Sizes = {
   killedWorkersPair: { numbers: 200, workers: 2, kills: 3, concurrency: 50 },
   serverRestart: { numbers: 200, restarts: 2, downMs: 10_000, concurrency: 50 },
   flakyBird: { numbers: 200, concurrency: 50, outageNumbers: 10, outageMs: 240_000 },
+  webhookAbuse: { genuine: 10, flood: 5_000, concurrency: 50 },
+  orphanAudit: { runs: 20, terminated: 5 },
 };

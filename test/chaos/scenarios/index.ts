@@ -2,8 +2,11 @@
 import type { ScenarioResult } from '../report';
 import type { Sizes } from '../sizes';
 import type { ChaosWorld } from '../world';
+import { flakyBird } from './flaky-bird';
 import { killedWorkers } from './killed-workers';
+import { orphanAudit } from './orphan-audit';
 import { serverRestart } from './server-restart';
+import { webhookAbuse } from './webhook-abuse';
 
 export interface Scenario {
   key: string;
@@ -14,4 +17,7 @@ export const SCENARIOS: Scenario[] = [
   { key: 'workers-killed', run: (world, sizes) => killedWorkers(world, sizes.killedWorkers) },
   { key: 'workers-killed-pair', run: (world, sizes) => killedWorkers(world, sizes.killedWorkersPair) },
   { key: 'server-restart', run: (world, sizes) => serverRestart(world, sizes.serverRestart) },
+  { key: 'flaky-bird', run: (world, sizes) => flakyBird(world, sizes.flakyBird) },
+  { key: 'webhook-abuse', run: (world, sizes) => webhookAbuse(world, sizes.webhookAbuse) },
+  { key: 'orphan-audit', run: (world, sizes) => orphanAudit(world, sizes.orphanAudit) },
 ];
