@@ -1,0 +1,327 @@
+/**
+ * Properties of every door bad input comes in by: the provisioning input schema (and the typed client that starts
+ * runs with it), the bulk defaults, the CSV and JSON Lines readers with the row validation behind them, and the
+ * webhook receiver's body handling. Each says: invalid input is refused before anything starts, every refusal names
+ * its field or line, and nothing throws anything but the documented error (no stack reaches a person).
+ *
+ * Shared by test/fuzz-input.test.ts (a bounded number of runs, in every test run) and the fault suite's bad-input
+ * scenario (many more runs, counted in its table).
+ */
+import type { Client } from '@temporalio/client';
+import { stringify } from 'csv-stringify/sync';
+import fc from 'fast-check';
+import { ChannelEvent, WebhookHeaders } from '../../src/bird/events';
+import { SMS_CHANNEL_MESSAGE_TYPES } from '../../src/bird/schemas';
+import { signWebhook } from '../../src/bird/signature';
+import { InventoryFileError, parseCsv, parseJsonLines } from '../../src/bulk/inventory-file';
+import { startProvisioning } from '../../src/client/provisioning-client';
+import { buildInventory, InvalidBulkDefaults, parseBulkDefaults, ROW_COLUMNS, type BulkDefaults } from '../../src/domain/bulk-input';
+import { InvalidProvisioningInput, parseProvisioningInput } from '../../src/domain/provisioning-input';
+import { Secret } from '../../src/secret';
+import { buildWebhookReceiver } from '../../src/webhook-receiver/server';
+
+export interface NamedProperty {
+  name: string;
+  /** Runs the property `numRuns` times; rejects with fast-check's report (seed, counterexample) on a failure. */
+  check(numRuns: number, seed?: number): Promise<void>;
+}
+
+function named<Ts extends [unknown, ...unknown[]]>(name: string, property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>): NamedProperty {
+  return {
+    name,
+    check: async (numRuns, seed) => {
+      await fc.assert(property, { numRuns, ...(seed !== undefined ? { seed } : {}) });
+    },
+  };
+}
+
+const WORKSPACE = '8f0a1c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b';
+const ORGANIZATION = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+const TOP_LEVEL = ['workspaceId', 'organizationId', 'connector', 'readiness', 'subscriptions'];
+const STACK_LINE = /\n\s+at \S/;
+
+/** "field.path: reason": the part before the first ": ". */
+function fieldOf(problem: string): string | undefined {
+  const i = problem.indexOf(': ');
+  return i > 0 ? problem.slice(0, i) : undefined;
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+const validInput = fc
+  .record({
+    name: fc.string({ minLength: 1, maxLength: 40 }),
+    phoneNumberId: fc.uuid(),
+    type: fc.constantFrom(...SMS_CHANNEL_MESSAGE_TYPES),
+    mode: fc.constantFrom('poll', 'webhook', 'both'),
+  })
+  .map((r) => ({
+    workspaceId: WORKSPACE,
+    organizationId: ORGANIZATION,
+    connector: { connectorTemplateRef: 'sms-messagebird:1', name: r.name, arguments: { phoneNumberId: r.phoneNumberId, channelMessageType: r.type } },
+    readiness: { mode: r.mode },
+  }));
+
+const MUTABLE_PATHS: string[][] = [
+  ['workspaceId'],
+  ['organizationId'],
+  ['connector'],
+  ['connector', 'connectorTemplateRef'],
+  ['connector', 'name'],
+  ['connector', 'arguments'],
+  ['connector', 'arguments', 'phoneNumberId'],
+  ['connector', 'arguments', 'channelMessageType'],
+  ['connector', 'securityArguments'],
+  ['connector', 'securityArgumentsRef'],
+  ['readiness'],
+  ['readiness', 'mode'],
+  ['readiness', 'deadline'],
+  ['readiness', 'initialPollInterval'],
+  ['readiness', 'maxPollInterval'],
+  ['subscriptions'],
+  ['somethingElse'],
+];
+
+const REMOVE = Symbol('remove');
+const oddValue = fc.oneof(
+  fc.constant(REMOVE),
+  fc.constant(null),
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.jsonValue({ maxDepth: 2 }),
+  fc.constantFrom('', ' ', '-1s', '10 years', '1e400', 'NaN', '../../etc', '\u0000', '\uD800', 'x'.repeat(70_000)),
+);
+
+/** A valid input with one value at one path replaced (or removed): the common shape of a mistake. */
+export const mutatedInput = fc.tuple(validInput, fc.constantFrom(...MUTABLE_PATHS), oddValue).map(([input, path, value]) => {
+  const copy = structuredClone(input) as Record<string, unknown>;
+  let node: Record<string, unknown> = copy;
+  for (const key of path.slice(0, -1)) {
+    if (!node[key] || typeof node[key] !== 'object') node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  const last = path[path.length - 1]!;
+  if (value === REMOVE) delete node[last];
+  else node[last] = value;
+  return { input: copy as unknown, path };
+});
+
+/** Anything at all, from a mutated valid input to arbitrary values and objects with unknown keys. */
+const anyInput = fc.oneof(mutatedInput.map((m) => m.input), fc.anything({ maxDepth: 3 }), validInput);
+
+function checkProvisioningRefusal(err: unknown, keys: string[]): InvalidProvisioningInput {
+  if (!(err instanceof InvalidProvisioningInput)) fail(`threw ${(err as Error)?.name}: ${(err as Error)?.message}`);
+  if (!err.problems.length) fail('refused with no problem named');
+  for (const p of err.problems) {
+    const field = fieldOf(p);
+    if (!field) fail(`a problem names no field: ${JSON.stringify(p)}`);
+    const top = field.split('.')[0]!;
+    if (field !== '(root)' && !TOP_LEVEL.includes(top) && !keys.includes(top) && !keys.some((k) => field.startsWith(k))) fail(`"${p}" names a field the input does not have`);
+  }
+  if (STACK_LINE.test(err.message)) fail('the message carries a stack trace');
+  return err;
+}
+
+export function provisioningProperties(): NamedProperty[] {
+  return [
+    named(
+      'a mutated provisioning input is accepted or refused naming the field that was changed',
+      fc.property(mutatedInput, ({ input, path }) => {
+        try {
+          parseProvisioningInput(input);
+        } catch (err) {
+          const refusal = checkProvisioningRefusal(err, Object.keys(input as object));
+          if (!refusal.problems.some((p) => fieldOf(p)!.split('.')[0] === path[0] || fieldOf(p) === '(root)')) {
+            fail(`changed ${path.join('.')} but the refusal names ${refusal.problems.map(fieldOf).join(', ')}`);
+          }
+        }
+      }),
+    ),
+    named(
+      'invalid input never starts a workflow; valid input starts exactly the parsed one',
+      fc.asyncProperty(anyInput, async (input) => {
+        const starts: Array<{ args: unknown[] }> = [];
+        const client = { workflow: { start: async (_wf: unknown, opts: { args: unknown[] }) => (starts.push(opts), { firstExecutionRunId: 'run' }) } } as unknown as Client;
+        let parsed: unknown;
+        try {
+          parsed = parseProvisioningInput(input);
+        } catch {
+          parsed = undefined;
+        }
+        try {
+          await startProvisioning(client, input, { taskQueue: 'fuzz' });
+        } catch (err) {
+          checkProvisioningRefusal(err, input && typeof input === 'object' ? Object.keys(input) : []);
+          if (starts.length) fail('a refused input started a workflow');
+          return;
+        }
+        if (parsed === undefined) fail('an input the schema refuses was started');
+        if (starts.length !== 1 || JSON.stringify(starts[0]!.args[0]) !== JSON.stringify(parsed)) fail('the started input is not the parsed one');
+      }),
+    ),
+  ];
+}
+
+const defaults = (): BulkDefaults =>
+  parseBulkDefaults({
+    workspaceId: WORKSPACE,
+    organizationId: ORGANIZATION,
+    connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Fuzz', arguments: { channelMessageType: 'transactional' } },
+  });
+
+const cell = fc.oneof(
+  fc.uuid(),
+  fc.uuid().map((u) => u.toUpperCase()),
+  fc.constant(''),
+  fc.string({ maxLength: 20 }),
+  fc.constantFrom('not-a-uuid', 'quoted, comma', 'a "quote"', ' padded ', 'promotional', 'sms-messagebird:1', 'whatsapp:1'),
+);
+const csvRecord = fc.record({ phoneNumberId: cell, name: fc.option(cell, { nil: undefined }), channelMessageType: fc.option(cell, { nil: undefined }), connectorTemplateRef: fc.option(cell, { nil: undefined }) });
+
+/** `keysOf(line)`: for JSON lines, the line's own keys, by which an unknown field is named. */
+function checkRows(read: ReturnType<typeof parseCsv>, lineCount: number, keysOf: (line: number) => string[] = () => []): void {
+  const inventory = buildInventory(defaults(), read.rows);
+  for (const r of inventory.valid) parseProvisioningInput(r.input); // throws if an invalid row slipped through
+  // Unreadable lines (not JSON, a wrong number of fields) are named by their line; rows that were read, by line and field.
+  for (const r of read.unreadable) {
+    if (!(r.line >= 1 && r.line <= lineCount)) fail(`line ${r.line} of ${lineCount} reported unreadable`);
+    if (!r.problems.length) fail(`line ${r.line} refused with no problem`);
+  }
+  for (const r of inventory.invalid) {
+    if (!(r.line >= 1 && r.line <= lineCount)) fail(`row reported at line ${r.line} of ${lineCount}`);
+    if (!r.problems.length) fail(`line ${r.line} refused with no problem`);
+    for (const p of r.problems) {
+      const field = fieldOf(p);
+      if (!field) fail(`line ${r.line}: a problem names no field: ${JSON.stringify(p)}`);
+      // A JSON line is named by its path in the provisioning input ("(root)" for the line as a whole, or a key "").
+      if (!(ROW_COLUMNS as readonly string[]).includes(field) && !field.split(', ').every((f) => keysOf(r.line).some((k) => f === k || f.startsWith(`${k}.`))) && !/\(from the defaults\)$/.test(field) && !/^(\(root\)$|(connector|readiness|subscriptions|workspaceId|organizationId)\b)/.test(field)) {
+        fail(`line ${r.line}: "${p}" names no column or field`);
+      }
+    }
+  }
+}
+
+export function bulkProperties(): NamedProperty[] {
+  return [
+    named(
+      'CSV rows: every refused row names its line (the right one) and its column; every accepted row is a valid input',
+      fc.property(fc.array(csvRecord, { minLength: 1, maxLength: 30 }), (records) => {
+        const columns = ['phoneNumberId', 'name', 'channelMessageType', 'connectorTemplateRef'];
+        const text = stringify(records.map((r) => columns.map((c) => r[c as keyof typeof r] ?? '')), { header: true, columns });
+        const read = parseCsv(text);
+        checkRows(read, text.split('\n').length);
+        const inventory = buildInventory(defaults(), read.rows);
+        if (inventory.valid.length + inventory.invalid.length + read.unreadable.length !== records.length) fail('a row was lost');
+        // Cells hold no newline here, so record i is on line i + 2 (line 1 is the header).
+        for (const r of inventory.invalid) {
+          // csv-parse trims outside quotes only, so a quoted cell may keep its spaces.
+          const written = records[r.line - 2]?.phoneNumberId;
+          if (r.phoneNumberId !== undefined && written !== undefined && r.phoneNumberId !== written && r.phoneNumberId !== written.trim()) fail(`line ${r.line} reported with number ${r.phoneNumberId}, the file has ${written}`);
+        }
+      }),
+    ),
+    named(
+      'any text as a CSV file: read or refused with InventoryFileError naming a line; never another exception',
+      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.array(fc.constantFrom('phoneNumberId', ',', '"', '\n', '\r\n', '\uFEFF', 'x', 'name', '00000000-0000-4000-8000-000000000000'), { maxLength: 60 }).map((a) => a.join(''))), (text) => {
+        let read;
+        try {
+          read = parseCsv(text);
+        } catch (err) {
+          if (!(err instanceof InventoryFileError)) fail(`threw ${(err as Error).name}: ${(err as Error).message}`);
+          if (!/^line \d+: |^the file is empty/.test(err.message)) fail(`a file error names no line: ${err.message}`);
+          return;
+        }
+        checkRows(read, text.split('\n').length + 1);
+      }),
+    ),
+    named(
+      'any text as a JSON Lines file: every line read or refused with its number; never an exception',
+      fc.property(fc.array(fc.oneof(fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)), fc.string({ maxLength: 40 }), mutatedInput.map((m) => JSON.stringify(m.input))), { maxLength: 15 }), (lines) => {
+        const text = lines.join('\n');
+        const keysOf = (line: number) => {
+          try {
+            const v = JSON.parse(lines[line - 1] ?? '') as unknown;
+            return v && typeof v === 'object' ? Object.keys(v) : [];
+          } catch {
+            return [];
+          }
+        };
+        checkRows(parseJsonLines(text), lines.length, keysOf);
+      }),
+    ),
+    named(
+      'bulk defaults: accepted, or refused naming each bad field',
+      fc.property(fc.oneof(fc.anything({ maxDepth: 3 }), mutatedInput.map((m) => m.input)), (raw) => {
+        try {
+          parseBulkDefaults(raw);
+        } catch (err) {
+          if (!(err instanceof InvalidBulkDefaults)) fail(`threw ${(err as Error).name}: ${(err as Error).message}`);
+          for (const p of err.problems) if (!fieldOf(p)) fail(`a problem names no field: ${p}`);
+        }
+      }),
+    ),
+  ];
+}
+
+const RECEIVER_URL = 'https://hooks.fuzz.example/bird/events';
+const RECEIVER_KEY = 'fuzz-signing-key-0123456789';
+
+const validEvent = fc
+  .record({ channelId: fc.uuid(), connectorId: fc.uuid(), status: fc.constantFrom('ok', 'pending', 'error'), stage: fc.constantFrom('active', 'provisioning', 'inactive') })
+  .map((p) => ({ service: 'channels', event: 'channel.updated', payload: p }));
+const body = fc.oneof(
+  validEvent.map((e) => JSON.stringify(e)),
+  fc.tuple(validEvent, fc.constantFrom('service', 'event', 'payload'), fc.jsonValue({ maxDepth: 2 })).map(([e, k, v]) => JSON.stringify({ ...e, [k]: v })),
+  fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+  fc.string({ maxLength: 200 }),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.constantFrom('', '{', 'null', '[]', '"x"', '{"service":"channels","event":"channel.updated","payload":{"channelId":"x"}}', 'x'.repeat(5_000)),
+);
+const contentType = fc.constantFrom(undefined, 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', '*/*', '');
+
+export function receiverProperties(): NamedProperty[] {
+  return [
+    named(
+      'receiver: any body, signed or not, under any content type: a 2xx/4xx answer, no stack, routed only if it is a genuine channel event',
+      fc.asyncProperty(body, contentType, fc.boolean(), async (payload, type, signed) => {
+        const routed: unknown[] = [];
+        const app = buildWebhookReceiver({
+          signingKey: new Secret(RECEIVER_KEY),
+          publicUrl: RECEIVER_URL,
+          maxBodyBytes: 4_096,
+          route: async (event) => (routed.push(event), { outcome: 'accepted', workflowId: 'w' }),
+        });
+        try {
+          const timestamp = String(Math.floor(Date.now() / 1000));
+          const headers: Record<string, string> = { [WebhookHeaders.timestamp]: timestamp, [WebhookHeaders.requestId]: 'r' };
+          if (type !== undefined) headers['content-type'] = type;
+          if (signed) headers[WebhookHeaders.signature] = signWebhook(RECEIVER_KEY, timestamp, RECEIVER_URL, payload);
+          const res = await app.inject({ method: 'POST', url: '/bird/events', headers, payload });
+          if (res.statusCode >= 500 && res.statusCode !== 503) fail(`answered ${res.statusCode}: ${res.body}`);
+          if (STACK_LINE.test(res.body) || res.body.includes(RECEIVER_KEY)) fail(`the answer leaks: ${res.body.slice(0, 200)}`);
+          let genuine = false;
+          try {
+            genuine = ChannelEvent.safeParse(JSON.parse(payload)).success;
+          } catch {
+            genuine = false;
+          }
+          const fits = Buffer.byteLength(payload) <= 4_096;
+          if (routed.length && !(signed && genuine)) fail(`routed a ${signed ? 'non-event' : 'unsigned delivery'} (${res.statusCode})`);
+          if (signed && genuine && fits && routed.length !== 1) fail(`a signed genuine event was not routed (${res.statusCode} ${res.body})`);
+          if (!signed && res.statusCode !== 401 && res.statusCode !== 413 && res.statusCode !== 415) fail(`an unsigned delivery answered ${res.statusCode}`);
+        } finally {
+          await app.close();
+        }
+      }),
+    ),
+  ];
+}
+
+export function allProperties(): NamedProperty[] {
+  return [...provisioningProperties(), ...bulkProperties(), ...receiverProperties()];
+}
