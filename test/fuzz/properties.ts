@@ -23,7 +23,7 @@ import { buildWebhookReceiver } from '../../src/webhook-receiver/server';
 export interface NamedProperty {
   name: string;
   /** Runs the property `numRuns` times; rejects with fast-check's report (seed, counterexample) on a failure. */
-  check(numRuns: number, seed?: number): Promise<void>;
+  check: (numRuns: number, seed?: number) => Promise<void>;
 }
 
 function named<Ts extends [unknown, ...unknown[]]>(name: string, property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>): NamedProperty {
