@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { createInterface } from 'node:readline/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bulkReport, cancelBulk } from '../client/bulk-client';
+import { isServerUnavailable, waitThroughOutages } from '../client/outages';
 import type { BulkStore } from '../bulk/store';
 import { writeReport } from '../bulk/report-file';
 import { progressLine, progressView } from '../bulk/progress-view';
@@ -32,6 +33,7 @@ export async function bulkProgressOf(client: Client, workflowId: string): Promis
     const progress = await client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(bulkProgressQuery));
     return { progress, status: d.status.name };
   } catch (err) {
+    if (isServerUnavailable(err)) throw err; // Temporal itself is away, not the worker: followBulk waits for it
     throw new CliError(
       `no worker answered the bulk run's progress query within ${QUERY_TIMEOUT_MS / 1000} s on task queue "${d.taskQueue}" (${(err as Error).message}); start a worker: npm run worker`,
       ExitCode.unavailable,
@@ -76,7 +78,12 @@ export async function followBulk(ctx: CliContext, client: Client, store: BulkSto
   let last: { progress: BulkProgress; status: string };
   try {
     for (;;) {
-      last = await bulkProgressOf(client, workflowId);
+      // A restart of the Temporal server (or a network blip) does not stop the run, so it does not stop following it.
+      last = await waitThroughOutages(() => bulkProgressOf(client, workflowId), {
+        onUnavailable: (err, downMs) => {
+          if (downMs === 0) ctx.out.info(`\nTemporal is unreachable (${err.message}); the bulk run goes on, still following it`);
+        },
+      });
       if (!asking) view.update(last.progress);
       if (last.status !== 'RUNNING') break;
       if (interrupted === 'detach') {
