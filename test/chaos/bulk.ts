@@ -109,8 +109,13 @@ export function startBulkProcess(stack: ChaosStack, plan: BulkPlan, opts: BulkRu
   return proc;
 }
 
-/** What the fault suite needs from the bulk CLI: start the file's run, wait for its end, exit 0 once every row is active or failed as reported. */
-const BULK_CLI_ARGS = (plan: BulkPlan, opts: BulkRunOptions) => ['bulk', plan.file, '--defaults', plan.defaultsFile, '--concurrency', String(opts.concurrency), '--wait'];
+/** `starter bulk --wait`: starts the file's run, follows it to its end, prints the summary (exit 1 when rows failed). */
+const BULK_CLI_ARGS = (plan: BulkPlan, opts: BulkRunOptions) => ['bulk', '--file', plan.file, '--defaults', plan.defaultsFile, '--concurrency', String(opts.concurrency), '--wait'];
+
+/** Whether the bulk client process followed its run to the end: the CLI's summary, or the driver's last line. */
+export function followedToTheEnd(proc: NodeProcess, exit: { code: number | null }): boolean {
+  return proc.lines.some((l) => /^bulk run completed: \d+ rows/.test(l) || l.includes('"msg":"bulk ended"')) && (exit.code === 0 || exit.code === 1);
+}
 
 let cliHasBulk: boolean | undefined;
 function bulkCliAvailable(): boolean {

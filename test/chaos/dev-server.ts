@@ -51,6 +51,9 @@ export class DevServer {
       'error',
       '--dynamic-config-value',
       'frontend.enableUpdateWorkflowExecution=true',
+      // As scripts/temporal.sh and docker-compose.yml run the server: Bird's rate limit is shared fairly per workspace.
+      '--dynamic-config-value',
+      'matching.enableFairness=true',
       ...devServerSearchAttributeArgs(),
     ];
     const child = spawn(temporalCliPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });

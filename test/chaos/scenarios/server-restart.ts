@@ -8,7 +8,7 @@
 import { awaitResult, startProvisioning } from '../../../src/client/provisioning-client';
 import { getBulkProgress } from '../../../src/client/bulk-client';
 import { auditScenario, type NumberOutcome } from '../audit';
-import { finishBulkRun, planInventory, startBulkProcess } from '../bulk';
+import { finishBulkRun, followedToTheEnd, planInventory, startBulkProcess } from '../bulk';
 import { activitiesInFlight, awaitResumed, recoveryOf } from '../recovery';
 import type { ScenarioResult } from '../report';
 import { startChaosStack } from '../stack';
@@ -73,13 +73,14 @@ export async function serverRestart(world: ChaosWorld, size: ServerRestartSize):
     notes.push(`after the restart, a webhook-only provisioning ${webhookOutcome.ok ? `became ready by ${webhookOutcome.result.readinessSource}` : `failed: ${webhookOutcome.reason}`}`);
 
     const exit = await bulk.exited;
-    notes.push(`the bulk client process ${exit.code === 0 ? 'waited through the restart(s) and exited 0' : `exited ${exit.code ?? exit.signal}: ${bulk.lines.slice(-3).join(' | ')}`}`);
+    const followed = followedToTheEnd(bulk, exit);
+    notes.push(`the bulk client process ${followed ? `followed the run through the restart(s) to its end (exit ${exit.code})` : `exited ${exit.code ?? exit.signal}: ${bulk.lines.slice(-3).join(' | ')}`}`);
     const finished = await finishBulkRun(stack, bulkId);
     const expected = new Map(plan.expected).set(phoneNumberId, 'active');
     const outcomes = new Map<string, NumberOutcome>(finished.outcomes).set(phoneNumberId, webhookOutcome.ok ? { outcome: 'active', connectorId: webhookOutcome.result.connectorId } : { outcome: 'failed' });
     const figures = await auditScenario(stack, expected, outcomes, [finished.reportText, ...world.server.lines]);
     const failedChecks = [
-      ...(exit.code !== 0 ? ['the bulk client did not survive the restart'] : []),
+      ...(!followed ? ['the bulk client did not survive the restart'] : []),
       ...(!webhookOutcome.ok || webhookOutcome.result.readinessSource !== 'webhook' ? ['the receiver did not deliver after the restart'] : []),
     ];
     return {
