@@ -13,9 +13,14 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = '',
   return issues.map((issue) => {
     const path = issue.path.map(String);
     // An unknown key is reported on its parent object; name the key itself, which is what the caller must remove.
-    if (issue.code === 'unrecognized_keys' && issue.keys.length) path.push(issue.keys.join(', '));
+    if (issue.code === 'unrecognized_keys' && issue.keys.length) path.push(issue.keys.map(keyName).join(', '));
     return `${prefix}${path.join('.') || '(root)'}: ${issueReason(issue, input)}`;
   });
+}
+
+/** A key as people can read it back: quoted (JSON) when empty or not a plain name, e.g. "" or "a, b". */
+function keyName(key: string): string {
+  return /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key);
 }
 
 /** The reason alone, for a caller that re-words the path (input: as for describeIssues). */
