@@ -40,10 +40,16 @@ const ORGANIZATION = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 const TOP_LEVEL = ['workspaceId', 'organizationId', 'connector', 'readiness', 'subscriptions'];
 const STACK_LINE = /\n\s+at \S/;
 
-/** "field.path: reason": the part before the first ": ". */
+/** "field.path: reason": the part before the first ": " outside a quoted (JSON) key. */
 function fieldOf(problem: string): string | undefined {
-  const i = problem.indexOf(': ');
-  return i > 0 ? problem.slice(0, i) : undefined;
+  let quoted = false;
+  for (let i = 0; i < problem.length - 1; i++) {
+    const c = problem[i];
+    if (quoted && c === '\\') i++;
+    else if (c === '"') quoted = !quoted;
+    else if (!quoted && c === ':' && problem[i + 1] === ' ') return i > 0 ? problem.slice(0, i) : undefined;
+  }
+  return undefined;
 }
 
 function fail(message: string): never {
@@ -121,7 +127,7 @@ function checkProvisioningRefusal(err: unknown, keys: string[]): InvalidProvisio
     const field = fieldOf(p);
     if (!field) fail(`a problem names no field: ${JSON.stringify(p)}`);
     const top = field.split('.')[0]!;
-    if (field !== '(root)' && !TOP_LEVEL.includes(top) && !keys.includes(top) && !keys.some((k) => field.startsWith(k))) fail(`"${p}" names a field the input does not have`);
+    if (field !== '(root)' && !TOP_LEVEL.includes(top) && !keys.includes(top) && !namesKeys(field, keys)) fail(`"${p}" names a field the input does not have`);
   }
   if (STACK_LINE.test(err.message)) fail('the message carries a stack trace');
   return err;
@@ -183,6 +189,12 @@ const cell = fc.oneof(
 );
 const csvRecord = fc.record({ phoneNumberId: cell, name: fc.option(cell, { nil: undefined }), channelMessageType: fc.option(cell, { nil: undefined }), connectorTemplateRef: fc.option(cell, { nil: undefined }) });
 
+/** Unknown keys are named one by one, comma-separated, quoted (JSON) unless they are plain names. */
+function namesKeys(field: string, keys: string[]): boolean {
+  const names = field.match(/"(?:[^"\\]|\\.)*"|[^,\s][^,]*/g) ?? [];
+  return names.length > 0 && names.every((n) => keys.includes(n.startsWith('"') ? (JSON.parse(n) as string) : n.trim()) || keys.some((k) => n.startsWith(`${k}.`)));
+}
+
 /** `keysOf(line)`: for JSON lines, the line's own keys, by which an unknown field is named. */
 function checkRows(read: ReturnType<typeof parseCsv>, lineCount: number, keysOf: (line: number) => string[] = () => []): void {
   const inventory = buildInventory(defaults(), read.rows);
@@ -199,7 +211,7 @@ function checkRows(read: ReturnType<typeof parseCsv>, lineCount: number, keysOf:
       const field = fieldOf(p);
       if (!field) fail(`line ${r.line}: a problem names no field: ${JSON.stringify(p)}`);
       // A JSON line is named by its path in the provisioning input ("(root)" for the line as a whole, or a key "").
-      if (!(ROW_COLUMNS as readonly string[]).includes(field) && !field.split(', ').every((f) => keysOf(r.line).some((k) => f === k || f.startsWith(`${k}.`))) && !/\(from the defaults\)$/.test(field) && !/^(\(root\)$|(connector|readiness|subscriptions|workspaceId|organizationId)\b)/.test(field)) {
+      if (!(ROW_COLUMNS as readonly string[]).includes(field) && !namesKeys(field, keysOf(r.line)) && !/\(from the defaults\)$/.test(field) && !/^(\(root\)$|(connector|readiness|subscriptions|workspaceId|organizationId)\b)/.test(field)) {
         fail(`line ${r.line}: "${p}" names no column or field`);
       }
     }
