@@ -1,4 +1,5 @@
 /** The fault suite's sizes: SMALL for the in-CI subset (test/chaos.test.ts), FULL for `npm run chaos`. */
+import type { BadInputSize } from './scenarios/bad-input';
 import type { FlakyBirdSize } from './scenarios/flaky-bird';
 import type { KilledWorkersSize } from './scenarios/killed-workers';
 import type { OrphanAuditSize } from './scenarios/orphan-audit';
@@ -12,6 +13,7 @@ export interface Sizes {
   flakyBird: FlakyBirdSize;
   webhookAbuse: WebhookAbuseSize;
   orphanAudit: OrphanAuditSize;
+  badInput: BadInputSize;
 }
 
 export const SMALL: Sizes = {
@@ -21,6 +23,7 @@ export const SMALL: Sizes = {
   flakyBird: { numbers: 20, concurrency: 20, outageNumbers: 3, outageMs: 10_000 },
   webhookAbuse: { genuine: 3, flood: 600, concurrency: 20 },
   orphanAudit: { runs: 4, terminated: 2 },
+  badInput: { runsPerProperty: 100, starts: 10 },
 };
 
 export const FULL: Sizes = {
@@ -30,4 +33,5 @@ export const FULL: Sizes = {
   flakyBird: { numbers: 200, concurrency: 50, outageNumbers: 10, outageMs: 240_000 },
   webhookAbuse: { genuine: 10, flood: 5_000, concurrency: 50 },
   orphanAudit: { runs: 20, terminated: 5 },
+  badInput: { runsPerProperty: 2_000, starts: 100 },
 };

@@ -2,6 +2,7 @@
 import type { ScenarioResult } from '../report';
 import type { Sizes } from '../sizes';
 import type { ChaosWorld } from '../world';
+import { badInput } from './bad-input';
 import { flakyBird } from './flaky-bird';
 import { killedWorkers } from './killed-workers';
 import { orphanAudit } from './orphan-audit';
@@ -19,5 +20,6 @@ export const SCENARIOS: Scenario[] = [
   { key: 'server-restart', run: (world, sizes) => serverRestart(world, sizes.serverRestart) },
   { key: 'flaky-bird', run: (world, sizes) => flakyBird(world, sizes.flakyBird) },
   { key: 'webhook-abuse', run: (world, sizes) => webhookAbuse(world, sizes.webhookAbuse) },
+  { key: 'bad-input', run: (world, sizes) => badInput(world, sizes.badInput) },
   { key: 'orphan-audit', run: (world, sizes) => orphanAudit(world, sizes.orphanAudit) },
 ];
