@@ -27,6 +27,8 @@ async function main(): Promise<number> {
   const sizes = opts.small ? SMALL : FULL;
   const started = Date.now();
   const world = await startWorld();
+  // Ctrl-C: the processes the suite started share its process group and go with it; the dev server's file too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void world.close().finally(() => process.exit(130)));
   const results: ScenarioResult[] = [];
   const failures: string[] = [];
   try {

@@ -3,7 +3,6 @@
  * with its own provisioning delay), started through the typed bulk API or through a separate client process, and
  * its outcomes read back from the bulk store.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -86,25 +85,26 @@ export async function finishBulkRun(stack: ChaosStack, workflowId: string): Prom
 }
 
 /**
- * The bulk run as an operator starts it: a separate client process that starts the run and waits for it, and must
- * survive a server restart by itself. It is `npm run starter -- bulk … --wait` once the CLI has that command (see
- * BULK_CLI_ARGS), and until then a small driver over the same typed API (test/chaos/bulk-driver.ts).
+ * A bulk run started and followed by a separate client process, which must outlast a server restart by itself: the
+ * operator's `starter bulk --file … --defaults … --wait` (via 'cli'), or another service using the typed API
+ * (`prepareInventory`, `startBulk`, `awaitBulk`: test/chaos/bulk-driver.ts, via 'typed-api'). Started for an
+ * inventory whose run is going, either attaches to it.
  */
-export function startBulkProcess(stack: ChaosStack, plan: BulkPlan, opts: BulkRunOptions): NodeProcess {
+export function startBulkProcess(stack: ChaosStack, plan: BulkPlan, opts: BulkRunOptions, via: 'cli' | 'typed-api'): NodeProcess {
   const env = {
     TEMPORAL_ADDRESS: stack.world.server.address,
     TEMPORAL_NAMESPACE: 'default',
     TEMPORAL_TASK_QUEUE: stack.taskQueue,
     BULK_STORE_DIR: stack.store.dir,
   };
-  const cli = bulkCliAvailable();
-  const proc = cli
-    ? startNodeProcess('src/starter.ts', env, { node: process.execPath, execArgv: ['--import', 'tsx'], args: BULK_CLI_ARGS(plan, opts) })
-    : startNodeProcess('test/chaos/bulk-driver.ts', env, {
-        node: process.execPath,
-        execArgv: ['--import', 'tsx'],
-        args: [plan.file, plan.defaultsFile, String(opts.concurrency), String(opts.sweepIntervalMs ?? 30_000)],
-      });
+  const proc =
+    via === 'cli'
+      ? startNodeProcess('src/starter.ts', env, { node: process.execPath, execArgv: ['--import', 'tsx'], args: BULK_CLI_ARGS(plan, opts) })
+      : startNodeProcess('test/chaos/bulk-driver.ts', env, {
+          node: process.execPath,
+          execArgv: ['--import', 'tsx'],
+          args: [plan.file, plan.defaultsFile, String(opts.concurrency), String(opts.sweepIntervalMs ?? 30_000)],
+        });
   stack.adopt(proc);
   return proc;
 }
@@ -117,12 +117,3 @@ export function followedToTheEnd(proc: NodeProcess, exit: { code: number | null 
   return proc.lines.some((l) => /^bulk run completed: \d+ rows/.test(l) || l.includes('"msg":"bulk ended"')) && (exit.code === 0 || exit.code === 1);
 }
 
-let cliHasBulk: boolean | undefined;
-function bulkCliAvailable(): boolean {
-  if (process.env.CHAOS_BULK_VIA_CLI === '0') return false;
-  if (cliHasBulk === undefined) {
-    const help = execFileSync(process.execPath, ['--import', 'tsx', 'src/starter.ts', '--help'], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
-    cliHasBulk = /^\s+bulk\b/m.test(help);
-  }
-  return cliHasBulk;
-}

@@ -9,6 +9,7 @@ import { awaitResult, startProvisioning } from '../../../src/client/provisioning
 import { getBulkProgress } from '../../../src/client/bulk-client';
 import { auditScenario, type NumberOutcome } from '../audit';
 import { finishBulkRun, followedToTheEnd, planInventory, startBulkProcess } from '../bulk';
+import type { NodeProcess } from '../../helpers/processes';
 import { activitiesInFlight, awaitResumed, recoveryOf } from '../recovery';
 import type { ScenarioResult } from '../report';
 import { startChaosStack } from '../stack';
@@ -35,9 +36,12 @@ export async function serverRestart(world: ChaosWorld, size: ServerRestartSize):
       delayMs: [3_000, 20_000],
       readiness: { mode: 'both', initialPollInterval: '2s', maxPollInterval: '10s', deadline: '10m' },
     });
-    const bulk = startBulkProcess(stack, plan, { concurrency: size.concurrency });
-    const line = await bulk.waitForLine('the bulk run to start', (l) => l.includes('"bulk started"') || /bulk\/[0-9a-f-]+\//.test(l), 120_000);
+    // Two clients follow the run: the operator's CLI, and a service using the typed API (it attaches to the same run).
+    const bulk = startBulkProcess(stack, plan, { concurrency: size.concurrency }, 'cli');
+    const line = await bulk.waitForLine('the bulk run to start', (l) => /bulk\/[0-9a-f-]+\/[0-9a-f]+/.test(l), 120_000);
     const bulkId = /(bulk\/[0-9a-f-]+\/[0-9a-f]+)/.exec(line)![1]!;
+    const service = startBulkProcess(stack, plan, { concurrency: size.concurrency }, 'typed-api');
+    await service.waitForLine('the typed-API client to attach', (l) => l.includes(bulkId), 120_000);
 
     for (let r = 0; r < size.restarts; r++) {
       // Let the run get going (or go on) before pulling the server from under it.
@@ -72,15 +76,19 @@ export async function serverRestart(world: ChaosWorld, size: ServerRestartSize):
     const webhookOutcome = await awaitResult(world.client, webhookOnly.workflowId);
     notes.push(`after the restart, a webhook-only provisioning ${webhookOutcome.ok ? `became ready by ${webhookOutcome.result.readinessSource}` : `failed: ${webhookOutcome.reason}`}`);
 
-    const exit = await bulk.exited;
-    const followed = followedToTheEnd(bulk, exit);
-    notes.push(`the bulk client process ${followed ? `followed the run through the restart(s) to its end (exit ${exit.code})` : `exited ${exit.code ?? exit.signal}: ${bulk.lines.slice(-3).join(' | ')}`}`);
+    const follow = async (what: string, proc: NodeProcess) => {
+      const exit = await proc.exited;
+      const followed = followedToTheEnd(proc, exit);
+      notes.push(`${what} ${followed ? `followed the run through the restart(s) to its end (exit ${exit.code})` : `exited ${exit.code ?? exit.signal}: ${proc.lines.slice(-3).join(' | ')}`}`);
+      return followed;
+    };
+    const followers = await Promise.all([follow('`starter bulk --wait`', bulk), follow('the typed-API client (awaitBulk)', service)]);
     const finished = await finishBulkRun(stack, bulkId);
     const expected = new Map(plan.expected).set(phoneNumberId, 'active');
     const outcomes = new Map<string, NumberOutcome>(finished.outcomes).set(phoneNumberId, webhookOutcome.ok ? { outcome: 'active', connectorId: webhookOutcome.result.connectorId } : { outcome: 'failed' });
     const figures = await auditScenario(stack, expected, outcomes, [finished.reportText, ...world.server.lines]);
     const failedChecks = [
-      ...(!followed ? ['the bulk client did not survive the restart'] : []),
+      ...(followers.includes(false) ? ['a bulk client did not survive the restart'] : []),
       ...(!webhookOutcome.ok || webhookOutcome.result.readinessSource !== 'webhook' ? ['the receiver did not deliver after the restart'] : []),
     ];
     return {

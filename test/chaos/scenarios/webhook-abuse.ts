@@ -24,6 +24,9 @@ export interface WebhookAbuseSize {
   concurrency: number;
 }
 
+/** How much the receiver may grow during the flood: generous (GC timing varies), far below a leak's slope. */
+const MAX_RSS_GROWTH = 200 * 2 ** 20;
+
 interface Delivery {
   headers: Record<string, string>;
   body: string;
@@ -108,6 +111,8 @@ export async function webhookAbuse(world: ChaosWorld, size: WebhookAbuseSize): P
     const health = await fetch(`${origin}/healthz`).then((r) => r.status, () => 'down');
     if (health !== 200) failedChecks.push(`the receiver's /healthz answered ${health} after the flood`);
     if (stack.receiver!.proc.child.exitCode !== null) failedChecks.push('the receiver process exited');
+    // Bounded: the replay cache and every buffer are capped; a flood must not grow the process without limit.
+    if (peakRss - rssBefore > MAX_RSS_GROWTH) failedChecks.push(`the receiver grew by ${((peakRss - rssBefore) / 2 ** 20).toFixed(0)} MiB during the flood`);
     failedChecks.push(...wrong.map((w) => `a ${w}`));
     for (const k of kinds) {
       const n = k.once ? (answers.get(k.name)?.get(k.once) ?? 0) : 1;
