@@ -5,6 +5,7 @@
  * webhooks), and are cancelled as a whole on reset/close so a test or the CLI can stop promptly.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { WebhookHeaders } from '../bird/events';
 import { signWebhook } from '../bird/signature';
 import type { WebhookEventFilter } from '../bird/schemas';
@@ -21,6 +22,12 @@ import type { ChannelEventBody, SimDelivery } from './types';
 export const BIRD_RETRY_SCHEDULE_MS = [
   30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 28_800_000,
 ] as const;
+
+/** Every delivery in flight or waiting to retry listens on it: hundreds at once while a receiver is down is normal. */
+function unlimited(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
 
 interface Route {
   publicPrefix: string;
@@ -47,7 +54,7 @@ function matches(filters: readonly WebhookEventFilter[], body: ChannelEventBody)
 export class WebhookDispatcher {
   private routes: Route[] = [];
   private records: SimDelivery[] = [];
-  private lifetime = new AbortController();
+  private lifetime = unlimited(new AbortController());
 
   constructor(
     private readonly subscriptions: () => readonly StoredSubscription[],
@@ -76,7 +83,7 @@ export class WebhookDispatcher {
   /** Aborts in-flight deliveries and forgets recorded ones; later events deliver normally. */
   reset(): void {
     this.lifetime.abort();
-    this.lifetime = new AbortController();
+    this.lifetime = unlimited(new AbortController());
     this.records = [];
   }
 
