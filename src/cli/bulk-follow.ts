@@ -78,10 +78,12 @@ export async function followBulk(ctx: CliContext, client: Client, store: BulkSto
   let last: { progress: BulkProgress; status: string };
   try {
     for (;;) {
-      // A restart of the Temporal server (or a network blip) does not stop the run, so it does not stop following it.
+      // A restart of the Temporal server (or a network blip) does not stop the run, so it does not stop following it;
+      // nor does a progress query no worker answered in time, as happens while the workers reconnect after one.
       last = await waitThroughOutages(() => bulkProgressOf(client, workflowId), {
+        isOutage: (err) => err instanceof CliError && err.exitCode === ExitCode.unavailable,
         onUnavailable: (err, downMs) => {
-          if (downMs === 0) ctx.out.info(`\nTemporal is unreachable (${err.message}); the bulk run goes on, still following it`);
+          if (downMs === 0) ctx.out.info(`\n${err.message}; the bulk run goes on, still following it`);
         },
       });
       if (!asking) view.update(last.progress);

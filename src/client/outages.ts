@@ -12,6 +12,8 @@ const GRPC_UNAVAILABLE = 14;
 export interface OutageOptions {
   /** Give up after this long without reaching the server (default 15 minutes). */
   maxOutageMs?: number;
+  /** What else counts as part of an outage (default: UNAVAILABLE only), e.g. a query no worker answered yet. */
+  isOutage?: (err: unknown) => boolean;
   /** Told about each retry, e.g. to print "Temporal unreachable, still waiting". */
   onUnavailable?: (err: Error, unavailableForMs: number) => void;
 }
@@ -31,7 +33,7 @@ export async function waitThroughOutages<T>(wait: () => Promise<T>, opts: Outage
     try {
       return await wait();
     } catch (err) {
-      if (!isServerUnavailable(err)) throw err;
+      if (!isServerUnavailable(err) && !opts.isOutage?.(err)) throw err;
       // A wait that went on for a while reached the server: this is a new outage, not the same one.
       if (Date.now() - attemptStarted > 60_000) {
         since = undefined;
