@@ -16,6 +16,8 @@ export type Expected = 'active' | 'failed';
 export interface NumberOutcome {
   outcome: string;
   connectorId?: string;
+  /** Why, when it failed (shown when the outcome is not the expected one). */
+  reason?: string;
 }
 
 export interface Figures {
@@ -56,7 +58,7 @@ export async function auditScenario(
     if (want === 'failed' && got?.outcome === 'failed') failedAsExpected++;
     if ((want === 'active' && !isActive) || (want === 'failed' && got?.outcome !== 'failed')) {
       unexpected++;
-      note(`${number}: expected ${want}, got ${got ? `${got.outcome}` : 'no outcome'}`);
+      note(`${number}: expected ${want}, got ${got ? `${got.outcome}${got.reason ? ` (${got.reason})` : ''}` : 'no outcome'}`);
     }
     const live = connectors.filter((c) => !c.deletedAt && c.number?.numberId === number);
     if (live.length > 1) duplicates += live.length - 1;

@@ -79,7 +79,7 @@ export async function finishBulkRun(stack: ChaosStack, workflowId: string): Prom
   const report = await bulkReport(stack.store, progress);
   return {
     end,
-    outcomes: new Map(report.map((r) => [r.phoneNumberId, { outcome: r.outcome, connectorId: r.connectorId || undefined }])),
+    outcomes: new Map(report.map((r) => [r.phoneNumberId, { outcome: r.outcome, connectorId: r.connectorId || undefined, reason: r.reason || undefined }])),
     reportText: JSON.stringify(report),
   };
 }
