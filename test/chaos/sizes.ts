@@ -20,7 +20,7 @@ export const SMALL: Sizes = {
   killedWorkers: { numbers: 30, workers: 2, kills: 1, concurrency: 15 },
   killedWorkersPair: { numbers: 30, workers: 2, kills: 1, concurrency: 15 },
   serverRestart: { numbers: 30, restarts: 1, downMs: 20_000, concurrency: 15 },
-  flakyBird: { numbers: 20, concurrency: 20, outageNumbers: 3, outageMs: 10_000 },
+  flakyBird: { numbers: 16, concurrency: 16, outageNumbers: 3, outageMs: 10_000 },
   webhookAbuse: { genuine: 3, flood: 600, concurrency: 20 },
   orphanAudit: { runs: 4, terminated: 2 },
   badInput: { runsPerProperty: 100, starts: 10 },
