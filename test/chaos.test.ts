@@ -3,9 +3,9 @@
  * suite's own dev server, real worker processes and the simulator. Asserts correctness only (outcomes, connectors
  * per number, orphans, duplicates, secrets, nothing left running); the measured figures are printed as a table.
  *
- * The server restart runs alone (it takes the server from under everything); the other scenarios, which each have
- * their own workspace, task queue and worker processes, run at the same time to keep the subset short. Their
- * recovery figures are then not comparable with `npm run chaos`, which runs one scenario at a time.
+ * The scenarios run side by side to keep the subset short: each has its own workspace, task queue and worker
+ * processes, and the server restart its own dev server. Their recovery figures are then not comparable with
+ * `npm run chaos`, which runs one scenario at a time.
  */
 import assert from 'node:assert/strict';
 import { problemsOf, formatTable, type ScenarioResult } from './chaos/report';
@@ -21,56 +21,44 @@ import { startWorld, type ChaosWorld } from './chaos/world';
 describe('fault suite (small sizes)', function () {
   this.timeout(300_000);
   let world: ChaosWorld;
+  // The server restart gets a dev server of its own: it takes its server from under everything.
+  let restartWorld: ChaosWorld;
   const results: ScenarioResult[] = [];
+  const running = new Map<string, Promise<ScenarioResult>>();
 
   before(async function () {
     this.timeout(180_000);
     world = await startWorld();
+    restartWorld = await startWorld({ bundlePath: world.bundlePath });
+    const start = (key: string, run: () => Promise<ScenarioResult>) => {
+      const p = run();
+      p.catch(() => undefined); // awaited (and reported) by its own test
+      running.set(key, p);
+    };
+    start('restart', () => serverRestart(restartWorld, SMALL.serverRestart));
+    start('killed', () => killedWorkers(world, SMALL.killedWorkers));
+    start('flaky', () => flakyBird(world, SMALL.flakyBird));
+    start('webhooks', () => webhookAbuse(world, SMALL.webhookAbuse));
+    start('orphans', () => orphanAudit(world, SMALL.orphanAudit));
+    start('input', () => badInput(world, SMALL.badInput));
   });
   after(async function () {
     this.timeout(60_000);
+    await Promise.allSettled(running.values());
     if (results.length) console.log(`\n${formatTable(results)}\n`);
-    await world?.close();
+    await Promise.all([world?.close(), restartWorld?.close()]);
   });
 
-  const check = (r: ScenarioResult) => {
+  const check = async (key: string) => {
+    const r = await running.get(key)!;
     results.push(r);
     assert.deepEqual(problemsOf(r), [], `${r.name}:\n${formatTable([r])}`);
   };
 
-  it('Temporal server restarted mid-bulk: workers, receiver and the bulk CLI reconnect by themselves', async () => {
-    check(await serverRestart(world, SMALL.serverRestart));
-  });
-
-  describe('with the server up, side by side', () => {
-    const running = new Map<string, Promise<ScenarioResult>>();
-    before(() => {
-      const start = (key: string, run: () => Promise<ScenarioResult>) => {
-        const p = run();
-        p.catch(() => undefined); // awaited (and reported) by its own test
-        running.set(key, p);
-      };
-      start('killed', () => killedWorkers(world, SMALL.killedWorkers));
-      start('flaky', () => flakyBird(world, SMALL.flakyBird));
-      start('webhooks', () => webhookAbuse(world, SMALL.webhookAbuse));
-      start('orphans', () => orphanAudit(world, SMALL.orphanAudit));
-      start('input', () => badInput(world, SMALL.badInput));
-    });
-
-    it('workers killed mid-bulk (during creates, readiness or compensation) and restarted: nothing duplicated or orphaned', async () => {
-      check(await running.get('killed')!);
-    });
-    it('flaky Bird (5xx, 429, lost create replies, latency spikes, error numbers) and an outage during compensation', async () => {
-      check(await running.get('flaky')!);
-    });
-    it('hostile webhooks: the receiver stays up, bounded and fast, and signals only genuine events', async () => {
-      check(await running.get('webhooks')!);
-    });
-    it('orphan audit: runs terminated mid-readiness are found by `reconcile` and removed by its Schedule', async () => {
-      check(await running.get('orphans')!);
-    });
-    it('bad input through the typed client and the CLI starts nothing and names every field', async () => {
-      check(await running.get('input')!);
-    });
-  });
+  it('Temporal server restarted mid-bulk: workers, receiver and the bulk CLI reconnect by themselves', () => check('restart'));
+  it('workers killed mid-bulk (during creates, readiness or compensation) and restarted: nothing duplicated or orphaned', () => check('killed'));
+  it('flaky Bird (5xx, 429, lost create replies, latency spikes, error numbers) and an outage during compensation', () => check('flaky'));
+  it('hostile webhooks: the receiver stays up, bounded and fast, and signals only genuine events', () => check('webhooks'));
+  it('orphan audit: runs terminated mid-readiness are found by `reconcile` and removed by its Schedule', () => check('orphans'));
+  it('bad input through the typed client and the CLI starts nothing and names every field', () => check('input'));
 });

@@ -22,10 +22,11 @@ export interface ChaosWorld {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<ChaosWorld> {
+/** `bundlePath`: another world's bundle, to share it instead of bundling again. */
+export async function startWorld(opts: { bundlePath?: string } = {}): Promise<ChaosWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'chaos-'));
-  const bundlePath = join(dir, 'workflow-bundle.js');
-  const [server] = await Promise.all([DevServer.start(dir), writeWorkflowBundle(bundlePath, quietLogger)]);
+  const bundlePath = opts.bundlePath ?? join(dir, 'workflow-bundle.js');
+  const [server] = await Promise.all([DevServer.start(dir), opts.bundlePath ? undefined : writeWorkflowBundle(bundlePath, quietLogger)]);
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
   return {

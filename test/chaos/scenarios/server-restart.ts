@@ -56,7 +56,11 @@ export async function serverRestart(world: ChaosWorld, size: ServerRestartSize):
       const recovery = recoveryOf(resumed);
       if (recovery !== undefined) recoveries.push(recovery);
       notes.push(
-        `restart ${r + 1}: down ${((backAt - killedAt) / 1000).toFixed(1)} s (${inFlight.length} activities in flight); work running again ${recovery === undefined ? '?' : `${(recovery / 1000).toFixed(1)} s`} after the kill`,
+        `restart ${r + 1}: down ${((backAt - killedAt) / 1000).toFixed(1)} s (${inFlight.length} activities in flight); ${
+          recovery === undefined
+            ? `no interrupted activity to time (${resumed.map((x) => x.outcome).join(', ') || 'none in flight'})`
+            : `work running again ${(recovery / 1000).toFixed(1)} s after the kill`
+        }`,
       );
     }
 
