@@ -1,7 +1,8 @@
 /**
- * A stand-in for `starter bulk <file> --defaults <json> --wait` until the CLI has that command: reads and stores the
- * inventory, starts (or attaches to) its bulk run, waits for its end with the typed API, prints one JSON line per
- * step, exits 0 when the run completed. Run as its own process by the fault suite, which restarts the server under it.
+ * Another service onboarding a file with the typed API (src/client/bulk-client.ts), as a process of its own: reads
+ * and stores the inventory, starts (or attaches to) its bulk run, waits for its end with `awaitBulk`, prints one JSON
+ * line per step, exits 0 when the run completed. The fault suite restarts the server under it (and under
+ * `starter bulk --wait`, which follows the same run).
  *
  *   node --import tsx test/chaos/bulk-driver.ts <inventory.csv> <defaults.json> <concurrency> <sweepIntervalMs>
  */
