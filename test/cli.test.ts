@@ -425,7 +425,7 @@ describe('starter CLI', function () {
 
     it("the README's CLI section is what the help prints: every command, every global flag, the --events default, the exit-code table", async () => {
       const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-      const commands = ['provision', 'status', 'result', 'cancel', 'list', 'ensure-webhook-subscription', 'bulk', 'bulk-status', 'bulk-cancel'];
+      const commands = ['provision', 'status', 'result', 'cancel', 'list', 'ensure-webhook-subscription', 'bulk', 'bulk-status', 'bulk-cancel', 'reconcile', 'reconcile-schedule'];
       const main = await starter('--help');
       assert.ok(readme.includes(main.stdout.trimEnd()), `README lacks the help as printed:\n${main.stdout}`);
       for (const command of commands) {

@@ -2,7 +2,7 @@
  * Ensures the workspace-wide webhook subscriptions the receiver needs exist, idempotently: each is owned by a
  * webhookSubscription entity workflow whose id is derived from (workspace, event, url); starting it again attaches.
  */
-import { isGrpcDeadlineError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { isGrpcCancelledError, isGrpcDeadlineError, ServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkspaceSubscriptionInput, workspaceSubscriptionWorkflowId, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
 import { webhookSubscription } from '../workflows';
@@ -48,7 +48,9 @@ export async function ensureWorkspaceSubscription(
     const state = await client
       .withDeadline(Math.min(deadline, Date.now() + 5_000), () => handle.query(workspaceSubscriptionQuery))
       .catch((err: unknown) => {
-        if (isGrpcDeadlineError(err)) return undefined;
+        // No worker answered in time, or the server gave up on the query first (seen under load: "Failed to query
+        // Workflow" with a cause other than our deadline): the describe below tells a run that is really gone.
+        if (isGrpcDeadlineError(err) || isGrpcCancelledError(err) || (err instanceof ServiceError && !(err instanceof WorkflowNotFoundError))) return undefined;
         throw err;
       });
     if (state?.subscriptionId) return { ...state, workflowId };
