@@ -210,6 +210,23 @@ describe('readiness by webhook', function () {
     assert.equal(outcome.result.readinessSource, 'poll');
   });
 
+  it('poll mode: the webhook reports of its channel are refused and leave nothing in its history', async () => {
+    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '30s' } });
+    stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, { outcome: 'active', delayMs: 2_000 });
+    const { workflowId } = await start(input);
+    const outcome = await awaitResult(stack.client, workflowId);
+    assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+    assert.equal(outcome.result.readinessSource, 'poll');
+    // Bird delivered its channel events to the receiver, which reported them to the run: the run refused them.
+    const delivered = await waitFor('the channel events to be delivered', () => {
+      const mine = stack.sim.deliveries().filter((d) => d.body.payload.connectorId === outcome.result.connectorId && d.status === 200);
+      return mine.length >= 2 ? mine : undefined;
+    }, 10_000, 100);
+    assert.ok(delivered.length >= 2);
+    const events = (await stack.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    assert.equal(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length, 0, 'no report reached the history');
+  });
+
   it('the router answers "not yet" for a fresh delivery of no visible provisioning, and "no run" once it is old or finished', async () => {
     const route = temporalStatusRouter(stack.client, { lookupRetryDelaysMs: [] });
     const unknown = { service: 'channels' as const, event: 'channel.updated' as const, payload: { channelId: randomUUID(), connectorId: randomUUID(), status: 'ok' as const, stage: 'active' as const } };

@@ -94,6 +94,7 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
     throw err;
   });
   const { workspaceId, organizationId } = input;
+  if (input.readiness.mode === 'poll') inbox.close('this run reads its channel status by polling only (readiness mode "poll")');
   const { createConnector, createChannelSubscription, findOwnConnector, getChannelReadiness, awaitChannelActive, deleteConnector } = birdActivities(workspaceId);
   const phoneNumberId = phoneNumberIdOf(input);
   const name = input.connector.name;

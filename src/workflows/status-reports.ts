@@ -9,6 +9,8 @@ import { MAX_STATUS_REPORTS_PER_RUN, type ChannelStatusReport, type Provisioning
 export class StatusReportInbox {
   readonly #seenDeliveries = new Set<string>();
   #pending: ChannelStatusReport[] = [];
+  /** Set when the run never reads reports (readiness by polling only): every report is refused, leaving no trace. */
+  #closed?: string;
 
   constructor(private readonly progress: ProvisioningProgress) {}
 
@@ -17,11 +19,17 @@ export class StatusReportInbox {
     if (!report || typeof report !== 'object' || typeof report.deliveryKey !== 'string' || typeof report.channelId !== 'string') {
       return 'malformed status report';
     }
+    if (this.#closed) return this.#closed;
     if (this.progress.stage !== 'awaiting-readiness') return `not waiting for readiness (stage: ${this.progress.stage})`;
     if (!this.#isOwn(report)) return 'the report is for another connector or channel';
     if (this.#seenDeliveries.has(report.deliveryKey)) return 'duplicate delivery';
     if (this.progress.statusReports >= MAX_STATUS_REPORTS_PER_RUN) return `this run accepts at most ${MAX_STATUS_REPORTS_PER_RUN} status reports`;
     return undefined;
+  }
+
+  /** Refuse every report from now on (a run in poll mode would only grow its history with them). */
+  close(reason: string): void {
+    this.#closed = reason;
   }
 
   accept(report: ChannelStatusReport): void {
