@@ -8,12 +8,12 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
-import { describeIssues } from './domain/zod-issues';
+import { describeIssues, InvalidFields } from './domain/zod-issues';
 import { Secret } from './secret';
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+export class ConfigError extends InvalidFields {
+  constructor(problems: string[]) {
+    super('configuration', problems);
     this.name = 'ConfigError';
   }
 }

@@ -4,8 +4,7 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { CommanderError } from 'commander';
-import { ConfigError } from '../config';
-import { InvalidProvisioningInput } from '../domain/provisioning-input';
+import { InvalidFields } from '../domain/zod-issues';
 import { ExitCode } from './exit-codes';
 
 export class CliError extends Error {
@@ -25,7 +24,8 @@ export function describeError(err: unknown): { message?: string; code: ExitCode 
   if (err instanceof CliError) return { message: err.message, code: err.exitCode };
   // Commander has already printed its own message (or the help); --help and `help` are not errors.
   if (err instanceof CommanderError) return { code: err.exitCode === 0 ? ExitCode.ok : ExitCode.usage };
-  if (err instanceof InvalidProvisioningInput || err instanceof ConfigError) return { message: err.message, code: ExitCode.usage };
+  // Configuration, provisioning input, bulk defaults, audit input: each names its bad fields.
+  if (err instanceof InvalidFields) return { message: err.message, code: ExitCode.usage };
   if (err instanceof WorkflowNotFoundError) return { message: `no such workflow: ${err.workflowId ?? err.message}`, code: ExitCode.usage };
   // Anything else is unexpected: its message, without a stack (which would only confuse a user of the CLI).
   return { message: `unexpected error: ${err instanceof Error ? err.message : String(err)}`, code: ExitCode.provisioningFailed };

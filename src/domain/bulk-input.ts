@@ -15,7 +15,7 @@ import {
   provisioningWorkflowId,
   type ProvisionChannelInput,
 } from './provisioning-input';
-import { describeIssues } from './zod-issues';
+import { describeIssues, InvalidFields } from './zod-issues';
 
 /** The CSV columns a row may have; `phoneNumberId` is the only required one. */
 export const ROW_COLUMNS = ['phoneNumberId', 'name', 'channelMessageType', 'useCaseId', 'connectorTemplateRef'] as const;
@@ -79,9 +79,9 @@ export interface Inventory {
   invalid: InvalidRow[];
 }
 
-export class InvalidBulkDefaults extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid bulk defaults:\n  - ${problems.join('\n  - ')}`);
+export class InvalidBulkDefaults extends InvalidFields {
+  constructor(problems: string[]) {
+    super('bulk defaults', problems);
     this.name = 'InvalidBulkDefaults';
   }
 }

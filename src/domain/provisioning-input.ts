@@ -12,7 +12,7 @@ import {
   WebhookUrl,
 } from '../bird/schemas';
 import { duration } from './duration';
-import { describeIssues, issueReason } from './zod-issues';
+import { describeIssues, InvalidFields, issueReason } from './zod-issues';
 
 /**
  * Bird ids are UUIDs, and UUIDs are case-insensitive: one number written in two cases is one number. Every id
@@ -113,9 +113,9 @@ export type ProvisionChannelInputRaw = z.input<typeof ProvisionChannelInput>;
 /** What the workflow works with. */
 export type ProvisionChannelInput = z.output<typeof ProvisionChannelInput>;
 
-export class InvalidProvisioningInput extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid provisioning input:\n  - ${problems.join('\n  - ')}`);
+export class InvalidProvisioningInput extends InvalidFields {
+  constructor(problems: string[]) {
+    super('provisioning input', problems);
     this.name = 'InvalidProvisioningInput';
   }
 }

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { BirdId } from '../bird/schemas';
 import { duration } from './duration';
 import { provisioningWorkflowId } from './provisioning-input';
-import { describeIssues } from './zod-issues';
+import { describeIssues, InvalidFields } from './zod-issues';
 
 export const ReconcileInput = z.strictObject({
   workspaceId: BirdId.transform((id) => id.toLowerCase()),
@@ -29,9 +29,9 @@ export const ReconcileInput = z.strictObject({
 export type ReconcileInputRaw = z.input<typeof ReconcileInput>;
 export type ReconcileInput = z.output<typeof ReconcileInput>;
 
-export class InvalidReconcileInput extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid reconcile input:\n  - ${problems.join('\n  - ')}`);
+export class InvalidReconcileInput extends InvalidFields {
+  constructor(problems: string[]) {
+    super('reconcile input', problems);
     this.name = 'InvalidReconcileInput';
   }
 }

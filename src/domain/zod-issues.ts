@@ -6,6 +6,21 @@
 import type { z } from 'zod';
 
 /**
+ * Input refused for named reasons ("field.path: reason" each), whatever the input: configuration, provisioning,
+ * bulk defaults, an audit. One shape so that every caller (the CLI's exit code 2, a workflow's non-retryable
+ * failure) can treat them alike; each subclass keeps its own name so callers can still tell them apart.
+ */
+export class InvalidFields extends Error {
+  constructor(
+    what: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid ${what}:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'InvalidFields';
+  }
+}
+
+/**
  * `input`, when given, is what was parsed: a field missing from it is reported as "required" whatever its schema
  * (zod words a missing enum as "Invalid option: expected one of …" and a missing union as "Invalid input").
  */

@@ -6,9 +6,9 @@
 import { Option, type Command } from 'commander';
 import { ensureReconcileSchedule, reconcile } from '../../client/reconcile-client';
 import { formatDuration } from '../../domain/duration';
-import { InvalidReconcileInput, type ReconcileReport } from '../../domain/reconcile';
+import type { ReconcileReport } from '../../domain/reconcile';
 import type { CliContext } from '../context';
-import { CliError, usageError } from '../errors';
+import { CliError } from '../errors';
 import { ExitCode } from '../exit-codes';
 
 interface AuditOptions {
@@ -31,7 +31,7 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
     .option('--json', 'print the report as JSON')
     .action(async (opts: AuditOptions) =>
       ctx.withClient(async ({ client, settings }) => {
-        const report = await usage(() => reconcile(client, { workspaceId: opts.workspace, delete: Boolean(opts.delete), gracePeriod: opts.grace }, { taskQueue: settings.taskQueue }));
+        const report = await reconcile(client, { workspaceId: opts.workspace, delete: Boolean(opts.delete), gracePeriod: opts.grace }, { taskQueue: settings.taskQueue });
         if (opts.json) ctx.out.json(report);
         else ctx.out.text(formatReport(report));
         const remaining = report.orphanCount - report.deleted;
@@ -48,22 +48,14 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
     .addOption(grace())
     .action(async (opts: Omit<AuditOptions, 'json'> & { every: string }) =>
       ctx.withClient(async ({ client, settings }) => {
-        const { scheduleId, created } = await usage(() =>
-          ensureReconcileSchedule(client, { workspaceId: opts.workspace, delete: Boolean(opts.delete), gracePeriod: opts.grace, every: opts.every }, { taskQueue: settings.taskQueue }),
+        const { scheduleId, created } = await ensureReconcileSchedule(
+          client,
+          { workspaceId: opts.workspace, delete: Boolean(opts.delete), gracePeriod: opts.grace, every: opts.every },
+          { taskQueue: settings.taskQueue },
         );
         ctx.out.info(`${created ? 'created' : 'updated'} schedule ${scheduleId}: every ${opts.every}${opts.delete ? ', deleting orphans' : ', report only'}`);
       }),
     );
-}
-
-/** A bad option value (workspace, durations) is a usage error, named by its field. */
-async function usage<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof InvalidReconcileInput) throw usageError(err.message);
-    throw err;
-  }
 }
 
 export function formatReport(r: ReconcileReport): string {
