@@ -30,6 +30,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -73,6 +74,13 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
   let finishedAt: string | undefined;
   /** Rows of the batch being started: no longer pending, not yet in the window. */
   let starting = 0;
+  /**
+   * Reports that overtook their own start. A provisioning that ends fast can signal before this run has seen its
+   * start resolve (or its watchOutcome signal delivered): both then come in one activation, where signals are handled
+   * first, so the row is not in the window yet. Kept until the batch being started has tracked its rows (then
+   * cleared, so stray reports cannot pile up); without it such a row would wait for the sweep (minutes).
+   */
+  const earlyReports = new Map<string, ProvisioningFinished>();
 
   const progress = (): BulkProgress => ({
     stage,
@@ -95,6 +103,7 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
     (finished: ProvisioningFinished) => {
       const entry = window.state.inFlight[finished.workflowId];
       if (entry) window.finish(finished.workflowId, outcomeOfFinished(finished, entry.attached));
+      else if (starting > 0) earlyReports.set(finished.workflowId, finished);
     },
     { description: 'A provisioning of this bulk run (or one it watches) has ended.' },
   );
@@ -145,6 +154,17 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
     }
   };
 
+  /** A row enters the window; a report that arrived before it (see earlyReports) finishes it at once. */
+  const enter = (workflowId: string, row: number, attached: boolean) => {
+    window.track(workflowId, row, attached, Date.now());
+    const early = earlyReports.get(workflowId);
+    // Runs that dropped such a report before this change keep doing so when replayed (and wait for their sweep).
+    if (early && patched('bulk-early-reports')) {
+      earlyReports.delete(workflowId);
+      window.finish(workflowId, outcomeOfFinished(early, attached));
+    }
+  };
+
   const record = (row: InventoryPageRow, decision: Extract<RowDecision, { action: 'done' }>) =>
     window.record({ row: row.row, workflowId: row.workflowId, outcome: decision.outcome, connectorId: decision.connectorId, channelId: decision.channelId, reason: decision.reason });
 
@@ -152,7 +172,7 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
   const attach = async (row: InventoryPageRow): Promise<void> => {
     try {
       await getExternalWorkflowHandle(row.workflowId).signal(watchOutcomeSignal, { watcherWorkflowId: info.workflowId });
-      window.track(row.workflowId, row.row, true, Date.now());
+      enter(row.workflowId, row.row, true);
     } catch {
       const snapshot = (await lookUp([row.workflowId]))[row.workflowId];
       await carryOut(row, decideRow({ provisioning: snapshot, existing: row.existing }, window.state.indexedAt), false);
@@ -171,7 +191,7 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
         // Children outlive this run (continue-as-new) and report back by signal; see the module comment.
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
-      window.track(workflowId, row.row, false, Date.now());
+      enter(workflowId, row.row, false);
       return true;
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -248,7 +268,10 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
         starting = batch.length;
         // Not cancellable: a cancellation lands between batches, never between a child's start and its tracking.
         const started = await CancellationScope.nonCancellable(() => Promise.all(batch.map((row) => carryOut(row, decideRow(row, window.state.indexedAt))))).finally(
-          () => (starting = 0),
+          () => {
+            starting = 0;
+            earlyReports.clear();
+          },
         );
         startsThisRun += started.filter(Boolean).length;
         show();

@@ -20,7 +20,7 @@ import { temporalStatusRouter } from '../../src/webhook-receiver/status-router';
 import { createProvisioningWorker, type ProvisioningWorker, type ProvisioningWorkerOptions } from '../../src/worker-factory';
 import type { ProvisionChannelInputRaw } from '../../src/domain/provisioning-input';
 import { assertNoSecretsInHistories } from './history';
-import { temporal } from './temporal';
+import { bundleWithInterceptors, temporal } from './temporal';
 
 export const RECEIVER_PUBLIC_URL = 'https://hooks.provisioning-tests.example/bird/events';
 export const SIGNING_KEY_REF = 'WEBHOOK_SIGNING_KEY';
@@ -48,10 +48,14 @@ export interface StackOptions {
   receiver?: boolean;
   /** Worker settings for tests that need them (rate limits, concurrency). */
   worker?: Partial<Pick<ProvisioningWorkerOptions, 'birdRateLimits' | 'rateLimitScope' | 'tuning'>>;
+  /** Test-only workflow interceptor modules (the worker then runs a bundle of its own). */
+  workflowInterceptorModules?: string[];
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  const { env, workflowBundle } = await temporal();
+  const harness = await temporal();
+  const { env } = harness;
+  const workflowBundle = opts.workflowInterceptorModules ? await bundleWithInterceptors(opts.workflowInterceptorModules) : harness.workflowBundle;
   const accessKey = `sim-key-${randomUUID()}`;
   const signingKey = `signing-key-${randomUUID()}`;
   const workspaceId = randomUUID();

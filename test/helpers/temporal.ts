@@ -62,6 +62,11 @@ export async function shutdownTemporal(): Promise<void> {
   await env.teardown();
 }
 
+/** The product's workflows with test-only workflow interceptors added (a bundle of their own, for one stack). */
+export function bundleWithInterceptors(modules: string[]): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...modules], logger: quietLogger });
+}
+
 const noop = () => undefined;
 const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };
 
