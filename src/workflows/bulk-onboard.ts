@@ -267,7 +267,10 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
         window.state.nextRow += batch.length;
         starting = batch.length;
         // Not cancellable: a cancellation lands between batches, never between a child's start and its tracking.
-        const started = await CancellationScope.nonCancellable(() => Promise.all(batch.map((row) => carryOut(row, decideRow(row, window.state.indexedAt))))).finally(
+        // Each row leaves `starting` once handled (in the window or decided), so progress never counts it twice.
+        const started = await CancellationScope.nonCancellable(() =>
+          Promise.all(batch.map((row) => carryOut(row, decideRow(row, window.state.indexedAt)).finally(() => starting--))),
+        ).finally(
           () => {
             starting = 0;
             earlyReports.clear();
