@@ -35,6 +35,8 @@ describe('webhook receiver process', function () {
       { node: process.execPath },
     );
     await receiver.waitForLine('listening', (l) => l.includes('webhook receiver listening'));
+    // It listens before it has reached Temporal (and answers 503 meanwhile): the counts below need it connected.
+    await receiver.waitForLine('connected', (l) => l.includes('connected to Temporal'));
   });
   after(() => receiver?.kill());
 
