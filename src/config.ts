@@ -8,7 +8,7 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
-import { describeIssues, InvalidFields } from './domain/zod-issues';
+import { describeIssues, InvalidFields, parseFields } from './domain/zod-issues';
 import { Secret } from './secret';
 
 export class ConfigError extends InvalidFields {
@@ -62,9 +62,7 @@ export class ConfigReader {
 export { describeIssues };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { requireAccessKey?: boolean } = {}): AppConfig {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues));
-  const e = parsed.data;
+  const e = parseFields(EnvSchema, env, (problems) => new ConfigError(problems));
   if (opts.requireAccessKey && !e.BIRD_ACCESS_KEY) {
     throw new ConfigError(['BIRD_ACCESS_KEY: required (the Bird access key; with the simulator use sim-access-key)']);
   }

@@ -3,7 +3,8 @@
  * Worker Deployment versioning, the pre-built workflow bundle.
  */
 import { z } from 'zod';
-import { ConfigError, describeIssues } from './config';
+import { ConfigError } from './config';
+import { parseFields } from './domain/zod-issues';
 import { parseDuration } from './domain/duration';
 import { BIRD_RATE_LIMITS } from './bird/schemas';
 import { TASK_QUEUE_ROLES, type TaskQueueRole } from './domain/task-queues';
@@ -59,7 +60,5 @@ export const WorkerEnv = z
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
 export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  const parsed = WorkerEnv.safeParse(env);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues));
-  return parsed.data;
+  return parseFields(WorkerEnv, env, (problems) => new ConfigError(problems));
 }

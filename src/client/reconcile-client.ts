@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { duration } from '../domain/duration';
 import { InvalidReconcileInput, parseReconcileInput, ReconcileInput, type ReconcileInputRaw, type ReconcileReport } from '../domain/reconcile';
 import * as sa from '../domain/search-attributes';
-import { describeIssues } from '../domain/zod-issues';
+import { parseFields } from '../domain/zod-issues';
 import { reconcileConnectors } from '../workflows';
 
 export interface StartedReconcile {
@@ -54,9 +54,7 @@ export async function ensureReconcileSchedule(
   raw: ReconcileScheduleInputRaw,
   opts: { taskQueue: string },
 ): Promise<{ scheduleId: string; created: boolean }> {
-  const parsed = ReconcileScheduleInput.safeParse(raw);
-  if (!parsed.success) throw new InvalidReconcileInput(describeIssues(parsed.error.issues));
-  const { every, ...input } = parsed.data;
+  const { every, ...input } = parseFields(ReconcileScheduleInput, raw, (problems) => new InvalidReconcileInput(problems));
   const scheduleId = reconcileScheduleId(input.workspaceId);
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow',

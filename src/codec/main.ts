@@ -2,7 +2,8 @@
  * The codec server process: `npm run codec-server`. Needs the same PAYLOAD_ENCRYPTION_KEY_* as the worker.
  */
 import { z } from 'zod';
-import { ConfigError, describeIssues } from '../config';
+import { ConfigError } from '../config';
+import { parseFields } from '../domain/zod-issues';
 import { createLogger } from '../observability/logger';
 import { Secret } from '../secret';
 import { payloadCodecFromEnv } from './env';
@@ -19,14 +20,13 @@ export const CodecServerEnv = z.object({
 });
 
 async function main(): Promise<void> {
-  const parsed = CodecServerEnv.safeParse(process.env);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues));
+  const env = parseFields(CodecServerEnv, process.env, (problems) => new ConfigError(problems));
   const codec = payloadCodecFromEnv();
   if (!codec) throw new ConfigError(['PAYLOAD_ENCRYPTION_KEY_ID: required by the codec server (it names the active key)']);
   const logger = createLogger('codec-server');
-  const app = buildCodecServer({ codec, authToken: new Secret(parsed.data.CODEC_SERVER_AUTH_TOKEN), corsOrigins: parsed.data.CODEC_CORS_ORIGINS, logger });
-  const address = await app.listen({ host: parsed.data.CODEC_SERVER_HOST, port: parsed.data.CODEC_SERVER_PORT });
-  logger.info({ address, corsOrigins: parsed.data.CODEC_CORS_ORIGINS }, 'codec server listening');
+  const app = buildCodecServer({ codec, authToken: new Secret(env.CODEC_SERVER_AUTH_TOKEN), corsOrigins: env.CODEC_CORS_ORIGINS, logger });
+  const address = await app.listen({ host: env.CODEC_SERVER_HOST, port: env.CODEC_SERVER_PORT });
+  logger.info({ address, corsOrigins: env.CODEC_CORS_ORIGINS }, 'codec server listening');
   const stop = () => void app.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

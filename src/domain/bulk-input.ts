@@ -15,7 +15,7 @@ import {
   provisioningWorkflowId,
   type ProvisionChannelInput,
 } from './provisioning-input';
-import { describeIssues, InvalidFields } from './zod-issues';
+import { InvalidFields, parseFields } from './zod-issues';
 
 /** The CSV columns a row may have; `phoneNumberId` is the only required one. */
 export const ROW_COLUMNS = ['phoneNumberId', 'name', 'channelMessageType', 'useCaseId', 'connectorTemplateRef'] as const;
@@ -96,9 +96,7 @@ export interface BulkOverrides {
  * sets its columns, so a bad readiness option would otherwise be reported once per row).
  */
 export function parseBulkDefaults(raw: unknown, overrides: BulkOverrides = {}): BulkDefaults {
-  const parsed = BulkDefaults.safeParse(raw);
-  if (!parsed.success) throw new InvalidBulkDefaults(describeIssues(parsed.error.issues));
-  const defaults = withOverrides(parsed.data, overrides);
+  const defaults = withOverrides(parseFields(BulkDefaults, raw, (problems) => new InvalidBulkDefaults(problems)), overrides);
   const problems: string[] = [];
   for (const path of PER_NUMBER_PATHS) {
     if (getPath(defaults, path) !== undefined) problems.push(`${path.join('.')}: is per number; put it in the file, not in the defaults`);

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { BirdId } from '../bird/schemas';
 import { duration } from './duration';
 import { provisioningWorkflowId } from './provisioning-input';
-import { describeIssues, InvalidFields } from './zod-issues';
+import { InvalidFields, parseFields } from './zod-issues';
 
 export const ReconcileInput = z.strictObject({
   workspaceId: BirdId.transform((id) => id.toLowerCase()),
@@ -37,9 +37,7 @@ export class InvalidReconcileInput extends InvalidFields {
 }
 
 export function parseReconcileInput(raw: unknown): ReconcileInput {
-  const parsed = ReconcileInput.safeParse(raw);
-  if (!parsed.success) throw new InvalidReconcileInput(describeIssues(parsed.error.issues));
-  return parsed.data;
+  return parseFields(ReconcileInput, raw, (problems) => new InvalidReconcileInput(problems));
 }
 
 /** A connector whose name carries an idempotency tag, as the list endpoint shows it. */

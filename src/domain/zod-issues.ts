@@ -21,6 +21,16 @@ export class InvalidFields extends Error {
 }
 
 /**
+ * Parses `raw` with `schema`, or throws `refuse(problems)` naming every bad field: the one "safeParse, then
+ * describe the issues" of every door that refuses input by field (environment, bulk defaults, audit input).
+ */
+export function parseFields<S extends z.ZodType>(schema: S, raw: unknown, refuse: (problems: string[]) => InvalidFields): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw refuse(describeIssues(parsed.error.issues));
+  return parsed.data;
+}
+
+/**
  * `input`, when given, is what was parsed: a field missing from it is reported as "required" whatever its schema
  * (zod words a missing enum as "Invalid option: expected one of …" and a missing union as "Invalid input").
  */

@@ -270,12 +270,7 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
         // Each row leaves `starting` once handled (in the window or decided), so progress never counts it twice.
         const started = await CancellationScope.nonCancellable(() =>
           Promise.all(batch.map((row) => carryOut(row, decideRow(row, window.state.indexedAt)).finally(() => starting--))),
-        ).finally(
-          () => {
-            starting = 0;
-            earlyReports.clear();
-          },
-        );
+        ).finally(() => earlyReports.clear());
         startsThisRun += started.filter(Boolean).length;
         show();
         await flush(false);

@@ -28,7 +28,6 @@ import { formatDuration } from '../domain/duration';
 import { FailureType, REQUEST_NOT_ACTED_ON } from '../domain/failure-types';
 import { idempotencyTag, type Ownership } from '../domain/idempotency';
 import {
-  InvalidProvisioningInput,
   isResolvedInput,
   parseProvisioningInput,
   phoneNumberIdOf,
@@ -40,7 +39,6 @@ import { readinessPollOptions, secretCheckOptions } from './activity-options';
 import { birdActivities } from './bird-activities';
 import { Compensations, messageOf } from './compensation';
 import {
-  INVALID_INPUT,
   progressQuery,
   PROVISIONING_FAILED,
   reportChannelStatusUpdate,
@@ -53,6 +51,7 @@ import {
 } from './definitions';
 import { describeProgress, failureMessage, outcomeOf } from './describe';
 import { OutcomeWatchers } from './outcome-watchers';
+import { parseOrFailRun } from './invalid-input';
 import { awaitChannelReadiness, ReadinessFailed } from './readiness';
 import { StatusReportInbox } from './status-reports';
 
@@ -289,14 +288,7 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
  */
 async function resolveInput(arg: ProvisionChannelInput | ProvisionChannelInputRaw): Promise<ProvisionChannelInput> {
   if (isResolvedInput(arg)) return arg;
-  try {
-    return parseProvisioningInput(arg);
-  } catch (err) {
-    if (err instanceof InvalidProvisioningInput) {
-      throw ApplicationFailure.create({ type: INVALID_INPUT, message: err.message, nonRetryable: true, details: [err.problems] });
-    }
-    throw err;
-  }
+  return parseOrFailRun(() => parseProvisioningInput(arg));
 }
 
 /**

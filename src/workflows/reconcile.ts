@@ -8,9 +8,8 @@
  * Run on demand (`reconcile`) or by a Temporal Schedule (`reconcile-schedule`, overlap SKIP), so a run that is still
  * deleting is never joined by a second one. Its result is the report.
  */
-import { ApplicationFailure, log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import {
-  InvalidReconcileInput,
   MAX_REPORTED_ENTRIES,
   parseReconcileInput,
   type OrphanEntry,
@@ -20,7 +19,7 @@ import {
 import * as sa from '../domain/search-attributes';
 import { birdActivities } from './bird-activities';
 import { messageOf } from './compensation';
-import { INVALID_INPUT } from './definitions';
+import { parseOrFailRun } from './invalid-input';
 
 /** Deletes at once: each is one Bird DELETE on the writes queue, which is rate-limited anyway. */
 const DELETE_BATCH = 10;
@@ -28,13 +27,7 @@ const DELETE_BATCH = 10;
 const MAX_DELETES_PER_RUN = 500;
 
 export async function reconcileConnectors(raw: ReconcileInputRaw): Promise<ReconcileReport> {
-  let input;
-  try {
-    input = parseReconcileInput(raw);
-  } catch (err) {
-    if (err instanceof InvalidReconcileInput) throw ApplicationFailure.create({ type: INVALID_INPUT, message: err.message, nonRetryable: true, details: [err.problems] });
-    throw err;
-  }
+  const input = parseOrFailRun(() => parseReconcileInput(raw));
   const { workspaceId } = input;
   const { auditConnectorsPage, deleteOrphanConnector } = birdActivities(workspaceId);
   upsertSearchAttributes([{ key: sa.BirdWorkspaceId, value: workspaceId }]);
