@@ -10,6 +10,7 @@ import { NativeConnection, Worker, type State, type WorkerOptions } from '@tempo
 import { createActivities, type Activities, type ActivityDeps } from './activities';
 import { BIRD_RATE_LIMITS } from './bird/schemas';
 import { parseDuration } from './domain/duration';
+import { channelProvisioningHandler } from './nexus/handler';
 import { deploymentTaskQueues, TASK_QUEUE_ROLES, type TaskQueueRole } from './domain/task-queues';
 import { applyPerWorkspaceRateLimits } from './worker-rate-limits';
 
@@ -109,6 +110,8 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
         await Worker.create({
           ...common,
           taskQueue: queues.workflows,
+          // The channelProvisioning Nexus service (docs/nexus.md): an endpoint targets this queue.
+          nexusServices: [channelProvisioningHandler({ bulkStore: opts.bulkStore })],
           ...(opts.workflowBundle
             ? { workflowBundle: opts.workflowBundle }
             : { workflowsPath: WORKFLOWS_PATH, interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } }),

@@ -62,7 +62,16 @@ export interface StartedBulk {
  */
 export async function startBulk(client: Client, store: BulkStore, inventory: PreparedInventory, opts: StartBulkOptions): Promise<StartedBulk> {
   const manifest = await store.saveInventory(inventory, inventory.source);
-  const workflowId = bulkWorkflowId(manifest);
+  const { workflowId, ...options } = bulkStartOptions(manifest, opts);
+  const handle = await client.workflow.start(bulkOnboard, { workflowId, ...options, taskQueue: opts.taskQueue });
+  return { workflowId, runId: handle.firstExecutionRunId, manifest, handle };
+}
+
+/**
+ * How the bulk run of a stored inventory is started, whoever starts it (startBulk, the Nexus `bulkOnboard`
+ * operation): its workflow id, input, conflict policy, summary and search attributes.
+ */
+export function bulkStartOptions(manifest: BulkManifest, opts: Omit<StartBulkOptions, 'taskQueue'>) {
   const concurrency = Math.min(opts.concurrency ?? BULK_LIMITS.defaultConcurrency, BULK_LIMITS.maxConcurrency);
   const input: BulkOnboardInput = {
     bulkKey: manifest.bulkKey,
@@ -76,11 +85,10 @@ export async function startBulk(client: Client, store: BulkStore, inventory: Pre
     startsPerRun: Math.min(opts.startsPerRun ?? BULK_LIMITS.startsPerRun, BULK_LIMITS.maxConcurrency),
     sweepIntervalMs: opts.sweepIntervalMs ?? BULK_LIMITS.sweepIntervalMs,
   };
-  const handle = await client.workflow.start(bulkOnboard, {
-    taskQueue: opts.taskQueue,
-    workflowId,
-    args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
+  return {
+    workflowId: bulkWorkflowId(manifest),
+    args: [input] as [BulkOnboardInput],
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
     typedSearchAttributes: [
       { key: sa.BirdWorkspaceId, value: manifest.workspaceId },
       { key: sa.ProvisioningStage, value: 'indexing' },
@@ -92,8 +100,7 @@ export async function startBulk(client: Client, store: BulkStore, inventory: Pre
       `- **Window:** ${concurrency} provisionings at once; continue-as-new every ${input.startsPerRun} starts`,
       `- **Bulk store key:** ${manifest.bulkKey}`,
     ].join('\n'),
-  });
-  return { workflowId, runId: handle.firstExecutionRunId, manifest, handle };
+  };
 }
 
 export async function getBulkProgress(client: Client, workflowId: string): Promise<BulkProgress> {

@@ -18,7 +18,7 @@ import { describeIssues, InvalidFields, issueReason } from './zod-issues';
  * Bird ids are UUIDs, and UUIDs are case-insensitive: one number written in two cases is one number. Every id
  * that names a provisioning (workflow id, search attributes, ownership checks) is lower-cased here, once.
  */
-const CanonicalId = BirdId.transform((id) => id.toLowerCase());
+export const CanonicalId = BirdId.transform((id) => id.toLowerCase());
 
 /** Temporal refuses workflow ids longer than this (the server's default limit.maxIDLengthLimit). */
 export const MAX_WORKFLOW_ID_LENGTH = 1_000;

@@ -1,0 +1,124 @@
+/**
+ * The handlers of the `channelProvisioning` Nexus service (src/nexus/service.ts), registered by the worker on its
+ * workflow task queue. Each operation goes through the typed client's own code: the same validation, workflow ids,
+ * id-reuse and conflict policies, outcome reading and cancellation as `startProvisioning`, `describeOutcome`,
+ * `cancelProvisioning` and `startBulk`.
+ */
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import * as temporalNexus from '@temporalio/nexus';
+import * as nexus from 'nexus-rpc';
+import { BulkStoreError, type BulkStore } from '../bulk/store';
+import { bulkStartOptions } from '../client/bulk-client';
+import { cancelProvisioning, describeOutcome, getProgress, type FinishedProvisioning } from '../client/provisioning-client';
+import { parseProvisioningInput, type ProvisionChannelInputRaw } from '../domain/provisioning-input';
+import { provisioningStartOptions } from '../domain/provisioning-start';
+import { InvalidFields } from '../domain/zod-issues';
+import { bulkOnboard, provisionChannel } from '../workflows';
+import type { ProvisionChannelResult } from '../workflows/definitions';
+import { InvalidNexusRequest, parseBulkOnboardRequest, workflowIdOfRef } from './requests';
+import { channelProvisioningService, type ProvisioningState } from './service';
+
+/** How long a synchronous operation waits for the running workflow to answer its progress query. */
+const QUERY_TIMEOUT_MS = 5_000;
+
+export interface ChannelProvisioningDeps {
+  /** The bulk store this worker's bulk activities read; `bulkOnboard` is refused without one. */
+  bulkStore?: BulkStore;
+}
+
+export function channelProvisioningHandler(deps: ChannelProvisioningDeps) {
+  return nexus.serviceHandler(channelProvisioningService, {
+    provision: provisionOperation(),
+    getProvisioning: async (_ctx, raw) => provisioningState(temporalNexus.getClient(), refuseInvalid(() => workflowIdOfRef(raw))),
+    cancelProvisioning: async (_ctx, raw) => {
+      const client = temporalNexus.getClient();
+      const workflowId = refuseInvalid(() => workflowIdOfRef(raw));
+      const cancelled = await cancelProvisioning(client, workflowId).catch(notFound(workflowId));
+      return cancelled.requested ? { workflowId, requested: true, runId: cancelled.runId } : { workflowId, requested: false, finished: stateOf(cancelled.finished) };
+    },
+    bulkOnboard: new temporalNexus.WorkflowRunOperationHandler(async (ctx, raw) => {
+      const request = refuseInvalid(() => parseBulkOnboardRequest(raw));
+      if (!deps.bulkStore) throw new nexus.HandlerError('NOT_IMPLEMENTED', 'this worker has no bulk store (BULK_STORE_DIR)');
+      const manifest = await deps.bulkStore.manifest(request.bulkKey).catch((err: unknown) => {
+        // The store's own message names its directory, which is none of the caller's business.
+        if (err instanceof BulkStoreError) throw refusal(new InvalidNexusRequest(['bulkKey: no inventory with this key in the bulk store']));
+        throw err;
+      });
+      const { workflowId, ...options } = bulkStartOptions(manifest, { concurrency: request.concurrency });
+      return temporalNexus.startWorkflow(ctx, bulkOnboard, { workflowId, ...options });
+    }),
+  });
+}
+
+/**
+ * `provision` starts the provisioning with the typed client's policies: a run in progress for the number is attached
+ * to (USE_EXISTING; the server adds this caller's completion callback to it), and a completed one cannot be started
+ * again (ALLOW_DUPLICATE_FAILED_ONLY), so its result is the answer, synchronously.
+ */
+function provisionOperation(): nexus.OperationHandler<ProvisionChannelInputRaw, ProvisionChannelResult> {
+  const backing = new temporalNexus.WorkflowRunOperationHandler<ProvisionChannelInputRaw, ProvisionChannelResult>(async (ctx, raw) => {
+    const input = refuseInvalid(() => parseProvisioningInput(raw));
+    const { workflowId, ...options } = provisioningStartOptions(input);
+    return temporalNexus.startWorkflow(ctx, provisionChannel, { workflowId, args: [input], workflowIdConflictPolicy: 'USE_EXISTING', ...options });
+  });
+  return {
+    async start(ctx, raw) {
+      try {
+        return await backing.start(ctx, raw);
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        const outcome = await describeOutcome(temporalNexus.getClient(), err.workflowId);
+        if (outcome?.status === 'COMPLETED') return nexus.HandlerStartOperationResult.sync(outcome.result);
+        // It failed or started again between the start and this look: the caller's retry decides afresh.
+        throw new nexus.HandlerError('INTERNAL', `${err.workflowId} changed while starting; retry`, { retryableOverride: true });
+      }
+    },
+    // Cancels the workflow: the provisioning compensates (deletes the connector it made) and ends cancelled.
+    cancel: (ctx, token) => backing.cancel(ctx, token),
+  };
+}
+
+async function provisioningState(client: Client, workflowId: string): Promise<ProvisioningState> {
+  // Two rounds at most: a new attempt may start between the describe and the reading of the outcome.
+  for (let round = 0; round < 2; round++) {
+    const description = await client.workflow.getHandle(workflowId).describe().catch(notFound(workflowId));
+    if (description.status.name === 'RUNNING') {
+      const progress = await getProgress(client, workflowId, { timeoutMs: QUERY_TIMEOUT_MS, runId: description.runId });
+      return { workflowId, runId: description.runId, status: 'RUNNING', progress };
+    }
+    const outcome = await describeOutcome(client, workflowId);
+    if (outcome) return stateOf(outcome);
+  }
+  throw new nexus.HandlerError('INTERNAL', `${workflowId} changed while being read; retry`, { retryableOverride: true });
+}
+
+function stateOf(finished: FinishedProvisioning): ProvisioningState {
+  const closedAt = finished.closedAt?.toISOString();
+  const base = { workflowId: finished.workflowId, runId: finished.runId, ...(closedAt ? { closedAt } : {}) };
+  if (finished.status === 'COMPLETED') return { ...base, status: 'COMPLETED', result: finished.result };
+  const details = 'details' in finished ? finished.details : undefined;
+  return { ...base, status: finished.status, reason: finished.reason, ...(details ? { details } : {}) };
+}
+
+/** Input refused by field: BAD_REQUEST (never retried), with the problems as an ApplicationFailure's details. */
+function refuseInvalid<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof InvalidFields) throw refusal(err);
+    throw err;
+  }
+}
+
+function refusal(err: InvalidFields): nexus.HandlerError {
+  // The same failure type and details as a workflow that refuses its input (src/workflows/invalid-input.ts).
+  const cause = ApplicationFailure.create({ type: err.name, message: err.message, nonRetryable: true, details: [err.problems] });
+  return new nexus.HandlerError('BAD_REQUEST', err.message, { cause });
+}
+
+function notFound(workflowId: string) {
+  return (err: unknown): never => {
+    if (err instanceof WorkflowNotFoundError) throw new nexus.HandlerError('NOT_FOUND', `no provisioning ${workflowId}`);
+    throw err;
+  };
+}

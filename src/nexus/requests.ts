@@ -1,0 +1,52 @@
+/**
+ * The Nexus operations' own inputs (which provisioning, which stored inventory), checked by field the way every
+ * other door checks its input (src/domain/zod-issues.ts). The provisioning input itself is checked by
+ * parseProvisioningInput, exactly as for the typed client.
+ */
+import { z } from 'zod';
+import { BULK_LIMITS } from '../client/bulk-client';
+import { CanonicalId, provisioningWorkflowId } from '../domain/provisioning-input';
+import { InvalidFields, parseFields } from '../domain/zod-issues';
+import type { BulkOnboardRequest } from './service';
+
+export class InvalidNexusRequest extends InvalidFields {
+  constructor(problems: string[]) {
+    super('request', problems);
+    this.name = 'InvalidNexusRequest';
+  }
+}
+
+const ProvisioningRefSchema = z
+  .strictObject({
+    workspaceId: CanonicalId,
+    phoneNumberId: CanonicalId.optional(),
+    connectorTemplateRef: z.string().min(1).optional(),
+    name: z.string().min(1).max(200).optional(),
+  })
+  .superRefine((ref, ctx) => {
+    if (ref.phoneNumberId === undefined && (ref.connectorTemplateRef === undefined || ref.name === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['phoneNumberId'], message: 'required (or connectorTemplateRef and name, for a connector without a number)' });
+    }
+  });
+
+/** The workflow id of the provisioning a ref names (the same rule as the provisioning's own input). */
+export function workflowIdOfRef(raw: unknown): string {
+  const ref = parseFields(ProvisioningRefSchema, raw, (problems) => new InvalidNexusRequest(problems));
+  return provisioningWorkflowId({
+    workspaceId: ref.workspaceId,
+    connector: {
+      connectorTemplateRef: ref.connectorTemplateRef ?? 'sms-messagebird:1',
+      name: ref.name ?? '',
+      arguments: ref.phoneNumberId ? { phoneNumberId: ref.phoneNumberId } : {},
+    },
+  });
+}
+
+const BulkOnboardRequestSchema = z.strictObject({
+  bulkKey: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be a bulk store key (<workspace>-<16 hex digits>)'),
+  concurrency: z.number().int().min(1).max(BULK_LIMITS.maxConcurrency).optional(),
+});
+
+export function parseBulkOnboardRequest(raw: unknown): BulkOnboardRequest {
+  return parseFields(BulkOnboardRequestSchema, raw, (problems) => new InvalidNexusRequest(problems));
+}

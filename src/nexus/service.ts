@@ -1,0 +1,53 @@
+/**
+ * The `channelProvisioning` Nexus service: what another team's workflows call, from their own namespace, through a
+ * Nexus endpoint that targets this deployment's workflow task queue (docs/nexus.md). Only the service's name, its
+ * operations and their types: a caller imports this module (into its workflow code) without any worker code.
+ */
+import * as nexus from 'nexus-rpc';
+import type { ProvisionChannelInputRaw } from '../domain/provisioning-input';
+import type { BulkOnboardResult } from '../workflows/bulk-definitions';
+import type { ProvisionChannelResult, ProvisioningFailureDetails, ProvisioningProgress } from '../workflows/definitions';
+
+export const CHANNEL_PROVISIONING_SERVICE = 'channelProvisioning';
+
+/**
+ * Which provisioning: the workspace and the phone number id (SMS), or the workspace, template and connector name
+ * (other templates), exactly as the provisioning's input named them. The workflow id follows from them.
+ */
+export type ProvisioningRef =
+  | { workspaceId: string; phoneNumberId: string }
+  | { workspaceId: string; connectorTemplateRef: string; name: string };
+
+/** A provisioning as `getProvisioning` sees it: running with its progress, or how its latest run ended. */
+export type ProvisioningState = { workflowId: string; runId: string } & (
+  | { status: 'RUNNING'; progress: ProvisioningProgress }
+  | { status: 'COMPLETED'; closedAt?: string; result: ProvisionChannelResult }
+  | { status: 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT'; closedAt?: string; reason: string; details?: ProvisioningFailureDetails }
+);
+
+/** `requested: false` when the provisioning had already ended (nothing to cancel): how it ended. */
+export type CancelProvisioningResult = { workflowId: string } & ({ requested: true; runId: string } | { requested: false; finished: ProvisioningState });
+
+export interface BulkOnboardRequest {
+  /** The key of an inventory in the bulk store shared with this deployment's workers (`<workspace>-<16 hex>`). */
+  bulkKey: string;
+  /** Provisionings at once (default 100, at most 1,000). */
+  concurrency?: number;
+}
+
+export const channelProvisioningService = nexus.service(CHANNEL_PROVISIONING_SERVICE, {
+  /**
+   * Asynchronous, backed by the `provisionChannel` workflow `provision/<workspace>/<number>`. A second call for the
+   * same number attaches to the provisioning in progress, or answers at once with the result of the completed one.
+   * Fails with the workflow's failure (`ProvisioningFailed`, its details saying what was undone); cancelling the
+   * operation cancels the provisioning, which deletes the connector it created.
+   */
+  provision: nexus.operation<ProvisionChannelInputRaw, ProvisionChannelResult>(),
+  /** Synchronous: the progress of the running provisioning, or how its latest run ended. */
+  getProvisioning: nexus.operation<ProvisioningRef, ProvisioningState>(),
+  /** Synchronous: requests the cancellation of the running provisioning (it then compensates). */
+  cancelProvisioning: nexus.operation<ProvisioningRef, CancelProvisioningResult>(),
+  /** Asynchronous, backed by the `bulkOnboard` workflow of a stored inventory; attaches to its run in progress. */
+  bulkOnboard: nexus.operation<BulkOnboardRequest, BulkOnboardResult>(),
+});
+

@@ -1,0 +1,192 @@
+/**
+ * The `channelProvisioning` Nexus service end to end: a caller workflow in a second namespace calls the operations
+ * through a Nexus endpoint made with the Temporal CLI, against the real dev server, the product's worker (which
+ * serves the Nexus service) and the Bird simulator over HTTP.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { Client } from '@temporalio/client';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { describeOutcome } from '../src/client/provisioning-client';
+import { buildInventory, parseBulkDefaults } from '../src/domain/bulk-input';
+import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
+import type { ProvisioningState } from '../src/nexus/service';
+import type { BulkOnboardResult } from '../src/workflows/bulk-definitions';
+import { INVALID_INPUT, PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../src/workflows/definitions';
+import { callOperation, cancelCallSignal, provisionThrice, provisionUntilCancelled, type OperationName, type Seen } from './nexus/caller-workflows';
+import { smsInput, startStack, type Stack } from './helpers/stack';
+import { temporal, temporalCliPath } from './helpers/temporal';
+import { waitFor } from './helpers/wait';
+
+const run = promisify(execFile);
+
+describe('channelProvisioning Nexus service (caller in another namespace)', function () {
+  this.timeout(90_000);
+  let stack: Stack;
+  let address: string;
+  let caller: Client;
+  let callerWorker: Worker;
+  let callerRunning: Promise<void>;
+  const callerNamespace = `nexus-caller-${randomBytes(4).toString('hex')}`;
+  const endpoint = `channel-provisioning-${randomBytes(4).toString('hex')}`;
+  const callerQueue = 'nexus-caller';
+
+  const cli = (...args: string[]) => run(temporalCliPath(), [...args, '--address', address]);
+
+  before(async function () {
+    this.timeout(180_000);
+    const harness = await temporal();
+    address = harness.address;
+    const [started, bundle] = await Promise.all([
+      startStack(),
+      bundleWorkflowCode({ workflowsPath: require.resolve('./nexus/caller-workflows'), logger: quiet }),
+      cli('operator', 'namespace', 'create', '--namespace', callerNamespace),
+    ]);
+    stack = started;
+    // What another team runs once: an endpoint in the cluster's registry routing to this deployment's task queue.
+    await cli('operator', 'nexus', 'endpoint', 'create', '--name', endpoint, '--target-namespace', harness.env.namespace ?? 'default', '--target-task-queue', stack.taskQueue);
+    caller = new Client({ connection: harness.env.connection, namespace: callerNamespace });
+    // A new namespace reaches every service of the server on its next registry refresh.
+    await waitFor('the caller namespace', () => caller.workflowService.describeNamespace({ namespace: callerNamespace }).then(() => true, () => undefined), 30_000, 500);
+    callerWorker = await Worker.create({ connection: harness.env.nativeConnection, namespace: callerNamespace, taskQueue: callerQueue, workflowBundle: bundle });
+    callerRunning = callerWorker.run();
+  });
+  after(async () => {
+    if (callerWorker?.getState() === 'RUNNING') callerWorker.shutdown();
+    await callerRunning;
+    if (address) await cli('operator', 'nexus', 'endpoint', 'delete', '--name', endpoint).catch(() => undefined);
+    await stack?.closeCheckingHistories();
+  });
+  beforeEach(() => stack.sim.reset());
+
+  const call = (operation: OperationName, input: unknown) => execute(callOperation, [endpoint, operation, input]);
+  function execute<A extends unknown[], R>(workflow: (...args: A) => Promise<R>, args: A): Promise<R> {
+    return caller.workflow.execute(workflow, { taskQueue: callerQueue, workflowId: `caller-${randomUUID()}`, args });
+  }
+  const phoneOf = (input: ProvisionChannelInputRaw) => (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
+  const refOf = (input: ProvisionChannelInputRaw) => ({ workspaceId: stack.workspaceId, phoneNumberId: phoneOf(input) });
+  const liveConnectors = () => stack.sim.connectors().filter((c) => !c.deletedAt);
+  const ok = <T>(seen: Seen): T => {
+    assert.ok(seen.ok, `the operation failed: ${JSON.stringify(seen)}`);
+    return seen.value as T;
+  };
+  const failed = (seen: Seen) => {
+    assert.ok(!seen.ok, `the operation succeeded: ${JSON.stringify(seen)}`);
+    return seen.causes;
+  };
+
+  it('provision succeeds; a second call for the number attaches and a later one returns the completed result, with one connector', async () => {
+    const input = smsInput(stack);
+    const [first, second, third] = await execute(provisionThrice, [endpoint, input]);
+    const result = ok<ProvisionChannelResult>(first!);
+    assert.equal(result.workflowId, `provision/${stack.workspaceId}/${phoneOf(input)}`);
+    assert.deepEqual(result.finalStatus, { status: 'ok', stage: 'active' });
+    assert.deepEqual(ok(second!), result, 'the concurrent call attached to the same run');
+    assert.deepEqual(ok(third!), result, 'the later call answered with the completed run');
+    assert.equal(stack.sim.connectors().length, 1, 'exactly one connector');
+    assert.equal(stack.sim.calls().filter((c) => c.operationId === 'createConnector').length, 1);
+    const runs = [];
+    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${result.workflowId}'` })) runs.push(wf.runId);
+    assert.equal(runs.length, 1, 'one provisioning run');
+
+    const state = ok<ProvisioningState>(await call('getProvisioning', refOf(input)));
+    assert.equal(state.status, 'COMPLETED');
+    assert.deepEqual(state.status === 'COMPLETED' && state.result, result);
+    const cancel = ok<{ requested: boolean; finished?: ProvisioningState }>(await call('cancelProvisioning', refOf(input)));
+    assert.equal(cancel.requested, false, 'a completed provisioning is not cancelled');
+    assert.equal(cancel.finished?.status, 'COMPLETED');
+    assert.equal(liveConnectors().length, 1);
+  });
+
+  it("a Bird refusal reaches the caller as ProvisioningFailed with the workflow's details", async () => {
+    const input = smsInput(stack);
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'active', tenDlc: true });
+    const causes = failed(await call('provision', input));
+    assert.equal(causes[0]!.name, 'NexusOperationFailure');
+    const failure = causes.find((c) => c.type === PROVISIONING_FAILED);
+    assert.ok(failure, `no ${PROVISIONING_FAILED} among ${JSON.stringify(causes)}`);
+    assert.match(failure.message, /HTTP 422 InvalidData: .*useCaseId/);
+    const details = failure.details?.[0] as ProvisioningFailureDetails;
+    assert.equal(details.failedStep, 'creating-connector');
+    assert.equal(details.createOutcome, 'refused');
+    assert.deepEqual(details.leftBehind, []);
+    assert.equal(stack.sim.connectors().length, 0);
+
+    const state = ok<ProvisioningState>(await call('getProvisioning', refOf(input)));
+    assert.equal(state.status, 'FAILED');
+    assert.equal(state.status === 'FAILED' && state.details?.createOutcome, 'refused');
+  });
+
+  it("the caller's cancellation cancels the provisioning, which deletes its connector", async () => {
+    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '60s' } });
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 120_000 });
+    const handle = await caller.workflow.start(provisionUntilCancelled, { taskQueue: callerQueue, workflowId: `caller-${randomUUID()}`, args: [endpoint, input] });
+    await waitFor('the connector', () => (liveConnectors().length === 1 ? true : undefined), 30_000, 100);
+    const running = ok<ProvisioningState>(await call('getProvisioning', refOf(input)));
+    assert.equal(running.status, 'RUNNING');
+    assert.equal(running.status === 'RUNNING' && running.progress.connectorId, liveConnectors()[0]!.id);
+
+    await handle.signal(cancelCallSignal);
+    const causes = failed(await handle.result());
+    assert.deepEqual(causes.map((c) => c.name).slice(0, 2), ['NexusOperationFailure', 'CancelledFailure']);
+    assert.equal(liveConnectors().length, 0, 'the connector was deleted');
+    assert.equal(stack.sim.connectors().length, 1);
+    const outcome = await describeOutcome(stack.client, `provision/${stack.workspaceId}/${phoneOf(input)}`);
+    assert.equal(outcome?.status, 'CANCELLED');
+    assert.match(outcome.reason, /Undone: deleted connector/);
+  });
+
+  it('cancelProvisioning cancels a running provisioning; getProvisioning then reports what was undone', async () => {
+    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '60s' } });
+    stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 120_000 });
+    const provisioning = execute(callOperation, [endpoint, 'provision', input]);
+    await waitFor('the connector', () => (liveConnectors().length === 1 ? true : undefined), 30_000, 100);
+    const cancel = ok<{ requested: boolean }>(await call('cancelProvisioning', refOf(input)));
+    assert.equal(cancel.requested, true);
+    const causes = failed(await provisioning);
+    assert.ok(causes.some((c) => c.name === 'CancelledFailure'), JSON.stringify(causes));
+    const state = ok<ProvisioningState>(await call('getProvisioning', refOf(input)));
+    assert.equal(state.status, 'CANCELLED');
+    assert.ok(state.status === 'CANCELLED' && state.details?.undone.some((u) => u.includes('deleted connector')), JSON.stringify(state));
+    assert.equal(liveConnectors().length, 0);
+  });
+
+  it('invalid input is refused by field before anything starts', async () => {
+    const input = { ...smsInput(stack), workspaceId: 'not-a-uuid', readiness: { deadline: 'soon' } };
+    const causes = failed(await call('provision', input));
+    const handlerError = causes.find((c) => c.name === 'HandlerError');
+    assert.equal(handlerError?.type, 'BAD_REQUEST');
+    const refusal = causes.find((c) => c.type === INVALID_INPUT);
+    assert.ok(refusal, JSON.stringify(causes));
+    const problems = refusal.details?.[0] as string[];
+    assert.ok(problems.some((p) => p.startsWith('workspaceId: ')), problems.join('; '));
+    assert.ok(problems.some((p) => p.startsWith('readiness.deadline: ')), problems.join('; '));
+    assert.equal(stack.sim.calls().length, 0, 'Bird was not called');
+
+    const ref = failed(await call('getProvisioning', { workspaceId: stack.workspaceId }));
+    assert.deepEqual(ref.find((c) => c.type === 'InvalidNexusRequest')?.details?.[0], ['phoneNumberId: required (or connectorTemplateRef and name, for a connector without a number)']);
+    const unknown = failed(await call('getProvisioning', { workspaceId: stack.workspaceId, phoneNumberId: randomUUID() }));
+    assert.equal(unknown.find((c) => c.name === 'HandlerError')?.type, 'NOT_FOUND');
+  });
+
+  it('bulkOnboard runs a stored inventory and answers with its progress; an unknown key is refused', async () => {
+    const { workspaceId, organizationId, connector, readiness } = smsInput(stack);
+    const { arguments: _number, ...connectorDefaults } = connector;
+    const defaults = parseBulkDefaults({ workspaceId, organizationId, connector: { ...connectorDefaults, arguments: { channelMessageType: 'transactional' } }, readiness });
+    const inventory = buildInventory(defaults, [1, 2].map((line) => ({ line, kind: 'columns' as const, columns: { phoneNumberId: randomUUID() } })));
+    assert.equal(inventory.valid.length, 2, JSON.stringify(inventory.invalid));
+    const manifest = await stack.bulkStore.saveInventory(inventory, 'nexus.csv');
+    const result = ok<BulkOnboardResult>(await call('bulkOnboard', { bulkKey: manifest.bulkKey, concurrency: 2 }));
+    assert.equal(result.progress.stage, 'completed');
+    assert.equal(result.progress.counts.active, 2, JSON.stringify(result.progress));
+    assert.equal(liveConnectors().length, 2);
+
+    const refused = failed(await call('bulkOnboard', { bulkKey: `${stack.workspaceId}-0000000000000000` }));
+    assert.deepEqual(refused.find((c) => c.type === 'InvalidNexusRequest')?.details?.[0], ['bulkKey: no inventory with this key in the bulk store']);
+  });
+});
+
+const noop = () => undefined;
+const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };
