@@ -19,7 +19,7 @@ const count = (min: number, max: number) => z.coerce.number().int().min(min).max
  * window stays cached, which is what drove the worker past 2 GiB RSS). docs/worker-tuning.md has the measurements.
  */
 export const WORKER_TUNING_DEFAULTS = {
-  WORKER_MAX_CACHED_WORKFLOWS: 500,
+  WORKER_MAX_CACHED_WORKFLOWS: 100,
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 40,
   WORKER_MAX_CONCURRENT_ACTIVITIES: 100,
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: 100,

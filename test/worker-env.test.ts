@@ -34,7 +34,7 @@ describe('worker environment', () => {
 
   it('sets the memory and concurrency knobs explicitly, with documented defaults, and checks they fit together', () => {
     assert.deepEqual(workerTuning(loadWorkerEnv({})), {
-      maxCachedWorkflows: 500,
+      maxCachedWorkflows: 100,
       maxConcurrentWorkflowTaskExecutions: 40,
       maxConcurrentActivityTaskExecutions: 100,
       maxConcurrentLocalActivityExecutions: 100,
