@@ -47,10 +47,11 @@ const opts = new Command()
   .option('--modes <list>', 'readiness modes to run', 'poll,webhook')
   .option('--throughput-numbers <n>', 'numbers for the throughput comparison (0 skips it)', int, 1_000)
   .option('--fairness-numbers <n>', 'numbers per workspace for the fairness comparison (0 skips it)', int, 60)
+  .option('--get-limit <n>', "Bird's GET limit per second, for the simulator and the worker (scaled down, a small run is bound by it)", Number.parseFloat, BIRD_RATE_LIMITS.getPerSecond)
   .option('--memory-levels <list>', "provisionings held in flight while the worker's memory is measured (empty skips it)", '100,1000,5000')
   .option('--burst-numbers <n>', 'starts at once into a fresh worker, for its peak memory (0 skips it)', int, 5_000)
   .parse()
-  .opts<{ numbers: number; timeScale: number; latencyMs: number; concurrency: number; modes: string; throughputNumbers: number; fairnessNumbers: number; memoryLevels: string; burstNumbers: number }>();
+  .opts<{ numbers: number; timeScale: number; latencyMs: number; concurrency: number; modes: string; throughputNumbers: number; fairnessNumbers: number; memoryLevels: string; burstNumbers: number; getLimit: number }>();
 
 const ROOT = resolve(__dirname, '..');
 const PUBLIC_URL = 'https://hooks.bench.example/bird/events';
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     accessKeys: [accessKey],
     workspaces: [{ id: workspaceId, organizationId }],
     faults: { latencyMs: opts.latencyMs },
-    rateLimits: { ...BIRD_RATE_LIMITS },
+    rateLimits: { ...BIRD_RATE_LIMITS, getPerSecond: opts.getLimit },
     webhookRetryScale: 0.002,
   });
   const receiver = buildWebhookReceiver({ signingKey: new Secret(signingKey), publicUrl: PUBLIC_URL, route: temporalStatusRouter(client) });
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
       WORKER_HEALTH_PORT: '0',
       WORKER_METRICS_PORT: '0',
       LOG_LEVEL: 'warn',
+      BIRD_RATE_LIMIT_GET_PER_SECOND: String(opts.getLimit),
       ...forwardedWorkerEnv(),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown>[] = [];
   try {
     for (const mode of opts.modes.split(',').map((m) => m.trim()).filter(Boolean) as Array<'poll' | 'webhook'>) {
-      results.push(await underBothLimiterModels(sim, mode, () => bulkScenario(mode), say));
+      results.push(await underBothLimiterModels(sim, { ...BIRD_RATE_LIMITS, getPerSecond: opts.getLimit }, mode, () => bulkScenario(mode), say));
     }
     say(`\nworker peak RSS: ${peakRssMiB(worker.pid!)} MiB (VmHWM of the worker process, both runs)`);
   } finally {

@@ -5,9 +5,8 @@
  * `rateLimitedShareTokenBucket`). The figures of the last run (token bucket, the model the rest of the bench
  * compares against) are kept as the mode's figures.
  */
-import { BIRD_RATE_LIMITS } from '../../src/bird/schemas';
 import type { BirdSimulator } from '../../src/bird-sim';
-import type { RateLimitWindow } from '../../src/bird-sim/rate-limits';
+import type { RateLimits, RateLimitWindow } from '../../src/bird-sim/rate-limits';
 
 const MODELS: Array<[RateLimitWindow, 'rateLimitedShareStrict' | 'rateLimitedShareTokenBucket']> = [
   ['sliding-window', 'rateLimitedShareStrict'],
@@ -16,6 +15,7 @@ const MODELS: Array<[RateLimitWindow, 'rateLimitedShareStrict' | 'rateLimitedSha
 
 export async function underBothLimiterModels(
   sim: BirdSimulator,
+  limits: RateLimits,
   mode: string,
   scenario: () => Promise<Record<string, unknown>>,
   say: (line: string) => void,
@@ -23,14 +23,14 @@ export async function underBothLimiterModels(
   const shares: Record<string, number> = {};
   let figures: Record<string, unknown> = {};
   for (const [window, name] of MODELS) {
-    sim.setRateLimits({ ...BIRD_RATE_LIMITS, window });
+    sim.setRateLimits({ ...limits, window });
     say(`\n[${mode}] Bird's limits counted as a ${window}`);
     const before = sim.calls().length;
     figures = await scenario();
     const calls = sim.calls().slice(before);
     shares[name] = +(calls.filter((c) => c.rateLimited).length / Math.max(1, calls.length)).toFixed(4);
   }
-  sim.setRateLimits({ ...BIRD_RATE_LIMITS });
+  sim.setRateLimits({ ...limits });
   const summary = { mode, ...shares };
   say(JSON.stringify(summary, null, 2));
   return { ...figures, ...shares };
