@@ -33,7 +33,8 @@ interface Outcome {
 }
 
 describe("pacing under Bird's strict (sliding-window) limit, two worker processes", function () {
-  this.timeout(150_000);
+  // Four worker processes start (tsx) and two bulk runs finish: minutes on a loaded machine, waits are on conditions.
+  this.timeout(300_000);
   const processes: NodeProcess[] = [];
   const stacks: Stack[] = [];
   after(async () => {
