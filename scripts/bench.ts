@@ -32,7 +32,10 @@ import { staticSecretStore } from '../src/secrets';
 import { buildWebhookReceiver } from '../src/webhook-receiver/server';
 import { temporalStatusRouter } from '../src/webhook-receiver/status-router';
 import { createProvisioningWorker, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../src/worker-factory';
+import { forwardedWorkerEnv, underBothLimiterModels } from './bench/limiter-models';
+import { memoryScenario } from './bench/memory';
 import { noopActivities } from './bench/noop-activities';
+import { loadWorkerEnv, workerTuning } from '../src/worker-env';
 
 const int = (v: string) => Number.parseInt(v, 10);
 const opts = new Command()
@@ -44,8 +47,11 @@ const opts = new Command()
   .option('--modes <list>', 'readiness modes to run', 'poll,webhook')
   .option('--throughput-numbers <n>', 'numbers for the throughput comparison (0 skips it)', int, 1_000)
   .option('--fairness-numbers <n>', 'numbers per workspace for the fairness comparison (0 skips it)', int, 60)
+  .option('--get-limit <n>', "Bird's GET limit per second, for the simulator and the worker (scaled down, a small run is bound by it)", Number.parseFloat, BIRD_RATE_LIMITS.getPerSecond)
+  .option('--memory-levels <list>', "provisionings held in flight while the worker's memory is measured (empty skips it)", '100,1000,5000')
+  .option('--burst-numbers <n>', 'starts at once into a fresh worker, for its peak memory (0 skips it)', int, 5_000)
   .parse()
-  .opts<{ numbers: number; timeScale: number; latencyMs: number; concurrency: number; modes: string; throughputNumbers: number; fairnessNumbers: number }>();
+  .opts<{ numbers: number; timeScale: number; latencyMs: number; concurrency: number; modes: string; throughputNumbers: number; fairnessNumbers: number; memoryLevels: string; burstNumbers: number; getLimit: number }>();
 
 const ROOT = resolve(__dirname, '..');
 const PUBLIC_URL = 'https://hooks.bench.example/bird/events';
@@ -75,7 +81,7 @@ async function main(): Promise<void> {
     accessKeys: [accessKey],
     workspaces: [{ id: workspaceId, organizationId }],
     faults: { latencyMs: opts.latencyMs },
-    rateLimits: { ...BIRD_RATE_LIMITS },
+    rateLimits: { ...BIRD_RATE_LIMITS, getPerSecond: opts.getLimit },
     webhookRetryScale: 0.002,
   });
   const receiver = buildWebhookReceiver({ signingKey: new Secret(signingKey), publicUrl: PUBLIC_URL, route: temporalStatusRouter(client) });
@@ -103,14 +109,16 @@ async function main(): Promise<void> {
       WORKER_HEALTH_PORT: '0',
       WORKER_METRICS_PORT: '0',
       LOG_LEVEL: 'warn',
+      BIRD_RATE_LIMIT_GET_PER_SECOND: String(opts.getLimit),
+      ...forwardedWorkerEnv(),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const dir = await mkdtemp(join(tmpdir(), 'bench-files-'));
   const results: Record<string, unknown>[] = [];
   try {
-    for (const mode of opts.modes.split(',').map((m) => m.trim()) as Array<'poll' | 'webhook'>) {
-      results.push(await bulkScenario(mode));
+    for (const mode of opts.modes.split(',').map((m) => m.trim()).filter(Boolean) as Array<'poll' | 'webhook'>) {
+      results.push(await underBothLimiterModels(sim, { ...BIRD_RATE_LIMITS, getPerSecond: opts.getLimit }, mode, () => bulkScenario(mode), say));
     }
     say(`\nworker peak RSS: ${peakRssMiB(worker.pid!)} MiB (VmHWM of the worker process, both runs)`);
   } finally {
@@ -118,6 +126,8 @@ async function main(): Promise<void> {
   }
   if (opts.throughputNumbers > 0) await throughputScenario();
   if (opts.fairnessNumbers > 0) await fairnessScenario();
+  const memoryLevels = opts.memoryLevels.split(',').map((v) => int(v.trim())).filter((v) => v > 0);
+  if (memoryLevels.length || opts.burstNumbers > 0) await memoryScenario({ client, address, root: ROOT, accessKey, say }, memoryLevels, opts.burstNumbers);
   await receiver.close();
   await sim.close();
   await env.teardown();
@@ -253,6 +263,8 @@ async function main(): Promise<void> {
         bulkStore: store,
         workflowBundle,
         birdRateLimits: { getPerSecond: 100_000, postPerSecond: 100_000 },
+        // The worker process's knobs (src/worker-env.ts), so the throughput is the one the tuning gives.
+        tuning: workerTuning(loadWorkerEnv(process.env)),
         ...(variant === 'no-op baseline' ? { wrapActivities: noopActivities } : {}),
       });
       const running = w.run();

@@ -8,8 +8,24 @@ import { parseFields } from './domain/zod-issues';
 import { parseDuration } from './domain/duration';
 import { BIRD_RATE_LIMITS } from './bird/schemas';
 import { TASK_QUEUE_ROLES, type TaskQueueRole } from './domain/task-queues';
+import type { WorkerTuning } from './worker-factory';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * The worker's memory and concurrency knobs, set explicitly rather than left to the SDK, whose workflow cache
+ * defaults to about 600 runs per GiB of V8 heap limit (2,310 on a 4 GiB heap: every provisioning of a 1,000-wide bulk
+ * window stays cached, which is what drove the worker past 2 GiB RSS). docs/worker-tuning.md has the measurements.
+ */
+export const WORKER_TUNING_DEFAULTS = {
+  WORKER_MAX_CACHED_WORKFLOWS: 100,
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 40,
+  WORKER_MAX_CONCURRENT_ACTIVITIES: 100,
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: 100,
+  WORKER_WORKFLOW_TASK_POLLERS: 10,
+  WORKER_ACTIVITY_TASK_POLLERS: 10,
+} as const;
 
 export const WorkerEnv = z
   .object({
@@ -45,10 +61,25 @@ export const WorkerEnv = z
     BIRD_RATE_LIMIT_SCOPE: z.enum(['deployment', 'workspace']).default('deployment'),
     /** With the workspace scope: how many workspaces may use their whole budget at once (the queues' overall cap). */
     BIRD_RATE_LIMIT_WORKSPACES: z.coerce.number().int().min(1).max(1000).default(10),
+    /** Pace each workspace's Bird calls evenly within this worker's share of the limits (src/bird/pacer.ts). */
+    BIRD_RATE_LIMIT_PACING: z.enum(['on', 'off']).default('on'),
+    /** The fraction of Bird's limits all workers together pace to (room for jitter under a strict window). */
+    BIRD_RATE_LIMIT_HEADROOM: z.coerce.number().min(0.5).max(1).default(0.95),
+    /** Workflow runs kept in memory (sticky); more are evicted and replayed from history when they next wake. */
+    WORKER_MAX_CACHED_WORKFLOWS: count(0, 100_000).default(WORKER_TUNING_DEFAULTS.WORKER_MAX_CACHED_WORKFLOWS),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: count(2, 10_000).default(WORKER_TUNING_DEFAULTS.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: count(1, 10_000).default(WORKER_TUNING_DEFAULTS.WORKER_MAX_CONCURRENT_ACTIVITIES),
+    WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: count(1, 10_000).default(WORKER_TUNING_DEFAULTS.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES),
+    /** Long polls kept open per queue for workflow tasks and for activity tasks. */
+    WORKER_WORKFLOW_TASK_POLLERS: count(1, 100).default(WORKER_TUNING_DEFAULTS.WORKER_WORKFLOW_TASK_POLLERS),
+    WORKER_ACTIVITY_TASK_POLLERS: count(1, 100).default(WORKER_TUNING_DEFAULTS.WORKER_ACTIVITY_TASK_POLLERS),
     /** Where bulk runs keep their inventories and outcomes; the CLI must see the same directory. */
     BULK_STORE_DIR: z.string().min(1).optional(),
   })
   .superRefine((e, ctx) => {
+    if (e.WORKER_MAX_CACHED_WORKFLOWS > 0 && e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS > e.WORKER_MAX_CACHED_WORKFLOWS) {
+      ctx.addIssue({ code: 'custom', path: ['WORKER_MAX_CONCURRENT_WORKFLOW_TASKS'], message: 'must not exceed WORKER_MAX_CACHED_WORKFLOWS (a workflow task needs its run cached)' });
+    }
     if (Boolean(e.TEMPORAL_WORKER_DEPLOYMENT_NAME) !== Boolean(e.TEMPORAL_WORKER_BUILD_ID)) {
       ctx.addIssue({
         code: 'custom',
@@ -58,6 +89,18 @@ export const WorkerEnv = z
     }
   });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
+
+/** The Worker options the tuning variables stand for. */
+export function workerTuning(e: Pick<WorkerEnv, keyof typeof WORKER_TUNING_DEFAULTS>): WorkerTuning {
+  return {
+    maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentLocalActivityExecutions: e.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
+    workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: e.WORKER_WORKFLOW_TASK_POLLERS },
+    activityTaskPollerBehavior: { type: 'simple-maximum', maximum: e.WORKER_ACTIVITY_TASK_POLLERS },
+  };
+}
 
 export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   return parseFields(WorkerEnv, env, (problems) => new ConfigError(problems));

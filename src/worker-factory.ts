@@ -12,6 +12,8 @@ import { BIRD_RATE_LIMITS } from './bird/schemas';
 import { parseDuration } from './domain/duration';
 import { channelProvisioningHandler } from './nexus/handler';
 import { deploymentTaskQueues, TASK_QUEUE_ROLES, type TaskQueueRole } from './domain/task-queues';
+import type { BirdPacer } from './bird/pacer';
+import { sharePacerAmongWorkers } from './worker-pacing';
 import { applyPerWorkspaceRateLimits } from './worker-rate-limits';
 
 export const WORKFLOWS_PATH = require.resolve('./workflows');
@@ -43,6 +45,11 @@ export interface ProvisioningWorkerOptions extends ActivityDeps {
    * is the limits times `workspacesAtFullRate` (see src/worker-rate-limits.ts).
    */
   rateLimitScope?: { scope: 'deployment' } | { scope: 'workspace'; workspacesAtFullRate: number };
+  /**
+   * The pacer the Bird client was built with (src/bird/pacer.ts): the worker keeps its share count up to date from
+   * the pollers of the Bird queues while it runs.
+   */
+  pacer?: BirdPacer;
   /** Pre-bundled workflow code; when absent the worker bundles src/workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Payload codec (encryption) and friends; the same one the clients use. */
@@ -55,8 +62,21 @@ export interface ProvisioningWorkerOptions extends ActivityDeps {
   /** Replaces or wraps the activities (the benchmark's no-op baseline). */
   wrapActivities?: (activities: Activities) => Activities;
   /** Extra worker options for tests and benchmarks (concurrency). */
-  tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>>;
+  tuning?: WorkerTuning;
 }
+
+/** The worker's memory and concurrency knobs (src/worker-env.ts sets them all from the environment). */
+export type WorkerTuning = Partial<
+  Pick<
+    WorkerOptions,
+    | 'maxCachedWorkflows'
+    | 'maxConcurrentWorkflowTaskExecutions'
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'maxConcurrentLocalActivityExecutions'
+    | 'workflowTaskPollerBehavior'
+    | 'activityTaskPollerBehavior'
+  >
+>;
 
 /** The workers of one process, run and stopped together. */
 export interface ProvisioningWorker {
@@ -124,10 +144,15 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
       workers.push(await Worker.create({ ...common, taskQueue: queues[role], maxTaskQueueActivitiesPerSecond: perSecond }));
     }
   }
+  const shares = opts.pacer ? sharePacerAmongWorkers(opts.connection, opts.namespace, opts.taskQueue, opts.pacer) : undefined;
   return {
     workers,
     run: async () => {
-      await Promise.all(workers.map((w) => w.run()));
+      try {
+        await Promise.all(workers.map((w) => w.run()));
+      } finally {
+        shares?.stop();
+      }
     },
     shutdown: () => {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();

@@ -9,6 +9,7 @@ import { Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { activityCancellableFetch } from './activities/cancellable-fetch';
 import { BirdClient } from './bird/client';
+import { BirdPacer } from './bird/pacer';
 import { bulkStoreFromEnv } from './bulk/store';
 import { dataConverterFromEnv } from './codec/env';
 import { ConfigReader, loadConfig } from './config';
@@ -20,7 +21,7 @@ import { envSecretStore } from './secrets';
 import { findWorkflowBundle } from './workflow-bundle';
 import { connectWithRetry } from './worker-connect';
 import { createProvisioningWorker, type ProvisioningWorker } from './worker-factory';
-import { loadWorkerEnv } from './worker-env';
+import { loadWorkerEnv, workerTuning } from './worker-env';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
 // Until the configuration is read, a logger that cannot itself fail on a bad LOG_LEVEL.
@@ -47,12 +48,15 @@ async function main(): Promise<number> {
       metrics: { prometheus: { bindAddress: `${ops.WORKER_HTTP_HOST}:${ops.WORKER_METRICS_PORT}` } },
     },
   });
+  const birdRateLimits = { getPerSecond: ops.BIRD_RATE_LIMIT_GET_PER_SECOND, postPerSecond: ops.BIRD_RATE_LIMIT_POST_PER_SECOND };
+  const pacer = ops.BIRD_RATE_LIMIT_PACING === 'on' ? new BirdPacer(birdRateLimits, { headroom: ops.BIRD_RATE_LIMIT_HEADROOM }) : undefined;
   const bird = new BirdClient({
     baseUrl: config.bird.baseUrl,
     accessKey: config.bird.accessKey!,
     timeoutMs: config.bird.requestTimeoutMs,
     observe: birdCallMetrics(Runtime.instance().metricMeter),
     fetch: activityCancellableFetch(),
+    ...(pacer ? { pacer } : {}),
   });
   const where = { address: String(config.temporal.connectionOptions.address), namespace: config.temporal.namespace };
   let worker: ProvisioningWorker | undefined;
@@ -78,7 +82,9 @@ async function main(): Promise<number> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       roles: ops.WORKER_TASK_QUEUES,
-      birdRateLimits: { getPerSecond: ops.BIRD_RATE_LIMIT_GET_PER_SECOND, postPerSecond: ops.BIRD_RATE_LIMIT_POST_PER_SECOND },
+      birdRateLimits,
+      ...(pacer ? { pacer } : {}),
+      tuning: workerTuning(ops),
       rateLimitScope:
         ops.BIRD_RATE_LIMIT_SCOPE === 'workspace' ? { scope: 'workspace', workspacesAtFullRate: ops.BIRD_RATE_LIMIT_WORKSPACES } : { scope: 'deployment' },
       bird,
@@ -98,6 +104,8 @@ async function main(): Promise<number> {
         ...where,
         taskQueues: worker.workers.map((w) => w.options.taskQueue),
         birdRateLimits: `${ops.BIRD_RATE_LIMIT_GET_PER_SECOND} GET/s, ${ops.BIRD_RATE_LIMIT_POST_PER_SECOND} POST/s per ${ops.BIRD_RATE_LIMIT_SCOPE}`,
+        birdPacing: pacer ? `even, ${ops.BIRD_RATE_LIMIT_HEADROOM} of the limits shared among the queues' workers` : 'off',
+        maxCachedWorkflows: ops.WORKER_MAX_CACHED_WORKFLOWS,
         birdApi: config.bird.baseUrl,
         workflowBundle: workflowBundle?.codePath ?? 'bundled at start-up from src/workflows',
         payloadEncryption: dataConverter.payloadCodecs ? 'on' : 'off',

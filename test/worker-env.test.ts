@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { ConfigError } from '../src/config';
 import { findWorkflowBundle } from '../src/workflow-bundle';
-import { loadWorkerEnv } from '../src/worker-env';
+import { loadWorkerEnv, workerTuning } from '../src/worker-env';
 
 describe('worker environment', () => {
   it('has defaults for a local worker: loopback health and metrics, 30 s drain, unversioned', () => {
@@ -30,5 +30,20 @@ describe('worker environment', () => {
     assert.throws(() => findWorkflowBundle({ WORKFLOW_BUNDLE_PATH: '/nonexistent/bundle.js' }), (err: ConfigError) => err instanceof ConfigError && /WORKFLOW_BUNDLE_PATH: no file/.test(err.message));
     assert.equal(findWorkflowBundle({}), undefined, 'running under tsx, the worker bundles src/workflows itself');
     assert.deepEqual(findWorkflowBundle({ WORKFLOW_BUNDLE_PATH: __filename }), { codePath: __filename });
+  });
+
+  it('sets the memory and concurrency knobs explicitly, with documented defaults, and checks they fit together', () => {
+    assert.deepEqual(workerTuning(loadWorkerEnv({})), {
+      maxCachedWorkflows: 100,
+      maxConcurrentWorkflowTaskExecutions: 40,
+      maxConcurrentActivityTaskExecutions: 100,
+      maxConcurrentLocalActivityExecutions: 100,
+      workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 10 },
+      activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 10 },
+    });
+    assert.equal(workerTuning(loadWorkerEnv({ WORKER_MAX_CACHED_WORKFLOWS: '250' })).maxCachedWorkflows, 250);
+    assert.throws(() => loadWorkerEnv({ WORKER_MAX_CACHED_WORKFLOWS: '20', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '40' }), /WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: must not exceed WORKER_MAX_CACHED_WORKFLOWS/);
+    assert.throws(() => loadWorkerEnv({ WORKER_ACTIVITY_TASK_POLLERS: '0', BIRD_RATE_LIMIT_HEADROOM: '2' }), (err: ConfigError) => ['WORKER_ACTIVITY_TASK_POLLERS', 'BIRD_RATE_LIMIT_HEADROOM'].every((v) => err.message.includes(v)));
+    assert.equal(loadWorkerEnv({}).BIRD_RATE_LIMIT_PACING, 'on');
   });
 });

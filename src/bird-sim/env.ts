@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { BIRD_RATE_LIMITS } from '../bird/schemas';
 import { describeIssues } from '../domain/zod-issues';
 import { DEFAULT_ACCESS_KEY } from './defaults';
+import { RATE_LIMIT_WINDOWS } from './rate-limits';
 import type { FaultConfig, SimulatorOptions } from './types';
 
 export interface DeliveryRoute {
@@ -65,6 +66,8 @@ export const SimEnv = z.object({
   /** Bird's per-workspace limits, enforced as 429 + Retry-After (e.g. 50 and 500, Bird's defaults); off when unset. */
   BIRD_SIM_RATE_LIMIT_GET_PER_SECOND: optional(z.coerce.number().positive()),
   BIRD_SIM_RATE_LIMIT_POST_PER_SECOND: optional(z.coerce.number().positive()),
+  /** How the limits count: token-bucket (default; bursts up to twice the rate) or sliding-window (never more in any second). */
+  BIRD_SIM_RATE_LIMIT_WINDOW: optional(z.enum(RATE_LIMIT_WINDOWS)),
   BIRD_SIM_WEBHOOK_RETRY_SCALE: optional(z.coerce.number().gt(0).max(1)),
 });
 
@@ -93,8 +96,14 @@ export function parseSimEnv(env: NodeJS.ProcessEnv): SimEnvConfig {
       accessKeys: [e.BIRD_SIM_ACCESS_KEY ?? DEFAULT_ACCESS_KEY],
       ...(e.BIRD_SIM_PROVISIONING_DELAY_MS !== undefined ? { provisioningDelayMs: e.BIRD_SIM_PROVISIONING_DELAY_MS } : {}),
       ...(e.BIRD_SIM_SEED !== undefined ? { seed: e.BIRD_SIM_SEED } : {}),
-      ...(e.BIRD_SIM_RATE_LIMIT_GET_PER_SECOND !== undefined || e.BIRD_SIM_RATE_LIMIT_POST_PER_SECOND !== undefined
-        ? { rateLimits: { getPerSecond: e.BIRD_SIM_RATE_LIMIT_GET_PER_SECOND ?? BIRD_RATE_LIMITS.getPerSecond, postPerSecond: e.BIRD_SIM_RATE_LIMIT_POST_PER_SECOND ?? BIRD_RATE_LIMITS.postPerSecond } }
+      ...(e.BIRD_SIM_RATE_LIMIT_GET_PER_SECOND !== undefined || e.BIRD_SIM_RATE_LIMIT_POST_PER_SECOND !== undefined || e.BIRD_SIM_RATE_LIMIT_WINDOW !== undefined
+        ? {
+            rateLimits: {
+              getPerSecond: e.BIRD_SIM_RATE_LIMIT_GET_PER_SECOND ?? BIRD_RATE_LIMITS.getPerSecond,
+              postPerSecond: e.BIRD_SIM_RATE_LIMIT_POST_PER_SECOND ?? BIRD_RATE_LIMITS.postPerSecond,
+              window: e.BIRD_SIM_RATE_LIMIT_WINDOW ?? 'token-bucket',
+            },
+          }
         : {}),
       ...(e.BIRD_SIM_WEBHOOK_RETRY_SCALE !== undefined ? { webhookRetryScale: e.BIRD_SIM_WEBHOOK_RETRY_SCALE } : {}),
       faults,

@@ -54,8 +54,11 @@ export interface SimulatorOptions {
   provisioningDelayMs?: number;
   faults?: Partial<FaultConfig>;
   deliveryTimeoutMs?: number;
-  /** Bird's rate limits per workspace, enforced as 429 with Retry-After; none when absent. */
-  rateLimits?: { getPerSecond: number; postPerSecond: number };
+  /**
+   * Bird's rate limits per workspace, enforced as 429 with Retry-After; none when absent. `window` picks the model
+   * (src/bird-sim/rate-limits.ts): `token-bucket` (default) or the strict `sliding-window`.
+   */
+  rateLimits?: { getPerSecond: number; postPerSecond: number; window?: 'token-bucket' | 'sliding-window' };
   /** Bird's webhook retry schedule (about a day) times this factor; 1 = real time. */
   webhookRetryScale?: number;
   seed?: number;

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { describeIssues } from '../config';
 import type { Secret } from '../secret';
 import { BirdApiError, parseRetryAfter } from './errors';
+import type { BirdPacer, CallKind } from './pacer';
 import {
   Connector,
   ConnectorList,
@@ -25,6 +26,8 @@ export interface BirdClientOptions {
   fetch?: typeof fetch;
   /** Told about every call once its reply (or transport failure) is known: metrics, never the request itself. */
   observe?: BirdCallObserver;
+  /** Spaces the calls of each workspace evenly within this worker's share of Bird's limits (src/bird/pacer.ts). */
+  pacer?: BirdPacer;
 }
 
 /** One finished Bird call: the HTTP status, or `timeout`/`network` when there was no reply. */
@@ -45,6 +48,7 @@ export class BirdClient {
   readonly #timeoutMs: number;
   readonly #fetch: typeof fetch;
   readonly #observe: BirdCallObserver | undefined;
+  readonly #pacer: BirdPacer | undefined;
 
   constructor(opts: BirdClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
@@ -52,6 +56,7 @@ export class BirdClient {
     this.#timeoutMs = opts.timeoutMs ?? 10_000;
     this.#fetch = opts.fetch ?? fetch;
     this.#observe = opts.observe;
+    this.#pacer = opts.pacer;
   }
 
   async createConnector(workspaceId: string, request: CreateConnectorRequest): Promise<Connector> {
@@ -125,6 +130,8 @@ export class BirdClient {
     };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
 
+    const lane = this.#pacer ? paceLane(path, method) : undefined;
+    if (lane) await this.#pacer!.acquire(lane.workspaceId, lane.kind);
     let response: Response;
     const started = performance.now();
     try {
@@ -140,6 +147,7 @@ export class BirdClient {
       throw failure;
     }
     this.#observe?.({ operation, outcome: response.status, durationMs: performance.now() - started });
+    if (lane) this.#pacer!.observe(lane.workspaceId, lane.kind, response.status);
 
     let text: string;
     try {
@@ -193,6 +201,12 @@ function transportError(operation: string, err: unknown, timeoutMs: number): Bir
   }
   const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
   return new BirdApiError({ operation, kind: 'network', detail });
+}
+
+/** Bird's limits are per workspace and per kind of call: the workspace is the path's (already encoded) segment. */
+function paceLane(path: string, method: Method): { workspaceId: string; kind: CallKind } | undefined {
+  const workspaceId = /\/workspaces\/([^/?]+)/.exec(path)?.[1];
+  return workspaceId ? { workspaceId: decodeURIComponent(workspaceId), kind: method === 'GET' ? 'get' : 'write' } : undefined;
 }
 
 function safeJson(text: string): unknown {

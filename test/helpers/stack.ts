@@ -47,7 +47,7 @@ export interface StackOptions {
   sim?: SimulatorOptions;
   receiver?: boolean;
   /** Worker settings for tests that need them (rate limits, concurrency). */
-  worker?: Partial<Pick<ProvisioningWorkerOptions, 'birdRateLimits' | 'rateLimitScope' | 'tuning'>>;
+  worker?: Partial<Pick<ProvisioningWorkerOptions, 'birdRateLimits' | 'rateLimitScope' | 'tuning' | 'roles'>>;
   /** Test-only workflow interceptor modules (the worker then runs a bundle of its own). */
   workflowInterceptorModules?: string[];
 }

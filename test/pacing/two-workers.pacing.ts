@@ -1,0 +1,120 @@
+/**
+ * Bird's limit counted strictly (no more than N in ANY one-second window, the simulator's sliding-window model),
+ * against two real worker processes serving the Bird queues, a bulk run polling far faster than the limit allows:
+ * with each worker pacing its share of the limit evenly (src/bird/pacer.ts), under 1% of Bird's answers are 429
+ * while the accepted GETs stay at 90% of the limit or more; the same run with pacing off (the server's task-queue
+ * limit alone, which lets bursts of up to twice the limit through) gets more 429s than that.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { temporal as proto } from '@temporalio/proto';
+import { awaitBulk, prepareInventory, startBulk } from '../../src/client/bulk-client';
+import { birdReadsQueue } from '../../src/domain/task-queues';
+import { startNodeProcess, type NodeProcess } from '../helpers/processes';
+import { SIGNING_KEY_REF, startStack, type Stack } from '../helpers/stack';
+import { temporal } from '../helpers/temporal';
+import { waitFor } from '../helpers/wait';
+
+const GET_PER_SECOND = 10;
+const NUMBERS = 24;
+/** How long the GETs are counted while every number polls (the channels are activated after it). */
+const MEASURE_MS = 5_000;
+
+interface Outcome {
+  calls: number;
+  refused: number;
+  /** Accepted GETs per second while every number was still polling. */
+  acceptedGetRate: number;
+  /** That window, in seconds. */
+  windowSeconds: number;
+}
+
+describe("pacing under Bird's strict (sliding-window) limit, two worker processes", function () {
+  // Four worker processes start (tsx) and two bulk runs finish: minutes on a loaded machine, waits are on conditions.
+  this.timeout(300_000);
+  const processes: NodeProcess[] = [];
+  const stacks: Stack[] = [];
+  after(async () => {
+    for (const p of processes) p.kill();
+    const closed = await Promise.allSettled(stacks.map((s) => s.closeCheckingHistories()));
+    for (const c of closed) if (c.status === 'rejected') throw c.reason;
+  });
+
+  async function run(pacing: 'on' | 'off'): Promise<Outcome> {
+    const stack = await startStack({
+      // Channels never activate on their own: the test activates them once it has measured.
+      sim: { provisioningDelayMs: 3_600_000, rateLimits: { getPerSecond: GET_PER_SECOND, postPerSecond: 500, window: 'sliding-window' } },
+      // This process runs the workflows only; the Bird calls go to the two worker processes.
+      worker: { roles: ['workflows'] },
+    });
+    stacks.push(stack);
+    const { address } = await temporal();
+    const env = {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
+      TEMPORAL_TASK_QUEUE: stack.taskQueue,
+      WORKER_TASK_QUEUES: 'bird-reads,bird-writes',
+      BIRD_API_BASE_URL: stack.sim.url,
+      BIRD_ACCESS_KEY: stack.secrets.accessKey,
+      [`BIRD_SECRET_${SIGNING_KEY_REF}`]: stack.secrets.signingKey,
+      BIRD_RATE_LIMIT_GET_PER_SECOND: String(GET_PER_SECOND),
+      BIRD_RATE_LIMIT_POST_PER_SECOND: '500',
+      BIRD_RATE_LIMIT_PACING: pacing,
+      WORKER_HEALTH_PORT: '0',
+      WORKER_METRICS_PORT: '0',
+      LOG_LEVEL: 'warn',
+    };
+    const workers = [0, 1].map(() => startNodeProcess('src/worker.ts', env, { node: process.execPath, execArgv: ['--import', 'tsx'] }));
+    processes.push(...workers);
+    // Both workers polling the reads queue, and long enough for each to have counted the other (refreshed every 5 s).
+    await waitFor('two workers polling the Bird reads queue', async () => {
+      const d = await stack.client.workflowService.describeTaskQueue({
+        namespace: 'default',
+        taskQueue: { name: birdReadsQueue(stack.taskQueue) },
+        taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      });
+      return new Set(d.pollers?.map((p) => p.identity)).size >= 2 ? true : undefined;
+    }, 90_000, 250);
+    await new Promise((r) => setTimeout(r, 5_500));
+
+    const numbers = Array.from({ length: NUMBERS }, () => randomUUID());
+    const file = join(await mkdtemp(join(tmpdir(), 'pacing-')), 'numbers.csv');
+    await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
+    const inventory = await prepareInventory(file, {
+      workspaceId: stack.workspaceId,
+      organizationId: stack.organizationId,
+      connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Paced', arguments: { channelMessageType: 'transactional' } },
+      readiness: { mode: 'poll', initialPollInterval: '200ms', backoffCoefficient: 1, maxPollInterval: '200ms', deadline: '2m' },
+    });
+    const started = await startBulk(stack.client, stack.bulkStore, inventory, { taskQueue: stack.taskQueue, concurrency: NUMBERS });
+    stack.startedWorkflowIds.push(started.workflowId);
+    // Once every number is created and polling (a second on), the demand is 5 GETs/s per number, 120/s against 10
+    // allowed: the limit is what bounds the run while the GETs are counted. Then the channels become active.
+    const made = await waitFor('every number created', () => {
+      const mine = stack.sim.connectors().filter((c) => c.workspaceId === stack.workspaceId);
+      return mine.length >= NUMBERS ? mine : undefined;
+    }, 120_000, 200);
+    const from = Date.now() + 1_000;
+    await new Promise((r) => setTimeout(r, 1_000 + MEASURE_MS));
+    const until = Date.now();
+    for (const c of made) stack.sim.setChannelStatus(c.id, 'ok', 'active');
+    const end = await awaitBulk(stack.client, started.workflowId);
+    assert.equal(end.status, 'completed', JSON.stringify(end));
+    for (const w of workers) w.child.kill('SIGTERM');
+
+    const calls = stack.sim.calls().filter((c) => c.path.includes(stack.workspaceId));
+    const accepted = calls.filter((c) => c.method === 'GET' && !c.rateLimited && c.at >= from && c.at < until).length;
+    return { calls: calls.length, refused: calls.filter((c) => c.rateLimited).length, acceptedGetRate: accepted / ((until - from) / 1000), windowSeconds: (until - from) / 1000 };
+  }
+
+  it('paced: under 1% of calls answered 429, accepted GETs at >= 90% of the limit; unpaced: more 429s than that', async () => {
+    const [paced, unpaced] = await Promise.all([run('on'), run('off')]);
+    console.log(`      paced: ${JSON.stringify(paced)}\n      unpaced: ${JSON.stringify(unpaced)}`);
+    assert.ok(paced.refused / paced.calls < 0.01, `paced: ${paced.refused} of ${paced.calls} calls answered 429`);
+    assert.ok(paced.acceptedGetRate >= 0.9 * GET_PER_SECOND, `paced: ${paced.acceptedGetRate.toFixed(1)} accepted GETs/s`);
+    assert.ok(unpaced.refused / unpaced.calls >= 0.01, `unpaced: only ${unpaced.refused} of ${unpaced.calls} calls answered 429`);
+  });
+});
