@@ -144,7 +144,7 @@ function fail(message: string): never {
 
 const validInput = fc
   .record({
-    name: fc.string({ minLength: 1, maxLength: 40 }),
+    name: fc.string({ minLength: 1, maxLength: 40 }).filter((name) => name.trim() !== ''),
     phoneNumberId: fc.uuid(),
     type: fc.constantFrom(...SMS_CHANNEL_MESSAGE_TYPES),
     mode: fc.constantFrom('poll', 'webhook', 'both'),
