@@ -3,7 +3,7 @@
  * that starts runs with it, the bulk defaults, the CSV and JSON Lines readers with the row validation behind them,
  * and the webhook receiver's body handling (test/fuzz/properties.ts). A bounded number of runs each, so the file stays
  * fast; `npm run chaos` runs the same properties many more times. A failure names its seed and path; FUZZ_SEED
- * replays it (docs/fuzzing.md).
+ * replays it (docs/seeds-blanks-logs-stacks.md).
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
