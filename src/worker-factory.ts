@@ -6,7 +6,8 @@
  * client pointed at the simulator.
  */
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection, Worker, type State, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from '@temporalio/common';
+import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type State, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type Activities, type ActivityDeps } from './activities';
 import { BIRD_RATE_LIMITS } from './bird/schemas';
 import { parseDuration } from './domain/duration';
@@ -132,9 +133,7 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
           taskQueue: queues.workflows,
           // The channelProvisioning Nexus service (docs/nexus.md): an endpoint targets this queue.
           nexusServices: [channelProvisioningHandler({ bulkStore: opts.bulkStore })],
-          ...(opts.workflowBundle
-            ? { workflowBundle: opts.workflowBundle }
-            : { workflowsPath: WORKFLOWS_PATH, interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } }),
+          workflowBundle: opts.workflowBundle ?? (await bundleFromSources(Runtime.instance().logger)),
         }),
       );
     } else {
@@ -159,6 +158,37 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
     },
     getState: () => workers.map((w) => w.getState()).find((s) => s !== 'RUNNING') ?? 'RUNNING',
   };
+}
+
+/**
+ * Bundles src/workflows (and their interceptors) when running from sources. webpack's report (every asset and
+ * module, many lines in one message) goes to debug; info gets one line: the bundle's size and how long it took.
+ */
+async function bundleFromSources(logger: Logger): Promise<{ code: string }> {
+  const started = Date.now();
+  const atDebug: Logger = {
+    log: (level, message, meta) => {
+      logger.log(level === 'INFO' ? 'DEBUG' : level, message, meta);
+    },
+    trace: (message, meta) => {
+      logger.trace(message, meta);
+    },
+    debug: (message, meta) => {
+      logger.debug(message, meta);
+    },
+    info: (message, meta) => {
+      logger.debug(message, meta);
+    },
+    warn: (message, meta) => {
+      logger.warn(message, meta);
+    },
+    error: (message, meta) => {
+      logger.error(message, meta);
+    },
+  };
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: atDebug });
+  logger.info('workflow bundle built from sources', { bundleKiB: Math.round(Buffer.byteLength(code) / 1024), bundleMs: Date.now() - started });
+  return { code };
 }
 
 function graceMs(value: string | number): number {

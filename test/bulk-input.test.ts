@@ -132,6 +132,21 @@ describe('bulk inventory validation', () => {
     assert.equal(parseBulkDefaults({ ...DEFAULTS, workspaceId: undefined }, { workspaceId: WS }).workspaceId, WS);
   });
 
+  it('blank names: a cell of spaces means the default; a blank name in a JSON line or in the defaults is refused, naming it', () => {
+    const csv = parseCsv(`phoneNumberId,name\n${randomUUID()},"  "\n${randomUUID()},\n`);
+    const { valid, invalid } = buildInventory(defaults, csv.rows);
+    assert.deepEqual(invalid, []);
+    assert.deepEqual(valid.map((r) => r.input.connector.name), ['Acme Support', 'Acme Support']);
+    const jsonl = parseJsonLines(JSON.stringify({ connector: { name: ' ', arguments: { phoneNumberId: randomUUID() } } }));
+    assert.deepEqual(buildInventory(defaults, jsonl.rows).invalid[0]!.problems, ['connector.name: must not be empty or only spaces']);
+    assert.throws(
+      () => parseBulkDefaults({ ...DEFAULTS, connector: { ...DEFAULTS.connector, name: ' ' } }),
+      (e: Error) => e instanceof InvalidBulkDefaults && /connector\.name: must not be empty or only spaces/.test(e.message),
+    );
+    // A bad value the defaults set is theirs to fix, reported once, not once per row.
+    assert.throws(() => parseBulkDefaults({ ...DEFAULTS, connector: { ...DEFAULTS.connector, arguments: { channelMessageType: 'marketing' } } }), /connector\.arguments\.channelMessageType: /);
+  });
+
   it('merges objects key by key and replaces arrays', () => {
     assert.deepEqual(mergeOver({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { c: 3 }, l: [9] }), { a: { b: 1, c: 3 }, l: [9] });
   });

@@ -13,6 +13,7 @@ import {
   provisioningWorkflowId,
 } from '../src/domain/provisioning-input';
 import { KNOWN_TEMPLATE_REFS } from '../src/bird/schemas';
+import { blankTextAcceptedBefore, parseProvisioningInputAcceptingBlankText } from '../src/domain/blank-text';
 
 const uuid = (): string => randomUUID();
 const base = () => ({
@@ -106,5 +107,36 @@ describe('provisioning input', () => {
     assert.equal(isResolvedInput(parsed), true);
     assert.equal(isResolvedInput({ ...base(), readiness: { deadline: '5m' } }), false);
     assert.equal(isResolvedInput(base()), false);
+  });
+
+  it('refuses blank free text (a name of spaces, an empty or blank id, event or filter value), naming each field', () => {
+    const raw = base();
+    const blank = {
+      ...raw,
+      connector: { ...raw.connector, name: ' \t ', invitationToken: ' ' },
+      subscriptions: [{ service: 'channels', event: ' ', url: 'https://hooks.example.com/x', eventFilters: [{ key: 'channelStatus', value: '' }] }],
+    };
+    assert.deepEqual(problemsOf(blank).sort(), [
+      'connector.invitationToken: must not be empty or only spaces',
+      'connector.name: must not be empty or only spaces',
+      'subscriptions.0.event: must not be empty or only spaces',
+      'subscriptions.0.eventFilters.0.value: must not be empty or only spaces',
+    ]);
+    assert.deepEqual(problemsOf({ ...raw, connector: { ...raw.connector, name: '' } }), ['connector.name: must not be empty or only spaces']);
+    assert.deepEqual(problemsOf({ ...raw, connector: { ...raw.connector, arguments: { ...raw.connector.arguments, useCaseId: '  ' } } }), ['connector.arguments.useCaseId: must not be empty or only spaces']);
+    // Refused, not trimmed: a name that says something is kept exactly as written (it names the workflow).
+    assert.equal(parseProvisioningInput({ ...raw, connector: { ...raw.connector, name: ' Acme ' } }).connector.name, ' Acme ');
+  });
+
+  it('parses blank free text as it did before it was refused, for the runs started with it then (their replay)', () => {
+    const raw = { ...base(), connector: { ...base().connector, name: ' ' }, subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/x', eventFilters: [{ key: 'channelStatus', value: '' }] }] };
+    assert.deepEqual(blankTextAcceptedBefore(raw).map((b) => b.path.join('.')), ['connector.name', 'subscriptions.0.eventFilters.0.value']);
+    const input = parseProvisioningInputAcceptingBlankText(raw);
+    assert.equal(input.connector.name, ' ');
+    assert.equal(input.subscriptions[0]!.eventFilters[0]!.value, '');
+    assert.equal(raw.connector.name, ' ', 'the raw input is left as it was');
+    // An empty name was refused before as well.
+    assert.deepEqual(blankTextAcceptedBefore({ ...raw, connector: { ...raw.connector, name: '' } }).map((b) => b.path.join('.')), ['subscriptions.0.eventFilters.0.value']);
+    assert.throws(() => parseProvisioningInputAcceptingBlankText({ ...raw, connector: { ...raw.connector, name: '' } }), /connector\.name: must not be empty/);
   });
 });

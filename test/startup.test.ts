@@ -105,6 +105,23 @@ describe('worker and receiver start-up (real processes)', function () {
       console.log(`      retry delays logged before Temporal appeared: ${delays.join(', ')} ms`);
     });
 
+    it('run from sources, it bundles its workflows and logs that as one short info line (webpack\'s report only at debug)', async () => {
+      const env = await workerEnv(harness.address, `startup-${randomUUID()}`);
+      const { WORKFLOW_BUNDLE_PATH: _prebuilt, ...fromSources } = env;
+      const worker = spawn('src/worker.ts', fromSources);
+      await worker.waitForLine('worker started', (l) => l.includes('"worker started"'), 110_000);
+      const lines = worker.json();
+      const bundled = lines.filter((l) => String(l.msg).includes('bundle'));
+      assert.deepEqual(bundled.map((l) => [l.level, l.msg]), [['info', 'workflow bundle built from sources']], worker.lines.join('\n').slice(0, 2_000));
+      assert.ok(Number(bundled[0]!.bundleKiB) > 100 && Number(bundled[0]!.bundleMs) > 0, JSON.stringify(bundled[0]));
+      for (const line of worker.lines) {
+        assert.ok(line.length < 1_000, `a ${line.length}-character log line: ${line.slice(0, 200)}…`);
+        assert.doesNotMatch(line, /webpack|modules by path|orphan modules|\\n/, line.slice(0, 300));
+      }
+      worker.child.kill('SIGTERM');
+      assert.deepEqual(await worker.exited, { code: 0, signal: null });
+    });
+
     it('SIGTERM while it waits for Temporal: stops at once, exit 0', async () => {
       const worker = spawn('src/worker.ts', await workerEnv(`127.0.0.1:${await freePort()}`, `startup-${randomUUID()}`));
       await worker.waitForLine('the first attempt', (l) => l.includes('cannot reach Temporal'), 30_000);

@@ -10,7 +10,7 @@ import { isOwnConnector, taggedConnectorName, type Ownership } from '../domain/i
 import type { ConnectorSpec } from '../domain/provisioning-input';
 import { classifyChannelState } from '../domain/readiness';
 import type { SecretStore } from '../secrets';
-import { FailureType } from './failures';
+import { FailureType, withoutStack } from './failures';
 import { checkpoint } from './heartbeat';
 import { resolveSecurityArguments } from './secret-references';
 
@@ -153,13 +153,13 @@ export function connectorActivities({ bird, secrets }: ConnectorActivityDeps) {
       const verdict = classifyChannelState(snapshot);
       if (verdict.kind === 'ready') return { ...snapshot, statusReads };
       if (verdict.kind === 'failed') {
-        throw ApplicationFailure.create({ type: FailureType.channelFailed, message: verdict.reason, nonRetryable: true, details: [{ ...snapshot, statusReads }] });
+        throw withoutStack(ApplicationFailure.create({ type: FailureType.channelFailed, message: verdict.reason, nonRetryable: true, details: [{ ...snapshot, statusReads }] }));
       }
-      throw ApplicationFailure.create({
+      throw withoutStack(ApplicationFailure.create({
         type: FailureType.channelNotReady,
         message: `channel not ready yet (${snapshot.status ?? '?'}/${snapshot.stage ?? '?'})`,
         details: [{ ...snapshot, statusReads }],
-      });
+      }));
     },
 
     /** Compensation: delete what this provisioning created, found by id or, when the create's outcome is unknown, by ownership. */

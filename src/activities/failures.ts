@@ -5,10 +5,10 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { BirdApiError } from '../bird/errors';
-import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../domain/failure-types';
+import { FailureType, NON_RETRYABLE_FAILURE_TYPES, withoutStack } from '../domain/failure-types';
 import { SecretNotFoundError } from '../secrets';
 
-export { FailureType, NON_RETRYABLE_FAILURE_TYPES };
+export { FailureType, NON_RETRYABLE_FAILURE_TYPES, withoutStack };
 
 export interface BirdFailureDetails {
   operation: string;
@@ -21,17 +21,17 @@ export interface BirdFailureDetails {
 
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof SecretNotFoundError) {
-    return ApplicationFailure.create({ type: FailureType.secretNotFound, message: err.message, nonRetryable: true, details: [{ operation: 'resolveSecret', attempt: currentAttempt() }] });
+    return withoutStack(ApplicationFailure.create({ type: FailureType.secretNotFound, message: err.message, nonRetryable: true, details: [{ operation: 'resolveSecret', attempt: currentAttempt() }] }));
   }
   if (!(err instanceof BirdApiError)) return err;
   const details: BirdFailureDetails = { operation: err.operation, status: err.status, code: err.code, birdMessage: err.birdMessage, attempt: currentAttempt() };
-  return ApplicationFailure.create({
+  return withoutStack(ApplicationFailure.create({
     type: failureTypeOf(err),
     message: err.message,
     nonRetryable: !err.retryable,
     details: [details],
     nextRetryDelay: err.retryable && err.retryAfterMs !== undefined ? err.retryAfterMs : undefined,
-  });
+  }));
 }
 
 function failureTypeOf(err: BirdApiError): string {

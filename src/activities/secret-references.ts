@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { SecurityArgumentsMap } from '../bird/schemas';
 import type { SecretStore } from '../secrets';
-import { FailureType } from './failures';
+import { FailureType, withoutStack } from './failures';
 
 export interface SecretReferences {
   securityArgumentsRef?: string;
@@ -24,11 +24,11 @@ export function resolveSecurityArguments(secrets: SecretStore, ref: string | und
   }
   const parsed = SecurityArgumentsMap.safeParse(json);
   if (!parsed.success) {
-    throw ApplicationFailure.create({
+    throw withoutStack(ApplicationFailure.create({
       type: FailureType.invalidSecret,
       message: `secret "${ref}" must hold a JSON object of security arguments ({"scheme": {"key": "value"}})`,
       nonRetryable: true,
-    });
+    }));
   }
   return parsed.data;
 }
@@ -54,11 +54,11 @@ export function secretReferenceActivities({ secrets }: { secrets: SecretStore })
         }
       }
       if (missing.length) {
-        throw ApplicationFailure.create({
+        throw withoutStack(ApplicationFailure.create({
           type: FailureType.secretNotFound,
           message: `secret reference${missing.length > 1 ? 's' : ''} ${missing.map((r) => `"${r}"`).join(', ')} not configured on the worker (expected BIRD_SECRET_<REF>); nothing was created`,
           nonRetryable: true,
-        });
+        }));
       }
     },
   };

@@ -110,7 +110,8 @@ export function parseBulkDefaults(raw: unknown, overrides: BulkOverrides = {}): 
     parseProvisioningInput(probe);
   } catch (err) {
     if (!(err instanceof InvalidProvisioningInput)) throw err;
-    const own = err.problems.filter((p) => !ROW_COLUMNS.some((c) => fieldOf(p) === COLUMN_PATHS[c].join('.')));
+    // A column's problem is the rows' to fix, unless the defaults set that column themselves (a blank name).
+    const own = err.problems.filter((p) => !ROW_COLUMNS.some((c) => fieldOf(p) === COLUMN_PATHS[c].join('.') && getPath(defaults, COLUMN_PATHS[c]) === undefined));
     if (own.length) throw new InvalidBulkDefaults(own);
   }
   return defaults;
@@ -168,8 +169,8 @@ function columnsToPartial(columns: Partial<Record<RowColumn, string>>): Record<s
   const partial: Record<string, unknown> = {};
   for (const column of ROW_COLUMNS) {
     const value = columns[column];
-    // An empty cell means "the default", as people fill spreadsheets.
-    if (value === undefined || value === '') continue;
+    // An empty cell means "the default", as people fill spreadsheets; so does a cell of spaces, which looks empty.
+    if (value === undefined || value.trim() === '') continue;
     setPath(partial, COLUMN_PATHS[column], value);
   }
   return partial;

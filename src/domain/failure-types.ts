@@ -38,3 +38,14 @@ export const REQUEST_NOT_ACTED_ON: string[] = [
   FailureType.secretNotFound,
   FailureType.invalidSecret,
 ];
+
+/**
+ * A failure the design expects (a refusal, invalid input, a failed provisioning), made to be read by people: without
+ * its stack. The stack tells that reader nothing, and in a history it publishes the worker's file layout to everyone
+ * who can see the run. Bugs keep theirs: they are never made with this, and fail the workflow task (or the activity
+ * attempt) with their stack, in the worker's log.
+ */
+export function withoutStack<E extends Error>(err: E): E {
+  err.stack = '';
+  return err;
+}

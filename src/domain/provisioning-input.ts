@@ -29,11 +29,18 @@ export const MAX_WORKFLOW_ID_LENGTH = 1_000;
 export const MAX_INPUT_BYTES = 64 * 1024;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const BLANK = 'must not be empty or only spaces';
+/**
+ * Free text that must say something: a blank name would reach Bird as " [prov-…]", a blank id or event as a
+ * request Bird refuses later, in the middle of a run. Refused rather than trimmed, so an input that was valid stays
+ * exactly what it was (names are part of workflow ids).
+ */
+const NonBlankText = z.string().refine((text) => text.trim() !== '', BLANK);
 /** Names end up in workflow ids and URLs: a lone surrogate would surface later as "URI malformed". */
 const WellFormedName = z
   .string()
-  .min(1)
   .max(200)
+  .refine((name) => name.trim() !== '', BLANK)
   .refine((name) => !LONE_SURROGATE.test(name), 'must be valid Unicode text (it contains a lone surrogate)');
 
 /** The name of a secret the worker resolves (BIRD_SECRET_<REF>); never the secret itself. */
@@ -62,10 +69,10 @@ export type ReadinessOptions = z.infer<typeof ReadinessOptions>;
  */
 export const ChannelSubscriptionSpec = z.strictObject({
   service: z.enum(['channels', 'conversations']),
-  event: z.string().min(1),
+  event: NonBlankText,
   url: WebhookUrl,
   eventFilters: z
-    .array(WebhookEventFilter)
+    .array(WebhookEventFilter.extend({ value: NonBlankText }))
     .max(10)
     .refine((filters) => filters.every((f) => f.key !== 'channelId'), 'channelId is added by the workflow; leave it out')
     .default([]),
@@ -76,7 +83,7 @@ export type ChannelSubscriptionSpec = z.infer<typeof ChannelSubscriptionSpec>;
 const SmsArguments = z.looseObject({
   phoneNumberId: CanonicalId,
   channelMessageType: z.enum(SMS_CHANNEL_MESSAGE_TYPES),
-  useCaseId: z.string().min(1).optional(),
+  useCaseId: NonBlankText.optional(),
 });
 
 export const ConnectorSpec = CreateConnectorRequest.omit({ securityArguments: true })
@@ -84,6 +91,7 @@ export const ConnectorSpec = CreateConnectorRequest.omit({ securityArguments: tr
     connectorTemplateRef: z.enum(KNOWN_TEMPLATE_REFS as [string, ...string[]]),
     // Names stay short enough for Bird once the workflow appends its idempotency tag.
     name: WellFormedName,
+    invitationToken: NonBlankText.nullable().optional(),
     securityArgumentsRef: SecretRef.optional(),
   })
   .transform((c, ctx) => {

@@ -43,6 +43,7 @@ import type { Activities, InventoryPageRow } from '../activities';
 import { decideKnownConnector, decideRow, type ProvisioningSnapshot, type RowDecision } from '../domain/bulk-decision';
 import type { RowOutcome } from '../domain/bulk-report';
 import { formatDuration } from '../domain/duration';
+import { withoutStack } from '../domain/failure-types';
 import { provisioningStartOptions } from '../domain/provisioning-start';
 import * as sa from '../domain/search-attributes';
 import { bulkStoreOptions } from './activity-options';
@@ -261,7 +262,7 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
           buffer = await readInventoryPage.executeWithOptions({ summary: `read rows ${window.state.nextRow + 1}–${Math.min(window.state.nextRow + input.pageSize, input.rows)} of ${input.rows}` }, [
             { bulkKey: input.bulkKey, runKey, offset: window.state.nextRow, limit: input.pageSize, maxBytes: START_BATCH.bytes },
           ]);
-          if (!buffer.length) throw ApplicationFailure.nonRetryable(`the stored inventory ends at row ${window.state.nextRow} of ${input.rows}`, 'BulkInventoryCorrupt');
+          if (!buffer.length) throw withoutStack(ApplicationFailure.nonRetryable(`the stored inventory ends at row ${window.state.nextRow} of ${input.rows}`, 'BulkInventoryCorrupt'));
         }
         const batch = takeBatch(buffer, Math.min(room(), input.startsPerRun - startsThisRun));
         window.state.nextRow += batch.length;

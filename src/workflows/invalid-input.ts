@@ -4,6 +4,7 @@
  * that input valid. Inputs started by hand from the Temporal CLI or UI are the ones that get here.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
+import { withoutStack } from '../domain/failure-types';
 import { InvalidFields } from '../domain/zod-issues';
 import { INVALID_INPUT } from './definitions';
 
@@ -11,7 +12,7 @@ export function parseOrFailRun<T>(parse: () => T): T {
   try {
     return parse();
   } catch (err) {
-    if (err instanceof InvalidFields) throw ApplicationFailure.create({ type: INVALID_INPUT, message: err.message, nonRetryable: true, details: [err.problems] });
+    if (err instanceof InvalidFields) throw withoutStack(ApplicationFailure.create({ type: INVALID_INPUT, message: err.message, nonRetryable: true, details: [err.problems] }));
     throw err;
   }
 }

@@ -25,8 +25,9 @@ import {
 import type { Activities, ConnectorRef } from '../activities';
 import type { ComponentStage, ComponentStatus } from '../bird/schemas';
 import { formatDuration } from '../domain/duration';
-import { FailureType, REQUEST_NOT_ACTED_ON } from '../domain/failure-types';
+import { FailureType, REQUEST_NOT_ACTED_ON, withoutStack } from '../domain/failure-types';
 import { idempotencyTag, type Ownership } from '../domain/idempotency';
+import { blankTextAcceptedBefore, parseProvisioningInputAcceptingBlankText } from '../domain/blank-text';
 import {
   isResolvedInput,
   parseProvisioningInput,
@@ -60,6 +61,8 @@ const { checkSecretReferences } = proxyLocalActivities<Activities>(secretCheckOp
 const DELETE_CONNECTOR = 'delete connector';
 /** Runs started before the orphan audit existed replay without recording their tag. */
 export const RECORD_TAG_PATCH = 'provisioning-tag-search-attribute';
+/** Runs started by hand with blank free text (a name of spaces) before it was refused replay accepting it. */
+export const REFUSE_BLANK_TEXT_PATCH = 'refuse-blank-text';
 
 /** A step failed for a reason the caller should read (not a bug); the step itself is progress.stage at the time. */
 class StepFailed extends Error {}
@@ -80,7 +83,7 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
     {
       validator: (report: ChannelStatusReport) => {
         const refusal = inbox.refusal(report);
-        if (refusal) throw new Error(refusal);
+        if (refusal) throw withoutStack(new Error(refusal));
       },
       description: "A signature-checked Bird channel event for this run's channel (from the webhook receiver).",
     },
@@ -277,7 +280,7 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
       throw err;
     }
     setStage('failed');
-    throw ApplicationFailure.create({ type: PROVISIONING_FAILED, message: failureMessage(details), nonRetryable: true, details: [details] });
+    throw withoutStack(ApplicationFailure.create({ type: PROVISIONING_FAILED, message: failureMessage(details), nonRetryable: true, details: [details] }));
   }
 }
 
@@ -288,6 +291,9 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
  */
 async function resolveInput(arg: ProvisionChannelInput | ProvisionChannelInputRaw): Promise<ProvisionChannelInput> {
   if (isResolvedInput(arg)) return arg;
+  // Blank free text was accepted before it was refused: a run started with it then replays as it ran. Asked only
+  // for such inputs, so every other history stays as it was.
+  if (blankTextAcceptedBefore(arg).length && !patched(REFUSE_BLANK_TEXT_PATCH)) return parseOrFailRun(() => parseProvisioningInputAcceptingBlankText(arg));
   return parseOrFailRun(() => parseProvisioningInput(arg));
 }
 

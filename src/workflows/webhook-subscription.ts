@@ -7,6 +7,7 @@
 import { ApplicationFailure, condition, patched, proxyActivities, setHandler, setWorkflowOptions, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { WorkspaceSubscriptionInput, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
+import { withoutStack } from '../domain/failure-types';
 import { describeIssues } from '../domain/zod-issues';
 import { BirdWorkspaceId } from '../domain/search-attributes';
 import { createOptions } from './activity-options';
@@ -35,7 +36,7 @@ export async function webhookSubscription(rawInput: WorkspaceSubscriptionInputRa
   const parsed = WorkspaceSubscriptionInput.safeParse(rawInput);
   if (!parsed.success) {
     const problems = describeIssues(parsed.error.issues);
-    throw ApplicationFailure.create({ type: INVALID_INPUT, message: `invalid subscription input: ${problems.join('; ')}`, nonRetryable: true });
+    throw withoutStack(ApplicationFailure.create({ type: INVALID_INPUT, message: `invalid subscription input: ${problems.join('; ')}`, nonRetryable: true }));
   }
   const input = parsed.data;
   if (patched(WORKSPACE_SEARCH_ATTRIBUTE_PATCH)) {

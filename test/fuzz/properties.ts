@@ -10,6 +10,7 @@
 import type { Client } from '@temporalio/client';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
+import { randomInt } from 'node:crypto';
 import { ChannelEvent, WebhookHeaders } from '../../src/bird/events';
 import { SMS_CHANNEL_MESSAGE_TYPES } from '../../src/bird/schemas';
 import { signWebhook } from '../../src/bird/signature';
@@ -22,15 +23,50 @@ import { buildWebhookReceiver } from '../../src/webhook-receiver/server';
 
 export interface NamedProperty {
   name: string;
-  /** Runs the property `numRuns` times; rejects with fast-check's report (seed, counterexample) on a failure. */
+  /**
+   * Runs the property `numRuns` times (after its fixed examples) from `seed`, a fresh one if not given; rejects with
+   * a PropertyFailed that names the seed and path on a failure.
+   */
   check: (numRuns: number, seed?: number) => Promise<void>;
 }
 
-function named<Ts extends [unknown, ...unknown[]]>(name: string, property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>): NamedProperty {
+/** How to run every property again from one seed: the same seed generates the same inputs, failure included. */
+export const REPLAY_HINT = (seed: number) => `replay: FUZZ_SEED=${seed} npx mocha test/fuzz-input.test.ts, or npm run chaos -- --seed ${seed} --only bad-input`;
+
+/**
+ * A property's failure, seed and path first: the error the check threw (the product's, or the oracle's own: which
+ * one is the first question) and the counterexample, on separate lines, so a report cut to its first lines still
+ * says how to replay it.
+ */
+export class PropertyFailed extends Error {
+  constructor(
+    readonly property: string,
+    readonly seed: number,
+    readonly path: string | null,
+    readonly runs: number,
+    cause: unknown,
+    counterexample: string,
+  ) {
+    const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : cause === null ? 'interrupted or too many skipped values' : fc.stringify(cause);
+    super(`failed after ${runs} tests, seed ${seed}${path ? `, path "${path}"` : ''} (${REPLAY_HINT(seed)})
+  error: ${why}
+  counterexample: ${counterexample}`);
+    this.name = 'PropertyFailed';
+  }
+}
+
+/** A fresh 32-bit seed, as fast-check draws its own. */
+export function freshSeed(): number {
+  return randomInt(0, 2 ** 31);
+}
+
+/** `examples`: counterexamples found once, run first on every check so they stay fixed. */
+export function namedProperty<Ts extends [unknown, ...unknown[]]>(name: string, property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>, examples: Ts[] = []): NamedProperty {
   return {
     name,
-    check: async (numRuns, seed) => {
-      await fc.assert(property, { numRuns, ...(seed !== undefined ? { seed } : {}) });
+    check: async (numRuns, seed = freshSeed()) => {
+      const run = await fc.check(property as fc.IAsyncProperty<Ts>, { numRuns, seed, examples });
+      if (run.failed) throw new PropertyFailed(name, run.seed, run.counterexamplePath, run.numRuns, run.errorInstance, fc.stringify(run.counterexample).slice(0, 2_000));
     },
   };
 }
@@ -52,13 +88,63 @@ function fieldOf(problem: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A field as the product names it, read back: dot-separated path segments, the last of which may list several keys
+ * (unknown keys are named together, ", "-separated); a key that is not a plain name is quoted as JSON, e.g.
+ * `readiness.",", x`. Undefined if it cannot be read back that way.
+ */
+export function readFieldName(field: string): { path: string[]; keys: string[] } | undefined {
+  const path: string[] = [];
+  let keys: string[] = [];
+  let i = 0;
+  for (;;) {
+    let key: string;
+    if (field[i] === '"') {
+      let end = i + 1;
+      while (end < field.length && field[end] !== '"') end += field[end] === '\\' ? 2 : 1;
+      if (end >= field.length) return undefined;
+      try {
+        key = JSON.parse(field.slice(i, end + 1)) as string;
+      } catch {
+        return undefined;
+      }
+      i = end + 1;
+    } else {
+      key = /^[^.,"]+/.exec(field.slice(i))?.[0] ?? '';
+      if (!key) return undefined;
+      i += key.length;
+    }
+    keys.push(key);
+    if (i === field.length) return { path, keys };
+    if (field.startsWith(', ', i)) i += 2;
+    else if (field[i] === '.' && keys.length === 1) {
+      path.push(key);
+      keys = [];
+      i++;
+    } else return undefined;
+  }
+}
+
+/** The top-level field(s) a field name is under: its first segment, or the keys it lists at the top. */
+function topFieldsOf(field: string): string[] {
+  const named = readFieldName(field);
+  if (!named) return [];
+  return named.path.length ? [named.path[0]!] : named.keys;
+}
+
+/** Whether a refusal names a field of the input: "(root)", under a field of the schema, or keys the input has. */
+function namesInputField(field: string, keys: string[]): boolean {
+  const tops = topFieldsOf(field);
+  return tops.length > 0 && tops.every((top) => top === '(root)' || TOP_LEVEL.includes(top) || keys.includes(top));
+}
+
 function fail(message: string): never {
   throw new Error(message);
 }
 
 const validInput = fc
   .record({
-    name: fc.string({ minLength: 1, maxLength: 40 }),
+    name: fc.string({ minLength: 1, maxLength: 40 }).filter((name) => name.trim() !== ''),
     phoneNumberId: fc.uuid(),
     type: fc.constantFrom(...SMS_CHANNEL_MESSAGE_TYPES),
     mode: fc.constantFrom('poll', 'webhook', 'both'),
@@ -126,8 +212,7 @@ function checkProvisioningRefusal(err: unknown, keys: string[]): InvalidProvisio
   for (const p of err.problems) {
     const field = fieldOf(p);
     if (!field) fail(`a problem names no field: ${JSON.stringify(p)}`);
-    const top = field.split('.')[0]!;
-    if (field !== '(root)' && !TOP_LEVEL.includes(top) && !keys.includes(top) && !namesKeys(field, keys)) fail(`"${p}" names a field the input does not have`);
+    if (!namesInputField(field, keys)) fail(`"${p}" names a field the input does not have`);
   }
   if (STACK_LINE.test(err.message)) fail('the message carries a stack trace');
   return err;
@@ -135,20 +220,20 @@ function checkProvisioningRefusal(err: unknown, keys: string[]): InvalidProvisio
 
 export function provisioningProperties(): NamedProperty[] {
   return [
-    named(
+    namedProperty(
       'a mutated provisioning input is accepted or refused naming the field that was changed',
       fc.property(mutatedInput, ({ input, path }) => {
         try {
           parseProvisioningInput(input);
         } catch (err) {
           const refusal = checkProvisioningRefusal(err, Object.keys(input as object));
-          if (!refusal.problems.some((p) => fieldOf(p)!.split('.')[0] === path[0] || fieldOf(p) === '(root)')) {
+          if (!refusal.problems.some((p) => topFieldsOf(fieldOf(p)!).some((top) => top === path[0] || top === '(root)'))) {
             fail(`changed ${path.join('.')} but the refusal names ${refusal.problems.map(fieldOf).join(', ')}`);
           }
         }
       }),
     ),
-    named(
+    namedProperty(
       'invalid input never starts a workflow; valid input starts exactly the parsed one',
       fc.asyncProperty(anyInput, async (input) => {
         const starts: Array<{ args: unknown[] }> = [];
@@ -189,12 +274,6 @@ const cell = fc.oneof(
 );
 const csvRecord = fc.record({ phoneNumberId: cell, name: fc.option(cell, { nil: undefined }), channelMessageType: fc.option(cell, { nil: undefined }), connectorTemplateRef: fc.option(cell, { nil: undefined }) });
 
-/** Unknown keys are named one by one, comma-separated, quoted (JSON) unless they are plain names. */
-function namesKeys(field: string, keys: string[]): boolean {
-  const names = field.match(/"(?:[^"\\]|\\.)*"|[^,\s][^,]*/g) ?? [];
-  return names.length > 0 && names.every((n) => keys.includes(n.startsWith('"') ? (JSON.parse(n) as string) : n.trim()) || keys.some((k) => n.startsWith(`${k}.`)));
-}
-
 /** `keysOf(line)`: for JSON lines, the line's own keys, by which an unknown field is named. */
 function checkRows(read: ReturnType<typeof parseCsv>, lineCount: number, keysOf: (line: number) => string[] = () => []): void {
   const inventory = buildInventory(defaults(), read.rows);
@@ -211,16 +290,43 @@ function checkRows(read: ReturnType<typeof parseCsv>, lineCount: number, keysOf:
       const field = fieldOf(p);
       if (!field) fail(`line ${r.line}: a problem names no field: ${JSON.stringify(p)}`);
       // A JSON line is named by its path in the provisioning input ("(root)" for the line as a whole, or a key "").
-      if (!(ROW_COLUMNS as readonly string[]).includes(field) && !namesKeys(field, keysOf(r.line)) && !/\(from the defaults\)$/.test(field) && !/^(\(root\)$|(connector|readiness|subscriptions|workspaceId|organizationId)\b)/.test(field)) {
+      if (!(ROW_COLUMNS as readonly string[]).includes(field) && !/\(from the defaults\)$/.test(field) && !namesInputField(field, keysOf(r.line))) {
         fail(`line ${r.line}: "${p}" names no column or field`);
       }
     }
   }
 }
 
+/**
+ * Counterexamples found by the fault suite, kept as fixed examples. Issue 17 (seed 1785237381, path
+ * "1334:2:1:1:1:1:1:1:1:8:8"): an unknown key that is not a plain name, under a known field (`readiness.","`), which
+ * the oracle could not read back; and a blank name.
+ */
+export const JSON_LINES_EXAMPLES: Array<[string[]]> = [
+  [
+    [
+      `{"workspaceId":"${WORKSPACE}","organizationId":"${ORGANIZATION}","connector":{"connectorTemplateRef":"sms-messagebird:1","name":" ","arguments":{"phoneNumberId":"00000000-0000-1000-8000-000000000000","channelMessageType":"promotional"}},"readiness":{",":[]}}`,
+    ],
+  ],
+];
+
+/** The JSON Lines property's check of one file (its lines): throws what is wrong, whether the product's or the oracle's. */
+export function checkJsonLines(lines: string[]): void {
+  const text = lines.join('\n');
+  const keysOf = (line: number) => {
+    try {
+      const v = JSON.parse(lines[line - 1] ?? '') as unknown;
+      return v && typeof v === 'object' ? Object.keys(v) : [];
+    } catch {
+      return [];
+    }
+  };
+  checkRows(parseJsonLines(text), lines.length, keysOf);
+}
+
 export function bulkProperties(): NamedProperty[] {
   return [
-    named(
+    namedProperty(
       'CSV rows: every refused row names its line (the right one) and its column; every accepted row is a valid input',
       fc.property(fc.array(csvRecord, { minLength: 1, maxLength: 30 }), (records) => {
         const columns = ['phoneNumberId', 'name', 'channelMessageType', 'connectorTemplateRef'];
@@ -237,7 +343,7 @@ export function bulkProperties(): NamedProperty[] {
         }
       }),
     ),
-    named(
+    namedProperty(
       'any text as a CSV file: read or refused with InventoryFileError naming a line; never another exception',
       fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.array(fc.constantFrom('phoneNumberId', ',', '"', '\n', '\r\n', '\uFEFF', 'x', 'name', '00000000-0000-4000-8000-000000000000'), { maxLength: 60 }).map((a) => a.join(''))), (text) => {
         let read;
@@ -251,22 +357,12 @@ export function bulkProperties(): NamedProperty[] {
         checkRows(read, text.split('\n').length + 1);
       }),
     ),
-    named(
+    namedProperty(
       'any text as a JSON Lines file: every line read or refused with its number; never an exception',
-      fc.property(fc.array(fc.oneof(fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)), fc.string({ maxLength: 40 }), mutatedInput.map((m) => JSON.stringify(m.input))), { maxLength: 15 }), (lines) => {
-        const text = lines.join('\n');
-        const keysOf = (line: number) => {
-          try {
-            const v = JSON.parse(lines[line - 1] ?? '') as unknown;
-            return v && typeof v === 'object' ? Object.keys(v) : [];
-          } catch {
-            return [];
-          }
-        };
-        checkRows(parseJsonLines(text), lines.length, keysOf);
-      }),
+      fc.property(fc.array(fc.oneof(fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)), fc.string({ maxLength: 40 }), mutatedInput.map((m) => JSON.stringify(m.input))), { maxLength: 15 }), checkJsonLines),
+      JSON_LINES_EXAMPLES,
     ),
-    named(
+    namedProperty(
       'bulk defaults: accepted, or refused naming each bad field',
       fc.property(fc.oneof(fc.anything({ maxDepth: 3 }), mutatedInput.map((m) => m.input)), (raw) => {
         try {
@@ -298,7 +394,7 @@ const contentType = fc.constantFrom(undefined, 'application/json', 'text/plain',
 
 export function receiverProperties(): NamedProperty[] {
   return [
-    named(
+    namedProperty(
       'receiver: any body, signed or not, under any content type: a 2xx/4xx answer, no stack, routed only if it is a genuine channel event',
       fc.asyncProperty(body, contentType, fc.boolean(), async (payload, type, signed) => {
         const routed: unknown[] = [];

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { startProvisioning } from '../../../src/client/provisioning-client';
 import { InvalidProvisioningInput, parseProvisioningInput } from '../../../src/domain/provisioning-input';
 import { startNodeProcess } from '../../helpers/processes';
-import { allProperties, mutatedInput } from '../../fuzz/properties';
+import { allProperties, freshSeed, mutatedInput, REPLAY_HINT } from '../../fuzz/properties';
 import type { Figures } from '../audit';
 import type { ScenarioResult } from '../report';
 import type { ChaosWorld } from '../world';
@@ -25,7 +25,11 @@ export interface BadInputSize {
 
 const STACK_LINE = /^\s+at \S/m;
 
-export async function badInput(world: ChaosWorld, size: BadInputSize): Promise<ScenarioResult> {
+/**
+ * `seed` generates every input of the scenario (each property's and the real starts'): the same seed, the same
+ * inputs (`npm run chaos -- --seed N`).
+ */
+export async function badInput(world: ChaosWorld, size: BadInputSize, seed = freshSeed()): Promise<ScenarioResult> {
   const started = Date.now();
   const failedChecks: string[] = [];
   const notes: string[] = [];
@@ -33,12 +37,12 @@ export async function badInput(world: ChaosWorld, size: BadInputSize): Promise<S
 
   const properties = allProperties();
   for (const p of properties) {
-    await p.check(size.runsPerProperty).catch((err: unknown) => failedChecks.push(`${p.name}: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`));
+    await p.check(size.runsPerProperty, seed).catch((err: unknown) => failedChecks.push(`${p.name}: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`));
   }
-  notes.push(`${properties.length} properties × ${size.runsPerProperty} generated inputs each: ${failedChecks.length ? `${failedChecks.length} failed` : 'all held'}`);
+  notes.push(`${properties.length} properties × ${size.runsPerProperty} generated inputs each, seed ${seed}: ${failedChecks.length ? `${failedChecks.length} failed (${REPLAY_HINT(seed)})` : 'all held'}`);
 
   // Generated invalid inputs through the typed client, against the real server.
-  const invalid = fc.sample(mutatedInput.map((m) => m.input).filter((input) => !accepts(input)), size.starts);
+  const invalid = fc.sample(mutatedInput.map((m) => m.input).filter((input) => !accepts(input)), { numRuns: size.starts, seed });
   let refused = 0;
   for (const input of invalid) {
     try {

@@ -11,7 +11,8 @@ import { webhookAbuse } from './webhook-abuse';
 
 export interface Scenario {
   key: string;
-  run: (world: ChaosWorld, sizes: Sizes) => Promise<ScenarioResult>;
+  /** `seed`: what generated inputs are drawn from (the bad-input scenario's); kills and faults are timed, not seeded. */
+  run: (world: ChaosWorld, sizes: Sizes, seed: number) => Promise<ScenarioResult>;
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -20,6 +21,6 @@ export const SCENARIOS: Scenario[] = [
   { key: 'server-restart', run: (world, sizes) => serverRestart(world, sizes.serverRestart) },
   { key: 'flaky-bird', run: (world, sizes) => flakyBird(world, sizes.flakyBird) },
   { key: 'webhook-abuse', run: (world, sizes) => webhookAbuse(world, sizes.webhookAbuse) },
-  { key: 'bad-input', run: (world, sizes) => badInput(world, sizes.badInput) },
+  { key: 'bad-input', run: (world, sizes, seed) => badInput(world, sizes.badInput, seed) },
   { key: 'orphan-audit', run: (world, sizes) => orphanAudit(world, sizes.orphanAudit) },
 ];
