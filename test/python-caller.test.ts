@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument -- the caller prints JSON whose shape is the published contract */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment -- the caller prints JSON whose shape is the published contract */
 /**
  * The contract from a second language: examples/python/caller.py, on Temporal's Python SDK (pinned in
  * examples/python/requirements.txt, installed into .tools/python-venv by scripts/python-venv.sh), provisions a
