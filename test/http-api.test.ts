@@ -214,6 +214,23 @@ describe('HTTP API: bulk onboarding', function () {
     assert.equal(otherKey.status, 404);
   });
 
+  it('1,000 valid rows: 202, stored and counted whole (then stopped: onboarding them all is the bench job)', async () => {
+    const numbers = Array.from({ length: 1_000 }, () => randomUUID());
+    const inventory = ['phoneNumberId', ...numbers].join('\n');
+    const started = await api.call('POST', '/v1/bulk-onboardings', { body: { format: 'csv', inventory, defaults: defaults(), concurrency: 1 } });
+    assert.equal(started.status, 202, started.text);
+    assert.equal(started.json.rows, 1_000);
+    assert.equal(started.headers.get('location'), `/v1/bulk-onboardings/${started.json.id}`);
+    const progress = await api.call('GET', `/v1/bulk-onboardings/${started.json.id}`);
+    assert.equal(progress.status, 200);
+    assert.equal(progress.json.total, 1_000);
+    assert.equal(progress.json.invalid, 0);
+    // The same upload again is the same run.
+    const again = await api.call('POST', '/v1/bulk-onboardings', { body: { format: 'csv', inventory, defaults: defaults(), concurrency: 1 } });
+    assert.equal(again.json.workflowId, started.json.workflowId);
+    await stack.client.workflow.getHandle(started.json.workflowId).terminate('test: enough');
+  });
+
   it('a JSON Lines upload: 202, its events stream to the end, progress and a CSV report; one connector per number', async () => {
     const numbers = Array.from({ length: 4 }, () => randomUUID());
     const inventory = numbers.map((n) => JSON.stringify({ phoneNumberId: n })).join('\n');
