@@ -36,7 +36,7 @@ describe('Python caller (examples/python, temporalio from PyPI)', function () {
     const file = join(mkdtempSync(join(tmpdir(), 'py-caller-')), 'input.json');
     writeFileSync(file, JSON.stringify(input));
     const env = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: stack.taskQueue };
-    const { stdout } = await run(python, [join(ROOT, 'examples', 'python', 'caller.py'), args[0]!, file, ...args.slice(1)], { env, timeout: 60_000 });
+    const { stdout } = await run(python, [join(ROOT, 'examples', 'python', 'caller.py'), args[0]!, file, ...args.slice(1)], { env, timeout: 120_000 });
     return JSON.parse(stdout.trim().split('\n').pop()!) as unknown;
   }
 
