@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The app image: worker, webhook receiver, codec server, CLI and the Bird simulator, as compiled JavaScript with the
+# The app image: worker, webhook receiver, HTTP API (dist/src/api/main.js), codec server, CLI and the Bird simulator, as compiled JavaScript with the
 # workflow code pre-bundled at build time. Node 24 (the current LTS), production dependencies only, non-root.
 #
 #   docker build -t bird-provisioning .
@@ -36,7 +36,7 @@ COPY --chown=root:root package.json ./
 RUN mkdir -p /var/lib/bird-provisioning/bulk && chown node:node /var/lib/bird-provisioning/bulk
 # The image's files belong to root and are read-only for the runtime user.
 USER node
-# Health and metrics of the worker; the receiver's port; the codec server's; the simulator's.
-EXPOSE 9464 9465 8788 8789 8787
+# Health and metrics of the worker; the receiver's port; the codec server's; the simulator's; the HTTP API's.
+EXPOSE 9464 9465 8788 8789 8787 8790
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/worker.js"]

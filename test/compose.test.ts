@@ -15,6 +15,8 @@ import { existsSync } from 'node:fs';
 import { DEFAULT_WORKSPACE } from '../src/bird-sim';
 import { parseSimEnv, SimEnv } from '../src/bird-sim/env';
 import { CodecServerEnv } from '../src/codec/main';
+import { ApiServerEnv } from '../src/api/main';
+import { API_KEY_ENV_PREFIX, apiKeysFromEnv } from '../src/api/api-keys';
 import { ACTIVE_KEY_VAR, KEY_VAR_PREFIX } from '../src/codec/env';
 import { EnvSchema } from '../src/config';
 import { parseDuration } from '../src/domain/duration';
@@ -196,7 +198,7 @@ describe('docker-compose.yml', () => {
 
   it('shares one bulk store between the workers and the CLI: a named volume at BULK_STORE_DIR, writable by the image user', () => {
     const dirOf = (svc: Service) => envOf(svc).BULK_STORE_DIR;
-    for (const name of ['worker', 'starter']) {
+    for (const name of ['worker', 'starter', 'http-api']) {
       const svc = services[name]!;
       const dir = dirOf(svc);
       assert.ok(dir, `${name} sets BULK_STORE_DIR`);
@@ -288,6 +290,7 @@ describe('docker-compose.yml', () => {
       'bird-sim': 'src/bird-sim/main',
       'ensure-webhook-subscription': 'src/starter',
       starter: 'src/starter',
+      'http-api': 'src/api/main',
     };
     assert.deepEqual(appServices.map(([n]) => n).sort(), Object.keys(expected).sort());
     for (const [name, svc] of appServices) {
@@ -308,6 +311,8 @@ describe('docker-compose.yml', () => {
       ...Object.keys(ReceiverEnv.shape),
       ...Object.keys(WorkerEnv.shape),
       ...Object.keys(CodecServerEnv.shape),
+      ...Object.keys(ApiServerEnv.shape),
+      'API_KEYS',
       ...Object.keys(SimEnv.shape),
       ...starterEnvVars(),
       // @temporalio/envconfig's variables (the same the Temporal CLI reads).
@@ -315,7 +320,7 @@ describe('docker-compose.yml', () => {
       'TEMPORAL_TLS', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME',
       ACTIVE_KEY_VAR,
     ]);
-    const prefixes = [SECRET_ENV_PREFIX, KEY_VAR_PREFIX];
+    const prefixes = [SECRET_ENV_PREFIX, KEY_VAR_PREFIX, API_KEY_ENV_PREFIX];
     assert.ok(appServices.length >= 4);
     for (const [name, svc] of appServices) {
       const names = Object.keys(envOf(svc));
@@ -331,6 +336,9 @@ describe('docker-compose.yml', () => {
     const receiver = envOf(services['webhook-receiver']!);
     assert.equal(ReceiverEnv.safeParse(receiver).success, true, JSON.stringify(ReceiverEnv.safeParse(receiver).error?.issues));
     assert.doesNotThrow(() => parseSimEnv(envOf(services['bird-sim']!)));
+    const httpApi = envOf(services['http-api']!);
+    assert.equal(ApiServerEnv.safeParse(httpApi).success, true, JSON.stringify(ApiServerEnv.safeParse(httpApi).error?.issues));
+    assert.deepEqual(apiKeysFromEnv(httpApi).problems, [], 'the API keys configuration is valid');
   });
 
   it('wires ports consistently: listeners, published ports, health checks and the addresses other services call', () => {

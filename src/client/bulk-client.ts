@@ -3,12 +3,13 @@
  * attach to) its bulk run, follow its progress, cancel it, and build its report from the store.
  */
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { readInventoryFile, type ReadInventory } from '../bulk/inventory-file';
+import { parseCsv, parseJsonLines, readInventoryFile, type InventoryFormat, type ReadInventory } from '../bulk/inventory-file';
 import type { BulkManifest, BulkStore } from '../bulk/store';
-import { buildInventory, parseBulkDefaults, type BulkOverrides, type Inventory } from '../domain/bulk-input';
+import { buildInventory, parseBulkDefaults, type BulkDefaults, type BulkOverrides, type Inventory } from '../domain/bulk-input';
 import { buildReport, type ReportRow } from '../domain/bulk-report';
 import * as sa from '../domain/search-attributes';
-import { bulkOnboard } from '../workflows';
+// Type only: the client starts the workflow by its type name and never loads workflow code.
+import type { bulkOnboard } from '../workflows';
 import { waitThroughOutages, type OutageOptions } from './outages';
 import { bulkProgressQuery, type BulkOnboardInput, type BulkProgress } from '../workflows/bulk-definitions';
 
@@ -29,11 +30,23 @@ export interface PreparedInventory extends Inventory {
 /** Reads and validates the whole file; nothing is stored or started. Throws InvalidBulkDefaults / InventoryFileError. */
 export async function prepareInventory(file: string, defaultsRaw: unknown, overrides: BulkOverrides = {}, onlyNumbers?: Set<string>): Promise<PreparedInventory> {
   const defaults = parseBulkDefaults(defaultsRaw, overrides);
-  const read: ReadInventory = await readInventoryFile(file);
+  return validateInventory(defaults, await readInventoryFile(file), file, onlyNumbers);
+}
+
+/**
+ * The same for an inventory received as text (the HTTP API's upload): the same readers and the same rules as a file,
+ * so a row refused by the CLI is refused here with the same line and field.
+ */
+export function prepareInventoryText(text: string, format: InventoryFormat, defaultsRaw: unknown, source: string): PreparedInventory {
+  const defaults = parseBulkDefaults(defaultsRaw);
+  return validateInventory(defaults, format === 'jsonl' ? parseJsonLines(text) : parseCsv(text), source);
+}
+
+function validateInventory(defaults: BulkDefaults, read: ReadInventory, source: string, onlyNumbers?: Set<string>): PreparedInventory {
   const inventory = buildInventory(defaults, read.rows);
   const invalid = [...inventory.invalid, ...read.unreadable].sort((a, b) => a.line - b.line);
   const valid = onlyNumbers ? inventory.valid.filter((r) => onlyNumbers.has(r.phoneNumberId.toLowerCase())) : inventory.valid;
-  return { workspaceId: inventory.workspaceId, valid, invalid: onlyNumbers ? invalid.filter((r) => r.phoneNumberId && onlyNumbers.has(r.phoneNumberId.toLowerCase())) : invalid, source: file };
+  return { workspaceId: inventory.workspaceId, valid, invalid: onlyNumbers ? invalid.filter((r) => r.phoneNumberId && onlyNumbers.has(r.phoneNumberId.toLowerCase())) : invalid, source };
 }
 
 export function bulkWorkflowId(manifest: Pick<BulkManifest, 'workspaceId' | 'digest'>): string {
@@ -63,7 +76,7 @@ export interface StartedBulk {
 export async function startBulk(client: Client, store: BulkStore, inventory: PreparedInventory, opts: StartBulkOptions): Promise<StartedBulk> {
   const manifest = await store.saveInventory(inventory, inventory.source);
   const { workflowId, ...options } = bulkStartOptions(manifest, opts);
-  const handle = await client.workflow.start(bulkOnboard, { workflowId, ...options, taskQueue: opts.taskQueue });
+  const handle = await client.workflow.start<typeof bulkOnboard>('bulkOnboard', { workflowId, ...options, taskQueue: opts.taskQueue });
   return { workflowId, runId: handle.firstExecutionRunId, manifest, handle };
 }
 

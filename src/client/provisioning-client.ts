@@ -6,7 +6,8 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotF
 import { parseProvisioningInput, provisioningWorkflowId } from '../domain/provisioning-input';
 import { provisioningStartOptions } from '../domain/provisioning-start';
 import { waitThroughOutages, type OutageOptions } from './outages';
-import { provisionChannel } from '../workflows';
+// Type only: the client starts the workflow by its type name and never loads workflow code.
+import type { provisionChannel } from '../workflows';
 import { progressQuery, type ProvisionChannelResult, type ProvisioningFailureDetails, type ProvisioningProgress } from '../workflows/definitions';
 import { describeOutcome, type FinishedProvisioning, type OutcomeOptions } from './provisioning-outcome';
 
@@ -31,7 +32,7 @@ export async function startProvisioning(client: Client, rawInput: unknown, opts:
 async function start(client: Client, rawInput: unknown, opts: { taskQueue: string }, conflictPolicy: 'USE_EXISTING' | 'FAIL'): Promise<StartedProvisioning> {
   const input = parseProvisioningInput(rawInput);
   const { workflowId, ...options } = provisioningStartOptions(input);
-  const handle = await client.workflow.start(provisionChannel, {
+  const handle = await client.workflow.start<typeof provisionChannel>('provisionChannel', {
     taskQueue: opts.taskQueue,
     workflowId,
     // The parsed input, defaults applied: the run keeps exactly these values even if a default changes later.

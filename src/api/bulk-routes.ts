@@ -1,0 +1,131 @@
+/**
+ * POST /v1/bulk-onboardings and GET /v1/bulk-onboardings/{id}[/report|/events]: an inventory validated line by line
+ * by the CLI's own readers and rules (src/bulk/inventory-file.ts, src/domain/bulk-input.ts through the typed bulk
+ * client), refused whole with every bad line and field, or stored and started.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { BirdId } from '../bird/schemas';
+import { InventoryFileError } from '../bulk/inventory-file';
+import { bulkReport, bulkWorkflowId, getBulkProgress, prepareInventoryText, startBulk, BULK_LIMITS } from '../client/bulk-client';
+import { InvalidBulkDefaults } from '../domain/bulk-input';
+import { REPORT_COLUMNS } from '../domain/bulk-report';
+import { parseFields, InvalidFields } from '../domain/zod-issues';
+import type { BulkProgress } from '../workflows/bulk-definitions';
+import { ApiError, fieldProblems, isNotFound, notFound, type Problem } from './errors';
+import type { ApiContext } from './server';
+
+const BulkRequest = z.strictObject({
+  format: z.enum(['csv', 'jsonl']),
+  inventory: z.string(),
+  defaults: z.record(z.string(), z.unknown()),
+  concurrency: z.number().int().min(1).max(BULK_LIMITS.maxConcurrency).optional(),
+});
+
+class InvalidBulkRequest extends InvalidFields {}
+
+const ENDED: ReadonlySet<BulkProgress['stage']> = new Set(['completed', 'cancelled']);
+
+export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: { bodyLimit: number }): void {
+  app.post('/v1/bulk-onboardings', { bodyLimit: opts.bodyLimit }, async (request, reply) => {
+    let body;
+    try {
+      body = parseFields(BulkRequest, request.body, (problems) => new InvalidBulkRequest('bulk onboarding request', problems));
+    } catch (err) {
+      if (err instanceof InvalidBulkRequest) throw new ApiError(422, 'invalid-input', err.message, fieldProblems(err.problems));
+      throw err;
+    }
+    const written = body.defaults.workspaceId;
+    if (typeof written === 'string') ctx.requireWorkspace(request, written);
+    const inventory = prepare(body.inventory, body.format, body.defaults);
+    ctx.requireWorkspace(request, inventory.workspaceId);
+    if (inventory.invalid.length) {
+      const problems: Problem[] = inventory.invalid.flatMap((row) =>
+        fieldProblems(row.problems).map((p) => ({ line: row.line, ...(row.phoneNumberId ? { phoneNumberId: row.phoneNumberId } : {}), ...p })),
+      );
+      throw new ApiError(422, 'invalid-lines', `${inventory.invalid.length} of ${inventory.invalid.length + inventory.valid.length} lines are invalid; nothing was started`, problems);
+    }
+    if (!inventory.valid.length) throw new ApiError(422, 'invalid-input', 'the inventory has no rows', [{ field: 'inventory', reason: 'no rows after the header' }]);
+    await ctx.requireWorkers();
+    const started = await startBulk(ctx.client, ctx.bulkStore, inventory, { taskQueue: ctx.taskQueue, concurrency: body.concurrency });
+    const id = started.manifest.bulkKey;
+    const location = `/v1/bulk-onboardings/${id}`;
+    return reply.code(202).header('location', location).send({ id, workflowId: started.workflowId, rows: started.manifest.rows, location });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/bulk-onboardings/:id', async (request) => progressOf(ctx, request));
+
+  app.get<{ Params: { id: string } }>('/v1/bulk-onboardings/:id/report', async (request, reply) => {
+    const progress = await progressOf(ctx, request);
+    const rows = await bulkReport(ctx.bulkStore, progress);
+    return reply.type('text/csv; charset=utf-8').send(stringify(rows.map((r) => Object.fromEntries(REPORT_COLUMNS.map((c) => [c, r[c]]))), { header: true, columns: [...REPORT_COLUMNS] }));
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/bulk-onboardings/:id/events', async (request, reply) => {
+    let progress = await progressOf(ctx, request);
+    const workflowId = bulkWorkflowIdOf(request.params.id);
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    let closed = false;
+    raw.on('close', () => (closed = true));
+    let last = '';
+    let lastWrite = Date.now();
+    for (;;) {
+      const data = JSON.stringify(progress);
+      if (data !== last) {
+        raw.write(`event: progress\ndata: ${data}\n\n`);
+        last = data;
+        lastWrite = Date.now();
+      } else if (Date.now() - lastWrite > 15_000) {
+        raw.write(': still running\n\n');
+        lastWrite = Date.now();
+      }
+      if (ENDED.has(progress.stage)) {
+        raw.write(`event: end\ndata: ${data}\n\n`);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, ctx.sseIntervalMs));
+      if (closed) break;
+      try {
+        progress = await ctx.client.withDeadline(Date.now() + ctx.queryTimeoutMs, () => getBulkProgress(ctx.client, workflowId));
+      } catch {
+        // Temporal or the workers are away for a moment: the run goes on, and so does the stream.
+        raw.write(': progress unavailable, retrying\n\n');
+      }
+    }
+    raw.end();
+  });
+}
+
+function prepare(text: string, format: 'csv' | 'jsonl', defaults: unknown) {
+  try {
+    return prepareInventoryText(text, format, defaults, `http-upload.${format}`);
+  } catch (err) {
+    if (err instanceof InvalidBulkDefaults) throw new ApiError(422, 'invalid-defaults', err.message, fieldProblems(err.problems, 'defaults.'));
+    if (err instanceof InventoryFileError) {
+      const m = /^line (\d+): (.*)$/s.exec(err.message);
+      throw new ApiError(422, 'invalid-inventory', err.message, [m ? { line: Number(m[1]), reason: m[2]! } : { field: 'inventory', reason: err.message }]);
+    }
+    throw err;
+  }
+}
+
+/** `<workspaceId>-<16 hex>` (the bulk key) → the bulk run's workflow id. */
+function bulkWorkflowIdOf(id: string): string {
+  const m = /^(.{36})-([0-9a-f]{16})$/.exec(id);
+  if (!m || !BirdId.safeParse(m[1]).success) throw new ApiError(400, 'invalid-path', 'bad bulk onboarding id', [{ field: 'id', reason: 'must be the id POST /v1/bulk-onboardings answered (<workspace uuid>-<16 hex>)' }]);
+  return bulkWorkflowId({ workspaceId: m[1]!, digest: m[2]! });
+}
+
+async function progressOf(ctx: ApiContext, request: FastifyRequest<{ Params: { id: string } }>): Promise<BulkProgress> {
+  const workflowId = bulkWorkflowIdOf(request.params.id);
+  ctx.requireWorkspace(request, request.params.id.slice(0, 36));
+  try {
+    return await ctx.client.withDeadline(Date.now() + ctx.queryTimeoutMs, () => getBulkProgress(ctx.client, workflowId));
+  } catch (err) {
+    if (isNotFound(err)) throw notFound('such bulk onboarding');
+    throw err;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The machine-readable contract, as the files `npm run contracts` writes under contracts/ and test/contracts.test.ts
+ * compares with the committed ones: JSON Schema (draft 2020-12) generated from the zod schemas, plus the conventions
+ * a caller in any language needs (workflow types, task queue, workflow ids, policies, query/update/signal names).
+ */
+import { z } from 'zod';
+import { FailureType } from '../domain/failure-types';
+import { provisioningStartOptions } from '../domain/provisioning-start';
+import { bulkProgressQuery } from '../workflows/bulk-definitions';
+import { progressQuery, reportChannelStatusUpdate, watchOutcomeSignal } from '../workflows/definitions';
+import {
+  BulkProgressSchema,
+  CALLER_FAILURE_TYPES,
+  ProvisionChannelResultSchema,
+  ProvisioningFailureSchema,
+  ProvisioningInputSchema,
+  ProvisioningProgressSchema,
+} from './contract-schemas';
+
+export const CONTRACTS_BASE_URI = 'https://github.com/bird-channel-provisioning/contracts/';
+/** The workflow task queue a deployment uses unless TEMPORAL_TASK_QUEUE says otherwise. */
+export const DEFAULT_TASK_QUEUE = 'channel-provisioning';
+
+function schemaDocument(file: string, title: string, schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const generated = z.toJSONSchema(schema, {
+    io,
+    target: 'draft-2020-12',
+    unrepresentable: 'throw',
+    // A schema's meta id names its $defs entry; as a keyword it would be draft-04's "id", which 2020-12 does not know.
+    override: (ctx) => {
+      delete (ctx.jsonSchema as Record<string, unknown>).id;
+    },
+  }) as Record<string, unknown>;
+  const { $schema, ...rest } = generated;
+  return { $schema, $id: `${CONTRACTS_BASE_URI}${file}`, title, ...rest };
+}
+
+/** The same start options every door uses, for a sample input: the policies are read from them, not restated. */
+function samplePolicies() {
+  const options = provisioningStartOptions(
+    ProvisioningInputSchema.parse({
+      workspaceId: '00000000-0000-4000-8000-000000000001',
+      organizationId: '00000000-0000-4000-8000-000000000002',
+      connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'x', arguments: { phoneNumberId: '00000000-0000-4000-8000-000000000003', channelMessageType: 'transactional' } },
+    }),
+  );
+  return { workflowIdReusePolicy: options.workflowIdReusePolicy };
+}
+
+export function contractDocuments(): Record<string, unknown> {
+  const files: Record<string, unknown> = {
+    'provisioning-input.schema.json': schemaDocument(
+      'provisioning-input.schema.json',
+      'provisionChannel input, as callers write it (durations as milliseconds or strings like "2s"; fields with a default may be left out)',
+      ProvisioningInputSchema,
+      'input',
+    ),
+    'provisioning-result.schema.json': schemaDocument('provisioning-result.schema.json', 'provisionChannel result', ProvisionChannelResultSchema, 'output'),
+    'provisioning-failure.schema.json': schemaDocument('provisioning-failure.schema.json', 'provisionChannel failure (the ApplicationFailure a failed run ends with)', ProvisioningFailureSchema, 'output'),
+    'provisioning-progress.schema.json': schemaDocument('provisioning-progress.schema.json', 'provisionChannel `progress` query answer', ProvisioningProgressSchema, 'output'),
+    'bulk-progress.schema.json': schemaDocument('bulk-progress.schema.json', 'bulkOnboard `bulkProgress` query answer', BulkProgressSchema, 'output'),
+  };
+  files['conventions.json'] = {
+    $comment: 'Written by `npm run contracts` from the code; docs/callers.md explains each entry.',
+    workflows: {
+      provisionChannel: {
+        taskQueue: { default: DEFAULT_TASK_QUEUE, configuredBy: 'TEMPORAL_TASK_QUEUE' },
+        input: 'provisioning-input.schema.json',
+        result: 'provisioning-result.schema.json',
+        failure: 'provisioning-failure.schema.json',
+        workflowId: {
+          smsNumber: 'provision/<workspaceId>/<phoneNumberId>',
+          otherTemplates: 'provision/<workspaceId>/<connectorTemplateRef>/<encodeURIComponent(connector.name)>',
+          ids: 'UUIDs lower-cased',
+        },
+        ...samplePolicies(),
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        queries: { [progressQuery.name]: 'provisioning-progress.schema.json' },
+        updates: { [reportChannelStatusUpdate.name]: 'the webhook receiver only' },
+        signals: { [watchOutcomeSignal.name]: '{ "watcherWorkflowId": string }: the run signals provisioningFinished to that workflow when it ends' },
+        cancellation: 'cancel the workflow: it deletes its connector, then ends CANCELLED',
+      },
+      bulkOnboard: {
+        taskQueue: { default: DEFAULT_TASK_QUEUE, configuredBy: 'TEMPORAL_TASK_QUEUE' },
+        input: 'a key of the bulk store (start it through the CLI, the typed client or the HTTP API)',
+        workflowId: 'bulk/<workspaceId>/<16 hex of the inventory digest>',
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        queries: { [bulkProgressQuery.name]: 'bulk-progress.schema.json' },
+      },
+    },
+    failureTypes: CALLER_FAILURE_TYPES,
+    activityFailureTypes: Object.values(FailureType),
+  };
+  return files;
+}
+
+/** A document as it is written to disk (stable key order as generated, two-space indent, final newline). */
+export function serialiseContract(doc: unknown): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

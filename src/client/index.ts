@@ -1,0 +1,53 @@
+/**
+ * The package's client entry point, `bird-channel-provisioning/client`: what another TypeScript service imports to
+ * provision channels and onboard numbers in bulk through the same validation and idempotency as the CLI, the HTTP
+ * API and the Nexus service. It loads no CLI, worker, activity or workflow code (test/client-entry.test.ts checks
+ * its import graph); workflows are started by type name.
+ */
+export {
+  attachOrStart,
+  awaitOutcome,
+  awaitResult,
+  cancelProvisioning,
+  cancellationMessage,
+  describeOutcome,
+  getProgress,
+  startProvisioning,
+  type AttachOrStart,
+  type FinishedProvisioning,
+  type OutcomeOptions,
+  type ProvisioningOutcome,
+  type StartedProvisioning,
+} from './provisioning-client';
+export {
+  awaitBulk,
+  BULK_LIMITS,
+  bulkReport,
+  bulkWorkflowId,
+  cancelBulk,
+  getBulkProgress,
+  prepareInventory,
+  prepareInventoryText,
+  startBulk,
+  type BulkEnd,
+  type PreparedInventory,
+  type StartBulkOptions,
+  type StartedBulk,
+} from './bulk-client';
+export { listProvisionings } from './list-provisionings';
+export {
+  BulkProgressSchema,
+  CALLER_FAILURE_TYPES,
+  ProvisionChannelResultSchema,
+  ProvisioningFailureDetailsSchema,
+  ProvisioningFailureSchema,
+  ProvisioningInputSchema,
+  ProvisioningProgressSchema,
+} from './contract-schemas';
+export { BulkStore } from '../bulk/store';
+export { InventoryFileError } from '../bulk/inventory-file';
+export { InvalidBulkDefaults } from '../domain/bulk-input';
+export { FailureType } from '../domain/failure-types';
+export { InvalidProvisioningInput, provisioningWorkflowId, type ProvisionChannelInput, type ProvisionChannelInputRaw } from '../domain/provisioning-input';
+export { INVALID_INPUT, PROVISIONING_FAILED, progressQuery, type ProvisionChannelResult, type ProvisioningFailureDetails, type ProvisioningProgress, type ProvisioningStage } from '../workflows/definitions';
+export { bulkProgressQuery, type BulkProgress } from '../workflows/bulk-definitions';

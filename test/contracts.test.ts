@@ -1,0 +1,59 @@
+/**
+ * The caller contract under contracts/ is what the code says: regenerating it changes nothing (a renamed field, a new
+ * stage or failure type fails here until `npm run contracts` is run and the change committed), and the JSON Schemas
+ * are usable by another language's validator (ajv, draft 2020-12) on the documents callers send and receive.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { contractDocuments, serialiseContract } from '../src/client/contract-documents';
+import { ProvisioningFailureDetailsSchema } from '../src/client/contract-schemas';
+
+const DIR = join(__dirname, '..', 'contracts');
+
+function validator(file: string) {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats(ajv);
+  return ajv.compile(JSON.parse(readFileSync(join(DIR, file), 'utf8')) as object);
+}
+
+describe('caller contract (contracts/*.schema.json, conventions.json)', () => {
+  const generated = contractDocuments();
+
+  for (const file of Object.keys(generated)) {
+    it(`${file} is what the code generates (run "npm run contracts" after changing a schema)`, () => {
+      assert.equal(readFileSync(join(DIR, file), 'utf8'), serialiseContract(generated[file]));
+    });
+  }
+
+  it('contracts/ holds no stale generated file', () => {
+    const onDisk = readdirSync(DIR).filter((f) => f.endsWith('.schema.json') || f === 'conventions.json');
+    assert.deepEqual(onDisk.sort(), Object.keys(generated).sort());
+  });
+
+  it('the input schema takes the short notation (durations as strings, defaults left out) and names what it refuses', () => {
+    const validate = validator('provisioning-input.schema.json');
+    const example = JSON.parse(readFileSync(join(__dirname, '..', 'examples', 'provision-sms.json'), 'utf8')) as Record<string, unknown>;
+    assert.ok(validate(example), JSON.stringify(validate.errors));
+    const { readiness: _r, subscriptions: _s, ...minimal } = example;
+    assert.ok(validate(minimal), 'readiness and subscriptions have defaults');
+    assert.equal(validate({ ...example, connector: { ...(example.connector as object), securityArguments: {} } }), false);
+    assert.equal(validate({ ...example, workspaceId: 'not-a-uuid' }), false);
+    assert.ok(validate.errors?.some((e) => e.instancePath === '/workspaceId'));
+  });
+
+  it('the failure and progress schemas accept what the workflow reports, and refuse a renamed field', () => {
+    const details = { failedStep: 'awaiting-readiness', reason: 'channel status is error', createOutcome: 'created', connectorId: 'c1', undone: ['deleted connector c1'], compensationFailures: [], leftBehind: [] };
+    assert.ok(ProvisioningFailureDetailsSchema.safeParse(details).success);
+    const failure = validator('provisioning-failure.schema.json');
+    assert.ok(failure({ type: 'ProvisioningFailed', message: 'm', nonRetryable: true, details: [details] }), JSON.stringify(failure.errors));
+    assert.ok(failure({ type: 'InvalidProvisioningInput', message: 'm', nonRetryable: true, details: [['workspaceId: must be a UUID']] }));
+    const { failedStep, ...renamed } = details;
+    assert.equal(failure({ type: 'ProvisioningFailed', message: 'm', nonRetryable: true, details: [{ ...renamed, failedstep: failedStep }] }), false);
+    const progress = validator('provisioning-progress.schema.json');
+    assert.ok(progress({ stage: 'cancelled', adopted: false, statusPolls: 2, statusReports: 0, subscriptionIds: [], compensation: details }), JSON.stringify(progress.errors));
+    assert.equal(progress({ stage: 'done', adopted: false, statusPolls: 2, statusReports: 0, subscriptionIds: [] }), false);
+  });
+});
