@@ -80,6 +80,7 @@ describe('polling fit to the activation time (bulk)', function () {
 
   it('poll mode: scouts poll as asked; later rows start with the learned minimum activation time and read less', async () => {
     const numbers = fresh(24);
+    for (const n of numbers) stack.sim.configureNumber(n, { outcome: 'active', delayMs: 2_000 });
     const readiness = { mode: 'poll', initialPollInterval: '200ms', backoffCoefficient: 1.5, maxPollInterval: '1s', deadline: '1m' };
     const report = await finish(await startRun(numbers, readiness));
     assert.ok(report.every((r) => r.outcome === 'active'), JSON.stringify(report.filter((r) => r.outcome !== 'active')));
@@ -88,24 +89,25 @@ describe('polling fit to the activation time (bulk)', function () {
     const learned = rows.filter((r) => r.readiness.firstPollAfter !== undefined);
     assert.equal(scouts.length, MIN_ACTIVATION_SAMPLES);
     assert.equal(learned.length, numbers.length - MIN_ACTIVATION_SAMPLES);
-    // The channels take 1 s: the learned first read comes no sooner than that.
-    for (const r of learned) assert.ok(r.readiness.firstPollAfter! >= 1_000, JSON.stringify(r.readiness));
+    // The channels take 2 s: the learned first read comes no sooner than that.
+    for (const r of learned) assert.ok(r.readiness.firstPollAfter! >= 2_000, JSON.stringify(r.readiness));
     const mean = (xs: typeof rows) => xs.reduce((a, r) => a + r.reads, 0) / xs.length;
-    assert.ok(mean(scouts) >= 3, `scouts read ${mean(scouts)} times each`);
-    assert.ok(mean(learned) <= 1.5, `learned rows read ${mean(learned)} times each`);
+    assert.ok(mean(learned) <= 1.5 && mean(learned) < mean(scouts), `learned rows read ${mean(learned)} times each, scouts ${mean(scouts)}`);
   });
 
   it('both mode: while webhooks arrive, polling is a late safety net (≤ 0.2 status reads per number)', async () => {
     const numbers = fresh(50);
-    // The scouts' schedule reads once at once and then not before their webhook (the channels take 1 s).
+    // The scouts read once at once and then not before their webhook (the channels take 3 s); the safety net of
+    // the rows after them comes at twice the slowest wait seen (≥ 5 s).
+    for (const n of numbers) stack.sim.configureNumber(n, { outcome: 'active', delayMs: 3_000 });
     const report = await finish(await startRun(numbers, { mode: 'both', initialPollInterval: '10s', maxPollInterval: '10s', deadline: '1m' }));
     assert.ok(report.every((r) => r.outcome === 'active'), JSON.stringify(report.filter((r) => r.outcome !== 'active')));
     const rows = await perNumber(numbers);
     const reads = rows.reduce((a, r) => a + r.reads, 0);
-    assert.ok(reads / numbers.length <= 0.2, `${reads} status reads for ${numbers.length} numbers`);
+    assert.ok(reads / numbers.length <= 0.2, `${reads} status reads for ${numbers.length} numbers: ${JSON.stringify(rows.map((r) => [r.reads, r.readiness.firstPollAfter]))}`);
     const learned = rows.filter((r) => r.readiness.firstPollAfter !== undefined);
     assert.equal(learned.length, numbers.length - MIN_ACTIVATION_SAMPLES);
-    for (const r of learned) assert.ok(r.readiness.firstPollAfter! >= 2_000, `a safety net, not a poll: ${JSON.stringify(r.readiness)}`);
+    for (const r of learned) assert.ok(r.readiness.firstPollAfter! >= 5_000, `a safety net, not a poll: ${JSON.stringify(r.readiness)}`);
   });
 
   it('both mode: when webhooks stop, the safety-net poll still finds every channel active (none lost, none deleted)', async () => {
