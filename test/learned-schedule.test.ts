@@ -19,9 +19,11 @@ describe('learned poll schedule', () => {
     assert.equal(learnedSchedule(of(bird, 'poll'), r('both'))!.firstPollAfter, 110_000);
   });
 
-  it('webhooks arriving: a late safety net at twice the slowest wait; back to polling once recent rows are seen by poll', () => {
+  it('webhooks arriving: a late safety net (3× the slowest wait, or a quarter of the deadline); back to polling once recent rows are seen by poll', () => {
     const samples = of(bird, 'webhook');
-    assert.equal(learnedSchedule(samples, r('both'))!.firstPollAfter, 240_000);
+    assert.equal(learnedSchedule(samples, r('both'))!.firstPollAfter, 450_000);
+    assert.equal(learnedSchedule(samples, { mode: 'both', maxPollInterval: 60_000, deadline: 60 * 60_000 })!.firstPollAfter, 900_000);
+    assert.equal(learnedSchedule(samples, { mode: 'both', maxPollInterval: 60_000, deadline: 20 * 60_000 })!.firstPollAfter, 360_000);
     for (let i = 0; i < 5; i++) addActivationSample(samples, 120_000, 'poll');
     assert.equal(learnedSchedule(samples, r('both'))!.firstPollAfter, 120_000);
   });

@@ -51,8 +51,9 @@ export const MIN_ACTIVATION_SAMPLES = 8;
  * The poll schedule for a bulk run's next row, from what its earlier rows observed. Pure, so the workflow stays
  * deterministic. Polling: the first read when nine in ten earlier channels were ready (most rows then need that one
  * read), then reads spaced by a quarter of the observed spread. Webhooks arriving (most recent rows reported by
- * webhook, in a mode that listens; a few rows seen by poll switch it back): polling is only a late safety net, its first read at twice the slowest
- * activation seen, so a channel whose webhook never comes is still found active long before the deadline.
+ * webhook, in a mode that listens; a few rows seen by poll switch it back): polling is only a late safety net, its first read at three times the
+ * slowest activation seen or a quarter of the deadline, whichever is later, so a channel whose webhook never comes is
+ * still found active well before the deadline.
  */
 export function learnedSchedule(samples: ActivationSamples, r: { mode: string; maxPollInterval: number; deadline: number }): LearnedSchedule | undefined {
   const n = samples.waitsMs.length;
@@ -63,7 +64,9 @@ export function learnedSchedule(samples: ActivationSamples, r: { mode: string; m
   const spread = Math.max(100, Math.round((slowest - sorted[0]!) / 4));
   const recent = samples.sources.slice(-MIN_ACTIVATION_SAMPLES);
   const webhooksArriving = r.mode === 'both' && recent.filter((s) => s === 'webhook').length * 2 > recent.length;
-  const first = webhooksArriving ? 2 * slowest : p90;
+  // A webhook's latency does not scale with the activation time: the safety net waits for the later of three times
+  // the slowest wait seen and a quarter of the deadline.
+  const first = webhooksArriving ? Math.max(3 * slowest, r.deadline / 4) : p90;
   // Never so late that the deadline's final check would be the first read.
   const firstPollAfter = Math.max(0, Math.min(Math.round(first), Math.round(r.deadline / 2)));
   const initialPollInterval = webhooksArriving ? Math.max(100, Math.round(slowest / 2)) : spread;
