@@ -32,6 +32,7 @@ import { staticSecretStore } from '../src/secrets';
 import { buildWebhookReceiver } from '../src/webhook-receiver/server';
 import { temporalStatusRouter } from '../src/webhook-receiver/status-router';
 import { createProvisioningWorker, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../src/worker-factory';
+import { clusterFigures } from './bench/cluster-figures';
 import { forwardedWorkerEnv, underBothLimiterModels } from './bench/limiter-models';
 import { memoryScenario } from './bench/memory';
 import { noopActivities } from './bench/noop-activities';
@@ -44,7 +45,7 @@ const opts = new Command()
   .option('--time-scale <f>', "Bird's activation time (30–120 s) and the poll intervals are multiplied by this", Number.parseFloat, 0.05)
   .option('--latency-ms <n>', 'simulated Bird API latency', int, 50)
   .option('--concurrency <n>', 'bulk window (provisionings at once)', int, 1_000)
-  .option('--modes <list>', 'readiness modes to run', 'poll,webhook')
+  .option('--modes <list>', 'readiness modes to run (poll, webhook, both)', 'poll,webhook,both')
   .option('--throughput-numbers <n>', 'numbers for the throughput comparison (0 skips it)', int, 1_000)
   .option('--fairness-numbers <n>', 'numbers per workspace for the fairness comparison (0 skips it)', int, 60)
   .option('--get-limit <n>', "Bird's GET limit per second, for the simulator and the worker (scaled down, a small run is bound by it)", Number.parseFloat, BIRD_RATE_LIMITS.getPerSecond)
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-files-'));
   const results: Record<string, unknown>[] = [];
   try {
-    for (const mode of opts.modes.split(',').map((m) => m.trim()).filter(Boolean) as Array<'poll' | 'webhook'>) {
+    for (const mode of opts.modes.split(',').map((m) => m.trim()).filter(Boolean) as Array<'poll' | 'webhook' | 'both'>) {
       results.push(await underBothLimiterModels(sim, { ...BIRD_RATE_LIMITS, getPerSecond: opts.getLimit }, mode, () => bulkScenario(mode), say));
     }
     say(`\nworker peak RSS: ${peakRssMiB(worker.pid!)} MiB (VmHWM of the worker process, both runs)`);
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
   await sim.close();
   await env.teardown();
 
-  async function bulkScenario(mode: 'poll' | 'webhook'): Promise<Record<string, unknown>> {
+  async function bulkScenario(mode: 'poll' | 'webhook' | 'both'): Promise<Record<string, unknown>> {
     const n = opts.numbers;
     const s = opts.timeScale;
     const numbers: string[] = Array.from({ length: n }, () => randomUUID());
@@ -140,8 +141,8 @@ async function main(): Promise<void> {
     numbers.forEach((num, i) => sim.configureNumber(num, { outcome: 'active', delayMs: delays[i]! }));
     const inventory = await benchInventory(dir, mode, numbers, { workspaceId, organizationId }, {
       readiness:
-        mode === 'poll'
-          ? { mode: 'poll', initialPollInterval: Math.max(100, Math.round(2_000 * s)), backoffCoefficient: 2, maxPollInterval: Math.max(100, Math.round(60_000 * s)), deadline: '30m' }
+        mode !== 'webhook'
+          ? { mode, initialPollInterval: Math.max(100, Math.round(2_000 * s)), backoffCoefficient: 2, maxPollInterval: Math.max(100, Math.round(60_000 * s)), deadline: '30m' }
           : { mode: 'webhook', deadline: '30m' },
       subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/app', signingKeyRef: 'WEBHOOK_SIGNING_KEY' }],
     });
@@ -159,7 +160,6 @@ async function main(): Promise<void> {
     for (const c of calls) byOp[c.operationId ?? 'unknown'] = (byOp[c.operationId ?? 'unknown'] ?? 0) + 1;
     const rateLimited = calls.filter((c) => c.status === 429).length;
     const posts = calls.filter((c) => c.method !== 'GET' && c.status !== 429).length;
-    const gets = calls.filter((c) => c.method === 'GET' && c.status !== 429).length;
     // The fastest Bird allows: every POST within its budget (and in poll mode at least one GET per number to see it
     // active), then the mean activation, since the last numbers created still have to become active.
     const meanActivationS = delays.reduce((a, b) => a + b, 0) / n / 1000;
@@ -173,6 +173,7 @@ async function main(): Promise<void> {
     const reported = new Set(report.map((r) => r.connectorId));
     const histories = await largestHistories(client, started.workflowId);
 
+    const cluster = await clusterFigures({ client, bulkWorkflowId: started.workflowId, numbers: n, calls, activationSeconds: Math.max(...delays) / 1000 / s });
     const figures = {
       mode,
       numbers: n,
@@ -184,7 +185,7 @@ async function main(): Promise<void> {
       birdCallsPerNumber: Object.fromEntries(Object.entries(byOp).map(([op, k]) => [op, +(k / n).toFixed(3)])),
       rateLimited429: rateLimited,
       rateLimitedShare: `${((rateLimited / Math.max(1, calls.length)) * 100).toFixed(2)}%`,
-      getsPerNumber: +(gets / n).toFixed(2),
+      ...cluster,
       ...histories,
       duplicates: [...perNumber.values()].filter((k) => k > 1).length,
       orphans: made.filter((c) => !c.deletedAt && !reported.has(c.id)).length,

@@ -110,6 +110,37 @@ scenarios['bulk-cancelled'] = async (stack) => {
   return started.workflowId;
 };
 
+// Fewer actions and polling fit to the activation time (docs/budgets.md, docs/polling.md).
+scenarios['bulk-learns-poll-schedule'] = async (stack) => {
+  const numbers = Array.from({ length: 10 }, () => randomUUID());
+  const started = await bulkOf(stack, numbers, { concurrency: 10, startsPerRun: 500, pageSize: 100 });
+  await awaitBulk(stack.client, started.workflowId);
+  // The last row starts after the scouts have reported: with the learned minimum activation time.
+  await writeHistory(stack, 'child-of-bulk-learned-schedule', `provision/${stack.workspaceId}/${numbers[9]!}`);
+  return started.workflowId;
+};
+scenarios['both-webhook-before-first-poll'] = async (stack) => {
+  await ensureWorkspaceSubscription(
+    stack.client,
+    { organizationId: stack.organizationId, workspaceId: stack.workspaceId, event: 'channel.updated', url: RECEIVER_PUBLIC_URL, signingKeyRef: SIGNING_KEY_REF },
+    { taskQueue: stack.taskQueue },
+  );
+  const input = smsInput(stack, {
+    readiness: { mode: 'both', firstPollAfter: '20s', initialPollInterval: '5s', maxPollInterval: '10s', deadline: '1m' },
+    subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/x', signingKeyRef: SIGNING_KEY_REF }],
+  });
+  const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+  await awaitResult(stack.client, workflowId);
+  return workflowId;
+};
+scenarios['error-status-compensated-merged-upserts'] = async (stack) => {
+  const input = smsInput(stack);
+  stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, { outcome: 'error', errorMessage: 'rejected' });
+  const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+  await awaitResult(stack.client, workflowId);
+  return workflowId;
+};
+
 async function writeHistory(stack: Stack, name: string, run: string | { workflowId: string; runId: string }): Promise<void> {
   const { workflowId, runId } = typeof run === 'string' ? { workflowId: run, runId: undefined } : run;
   const history = await stack.client.workflow.getHandle(workflowId, runId).fetchHistory();

@@ -25,6 +25,16 @@ export interface CreateConnectorInput {
   ownership: Ownership;
 }
 
+export interface AwaitChannelActiveInput {
+  workspaceId: string;
+  connectorId: string;
+  /** No status read before this time (ms since epoch): the minimum activation time after the create. */
+  notBefore?: number;
+}
+
+/** A retry fired this early is on time (timers are not exact). */
+const NOT_BEFORE_SLACK_MS = 50;
+
 export interface ConnectorRef {
   connectorId: string;
   channelId?: string;
@@ -147,8 +157,25 @@ export function connectorActivities({ bird, secrets }: ConnectorActivityDeps) {
      * ready yet" is a retryable failure, so the activity's retry policy is the backoff. Retries add no events to
      * the workflow's history, however many polls the deadline allows.
      */
-    async awaitChannelActive({ workspaceId, connectorId }: { workspaceId: string; connectorId: string }): Promise<ActiveChannel> {
-      const statusReads = Context.current().info.attempt;
+    /**
+     * One status read per attempt; "not ready" is the retryable failure whose retries are the polling. With
+     * `notBefore` (the end of the minimum activation time, ms since epoch), an attempt that starts earlier reads
+     * nothing and asks to be retried at that time: the wait costs no Bird GET, no history event and no more
+     * actions than the read it replaces (docs/polling.md).
+     */
+    async awaitChannelActive({ workspaceId, connectorId, notBefore }: AwaitChannelActiveInput): Promise<ActiveChannel> {
+      const info = Context.current().info;
+      const now = Date.now();
+      if (notBefore !== undefined && now < notBefore - NOT_BEFORE_SLACK_MS) {
+        throw ApplicationFailure.create({
+          type: FailureType.channelNotReady,
+          message: `channel not due for a status read yet (first read in ${Math.round((notBefore - now) / 1000)} s)`,
+          details: [{ statusReads: 0, notDue: true }],
+          nextRetryDelay: notBefore - now,
+        });
+      }
+      // The first attempt read nothing when it was scheduled before `notBefore`.
+      const statusReads = info.attempt - (notBefore !== undefined && info.attempt > 1 && info.scheduledTimestampMs < notBefore - NOT_BEFORE_SLACK_MS ? 1 : 0);
       const snapshot = snapshotOf(await bird.getConnectorStatus(workspaceId, connectorId));
       const verdict = classifyChannelState(snapshot);
       if (verdict.kind === 'ready') return { ...snapshot, statusReads };

@@ -2,7 +2,8 @@
  * Heartbeats for every activity that talks to Bird, so a worker killed mid-request is noticed within the
  * activity's heartbeat timeout (seconds) rather than its start-to-close timeout, and the work is retried elsewhere.
  * The SDK throttles heartbeats to a fraction of the timeout, so ticking every second costs the server little and
- * adds nothing to workflow history.
+ * adds nothing to workflow history; the first tick comes after a second (HEARTBEAT_TIMEOUT is 3 s), so a call that
+ * answers sooner sends none.
  */
 import { Context } from '@temporalio/activity';
 
@@ -21,7 +22,8 @@ export function heartbeating<A extends unknown[], R>(fn: (...args: A) => Promise
     const ctx = Context.current();
     // Until this attempt records its own checkpoint, keep the previous attempt's, or a retry would lose its place.
     const beat = () => ctx.heartbeat(checkpoints.has(ctx) ? checkpoints.get(ctx) : ctx.info.heartbeatDetails);
-    beat();
+    // The first beat after a tick, not at once: a heartbeat that reaches the server is a billable action in
+    // Temporal Cloud, and most Bird calls answer well within a second (docs/budgets.md).
     const ticker = setInterval(beat, TICK_MS);
     try {
       return await fn(...args);

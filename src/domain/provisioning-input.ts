@@ -55,6 +55,13 @@ export const ReadinessOptions = z
     backoffCoefficient: z.number().min(1).max(10).default(2),
     maxPollInterval: duration(100, 3_600_000).default(60_000),
     deadline: duration(1_000, 7 * 24 * 3_600_000).default(30 * 60_000),
+    /**
+     * The minimum activation time: no status is read before this long after the connector was created (polls then
+     * follow initialPollInterval ×backoffCoefficient). Unset, the first read comes at once, the fast feedback a
+     * single provisioning wants; a bulk run sets it for its later rows from what its earlier rows observed
+     * (docs/polling.md).
+     */
+    firstPollAfter: duration(0, 7 * 24 * 3_600_000).optional(),
   })
   .refine((r) => r.maxPollInterval >= r.initialPollInterval, {
     path: ['maxPollInterval'],

@@ -33,7 +33,7 @@ export function provisioningStartOptions(input: ProvisionChannelInput): Provisio
       `- **Workspace:** ${input.workspaceId}`,
       phoneNumberId ? `- **Phone number id:** ${phoneNumberId}` : undefined,
       `- **Template:** ${input.connector.connectorTemplateRef}`,
-      `- **Readiness:** ${r.mode}; polls every ${formatDuration(r.initialPollInterval)} ×${r.backoffCoefficient} up to ${formatDuration(r.maxPollInterval)}; deadline ${formatDuration(r.deadline)}`,
+      `- **Readiness:** ${r.mode}; ${r.firstPollAfter ? `first status read after ${formatDuration(r.firstPollAfter)}, then ` : ''}polls every ${formatDuration(r.initialPollInterval)} ×${r.backoffCoefficient} up to ${formatDuration(r.maxPollInterval)}; deadline ${formatDuration(r.deadline)}`,
       `- **Subscriptions:** ${input.subscriptions.length ? input.subscriptions.map((s) => `${s.service}/${s.event} → ${s.url}`).join(', ') : 'none'}`,
     ]
       .filter(Boolean)

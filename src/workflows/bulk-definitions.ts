@@ -4,6 +4,7 @@
  */
 import { defineQuery } from '@temporalio/workflow';
 import type { RowOutcome } from '../domain/bulk-report';
+import type { ActivationSamples } from '../domain/readiness';
 
 export type BulkStage = 'indexing' | 'onboarding' | 'cancelling' | 'completed' | 'cancelled';
 
@@ -38,6 +39,21 @@ export interface InFlight {
   since: number;
   /** Found already running, started elsewhere: watched, not ours to cancel. */
   attached: boolean;
+  /** Started before the run had learned its rows' activation time, to learn it (see BulkLearning). */
+  scout?: boolean;
+}
+
+/**
+ * What the run learns its rows' poll schedule from (docs/polling.md): the first rows (scouts) poll as their input
+ * says; the others start once enough scouts have reported, with the schedule their observations give.
+ */
+export interface BulkLearning {
+  samples: ActivationSamples;
+  /** Scouts started so far, and those still running. */
+  scouts: number;
+  scoutsRunning: number;
+  /** The rows bring their own schedule (a minimum activation time) or read by webhook only: nothing to learn. */
+  off?: boolean;
 }
 
 export interface BulkCounts {
@@ -65,6 +81,8 @@ export interface BulkWindowState {
   indexedAt?: string;
   /** How many runs this bulk run has continued through. */
   continuedAsNew: number;
+  /** Set by runs that learn their rows' poll schedule. */
+  learning?: BulkLearning;
 }
 
 export interface BulkProgress {

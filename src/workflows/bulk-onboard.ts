@@ -50,6 +50,7 @@ import { bulkStoreOptions } from './activity-options';
 import { birdActivities } from './bird-activities';
 import { bulkProgressQuery, type BulkOnboardInput, type BulkOnboardResult, type BulkProgress, type BulkStage } from './bulk-definitions';
 import { describeBulk } from './bulk-describe';
+import { ScheduleLearner } from './bulk-learning';
 import { BulkWindow, emptyWindow } from './bulk-window';
 import { messageOf } from './compensation';
 import { provisioningFinishedSignal, watchOutcomeSignal, type ProvisioningFinished } from './definitions';
@@ -71,6 +72,8 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
   const runKey = info.firstExecutionRunId;
   const window = new BulkWindow(input.carried ?? emptyWindow(new Date().toISOString()));
   const bird = birdActivities(input.workspaceId);
+  // Runs started before the bulk run learned its rows' poll schedule start every row as they did.
+  const learner = new ScheduleLearner(window, patched('bulk-learns-poll-schedule'));
   let stage: BulkStage = window.state.indexedAt ? 'onboarding' : 'indexing';
   let finishedAt: string | undefined;
   /** Rows of the batch being started: no longer pending, not yet in the window. */
@@ -102,6 +105,7 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
   setHandler(
     provisioningFinishedSignal,
     (finished: ProvisioningFinished) => {
+      learner.observe(finished);
       const entry = window.state.inFlight[finished.workflowId];
       if (entry) window.finish(finished.workflowId, outcomeOfFinished(finished, entry.attached));
       else if (starting > 0) earlyReports.set(finished.workflowId, finished);
@@ -156,8 +160,8 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
   };
 
   /** A row enters the window; a report that arrived before it (see earlyReports) finishes it at once. */
-  const enter = (workflowId: string, row: number, attached: boolean) => {
-    window.track(workflowId, row, attached, Date.now());
+  const enter = (workflowId: string, row: number, attached: boolean, scout = false) => {
+    window.track(workflowId, row, attached, Date.now(), scout);
     const early = earlyReports.get(workflowId);
     // Runs that dropped such a report before this change keep doing so when replayed (and wait for their sweep).
     if (early && patched('bulk-early-reports')) {
@@ -182,17 +186,18 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
 
   /** Starts the number's provisioning; true if a child was started. */
   const start = async (row: InventoryPageRow): Promise<boolean> => {
-    const { workflowId, ...startOptions } = provisioningStartOptions(row.input);
+    const { input: childInput, scout } = learner.prepare(row);
+    const { workflowId, ...startOptions } = provisioningStartOptions(childInput);
     try {
       await startChild(provisionChannel, {
         ...startOptions,
         workflowId,
-        args: [row.input],
+        args: [childInput],
         taskQueue: info.taskQueue,
         // Children outlive this run (continue-as-new) and report back by signal; see the module comment.
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
-      enter(workflowId, row.row, false);
+      enter(workflowId, row.row, false, scout);
       return true;
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -237,7 +242,7 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
   let buffer: InventoryPageRow[] = [];
   const room = () => input.concurrency - window.running;
   const moreRows = () => window.state.nextRow < input.rows;
-  const mayStartMore = () => room() > 0 && moreRows() && startsThisRun < input.startsPerRun;
+  const mayStartMore = () => room() > 0 && moreRows() && startsThisRun < input.startsPerRun && learner.startable() > 0;
   const shouldContinueAsNew = () => {
     const now = workflowInfo();
     return startsThisRun >= input.startsPerRun || now.continueAsNewSuggested || now.historyLength > HISTORY_BOUND.events || now.historySize > HISTORY_BOUND.bytes;
@@ -264,7 +269,7 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
           ]);
           if (!buffer.length) throw withoutStack(ApplicationFailure.nonRetryable(`the stored inventory ends at row ${window.state.nextRow} of ${input.rows}`, 'BulkInventoryCorrupt'));
         }
-        const batch = takeBatch(buffer, Math.min(room(), input.startsPerRun - startsThisRun));
+        const batch = takeBatch(buffer, Math.min(room(), input.startsPerRun - startsThisRun, learner.startable()));
         window.state.nextRow += batch.length;
         starting = batch.length;
         // Not cancellable: a cancellation lands between batches, never between a child's start and its tracking.

@@ -33,8 +33,9 @@ export class BulkWindow {
     return workflowId in this.state.inFlight;
   }
 
-  track(workflowId: string, row: number, attached: boolean, now: number): void {
-    this.state.inFlight[workflowId] = { row, since: now, attached };
+  track(workflowId: string, row: number, attached: boolean, now: number, scout = false): void {
+    this.state.inFlight[workflowId] = { row, since: now, attached, ...(scout ? { scout } : {}) };
+    if (scout && this.state.learning) this.state.learning.scoutsRunning++;
   }
 
   /** The outcome of a provisioning in the window; false (and nothing recorded) if it is not, or no longer, in it. */
@@ -42,6 +43,7 @@ export class BulkWindow {
     const entry = this.state.inFlight[workflowId];
     if (!entry) return false;
     delete this.state.inFlight[workflowId];
+    if (entry.scout && this.state.learning) this.state.learning.scoutsRunning--;
     this.record({ ...outcome, row: entry.row, workflowId });
     return true;
   }

@@ -122,6 +122,9 @@ export interface ProvisioningFinished {
   reason?: string;
   /** For failed and cancelled runs: whether everything the run made was undone (nothing left behind). */
   compensated?: boolean;
+  /** For active runs: connector created → channel seen ready (ms), and who saw it; a bulk run learns from them. */
+  readinessWaitMs?: number;
+  readinessSource?: 'poll' | 'webhook';
 }
 export const provisioningFinishedSignal = defineSignal<[ProvisioningFinished]>('provisioningFinished');
 /** Ask a running provisioning to signal `provisioningFinished` to the sender when it ends. */

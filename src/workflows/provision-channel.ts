@@ -18,7 +18,6 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
-  upsertSearchAttributes,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -54,6 +53,7 @@ import { describeProgress, failureMessage, outcomeOf } from './describe';
 import { OutcomeWatchers } from './outcome-watchers';
 import { parseOrFailRun } from './invalid-input';
 import { awaitChannelReadiness, ReadinessFailed } from './readiness';
+import { SearchAttributeBatch } from './search-attribute-batch';
 import { StatusReportInbox } from './status-reports';
 
 const { checkSecretReferences } = proxyLocalActivities<Activities>(secretCheckOptions);
@@ -63,6 +63,12 @@ const DELETE_CONNECTOR = 'delete connector';
 export const RECORD_TAG_PATCH = 'provisioning-tag-search-attribute';
 /** Runs started by hand with blank free text (a name of spaces) before it was refused replay accepting it. */
 export const REFUSE_BLANK_TEXT_PATCH = 'refuse-blank-text';
+/**
+ * Fewer billable actions (docs/budgets.md): search-attribute writes merged per workflow task, none repeated, the
+ * transient registering-subscriptions stage kept out of the search attributes (the progress query and the run's
+ * details still show it), and the readiness figures told to the watchers. Runs started before replay as they were.
+ */
+export const FEWER_ACTIONS_PATCH = 'provisioning-fewer-actions';
 
 /** A step failed for a reason the caller should read (not a bug); the step itself is progress.stage at the time. */
 class StepFailed extends Error {}
@@ -96,12 +102,15 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
     throw err;
   });
   const { workspaceId, organizationId } = input;
+  // Asked in the first workflow task, whose local-activity marker its marker joins (one action for both).
+  const fewerActions = patched(FEWER_ACTIONS_PATCH);
+  const attrs = new SearchAttributeBatch(fewerActions);
   if (input.readiness.mode === 'poll') inbox.close('this run reads its channel status by polling only (readiness mode "poll")');
   const { createConnector, createChannelSubscription, findOwnConnector, getChannelReadiness, awaitChannelActive, deleteConnector } = birdActivities(workspaceId);
   const phoneNumberId = phoneNumberIdOf(input);
   const name = input.connector.name;
   // Also set by the typed client at start; repeated here so runs started any other way are just as findable.
-  upsertSearchAttributes([
+  attrs.set([
     { key: sa.BirdWorkspaceId, value: workspaceId },
     ...(phoneNumberId ? [{ key: sa.BirdPhoneNumberId, value: phoneNumberId }] : []),
   ]);
@@ -110,12 +119,13 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
   const ownership: Ownership = { tag: idempotencyTag(uuid4()), templateRef: input.connector.connectorTemplateRef, phoneNumberId };
   // Recorded before the create is sent: the orphan audit finds this run from its connector's tag alone, even if the
   // run never learns the connector's id (a lost reply, a termination mid-create).
-  if (patched(RECORD_TAG_PATCH)) upsertSearchAttributes([{ key: sa.ProvisioningTag, value: ownership.tag }]);
+  // (Runs with fewer actions record it with the creating-connector stage, in the same upsert, still before the create.)
+  if (!fewerActions && patched(RECORD_TAG_PATCH)) attrs.set([{ key: sa.ProvisioningTag, value: ownership.tag }]);
   let createOutcome: CreateOutcome = 'not-sent';
   const compensations = new Compensations();
   const setStage = (stage: ProvisioningStage) => {
     progress.stage = stage;
-    upsertSearchAttributes([{ key: sa.ProvisioningStage, value: stage }]);
+    if (!(fewerActions && stage === 'registering-subscriptions')) attrs.set([{ key: sa.ProvisioningStage, value: stage }]);
     setCurrentDetails(describeProgress(progress, input));
   };
 
@@ -128,7 +138,9 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
       ])
       .catch(stepFailure('secret references'));
 
+    if (fewerActions) attrs.set([{ key: sa.ProvisioningTag, value: ownership.tag }]);
     setStage('creating-connector');
+    attrs.flush(); // before the create is scheduled, in the same workflow task
     // Registered before the call: a create that times out or loses its reply may still have made the connector.
     compensations.add(DELETE_CONNECTOR, async () => {
       // Bird refused the create, or it was never sent: nothing exists, and nothing must be looked for.
@@ -173,7 +185,7 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
     progress.connectorId = connector.connectorId;
     progress.channelId = connector.channelId;
     throwIfCancelled();
-    upsertSearchAttributes([
+    attrs.set([
       { key: sa.BirdConnectorId, value: connector.connectorId },
       ...(connector.channelId ? [{ key: sa.BirdChannelId, value: connector.channelId }] : []),
     ]);
@@ -189,15 +201,16 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
         awaitChannelActive.executeWithOptions(
           {
             ...readinessPollOptions({ initialMs: r.initialPollInterval, coefficient: r.backoffCoefficient, maxMs: r.maxPollInterval, remainingMs }),
-            summary: `poll status of connector ${connector.connectorId} (every ${formatDuration(r.initialPollInterval)}, ×${r.backoffCoefficient}, up to ${formatDuration(r.maxPollInterval)}; deadline ${formatDuration(remainingMs)})`,
+            summary: `poll status of connector ${connector.connectorId} (${r.firstPollAfter ? `first after ${formatDuration(r.firstPollAfter)}, then ` : ''}every ${formatDuration(r.initialPollInterval)}, ×${r.backoffCoefficient}, up to ${formatDuration(r.maxPollInterval)}; deadline ${formatDuration(remainingMs)})`,
           },
-          [{ workspaceId, connectorId: connector.connectorId }],
+          // Only inputs that ask for a minimum activation time carry it: the others schedule what they always did.
+          [{ workspaceId, connectorId: connector.connectorId, ...(r.firstPollAfter ? { notBefore: connectorCreatedAt + r.firstPollAfter } : {}) }],
         ),
       readOnce: () =>
         getChannelReadiness.executeWithOptions({ summary: `final status check of connector ${connector.connectorId} at the deadline` }, [
           { workspaceId, connectorId: connector.connectorId },
         ]),
-      onChannelId: (channelId) => upsertSearchAttributes([{ key: sa.BirdChannelId, value: channelId }]),
+      onChannelId: (channelId) => attrs.set([{ key: sa.BirdChannelId, value: channelId }]),
       onObserved: () => setCurrentDetails(describeProgress(progress, input)),
     }).catch((err: unknown) => {
       if (err instanceof ReadinessFailed) throw new StepFailed(err.message);
@@ -220,9 +233,17 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
     }
 
     const completedAt = Date.now();
-    upsertSearchAttributes([{ key: sa.ProvisioningOutcome, value: 'active' }]);
+    attrs.set([{ key: sa.ProvisioningOutcome, value: 'active' }]);
     setStage('completed');
-    await watchers.notify({ workflowId: workflowInfo().workflowId, outcome: 'active', connectorId: connector.connectorId, channelId });
+    attrs.flush();
+    await watchers.notify({
+      workflowId: workflowInfo().workflowId,
+      outcome: 'active',
+      connectorId: connector.connectorId,
+      channelId,
+      // What a bulk run learns its later rows' poll schedule from (docs/polling.md).
+      ...(fewerActions ? { readinessWaitMs: readyAt - connectorCreatedAt, readinessSource: readiness.source } : {}),
+    });
     return {
       workflowId: workflowInfo().workflowId,
       connectorId: connector.connectorId,
@@ -266,7 +287,10 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
     };
     progress.compensation = details;
     log.warn('provisioning undone', { ...details });
-    upsertSearchAttributes([{ key: sa.ProvisioningOutcome, value: outcomeOf(details, cancelled) }]);
+    attrs.set([{ key: sa.ProvisioningOutcome, value: outcomeOf(details, cancelled) }]);
+    const finalStage = cancelled ? 'cancelled' : 'failed';
+    // The final stage goes with the outcome in one upsert; runs started before wrote it after telling the watchers.
+    if (fewerActions) setStage(finalStage);
     await watchers.notify({
       workflowId: workflowInfo().workflowId,
       outcome: cancelled ? 'cancelled' : 'failed',
@@ -275,11 +299,9 @@ export async function provisionChannel(arg: ProvisionChannelInput | ProvisionCha
       reason: cancelled ? `cancelled; undone: ${details.undone.join('; ') || 'nothing to undo'}` : failureMessage(details),
       compensated: details.leftBehind.length === 0 && details.compensationFailures.length === 0,
     });
-    if (cancelled) {
-      setStage('cancelled');
-      throw err;
-    }
-    setStage('failed');
+    if (!fewerActions) setStage(finalStage);
+    attrs.flush();
+    if (cancelled) throw err;
     throw withoutStack(ApplicationFailure.create({ type: PROVISIONING_FAILED, message: failureMessage(details), nonRetryable: true, details: [details] }));
   }
 }

@@ -142,9 +142,10 @@ function pollFailure(err: unknown, progress: ProvisioningProgress): PollOutcome 
   // A schedule-to-close timeout carries the last attempt's failure as its cause: what the last poll saw.
   const cause = err.cause instanceof TimeoutFailure && err.cause.cause instanceof ApplicationFailure ? err.cause.cause : err.cause;
   if (cause instanceof ApplicationFailure) {
-    const seen = cause.details?.[0] as (ChannelReadinessSnapshot & { statusReads?: number }) | undefined;
+    const seen = cause.details?.[0] as (ChannelReadinessSnapshot & { statusReads?: number; notDue?: boolean }) | undefined;
     if (seen?.statusReads) progress.statusPolls += seen.statusReads;
-    if (seen && (cause.type === FailureType.channelFailed || cause.type === FailureType.channelNotReady)) {
+    // An attempt that came before the minimum activation time read nothing: there is no status to show.
+    if (seen && !seen.notDue && (cause.type === FailureType.channelFailed || cause.type === FailureType.channelNotReady)) {
       progress.lastStatus = { status: seen.status, stage: seen.stage, errorMessage: seen.errorMessage, source: 'poll', at: new Date().toISOString() };
     }
     if (cause.type === FailureType.channelFailed) return { kind: 'failed', reason: `${cause.message} (seen by poll)` };

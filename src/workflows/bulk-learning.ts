@@ -1,0 +1,59 @@
+/**
+ * How a bulk run learns when to look (docs/polling.md). Its first rows, the scouts, poll as their input says; the
+ * rest wait until enough scouts have reported their readiness wait, then start with the schedule those waits give
+ * (`learnedSchedule`), and every later report refines it. The schedule travels in each child's input, so the child
+ * stays deterministic and a run in flight is never changed.
+ *
+ * Plain state on the bulk window (carried through continue-as-new), no Temporal calls of its own.
+ */
+import type { InventoryPageRow } from '../activities';
+import type { ProvisionChannelInput } from '../domain/provisioning-input';
+import { addActivationSample, learnedSchedule, MIN_ACTIVATION_SAMPLES } from '../domain/readiness';
+import type { BulkLearning } from './bulk-definitions';
+import type { BulkWindow } from './bulk-window';
+import type { ProvisioningFinished } from './definitions';
+
+export class ScheduleLearner {
+  readonly #learning?: BulkLearning;
+
+  /** `enabled` is false for runs started before learning existed: they start every row as they did. */
+  constructor(window: BulkWindow, enabled: boolean) {
+    if (enabled) window.state.learning ??= { samples: { waitsMs: [], sources: [] }, scouts: 0, scoutsRunning: 0 };
+    this.#learning = enabled ? window.state.learning : undefined;
+  }
+
+  /** A row's report: an active channel's readiness wait is a sample. */
+  observe(finished: ProvisioningFinished): void {
+    const l = this.#learning;
+    if (!l || finished.outcome !== 'active' || typeof finished.readinessWaitMs !== 'number' || !finished.readinessSource) return;
+    addActivationSample(l.samples, finished.readinessWaitMs, finished.readinessSource);
+  }
+
+  /** How many more rows may start now: none while the scouts are out and too few have reported. */
+  startable(): number {
+    const l = this.#learning;
+    if (!l || l.off || l.samples.waitsMs.length >= MIN_ACTIVATION_SAMPLES) return Number.POSITIVE_INFINITY;
+    if (l.scouts < MIN_ACTIVATION_SAMPLES) return MIN_ACTIVATION_SAMPLES - l.scouts;
+    // Scouts that failed report no sample: once none is left running, the rows keep their own schedule.
+    return l.scoutsRunning > 0 ? 0 : Number.POSITIVE_INFINITY;
+  }
+
+  /** The input a row is started with, and whether it is a scout. */
+  prepare(row: InventoryPageRow): { input: ProvisionChannelInput; scout: boolean } {
+    const l = this.#learning;
+    const r = row.input.readiness;
+    if (!l || l.off) return { input: row.input, scout: false };
+    if (r.mode === 'webhook' || r.firstPollAfter !== undefined) {
+      // The inventory's rows share their readiness settings: if the first brings its own, there is nothing to learn.
+      if (l.scouts === 0 && l.samples.waitsMs.length === 0) l.off = true;
+      return { input: row.input, scout: false };
+    }
+    const learned = learnedSchedule(l.samples, r);
+    if (learned) return { input: { ...row.input, readiness: { ...r, ...learned } }, scout: false };
+    if (l.scouts < MIN_ACTIVATION_SAMPLES) {
+      l.scouts++;
+      return { input: row.input, scout: true };
+    }
+    return { input: row.input, scout: false };
+  }
+}
