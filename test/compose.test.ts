@@ -52,7 +52,7 @@ interface Service {
 interface ComposeFile {
   services: Record<string, Service>;
   volumes?: Record<string, unknown>;
-  configs?: Record<string, { content?: string }>;
+  configs?: Record<string, { content?: string; file?: string }>;
 }
 
 function loadCompose(): { raw: string; compose: ComposeFile } {
@@ -190,7 +190,9 @@ describe('docker-compose.yml', () => {
     const configPath = (temporal.environment as Record<string, string>).DYNAMIC_CONFIG_FILE_PATH;
     const mount = (temporal.configs ?? []).find((c) => c.target === `/etc/temporal/${configPath}`);
     assert.ok(mount, `a config is mounted at /etc/temporal/${configPath} (auto-setup reads it relative to /etc/temporal)`);
-    const content = compose.configs?.[mount.source]?.content ?? '';
+    // The file the stack test hands to a real server (test/stack/), so what Compose mounts is what was tested.
+    assert.equal(compose.configs?.[mount.source]?.file, './deploy/dynamicconfig.yaml');
+    const content = readFileSync(path.join(ROOT, 'deploy', 'dynamicconfig.yaml'), 'utf8');
     const dynamic = parseDocument(content).toJS() as Record<string, Array<{ value: unknown }>>;
     assert.deepEqual(dynamic['matching.enableFairness'], [{ value: true }]);
     assert.match(readFileSync(path.join(ROOT, 'scripts', 'temporal.sh'), 'utf8'), /--dynamic-config-value matching\.enableFairness=true/);

@@ -26,7 +26,6 @@ import {
   ParentClosePolicy,
   allHandlersFinished,
   condition,
-  continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
   log,
@@ -51,6 +50,7 @@ import { birdActivities } from './bird-activities';
 import { bulkProgressQuery, type BulkOnboardInput, type BulkOnboardResult, type BulkProgress, type BulkStage } from './bulk-definitions';
 import { describeBulk } from './bulk-describe';
 import { ScheduleLearner } from './bulk-learning';
+import { continueAsNewFollowingUpgrades, newVersionAvailable } from './bulk-upgrade';
 import { BulkWindow, emptyWindow } from './bulk-window';
 import { messageOf } from './compensation';
 import { provisioningFinishedSignal, watchOutcomeSignal, type ProvisioningFinished } from './definitions';
@@ -242,17 +242,21 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
   let buffer: InventoryPageRow[] = [];
   const room = () => input.concurrency - window.running;
   const moreRows = () => window.state.nextRow < input.rows;
-  const mayStartMore = () => room() > 0 && moreRows() && startsThisRun < input.startsPerRun && learner.startable() > 0;
+  // Once a new deployment version is current, no more rows start on this build: the run moves (src/workflows/bulk-upgrade.ts).
+  const mayStartMore = () =>
+    room() > 0 && moreRows() && startsThisRun < input.startsPerRun && learner.startable() > 0 && !newVersionAvailable();
   const shouldContinueAsNew = () => {
     const now = workflowInfo();
-    return startsThisRun >= input.startsPerRun || now.continueAsNewSuggested || now.historyLength > HISTORY_BOUND.events || now.historySize > HISTORY_BOUND.bytes;
+    return (
+      startsThisRun >= input.startsPerRun || now.continueAsNewSuggested || now.historyLength > HISTORY_BOUND.events || now.historySize > HISTORY_BOUND.bytes || (moreRows() && newVersionAvailable())
+    );
   };
   const continueWithWindow = async (): Promise<never> => {
     await flush(true);
     // Signals that arrived meanwhile are handled before the state is handed over (the server also refuses a
     // continue-as-new while new events are pending).
     await condition(allHandlersFinished);
-    return continueAsNew<typeof bulkOnboard>({ ...input, carried: { ...window.state, continuedAsNew: window.state.continuedAsNew + 1 } });
+    return continueAsNewFollowingUpgrades<typeof bulkOnboard>({ ...input, carried: { ...window.state, continuedAsNew: window.state.continuedAsNew + 1 } });
   };
 
   try {
@@ -284,7 +288,7 @@ export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardR
       if (!moreRows() && window.running === 0) break;
       if (shouldContinueAsNew()) return await continueWithWindow();
       const woke = await condition(
-        () => mayStartMore() || window.state.unflushed.length >= FLUSH_BATCH || (!moreRows() && window.running === 0),
+        () => mayStartMore() || window.state.unflushed.length >= FLUSH_BATCH || (!moreRows() && window.running === 0) || (moreRows() && newVersionAvailable()),
         input.sweepIntervalMs,
         { summary: `wait for ${window.running} provisioning(s) to report (look up the silent ones after ${formatDuration(input.sweepIntervalMs)})` },
       );
