@@ -3,6 +3,7 @@
  * Worker Deployment versioning, the pre-built workflow bundle.
  */
 import { z } from 'zod';
+import { BulkStoreEnvShape } from './bulk/store-env';
 import { ConfigError } from './config';
 import { parseFields } from './domain/zod-issues';
 import { parseDuration } from './domain/duration';
@@ -45,8 +46,8 @@ export const WorkerEnv = z
     BIRD_RATE_LIMIT_SCOPE: z.enum(['deployment', 'workspace']).default('deployment'),
     /** With the workspace scope: how many workspaces may use their whole budget at once (the queues' overall cap). */
     BIRD_RATE_LIMIT_WORKSPACES: z.coerce.number().int().min(1).max(1000).default(10),
-    /** Where bulk runs keep their inventories and outcomes; the CLI must see the same directory. */
-    BULK_STORE_DIR: z.string().min(1).optional(),
+    /** Where bulk runs keep their inventories and outcomes (a directory or s3://): src/bulk/store-env.ts. */
+    ...BulkStoreEnvShape,
   })
   .superRefine((e, ctx) => {
     if (Boolean(e.TEMPORAL_WORKER_DEPLOYMENT_NAME) !== Boolean(e.TEMPORAL_WORKER_BUILD_ID)) {

@@ -9,7 +9,7 @@ import { Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { activityCancellableFetch } from './activities/cancellable-fetch';
 import { BirdClient } from './bird/client';
-import { bulkStoreFromEnv } from './bulk/store';
+import { bulkStoreFromEnv } from './bulk/store-env';
 import { dataConverterFromEnv } from './codec/env';
 import { ConfigReader, loadConfig } from './config';
 import { birdCallMetrics } from './observability/bird-metrics';
