@@ -88,7 +88,11 @@ export class BulkStore {
     for (const r of inventory.invalid) hash.update(JSON.stringify(r)).update('\n');
     const digest = hash.digest('hex');
     const bulkKey = `${inventory.workspaceId}-${digest.slice(0, 16)}`;
-    const existing = await this.manifest(bulkKey).catch(() => undefined);
+    // Missing (or damaged): write it; any other failure (unreachable, denied) stops here with its own message.
+    const existing = await this.manifest(bulkKey).catch((err: unknown) => {
+      if (err instanceof BulkStoreError && err.final) return undefined;
+      throw err;
+    });
     if (existing?.digest === digest) return existing;
 
     const base = keyOf(bulkKey);
