@@ -36,7 +36,7 @@ export class SeaweedFs {
     readonly weed: string,
     readonly dir: string,
     readonly bucket: string,
-    readonly ports: Record<'master' | 'volume' | 'filer' | 's3' | 'masterGrpc' | 'volumeGrpc' | 'filerGrpc', number>,
+    readonly ports: Record<'master' | 'volume' | 'filer' | 's3' | 'masterGrpc' | 'volumeGrpc' | 'filerGrpc' | 's3Grpc', number>,
   ) {}
 
   get endpoint(): string {
@@ -46,7 +46,7 @@ export class SeaweedFs {
   static async start(bucket = 'bulk-store'): Promise<SeaweedFs> {
     const weed = execFileSync('bash', [join(ROOT, 'scripts', 'seaweedfs.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
     const dir = await mkdtemp(join(tmpdir(), 'seaweedfs-'));
-    const ports = { master: 0, volume: 0, filer: 0, s3: 0, masterGrpc: 0, volumeGrpc: 0, filerGrpc: 0 };
+    const ports = { master: 0, volume: 0, filer: 0, s3: 0, masterGrpc: 0, volumeGrpc: 0, filerGrpc: 0, s3Grpc: 0 };
     for (const k of Object.keys(ports) as (keyof typeof ports)[]) ports[k] = await freePort();
     const s = new SeaweedFs(weed, dir, bucket, ports);
     await writeFile(join(dir, 's3.json'), JSON.stringify(s.#identities(), null, 2));
@@ -111,6 +111,10 @@ export class SeaweedFs {
       `-filer.port.grpc=${p.filerGrpc}`,
       '-s3',
       `-s3.port=${p.s3}`,
+      `-s3.port.grpc=${p.s3Grpc}`,
+      // No Iceberg catalog (its own fixed port) and no telemetry (no network beyond 127.0.0.1).
+      '-s3.port.iceberg=0',
+      '-master.telemetry=false',
       `-s3.config=${join(this.dir, 's3.json')}`,
       '-volume.max=8',
       '-master.volumeSizeLimitMB=64',
