@@ -3,6 +3,7 @@
  * Worker Deployment versioning, the pre-built workflow bundle.
  */
 import { z } from 'zod';
+import { BulkStoreEnvShape } from './bulk/store-env';
 import { ConfigError } from './config';
 import { parseFields } from './domain/zod-issues';
 import { parseDuration } from './domain/duration';
@@ -73,8 +74,8 @@ export const WorkerEnv = z
     /** Long polls kept open per queue for workflow tasks and for activity tasks. */
     WORKER_WORKFLOW_TASK_POLLERS: count(1, 100).default(WORKER_TUNING_DEFAULTS.WORKER_WORKFLOW_TASK_POLLERS),
     WORKER_ACTIVITY_TASK_POLLERS: count(1, 100).default(WORKER_TUNING_DEFAULTS.WORKER_ACTIVITY_TASK_POLLERS),
-    /** Where bulk runs keep their inventories and outcomes; the CLI must see the same directory. */
-    BULK_STORE_DIR: z.string().min(1).optional(),
+    /** Where bulk runs keep their inventories and outcomes (a directory or s3://): src/bulk/store-env.ts. */
+    ...BulkStoreEnvShape,
   })
   .superRefine((e, ctx) => {
     if (e.WORKER_MAX_CACHED_WORKFLOWS > 0 && e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS > e.WORKER_MAX_CACHED_WORKFLOWS) {

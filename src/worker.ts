@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { activityCancellableFetch } from './activities/cancellable-fetch';
 import { BirdClient } from './bird/client';
 import { BirdPacer } from './bird/pacer';
-import { bulkStoreFromEnv } from './bulk/store';
+import { bulkStoreFromEnv } from './bulk/store-env';
 import { dataConverterFromEnv } from './codec/env';
 import { ConfigReader, loadConfig } from './config';
 import { birdCallMetrics } from './observability/bird-metrics';

@@ -4,10 +4,10 @@
  * look up provisioning runs, and record outcomes in batches. The store (src/bulk/store.ts) and Temporal's client are
  * their dependencies; no activity here returns more than a page.
  */
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { BirdClient } from '../bird/client';
-import type { BulkStore, ExistingConnector, StoredRow } from '../bulk/store';
+import { BulkStoreError, type BulkStore, type ExistingConnector, type StoredRow } from '../bulk/store';
 import type { KnownConnector, ProvisioningSnapshot } from '../domain/bulk-decision';
 import type { RowOutcome } from '../domain/bulk-report';
 import { PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../workflows/definitions';
@@ -46,11 +46,19 @@ export interface IndexConnectorsPageInput {
 
 const INDEX_PAGE_SIZE = 100;
 
+/** The failure type of a run stopped by a bulk-store object that is missing or was altered. */
+export const BULK_STORE_CORRUPT = 'BulkStoreCorrupt';
+
 export function bulkActivities({ bird, store, temporal }: BulkActivityDeps) {
   const client = (): Client => temporal?.() ?? Context.current().client;
   const bulkStore = (): BulkStore => {
-    if (!store) throw new Error('this worker has no bulk store (BULK_STORE_DIR)');
+    if (!store) throw new Error('this worker has no bulk store (BULK_STORE_DIR or BULK_STORE_URL)');
     return store;
+  };
+  /** A missing or altered object fails the run (no retry brings it back); an unreachable store is retried. */
+  const final = (err: unknown): never => {
+    if (err instanceof BulkStoreError && err.final) throw ApplicationFailure.nonRetryable(err.message, BULK_STORE_CORRUPT);
+    throw err;
   };
 
   async function snapshot(workflowId: string): Promise<ProvisioningSnapshot | undefined> {
@@ -89,7 +97,7 @@ export function bulkActivities({ bird, store, temporal }: BulkActivityDeps) {
   return {
     async readInventoryPage({ bulkKey, runKey, offset, limit, maxBytes }: ReadInventoryPageInput): Promise<InventoryPageRow[]> {
       const s = bulkStore();
-      const [rows, index] = await Promise.all([s.readRows(bulkKey, offset, limit, maxBytes), s.index(bulkKey, runKey)]);
+      const [rows, index] = await Promise.all([s.readRows(bulkKey, offset, limit, maxBytes), s.index(bulkKey, runKey)]).catch(final);
       return Promise.all(
         rows.map(async (row): Promise<InventoryPageRow> => {
           const found = index.get(row.phoneNumberId.toLowerCase());

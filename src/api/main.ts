@@ -1,12 +1,12 @@
 /**
  * The HTTP API process: `npm run api`. Configuration (README "Configuration", docs/http-api.md): API_KEYS and
  * API_KEY_<NAME>, API_HOST/API_PORT, API_RATE_LIMIT_PER_MINUTE, API_MAX_BODY_BYTES, API_MAX_BULK_BODY_BYTES, the
- * TEMPORAL_* settings every process reads, and BULK_STORE_DIR (shared with the workers). It starts even while
+ * TEMPORAL_* settings every process reads, and the bulk store settings (BULK_STORE_URL or BULK_STORE_DIR, shared with the workers). It starts even while
  * Temporal is not reachable (the connection is lazy) and answers 503 + Retry-After until it is.
  */
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
-import { bulkStoreFromEnv } from '../bulk/store';
+import { bulkStoreFromEnv } from '../bulk/store-env';
 import { dataConverterFromEnv } from '../codec/env';
 import { ConfigError, loadConfig } from '../config';
 import { parseFields } from '../domain/zod-issues';

@@ -5,9 +5,11 @@
  * key, and an activity reads it a page at a time (the claim-check pattern). Outcomes come back the same way, in
  * batches, and the report is built from them.
  *
- * A directory shared by the CLI and the workers (BULK_STORE_DIR; a named volume in docker-compose.yml). Every file
- * is written once, atomically (write then rename), under a name that says what it holds, so a retried activity
- * rewrites the same file with the same content instead of appending twice.
+ * Shared by the CLI and the workers: a directory (BULK_STORE_DIR; a named volume in docker-compose.yml) or an
+ * S3-compatible bucket (BULK_STORE_URL=s3://bucket/prefix; src/bulk/store-env.ts), so workers on other hosts read
+ * what the CLI wrote. Every object is written once, whole, under a key that says what it holds, so a retried
+ * activity rewrites the same object with the same content instead of appending twice. The manifest holds the
+ * SHA-256 of every chunk and of the invalid rows: an object that went missing or was altered is refused by key.
  *
  *   <dir>/<bulkKey>/manifest.json                        what the inventory is (rows, workspace, templates, digest)
  *   <dir>/<bulkKey>/rows/<chunk>.jsonl                   the valid rows, CHUNK_ROWS per file, as resolved inputs
@@ -19,14 +21,15 @@
  * A run key (the bulk workflow's first run id) keeps the outcomes of two runs over one inventory apart.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import type { InvalidRow, ValidRow } from '../domain/bulk-input';
 import type { RowOutcome, StoredRowRef } from '../domain/bulk-report';
 import type { ProvisionChannelInput } from '../domain/provisioning-input';
+import { BulkStoreError, DirectoryBackend, type ObjectBackend } from './object-backend';
 
-/** Rows per stored chunk file: a page read loads one or two chunks, never the whole inventory. */
+export { BulkStoreError, type BulkStoreErrorKind } from './object-backend';
+
+/** Rows per stored chunk: a page read loads one or two chunks, never the whole inventory. */
 export const CHUNK_ROWS = 1_000;
 
 export interface BulkManifest {
@@ -39,6 +42,11 @@ export interface BulkManifest {
   templateRefs: string[];
   digest: string;
   createdAt: string;
+  /** Rows per chunk (CHUNK_ROWS unless the store was made with another size). */
+  chunkRows?: number;
+  /** SHA-256 of each chunk object and of invalid.json, checked on every read (absent in older manifests). */
+  chunkDigests?: string[];
+  invalidDigest?: string;
 }
 
 export interface StoredRow extends StoredRowRef {
@@ -54,17 +62,22 @@ export interface ExistingConnector {
   name: string;
 }
 
-export class BulkStoreError extends Error {
-  override readonly name = 'BulkStoreError';
-}
-
 export class BulkStore {
-  readonly dir: string;
+  readonly backend: ObjectBackend;
+  readonly #chunkRows: number;
   readonly #chunks = new LRUCache<string, StoredRow[]>({ max: 32 });
+  readonly #manifests = new LRUCache<string, BulkManifest>({ max: 32 });
   readonly #indexes = new LRUCache<string, Map<string, ExistingConnector>>({ max: 8 });
 
-  constructor(dir: string) {
-    this.dir = resolve(dir);
+  /** A directory path, or any backend; `chunkRows` is for tests that need several chunks from a few rows. */
+  constructor(where: string | ObjectBackend, opts: { chunkRows?: number } = {}) {
+    this.backend = typeof where === 'string' ? new DirectoryBackend(where) : where;
+    this.#chunkRows = opts.chunkRows ?? CHUNK_ROWS;
+  }
+
+  /** Where the objects are (a directory or s3://bucket/prefix), for messages and for sharing with a child process. */
+  get dir(): string {
+    return this.backend.location;
   }
 
   /** Writes a validated inventory (once: the same content is the same key) and returns its manifest. */
@@ -75,16 +88,22 @@ export class BulkStore {
     for (const r of inventory.invalid) hash.update(JSON.stringify(r)).update('\n');
     const digest = hash.digest('hex');
     const bulkKey = `${inventory.workspaceId}-${digest.slice(0, 16)}`;
-    const existing = await this.manifest(bulkKey).catch(() => undefined);
+    // Missing (or damaged): write it; any other failure (unreachable, denied) stops here with its own message.
+    const existing = await this.manifest(bulkKey).catch((err: unknown) => {
+      if (err instanceof BulkStoreError && err.final) return undefined;
+      throw err;
+    });
     if (existing?.digest === digest) return existing;
 
-    const base = this.#base(bulkKey);
-    await mkdir(join(base, 'rows'), { recursive: true });
-    for (let start = 0; start < lines.length; start += CHUNK_ROWS) {
-      const chunk = lines.slice(start, start + CHUNK_ROWS);
-      await atomicWrite(join(base, 'rows', chunkName(start / CHUNK_ROWS)), chunk.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const base = keyOf(bulkKey);
+    const chunkDigests: string[] = [];
+    for (let start = 0; start < lines.length; start += this.#chunkRows) {
+      const text = lines.slice(start, start + this.#chunkRows).map((r) => JSON.stringify(r)).join('\n') + '\n';
+      chunkDigests.push(sha256(text));
+      await this.backend.put(`${base}/rows/${chunkName(start / this.#chunkRows)}`, text);
     }
-    await atomicWrite(join(base, 'invalid.json'), JSON.stringify(inventory.invalid));
+    const invalidText = JSON.stringify(inventory.invalid);
+    await this.backend.put(`${base}/invalid.json`, invalidText);
     const manifest: BulkManifest = {
       bulkKey,
       workspaceId: inventory.workspaceId,
@@ -94,33 +113,43 @@ export class BulkStore {
       templateRefs: [...new Set(lines.map((r) => r.input.connector.connectorTemplateRef))].sort(),
       digest,
       createdAt: new Date().toISOString(),
+      chunkRows: this.#chunkRows,
+      chunkDigests,
+      invalidDigest: sha256(invalidText),
     };
     // The manifest last: its presence says the inventory is complete.
-    await atomicWrite(join(base, 'manifest.json'), JSON.stringify(manifest, null, 2));
+    await this.backend.put(`${base}/manifest.json`, JSON.stringify(manifest, null, 2));
     return manifest;
   }
 
   async manifest(bulkKey: string): Promise<BulkManifest> {
-    try {
-      return JSON.parse(await readFile(join(this.#base(bulkKey), 'manifest.json'), 'utf8')) as BulkManifest;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new BulkStoreError(
-          `bulk inventory ${bulkKey} is not in the bulk store at ${this.dir}: the CLI that started the run and this worker must share BULK_STORE_DIR`,
-        );
-      }
-      throw err;
+    const cached = this.#manifests.get(bulkKey);
+    if (cached) return cached;
+    const key = `${keyOf(bulkKey)}/manifest.json`;
+    const text = await this.backend.get(key);
+    if (text === undefined) {
+      throw new BulkStoreError(
+        `bulk inventory ${bulkKey} is not in the bulk store at ${this.dir}: the CLI that started the run and this worker must share BULK_STORE_DIR (or BULK_STORE_URL)`,
+        'missing',
+      );
     }
+    const manifest = parseJson<BulkManifest>(text, this.backend.describe(key));
+    if (manifest.bulkKey !== bulkKey || !manifest.digest?.startsWith(bulkKey.slice(-16))) {
+      throw new BulkStoreError(`bulk store object ${this.backend.describe(key)} was altered: it does not describe inventory ${bulkKey}`, 'corrupt');
+    }
+    this.#manifests.set(bulkKey, manifest);
+    return manifest;
   }
 
   /** Rows [offset, offset+limit), stopping early once `maxBytes` of inputs are gathered (payloads stay small). */
   async readRows(bulkKey: string, offset: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredRow[]> {
+    const { chunkRows = CHUNK_ROWS } = await this.manifest(bulkKey);
     const out: StoredRow[] = [];
     let bytes = 0;
     for (let row = offset; out.length < limit; ) {
-      const chunk = await this.#chunk(bulkKey, Math.floor(row / CHUNK_ROWS));
+      const chunk = await this.#chunk(bulkKey, Math.floor(row / chunkRows));
       if (!chunk) break;
-      const r = chunk[row % CHUNK_ROWS];
+      const r = chunk[row % chunkRows];
       if (!r) break;
       bytes += JSON.stringify(r.input).length;
       if (out.length > 0 && bytes > maxBytes) break;
@@ -140,13 +169,12 @@ export class BulkStore {
   }
 
   async invalidRows(bulkKey: string): Promise<InvalidRow[]> {
-    return JSON.parse(await readFile(join(this.#base(bulkKey), 'invalid.json'), 'utf8')) as InvalidRow[];
+    const manifest = await this.manifest(bulkKey);
+    return parseJson<InvalidRow[]>(await this.#verified(`${keyOf(bulkKey)}/invalid.json`, manifest.invalidDigest), this.backend.describe(`${keyOf(bulkKey)}/invalid.json`));
   }
 
   async saveIndexPage(bulkKey: string, runKey: string, page: number, connectors: ExistingConnector[]): Promise<void> {
-    const dir = join(this.#run(bulkKey, runKey), 'index');
-    await mkdir(dir, { recursive: true });
-    await atomicWrite(join(dir, `${String(page).padStart(6, '0')}.json`), JSON.stringify(connectors));
+    await this.backend.put(`${runOf(bulkKey, runKey)}/index/${String(page).padStart(6, '0')}.json`, JSON.stringify(connectors));
     this.#indexes.delete(`${bulkKey}/${runKey}`);
   }
 
@@ -156,7 +184,7 @@ export class BulkStore {
     const cached = this.#indexes.get(cacheKey);
     if (cached) return cached;
     const byNumber = new Map<string, ExistingConnector>();
-    for (const connectors of await this.#readAll<ExistingConnector[]>(join(this.#run(bulkKey, runKey), 'index'))) {
+    for (const connectors of await this.#readAll<ExistingConnector[]>(`${runOf(bulkKey, runKey)}/index`)) {
       for (const c of connectors) byNumber.set(c.numberId.toLowerCase(), c);
     }
     this.#indexes.set(cacheKey, byNumber);
@@ -164,68 +192,74 @@ export class BulkStore {
   }
 
   async saveOutcomes(bulkKey: string, runKey: string, seq: number, outcomes: RowOutcome[]): Promise<void> {
-    const dir = join(this.#run(bulkKey, runKey), 'outcomes');
-    await mkdir(dir, { recursive: true });
-    await atomicWrite(join(dir, `${String(seq).padStart(6, '0')}.json`), JSON.stringify(outcomes));
+    await this.backend.put(`${runOf(bulkKey, runKey)}/outcomes/${String(seq).padStart(6, '0')}.json`, JSON.stringify(outcomes));
   }
 
   /** Every outcome recorded for a run, in the order they were flushed. */
   async outcomes(bulkKey: string, runKey: string): Promise<RowOutcome[]> {
-    return (await this.#readAll<RowOutcome[]>(join(this.#run(bulkKey, runKey), 'outcomes'))).flat();
+    return (await this.#readAll<RowOutcome[]>(`${runOf(bulkKey, runKey)}/outcomes`)).flat();
   }
 
+  /** Chunk n, checked against the manifest; undefined past the last one. */
   async #chunk(bulkKey: string, n: number): Promise<StoredRow[] | undefined> {
-    const key = `${bulkKey}/${n}`;
-    const cached = this.#chunks.get(key);
+    const cacheKey = `${bulkKey}/${n}`;
+    const cached = this.#chunks.get(cacheKey);
     if (cached) return cached;
-    let text: string;
-    try {
-      text = await readFile(join(this.#base(bulkKey), 'rows', chunkName(n)), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        if (n === 0) await this.manifest(bulkKey); // a missing inventory says so, naming the store
-        return undefined;
-      }
-      throw err;
-    }
-    const rows = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as StoredRow);
-    this.#chunks.set(key, rows);
+    const manifest = await this.manifest(bulkKey);
+    const key = `${keyOf(bulkKey)}/rows/${chunkName(n)}`;
+    const expected = manifest.chunkDigests?.[n];
+    if (manifest.chunkDigests && expected === undefined) return undefined;
+    const text = expected ? await this.#verified(key, expected) : await this.backend.get(key);
+    if (text === undefined) return undefined; // an older manifest without digests: the chunks end here
+    const rows = text.split('\n').filter(Boolean).map((l) => parseJson<StoredRow>(l, this.backend.describe(key)));
+    this.#chunks.set(cacheKey, rows);
     return rows;
   }
 
-  async #readAll<T>(dir: string): Promise<T[]> {
-    let names: string[];
-    try {
-      names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
+  /** The object at `key`, refused by name if it is gone or its SHA-256 is not the one the manifest recorded. */
+  async #verified(key: string, digest: string | undefined): Promise<string> {
+    const text = await this.backend.get(key);
+    if (text === undefined) throw new BulkStoreError(`bulk store object ${this.backend.describe(key)} is missing (the inventory's manifest lists it)`, 'missing');
+    if (digest && sha256(text) !== digest) {
+      throw new BulkStoreError(`bulk store object ${this.backend.describe(key)} was altered: its SHA-256 is not the one recorded in the inventory's manifest`, 'corrupt');
     }
-    return Promise.all(names.map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8')) as T));
+    return text;
   }
 
-  #base(bulkKey: string): string {
-    if (!/^[A-Za-z0-9-]{1,100}$/.test(bulkKey)) throw new BulkStoreError(`not a bulk key: ${JSON.stringify(bulkKey)}`);
-    return join(this.dir, bulkKey);
+  async #readAll<T>(prefix: string): Promise<T[]> {
+    const keys = (await this.backend.list(prefix)).filter((k) => k.endsWith('.json'));
+    return Promise.all(
+      keys.map(async (k) => {
+        const text = await this.backend.get(k);
+        if (text === undefined) throw new BulkStoreError(`bulk store object ${this.backend.describe(k)} vanished while being read`, 'missing');
+        return parseJson<T>(text, this.backend.describe(k));
+      }),
+    );
   }
+}
 
-  #run(bulkKey: string, runKey: string): string {
-    if (!/^[A-Za-z0-9-]{1,100}$/.test(runKey)) throw new BulkStoreError(`not a run key: ${JSON.stringify(runKey)}`);
-    return join(this.#base(bulkKey), 'runs', runKey);
-  }
+function keyOf(bulkKey: string): string {
+  if (!/^[A-Za-z0-9-]{1,100}$/.test(bulkKey)) throw new BulkStoreError(`not a bulk key: ${JSON.stringify(bulkKey)}`);
+  return bulkKey;
+}
+
+function runOf(bulkKey: string, runKey: string): string {
+  if (!/^[A-Za-z0-9-]{1,100}$/.test(runKey)) throw new BulkStoreError(`not a run key: ${JSON.stringify(runKey)}`);
+  return `${keyOf(bulkKey)}/runs/${runKey}`;
 }
 
 function chunkName(n: number): string {
   return `${String(n).padStart(6, '0')}.jsonl`;
 }
 
-async function atomicWrite(path: string, content: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(tmp, content);
-  await rename(tmp, path);
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
-/** BULK_STORE_DIR, or .data/bulk under the working directory (where `npm run worker` and the CLI both run). */
-export function bulkStoreFromEnv(env: NodeJS.ProcessEnv = process.env): BulkStore {
-  return new BulkStore(env.BULK_STORE_DIR || resolve('.data', 'bulk'));
+function parseJson<T>(text: string, name: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new BulkStoreError(`bulk store object ${name} was altered: it is not the JSON the store wrote`, 'corrupt');
+  }
 }

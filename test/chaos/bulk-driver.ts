@@ -9,7 +9,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { readFile } from 'node:fs/promises';
 import { awaitBulk, prepareInventory, startBulk } from '../../src/client/bulk-client';
-import { bulkStoreFromEnv } from '../../src/bulk/store';
+import { bulkStoreFromEnv } from '../../src/bulk/store-env';
 import { loadConfig } from '../../src/config';
 
 async function main(): Promise<number> {

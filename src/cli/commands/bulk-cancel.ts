@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { cancelBulk } from '../../client/bulk-client';
-import { bulkStoreFromEnv } from '../../bulk/store';
+import { bulkStoreFromEnv } from '../../bulk/store-env';
 import { bulkProgressOf, followBulk } from '../bulk-follow';
 import type { CliContext } from '../context';
 import { CliError, usageError } from '../errors';

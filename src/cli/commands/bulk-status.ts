@@ -3,7 +3,7 @@
  * can be followed), --wait to follow it to the end (re-attaching after a Ctrl-C), --report to write its report.
  */
 import type { Command } from 'commander';
-import { bulkStoreFromEnv } from '../../bulk/store';
+import { bulkStoreFromEnv } from '../../bulk/store-env';
 import { progressLine } from '../../bulk/progress-view';
 import { bulkProgressOf, finishBulk, followBulk } from '../bulk-follow';
 import type { CliContext } from '../context';

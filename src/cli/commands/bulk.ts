@@ -6,7 +6,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { BULK_LIMITS, prepareInventory, startBulk } from '../../client/bulk-client';
 import { InventoryFileError } from '../../bulk/inventory-file';
 import { numbersToRetry } from '../../bulk/report-file';
-import { bulkStoreFromEnv } from '../../bulk/store';
+import { bulkStoreFromEnv } from '../../bulk/store-env';
 import { InvalidBulkDefaults, type InvalidRow } from '../../domain/bulk-input';
 import { followBulk } from '../bulk-follow';
 import type { CliContext } from '../context';
