@@ -11,7 +11,13 @@ stamp="$VENV/.requirements"
 if [ ! -x "$VENV/bin/python" ] || ! cmp -s "$REQ" "$stamp"; then
   echo "[python-venv] creating $VENV" >&2
   rm -rf "$VENV"
-  "$PY" -m venv "$VENV" >&2
+  if ! "$PY" -m venv "$VENV" >&2; then
+    # Debian splits venv's pip bootstrap into its own package.
+    echo "[python-venv] installing Debian's python3-venv" >&2
+    rm -rf "$VENV"
+    { apt-get update -qq && apt-get install -y -qq python3-venv; } >&2
+    "$PY" -m venv "$VENV" >&2
+  fi
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ" >&2
   cp "$REQ" "$stamp"
 fi

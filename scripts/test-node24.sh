@@ -18,7 +18,8 @@ if (($# == 0)); then set -- 'test/**/*.test.ts'; fi
 if [[ "$1" == --fast ]]; then
   shift
   set -- 'test/**/*.test.ts' "$@"
-  for slow in cli cli-bulk ui ui-codec crash-recovery demo versioning startup production-worker receiver-process rate-limits chaos; do
+  for slow in cli cli-bulk ui ui-codec crash-recovery demo versioning startup production-worker receiver-process rate-limits chaos \
+    polling python-caller client-entry kubernetes http-api failure-stacks; do
     set -- "$@" --ignore "test/${slow}.test.ts"
   done
 fi
