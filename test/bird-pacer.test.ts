@@ -4,7 +4,7 @@
  * 429 slows the whole workspace until accepted calls win the rate back.
  */
 import assert from 'node:assert/strict';
-import { BirdPacer } from '../src/bird/pacer';
+import { BirdPacer } from '../src/bird/rate-limits/pacer';
 
 function fakeClock() {
   const clock = { now: 0, sleep: async (ms: number) => void (clock.now += ms) };

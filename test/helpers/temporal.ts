@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { PROVISIONING_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes';
-import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../src/worker-factory';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../src/worker/factory';
 
 export interface TemporalHarness {
   env: TestWorkflowEnvironment;

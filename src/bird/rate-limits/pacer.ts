@@ -2,7 +2,7 @@
  * Even pacing of one worker's share of Bird's per-workspace limits, with an adaptive back-off on 429.
  *
  * Why it exists: the Temporal server is the coordinator across workers (the Bird queues' task-queue rate limit,
- * src/worker-factory.ts), but its limiter is a token bucket holding one second's worth of tasks (matching's
+ * src/worker/factory.ts), but its limiter is a token bucket holding one second's worth of tasks (matching's
  * rate-limit manager uses a burst duration of one second, and without fairness splits the rate over the queue's
  * partitions, each with its own bucket). A queue idle for a second therefore hands out a full second's tasks at once
  * and then keeps refilling, so up to twice the limit can reach Bird within one second. Against a gateway that counts
@@ -11,7 +11,7 @@
  * What closes the gap, in each worker process:
  * - pacing: calls of one (workspace, GET|write) pass one at a time, at least `1 / (limit × headroom / workers)`
  *   apart, where `workers` is how many workers poll the Bird queue (read from the server, see
- *   src/worker-pacing.ts). Evenly spaced calls at headroom × the limit never put more than the limit in any
+ *   src/bird/rate-limits/pacer-shares.ts). Evenly spaced calls at headroom × the limit never put more than the limit in any
  *   one-second window, and leave room for network jitter. A burst from the server waits in the worker instead.
  * - adaptive back-off: a 429 for a workspace slows every call of that workspace in this worker (the rate is cut to
  *   3/4, down to a quarter), not just the activity that met it; each accepted call wins back 1% of the rate. Another
