@@ -5,10 +5,13 @@
  * it started; per child, its builds, its versioning behavior and its outcome in the bulk report.
  */
 import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal as protoTypes } from '@temporalio/proto';
 import { temporal as proto } from '@temporalio/proto';
 import type { BulkStore } from '../../src/bulk/store';
 import { bulkReport, type BulkEnd } from '../../src/client/bulk-client';
+import { BULK_UPGRADE_PATCH } from '../../src/workflows/bulk-upgrade';
+import { provisioningFinishedSignal, type ProvisioningFinished } from '../../src/workflows/definitions';
 
 const EventType = proto.api.enums.v1.EventType;
 type History = protoTypes.api.history.v1.IHistory;
@@ -18,12 +21,24 @@ export interface BulkRunReport {
   /** Build ids of the workers that completed its workflow tasks, in order, repeats merged. */
   builds: string[];
   behavior: string;
+  /**
+   * How its first workflow task found a build, from its WorkflowExecutionStarted event: `first run`; `pinned to X`
+   * (inherited from the run before, which continued as new without upgrading); or, when the run before continued
+   * as new with initialVersioningBehavior AUTO_UPGRADE, `not pinned` (Server 1.30.9: the new run inherits no
+   * version, so the current version's worker takes its first task) or `auto-upgrade from X` (a server that records
+   * the source version in InheritedAutoUpgradeInfo).
+   */
+  startedAs: string;
+  /** Its history holds the marker of patched('bulk-upgrade-on-continue-as-new'): it continued as new to upgrade. */
+  upgradeMarked: boolean;
   /** A workflow task of this run carried targetWorkerDeploymentVersionChanged. */
   toldOfNewVersion: boolean;
-  /** How it continued as new (its initial versioning behavior for the next run), or undefined if it did not. */
-  continuedAsNew?: string;
+  /** It ended by continuing as new. */
+  continuedAsNew: boolean;
   childrenStarted: number;
   childIds: string[];
+  /** The children whose provisioningFinished report this run received. */
+  reportsFrom: string[];
   /** The history, for replaying it. */
   history: History;
 }
@@ -55,6 +70,27 @@ async function behaviorOf(client: Client, workflowId: string, runId?: string): P
   return (proto.api.enums.v1.VersioningBehavior[code] ?? String(code)).replace('VERSIONING_BEHAVIOR_', '');
 }
 
+function startedAs(attrs: protoTypes.api.history.v1.IWorkflowExecutionStartedEventAttributes | null | undefined): string {
+  if (attrs?.inheritedPinnedVersion) return `pinned to ${attrs.inheritedPinnedVersion.buildId}`;
+  // Set for a continue-as-new with initialVersioningBehavior AUTO_UPGRADE (UNSPECIFIED in it means the same).
+  if (attrs?.inheritedAutoUpgradeInfo) return `auto-upgrade from ${attrs.inheritedAutoUpgradeInfo.sourceDeploymentVersion?.buildId ?? '?'}`;
+  return attrs?.continuedExecutionRunId ? 'not pinned' : 'first run';
+}
+
+function reportsIn(events: protoTypes.api.history.v1.IHistoryEvent[]): string[] {
+  return events.flatMap((e) => {
+    const signal = e.workflowExecutionSignaledEventAttributes;
+    if (signal?.signalName !== provisioningFinishedSignal.name) return [];
+    return (signal.input?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload<ProvisioningFinished>(p).workflowId);
+  });
+}
+
+function hasPatchMarker(events: protoTypes.api.history.v1.IHistoryEvent[], patchId: string): boolean {
+  return events.some((e) =>
+    Object.values(e.markerRecordedEventAttributes?.details ?? {}).some((p) => p.payloads?.some((payload) => Buffer.from(payload.data ?? []).toString('utf8').includes(patchId))),
+  );
+}
+
 /** The runs of a workflow's continue-as-new chain from its first run, following each run's last event. */
 export async function describeChain(client: Client, workflowId: string, firstRunId: string): Promise<BulkRunReport[]> {
   const runs: BulkRunReport[] = [];
@@ -69,10 +105,11 @@ export async function describeChain(client: Client, workflowId: string, firstRun
       builds: buildsOf(history),
       behavior: await behaviorOf(client, workflowId, runId),
       toldOfNewVersion: events.some((e) => e.workflowTaskStartedEventAttributes?.targetWorkerDeploymentVersionChanged === true),
-      continuedAsNew: can
-        ? (proto.api.enums.v1.ContinueAsNewVersioningBehavior[can.initialVersioningBehavior ?? 0] ?? '?').replace('CONTINUE_AS_NEW_VERSIONING_BEHAVIOR_', '')
-        : undefined,
+      startedAs: startedAs(events[0]?.workflowExecutionStartedEventAttributes),
+      upgradeMarked: hasPatchMarker(events, BULK_UPGRADE_PATCH),
+      continuedAsNew: can !== undefined && can !== null,
       childrenStarted: childIds.length,
+      reportsFrom: reportsIn(events),
       childIds,
       history,
     });

@@ -1,13 +1,13 @@
 /**
  * A bulk run following a Worker Deployment upgrade (src/workflows/bulk-upgrade.ts), on a server that tells pinned
  * runs about a new current version (test/upgrade/temporal-server.ts): build A serves and is current; a bulk run
- * starts its first window of children, which stay in flight (the simulator keeps their channels pending); build B
- * starts and becomes current; the bulk run continues as new onto B at once, while A's children finish on A and
- * report to it there; B starts the remaining rows. Returns what the histories say, for the test to assert and for
+ * starts its first window of children, which stay in flight (the simulator keeps their channels pending), and
+ * continues as new once (a window per run), staying pinned to A; build B starts and becomes current; at its next
+ * workflow task the bulk run continues as new onto B, while A's children finish on A and report to it there; B
+ * starts the remaining rows. Returns what the histories say, for the test to assert and for
  * `npx tsx scripts/versioned-upgrade.ts --bulk` to print.
  */
 import { Client, Connection } from '@temporalio/client';
-import { temporal as proto } from '@temporalio/proto';
 import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -43,9 +43,10 @@ export interface BulkUpgradeOptions {
   /** Rows in the file, and how many run at once (the first window is the one that stays on A). */
   rows?: number;
   concurrency?: number;
-  /** How long the first window's channels stay pending in the simulator. */
-  inFlightMs?: number;
 }
+
+/** Long enough to outlast the upgrade whatever the machine's load: the test releases these channels itself. */
+const HELD_MS = 10 * 60_000;
 
 export async function runBulkUpgrade(opts: BulkUpgradeOptions): Promise<BulkUpgradeReport> {
   const rows = opts.rows ?? 6;
@@ -100,8 +101,9 @@ export async function runBulkUpgrade(opts: BulkUpgradeOptions): Promise<BulkUpgr
 
   try {
     const numbers = Array.from({ length: rows }, () => randomUUID());
-    // The first window's channels stay pending long enough for the upgrade to happen under them.
-    numbers.forEach((n, i) => sim.configureNumber(n, { outcome: 'active', delayMs: i < concurrency ? (opts.inFlightMs ?? 8_000) : 300 }));
+    // The first window's channels stay pending until B is current: the upgrade happens under them.
+    const held = new Set<string>(numbers.slice(0, concurrency));
+    numbers.forEach((n) => sim.configureNumber(n, { outcome: 'active', delayMs: held.has(n) ? HELD_MS : 300 }));
     const inventory = prepareInventoryText(
       ['phoneNumberId', ...numbers].join('\n') + '\n',
       'csv',
@@ -116,14 +118,23 @@ export async function runBulkUpgrade(opts: BulkUpgradeOptions): Promise<BulkUpgr
 
     const a = await startWorker('A');
     await setCurrent('A');
-    const started = await startBulk(client, bulkStore, inventory, { taskQueue, concurrency, startsPerRun: 100, sweepIntervalMs: 1_000 });
-    await waitFor('the first window in flight', async () => ((await getBulkProgress(client, started.workflowId)).running === concurrency ? true : undefined), 30_000, 100);
-    say(`bulk run ${started.workflowId} started ${concurrency} of ${rows} rows on A; their channels stay pending`);
+    // One window per run: the run continues as new after its first window, before any new version exists.
+    const started = await startBulk(client, bulkStore, inventory, { taskQueue, concurrency, startsPerRun: concurrency, sweepIntervalMs: 1_000 });
+    await waitFor('the first window in flight, and a continue-as-new', async () => {
+      const p = await getBulkProgress(client, started.workflowId);
+      return p.running === concurrency && p.continuedAsNew >= 1 ? true : undefined;
+    }, 30_000, 100);
+    say(`bulk run ${started.workflowId} started ${concurrency} of ${rows} rows on A (their channels stay pending) and continued as new`);
 
     await startWorker('B');
     await setCurrent('B');
     const atUpgrade = await getBulkProgress(client, started.workflowId);
     say(`when B became current: ${atUpgrade.running} children in flight, ${atUpgrade.pending} rows not started`);
+    // The bulk run moves at its next workflow task (its sweep timer at the latest); A's children are still pending.
+    await waitFor('the bulk run to move to B', async () => ((await currentBuild(client, started.workflowId)) === 'B' ? true : undefined), 60_000, 200);
+    say(`the bulk run's current run is on B; ${(await getBulkProgress(client, started.workflowId)).running} children in flight`);
+    for (const c of sim.connectors()) if (c.number && held.has(c.number.numberId)) sim.setChannelStatus(c.id, 'ok', 'active');
+    say(`the first window's channels turn active`);
 
     const end = await awaitBulk(client, started.workflowId);
     say(`bulk run ended: ${end.status}`);
@@ -144,16 +155,18 @@ export async function runBulkUpgrade(opts: BulkUpgradeOptions): Promise<BulkUpgr
   }
 }
 
-const VersioningBehavior = proto.api.enums.v1.VersioningBehavior;
-export function behaviorName(code: number | null | undefined): string {
-  return (VersioningBehavior[code ?? 0] ?? String(code)).replace('VERSIONING_BEHAVIOR_', '');
+/** The build the workflow's current run is pinned to (or, before its first task completes, the one it targets). */
+async function currentBuild(client: Client, workflowId: string): Promise<string | undefined> {
+  const info = (await client.workflow.getHandle(workflowId).describe()).raw.workflowExecutionInfo?.versioningInfo;
+  return info?.deploymentVersion?.buildId ?? undefined;
 }
 
 export function formatBulkUpgradeReport(r: BulkUpgradeReport): string {
   const runs = r.runs.map(
     (run, i) =>
-      `  run ${i + 1}  builds ${run.builds.join(' → ').padEnd(6)} behavior ${run.behavior.padEnd(12)} told of a new version: ${run.toldOfNewVersion ? 'yes' : 'no '}  ` +
-      `${run.continuedAsNew ? `continued as new (${run.continuedAsNew})` : 'completed'}  started ${run.childrenStarted} children`,
+      `  run ${i + 1}  started ${run.startedAs.padEnd(19)} builds ${run.builds.join(' → ').padEnd(6)} ${run.behavior.padEnd(7)} ` +
+      `told of a new version: ${run.toldOfNewVersion ? 'yes' : 'no '}  upgrade marker: ${run.upgradeMarked ? 'yes' : 'no '}  ` +
+      `started ${run.childrenStarted} children, received ${run.reportsFrom.length} reports, ${run.continuedAsNew ? 'continued as new' : 'completed'}`,
   );
   const children = r.children.map((c) => `  ${c.workflowId.padEnd(82)} from run ${c.startedByRun}  builds ${c.builds.join(' → ').padEnd(6)} ${c.behavior.padEnd(7)} ${c.outcome}`);
   return [

@@ -37,26 +37,41 @@ describe('a bulk run follows a Worker Deployment upgrade at continue-as-new (Ser
     assert.deepEqual(report.end.progress.counts, { active: 6, alreadyActive: 0, failed: 0, compensated: 0, cancelled: 0, notStarted: 0 }, text);
     assert.equal(report.end.progress.pending, 0, text);
 
-    const [first, ...rest] = report.runs;
-    assert.ok(first && rest.length >= 1, `the bulk run continued as new\n${text}`);
-    assert.deepEqual(first.builds, ['A'], text);
-    assert.equal(first.toldOfNewVersion, true, `the server told the run on A that B is current\n${text}`);
-    assert.equal(first.continuedAsNew, 'AUTO_UPGRADE', text);
-    assert.equal(first.childrenStarted, 3, text);
-    for (const run of rest) {
-      assert.deepEqual(run.builds, ['B'], `every later run ran on B only\n${text}`);
-      assert.equal(run.behavior, 'PINNED', `pinned again, now to B\n${text}`);
-      assert.equal(run.toldOfNewVersion, false, text);
-    }
-    assert.equal(rest.reduce((n, r) => n + r.childrenStarted, 0), 3, text);
+    // Runs before the move, and the one that moves: on A. A continue-as-new while A is current stays pinned to A.
+    const moved = report.runs.findIndex((r) => r.toldOfNewVersion);
+    assert.ok(moved >= 1, `a run after the first was told that B is current\n${text}`);
+    assert.ok(moved + 1 < report.runs.length, `and continued as new\n${text}`);
+    report.runs.forEach((run, i) => {
+      const at = `run ${i + 1}\n${text}`;
+      assert.equal(run.behavior, 'PINNED', at);
+      assert.equal(run.continuedAsNew, i < report.runs.length - 1, at);
+      assert.equal(run.upgradeMarked, i === moved, at);
+      if (i <= moved) {
+        assert.deepEqual(run.builds, ['A'], at);
+        assert.equal(run.startedAs, i === 0 ? 'first run' : 'pinned to A', at);
+      } else {
+        // The run after the move inherited no version (the current one's worker took its first task), then pinned
+        // itself to B; later runs inherit B.
+        assert.deepEqual(run.builds, ['B'], at);
+        if (i === moved + 1) assert.ok(['not pinned', 'auto-upgrade from A'].includes(run.startedAs), at);
+        else assert.equal(run.startedAs, 'pinned to B', at);
+        assert.equal(run.toldOfNewVersion, false, at);
+      }
+    });
 
     assert.equal(report.children.length, 6, text);
     for (const child of report.children) {
+      const parent = report.runs[child.startedByRun - 1];
+      assert.ok(parent, `${child.workflowId} was started by a run of the bulk run\n${text}`);
       assert.equal(child.outcome, 'active', text);
       assert.equal(child.behavior, 'PINNED', text);
-      assert.deepEqual(child.builds, [child.startedByRun === 1 ? 'A' : 'B'], `${child.workflowId} ran on its parent run's build only\n${text}`);
+      assert.deepEqual(child.builds, parent.builds, `${child.workflowId} ran on the build of the run that started it, only\n${text}`);
     }
-    assert.equal(report.children.filter((c) => c.startedByRun === 1).length, 3, text);
+    const onA = report.children.filter((c) => c.builds[0] === 'A').map((c) => c.workflowId);
+    assert.equal(onA.length, 3, `the first window finished on A\n${text}`);
+    // They were still running when the bulk run moved: they reported to its runs on B.
+    const reportedToB = new Set(report.runs.slice(moved + 1).flatMap((r) => r.reportsFrom));
+    for (const id of onA) assert.ok(reportedToB.has(id), `${id} reported to a run on B\n${text}`);
   });
 
   it('replays every history of it with the current workflow code', async () => {
