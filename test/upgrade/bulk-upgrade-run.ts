@@ -100,22 +100,7 @@ export async function runBulkUpgrade(opts: BulkUpgradeOptions): Promise<BulkUpgr
   };
 
   try {
-    const numbers = Array.from({ length: rows }, () => randomUUID());
-    // The first window's channels stay pending until B is current: the upgrade happens under them.
-    const held = new Set<string>(numbers.slice(0, concurrency));
-    numbers.forEach((n) => sim.configureNumber(n, { outcome: 'active', delayMs: held.has(n) ? HELD_MS : 300 }));
-    const inventory = prepareInventoryText(
-      ['phoneNumberId', ...numbers].join('\n') + '\n',
-      'csv',
-      {
-        workspaceId,
-        organizationId,
-        connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Acme Support', arguments: { channelMessageType: 'transactional' } },
-        readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '500ms', deadline: '1m' },
-      },
-      'bulk-upgrade.csv',
-    );
-
+    const { held, inventory } = heldInventory(sim, rows, concurrency, { workspaceId, organizationId });
     const a = await startWorker('A');
     await setCurrent('A');
     // One window per run: the run continues as new after its first window, before any new version exists.
@@ -153,6 +138,25 @@ export async function runBulkUpgrade(opts: BulkUpgradeOptions): Promise<BulkUpgr
     await nativeConnection.close();
     await connection.close();
   }
+}
+
+/** A file of fresh numbers whose first `concurrency` channels stay pending until released (`held`). */
+function heldInventory(sim: BirdSimulator, rows: number, concurrency: number, workspace: { workspaceId: string; organizationId: string }) {
+  const numbers = Array.from({ length: rows }, () => randomUUID());
+  // The first window's channels stay pending until B is current: the upgrade happens under them.
+  const held = new Set<string>(numbers.slice(0, concurrency));
+  numbers.forEach((n) => sim.configureNumber(n, { outcome: 'active', delayMs: held.has(n) ? HELD_MS : 300 }));
+  const inventory = prepareInventoryText(
+    ['phoneNumberId', ...numbers].join('\n') + '\n',
+    'csv',
+    {
+      ...workspace,
+      connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Acme Support', arguments: { channelMessageType: 'transactional' } },
+      readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '500ms', deadline: '1m' },
+    },
+    'bulk-upgrade.csv',
+  );
+  return { held, inventory };
 }
 
 /** The build the workflow's current run is pinned to (or, before its first task completes, the one it targets). */

@@ -2,7 +2,7 @@
  * Bulk runs follow upgrades (src/workflows/bulk-upgrade.ts), on Temporal Server 1.30.9 built from the Go module proxy
  * and run on SQLite (test/upgrade/temporal-server.ts): the dev server of every other test (Server 1.29.1) never tells
  * a pinned run that a new version is current. `npm run test:upgrade`; the first run builds the server (tens of
- * minutes), later ones take about a minute. docs/upgrades.md says what it shows.
+ * minutes), later ones about 20 seconds. docs/upgrades.md says what it shows.
  */
 import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import assert from 'node:assert/strict';
