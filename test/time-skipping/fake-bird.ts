@@ -10,8 +10,8 @@ import type { ActiveChannel, ChannelReadinessSnapshot, CreateConnectorOutcome, D
 import { FailureType } from '../../src/domain/failure-types';
 
 export interface FakeBirdScript {
-  /** Server time (ms since epoch) from which the channel reads ok/active; never when absent. */
-  readyAt?: number;
+  /** How long after the create the channel reads ok/active; never when absent. */
+  readyAfterCreateMs?: number;
   /** The channel reads error/inactive (a failed activation). */
   channelError?: string;
   /** Server time until which every delete fails with a retryable 503. */
@@ -71,11 +71,13 @@ export class FakeBird {
   }
 
   async #read(name: 'awaitChannelActive' | 'getChannelReadiness'): Promise<ChannelReadinessSnapshot> {
-    const { readyAt, channelError } = this.script;
+    const { readyAfterCreateMs, channelError } = this.script;
     const now = await this.serverNow();
+    const created = this.callsTo('createConnector')[0]?.at;
+    const ready = readyAfterCreateMs !== undefined && created !== undefined && now - created >= readyAfterCreateMs;
     const snapshot: ChannelReadinessSnapshot = channelError
       ? { channelId: CHANNEL_ID, status: 'error', stage: 'inactive', errorMessage: channelError }
-      : readyAt !== undefined && now >= readyAt
+      : ready
         ? { channelId: CHANNEL_ID, status: 'ok', stage: 'active' }
         : { channelId: CHANNEL_ID, status: 'pending', stage: 'provisioning' };
     this.calls.push({ name, at: now, attempt: Context.current().info.attempt, result: `${snapshot.status}/${snapshot.stage}` });

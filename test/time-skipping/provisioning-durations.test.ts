@@ -95,11 +95,9 @@ describe('provisioning durations (time-skipping test server)', function () {
 
   it('a channel that becomes ready after the last poll is found by the final read at the deadline, not deleted', async () => {
     const bird = new FakeBird(() => env.currentTimeMs());
-    bird.script = { readyAt: Number.POSITIVE_INFINITY };
-    // Ready at 29.5 minutes, between the last poll that fits the 30-minute deadline and the deadline itself.
-    const pending = provision(bird, { mode: 'poll', initialPollInterval: '2s', backoffCoefficient: 2, maxPollInterval: '1m', deadline: '30m' });
-    bird.script.readyAt = (await env.currentTimeMs()) + 29.5 * MINUTE;
-    const { result, failure } = await pending;
+    // Ready 29.5 minutes after the create: after the last poll that fits the 30-minute deadline, before the deadline.
+    bird.script = { readyAfterCreateMs: 29.5 * MINUTE };
+    const { result, failure } = await provision(bird, { mode: 'poll', initialPollInterval: '2s', backoffCoefficient: 2, maxPollInterval: '1m', deadline: '30m' });
     assert.ok(result, `failed: ${failure?.reason}`);
     assert.equal(result.readinessSource, 'poll');
     const polls = bird.callsTo('awaitChannelActive');
@@ -107,6 +105,18 @@ describe('provisioning durations (time-skipping test server)', function () {
     assert.deepEqual(bird.callsTo('getChannelReadiness').map((c) => c.result), ['ok/active']);
     assert.equal(bird.callsTo('deleteConnector').length, 0);
     assert.ok(result.timings.readinessWaitMs >= 29.5 * MINUTE && result.timings.readinessWaitMs <= 30 * MINUTE + 2 * SECOND, `waited ${result.timings.readinessWaitMs} ms`);
+  });
+
+  it('webhook mode with no report: one timer for a week-long deadline, then the final read, then the delete', async () => {
+    const bird = new FakeBird(() => env.currentTimeMs());
+    const { failure } = await provision(bird, { mode: 'webhook', deadline: '168h' });
+    assert.ok(failure);
+    assert.match(failure.reason, /not ready within the 168h deadline \(last status: pending\/provisioning\)/);
+    assert.equal(bird.callsTo('awaitChannelActive').length, 0, 'webhook mode never polls');
+    const created = bird.callsTo('createConnector')[0]!.at;
+    const [finalRead] = bird.callsTo('getChannelReadiness');
+    near(finalRead!.at - created, 168 * HOUR, 'the final read');
+    assert.equal(bird.callsTo('deleteConnector').length, 1);
   });
 
   it('compensation retries a failing delete for hours: 1 s doubling to a 5-minute cap, no attempt or time limit', async () => {
