@@ -18,8 +18,8 @@ import { BirdSimulator } from '../../src/bird-sim';
 import { BulkStore } from '../../src/bulk/store';
 import { awaitBulk, getBulkProgress, prepareInventoryText, startBulk, type BulkEnd } from '../../src/client/bulk-client';
 import { Secret } from '../../src/secret';
-import { staticSecretStore } from '../../src/secrets';
-import { createProvisioningWorker, type ProvisioningWorker } from '../../src/worker-factory';
+import { staticSecretStore } from '../../src/config/secrets';
+import { createProvisioningWorker, type ProvisioningWorker } from '../../src/worker/factory';
 import { waitFor } from '../helpers/wait';
 import { describeChain, describeChildren, type BulkRunReport, type ChildReport } from './bulk-upgrade-histories';
 
