@@ -1,8 +1,8 @@
 /**
  * How a provisioning ended, decoded once, in one vocabulary (docs/outcomes.md). Every reader of a finished
- * provisioning goes through here: the client and CLI (`describeOutcome`), the bulk activities (`describeProvisionings`),
- * the bulk workflow (a row's outcome from a report or a lookup), the search attribute and the metric. Pure: the callers
- * fetch (describe, result), this decodes.
+ * provisioning goes through here: the client and CLI (`describeOutcome`), the bulk activities
+ * (`describeProvisionings`), the bulk workflow (a row's outcome from a report or a lookup), the search attribute and
+ * the metric. Pure: the callers fetch (describe, result), this decodes.
  */
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 // Failure types and result shapes of provisionChannel: domain types that still live beside the workflow's messages.
