@@ -1,0 +1,15 @@
+/**
+ * The provisioning workflow's patch ids. A run's history holds the ids it was started with, so these strings must
+ * never change: each selects, on replay, the commands the run emitted when it ran.
+ */
+
+/** Runs started before the orphan audit existed replay without recording their tag. */
+export const RECORD_TAG_PATCH = 'provisioning-tag-search-attribute';
+/** Runs started by hand with blank free text (a name of spaces) before it was refused replay accepting it. */
+export const REFUSE_BLANK_TEXT_PATCH = 'refuse-blank-text';
+/**
+ * Fewer billable actions (docs/budgets.md): search-attribute writes merged per workflow task, none repeated, the
+ * transient registering-subscriptions stage kept out of the search attributes (the progress query and the run's
+ * details still show it), and the readiness figures told to the watchers. Runs without it replay as they ran.
+ */
+export const FEWER_ACTIONS_PATCH = 'provisioning-fewer-actions';
