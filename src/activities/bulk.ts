@@ -10,6 +10,7 @@ import type { BirdClient } from '../bird/client';
 import { BulkStoreError, type BulkStore, type ExistingConnector, type StoredRow } from '../bulk/store';
 import type { KnownConnector, ProvisioningSnapshot } from '../domain/bulk-decision';
 import type { RowOutcome } from '../domain/bulk-report';
+import { FailureType } from '../domain/failure-types';
 import { PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../workflows/definitions';
 
 export interface BulkActivityDeps {
@@ -46,9 +47,6 @@ export interface IndexConnectorsPageInput {
 
 const INDEX_PAGE_SIZE = 100;
 
-/** The failure type of a run stopped by a bulk-store object that is missing or was altered. */
-export const BULK_STORE_CORRUPT = 'BulkStoreCorrupt';
-
 export function bulkActivities({ bird, store, temporal }: BulkActivityDeps) {
   const client = (): Client => temporal?.() ?? Context.current().client;
   const bulkStore = (): BulkStore => {
@@ -57,7 +55,7 @@ export function bulkActivities({ bird, store, temporal }: BulkActivityDeps) {
   };
   /** A missing or altered object fails the run (no retry brings it back); an unreachable store is retried. */
   const final = (err: unknown): never => {
-    if (err instanceof BulkStoreError && err.final) throw ApplicationFailure.nonRetryable(err.message, BULK_STORE_CORRUPT);
+    if (err instanceof BulkStoreError && err.final) throw ApplicationFailure.nonRetryable(err.message, FailureType.bulkStoreCorrupt);
     throw err;
   };
 

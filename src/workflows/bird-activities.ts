@@ -10,7 +10,14 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { birdReadsQueue, birdWritesQueue } from '../domain/task-queues';
-import { compensationOptions, createOptions, lookupOptions, pollOptions, readinessPollOptions, reconcileDeleteOptions } from './activity-options';
+import {
+  compensationOptions,
+  createOptions,
+  finalStatusReadOptions,
+  lookupOptions,
+  readinessPollOptions,
+  reconcileDeleteOptions,
+} from './activity-options';
 
 export function birdActivities(workspaceId: string) {
   const taskQueue = workflowInfo().taskQueue;
@@ -20,7 +27,7 @@ export function birdActivities(workspaceId: string) {
   const { deleteConnector } = proxyActivities<Activities>({ ...compensationOptions, ...writes });
   const { findOwnConnector, indexConnectorsPage, auditConnectorsPage } = proxyActivities<Activities>({ ...lookupOptions, ...reads });
   const { deleteConnector: deleteOrphanConnector } = proxyActivities<Activities>({ ...reconcileDeleteOptions, ...writes });
-  const { getChannelReadiness } = proxyActivities<Activities>({ ...pollOptions, ...reads });
+  const { getChannelReadiness } = proxyActivities<Activities>({ ...finalStatusReadOptions, ...reads });
   // The readiness backoff is set per call (executeWithOptions); these are placeholders it overrides.
   const { awaitChannelActive } = proxyActivities<Activities>({
     ...readinessPollOptions({ initialMs: 2_000, coefficient: 2, maxMs: 60_000, remainingMs: 30 * 60_000 }),
