@@ -13,3 +13,9 @@ export const REFUSE_BLANK_TEXT_PATCH = 'refuse-blank-text';
  * details still show it), and the readiness figures told to the watchers. Runs without it replay as they ran.
  */
 export const FEWER_ACTIONS_PATCH = 'provisioning-fewer-actions';
+/**
+ * The starter drew the run's ProvisioningTag and set it at start with the creating-connector stage
+ * (provisioningStartOptions), so the run takes its tag from there and upserts neither. Asked only when the start
+ * carried a tag: runs started without one (by hand, or by an older starter) draw their own, as they always did.
+ */
+export const TAG_SET_AT_START_PATCH = 'tag-set-at-start';

@@ -19,7 +19,7 @@ import {
 import type { Activities, ActiveChannel, ConnectorRef } from '../../activities';
 import { isCompensated } from '../../domain/compensation';
 import { formatDuration } from '../../domain/duration';
-import { idempotencyTag, type Ownership } from '../../domain/idempotency';
+import { idempotencyTag, isIdempotencyTag, type Ownership } from '../../domain/idempotency';
 import { phoneNumberIdOf, type ProvisionChannelInput } from '../../domain/provisioning-input';
 import * as sa from '../../domain/search-attributes';
 import { readinessPollOptions, secretCheckOptions } from '../activity-options';
@@ -38,7 +38,7 @@ import { SearchAttributeBatch } from '../search-attribute-batch';
 import type { StatusReportInbox } from '../status-reports';
 import { RunConnector } from './connector';
 import { activeResult, DELETE_CONNECTOR, leftBehind } from './outcome';
-import { FEWER_ACTIONS_PATCH, RECORD_TAG_PATCH } from './patches';
+import { FEWER_ACTIONS_PATCH, RECORD_TAG_PATCH, TAG_SET_AT_START_PATCH } from './patches';
 import { StepFailed, stepFailure, throwIfCancelled } from './step-failed';
 
 const { checkSecretReferences } = proxyLocalActivities<Activities>(secretCheckOptions);
@@ -47,6 +47,16 @@ const { checkSecretReferences } = proxyLocalActivities<Activities>(secretCheckOp
 export interface ReadyConnector extends ConnectorRef {
   channelId: string;
   readiness: ReadyChannel;
+}
+
+/**
+ * The run's connector tag: the one its starter set at start, or else drawn once from the workflow's deterministic
+ * randomness (unique even for runs started in the same millisecond, and the same on every replay).
+ */
+function ownershipTag(): string {
+  const atStart = workflowInfo().typedSearchAttributes.get(sa.ProvisioningTag);
+  if (isIdempotencyTag(atStart) && patched(TAG_SET_AT_START_PATCH)) return atStart;
+  return idempotencyTag(uuid4());
 }
 
 export class ProvisioningRun {
@@ -77,9 +87,7 @@ export class ProvisioningRun {
       { key: sa.BirdWorkspaceId, value: input.workspaceId },
       ...(phoneNumberId ? [{ key: sa.BirdPhoneNumberId, value: phoneNumberId }] : []),
     ]);
-    // Drawn once per provisioning from the workflow's deterministic randomness: unique even for runs started in the
-    // same millisecond, and the same on every replay.
-    const tag = idempotencyTag(uuid4());
+    const tag = ownershipTag();
     const ownership: Ownership = { tag, templateRef: input.connector.connectorTemplateRef, phoneNumberId };
     this.#connector = new RunConnector(this.#bird, input, ownership, progress);
     // Recorded before the create is sent: the orphan audit finds this run from its connector's tag alone, even if the
