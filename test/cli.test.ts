@@ -311,7 +311,8 @@ describe('starter CLI', function () {
       const status = await starter('status', workflowIdOf(input));
       assert.equal(status.code, ExitCode.unavailable);
       const shown = JSON.parse(status.stdout) as { status: string; stage: string; source: string; taskQueue: string };
-      assert.deepEqual([shown.status, shown.stage, shown.source, shown.taskQueue], ['RUNNING', 'validating', 'search attributes', taskQueue]);
+      // The starter sets the creating-connector stage at start, with the run's tag (docs/budgets.md).
+      assert.deepEqual([shown.status, shown.stage, shown.source, shown.taskQueue], ['RUNNING', 'creating-connector', 'search attributes', taskQueue]);
       assert.match(status.stderr, new RegExp(`^warning: no worker is polling task queue "${taskQueue}"`));
 
       const own = await privateWorker(taskQueue);

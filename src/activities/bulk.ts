@@ -12,6 +12,7 @@ import type { KnownConnector, ProvisioningSnapshot } from '../domain/bulk-decisi
 import type { RowOutcome } from '../domain/bulk-report';
 import { endOfFailure, snapshotOfEnd } from '../domain/provisioning-outcome';
 import type { ProvisionChannelResult } from '../workflows/definitions';
+import { FailureType } from '../domain/failure-types';
 
 export interface BulkActivityDeps {
   bird: BirdClient;
@@ -49,9 +50,6 @@ const INDEX_PAGE_SIZE = 100;
 /** Statuses of a run that has ended, and has a result or a failure to decode. */
 const CLOSED: ReadonlyArray<ProvisioningSnapshot['status']> = ['COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT'];
 
-/** The failure type of a run stopped by a bulk-store object that is missing or was altered. */
-export const BULK_STORE_CORRUPT = 'BulkStoreCorrupt';
-
 export function bulkActivities({ bird, store, temporal }: BulkActivityDeps) {
   const client = (): Client => temporal?.() ?? Context.current().client;
   const bulkStore = (): BulkStore => {
@@ -60,7 +58,7 @@ export function bulkActivities({ bird, store, temporal }: BulkActivityDeps) {
   };
   /** A missing or altered object fails the run (no retry brings it back); an unreachable store is retried. */
   const final = (err: unknown): never => {
-    if (err instanceof BulkStoreError && err.final) throw ApplicationFailure.nonRetryable(err.message, BULK_STORE_CORRUPT);
+    if (err instanceof BulkStoreError && err.final) throw ApplicationFailure.nonRetryable(err.message, FailureType.bulkStoreCorrupt);
     throw err;
   };
 

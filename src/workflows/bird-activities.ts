@@ -9,7 +9,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { birdCallRouting } from '../bird/rate-limits/queues';
-import { compensationOptions, createOptions, lookupOptions, pollOptions, readinessPollOptions, reconcileDeleteOptions } from './activity-options';
+import { compensationOptions, createOptions, finalStatusReadOptions, lookupOptions, readinessPollOptions, reconcileDeleteOptions } from './activity-options';
 
 export function birdActivities(workspaceId: string) {
   const { reads, writes } = birdCallRouting(workflowInfo().taskQueue, workspaceId);
@@ -17,7 +17,7 @@ export function birdActivities(workspaceId: string) {
   const { deleteConnector } = proxyActivities<Activities>({ ...compensationOptions, ...writes });
   const { findOwnConnector, indexConnectorsPage, auditConnectorsPage } = proxyActivities<Activities>({ ...lookupOptions, ...reads });
   const { deleteConnector: deleteOrphanConnector } = proxyActivities<Activities>({ ...reconcileDeleteOptions, ...writes });
-  const { getChannelReadiness } = proxyActivities<Activities>({ ...pollOptions, ...reads });
+  const { getChannelReadiness } = proxyActivities<Activities>({ ...finalStatusReadOptions, ...reads });
   // The readiness backoff is set per call (executeWithOptions); these are placeholders it overrides.
   const { awaitChannelActive } = proxyActivities<Activities>({
     ...readinessPollOptions({ initialMs: 2_000, coefficient: 2, maxMs: 60_000, remainingMs: 30 * 60_000 }),

@@ -17,7 +17,7 @@ import { BirdClient } from '../../src/bird/client';
 import { BirdSimulator } from '../../src/bird-sim';
 import { BulkStore } from '../../src/bulk/store';
 import { awaitBulk, getBulkProgress, prepareInventoryText, startBulk, type BulkEnd } from '../../src/client/bulk-client';
-import { Secret } from '../../src/secret';
+import { Secret } from '../../src/config/secret';
 import { staticSecretStore } from '../../src/config/secrets';
 import { createProvisioningWorker, type ProvisioningWorker } from '../../src/worker/factory';
 import { waitFor } from '../helpers/wait';

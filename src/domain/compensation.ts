@@ -1,0 +1,17 @@
+/**
+ * What "compensated" means for a provisioning that failed or was cancelled, in one place: every undo succeeded and
+ * nothing the run made is left in Bird. A deletion that failed leaves its connector behind, and a webhook
+ * subscription is always left (Bird's API cannot delete it), so a run that registered one is never compensated.
+ */
+
+/** The two lists a provisioning's failure details (ProvisioningFailureDetails) keep about its undo. */
+export interface UndoRecord {
+  /** "<step>: <why>" for every undo that failed. */
+  readonly compensationFailures: readonly string[];
+  /** What the run made and did not (or could not) undo. */
+  readonly leftBehind: readonly string[];
+}
+
+export function isCompensated(undo: UndoRecord): boolean {
+  return undo.compensationFailures.length === 0 && undo.leftBehind.length === 0;
+}
