@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { rowsHandled } from '../src/domain/bulk-report';
 import {
   endOfFailure,
-  fullyCompensated,
   METRIC_LABEL,
   outcomeOfCompensation,
   outcomeOfEnd,
@@ -16,6 +15,7 @@ import {
   snapshotOfEnd,
 } from '../src/domain/provisioning-outcome';
 import { INVALID_INPUT, PROVISIONING_FAILED, type ProvisioningFailureDetails } from '../src/workflows/definitions';
+import { isCompensated } from '../src/domain/compensation';
 
 const details = (over: Partial<ProvisioningFailureDetails> = {}): ProvisioningFailureDetails => ({
   failedStep: 'awaiting-readiness',
@@ -49,9 +49,9 @@ describe('a provisioning outcome, decoded once', () => {
     assert.equal(outcomeOfEnd(endOfFailure(provisioningFailed(d), '')), 'compensation-failed');
     assert.equal(outcomeOfCompensation(d, true), 'compensation-failed');
     assert.equal(outcomeOfCompensation(details(), true), 'cancelled');
-    assert.equal(fullyCompensated(d), false);
-    assert.equal(fullyCompensated(details({ compensationFailures: ['x'] })), false, 'a failed step is not compensated even with nothing listed as left');
-    assert.equal(fullyCompensated(details()), true);
+    assert.equal(isCompensated(d), false);
+    assert.equal(isCompensated(details({ compensationFailures: ['x'] })), false, 'a failed step is not compensated even with nothing listed as left');
+    assert.equal(isCompensated(details()), true);
   });
 
   it('tells cancelled, terminated, timed out, invalid input and anything else apart', () => {

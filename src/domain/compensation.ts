@@ -12,6 +12,7 @@ export interface UndoRecord {
   readonly leftBehind: readonly string[];
 }
 
-export function isCompensated(undo: UndoRecord): boolean {
-  return undo.compensationFailures.length === 0 && undo.leftBehind.length === 0;
+/** Lists that are absent (a failure recorded without details) count as empty. */
+export function isCompensated(undo: Partial<UndoRecord>): boolean {
+  return !undo.compensationFailures?.length && !undo.leftBehind?.length;
 }

@@ -9,6 +9,7 @@ import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure
 import { INVALID_INPUT, PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../workflows/definitions';
 import type { ProvisioningSnapshot } from './bulk-decision';
 import type { RowOutcome } from './bulk-report';
+import { isCompensated } from './compensation';
 
 /**
  * How a provisioning ended, as the `ProvisioningOutcome` search attribute, the CLI and the metric (through
@@ -58,11 +59,6 @@ export function endOfFailure(cause: unknown, message: string): Exclude<Provision
   return { status: 'FAILED', reason: cause instanceof Error ? cause.message : message };
 }
 
-/** Everything the provisioning made was undone: nothing left behind and no compensation step that failed. */
-export function fullyCompensated(d: Partial<Pick<ProvisioningFailureDetails, 'leftBehind' | 'compensationFailures'>>): boolean {
-  return !d.leftBehind?.length && !d.compensationFailures?.length;
-}
-
 /** The outcome of a run that failed or was cancelled, from what its compensation reports. */
 export function outcomeOfCompensation(d: Partial<Pick<ProvisioningFailureDetails, 'compensationFailures'>>, cancelled: boolean): ProvisioningOutcomeName {
   if (d.compensationFailures?.length) return 'compensation-failed';
@@ -90,7 +86,7 @@ export function snapshotOfEnd(end: ProvisioningEnd, closedAt: string | undefined
     case 'COMPLETED':
       return { status: end.status, closedAt, connectorId: end.result.connectorId, channelId: end.result.channelId };
     case 'FAILED':
-      return { status: end.status, closedAt, connectorId: end.details?.connectorId, reason: end.reason, compensated: end.details ? fullyCompensated(end.details) : undefined };
+      return { status: end.status, closedAt, connectorId: end.details?.connectorId, reason: end.reason, compensated: end.details ? isCompensated(end.details) : undefined };
     case 'CANCELLED':
       return { status: end.status, closedAt, reason: 'cancelled' };
     default:

@@ -39,5 +39,3 @@ export function failureMessage(d: ProvisioningFailureDetails): string {
   return message;
 }
 
-/** The outcome vocabulary's decoder, under the name provision-channel.ts imports it by. */
-export { outcomeOfCompensation as outcomeOf } from '../domain/provisioning-outcome';

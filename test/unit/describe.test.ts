@@ -8,7 +8,8 @@ import { parseProvisioningInput, type ProvisionChannelInput } from '../../src/do
 import type { BulkProgress } from '../../src/workflows/bulk-definitions';
 import { describeBulk } from '../../src/workflows/bulk-describe';
 import type { ProvisioningFailureDetails, ProvisioningProgress } from '../../src/workflows/definitions';
-import { describeProgress, failureMessage, outcomeOf } from '../../src/workflows/describe';
+import { describeProgress, failureMessage } from '../../src/workflows/describe';
+import { outcomeOfCompensation as outcomeOf } from '../../src/domain/provisioning-outcome';
 
 function input(args: Record<string, unknown>, readiness: Record<string, unknown> = {}): ProvisionChannelInput {
   return parseProvisioningInput({

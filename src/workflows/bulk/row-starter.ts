@@ -4,12 +4,13 @@
  * and look up, in batches, the provisionings that have not reported. The rule (which of these) is the pure
  * `decideRow`; this carries it out.
  */
-import { CancellationScope, ParentClosePolicy, getExternalWorkflowHandle, log, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, ParentClosePolicy, getExternalWorkflowHandle, log, proxyActivities, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities, InventoryPageRow } from '../../activities';
 import { decideKnownConnector, decideRow, type ProvisioningSnapshot, type RowDecision } from '../../domain/bulk-decision';
 import { rowResultOfSnapshot } from '../../domain/provisioning-outcome';
 import { provisioningStartOptions } from '../../domain/provisioning-start';
+import { idempotencyTag } from '../../domain/idempotency';
 import { bulkStoreOptions } from '../activity-options';
 import type { birdActivities } from '../bird-activities';
 import type { BulkOnboardInput } from '../bulk-definitions';
@@ -84,7 +85,7 @@ export class RowStarter {
   /** Starts the number's provisioning; true if a child was started. */
   async #start(row: InventoryPageRow): Promise<boolean> {
     const { input: childInput, scout } = this.learner.prepare(row);
-    const { workflowId, ...startOptions } = provisioningStartOptions(childInput);
+    const { workflowId, ...startOptions } = provisioningStartOptions(childInput, idempotencyTag(uuid4()));
     try {
       await startChild(provisionChannel, {
         ...startOptions,

@@ -31,7 +31,8 @@ import type {
   ProvisioningProgress,
   ProvisioningStage,
 } from '../definitions';
-import { describeProgress, failureMessage, outcomeOf } from '../describe';
+import { describeProgress, failureMessage } from '../describe';
+import { outcomeOfCompensation } from '../../domain/provisioning-outcome';
 import type { OutcomeWatchers } from '../outcome-watchers';
 import { awaitChannelReadiness, ReadinessFailed, type ReadyChannel } from '../readiness';
 import { SearchAttributeBatch } from '../search-attribute-batch';
@@ -231,7 +232,7 @@ export class ProvisioningRun {
 
   /** Records how the failed or cancelled run ended and tells the watchers. */
   async reportFailure(details: ProvisioningFailureDetails, cancelled: boolean): Promise<void> {
-    this.#attrs.set([{ key: sa.ProvisioningOutcome, value: outcomeOf(details, cancelled) }]);
+    this.#attrs.set([{ key: sa.ProvisioningOutcome, value: outcomeOfCompensation(details, cancelled) }]);
     const finalStage = cancelled ? 'cancelled' : 'failed';
     const undone = details.undone.join('; ') || 'nothing to undo';
     // The final stage goes with the outcome in one upsert; runs without the fewer-actions patch write it after
