@@ -1,6 +1,7 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import prettier from 'eslint-config-prettier';
 
 // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O.
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -50,4 +51,6 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  // Formatting is prettier's (npm run format); this turns off the lint rules that would disagree with it.
+  prettier,
 );
