@@ -14,7 +14,7 @@ import { parseDuration } from './domain/duration';
 import { channelProvisioningHandler } from './nexus/handler';
 import { deploymentTaskQueues, TASK_QUEUE_ROLES, type TaskQueueRole } from './domain/task-queues';
 import type { BirdPacer } from './bird/pacer';
-import { sharePacerAmongWorkers } from './worker-pacing';
+import { pacedTuning, sharePacerAmongWorkers } from './worker-pacing';
 import { applyPerWorkspaceRateLimits } from './worker-rate-limits';
 
 export const WORKFLOWS_PATH = require.resolve('./workflows');
@@ -140,7 +140,9 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
       // Activity-only workers: the server hands out at most this many tasks per second on the queue, across every
       // worker polling it (the last worker to poll sets the value, so all workers must agree: one env setting).
       const perSecond = (role === 'bird-reads' ? limits.getPerSecond : limits.postPerSecond) * queueFactor;
-      workers.push(await Worker.create({ ...common, taskQueue: queues[role], maxTaskQueueActivitiesPerSecond: perSecond }));
+      // With a pacer, the activity slots follow it (src/worker-pacing.ts): a task is polled only when there is room.
+      const slots = opts.pacer ? pacedTuning(common, opts.pacer, role === 'bird-reads' ? 'get' : 'write') : common;
+      workers.push(await Worker.create({ ...slots, taskQueue: queues[role], maxTaskQueueActivitiesPerSecond: perSecond }));
     }
   }
   const shares = opts.pacer ? sharePacerAmongWorkers(opts.connection, opts.namespace, opts.taskQueue, opts.pacer) : undefined;

@@ -1,10 +1,11 @@
 /**
  * The worker's Bird pacer on a fake clock: calls of one workspace leave evenly spaced at its share of the limit
  * (never more than the limit in any one-second window, whatever burst arrives), each workspace and kind apart, and a
- * 429 slows the whole workspace until accepted calls win the rate back.
+ * 429 slows the whole workspace until accepted calls win the rate back; a turn beyond the call's longest wait is
+ * not taken, and idle lanes are forgotten.
  */
 import assert from 'node:assert/strict';
-import { BirdPacer } from '../src/bird/pacer';
+import { BirdPacer, IDLE_LANE_MS } from '../src/bird/pacer';
 
 function fakeClock() {
   const clock = { now: 0, sleep: async (ms: number) => void (clock.now += ms) };
@@ -37,5 +38,44 @@ describe('Bird pacer', () => {
     assert.equal(pacer.rate('ws', 'get'), 5, 'never below a quarter');
     for (let i = 0; i < 200; i++) pacer.observe('ws', 'get', 200);
     assert.equal(pacer.rate('ws', 'get'), 20);
+  });
+
+  it('a call whose turn is further than it may wait takes no turn and is told how far it is', async () => {
+    const clock = fakeClock();
+    const pacer = new BirdPacer({ getPerSecond: 10, postPerSecond: 500 }, { headroom: 1, now: () => clock.now, sleep: async () => {} });
+    for (let i = 0; i < 5; i++) assert.deepEqual(await pacer.acquire('ws', 'get', 450), {}, `call ${i} waits at most 400 ms`);
+    assert.deepEqual(await pacer.acquire('ws', 'get', 450), { waitMs: 500 });
+    assert.deepEqual(await pacer.acquire('ws', 'get', 450), { waitMs: 500 }, 'the refused call took no turn');
+  });
+
+  it('counts the calls waiting for their turn, per kind, and tells when one leaves', async () => {
+    const clock = fakeClock();
+    const gates: Array<() => void> = [];
+    const pacer = new BirdPacer({ getPerSecond: 10, postPerSecond: 500 }, { headroom: 1, now: () => clock.now, sleep: () => new Promise<void>((r) => gates.push(r)) });
+    let left = 0;
+    pacer.onLeave(() => (left += 1));
+    await pacer.acquire('a', 'get');
+    const queued = [pacer.acquire('a', 'get'), pacer.acquire('a', 'get'), pacer.acquire('b', 'get'), pacer.acquire('b', 'write')];
+    assert.deepEqual(pacer.waiting('get'), { calls: 2, lanes: 1 }, "b's first GET and first write go at once");
+    gates.shift()!();
+    await queued[0];
+    assert.deepEqual(pacer.waiting('get'), { calls: 1, lanes: 1 });
+    assert.equal(left, 1);
+    gates.shift()!();
+    await Promise.all(queued);
+    assert.deepEqual(pacer.waiting('get'), { calls: 0, lanes: 0 });
+  });
+
+  it('forgets a lane idle for a minute: the map does not grow with every workspace served', async () => {
+    const clock = fakeClock();
+    const pacer = new BirdPacer({ getPerSecond: 10, postPerSecond: 500 }, { now: () => clock.now, sleep: clock.sleep });
+    clock.now = IDLE_LANE_MS;
+    for (let i = 0; i < 1000; i++) await pacer.acquire(`ws-${i}`, 'get');
+    pacer.observe('slowed', 'get', 429);
+    assert.equal(pacer.lanes, 1001);
+    clock.now += IDLE_LANE_MS;
+    await pacer.acquire('busy', 'get');
+    assert.equal(pacer.lanes, 1, 'only the lane just used is left');
+    assert.equal(pacer.rate('slowed', 'get'), 9.5, "a 429 a minute old no longer slows the workspace");
   });
 });
