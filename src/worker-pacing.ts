@@ -65,6 +65,10 @@ interface PacedPermit {
  * got more than its share queues them behind its share's pace while another worker's share is idle (two workers:
  * accepted rate under 90% of the limit in one run of three). With it, a task stays in the server until some worker
  * has room for it: the workers' shares are used whenever there is work, however the server spreads it.
+ * Why not the alternatives: the SDK's own `maxActivitiesPerSecond` paces a whole queue, not a workspace; borrowing an
+ * idle share by the others' measured rate needs it per workspace and within a second, which the server's task-queue
+ * statistics (per queue, averaged over tens of seconds) do not give; a turn per call granted on the server (a
+ * workflow per workspace) costs a billable action and a round trip per Bird call.
  * Held slots (reserved or running) stay within `maxSlots` (WORKER_MAX_CONCURRENT_ACTIVITIES).
  */
 export function pacedActivitySlots(pacer: BirdPacer, kind: CallKind, maxSlots: number): CustomSlotSupplier<ActivitySlotInfo> {

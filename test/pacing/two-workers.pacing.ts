@@ -112,7 +112,8 @@ describe("pacing under Bird's strict (sliding-window) limit, two worker processe
 
   it('paced: under 1% of calls answered 429, accepted GETs at >= 90% of the limit; unpaced: more 429s than that', async () => {
     const [paced, unpaced] = await Promise.all([run('on'), run('off')]);
-    console.log(`      paced: ${JSON.stringify(paced)}\n      unpaced: ${JSON.stringify(unpaced)}`);
+    const line = (o: Outcome) => `${o.refused} of ${o.calls} calls answered 429 (${((o.refused / o.calls) * 100).toFixed(2)}%), ${o.acceptedGetRate.toFixed(2)} accepted GETs/s = ${((o.acceptedGetRate / GET_PER_SECOND) * 100).toFixed(0)}% of the limit over ${o.windowSeconds.toFixed(1)} s`;
+    console.log(`      paced: ${line(paced)}\n      unpaced: ${line(unpaced)}`);
     assert.ok(paced.refused / paced.calls < 0.01, `paced: ${paced.refused} of ${paced.calls} calls answered 429`);
     assert.ok(paced.acceptedGetRate >= 0.9 * GET_PER_SECOND, `paced: ${paced.acceptedGetRate.toFixed(1)} accepted GETs/s`);
     assert.ok(unpaced.refused / unpaced.calls >= 0.01, `unpaced: only ${unpaced.refused} of ${unpaced.calls} calls answered 429`);
