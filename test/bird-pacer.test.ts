@@ -12,6 +12,25 @@ function fakeClock() {
   return clock;
 }
 
+/** A clock whose sleepers wake only when the test advances it (a stall is an advance past several turns). */
+function heldClock() {
+  const t = {
+    now: 0,
+    sleepers: [] as Array<{ at: number; wake: () => void }>,
+    sleep: (ms: number) => new Promise<void>((wake) => t.sleepers.push({ at: t.now + ms, wake })),
+    async advance(ms: number) {
+      t.now += ms;
+      for (let round = 0; round < 10; round++) {
+        const due = t.sleepers.filter((s) => s.at <= t.now + 1e-9);
+        t.sleepers = t.sleepers.filter((s) => s.at > t.now + 1e-9);
+        for (const s of due) s.wake();
+        await new Promise((r) => setImmediate(r));
+      }
+    },
+  };
+  return t;
+}
+
 describe('Bird pacer', () => {
   it('spaces a burst of calls evenly at headroom × the limit ÷ the workers sharing it', async () => {
     const clock = fakeClock();
@@ -41,27 +60,42 @@ describe('Bird pacer', () => {
   });
 
   it('a call whose turn is further than it may wait takes no turn and is told how far it is', async () => {
-    const clock = fakeClock();
-    const pacer = new BirdPacer({ getPerSecond: 10, postPerSecond: 500 }, { headroom: 1, now: () => clock.now, sleep: async () => {} });
-    for (let i = 0; i < 5; i++) assert.deepEqual(await pacer.acquire('ws', 'get', 450), {}, `call ${i} waits at most 400 ms`);
-    assert.deepEqual(await pacer.acquire('ws', 'get', 450), { waitMs: 500 });
+    const t = heldClock();
+    const pacer = new BirdPacer({ getPerSecond: 10, postPerSecond: 500 }, { headroom: 1, now: () => t.now, sleep: t.sleep });
+    const queued = Array.from({ length: 5 }, () => pacer.acquire('ws', 'get', 450));
+    assert.deepEqual(await pacer.acquire('ws', 'get', 450), { waitMs: 500 }, 'four wait for 100..400 ms, the next would go at 500');
     assert.deepEqual(await pacer.acquire('ws', 'get', 450), { waitMs: 500 }, 'the refused call took no turn');
+    for (let i = 0; i < 4; i++) await t.advance(100);
+    for (const q of queued) assert.deepEqual(await q, {});
+  });
+
+  it('spaces calls from when the previous one actually left: a stalled event loop does not send a bunch', async () => {
+    const t = heldClock();
+    const pacer = new BirdPacer({ getPerSecond: 10, postPerSecond: 500 }, { headroom: 1, now: () => t.now, sleep: t.sleep });
+    await pacer.acquire('ws', 'get');
+    const left: number[] = [0];
+    const calls = Array.from({ length: 3 }, () => pacer.acquire('ws', 'get').then(() => left.push(t.now)));
+    // The process stalls for 350 ms: the turns at 100, 200 and 300 ms pass unserved.
+    await t.advance(350);
+    await t.advance(100);
+    await t.advance(100);
+    await Promise.all(calls);
+    assert.deepEqual(left, [0, 350, 450, 550]);
   });
 
   it('counts the calls waiting for their turn, per kind, and tells when one leaves', async () => {
-    const clock = fakeClock();
-    const gates: Array<() => void> = [];
-    const pacer = new BirdPacer({ getPerSecond: 10, postPerSecond: 500 }, { headroom: 1, now: () => clock.now, sleep: () => new Promise<void>((r) => gates.push(r)) });
+    const t = heldClock();
+    const pacer = new BirdPacer({ getPerSecond: 10, postPerSecond: 500 }, { headroom: 1, now: () => t.now, sleep: t.sleep });
     let left = 0;
     pacer.onLeave(() => (left += 1));
     await pacer.acquire('a', 'get');
     const queued = [pacer.acquire('a', 'get'), pacer.acquire('a', 'get'), pacer.acquire('b', 'get'), pacer.acquire('b', 'write')];
     assert.deepEqual(pacer.waiting('get'), { calls: 2, lanes: 1 }, "b's first GET and first write go at once");
-    gates.shift()!();
+    await t.advance(100);
     await queued[0];
     assert.deepEqual(pacer.waiting('get'), { calls: 1, lanes: 1 });
     assert.equal(left, 1);
-    gates.shift()!();
+    await t.advance(100);
     await Promise.all(queued);
     assert.deepEqual(pacer.waiting('get'), { calls: 0, lanes: 0 });
   });

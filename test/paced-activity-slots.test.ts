@@ -14,14 +14,20 @@ const settled = async <T>(p: Promise<T>) => Promise.race([p.then(() => true), ne
 
 function pacerWithGates() {
   let now = 0;
-  const gates: Array<() => void> = [];
-  const pacer = new BirdPacer({ getPerSecond: 10, postPerSecond: 500 }, { headroom: 1, now: () => now, sleep: () => new Promise<void>((r) => gates.push(r)) });
-  return { pacer, gates, advance: (ms: number) => (now += ms) };
+  const sleepers: Array<{ at: number; wake: () => void }> = [];
+  const pacer = new BirdPacer({ getPerSecond: 10, postPerSecond: 500 }, { headroom: 1, now: () => now, sleep: (ms) => new Promise<void>((wake) => sleepers.push({ at: now + ms, wake })) });
+  /** Moves the clock to the first sleeper's time and wakes it. */
+  const next = () => {
+    const s = sleepers.shift()!;
+    now = Math.max(now, s.at);
+    s.wake();
+  };
+  return { pacer, next };
 }
 
 describe('paced activity slots of a Bird queue worker', () => {
   it('polls for no more tasks while its pacer holds enough calls, and again once one leaves', async () => {
-    const { pacer, gates } = pacerWithGates();
+    const { pacer, next } = pacerWithGates();
     const slots = pacedActivitySlots(pacer, 'get', 100);
     const never = new AbortController().signal;
     assert.equal(CALLS_AHEAD, 2);
@@ -39,7 +45,7 @@ describe('paced activity slots of a Bird queue worker', () => {
     // Three calls wait in one workspace: room for CALLS_AHEAD × (1 + 1) = 4 ahead, one poll is out.
     const fourth = slots.reserveSlot(ctx, never);
     assert.equal(await settled(fourth), false, 'three waiting and one poll out fill the room');
-    gates.shift()!();
+    next();
     await waitingCalls[0];
     assert.equal(await settled(fourth), true, 'a call leaving its pacer opens room for one more');
   });

@@ -9,8 +9,8 @@
  * "50 per second" in any one-second window, that burst is refused (issue 14: 7.4% of calls answered 429).
  *
  * What closes the gap, in each worker process:
- * - pacing: calls of one (workspace, GET|write) pass one at a time, at least `1 / (limit × headroom / workers)`
- *   apart, where `workers` is how many workers poll the Bird queue (read from the server, see
+ * - pacing: calls of one (workspace, GET|write) leave in turn, each at least `1 / (limit × headroom / workers)`
+ *   after the previous one actually left, where `workers` is how many workers poll the Bird queue (read from the server, see
  *   src/worker-pacing.ts). Evenly spaced calls at headroom × the limit never put more than the limit in any
  *   one-second window, and leave room for network jitter. A burst from the server waits in the worker instead.
  * - no share left idle: the worker takes a Bird task from the server only when few of its calls wait here
@@ -52,13 +52,15 @@ export const IDLE_LANE_MS = 60_000;
 
 interface Lane {
   kind: CallKind;
-  /** When the next call may go. */
-  next: number;
+  /** When the last call left (its actual time, not its planned one). */
+  last: number;
+  /** Settles when the last call that queued has left: calls leave in the order they came. */
+  tail: Promise<void>;
   /** The adaptive factor, 1 when Bird has not refused anything lately. */
   factor: number;
-  /** Calls holding a turn that has not come yet. */
+  /** Calls waiting for their turn. */
   waiting: number;
-  /** The last time a call took a turn or an answer came. */
+  /** The last time a call came or an answer did. */
   used: number;
 }
 
@@ -120,21 +122,34 @@ export class BirdPacer {
     return this.#lanes.size;
   }
 
-  /** Resolves when the call may go: takes the lane's next turn and moves it one interval on. */
+  /**
+   * Resolves when the call may go: one interval after the previous call of the lane actually left. Spacing from the
+   * actual departures, not from planned ones, keeps a stalled event loop (a busy worker) from sending the calls
+   * whose turns passed during the stall all at once.
+   */
   async acquire(workspaceId: string, kind: CallKind, maxWaitMs = Number.POSITIVE_INFINITY): Promise<Acquired> {
     const now = this.#now();
     this.#sweep(now);
     const lane = this.#lane(workspaceId, kind);
-    const at = Math.max(now, lane.next);
-    if (at - now > maxWaitMs) return { waitMs: at - now };
-    lane.next = at + 1000 / this.#rate(lane);
     lane.used = now;
-    if (at <= now) return {};
+    const interval = 1000 / this.#rate(lane);
+    const turn = Math.max(now, lane.last + (lane.waiting + 1) * interval);
+    if (turn - now > maxWaitMs) return { waitMs: turn - now };
+    if (turn <= now) {
+      lane.last = now;
+      return {};
+    }
     lane.waiting += 1;
+    const previous = lane.tail;
+    let left!: () => void;
+    lane.tail = new Promise<void>((resolve) => (left = resolve));
     try {
-      await this.#sleep(at - now);
+      await previous;
+      for (let wait = this.#untilTurn(lane); wait > 0; wait = this.#untilTurn(lane)) await this.#sleep(wait);
+      lane.last = this.#now();
     } finally {
       lane.waiting -= 1;
+      left();
       for (const listener of this.#listeners) listener();
     }
     return {};
@@ -146,11 +161,15 @@ export class BirdPacer {
     lane.used = this.#now();
     if (status === 429) {
       lane.factor = Math.max(MIN_FACTOR, lane.factor * BACKOFF);
-      // The calls already queued were spaced for the old rate: push the next turn back by one new interval.
-      lane.next = Math.max(lane.next, this.#now()) + 1000 / this.#rate(lane);
+      // The next call goes one new (longer) interval after now, not after the last departure.
+      lane.last = Math.max(lane.last, this.#now());
     } else if (lane.factor < 1) {
       lane.factor = Math.min(1, lane.factor + RECOVERY);
     }
+  }
+
+  #untilTurn(lane: Lane): number {
+    return lane.last + 1000 / this.#rate(lane) - this.#now();
   }
 
   #rate(lane: Lane): number {
@@ -162,7 +181,7 @@ export class BirdPacer {
     const key = `${workspaceId}/${kind}`;
     let lane = this.#lanes.get(key);
     if (!lane) {
-      lane = { kind, next: 0, factor: 1, waiting: 0, used: this.#now() };
+      lane = { kind, last: Number.NEGATIVE_INFINITY, tail: Promise.resolve(), factor: 1, waiting: 0, used: this.#now() };
       this.#lanes.set(key, lane);
     }
     return lane;
@@ -173,7 +192,7 @@ export class BirdPacer {
     if (now - this.#swept < IDLE_LANE_MS) return;
     this.#swept = now;
     for (const [key, lane] of this.#lanes) {
-      if (lane.waiting === 0 && lane.next < now && now - lane.used >= IDLE_LANE_MS) this.#lanes.delete(key);
+      if (lane.waiting === 0 && now - lane.used >= IDLE_LANE_MS) this.#lanes.delete(key);
     }
   }
 }
