@@ -132,6 +132,8 @@ async function startWorker(ctx: MemoryContext, birdUrl: string, bundlePath: stri
       WORKER_METRICS_PORT: '0',
       LOG_LEVEL: 'info',
       ...forwardedWorkerEnv(),
+      // The worker's V8 options (e.g. a heap limit: --max-old-space-size=512), apart from the bench's own.
+      ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
