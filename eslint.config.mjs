@@ -30,7 +30,7 @@ export default tseslint.config(
           paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code (determinism).' })),
           patterns: [
             { group: ['**/activities', '**/activities/**'], allowTypeImports: true, message: 'Import activities only as types: `import type`.' },
-            { group: ['**/bird/client', '**/bird-sim/**', '**/webhook-receiver/**', '**/config', '**/secrets'], message: 'I/O modules are not allowed in workflow code.' },
+            { group: ['**/bird/client', '**/bird/rate-limits/pacer', '**/bird/rate-limits/pacer-shares', '**/bird/rate-limits/fairness', '**/bird-sim/**', '**/webhook-receiver/**', '**/config/**', '**/worker/**', '**/client/**'], message: 'I/O modules are not allowed in workflow code (from bird/, only pure modules).' },
           ],
         },
       ],

@@ -22,16 +22,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { BirdClient } from '../src/bird/client';
-import { BIRD_RATE_LIMITS } from '../src/bird/schemas';
+import { BIRD_RATE_LIMITS } from '../src/bird/rate-limits/budget';
 import { BirdSimulator } from '../src/bird-sim';
 import { BulkStore } from '../src/bulk/store';
 import { awaitBulk, bulkReport, getBulkProgress, prepareInventory, startBulk } from '../src/client/bulk-client';
 import { PROVISIONING_SEARCH_ATTRIBUTES } from '../src/domain/search-attributes';
-import { Secret } from '../src/secret';
-import { staticSecretStore } from '../src/secrets';
+import { Secret } from '../src/config/secret';
+import { staticSecretStore } from '../src/config/secrets';
 import { buildWebhookReceiver } from '../src/webhook-receiver/server';
 import { temporalStatusRouter } from '../src/webhook-receiver/status-router';
-import { createProvisioningWorker, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../src/worker-factory';
+import { createProvisioningWorker, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../src/worker/factory';
 import { clusterFigures } from './bench/cluster-figures';
 import { forwardedWorkerEnv, underBothLimiterModels } from './bench/limiter-models';
 import { memoryScenario } from './bench/memory';
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   });
 
   const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

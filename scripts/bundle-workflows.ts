@@ -1,13 +1,13 @@
 /**
  * Pre-bundles the workflow code (and its interceptors) at build time: `npm run bundle-workflows [-- out.js]`.
  * The Dockerfile runs it, so the production worker starts without webpack and without TypeScript sources of the
- * workflows; src/worker.ts loads the bundle when it exists (WORKFLOW_BUNDLE_PATH, default dist/workflow-bundle.js).
+ * workflows; src/worker/main.ts loads the bundle when it exists (WORKFLOW_BUNDLE_PATH, default dist/workflow-bundle.js).
  */
 import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../src/worker-factory';
-import { DEFAULT_WORKFLOW_BUNDLE_PATH } from '../src/workflow-bundle';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../src/worker/factory';
+import { DEFAULT_WORKFLOW_BUNDLE_PATH } from '../src/worker/bundle';
 
 export async function writeWorkflowBundle(out: string, logger?: Logger): Promise<{ path: string; bytes: number }> {
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, ...(logger ? { logger } : {}) });

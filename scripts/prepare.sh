@@ -5,3 +5,11 @@ cd "$ROOT"
 bash scripts/setup.sh
 TEMPORAL_CLI="$(bash scripts/temporal.sh ensure)"
 export TEMPORAL_CLI
+# The time-skipping test server (Temporal's Java test server from Maven Central) for test/time-skipping; a machine
+# without Java or Maven still runs everything else, and those tests then name what is missing.
+if TEMPORAL_TEST_SERVER="$(bash scripts/time-skipping-server.sh ensure)"; then
+  export TEMPORAL_TEST_SERVER
+else
+  echo "prepare: no time-skipping test server (see above); test/time-skipping will fail" >&2
+  unset TEMPORAL_TEST_SERVER
+fi

@@ -141,6 +141,15 @@ scenarios['error-status-compensated-merged-upserts'] = async (stack) => {
   return workflowId;
 };
 
+// The tag drawn by the starter and set at start with the creating-connector stage (patched('tag-set-at-start')).
+scenarios['poll-ready-tag-set-at-start'] = async (stack) => {
+  const subscription = { service: 'channels' as const, event: 'channel.updated', url: 'https://hooks.example.com/x', signingKeyRef: SIGNING_KEY_REF };
+  const input = smsInput(stack, { subscriptions: [subscription] });
+  const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+  await awaitResult(stack.client, workflowId);
+  return workflowId;
+};
+
 async function writeHistory(stack: Stack, name: string, run: string | { workflowId: string; runId: string }): Promise<void> {
   const { workflowId, runId } = typeof run === 'string' ? { workflowId: run, runId: undefined } : run;
   const history = await stack.client.workflow.getHandle(workflowId, runId).fetchHistory();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Temporal Server (the production server, not the CLI's dev server) and PostgreSQL for the stack test
 # (test/stack/, `npm run test:stack`): build `temporal-server` and `temporal-sql-tool` from the Go module proxy,
-# and install PostgreSQL from the distribution's packages. Run `scripts/temporal-server.sh --help`.
+# and install PostgreSQL from the distribution's packages. Also the newer server the upgrade test runs on SQLite
+# (test/upgrade/, `npm run test:upgrade`, docs/upgrades.md). Run `scripts/temporal-server.sh --help`.
 #
 # Works from any directory. Diagnostics go to stderr; `ensure` and `ensure-postgres` print only a directory on
 # stdout, so `BIN="$(scripts/temporal-server.sh ensure)"` is safe. Every subcommand is idempotent.
@@ -13,6 +14,13 @@ set -euo pipefail
 # the copy also provides the SQL schemas and the Docker image's config template.
 readonly SERVER_MODULE='go.temporal.io/server'
 readonly SERVER_VERSION='v1.29.1'
+# The server the upgrade test needs: Server 1.30 is the first to tell a pinned run that its deployment's current
+# version changed (TargetWorkerDeploymentVersionChanged, on by default: system.enableSendTargetVersionChanged).
+# v1.30.9 is the newest that builds from the module proxy: 1.31.x needs go.temporal.io/auto-scaled-workers, which the
+# proxy refuses (403). Its go.mod says `go 1.26.10`, newer than this machine's Go 1.26.8, so it is built with the
+# toolchain UPGRADE_GOTOOLCHAIN names, which the go command fetches from the module proxy.
+readonly UPGRADE_SERVER_VERSION='v1.30.9'
+readonly UPGRADE_GOTOOLCHAIN="${UPGRADE_GOTOOLCHAIN:-go1.27.3}"
 
 SCRIPT_PATH="$(readlink -f -- "${BASH_SOURCE[0]}" 2>/dev/null || printf '%s' "${BASH_SOURCE[0]}")"
 SCRIPT_DIR="$(cd -- "$(dirname -- "$SCRIPT_PATH")" && pwd -P)"
@@ -37,6 +45,9 @@ Commands:
                      go mod download ${SERVER_MODULE}@${SERVER_VERSION}, copy the module to
                      <root>/.tools/src/, go build ./cmd/server ./cmd/tools/sql there
                    (needs Go; about 10 minutes on 2 idle cores, 42 on a loaded one; once). Cached in <root>/.tools/bin/.
+  ensure-upgrade   Print (stdout) the directory holding \`temporal-server\` ${UPGRADE_SERVER_VERSION} and the module's
+                   \`config/development-sqlite.yaml\`, building it on first use as above, with GOTOOLCHAIN=${UPGRADE_GOTOOLCHAIN}
+                   (set UPGRADE_GOTOOLCHAIN to change it). For the upgrade test (SQLite, no SQL tool needed).
   ensure-postgres  Print (stdout) the directory of PostgreSQL's server binaries (initdb, postgres),
                    installing the distribution's \`postgresql\` package with apt-get if none is found
                    (needs root, or PG_BIN_DIR set to an existing installation).
@@ -78,6 +89,7 @@ build_server() {
   done
   cp -R "${src}/schema" "${bin}.partial/schema"
   cp "${src}/docker/config_template.yaml" "${bin}.partial/config_template.yaml"
+  [[ ! -e "${src}/config/development-sqlite.yaml" ]] || cp "${src}/config/development-sqlite.yaml" "${bin}.partial/development-sqlite.yaml"
   rm -rf "$bin"
   mv "${bin}.partial" "$bin"
   log "built ${bin} in $((SECONDS - start))s"
@@ -87,7 +99,10 @@ build_server() {
 ensure_server() {
   local version="$1" bin="${TOOLS_DIR}/bin/temporal-server-$1" program missing=0
   shift
-  for program in "$@" config_template.yaml schema; do [[ -e "${bin}/${program}" ]] || missing=1; done
+  local expected=("$@" config_template.yaml schema)
+  # The upgrade test's server is configured from the module's own SQLite config.
+  [[ "$version" != "$UPGRADE_SERVER_VERSION" ]] || expected+=(development-sqlite.yaml)
+  for program in "${expected[@]}"; do [[ -e "${bin}/${program}" ]] || missing=1; done
   if ((missing)); then
     build_server "$version" "$@"
   else
@@ -140,6 +155,7 @@ main() {
   (($# == 0)) || die "${cmd} takes no arguments (see --help)"
   case "$cmd" in
     ensure) ensure_server "$SERVER_VERSION" temporal-server temporal-sql-tool ;;
+    ensure-upgrade) GOTOOLCHAIN="$UPGRADE_GOTOOLCHAIN" ensure_server "$UPGRADE_SERVER_VERSION" temporal-server ;;
     ensure-postgres) ensure_postgres ;;
     -h | --help | help) usage ;;
     *)

@@ -22,13 +22,13 @@ import { countOutcomes } from './domain/bulk-report';
 import { awaitResult, startProvisioning } from './client/provisioning-client';
 import { ensureWorkspaceSubscription, retireWorkspaceSubscription } from './client/subscriptions-client';
 import { dataConverterFromEnv } from './codec/env';
-import { loadConfig } from './config';
+import { loadConfig } from './config/app-config';
 import { workspaceSubscriptionWorkflowId, type ProvisionChannelInputRaw } from './domain/provisioning-input';
-import { Secret } from './secret';
-import { staticSecretStore } from './secrets';
+import { Secret } from './config/secret';
+import { staticSecretStore } from './config/secrets';
 import { buildWebhookReceiver } from './webhook-receiver/server';
 import { temporalStatusRouter } from './webhook-receiver/status-router';
-import { createProvisioningWorker } from './worker-factory';
+import { createProvisioningWorker } from './worker/factory';
 
 // One public URL (so one subscription entity) per demo workspace. The simulator forgets its subscriptions when the
 // demo stops while the dev server remembers the entity, so the demo retires the entity on exit (and one left by a

@@ -12,8 +12,8 @@ import { BirdClient } from '../src/bird/client';
 import { BirdSimulator } from '../src/bird-sim';
 import { idempotencyTag, taggedConnectorName, type Ownership } from '../src/domain/idempotency';
 import type { ConnectorSpec } from '../src/domain/provisioning-input';
-import { Secret } from '../src/secret';
-import { staticSecretStore } from '../src/secrets';
+import { Secret } from '../src/config/secret';
+import { staticSecretStore } from '../src/config/secrets';
 
 describe('activities against the simulator', () => {
   const accessKey = `key-${randomUUID()}`;

@@ -36,6 +36,16 @@ describe('billable actions of a history', () => {
     assert.ok(child.total + BULK_SIDE_PER_CHILD <= 11, JSON.stringify(child));
   });
 
+  it('a run whose starter set its tag at start upserts nothing before the create: 8 actions with a subscription', () => {
+    const run = billableActions(load('poll-ready-tag-set-at-start'));
+    // The ids with the awaiting-readiness stage, and the outcome with the final stage: nothing before the create.
+    assert.equal(run.byKind.searchAttributeUpsert, 2, JSON.stringify(run));
+    assert.equal(run.byKind.markers, 1, 'both patch markers share the local activity’s workflow task');
+    assert.ok(run.total <= 8, JSON.stringify(run));
+    // Started by a bulk run: its own actions and the two the bulk run spends on it (start intent, report signal).
+    assert.ok(run.total + BULK_SIDE_PER_CHILD <= 10, JSON.stringify(run));
+  });
+
   it('a webhook report before the first poll costs the report, not a status read', () => {
     const run = billableActions(load('both-webhook-before-first-poll'));
     assert.equal(run.byKind.updateAccepted, 1);

@@ -10,10 +10,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { BirdClient } from '../src/bird/client';
-import { BirdApiError, parseRetryAfter, type BirdErrorKind } from '../src/bird/errors';
+import { BirdApiError, type BirdErrorKind } from '../src/bird/errors';
+import { parseRetryAfter } from '../src/bird/rate-limits/budget';
 import type { CreateConnectorRequest } from '../src/bird/schemas';
 import { BirdSimulator } from '../src/bird-sim';
-import { Secret } from '../src/secret';
+import { Secret } from '../src/config/secret';
 
 const ACCESS_KEY = `client-key-${randomUUID()}`;
 const WORKSPACE = { id: randomUUID(), organizationId: randomUUID() };

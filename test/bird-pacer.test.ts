@@ -5,7 +5,7 @@
  * not taken, and idle lanes are forgotten.
  */
 import assert from 'node:assert/strict';
-import { BirdPacer, IDLE_LANE_MS } from '../src/bird/pacer';
+import { BirdPacer, IDLE_LANE_MS } from '../src/bird/rate-limits/pacer';
 
 function fakeClock() {
   const clock = { now: 0, sleep: async (ms: number) => void (clock.now += ms) };

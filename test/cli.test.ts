@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT_CODES, ExitCode } from '../src/cli/exit-codes';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
-import { staticSecretStore } from '../src/secrets';
-import { createProvisioningWorker, type ProvisioningWorker } from '../src/worker-factory';
+import { staticSecretStore } from '../src/config/secrets';
+import { createProvisioningWorker, type ProvisioningWorker } from '../src/worker/factory';
 import { terminateLeftoverRuns } from './helpers/cleanup';
 import { startNodeProcess, type NodeProcess } from './helpers/processes';
 import { SIGNING_KEY_REF, smsInput, startStack, type Stack } from './helpers/stack';
@@ -311,7 +311,8 @@ describe('starter CLI', function () {
       const status = await starter('status', workflowIdOf(input));
       assert.equal(status.code, ExitCode.unavailable);
       const shown = JSON.parse(status.stdout) as { status: string; stage: string; source: string; taskQueue: string };
-      assert.deepEqual([shown.status, shown.stage, shown.source, shown.taskQueue], ['RUNNING', 'validating', 'search attributes', taskQueue]);
+      // The starter sets the creating-connector stage at start, with the run's tag (docs/budgets.md).
+      assert.deepEqual([shown.status, shown.stage, shown.source, shown.taskQueue], ['RUNNING', 'creating-connector', 'search attributes', taskQueue]);
       assert.match(status.stderr, new RegExp(`^warning: no worker is polling task queue "${taskQueue}"`));
 
       const own = await privateWorker(taskQueue);

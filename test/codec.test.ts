@@ -14,10 +14,10 @@ import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadKeyErro
 import { dataConverterFromEnv, payloadCodecFromEnv } from '../src/codec/env';
 import { buildCodecServer } from '../src/codec/server';
 import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
-import { ConfigError } from '../src/config';
-import { Secret } from '../src/secret';
-import { staticSecretStore } from '../src/secrets';
-import { createProvisioningWorker, type ProvisioningWorker } from '../src/worker-factory';
+import { ConfigError } from '../src/config/app-config';
+import { Secret } from '../src/config/secret';
+import { staticSecretStore } from '../src/config/secrets';
+import { createProvisioningWorker, type ProvisioningWorker } from '../src/worker/factory';
 import { temporal } from './helpers/temporal';
 
 const key = () => randomBytes(32);

@@ -18,12 +18,12 @@ import { CodecServerEnv } from '../src/codec/main';
 import { ApiServerEnv } from '../src/api/main';
 import { API_KEY_ENV_PREFIX, apiKeysFromEnv } from '../src/api/api-keys';
 import { ACTIVE_KEY_VAR, KEY_VAR_PREFIX } from '../src/codec/env';
-import { EnvSchema } from '../src/config';
+import { EnvSchema } from '../src/config/app-config';
 import { parseDuration } from '../src/domain/duration';
 import { PROVISIONING_SEARCH_ATTRIBUTES } from '../src/domain/search-attributes';
-import { SECRET_ENV_PREFIX } from '../src/secrets';
+import { SECRET_ENV_PREFIX } from '../src/config/secrets';
 import { ReceiverEnv } from '../src/webhook-receiver/main';
-import { WorkerEnv } from '../src/worker-env';
+import { WorkerEnv } from '../src/worker/env';
 
 const ROOT = path.resolve(__dirname, '..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');

@@ -1,8 +1,8 @@
 /** Configuration: defaults for local use, a clear error naming the variable, and the access key never printed. */
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { ConfigError, loadConfig } from '../src/config';
-import { envSecretStore, SecretNotFoundError } from '../src/secrets';
+import { ConfigError, loadConfig } from '../src/config/app-config';
+import { envSecretStore, SecretNotFoundError } from '../src/config/secrets';
 
 describe('configuration', () => {
   const base = { TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' };

@@ -16,13 +16,13 @@ import { parseAllDocuments, parseDocument } from 'yaml';
 import { bulkStoreFromEnv } from '../src/bulk/store-env';
 import { CodecServerEnv } from '../src/codec/main';
 import { ACTIVE_KEY_VAR, KEY_VAR_PREFIX, payloadCodecFromEnv } from '../src/codec/env';
-import { EnvSchema } from '../src/config';
+import { EnvSchema } from '../src/config/app-config';
 import { parseDuration } from '../src/domain/duration';
 import { PROVISIONING_SEARCH_ATTRIBUTES } from '../src/domain/search-attributes';
-import { deploymentTaskQueues } from '../src/domain/task-queues';
-import { SECRET_ENV_PREFIX } from '../src/secrets';
+import { deploymentTaskQueues } from '../src/bird/rate-limits/queues';
+import { SECRET_ENV_PREFIX } from '../src/config/secrets';
 import { ReceiverEnv } from '../src/webhook-receiver/main';
-import { WorkerEnv } from '../src/worker-env';
+import { WorkerEnv } from '../src/worker/env';
 
 const ROOT = path.resolve(__dirname, '..');
 const K8S = path.join(ROOT, 'deploy', 'k8s');

@@ -1,12 +1,12 @@
 /**
- * The Bird queue worker's activity slots (src/worker-pacing.ts): a slot, and so a poll for a task, is granted only
+ * The Bird queue worker's activity slots (src/bird/rate-limits/pacer-shares.ts): a slot, and so a poll for a task, is granted only
  * while few calls wait in the worker's pacer, so a backlog stays in the server for a worker with room; the held
  * slots stay within the configured maximum.
  */
 import assert from 'node:assert/strict';
 import type { SlotPermit, SlotReserveContext } from '@temporalio/worker';
-import { BirdPacer } from '../src/bird/pacer';
-import { CALLS_AHEAD, pacedActivitySlots } from '../src/worker-pacing';
+import { BirdPacer } from '../src/bird/rate-limits/pacer';
+import { CALLS_AHEAD, pacedActivitySlots } from '../src/bird/rate-limits/pacer-shares';
 
 const ctx = {} as SlotReserveContext;
 const used = (permit: SlotPermit) => ({ permit, slotInfo: { type: 'activity' as const, activityType: 'getConnectorStatus' } });

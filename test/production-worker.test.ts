@@ -1,6 +1,6 @@
 /**
  * The production worker as the image runs it: compiled JS, the workflow bundle pre-built by
- * scripts/bundle-workflows.js, `node dist/src/worker.js` as a real process against the dev server and the simulator.
+ * scripts/bundle-workflows.js, `node dist/src/worker/main.js` as a real process against the dev server and the simulator.
  * Checks the operational contract: it loads the bundle, answers /healthz, exports the SDK's and the product's
  * metrics on /metrics, logs JSON with workflow/activity context and never a secret, and drains on SIGTERM.
  */
@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { BirdSimulator } from '../src/bird-sim';
 import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
-import { birdReadsQueue, birdWritesQueue } from '../src/domain/task-queues';
+import { birdReadsQueue, birdWritesQueue } from '../src/bird/rate-limits/queues';
 import { scrape, startNodeProcess, sum, type NodeProcess } from './helpers/processes';
 import { productionBuild } from './helpers/production-build';
 import { freePort, temporal, type TemporalHarness } from './helpers/temporal';

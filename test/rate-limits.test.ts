@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { temporal as proto } from '@temporalio/proto';
 import { awaitBulk, bulkReport, getBulkProgress, prepareInventory, startBulk } from '../src/client/bulk-client';
-import { birdReadsQueue } from '../src/domain/task-queues';
+import { birdReadsQueue } from '../src/bird/rate-limits/queues';
 import { startStack, type Stack } from './helpers/stack';
 
 /**

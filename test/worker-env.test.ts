@@ -1,8 +1,8 @@
 /** The worker's operational settings: defaults, and a clear error naming each bad variable. */
 import assert from 'node:assert/strict';
-import { ConfigError } from '../src/config';
-import { findWorkflowBundle } from '../src/workflow-bundle';
-import { loadWorkerEnv, workerTuning } from '../src/worker-env';
+import { ConfigError } from '../src/config/app-config';
+import { findWorkflowBundle } from '../src/worker/bundle';
+import { loadWorkerEnv, workerTuning } from '../src/worker/env';
 
 describe('worker environment', () => {
   it('has defaults for a local worker: loopback health and metrics, 30 s drain, unversioned', () => {

@@ -7,7 +7,7 @@
  * longer. A projection from per-number costs, not a measurement: the measured wall time is printed beside it.
  */
 import type { Client } from '@temporalio/client';
-import { BIRD_RATE_LIMITS } from '../../src/bird/schemas';
+import { BIRD_RATE_LIMITS } from '../../src/bird/rate-limits/budget';
 import type { SimCall } from '../../src/bird-sim';
 import { billableActions, sumActions, type ActionCount } from '../../src/domain/billable-actions';
 

@@ -1,7 +1,7 @@
 /**
  * The worker's memory against the provisionings it holds in flight (`npm run bench -- --memory-levels …`): a real
- * worker process (src/worker.ts) loading the production workflow bundle (written by scripts/bundle-workflows.ts, as
- * the image does), with the tuning knobs of src/worker-env.ts at their defaults unless the bench's environment sets
+ * worker process (src/worker/main.ts) loading the production workflow bundle (written by scripts/bundle-workflows.ts, as
+ * the image does), with the tuning knobs of src/worker/env.ts at their defaults unless the bench's environment sets
  * them. Provisionings by webhook whose channel never activates stay in flight (waiting for a report until their
  * deadline); at each level (cumulative) the steady RSS and V8 heap are averaged over 5 s once every one of them is
  * waiting, apart from the start-up peak. Then the burst: a fresh worker gets N starts at once; its peak RSS, and
@@ -117,7 +117,7 @@ export async function memoryScenario(ctx: MemoryContext, levels: number[], burst
 
 async function startWorker(ctx: MemoryContext, birdUrl: string, bundlePath: string, file: string): Promise<{ child: ChildProcess; taskQueue: string; file: string }> {
   const taskQueue = `bench-mem-${randomUUID().slice(0, 8)}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/bench/memory-probe.mjs', 'src/worker.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/bench/memory-probe.mjs', 'src/worker/main.ts'], {
     cwd: ctx.root,
     env: {
       PATH: process.env.PATH,

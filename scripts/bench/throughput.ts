@@ -12,10 +12,10 @@ import { BirdClient } from '../../src/bird/client';
 import { BirdSimulator } from '../../src/bird-sim';
 import type { BulkStore } from '../../src/bulk/store';
 import { awaitBulk, startBulk, type prepareInventory } from '../../src/client/bulk-client';
-import { Secret } from '../../src/secret';
-import { staticSecretStore } from '../../src/secrets';
-import { loadWorkerEnv, workerTuning } from '../../src/worker-env';
-import { createProvisioningWorker, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../src/worker-factory';
+import { Secret } from '../../src/config/secret';
+import { staticSecretStore } from '../../src/config/secrets';
+import { loadWorkerEnv, workerTuning } from '../../src/worker/env';
+import { createProvisioningWorker, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../src/worker/factory';
 import { noopActivities } from './noop-activities';
 
 type Inventory = Awaited<ReturnType<typeof prepareInventory>>;
@@ -89,7 +89,7 @@ async function oneRun(ctx: ThroughputContext, connection: NativeConnection, bird
     bulkStore: ctx.store,
     workflowBundle,
     birdRateLimits: { getPerSecond: 100_000, postPerSecond: 100_000 },
-    // The worker process's knobs (src/worker-env.ts), so the throughput is the one the tuning gives.
+    // The worker process's knobs (src/worker/env.ts), so the throughput is the one the tuning gives.
     tuning,
     ...(variant.noop ? { wrapActivities: noopActivities } : {}),
   });

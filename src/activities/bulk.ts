@@ -10,7 +10,9 @@ import type { BirdClient } from '../bird/client';
 import { BulkStoreError, type BulkStore, type ExistingConnector, type StoredRow } from '../bulk/store';
 import type { KnownConnector, ProvisioningSnapshot } from '../domain/bulk-decision';
 import type { RowOutcome } from '../domain/bulk-report';
-import { PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../workflows/definitions';
+import { endOfFailure, snapshotOfEnd } from '../domain/provisioning-outcome';
+import type { ProvisionChannelResult } from '../workflows/definitions';
+import { FailureType } from '../domain/failure-types';
 
 export interface BulkActivityDeps {
   bird: BirdClient;
@@ -45,9 +47,8 @@ export interface IndexConnectorsPageInput {
 }
 
 const INDEX_PAGE_SIZE = 100;
-
-/** The failure type of a run stopped by a bulk-store object that is missing or was altered. */
-export const BULK_STORE_CORRUPT = 'BulkStoreCorrupt';
+/** Statuses of a run that has ended, and has a result or a failure to decode. */
+const CLOSED: ReadonlyArray<ProvisioningSnapshot['status']> = ['COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT'];
 
 export function bulkActivities({ bird, store, temporal }: BulkActivityDeps) {
   const client = (): Client => temporal?.() ?? Context.current().client;
@@ -57,7 +58,7 @@ export function bulkActivities({ bird, store, temporal }: BulkActivityDeps) {
   };
   /** A missing or altered object fails the run (no retry brings it back); an unreachable store is retried. */
   const final = (err: unknown): never => {
-    if (err instanceof BulkStoreError && err.final) throw ApplicationFailure.nonRetryable(err.message, BULK_STORE_CORRUPT);
+    if (err instanceof BulkStoreError && err.final) throw ApplicationFailure.nonRetryable(err.message, FailureType.bulkStoreCorrupt);
     throw err;
   };
 
@@ -72,26 +73,13 @@ export function bulkActivities({ bird, store, temporal }: BulkActivityDeps) {
     }
     const status = description.status.name as ProvisioningSnapshot['status'];
     const closedAt = description.closeTime?.toISOString();
-    if (status === 'COMPLETED') {
-      const result = (await handle.result()) as ProvisionChannelResult;
-      return { status, closedAt, connectorId: result.connectorId, channelId: result.channelId };
+    if (!CLOSED.includes(status)) return { status, closedAt };
+    try {
+      return snapshotOfEnd({ status: 'COMPLETED', result: (await handle.result()) as ProvisionChannelResult }, closedAt);
+    } catch (err) {
+      if (!(err instanceof WorkflowFailedError)) throw err;
+      return snapshotOfEnd(endOfFailure(err.cause, err.message), closedAt);
     }
-    if (status === 'FAILED') {
-      try {
-        await handle.result();
-      } catch (err) {
-        if (err instanceof WorkflowFailedError) {
-          const cause = err.cause as { type?: string; message?: string; details?: unknown[] } | undefined;
-          const details = cause?.type === PROVISIONING_FAILED ? (cause.details?.[0] as ProvisioningFailureDetails | undefined) : undefined;
-          return { status, closedAt, connectorId: details?.connectorId, reason: cause?.message ?? err.message, compensated: details ? details.leftBehind.length === 0 : undefined };
-        }
-        throw err;
-      }
-    }
-    if (status === 'CANCELLED') return { status, closedAt, reason: 'cancelled' };
-    if (status === 'TERMINATED') return { status, closedAt, reason: 'terminated (by an operator or a limit); its connector, if any, was not undone' };
-    if (status === 'TIMED_OUT') return { status, closedAt, reason: 'timed out' };
-    return { status, closedAt };
   }
 
   return {

@@ -9,7 +9,7 @@ import type { ComponentStage, ComponentStatus, Connector } from '../bird/schemas
 import { isOwnConnector, taggedConnectorName, type Ownership } from '../domain/idempotency';
 import type { ConnectorSpec } from '../domain/provisioning-input';
 import { classifyChannelState } from '../domain/readiness';
-import type { SecretStore } from '../secrets';
+import type { SecretStore } from '../config/secrets';
 import { FailureType, withoutStack } from './failures';
 import { checkpoint } from './heartbeat';
 import { resolveSecurityArguments } from './secret-references';

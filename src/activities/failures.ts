@@ -6,7 +6,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { BirdApiError } from '../bird/errors';
 import { FailureType, NON_RETRYABLE_FAILURE_TYPES, withoutStack } from '../domain/failure-types';
-import { SecretNotFoundError } from '../secrets';
+import { SecretNotFoundError } from '../config/secrets';
+import { isTooManyRequests } from '../bird/rate-limits/budget';
 
 export { FailureType, NON_RETRYABLE_FAILURE_TYPES, withoutStack };
 
@@ -44,7 +45,7 @@ function failureTypeOf(err: BirdApiError): string {
     case 'invalid-request':
       return FailureType.invalidRequest;
     case 'http':
-      if (err.status === 429) return FailureType.rateLimited;
+      if (isTooManyRequests(err.status)) return FailureType.rateLimited;
       if ((err.status ?? 0) >= 500) return FailureType.serverError;
       return FailureType.rejected;
   }

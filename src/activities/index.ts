@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { BirdClient } from '../bird/client';
 import type { BulkStore } from '../bulk/store';
-import type { SecretStore } from '../secrets';
+import type { SecretStore } from '../config/secrets';
 import { bulkActivities } from './bulk';
 import { connectorActivities } from './connectors';
 import { classified } from './failures';

@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { SecurityArgumentsMap } from '../bird/schemas';
-import type { SecretStore } from '../secrets';
+import type { SecretStore } from '../config/secrets';
 import { FailureType, withoutStack } from './failures';
 
 export interface SecretReferences {

@@ -5,7 +5,7 @@
 import type { BirdClient } from '../bird/client';
 import type { WebhookEventFilter, WebhookService } from '../bird/schemas';
 import type { ChannelSubscriptionSpec } from '../domain/provisioning-input';
-import type { SecretStore } from '../secrets';
+import type { SecretStore } from '../config/secrets';
 
 export interface RegisteredSubscription {
   subscriptionId: string;

@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BirdId } from '../bird/schemas';
-import { Secret } from '../secret';
+import { Secret } from '../config/secret';
 
 export interface ApiKey {
   name: string;

@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { bulkStoreFromEnv } from '../bulk/store-env';
 import { dataConverterFromEnv } from '../codec/env';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../config/app-config';
 import { parseFields } from '../domain/zod-issues';
 import { createLogger } from '../observability/logger';
 import { apiKeysFromEnv } from './api-keys';

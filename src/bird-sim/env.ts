@@ -3,7 +3,7 @@
  * access key.
  */
 import { z } from 'zod';
-import { BIRD_RATE_LIMITS } from '../bird/schemas';
+import { BIRD_RATE_LIMITS } from '../bird/rate-limits/budget';
 import { describeIssues } from '../domain/zod-issues';
 import { DEFAULT_ACCESS_KEY } from './defaults';
 import { RATE_LIMIT_WINDOWS } from './rate-limits';

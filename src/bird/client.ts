@@ -3,10 +3,11 @@
  * activities wrap it, the CLI and tests use it directly.
  */
 import type { z } from 'zod';
-import { describeIssues } from '../config';
-import type { Secret } from '../secret';
-import { BirdApiError, parseRetryAfter } from './errors';
-import type { BirdPacer, CallKind } from './pacer';
+import { describeIssues } from '../domain/zod-issues';
+import type { Secret } from '../config/secret';
+import { BirdApiError } from './errors';
+import { parseRetryAfter } from './rate-limits/budget';
+import type { BirdPacer, CallKind } from './rate-limits/pacer';
 import {
   Connector,
   ConnectorList,
@@ -26,7 +27,7 @@ export interface BirdClientOptions {
   fetch?: typeof fetch;
   /** Told about every call once its reply (or transport failure) is known: metrics, never the request itself. */
   observe?: BirdCallObserver;
-  /** Spaces the calls of each workspace evenly within this worker's share of Bird's limits (src/bird/pacer.ts). */
+  /** Spaces the calls of each workspace evenly within this worker's share of Bird's limits (src/bird/rate-limits/pacer.ts). */
   pacer?: BirdPacer;
 }
 

@@ -2,6 +2,7 @@
  * Every failure of a Bird call becomes one BirdApiError, classified once here so that the activity retry
  * policy, the workflow and the CLI all agree on what is worth retrying.
  */
+import { isTooManyRequests } from './rate-limits/budget';
 export type BirdErrorKind =
   | 'http' // Bird answered with a non-success status
   | 'timeout' // our per-request deadline passed
@@ -44,7 +45,7 @@ export class BirdApiError extends Error {
 /** 429, 5xx, timeouts and connection errors may succeed later; every other 4xx and any contract break will not. */
 export function isRetryable(e: Pick<BirdApiErrorInit, 'kind' | 'status'>): boolean {
   if (e.kind === 'timeout' || e.kind === 'network') return true;
-  if (e.kind === 'http' && e.status !== undefined) return e.status === 429 || e.status >= 500;
+  if (e.kind === 'http' && e.status !== undefined) return isTooManyRequests(e.status) || e.status >= 500;
   return false;
 }
 
@@ -62,15 +63,4 @@ function describe(e: BirdApiErrorInit): string {
     case 'invalid-request':
       return `${head} request is invalid${e.detail ? `: ${e.detail}` : ''}`;
   }
-}
-
-/** Retry-After is either delta-seconds or an HTTP date. */
-export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  // Only the HTTP-date form (IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT"): Date.parse accepts junk too.
-  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(trimmed)) return undefined;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

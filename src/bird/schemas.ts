@@ -14,9 +14,6 @@
  */
 import { z } from 'zod';
 
-/** Bird's documented default rate limits per workspace; the bulk issue enforces them with task-queue limits. */
-export const BIRD_RATE_LIMITS = { getPerSecond: 50, postPerSecond: 500 } as const;
-
 // A missing id keeps zod's own issue (described as "required"); a malformed one says what an id looks like.
 export const BirdId = z.guid({ error: (issue) => (issue.input === undefined ? undefined : 'must be a UUID (8-4-4-4-12 hex digits)') });
 

@@ -4,6 +4,7 @@
  * shows the same.
  */
 import { Presets, SingleBar } from 'cli-progress';
+import { rowsHandled } from '../domain/bulk-report';
 import { formatDuration } from '../domain/duration';
 import type { BulkProgress } from '../workflows/bulk-definitions';
 
@@ -12,17 +13,11 @@ export interface ProgressView {
   stop(): void;
 }
 
-/** Rows handled (finished or decided) so far. */
-export function handledOf(p: BulkProgress): number {
-  const c = p.counts;
-  return c.active + c.alreadyActive + c.failed + c.cancelled + c.notStarted;
-}
-
 /** Numbers per second since the run started, and the time left at that rate. */
 export function rateOf(p: BulkProgress, now = Date.now()): { perSecond: number; eta?: string } {
   const elapsedS = Math.max(0.001, (now - Date.parse(p.startedAt)) / 1000);
-  const perSecond = handledOf(p) / elapsedS;
-  const left = p.total - handledOf(p);
+  const perSecond = rowsHandled(p.counts) / elapsedS;
+  const left = p.total - rowsHandled(p.counts);
   return { perSecond, eta: perSecond > 0 && left > 0 ? formatDuration(Math.round((left / perSecond) * 1000)) : left === 0 ? '0s' : undefined };
 }
 
@@ -30,7 +25,7 @@ export function progressLine(p: BulkProgress, now = Date.now()): string {
   const c = p.counts;
   const { perSecond, eta } = rateOf(p, now);
   return [
-    `${p.stage}: ${handledOf(p)}/${p.total} done`,
+    `${p.stage}: ${rowsHandled(p.counts)}/${p.total} done`,
     `pending ${p.pending}`,
     `running ${p.running}`,
     `active ${c.active + c.alreadyActive}${c.alreadyActive ? ` (${c.alreadyActive} already)` : ''}`,
@@ -53,11 +48,11 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr, opts: 
       update(p) {
         const details = progressLine(p).replace(/^[^:]+: \d+\/\d+ done · /, '');
         if (!started) {
-          bar.start(p.total, handledOf(p), { details });
+          bar.start(p.total, rowsHandled(p.counts), { details });
           started = true;
         } else {
           bar.setTotal(p.total);
-          bar.update(handledOf(p), { details });
+          bar.update(rowsHandled(p.counts), { details });
         }
       },
       stop: () => {

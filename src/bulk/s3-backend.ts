@@ -7,7 +7,7 @@
  * access key id is scrubbed from anything the service says back).
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import type { Secret } from '../secret';
+import type { Secret } from '../config/secret';
 import { BulkStoreError, type ObjectBackend } from './object-backend';
 
 export interface S3BackendOptions {

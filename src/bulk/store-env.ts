@@ -7,15 +7,15 @@
  *
  * With s3://: BULK_STORE_S3_ENDPOINT (a service other than AWS), BULK_STORE_S3_REGION, BULK_STORE_S3_FORCE_PATH_STYLE,
  * and BULK_STORE_S3_CREDENTIALS, a secret reference like every other: REF resolves BIRD_SECRET_REF_ACCESS_KEY_ID and
- * BIRD_SECRET_REF_SECRET_ACCESS_KEY (src/secrets.ts). Without it the AWS SDK's default chain applies (AWS_* variables,
+ * BIRD_SECRET_REF_SECRET_ACCESS_KEY (src/config/secrets.ts). Without it the AWS SDK's default chain applies (AWS_* variables,
  * a web identity such as EKS IRSA, an instance role).
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ConfigError } from '../config';
+import { ConfigError } from '../config/app-config';
 import { parseFields } from '../domain/zod-issues';
-import { envSecretStore, SecretNotFoundError } from '../secrets';
+import { envSecretStore, SecretNotFoundError } from '../config/secrets';
 import { S3Backend } from './s3-backend';
 import { BulkStore } from './store';
 

@@ -1,14 +1,14 @@
 /**
  * Where the CLI connects and how it fails when it cannot: the global flags --address/--namespace/--task-queue over
- * the environment read by src/config.ts (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, and the
+ * the environment read by src/config/app-config.ts (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, and the
  * @temporalio/envconfig profile), and a connection that fails in milliseconds when nothing listens, naming the
  * address, the namespace and how to change them, instead of grpc's "Failed to connect before the deadline" 11 s
  * later.
  */
 import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import { dataConverterFromEnv } from '../codec/env';
-import { loadConfig } from '../config';
-import { tcpUnreachableReason } from '../temporal-reachability';
+import { loadConfig } from '../config/app-config';
+import { tcpUnreachableReason } from '../connection/reachability';
 import { CliError } from './errors';
 import { ExitCode } from './exit-codes';
 

@@ -58,7 +58,7 @@ export async function runCli(argv: string[], out?: Output): Promise<ExitCode> {
 }
 
 function hostPort(value: string): string {
-  // The same rule as TEMPORAL_ADDRESS (src/config.ts).
+  // The same rule as TEMPORAL_ADDRESS (src/config/app-config.ts).
   if (!/^[^\s:]+:\d{1,5}$/.test(value)) throw new InvalidArgumentError('must be host:port, e.g. 127.0.0.1:7233');
   return value;
 }

@@ -3,6 +3,8 @@
  * read its progress, cancel it, await its result.
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { idempotencyTag } from '../domain/idempotency';
 import { parseProvisioningInput, provisioningWorkflowId } from '../domain/provisioning-input';
 import { provisioningStartOptions } from '../domain/provisioning-start';
 import { waitThroughOutages, type OutageOptions } from './outages';
@@ -31,7 +33,8 @@ export async function startProvisioning(client: Client, rawInput: unknown, opts:
 /** FAIL instead of USE_EXISTING tells the caller whether this start made the run (attachOrStart says which). */
 async function start(client: Client, rawInput: unknown, opts: { taskQueue: string }, conflictPolicy: 'USE_EXISTING' | 'FAIL'): Promise<StartedProvisioning> {
   const input = parseProvisioningInput(rawInput);
-  const { workflowId, ...options } = provisioningStartOptions(input);
+  // The run's connector tag, drawn here and set at start (free) instead of upserted by the run.
+  const { workflowId, ...options } = provisioningStartOptions(input, idempotencyTag(randomUUID()));
   const handle = await client.workflow.start<typeof provisionChannel>('provisionChannel', {
     taskQueue: opts.taskQueue,
     workflowId,

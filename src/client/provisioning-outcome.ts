@@ -3,13 +3,9 @@
  * cancelled run, whose failure carries nothing) what its compensation undid, from the worker's `progress` query
  * when a worker answers quickly and from the event history otherwise. Needs no worker except to shorten the answer.
  */
-import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowFailedError, type Client } from '@temporalio/client';
-import {
-  progressQuery,
-  PROVISIONING_FAILED,
-  type ProvisionChannelResult,
-  type ProvisioningFailureDetails,
-} from '../workflows/definitions';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { endOfFailure, type ProvisioningEnd } from '../domain/provisioning-outcome';
+import { progressQuery, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../workflows/definitions';
 import { failureMessage } from '../workflows/describe';
 import { compensationFromHistory } from './compensation-from-history';
 import { workflowTaskPollers } from './task-queue-pollers';
@@ -20,12 +16,11 @@ interface Closed {
   closedAt?: Date;
 }
 
+/** A provisioning's end (domain/provisioning-outcome), with what a cancelled run's compensation undid. */
 export type FinishedProvisioning = Closed &
   (
-    | { status: 'COMPLETED'; result: ProvisionChannelResult }
-    | { status: 'FAILED'; reason: string; details?: ProvisioningFailureDetails }
+    | Exclude<ProvisioningEnd, { status: 'CANCELLED' }>
     | { status: 'CANCELLED'; reason: string; details: ProvisioningFailureDetails; detailsFrom: 'worker' | 'history' }
-    | { status: 'TERMINATED' | 'TIMED_OUT'; reason: string }
   );
 
 export interface OutcomeOptions {
@@ -39,23 +34,16 @@ export async function describeOutcome(client: Client, workflowId: string, opts: 
   if (description.status.name === 'RUNNING') return undefined;
   const closed: Closed = { workflowId, runId: description.runId, closedAt: description.closeTime };
   const handle = client.workflow.getHandle(workflowId, description.runId, { followRuns: false });
+  let end: ProvisioningEnd;
   try {
-    return { ...closed, status: 'COMPLETED', result: (await handle.result()) as ProvisionChannelResult };
+    end = { status: 'COMPLETED', result: (await handle.result()) as ProvisionChannelResult };
   } catch (err) {
     if (!(err instanceof WorkflowFailedError)) throw err;
-    const cause = err.cause;
-    if (cause instanceof CancelledFailure) {
-      const { details, from } = await compensationOfCancelled(client, workflowId, description.runId, description.taskQueue, opts);
-      return { ...closed, status: 'CANCELLED', reason: cancellationMessage(details), details, detailsFrom: from };
-    }
-    if (cause instanceof TerminatedFailure) return { ...closed, status: 'TERMINATED', reason: `terminated: ${cause.message || 'no reason given'}` };
-    if (cause instanceof TimeoutFailure) return { ...closed, status: 'TIMED_OUT', reason: 'timed out (the workflow execution timeout passed)' };
-    // Decoded by the failure's type, not by the shape of its details.
-    if (cause instanceof ApplicationFailure && cause.type === PROVISIONING_FAILED) {
-      return { ...closed, status: 'FAILED', reason: cause.message, details: cause.details?.[0] as ProvisioningFailureDetails | undefined };
-    }
-    return { ...closed, status: 'FAILED', reason: cause?.message ?? err.message };
+    end = endOfFailure(err.cause, err.message);
   }
+  if (end.status !== 'CANCELLED') return { ...closed, ...end };
+  const { details, from } = await compensationOfCancelled(client, workflowId, description.runId, description.taskQueue, opts);
+  return { ...closed, status: 'CANCELLED', reason: cancellationMessage(details), details, detailsFrom: from };
 }
 
 /** "cancelled while awaiting-readiness. Undone: deleted connector …." in the words of the workflow's own failures. */

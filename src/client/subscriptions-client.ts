@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkspaceSubscriptionInput, workspaceSubscriptionWorkflowId, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
 import { webhookSubscription } from '../workflows';
 import { retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from '../workflows/definitions';
-import { describeIssues } from '../config';
+import { describeIssues } from '../domain/zod-issues';
 import { InvalidProvisioningInput } from '../domain/provisioning-input';
 
 export interface EnsuredSubscription extends WorkspaceSubscriptionState {

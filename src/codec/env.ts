@@ -7,7 +7,7 @@
  * a URL named there); the codec keys must never be reachable that way.
  */
 import type { DataConverter } from '@temporalio/common';
-import { ConfigError } from '../config';
+import { ConfigError } from '../config/app-config';
 import { AesGcmPayloadCodec } from './aes-gcm-codec';
 
 export const ACTIVE_KEY_VAR = 'PAYLOAD_ENCRYPTION_KEY_ID';

@@ -2,10 +2,10 @@
  * The codec server process: `npm run codec-server`. Needs the same PAYLOAD_ENCRYPTION_KEY_* as the worker.
  */
 import { z } from 'zod';
-import { ConfigError } from '../config';
+import { ConfigError } from '../config/app-config';
 import { parseFields } from '../domain/zod-issues';
 import { createLogger } from '../observability/logger';
-import { Secret } from '../secret';
+import { Secret } from '../config/secret';
 import { payloadCodecFromEnv } from './env';
 import { buildCodecServer } from './server';
 

@@ -10,7 +10,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Secret } from '../secret';
+import type { Secret } from '../config/secret';
 
 export interface CodecServerOptions {
   codec: PayloadCodec;

@@ -9,6 +9,23 @@ export type BulkOutcome = (typeof BULK_OUTCOMES)[number];
 /** The outcomes a bulk run counts as success: the command exits 0 only if every row has one of them. */
 export const SUCCESSFUL_OUTCOMES: readonly BulkOutcome[] = ['active', 'already-active'];
 
+/** A bulk run's running tally of its rows by outcome (the bulk workflow's counts), as far as they count rows. */
+export interface RowCounts {
+  active: number;
+  alreadyActive: number;
+  failed: number;
+  cancelled: number;
+  notStarted: number;
+}
+
+/**
+ * Rows handled (decided or finished) so far: the one sum behind "n of total done" in the UI, the CLI and the API.
+ * `compensated` is not added: it counts failed or cancelled rows a second time.
+ */
+export function rowsHandled(c: RowCounts): number {
+  return c.active + c.alreadyActive + c.failed + c.cancelled + c.notStarted;
+}
+
 /** One row's outcome as the bulk workflow records it (flushed to the bulk store in batches). */
 export interface RowOutcome {
   /** Position in the inventory (0-based), the join key with the stored rows. */

@@ -15,6 +15,8 @@ export const FailureType = {
   /** Readiness polling: "not yet" (retryable: the retry policy is the poll backoff) and a failed channel (final). */
   channelNotReady: 'ChannelNotReady',
   channelFailed: 'ChannelFailed',
+  /** A bulk-store object (an inventory's manifest or chunk) that is missing or was altered. */
+  bulkStoreCorrupt: 'BulkStoreCorrupt',
 } as const;
 
 /** Failure types no retry can fix; listed in every activity retry policy as well as flagged on the failure. */
@@ -26,6 +28,7 @@ export const NON_RETRYABLE_FAILURE_TYPES: string[] = [
   FailureType.connectorAlreadyExists,
   FailureType.invalidSecret,
   FailureType.channelFailed,
+  FailureType.bulkStoreCorrupt,
 ];
 
 /**

@@ -15,6 +15,11 @@ export function idempotencyTag(randomUuid: string): string {
   return `prov-${randomUuid.replace(/-/g, '').slice(-16).toLowerCase()}`;
 }
 
+/** A tag as idempotencyTag makes it (a starter may pass one in at start: src/domain/provisioning-start.ts). */
+export function isIdempotencyTag(value: unknown): value is string {
+  return typeof value === 'string' && /^prov-[0-9a-f]{16}$/.test(value);
+}
+
 export function taggedConnectorName(name: string, tag: string): string {
   return `${name} [${tag}]`;
 }

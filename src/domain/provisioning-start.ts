@@ -17,7 +17,13 @@ export interface ProvisioningStartOptions {
   staticDetails: string;
 }
 
-export function provisioningStartOptions(input: ProvisionChannelInput): ProvisioningStartOptions {
+/**
+ * `ownershipTag` (idempotencyTag of a fresh random UUID, drawn by the starter) is the run's connector tag, set at
+ * start with the creating-connector stage: search attributes given at start are free, so the run does not upsert
+ * them before its create (docs/budgets.md). The secret check before the create takes milliseconds. Without one, the
+ * run draws its own tag and records it with the stage, as runs started by hand do.
+ */
+export function provisioningStartOptions(input: ProvisionChannelInput, ownershipTag?: string): ProvisioningStartOptions {
   const phoneNumberId = phoneNumberIdOf(input);
   const r = input.readiness;
   return {
@@ -26,7 +32,12 @@ export function provisioningStartOptions(input: ProvisionChannelInput): Provisio
     typedSearchAttributes: [
       { key: sa.BirdWorkspaceId, value: input.workspaceId },
       ...(phoneNumberId ? [{ key: sa.BirdPhoneNumberId, value: phoneNumberId }] : []),
-      { key: sa.ProvisioningStage, value: 'validating' },
+      ...(ownershipTag
+        ? [
+            { key: sa.ProvisioningTag, value: ownershipTag },
+            { key: sa.ProvisioningStage, value: 'creating-connector' },
+          ]
+        : [{ key: sa.ProvisioningStage, value: 'validating' }]),
     ],
     staticSummary: `Provision ${input.connector.connectorTemplateRef} channel "${input.connector.name}"${phoneNumberId ? ` for number ${phoneNumberId}` : ''} in workspace ${input.workspaceId}`,
     staticDetails: [

@@ -12,8 +12,9 @@ export const BirdPhoneNumberId = defineSearchAttributeKey('BirdPhoneNumberId', S
 export const ProvisioningStage = defineSearchAttributeKey('ProvisioningStage', SearchAttributeType.KEYWORD);
 /**
  * How a finished provisioning ended: active, compensated (failed and fully undone), compensation-failed (something
- * was left; see the run's failure), cancelled. A run stuck retrying its compensation has ProvisioningStage
- * "compensating" and no outcome yet.
+ * was left; see the run's failure), cancelled; the vocabulary of domain/provisioning-outcome (docs/outcomes.md). A
+ * run stuck retrying its compensation has ProvisioningStage "compensating" and no outcome yet. A bulk run sets
+ * all-active, some-failed or cancelled.
  */
 export const ProvisioningOutcome = defineSearchAttributeKey('ProvisioningOutcome', SearchAttributeType.KEYWORD);
 /**

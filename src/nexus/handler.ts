@@ -7,9 +7,11 @@
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import * as temporalNexus from '@temporalio/nexus';
 import * as nexus from 'nexus-rpc';
+import { randomUUID } from 'node:crypto';
 import { BulkStoreError, type BulkStore } from '../bulk/store';
 import { bulkStartOptions } from '../client/bulk-client';
 import { cancelProvisioning, describeOutcome, getProgress, type FinishedProvisioning } from '../client/provisioning-client';
+import { idempotencyTag } from '../domain/idempotency';
 import { parseProvisioningInput, type ProvisionChannelInputRaw } from '../domain/provisioning-input';
 import { provisioningStartOptions } from '../domain/provisioning-start';
 import { InvalidFields } from '../domain/zod-issues';
@@ -58,7 +60,7 @@ export function channelProvisioningHandler(deps: ChannelProvisioningDeps) {
 function provisionOperation(): nexus.OperationHandler<ProvisionChannelInputRaw, ProvisionChannelResult> {
   const backing = new temporalNexus.WorkflowRunOperationHandler<ProvisionChannelInputRaw, ProvisionChannelResult>(async (ctx, raw) => {
     const input = refuseInvalid(() => parseProvisioningInput(raw));
-    const { workflowId, ...options } = provisioningStartOptions(input);
+    const { workflowId, ...options } = provisioningStartOptions(input, idempotencyTag(randomUUID()));
     return temporalNexus.startWorkflow(ctx, provisionChannel, { workflowId, args: [input], workflowIdConflictPolicy: 'USE_EXISTING', ...options });
   });
   return {

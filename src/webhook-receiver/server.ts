@@ -6,7 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ChannelEvent, WebhookHeaders } from '../bird/events';
 import { verifyWebhookSignature } from '../bird/signature';
-import type { Secret } from '../secret';
+import type { Secret } from '../config/secret';
 import { deliveryKey } from './delivery-key';
 import { ReplayGuard, type ReplayGuardOptions } from './replay-guard';
 import type { StatusRouter } from './status-router';

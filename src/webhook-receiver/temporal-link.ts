@@ -6,7 +6,7 @@
 import { Client, Connection, type ConnectionOptions, type DataConverter } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { tcpUnreachableReason } from '../temporal-reachability';
+import { tcpUnreachableReason } from '../connection/reachability';
 import { temporalStatusRouter, type StatusRouter, type StatusRouterOptions } from './status-router';
 
 export interface TemporalLinkOptions {

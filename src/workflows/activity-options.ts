@@ -34,8 +34,8 @@ export const lookupOptions: ActivityOptions = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes },
 };
 
-/** One status read at the deadline; the readiness poll proper is `readinessPollOptions`. */
-export const pollOptions: ActivityOptions = {
+/** The one status read at the readiness deadline (getChannelReadiness); the polls before it: readinessPollOptions. */
+export const finalStatusReadOptions: ActivityOptions = {
   startToCloseTimeout: '30s',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3, nonRetryableErrorTypes },
@@ -73,7 +73,8 @@ export const secretCheckOptions: LocalActivityOptions = {
 
 /**
  * Bulk bookkeeping on the workflow queue (the store, Temporal lookups): no Bird call, so no rate limit. Retried
- * without a limit except for what no retry can fix (a missing inventory).
+ * without a limit except for what no retry can fix: an inventory object that is missing or was altered
+ * (BulkStoreCorrupt, in the non-retryable list).
  */
 export const bulkStoreOptions: ActivityOptions = {
   startToCloseTimeout: '2m',

@@ -1,7 +1,6 @@
 /**
- * The activities that call Bird, as a workflow sees them: reads (GET) on the rate-limited reads queue, writes (POST,
- * DELETE) on the writes queue, each with the workspace as its fairness key, so that with task-queue fairness on the
- * server every workspace gets its own share of Bird's per-workspace rate limit (README, "Rate limits").
+ * The activities that call Bird, as a workflow sees them, each routed to its rate-limited Bird queue with its
+ * workspace as fairness key (src/bird/rate-limits/queues.ts).
  *
  * One proxy per set of options: executeWithOptions deep-merges its overrides (summaries, the readiness backoff) into
  * these, so a retry policy must never be inherited from another kind of call. Built per run: the queues derive from
@@ -9,18 +8,16 @@
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { birdReadsQueue, birdWritesQueue } from '../domain/task-queues';
-import { compensationOptions, createOptions, lookupOptions, pollOptions, readinessPollOptions, reconcileDeleteOptions } from './activity-options';
+import { birdCallRouting } from '../bird/rate-limits/queues';
+import { compensationOptions, createOptions, finalStatusReadOptions, lookupOptions, readinessPollOptions, reconcileDeleteOptions } from './activity-options';
 
 export function birdActivities(workspaceId: string) {
-  const taskQueue = workflowInfo().taskQueue;
-  const reads = { taskQueue: birdReadsQueue(taskQueue), priority: { fairnessKey: workspaceId } };
-  const writes = { taskQueue: birdWritesQueue(taskQueue), priority: { fairnessKey: workspaceId } };
+  const { reads, writes } = birdCallRouting(workflowInfo().taskQueue, workspaceId);
   const { createConnector, createChannelSubscription, createWorkspaceSubscription } = proxyActivities<Activities>({ ...createOptions, ...writes });
   const { deleteConnector } = proxyActivities<Activities>({ ...compensationOptions, ...writes });
   const { findOwnConnector, indexConnectorsPage, auditConnectorsPage } = proxyActivities<Activities>({ ...lookupOptions, ...reads });
   const { deleteConnector: deleteOrphanConnector } = proxyActivities<Activities>({ ...reconcileDeleteOptions, ...writes });
-  const { getChannelReadiness } = proxyActivities<Activities>({ ...pollOptions, ...reads });
+  const { getChannelReadiness } = proxyActivities<Activities>({ ...finalStatusReadOptions, ...reads });
   // The readiness backoff is set per call (executeWithOptions); these are placeholders it overrides.
   const { awaitChannelActive } = proxyActivities<Activities>({
     ...readinessPollOptions({ initialMs: 2_000, coefficient: 2, maxMs: 60_000, remainingMs: 30 * 60_000 }),

@@ -11,7 +11,8 @@
  * set it), so those runs take the same path; the continue-as-new that moves a run is marked with patched().
  *
  * Experimental in the SDK (1.24) and the server; a server without the feature (Server 1.29, the Compose stack's)
- * never sets the flag, and a bulk run then stays on its build as before.
+ * never sets the flag, and a bulk run then stays on its build as before. test/upgrade/bulk.upgrade.ts shows it on
+ * Server 1.30.9 (docs/upgrades.md).
  */
 import { makeContinueAsNewFunc, patched, workflowInfo, type ContinueAsNewOptions, type Workflow } from '@temporalio/workflow';
 

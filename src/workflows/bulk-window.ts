@@ -29,10 +29,6 @@ export class BulkWindow {
     return Object.entries(this.state.inFlight);
   }
 
-  has(workflowId: string): boolean {
-    return workflowId in this.state.inFlight;
-  }
-
   track(workflowId: string, row: number, attached: boolean, now: number, scout = false): void {
     this.state.inFlight[workflowId] = { row, since: now, attached, ...(scout ? { scout } : {}) };
     if (scout && this.state.learning) this.state.learning.scoutsRunning++;
@@ -85,11 +81,5 @@ export class BulkWindow {
     return this.inFlight()
       .filter(([, e]) => now - e.since >= ms)
       .map(([id]) => id);
-  }
-
-  /** Rows handled (decided or finished) so far. */
-  handled(): number {
-    const c = this.state.counts;
-    return c.active + c.alreadyActive + c.failed + c.cancelled + c.notStarted;
   }
 }

@@ -39,7 +39,3 @@ export function failureMessage(d: ProvisioningFailureDetails): string {
   return message;
 }
 
-export function outcomeOf(d: ProvisioningFailureDetails, cancelled: boolean): string {
-  if (d.compensationFailures.length) return 'compensation-failed';
-  return cancelled ? 'cancelled' : 'compensated';
-}

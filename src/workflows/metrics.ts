@@ -5,15 +5,16 @@
  *
  *   provisionings_started                       a provisioning began executing (first attempt, not replays)
  *   provisionings_finished{outcome}             completed | compensated | compensation_failed | cancelled |
- *                                               invalid_input | failed (a bug or a timeout, not a Bird verdict)
+ *                                               invalid_input | failed (a bug or a timeout, not a Bird verdict):
+ *                                               the outcomes of domain/provisioning-outcome, spelled as METRIC_LABEL
+ *                                               maps them (the label values dashboards select on; docs/outcomes.md)
  *   provisioning_readiness_wait (ms histogram)  connector created → channel ready, for completed runs
  *
  * "Active" provisionings are `started - finished` in PromQL (a gauge per worker would be wrong with N workers).
  */
-import { ApplicationFailure, isCancellation, metricMeter } from '@temporalio/workflow';
-import { INVALID_INPUT, PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from './definitions';
-
-export type ProvisioningOutcome = 'completed' | 'compensated' | 'compensation_failed' | 'cancelled' | 'invalid_input' | 'failed';
+import { isCancellation, metricMeter } from '@temporalio/workflow';
+import { endOfFailure, METRIC_LABEL, outcomeOfEnd, type ProvisioningOutcomeName } from '../domain/provisioning-outcome';
+import type { ProvisionChannelResult } from './definitions';
 
 const started = metricMeter.createCounter('provisionings_started', '1', 'provisionings that began executing');
 const finished = metricMeter.createCounter('provisionings_finished', '1', 'provisionings by outcome');
@@ -23,28 +24,21 @@ export function recordProvisioningStarted(): void {
   started.add(1);
 }
 
-export function recordProvisioningFinished(outcome: ProvisioningOutcome): void {
-  finished.add(1, { outcome });
+export function recordProvisioningFinished(outcome: ProvisioningOutcomeName): void {
+  finished.add(1, { outcome: METRIC_LABEL[outcome] });
 }
 
 export function recordReadinessWait(ms: number): void {
   if (Number.isFinite(ms) && ms >= 0) readinessWait.record(Math.round(ms));
 }
 
-/** What a provisionChannel run's result or error means, in the outcome vocabulary above. */
-export function outcomeOfFailure(err: unknown): ProvisioningOutcome {
+/** What the error a provisionChannel run ends with means (a cancellation may arrive wrapped: isCancellation). */
+export function outcomeOfFailure(err: unknown): ProvisioningOutcomeName {
   if (isCancellation(err)) return 'cancelled';
-  if (err instanceof ApplicationFailure) {
-    if (err.type === INVALID_INPUT) return 'invalid_input';
-    if (err.type === PROVISIONING_FAILED) {
-      const details = err.details?.[0] as Partial<ProvisioningFailureDetails> | undefined;
-      return details?.compensationFailures?.length ? 'compensation_failed' : 'compensated';
-    }
-  }
-  return 'failed';
+  return outcomeOfEnd(endOfFailure(err, ''));
 }
 
 export function recordProvisioningResult(result: ProvisionChannelResult): void {
-  recordProvisioningFinished('completed');
+  recordProvisioningFinished('active');
   recordReadinessWait(result.timings?.readinessWaitMs);
 }

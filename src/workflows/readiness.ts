@@ -40,7 +40,7 @@ export interface ReadyChannel {
   source: 'poll' | 'webhook';
 }
 
-type PollOutcome =
+export type PollOutcome =
   | { kind: 'ready'; channel: ActiveChannel }
   | { kind: 'failed'; reason: string }
   | { kind: 'deadline'; lastError?: string }
@@ -135,8 +135,8 @@ export async function awaitChannelReadiness(ctx: ReadinessContext): Promise<Read
   throw new ReadinessFailed(`channel not ready within the ${formatDuration(options.deadline)} deadline (last status: ${lastSeen}${why ? `; ${why}` : ''})`);
 }
 
-/** What a failed poll activity means for readiness. */
-function pollFailure(err: unknown, progress: ProvisioningProgress): PollOutcome {
+/** What a failed poll activity means for readiness (pure: tested without a workflow, test/unit/poll-failure.test.ts). */
+export function pollFailure(err: unknown, progress: ProvisioningProgress): PollOutcome {
   if (isCancellation(err) || err instanceof CancelledFailure) return { kind: 'cancelled', err };
   if (!(err instanceof ActivityFailure)) throw err;
   // A schedule-to-close timeout carries the last attempt's failure as its cause: what the last poll saw.

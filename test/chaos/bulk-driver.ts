@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { readFile } from 'node:fs/promises';
 import { awaitBulk, prepareInventory, startBulk } from '../../src/client/bulk-client';
 import { bulkStoreFromEnv } from '../../src/bulk/store-env';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/app-config';
 
 async function main(): Promise<number> {
   const [file, defaultsFile, concurrency, sweep] = process.argv.slice(2);

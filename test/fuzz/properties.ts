@@ -18,7 +18,7 @@ import { InventoryFileError, parseCsv, parseJsonLines } from '../../src/bulk/inv
 import { startProvisioning } from '../../src/client/provisioning-client';
 import { buildInventory, InvalidBulkDefaults, parseBulkDefaults, ROW_COLUMNS, type BulkDefaults } from '../../src/domain/bulk-input';
 import { InvalidProvisioningInput, parseProvisioningInput } from '../../src/domain/provisioning-input';
-import { Secret } from '../../src/secret';
+import { Secret } from '../../src/config/secret';
 import { buildWebhookReceiver } from '../../src/webhook-receiver/server';
 
 export interface NamedProperty {

@@ -3,12 +3,13 @@
  * file (mocha runs them in one process). The server is the CLI binary scripts/temporal.sh builds; no download.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { PROVISIONING_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes';
-import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../src/worker-factory';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../src/worker/factory';
+import { installTestRuntime } from './runtime';
 
 export interface TemporalHarness {
   env: TestWorkflowEnvironment;
@@ -31,8 +32,7 @@ export function temporalCliPath(): string {
 
 export function temporal(): Promise<TemporalHarness> {
   harness ??= (async () => {
-    // Workers log state changes at INFO and expected workflow failures at WARN; tests print only errors (TEST_LOG_LEVEL=INFO to see all).
-    Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR') });
+    installTestRuntime();
     const uiPort = await freePort();
     const [env, workflowBundle] = await Promise.all([
       TestWorkflowEnvironment.createLocal({

@@ -13,10 +13,10 @@ import { BirdClient } from '../../src/bird/client';
 import { BirdSimulator } from '../../src/bird-sim';
 import { awaitResult, getProgress, startProvisioning } from '../../src/client/provisioning-client';
 import { ensureWorkspaceSubscription } from '../../src/client/subscriptions-client';
-import { Secret } from '../../src/secret';
-import { staticSecretStore } from '../../src/secrets';
+import { Secret } from '../../src/config/secret';
+import { staticSecretStore } from '../../src/config/secrets';
 import { retireSubscriptionSignal } from '../../src/workflows/definitions';
-import { createProvisioningWorker, type ProvisioningWorker } from '../../src/worker-factory';
+import { createProvisioningWorker, type ProvisioningWorker } from '../../src/worker/factory';
 import { waitFor } from './wait';
 
 const EventType = proto.api.enums.v1.EventType;

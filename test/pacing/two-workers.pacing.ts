@@ -1,7 +1,7 @@
 /**
  * Bird's limit counted strictly (no more than N in ANY one-second window, the simulator's sliding-window model),
  * against two real worker processes serving the Bird queues, a bulk run polling far faster than the limit allows:
- * with each worker pacing its share of the limit evenly (src/bird/pacer.ts), under 1% of Bird's answers are 429
+ * with each worker pacing its share of the limit evenly (src/bird/rate-limits/pacer.ts), under 1% of Bird's answers are 429
  * while the accepted GETs stay at 90% of the limit or more; the same run with pacing off (the server's task-queue
  * limit alone, which lets bursts of up to twice the limit through) gets more 429s than that.
  */
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { temporal as proto } from '@temporalio/proto';
 import { awaitBulk, prepareInventory, startBulk } from '../../src/client/bulk-client';
-import { birdReadsQueue } from '../../src/domain/task-queues';
+import { birdReadsQueue } from '../../src/bird/rate-limits/queues';
 import { startNodeProcess, type NodeProcess } from '../helpers/processes';
 import { SIGNING_KEY_REF, startStack, type Stack } from '../helpers/stack';
 import { temporal } from '../helpers/temporal';
@@ -67,7 +67,7 @@ describe("pacing under Bird's strict (sliding-window) limit, two worker processe
       WORKER_METRICS_PORT: '0',
       LOG_LEVEL: process.env.PACING_LOG_LEVEL ?? 'warn',
     };
-    const workers = [0, 1].map(() => startNodeProcess('src/worker.ts', env, { node: process.execPath, execArgv: ['--import', 'tsx'] }));
+    const workers = [0, 1].map(() => startNodeProcess('src/worker/main.ts', env, { node: process.execPath, execArgv: ['--import', 'tsx'] }));
     processes.push(...workers);
     // Both workers polling the reads queue, and long enough for each to have counted the other (refreshed every 5 s).
     await waitFor('two workers polling the Bird reads queue', async () => {

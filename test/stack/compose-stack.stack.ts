@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { birdReadsQueue, birdWritesQueue } from '../../src/domain/task-queues';
+import { birdReadsQueue, birdWritesQueue } from '../../src/bird/rate-limits/queues';
 import { PROVISIONING_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes';
 import { startNodeProcess, type NodeProcess } from '../helpers/processes';
 import { BUILD_DIR, productionBuild } from '../helpers/production-build';

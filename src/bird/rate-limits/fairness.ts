@@ -8,8 +8,8 @@
  */
 import type { NativeConnection } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import type { BirdRateLimits } from './worker-factory';
-import { birdReadsQueue, birdWritesQueue } from './domain/task-queues';
+import type { BirdRateLimits } from './budget';
+import { birdReadsQueue, birdWritesQueue } from './queues';
 
 export async function applyPerWorkspaceRateLimits(connection: NativeConnection, namespace: string, workflowTaskQueue: string, limits: BirdRateLimits): Promise<void> {
   const updates: Array<[string, number]> = [

@@ -2,7 +2,7 @@
  * Even pacing of one worker's share of Bird's per-workspace limits, with an adaptive back-off on 429.
  *
  * Why it exists: the Temporal server is the coordinator across workers (the Bird queues' task-queue rate limit,
- * src/worker-factory.ts), but its limiter is a token bucket holding one second's worth of tasks (matching's
+ * src/worker/factory.ts), but its limiter is a token bucket holding one second's worth of tasks (matching's
  * rate-limit manager uses a burst duration of one second, and without fairness splits the rate over the queue's
  * partitions, each with its own bucket). A queue idle for a second therefore hands out a full second's tasks at once
  * and then keeps refilling, so up to twice the limit can reach Bird within one second. Against a gateway that counts
@@ -11,10 +11,10 @@
  * What closes the gap, in each worker process:
  * - pacing: calls of one (workspace, GET|write) leave in turn, each at least `1 / (limit × headroom / workers)`
  *   after the previous one actually left, where `workers` is how many workers poll the Bird queue (read from the server, see
- *   src/worker-pacing.ts). Evenly spaced calls at headroom × the limit never put more than the limit in any
+ *   src/bird/rate-limits/pacer-shares.ts). Evenly spaced calls at headroom × the limit never put more than the limit in any
  *   one-second window, and leave room for network jitter. A burst from the server waits in the worker instead.
  * - no share left idle: the worker takes a Bird task from the server only when few of its calls wait here
- *   (`waiting`, read by the activity slot supplier in src/worker-pacing.ts), so the backlog stays in the server
+ *   (`waiting`, read by the activity slot supplier in src/bird/rate-limits/pacer-shares.ts), so the backlog stays in the server
  *   and goes to whichever worker has room; a worker that the server happens to feed less is not left with an idle
  *   share while the other queues calls behind its own.
  * - bounded waits: a call whose turn is further away than `maxWaitMs` does not wait at all (`acquire` answers

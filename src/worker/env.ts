@@ -1,15 +1,15 @@
 /**
- * The worker process's operational settings (beyond src/config.ts): health and metrics ports, shutdown grace,
+ * The worker process's operational settings (beyond src/config/app-config.ts): health and metrics ports, shutdown grace,
  * Worker Deployment versioning, the pre-built workflow bundle.
  */
 import { z } from 'zod';
-import { BulkStoreEnvShape } from './bulk/store-env';
-import { ConfigError } from './config';
-import { parseFields } from './domain/zod-issues';
-import { parseDuration } from './domain/duration';
-import { BIRD_RATE_LIMITS } from './bird/schemas';
-import { TASK_QUEUE_ROLES, type TaskQueueRole } from './domain/task-queues';
-import type { WorkerTuning } from './worker-factory';
+import { BulkStoreEnvShape } from '../bulk/store-env';
+import { ConfigError } from '../config/app-config';
+import { parseFields } from '../domain/zod-issues';
+import { parseDuration } from '../domain/duration';
+import { BIRD_RATE_LIMITS } from '../bird/rate-limits/budget';
+import { TASK_QUEUE_ROLES, type TaskQueueRole } from '../bird/rate-limits/queues';
+import type { WorkerTuning } from './factory';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -62,7 +62,7 @@ export const WorkerEnv = z
     BIRD_RATE_LIMIT_SCOPE: z.enum(['deployment', 'workspace']).default('deployment'),
     /** With the workspace scope: how many workspaces may use their whole budget at once (the queues' overall cap). */
     BIRD_RATE_LIMIT_WORKSPACES: z.coerce.number().int().min(1).max(1000).default(10),
-    /** Pace each workspace's Bird calls evenly within this worker's share of the limits (src/bird/pacer.ts). */
+    /** Pace each workspace's Bird calls evenly within this worker's share of the limits (src/bird/rate-limits/pacer.ts). */
     BIRD_RATE_LIMIT_PACING: z.enum(['on', 'off']).default('on'),
     /** The fraction of Bird's limits all workers together pace to (room for jitter under a strict window). */
     BIRD_RATE_LIMIT_HEADROOM: z.coerce.number().min(0.5).max(1).default(0.95),

@@ -1,35 +1,28 @@
 /**
  * Builds the provisioning worker: one process serving every task queue of the deployment (the workflow queue and
- * the two rate-limited Bird queues, src/domain/task-queues.ts), or only some of them (WORKER_TASK_QUEUES), so each
- * kind of work can be scaled on its own. Shared by src/worker.ts, the demo and the tests, which pass a pre-built
+ * the two rate-limited Bird queues, src/bird/rate-limits/queues.ts), or only some of them (WORKER_TASK_QUEUES), so each
+ * kind of work can be scaled on its own. Shared by src/worker/main.ts, the demo and the tests, which pass a pre-built
  * workflow bundle (bundled once per test run, or at image build time by scripts/bundle-workflows.ts) and a Bird
  * client pointed at the simulator.
  */
 import type { DataConverter } from '@temporalio/common';
-import type { Logger } from '@temporalio/common';
-import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type State, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type Activities, type ActivityDeps } from './activities';
-import { BIRD_RATE_LIMITS } from './bird/schemas';
-import { parseDuration } from './domain/duration';
-import { channelProvisioningHandler } from './nexus/handler';
-import { deploymentTaskQueues, TASK_QUEUE_ROLES, type TaskQueueRole } from './domain/task-queues';
-import type { BirdPacer } from './bird/pacer';
-import { pacedTuning, sharePacerAmongWorkers } from './worker-pacing';
-import { applyPerWorkspaceRateLimits } from './worker-rate-limits';
+import { NativeConnection, Runtime, Worker, type State, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type Activities, type ActivityDeps } from '../activities';
+import { BIRD_RATE_LIMITS, queueActivitiesPerSecond, type BirdRateLimits, type RateLimitScope } from '../bird/rate-limits/budget';
+import { parseDuration } from '../domain/duration';
+import { bundleFromSources } from './bundle';
+import { channelProvisioningHandler } from '../nexus/handler';
+import { deploymentTaskQueues, TASK_QUEUE_ROLES, type TaskQueueRole } from '../bird/rate-limits/queues';
+import type { BirdPacer } from '../bird/rate-limits/pacer';
+import { pacedTuning, sharePacerAmongWorkers } from '../bird/rate-limits/pacer-shares';
+import { applyPerWorkspaceRateLimits } from '../bird/rate-limits/fairness';
 
-export const WORKFLOWS_PATH = require.resolve('./workflows');
+export const WORKFLOWS_PATH = require.resolve('../workflows');
 /** Workflow interceptors (provisioning metrics) that run inside the sandbox; bundled alongside the workflows. */
-export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflows/interceptors')];
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/interceptors')];
 
 /** How long SIGTERM lets in-flight activities finish before cancelling them (the SDK's default, 0, abandons them). */
 export const DEFAULT_SHUTDOWN_GRACE_TIME = '30s';
-
-export interface BirdRateLimits {
-  /** Bird GET requests per second, for the whole deployment (enforced by the server on the reads queue). */
-  getPerSecond: number;
-  /** Bird POST (and DELETE) requests per second (the writes queue). */
-  postPerSecond: number;
-}
 
 export interface ProvisioningWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
@@ -40,14 +33,10 @@ export interface ProvisioningWorkerOptions extends ActivityDeps {
   roles?: readonly TaskQueueRole[];
   /** Bird's rate limits (default: Bird's documented 50 GET/s and 500 POST/s per workspace). */
   birdRateLimits?: BirdRateLimits;
+  /** `deployment` by default (src/bird/rate-limits/budget.ts). */
+  rateLimitScope?: RateLimitScope;
   /**
-   * `deployment` (default): the limits hold for the deployment as a whole, all workspaces sharing them (safe on any
-   * server). `workspace`: each workspace gets the limits through task-queue fairness, and the queues' overall limit
-   * is the limits times `workspacesAtFullRate` (see src/worker-rate-limits.ts).
-   */
-  rateLimitScope?: { scope: 'deployment' } | { scope: 'workspace'; workspacesAtFullRate: number };
-  /**
-   * The pacer the Bird client was built with (src/bird/pacer.ts): the worker keeps its share count up to date from
+   * The pacer the Bird client was built with (src/bird/rate-limits/pacer.ts): the worker keeps its share count up to date from
    * the pollers of the Bird queues while it runs.
    */
   pacer?: BirdPacer;
@@ -66,7 +55,7 @@ export interface ProvisioningWorkerOptions extends ActivityDeps {
   tuning?: WorkerTuning;
 }
 
-/** The worker's memory and concurrency knobs (src/worker-env.ts sets them all from the environment). */
+/** The worker's memory and concurrency knobs (src/worker/env.ts sets them all from the environment). */
 export type WorkerTuning = Partial<
   Pick<
     WorkerOptions,
@@ -94,7 +83,6 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
   const queues = deploymentTaskQueues(opts.taskQueue);
   const limits = opts.birdRateLimits ?? { getPerSecond: BIRD_RATE_LIMITS.getPerSecond, postPerSecond: BIRD_RATE_LIMITS.postPerSecond };
   const scope = opts.rateLimitScope ?? { scope: 'deployment' };
-  const queueFactor = scope.scope === 'workspace' ? scope.workspacesAtFullRate : 1;
   if (scope.scope === 'workspace' && roles.some((r) => r !== 'workflows')) {
     await applyPerWorkspaceRateLimits(opts.connection, opts.namespace, opts.taskQueue, limits);
   }
@@ -133,14 +121,12 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
           taskQueue: queues.workflows,
           // The channelProvisioning Nexus service (docs/nexus.md): an endpoint targets this queue.
           nexusServices: [channelProvisioningHandler({ bulkStore: opts.bulkStore })],
-          workflowBundle: opts.workflowBundle ?? (await bundleFromSources(Runtime.instance().logger)),
+          workflowBundle: opts.workflowBundle ?? (await bundleFromSources(WORKFLOWS_PATH, WORKFLOW_INTERCEPTOR_MODULES, Runtime.instance().logger)),
         }),
       );
     } else {
-      // Activity-only workers: the server hands out at most this many tasks per second on the queue, across every
-      // worker polling it (the last worker to poll sets the value, so all workers must agree: one env setting).
-      const perSecond = (role === 'bird-reads' ? limits.getPerSecond : limits.postPerSecond) * queueFactor;
-      // With a pacer, the activity slots follow it (src/worker-pacing.ts): a task is polled only when there is room.
+      const perSecond = queueActivitiesPerSecond(role, limits, scope);
+      // With a pacer, the activity slots follow it (src/bird/rate-limits/pacer-shares.ts): a task is polled only when there is room.
       const slots = opts.pacer ? pacedTuning(common, opts.pacer, role === 'bird-reads' ? 'get' : 'write') : common;
       workers.push(await Worker.create({ ...slots, taskQueue: queues[role], maxTaskQueueActivitiesPerSecond: perSecond }));
     }
@@ -160,37 +146,6 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
     },
     getState: () => workers.map((w) => w.getState()).find((s) => s !== 'RUNNING') ?? 'RUNNING',
   };
-}
-
-/**
- * Bundles src/workflows (and their interceptors) when running from sources. webpack's report (every asset and
- * module, many lines in one message) goes to debug; info gets one line: the bundle's size and how long it took.
- */
-async function bundleFromSources(logger: Logger): Promise<{ code: string }> {
-  const started = Date.now();
-  const atDebug: Logger = {
-    log: (level, message, meta) => {
-      logger.log(level === 'INFO' ? 'DEBUG' : level, message, meta);
-    },
-    trace: (message, meta) => {
-      logger.trace(message, meta);
-    },
-    debug: (message, meta) => {
-      logger.debug(message, meta);
-    },
-    info: (message, meta) => {
-      logger.debug(message, meta);
-    },
-    warn: (message, meta) => {
-      logger.warn(message, meta);
-    },
-    error: (message, meta) => {
-      logger.error(message, meta);
-    },
-  };
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: atDebug });
-  logger.info('workflow bundle built from sources', { bundleKiB: Math.round(Buffer.byteLength(code) / 1024), bundleMs: Date.now() - started });
-  return { code };
 }
 
 function graceMs(value: string | number): number {

@@ -22,3 +22,16 @@ export function deploymentTaskQueues(workflowTaskQueue: string): Record<TaskQueu
 
 export const TASK_QUEUE_ROLES = ['workflows', 'bird-reads', 'bird-writes'] as const;
 export type TaskQueueRole = (typeof TASK_QUEUE_ROLES)[number];
+
+/**
+ * Where a Bird call runs and under which fairness key: reads on the reads queue, writes on the writes queue, each
+ * keyed by its workspace, so that with task-queue fairness on the server every workspace gets its own share of
+ * Bird's per-workspace limit (fairness.ts).
+ */
+export function birdCallRouting(workflowTaskQueue: string, workspaceId: string) {
+  const priority = { fairnessKey: workspaceId };
+  return {
+    reads: { taskQueue: birdReadsQueue(workflowTaskQueue), priority },
+    writes: { taskQueue: birdWritesQueue(workflowTaskQueue), priority },
+  };
+}

@@ -8,7 +8,7 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
-import { describeIssues, InvalidFields, parseFields } from './domain/zod-issues';
+import { InvalidFields, parseFields } from '../domain/zod-issues';
 import { Secret } from './secret';
 
 export class ConfigError extends InvalidFields {
@@ -59,7 +59,6 @@ export class ConfigReader {
 }
 
 /** Re-exported: the one zod issue formatter lives in the pure domain layer, so workflow code can use it too. */
-export { describeIssues };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { requireAccessKey?: boolean } = {}): AppConfig {
   const e = parseFields(EnvSchema, env, (problems) => new ConfigError(problems));

@@ -1,5 +1,5 @@
 /**
- * Tells the worker's Bird pacer (src/bird/pacer.ts) how many workers share each Bird queue, so each paces to its
+ * Tells the worker's Bird pacer (src/bird/rate-limits/pacer.ts) how many workers share each Bird queue, so each paces to its
  * share of Bird's limit: the server lists the pollers of a task queue (DescribeTaskQueue), each worker process under
  * its own identity. Refreshed every few seconds; a worker that stops polling drops out of the list after a while
  * (the server keeps pollers it saw in the last minutes), during which the others pace a little below the limit —
@@ -7,8 +7,8 @@
  */
 import type { ActivitySlotInfo, CustomSlotSupplier, NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import type { BirdPacer, CallKind } from './bird/pacer';
-import { birdReadsQueue, birdWritesQueue } from './domain/task-queues';
+import type { BirdPacer, CallKind } from './pacer';
+import { birdReadsQueue, birdWritesQueue } from './queues';
 
 const REFRESH_MS = 5_000;
 /** A poller seen within this long is a worker still serving the queue (an idle long poll lasts about a minute). */

@@ -1,6 +1,6 @@
 /** The poll schedule a bulk run learns from its earlier rows (pure: src/domain/readiness.ts). */
 import assert from 'node:assert/strict';
-import { addActivationSample, learnedSchedule, MIN_ACTIVATION_SAMPLES, type ActivationSamples } from '../src/domain/readiness';
+import { addActivationSample, learnedSchedule, MIN_ACTIVATION_SAMPLES, type ActivationSamples } from '../../src/domain/readiness';
 
 const r = (mode: string) => ({ mode, maxPollInterval: 60_000, deadline: 30 * 60_000 });
 const of = (waits: number[], source: 'poll' | 'webhook'): ActivationSamples => ({ waitsMs: waits, sources: waits.map(() => source) });

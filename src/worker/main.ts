@@ -1,5 +1,5 @@
 /**
- * The worker process: `npm run worker` (in the image: `node dist/src/worker.js`). Reads configuration from the
+ * The worker process: `npm run worker` (in the image: `node dist/src/worker/main.js`). Reads configuration from the
  * environment (see README), installs the Temporal runtime with JSON logs (pino) and Prometheus metrics, connects
  * (retrying with backoff while Temporal cannot be reached) and serves the provisioning task queue. SIGTERM/SIGINT
  * drain it: polling stops, in-flight activities get WORKER_SHUTDOWN_GRACE_TIME to finish, then the process exits 0.
@@ -7,21 +7,21 @@
  */
 import { Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { activityCancellableFetch } from './activities/cancellable-fetch';
-import { BirdClient } from './bird/client';
-import { BirdPacer } from './bird/pacer';
-import { bulkStoreFromEnv } from './bulk/store-env';
-import { dataConverterFromEnv } from './codec/env';
-import { ConfigReader, loadConfig } from './config';
-import { birdCallMetrics } from './observability/bird-metrics';
-import { startHealthServer } from './observability/health';
-import { createLogger, temporalLogger } from './observability/logger';
-import { runMain } from './observability/run-main';
-import { envSecretStore } from './secrets';
-import { findWorkflowBundle } from './workflow-bundle';
-import { connectWithRetry } from './worker-connect';
-import { createProvisioningWorker, type ProvisioningWorker } from './worker-factory';
-import { loadWorkerEnv, workerTuning } from './worker-env';
+import { activityCancellableFetch } from '../activities/cancellable-fetch';
+import { BirdClient } from '../bird/client';
+import { BirdPacer } from '../bird/rate-limits/pacer';
+import { bulkStoreFromEnv } from '../bulk/store-env';
+import { dataConverterFromEnv } from '../codec/env';
+import { ConfigReader, loadConfig } from '../config/app-config';
+import { birdCallMetrics } from '../observability/bird-metrics';
+import { startHealthServer } from '../observability/health';
+import { createLogger, temporalLogger } from '../observability/logger';
+import { runMain } from '../observability/run-main';
+import { envSecretStore } from '../config/secrets';
+import { findWorkflowBundle } from './bundle';
+import { connectWithRetry } from '../connection/retry';
+import { createProvisioningWorker, type ProvisioningWorker } from './factory';
+import { loadWorkerEnv, workerTuning } from './env';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
 // Until the configuration is read, a logger that cannot itself fail on a bad LOG_LEVEL.
