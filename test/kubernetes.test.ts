@@ -237,7 +237,7 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
 
   it('runs the compiled entry points of the image the Dockerfile builds, the same image Compose runs', () => {
     const compose = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
-    const entry: Record<string, string> = { worker: 'src/worker', 'webhook-receiver': 'src/webhook-receiver/main', 'codec-server': 'src/codec/main' };
+    const entry: Record<string, string> = { worker: 'src/worker/main', 'webhook-receiver': 'src/webhook-receiver/main', 'codec-server': 'src/codec/main' };
     for (const [name, src] of Object.entries(entry)) {
       const c = container(name);
       assert.match(compose, new RegExp(`image: ${c.image.replaceAll('.', '\\.')}\\n`), `${name} runs the app image Compose builds`);
