@@ -35,8 +35,7 @@ import { createProvisioningWorker, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH 
 import { clusterFigures } from './bench/cluster-figures';
 import { forwardedWorkerEnv, underBothLimiterModels } from './bench/limiter-models';
 import { memoryScenario } from './bench/memory';
-import { noopActivities } from './bench/noop-activities';
-import { loadWorkerEnv, workerTuning } from '../src/worker/env';
+import { throughputScenario } from './bench/throughput';
 
 const int = (v: string) => Number.parseInt(v, 10);
 const opts = new Command()
@@ -47,12 +46,13 @@ const opts = new Command()
   .option('--concurrency <n>', 'bulk window (provisionings at once)', int, 1_000)
   .option('--modes <list>', 'readiness modes to run (poll, webhook, both)', 'poll,webhook,both')
   .option('--throughput-numbers <n>', 'numbers for the throughput comparison (0 skips it)', int, 1_000)
+  .option('--throughput-caches <list>', 'workflow cache sizes to compare in the throughput run, e.g. 100,2310 (empty: the worker environment\'s)', '')
   .option('--fairness-numbers <n>', 'numbers per workspace for the fairness comparison (0 skips it)', int, 60)
   .option('--get-limit <n>', "Bird's GET limit per second, for the simulator and the worker (scaled down, a small run is bound by it)", Number.parseFloat, BIRD_RATE_LIMITS.getPerSecond)
   .option('--memory-levels <list>', "provisionings held in flight while the worker's memory is measured (empty skips it)", '100,1000,5000')
   .option('--burst-numbers <n>', 'starts at once into a fresh worker, for its peak memory (0 skips it)', int, 5_000)
   .parse()
-  .opts<{ numbers: number; timeScale: number; latencyMs: number; concurrency: number; modes: string; throughputNumbers: number; fairnessNumbers: number; memoryLevels: string; burstNumbers: number; getLimit: number }>();
+  .opts<{ numbers: number; timeScale: number; latencyMs: number; concurrency: number; modes: string; throughputNumbers: number; throughputCaches: string; fairnessNumbers: number; memoryLevels: string; burstNumbers: number; getLimit: number }>();
 
 const ROOT = resolve(__dirname, '..');
 const PUBLIC_URL = 'https://hooks.bench.example/bird/events';
@@ -125,7 +125,11 @@ async function main(): Promise<void> {
   } finally {
     worker.kill('SIGTERM');
   }
-  if (opts.throughputNumbers > 0) await throughputScenario();
+  if (opts.throughputNumbers > 0) {
+    const caches = opts.throughputCaches.split(',').map((v) => int(v.trim())).filter((v) => v > 0);
+    const inventory = (name: string, numbers: string[], over: Record<string, unknown>) => benchInventory(dir, name, numbers, { workspaceId, organizationId }, over);
+    await throughputScenario({ client, address, accessKey, signingKey, workspaceId, organizationId, store, concurrency: opts.concurrency, inventory, say }, opts.throughputNumbers, caches);
+  }
   if (opts.fairnessNumbers > 0) await fairnessScenario();
   const memoryLevels = opts.memoryLevels.split(',').map((v) => int(v.trim())).filter((v) => v > 0);
   if (memoryLevels.length || opts.burstNumbers > 0) await memoryScenario({ client, address, root: ROOT, accessKey, say }, memoryLevels, opts.burstNumbers);
@@ -244,47 +248,6 @@ async function main(): Promise<void> {
       await limitedSim.close();
     }
     await connection.close();
-  }
-
-  async function throughputScenario(): Promise<void> {
-    const n = opts.throughputNumbers;
-    say(`\n[throughput] ${n} numbers, no activation delay, no rate limit, window ${opts.concurrency}: the product vs no-op activities`);
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
-    const fastSim = await BirdSimulator.start({ accessKeys: [accessKey], workspaces: [{ id: workspaceId, organizationId }], provisioningDelayMs: 0 });
-    const connection = await NativeConnection.connect({ address });
-    const rates: Record<string, number> = {};
-    for (const variant of ['product', 'no-op baseline'] as const) {
-      const queue = `bench-${variant === 'product' ? 'tp' : 'base'}-${randomUUID().slice(0, 8)}`;
-      const w = await createProvisioningWorker({
-        connection,
-        namespace: 'default',
-        taskQueue: queue,
-        bird: new BirdClient({ baseUrl: fastSim.url, accessKey: new Secret(accessKey) }),
-        secrets: staticSecretStore({ WEBHOOK_SIGNING_KEY: signingKey }),
-        bulkStore: store,
-        workflowBundle,
-        birdRateLimits: { getPerSecond: 100_000, postPerSecond: 100_000 },
-        // The worker process's knobs (src/worker/env.ts), so the throughput is the one the tuning gives.
-        tuning: workerTuning(loadWorkerEnv(process.env)),
-        ...(variant === 'no-op baseline' ? { wrapActivities: noopActivities } : {}),
-      });
-      const running = w.run();
-      const numbers = Array.from({ length: n }, () => randomUUID());
-      const inventory = await benchInventory(dir, queue, numbers, { workspaceId, organizationId }, {
-        readiness: { mode: 'poll', initialPollInterval: 100, maxPollInterval: 1_000, deadline: '10m' },
-      });
-      const t0 = Date.now();
-      const started = await startBulk(client, store, inventory, { taskQueue: queue, concurrency: opts.concurrency });
-      const end = await awaitBulk(client, started.workflowId);
-      const wallS = (Date.now() - t0) / 1000;
-      rates[variant] = n / wallS;
-      say(`  ${variant}: ${n} in ${wallS.toFixed(1)} s = ${(n / wallS).toFixed(1)} provisionings/s (${end.status})`);
-      w.shutdown();
-      await running;
-    }
-    say(`  the product runs at ${((rates.product! / rates['no-op baseline']!) * 100).toFixed(0)}% of the same workflows with no-op activities`);
-    await connection.close();
-    await fastSim.close();
   }
 }
 

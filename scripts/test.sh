@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command, from nothing: installs npm packages if needed, finds or builds the Temporal CLI (the tests
 # start their own dev server with it), installs Debian's Chromium for the browser test when missing, then
-# typecheck, lint and the whole mocha suite on the machine's Node, then its in-process part again on Node 24, the
+# typecheck, lint, the formatting check (prettier) and the whole mocha suite on the machine's Node, then its in-process part again on Node 24, the
 # current LTS (scripts/test-node24.sh --fast; TEST_NODE24=0 skips it, TEST_NODE24=all runs the whole suite there).
 set -euo pipefail
 # shellcheck source=scripts/prepare.sh
@@ -9,6 +9,7 @@ source "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/prepare.sh"
 bash scripts/ensure-chromium.sh
 npm run --silent typecheck
 npm run --silent lint
+npm run --silent format:check
 logs=()
 trap 'rm -f "${logs[@]}"' EXIT
 status=0

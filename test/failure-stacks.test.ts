@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
-import { INVALID_INPUT, PROVISIONING_FAILED } from '../src/workflows/definitions';
+import { INVALID_INPUT, PROVISIONING_FAILED } from '../src/domain/provisioning';
 import { provisionChannel, webhookSubscription } from '../src/workflows';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 

@@ -14,7 +14,7 @@ import {
   rowResultOfSnapshot,
   snapshotOfEnd,
 } from '../src/domain/provisioning-outcome';
-import { INVALID_INPUT, PROVISIONING_FAILED, type ProvisioningFailureDetails } from '../src/workflows/definitions';
+import { INVALID_INPUT, PROVISIONING_FAILED, type ProvisioningFailureDetails } from '../src/domain/provisioning';
 import { isCompensated } from '../src/domain/compensation';
 
 const details = (over: Partial<ProvisioningFailureDetails> = {}): ProvisioningFailureDetails => ({

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
 import { ensureWorkspaceSubscription } from '../src/client/subscriptions-client';
-import { retireSubscriptionSignal } from '../src/workflows/definitions';
+import { retireSubscriptionSignal } from '../src/domain/messages/subscription';
 import { RECEIVER_PUBLIC_URL, smsInput, startStack } from './helpers/stack';
 import { temporal } from './helpers/temporal';
 

@@ -13,7 +13,8 @@ import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input'
 import { Secret } from '../src/config/secret';
 import { buildWebhookReceiver } from '../src/webhook-receiver/server';
 import { temporalStatusRouter } from '../src/webhook-receiver/status-router';
-import { MAX_STATUS_REPORTS_PER_RUN, reportChannelStatusUpdate } from '../src/workflows/definitions';
+import { MAX_STATUS_REPORTS_PER_RUN } from '../src/domain/provisioning';
+import { reportChannelStatusUpdate } from '../src/domain/messages/provisioning';
 import { RECEIVER_PUBLIC_URL, SIGNING_KEY_REF, smsInput, startStack, type Stack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 

@@ -5,7 +5,7 @@
  * them. Provisionings by webhook whose channel never activates stay in flight (waiting for a report until their
  * deadline); at each level (cumulative) the steady RSS and V8 heap are averaged over 5 s once every one of them is
  * waiting, apart from the start-up peak. Then the burst: a fresh worker gets N starts at once; its peak RSS, and
- * whether it is still alive.
+ * whether it is still alive, then its steady state with the burst in flight (unless a level measured it).
  */
 import type { Client } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -93,6 +93,17 @@ export async function memoryScenario(ctx: MemoryContext, levels: number[], burst
         figures.burstPeakHeapMiB = Math.round(Math.max(...samples(w.file).filter((s) => s.thread !== 'main').map((s) => s.heapUsed)));
         figures.burstWorkerAlive = w.child.exitCode === null && w.child.signalCode === null;
         ctx.say(`  burst: ${burst} started at once, all waiting after ${figures.burstSeconds} s; peak RSS ${figures.burstPeakRssMiB} MiB, workflow-thread heap ${figures.burstPeakHeapMiB} MiB; worker alive: ${figures.burstWorkerAlive}`);
+        // Then the same worker holds `burst` provisionings in flight: its steady state at that level, measured as the
+        // levels are (a level of 5,000 needs no second run of 5,000 starts).
+        if (!levels.includes(burst)) {
+          await sleep(5_000);
+          const from = Date.now();
+          await sleep(5_000);
+          const m = steady(samples(w.file).filter((s) => s.at >= from));
+          figures[`workerSteadyRssMiB${burst}`] = m.rss;
+          figures[`workerSteadyHeapMiB${burst}`] = m.heap;
+          ctx.say(`  ${burst} in flight after the burst: steady RSS ${m.rss} MiB, V8 heap used ${m.heap} MiB (all threads)`);
+        }
       } finally {
         w.child.kill('SIGKILL');
       }
@@ -121,6 +132,8 @@ async function startWorker(ctx: MemoryContext, birdUrl: string, bundlePath: stri
       WORKER_METRICS_PORT: '0',
       LOG_LEVEL: 'info',
       ...forwardedWorkerEnv(),
+      // The worker's V8 options (e.g. a heap limit: --max-old-space-size=512), apart from the bench's own.
+      ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

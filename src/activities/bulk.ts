@@ -11,7 +11,7 @@ import { BulkStoreError, type BulkStore, type ExistingConnector, type StoredRow 
 import type { KnownConnector, ProvisioningSnapshot } from '../domain/bulk-decision';
 import type { RowOutcome } from '../domain/bulk-report';
 import { endOfFailure, snapshotOfEnd } from '../domain/provisioning-outcome';
-import type { ProvisionChannelResult } from '../workflows/definitions';
+import type { ProvisionChannelResult } from '../domain/provisioning';
 import { FailureType } from '../domain/failure-types';
 
 export interface BulkActivityDeps {

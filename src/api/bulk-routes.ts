@@ -12,9 +12,9 @@ import { bulkReport, bulkWorkflowId, getBulkProgress, prepareInventoryText, star
 import { InvalidBulkDefaults } from '../domain/bulk-input';
 import { REPORT_COLUMNS } from '../domain/bulk-report';
 import { parseFields, InvalidFields } from '../domain/zod-issues';
-import type { BulkProgress } from '../workflows/bulk-definitions';
+import type { BulkProgress } from '../domain/bulk-onboarding';
 import { ApiError, fieldProblems, isNotFound, notFound, type Problem } from './errors';
-import type { ApiContext } from './server';
+import type { ApiContext } from './context';
 
 const BulkRequest = z.strictObject({
   format: z.enum(['csv', 'jsonl']),

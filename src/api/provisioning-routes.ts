@@ -8,7 +8,7 @@ import { BirdId } from '../bird/schemas';
 import { InvalidProvisioningInput, parseProvisioningInput, phoneNumberIdOf, provisioningWorkflowId } from '../domain/provisioning-input';
 import { ApiError, fieldProblems, isNotFound, notFound } from './errors';
 import { finishedState, provisioningState } from './provisioning-state';
-import type { ApiContext } from './server';
+import type { ApiContext } from './context';
 
 export function provisioningLocation(workspaceId: string, phoneNumberId: string): string {
   return `/v1/provisionings/${workspaceId}/${phoneNumberId}`;

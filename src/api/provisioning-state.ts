@@ -4,7 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { describeOutcome, getProgress, type FinishedProvisioning } from '../client/provisioning-client';
-import type { ProvisionChannelResult, ProvisioningFailureDetails, ProvisioningProgress, ProvisioningStage } from '../workflows/definitions';
+import type { ProvisionChannelResult, ProvisioningFailureDetails, ProvisioningProgress, ProvisioningStage } from '../domain/provisioning';
 import { ApiError, isNotFound, notFound } from './errors';
 
 export interface ProvisioningState {

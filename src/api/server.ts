@@ -6,7 +6,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { BulkStore } from '../bulk/store';
 import { workflowTaskPollers } from '../client/task-queue-pollers';
 import { authenticate, type ApiKey, type Caller } from './api-keys';
@@ -14,6 +14,7 @@ import { registerBulkRoutes } from './bulk-routes';
 import { ApiError, notFound, temporalUnavailable } from './errors';
 import { documentedRoutes, openApiDocument } from './openapi';
 import { registerProvisioningRoutes } from './provisioning-routes';
+import type { ApiContext } from './context';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,19 +36,6 @@ export interface ApiServerOptions {
   bulkBodyLimitBytes?: number;
   queryTimeoutMs?: number;
   sseIntervalMs?: number;
-}
-
-/** What the routes share: the client, the configuration, the scope check and the worker check. */
-export interface ApiContext {
-  client: Client;
-  taskQueue: string;
-  bulkStore: BulkStore;
-  queryTimeoutMs: number;
-  sseIntervalMs: number;
-  /** Throws 404 unless the request's key may act on the workspace (another workspace does not exist for it). */
-  requireWorkspace(request: FastifyRequest, workspaceId: string): void;
-  /** Throws 503 (nothing started) when no worker polls the workflow task queue. */
-  requireWorkers(): Promise<void>;
 }
 
 export const DEFAULT_BODY_LIMIT = 128 * 1024;

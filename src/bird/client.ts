@@ -132,7 +132,19 @@ export class BirdClient {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
 
     const lane = this.#pacer ? paceLane(path, method) : undefined;
-    if (lane) await this.#pacer!.acquire(lane.workspaceId, lane.kind);
+    if (lane) {
+      // A turn further away than a request may take is not waited for: the activity's start-to-close timeout
+      // allows one request and the wait before it, and a retry after the wait costs less than a timed-out attempt.
+      const { waitMs } = await this.#pacer!.acquire(lane.workspaceId, lane.kind, this.#timeoutMs);
+      if (waitMs !== undefined) {
+        throw new BirdApiError({
+          operation,
+          kind: 'timeout',
+          detail: `not sent: its turn under Bird's rate limit is ${Math.round(waitMs)} ms away`,
+          retryAfterMs: Math.ceil(waitMs),
+        });
+      }
+    }
     let response: Response;
     const started = performance.now();
     try {

@@ -6,7 +6,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { rowsHandled } from '../domain/bulk-report';
 import { formatDuration } from '../domain/duration';
-import type { BulkProgress } from '../workflows/bulk-definitions';
+import type { BulkProgress } from '../domain/bulk-onboarding';
 
 export interface ProgressView {
   update(p: BulkProgress): void;

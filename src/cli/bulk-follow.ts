@@ -13,8 +13,9 @@ import type { BulkStore } from '../bulk/store';
 import { writeReport } from '../bulk/report-file';
 import { progressLine, progressView } from '../bulk/progress-view';
 import { allSuccessful, BULK_OUTCOMES, countOutcomes, type ReportRow } from '../domain/bulk-report';
-import { bulkProgressQuery, type BulkProgress } from '../workflows/bulk-definitions';
-import type { bulkOnboard } from '../workflows';
+import { type BulkProgress } from '../domain/bulk-onboarding';
+import { bulkProgressQuery } from '../domain/messages/bulk';
+import type { BulkOnboardWorkflow } from '../domain/workflow-types';
 import type { CliContext } from './context';
 import { CliError } from './errors';
 import { ExitCode } from './exit-codes';
@@ -26,7 +27,7 @@ const QUERY_TIMEOUT_MS = 10_000;
 
 /** The run's progress: its result once completed (no worker needed), else the query. */
 export async function bulkProgressOf(client: Client, workflowId: string): Promise<{ progress: BulkProgress; status: string }> {
-  const handle = client.workflow.getHandle<typeof bulkOnboard>(workflowId);
+  const handle = client.workflow.getHandle<BulkOnboardWorkflow>(workflowId);
   const d = await handle.describe();
   if (d.status.name === 'COMPLETED') return { progress: (await handle.result()).progress, status: d.status.name };
   try {

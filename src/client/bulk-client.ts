@@ -9,9 +9,10 @@ import { buildInventory, parseBulkDefaults, type BulkDefaults, type BulkOverride
 import { buildReport, type ReportRow } from '../domain/bulk-report';
 import * as sa from '../domain/search-attributes';
 // Type only: the client starts the workflow by its type name and never loads workflow code.
-import type { bulkOnboard } from '../workflows';
+import { WORKFLOW_TYPES, type BulkOnboardWorkflow } from '../domain/workflow-types';
 import { waitThroughOutages, type OutageOptions } from './outages';
-import { bulkProgressQuery, type BulkOnboardInput, type BulkProgress } from '../workflows/bulk-definitions';
+import { type BulkOnboardInput, type BulkProgress } from '../domain/bulk-onboarding';
+import { bulkProgressQuery } from '../domain/messages/bulk';
 
 export const BULK_LIMITS = {
   /** Provisionings at once; each run's pending children must stay far below the server's 2,000. */
@@ -66,7 +67,7 @@ export interface StartedBulk {
   /** The first run id: the key of this bulk run's outcomes in the store. */
   runId: string;
   manifest: BulkManifest;
-  handle: WorkflowHandle<typeof bulkOnboard>;
+  handle: WorkflowHandle<BulkOnboardWorkflow>;
 }
 
 /**
@@ -76,7 +77,7 @@ export interface StartedBulk {
 export async function startBulk(client: Client, store: BulkStore, inventory: PreparedInventory, opts: StartBulkOptions): Promise<StartedBulk> {
   const manifest = await store.saveInventory(inventory, inventory.source);
   const { workflowId, ...options } = bulkStartOptions(manifest, opts);
-  const handle = await client.workflow.start<typeof bulkOnboard>('bulkOnboard', { workflowId, ...options, taskQueue: opts.taskQueue });
+  const handle = await client.workflow.start<BulkOnboardWorkflow>(WORKFLOW_TYPES.bulkOnboard, { workflowId, ...options, taskQueue: opts.taskQueue });
   return { workflowId, runId: handle.firstExecutionRunId, manifest, handle };
 }
 
@@ -131,7 +132,7 @@ export type BulkEnd = { status: 'completed' | 'cancelled'; progress: BulkProgres
  * Temporal server: the run goes on meanwhile, so the wait does too (src/client/outages.ts).
  */
 export async function awaitBulk(client: Client, workflowId: string, outages: OutageOptions = {}): Promise<BulkEnd> {
-  const handle = client.workflow.getHandle<typeof bulkOnboard>(workflowId);
+  const handle = client.workflow.getHandle<BulkOnboardWorkflow>(workflowId);
   try {
     const result = await waitThroughOutages(() => handle.result(), outages);
     return { status: 'completed', progress: result.progress };

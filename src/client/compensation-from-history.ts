@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { DeletedConnector, RegisteredSubscription } from '../activities';
-import type { CreateOutcome, ProvisioningFailureDetails, ProvisioningStage } from '../workflows/definitions';
+import type { CreateOutcome, ProvisioningFailureDetails, ProvisioningStage } from '../domain/provisioning';
 import { ProvisioningStage as StageAttribute } from '../domain/search-attributes';
 
 const EventType = temporal.api.enums.v1.EventType;

@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { FailureType } from '../domain/failure-types';
 import { provisioningStartOptions } from '../domain/provisioning-start';
-import { bulkProgressQuery } from '../workflows/bulk-definitions';
-import { progressQuery, reportChannelStatusUpdate, watchOutcomeSignal } from '../workflows/definitions';
+import { bulkProgressQuery } from '../domain/messages/bulk';
+import { progressQuery, reportChannelStatusUpdate, watchOutcomeSignal } from '../domain/messages/provisioning';
 import {
   BulkProgressSchema,
   CALLER_FAILURE_TYPES,

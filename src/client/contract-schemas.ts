@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ComponentStage, ComponentStatus } from '../bird/schemas';
 import { FailureType } from '../domain/failure-types';
 import { ProvisionChannelInput } from '../domain/provisioning-input';
-import type { BulkCounts, BulkProgress } from '../workflows/bulk-definitions';
+import type { BulkCounts, BulkProgress } from '../domain/bulk-onboarding';
 import {
   INVALID_INPUT,
   PROVISIONING_FAILED,
@@ -17,7 +17,7 @@ import {
   type ProvisionChannelResult,
   type ProvisioningFailureDetails,
   type ProvisioningProgress,
-} from '../workflows/definitions';
+} from '../domain/provisioning';
 
 /** Compile-time proof that a schema's type is the workflow's type (each assignable to the other). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -9,8 +9,9 @@ import { parseProvisioningInput, provisioningWorkflowId } from '../domain/provis
 import { provisioningStartOptions } from '../domain/provisioning-start';
 import { waitThroughOutages, type OutageOptions } from './outages';
 // Type only: the client starts the workflow by its type name and never loads workflow code.
-import type { provisionChannel } from '../workflows';
-import { progressQuery, type ProvisionChannelResult, type ProvisioningFailureDetails, type ProvisioningProgress } from '../workflows/definitions';
+import { WORKFLOW_TYPES, type ProvisionChannelWorkflow } from '../domain/workflow-types';
+import { type ProvisionChannelResult, type ProvisioningFailureDetails, type ProvisioningProgress } from '../domain/provisioning';
+import { progressQuery } from '../domain/messages/provisioning';
 import { describeOutcome, type FinishedProvisioning, type OutcomeOptions } from './provisioning-outcome';
 
 export { describeOutcome, cancellationMessage, type FinishedProvisioning, type OutcomeOptions } from './provisioning-outcome';
@@ -18,7 +19,7 @@ export { describeOutcome, cancellationMessage, type FinishedProvisioning, type O
 export interface StartedProvisioning {
   workflowId: string;
   runId: string;
-  handle: WorkflowHandle<typeof provisionChannel>;
+  handle: WorkflowHandle<ProvisionChannelWorkflow>;
 }
 
 /**
@@ -35,7 +36,7 @@ async function start(client: Client, rawInput: unknown, opts: { taskQueue: strin
   const input = parseProvisioningInput(rawInput);
   // The run's connector tag, drawn here and set at start (free) instead of upserted by the run.
   const { workflowId, ...options } = provisioningStartOptions(input, idempotencyTag(randomUUID()));
-  const handle = await client.workflow.start<typeof provisionChannel>('provisionChannel', {
+  const handle = await client.workflow.start<ProvisionChannelWorkflow>(WORKFLOW_TYPES.provisionChannel, {
     taskQueue: opts.taskQueue,
     workflowId,
     // The parsed input, defaults applied: the run keeps exactly these values even if a default changes later.
@@ -43,7 +44,7 @@ async function start(client: Client, rawInput: unknown, opts: { taskQueue: strin
     workflowIdConflictPolicy: conflictPolicy,
     ...options,
   });
-  return { workflowId, runId: handle.firstExecutionRunId, handle: handle as WorkflowHandle<typeof provisionChannel> };
+  return { workflowId, runId: handle.firstExecutionRunId, handle: handle as WorkflowHandle<ProvisionChannelWorkflow> };
 }
 
 /**
@@ -60,7 +61,7 @@ export type AttachOrStart =
 
 export async function attachOrStart(client: Client, rawInput: unknown, opts: { taskQueue: string }): Promise<AttachOrStart> {
   const workflowId = provisioningWorkflowId(parseProvisioningInput(rawInput));
-  const handle = client.workflow.getHandle<typeof provisionChannel>(workflowId);
+  const handle = client.workflow.getHandle<ProvisionChannelWorkflow>(workflowId);
   // Two rounds at most: a run that fails between our start and our look allows a new attempt at once.
   for (let round = 0; ; round++) {
     const before = await describeIfAny(client, workflowId);

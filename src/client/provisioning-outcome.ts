@@ -5,8 +5,9 @@
  */
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { endOfFailure, type ProvisioningEnd } from '../domain/provisioning-outcome';
-import { progressQuery, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../workflows/definitions';
-import { failureMessage } from '../workflows/describe';
+import { type ProvisionChannelResult, type ProvisioningFailureDetails } from '../domain/provisioning';
+import { progressQuery } from '../domain/messages/provisioning';
+import { failureMessage } from '../domain/describe';
 import { compensationFromHistory } from './compensation-from-history';
 import { workflowTaskPollers } from './task-queue-pollers';
 

@@ -10,11 +10,11 @@ import { duration } from '../domain/duration';
 import { InvalidReconcileInput, parseReconcileInput, ReconcileInput, type ReconcileInputRaw, type ReconcileReport } from '../domain/reconcile';
 import * as sa from '../domain/search-attributes';
 import { parseFields } from '../domain/zod-issues';
-import { reconcileConnectors } from '../workflows';
+import { WORKFLOW_TYPES, type ReconcileConnectorsWorkflow } from '../domain/workflow-types';
 
 export interface StartedReconcile {
   workflowId: string;
-  handle: WorkflowHandle<typeof reconcileConnectors>;
+  handle: WorkflowHandle<ReconcileConnectorsWorkflow>;
 }
 
 /** Validates the input (InvalidReconcileInput names each bad field) and starts one audit. */
@@ -22,7 +22,7 @@ export async function startReconcile(client: Client, raw: ReconcileInputRaw, opt
   const input = parseReconcileInput(raw);
   // One id per audit: a delete run must never attach to a report-only run that happens to be going.
   const workflowId = `reconcile/${input.workspaceId}/${new Date().toISOString()}-${randomUUID().slice(0, 8)}`;
-  const handle = await client.workflow.start(reconcileConnectors, {
+  const handle = await client.workflow.start<ReconcileConnectorsWorkflow>(WORKFLOW_TYPES.reconcileConnectors, {
     taskQueue: opts.taskQueue,
     workflowId,
     args: [input],
@@ -58,7 +58,7 @@ export async function ensureReconcileSchedule(
   const scheduleId = reconcileScheduleId(input.workspaceId);
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow',
-    workflowType: reconcileConnectors,
+    workflowType: WORKFLOW_TYPES.reconcileConnectors,
     // The schedule appends the scheduled time to this id, so each run has its own.
     workflowId: `reconcile/${input.workspaceId}/scheduled`,
     args: [input],

@@ -5,8 +5,8 @@
 import { isGrpcCancelledError, isGrpcDeadlineError, ServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkspaceSubscriptionInput, workspaceSubscriptionWorkflowId, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
-import { webhookSubscription } from '../workflows';
-import { retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from '../workflows/definitions';
+import { WORKFLOW_TYPES, type WebhookSubscriptionWorkflow } from '../domain/workflow-types';
+import { retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from '../domain/messages/subscription';
 import { describeIssues } from '../domain/zod-issues';
 import { InvalidProvisioningInput } from '../domain/provisioning-input';
 
@@ -34,7 +34,7 @@ export async function ensureWorkspaceSubscription(
   const parsed = WorkspaceSubscriptionInput.safeParse(rawInput);
   if (!parsed.success) throw new InvalidProvisioningInput(describeIssues(parsed.error.issues, '', rawInput));
   const workflowId = workspaceSubscriptionWorkflowId(parsed.data);
-  const handle = await client.workflow.start(webhookSubscription, {
+  const handle = await client.workflow.start<WebhookSubscriptionWorkflow>(WORKFLOW_TYPES.webhookSubscription, {
     taskQueue: opts.taskQueue,
     workflowId,
     args: [rawInput],

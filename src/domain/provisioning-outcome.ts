@@ -6,7 +6,7 @@
  */
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 // Failure types and result shapes of provisionChannel: domain types that still live beside the workflow's messages.
-import { INVALID_INPUT, PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../workflows/definitions';
+import { INVALID_INPUT, PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from './provisioning';
 import type { ProvisioningSnapshot } from './bulk-decision';
 import type { RowOutcome } from './bulk-report';
 import { isCompensated } from './compensation';

@@ -15,8 +15,8 @@ import { idempotencyTag } from '../domain/idempotency';
 import { parseProvisioningInput, type ProvisionChannelInputRaw } from '../domain/provisioning-input';
 import { provisioningStartOptions } from '../domain/provisioning-start';
 import { InvalidFields } from '../domain/zod-issues';
-import { bulkOnboard, provisionChannel } from '../workflows';
-import type { ProvisionChannelResult } from '../workflows/definitions';
+import { WORKFLOW_TYPES, type BulkOnboardWorkflow, type ProvisionChannelWorkflow } from '../domain/workflow-types';
+import type { ProvisionChannelResult } from '../domain/provisioning';
 import { InvalidNexusRequest, parseBulkOnboardRequest, workflowIdOfRef } from './requests';
 import { channelProvisioningService, type ProvisioningState } from './service';
 
@@ -47,7 +47,7 @@ export function channelProvisioningHandler(deps: ChannelProvisioningDeps) {
         throw err;
       });
       const { workflowId, ...options } = bulkStartOptions(manifest, { concurrency: request.concurrency });
-      return temporalNexus.startWorkflow(ctx, bulkOnboard, { workflowId, ...options });
+      return temporalNexus.startWorkflow<BulkOnboardWorkflow>(ctx, WORKFLOW_TYPES.bulkOnboard, { workflowId, ...options });
     }),
   });
 }
@@ -61,7 +61,7 @@ function provisionOperation(): nexus.OperationHandler<ProvisionChannelInputRaw, 
   const backing = new temporalNexus.WorkflowRunOperationHandler<ProvisionChannelInputRaw, ProvisionChannelResult>(async (ctx, raw) => {
     const input = refuseInvalid(() => parseProvisioningInput(raw));
     const { workflowId, ...options } = provisioningStartOptions(input, idempotencyTag(randomUUID()));
-    return temporalNexus.startWorkflow(ctx, provisionChannel, { workflowId, args: [input], workflowIdConflictPolicy: 'USE_EXISTING', ...options });
+    return temporalNexus.startWorkflow<ProvisionChannelWorkflow>(ctx, WORKFLOW_TYPES.provisionChannel, { workflowId, args: [input], workflowIdConflictPolicy: 'USE_EXISTING', ...options });
   });
   return {
     async start(ctx, raw) {

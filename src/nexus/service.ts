@@ -5,8 +5,8 @@
  */
 import * as nexus from 'nexus-rpc';
 import type { ProvisionChannelInputRaw } from '../domain/provisioning-input';
-import type { BulkOnboardResult } from '../workflows/bulk-definitions';
-import type { ProvisionChannelResult, ProvisioningFailureDetails, ProvisioningProgress } from '../workflows/definitions';
+import type { BulkOnboardResult } from '../domain/bulk-onboarding';
+import type { ProvisionChannelResult, ProvisioningFailureDetails, ProvisioningProgress } from '../domain/provisioning';
 
 export const CHANNEL_PROVISIONING_SERVICE = 'channelProvisioning';
 

@@ -11,7 +11,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelEvent } from '../bird/events';
 import { BirdChannelId, BirdConnectorId } from '../domain/search-attributes';
-import { reportChannelStatusUpdate, type ChannelStatusReport } from '../workflows/definitions';
+import { type ChannelStatusReport } from '../domain/provisioning';
+import { reportChannelStatusUpdate } from '../domain/messages/provisioning';
 
 export type RouteOutcome =
   | { outcome: 'accepted'; workflowId: string }

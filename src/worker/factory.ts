@@ -14,7 +14,7 @@ import { bundleFromSources } from './bundle';
 import { channelProvisioningHandler } from '../nexus/handler';
 import { deploymentTaskQueues, TASK_QUEUE_ROLES, type TaskQueueRole } from '../bird/rate-limits/queues';
 import type { BirdPacer } from '../bird/rate-limits/pacer';
-import { sharePacerAmongWorkers } from '../bird/rate-limits/pacer-shares';
+import { pacedTuning, sharePacerAmongWorkers } from '../bird/rate-limits/pacer-shares';
 import { applyPerWorkspaceRateLimits } from '../bird/rate-limits/fairness';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -126,7 +126,9 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
       );
     } else {
       const perSecond = queueActivitiesPerSecond(role, limits, scope);
-      workers.push(await Worker.create({ ...common, taskQueue: queues[role], maxTaskQueueActivitiesPerSecond: perSecond }));
+      // With a pacer, the activity slots follow it (src/bird/rate-limits/pacer-shares.ts): a task is polled only when there is room.
+      const slots = opts.pacer ? pacedTuning(common, opts.pacer, role === 'bird-reads' ? 'get' : 'write') : common;
+      workers.push(await Worker.create({ ...slots, taskQueue: queues[role], maxTaskQueueActivitiesPerSecond: perSecond }));
     }
   }
   const shares = opts.pacer ? sharePacerAmongWorkers(opts.connection, opts.namespace, opts.taskQueue, opts.pacer) : undefined;

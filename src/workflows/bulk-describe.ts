@@ -2,7 +2,7 @@
  * How a bulk run reads in the Temporal UI ("current details", markdown list items: the UI joins single newlines).
  */
 import { rowsHandled } from '../domain/bulk-report';
-import type { BulkProgress } from './bulk-definitions';
+import type { BulkProgress } from '../domain/bulk-onboarding';
 
 export function describeBulk(p: BulkProgress): string {
   const c = p.counts;

@@ -9,9 +9,9 @@
 import type { InventoryPageRow } from '../activities';
 import type { ProvisionChannelInput } from '../domain/provisioning-input';
 import { addActivationSample, learnedSchedule, MIN_ACTIVATION_SAMPLES } from '../domain/readiness';
-import type { BulkLearning } from './bulk-definitions';
+import type { BulkLearning } from '../domain/bulk-onboarding';
 import type { BulkWindow } from './bulk-window';
-import type { ProvisioningFinished } from './definitions';
+import type { ProvisioningFinished } from '../domain/provisioning';
 
 export class ScheduleLearner {
   readonly #learning?: BulkLearning;

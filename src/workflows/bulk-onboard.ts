@@ -21,10 +21,12 @@
  * started stay untouched and are `not-started` in the report.
  */
 import { CancellationScope, allHandlersFinished, condition, isCancellation, setHandler } from '@temporalio/workflow';
-import { bulkProgressQuery, type BulkOnboardInput, type BulkOnboardResult } from './bulk-definitions';
+import { type BulkOnboardInput, type BulkOnboardResult } from '../domain/bulk-onboarding';
+import { bulkProgressQuery } from '../domain/messages/bulk';
 import { BulkRun } from './bulk/bulk-run';
 import { continueAsNewFollowingUpgrades } from './bulk-upgrade';
-import { provisioningFinishedSignal, type ProvisioningFinished } from './definitions';
+import { type ProvisioningFinished } from '../domain/provisioning';
+import { provisioningFinishedSignal } from '../domain/messages/provisioning';
 
 export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardResult> {
   const run = new BulkRun(input);

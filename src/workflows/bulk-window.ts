@@ -4,7 +4,7 @@
  * carry it as it is and tests can exercise it alone.
  */
 import type { RowOutcome } from '../domain/bulk-report';
-import type { BulkCounts, BulkWindowState, InFlight } from './bulk-definitions';
+import type { BulkCounts, BulkWindowState, InFlight } from '../domain/bulk-onboarding';
 
 export function emptyWindow(startedAt: string): BulkWindowState {
   return {

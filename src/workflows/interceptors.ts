@@ -4,7 +4,7 @@
  * provisionChannel run, so the workflow code itself stays about provisioning.
  */
 import { workflowInfo, type WorkflowExecuteInput, type WorkflowInboundCallsInterceptor, type WorkflowInterceptorsFactory, type Next } from '@temporalio/workflow';
-import type { ProvisionChannelResult } from './definitions';
+import type { ProvisionChannelResult } from '../domain/provisioning';
 import { outcomeOfFailure, recordProvisioningFinished, recordProvisioningResult, recordProvisioningStarted } from './metrics';
 
 class ProvisioningMetrics implements WorkflowInboundCallsInterceptor {

@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { withoutStack } from '../domain/failure-types';
 import { InvalidFields } from '../domain/zod-issues';
-import { INVALID_INPUT } from './definitions';
+import { INVALID_INPUT } from '../domain/provisioning';
 
 export function parseOrFailRun<T>(parse: () => T): T {
   try {

@@ -14,7 +14,7 @@
  */
 import { isCancellation, metricMeter } from '@temporalio/workflow';
 import { endOfFailure, METRIC_LABEL, outcomeOfEnd, type ProvisioningOutcomeName } from '../domain/provisioning-outcome';
-import type { ProvisionChannelResult } from './definitions';
+import type { ProvisionChannelResult } from '../domain/provisioning';
 
 const started = metricMeter.createCounter('provisionings_started', '1', 'provisionings that began executing');
 const finished = metricMeter.createCounter('provisionings_finished', '1', 'provisionings by outcome');

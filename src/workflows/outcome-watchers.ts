@@ -8,7 +8,8 @@
  * Nothing here adds a command to a run that has no parent and no watcher, so single provisionings are unchanged.
  */
 import { CancellationScope, allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
-import { MAX_OUTCOME_WATCHERS, provisioningFinishedSignal, watchOutcomeSignal, type ProvisioningFinished } from './definitions';
+import { MAX_OUTCOME_WATCHERS, type ProvisioningFinished } from '../domain/provisioning';
+import { provisioningFinishedSignal, watchOutcomeSignal } from '../domain/messages/provisioning';
 
 export class OutcomeWatchers {
   readonly #watchers: string[] = [];

@@ -18,15 +18,9 @@ import {
   type ProvisionChannelInputRaw,
 } from '../domain/provisioning-input';
 import { messageOf } from './compensation';
-import {
-  progressQuery,
-  PROVISIONING_FAILED,
-  reportChannelStatusUpdate,
-  type ChannelStatusReport,
-  type ProvisionChannelResult,
-  type ProvisioningProgress,
-} from './definitions';
-import { failureMessage } from './describe';
+import { PROVISIONING_FAILED, type ChannelStatusReport, type ProvisionChannelResult, type ProvisioningProgress } from '../domain/provisioning';
+import { progressQuery, reportChannelStatusUpdate } from '../domain/messages/provisioning';
+import { failureMessage } from '../domain/describe';
 import { parseOrFailRun } from './invalid-input';
 import { OutcomeWatchers } from './outcome-watchers';
 import { REFUSE_BLANK_TEXT_PATCH } from './provisioning/patches';

@@ -17,7 +17,7 @@ import { FailureType } from '../domain/failure-types';
 import type { ReadinessOptions } from '../domain/provisioning-input';
 import { classifyChannelState } from '../domain/readiness';
 import { messageOf } from './compensation';
-import type { ProvisioningProgress } from './definitions';
+import type { ProvisioningProgress } from '../domain/provisioning';
 import type { StatusReportInbox } from './status-reports';
 
 export class ReadinessFailed extends Error {}

@@ -4,7 +4,7 @@
  * readiness wait, and there are at most MAX_STATUS_REPORTS_PER_RUN of them, so no flood of deliveries, genuine or
  * replayed, can grow the history past a fixed bound.
  */
-import { MAX_STATUS_REPORTS_PER_RUN, type ChannelStatusReport, type ProvisioningProgress } from './definitions';
+import { MAX_STATUS_REPORTS_PER_RUN, type ChannelStatusReport, type ProvisioningProgress } from '../domain/provisioning';
 
 export class StatusReportInbox {
   readonly #seenDeliveries = new Set<string>();

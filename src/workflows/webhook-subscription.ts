@@ -12,7 +12,8 @@ import { describeIssues } from '../domain/zod-issues';
 import { BirdWorkspaceId } from '../domain/search-attributes';
 import { createOptions } from './activity-options';
 import { birdActivities } from './bird-activities';
-import { INVALID_INPUT, retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from './definitions';
+import { INVALID_INPUT } from '../domain/provisioning';
+import { retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from '../domain/messages/subscription';
 
 /** Before the Bird queues existed, the entity's one activity ran on its own task queue. */
 const { createWorkspaceSubscription: createOnWorkflowQueue } = proxyActivities<Activities>(createOptions);

@@ -15,7 +15,7 @@ import { awaitResult, getProgress, startProvisioning } from '../../src/client/pr
 import { ensureWorkspaceSubscription } from '../../src/client/subscriptions-client';
 import { Secret } from '../../src/config/secret';
 import { staticSecretStore } from '../../src/config/secrets';
-import { retireSubscriptionSignal } from '../../src/workflows/definitions';
+import { retireSubscriptionSignal } from '../../src/domain/messages/subscription';
 import { createProvisioningWorker, type ProvisioningWorker } from '../../src/worker/factory';
 import { waitFor } from './wait';
 

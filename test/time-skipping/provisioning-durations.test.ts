@@ -10,7 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ProvisionChannelInputRaw } from '../../src/domain/provisioning-input';
 import { deploymentTaskQueues } from '../../src/bird/rate-limits/queues';
-import { PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../../src/workflows/definitions';
+import { PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../../src/domain/provisioning';
 import { bundleProductWorkflows, createTimeSkippingEnv } from '../helpers/time-skipping';
 import { FakeBird, type FakeCall } from './fake-bird';
 

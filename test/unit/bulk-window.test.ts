@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { RowOutcome } from '../../src/domain/bulk-report';
-import type { BulkCounts, BulkWindowState } from '../../src/workflows/bulk-definitions';
+import type { BulkCounts, BulkWindowState } from '../../src/domain/bulk-onboarding';
 import { BulkWindow, emptyWindow } from '../../src/workflows/bulk-window';
 
 const STARTED = '2026-12-01T00:00:00.000Z';

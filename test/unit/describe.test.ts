@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { parseProvisioningInput, type ProvisionChannelInput } from '../../src/domain/provisioning-input';
-import type { BulkProgress } from '../../src/workflows/bulk-definitions';
+import type { BulkProgress } from '../../src/domain/bulk-onboarding';
 import { describeBulk } from '../../src/workflows/bulk-describe';
-import type { ProvisioningFailureDetails, ProvisioningProgress } from '../../src/workflows/definitions';
-import { describeProgress, failureMessage } from '../../src/workflows/describe';
+import type { ProvisioningFailureDetails, ProvisioningProgress } from '../../src/domain/provisioning';
+import { describeProgress, failureMessage } from '../../src/domain/describe';
 import { outcomeOfCompensation as outcomeOf } from '../../src/domain/provisioning-outcome';
 
 function input(args: Record<string, unknown>, readiness: Record<string, unknown> = {}): ProvisionChannelInput {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { ActivityFailure, ApplicationFailure, CancelledFailure, RetryState, TimeoutFailure, TimeoutType } from '@temporalio/common';
 import { FailureType } from '../../src/domain/failure-types';
-import type { ProvisioningProgress } from '../../src/workflows/definitions';
+import type { ProvisioningProgress } from '../../src/domain/provisioning';
 import { pollFailure } from '../../src/workflows/readiness';
 
 const progress = (): ProvisioningProgress => ({ stage: 'awaiting-readiness', adopted: false, statusPolls: 2, statusReports: 0, subscriptionIds: [] });

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MAX_STATUS_REPORTS_PER_RUN, type ChannelStatusReport, type ProvisioningProgress } from '../../src/workflows/definitions';
+import { MAX_STATUS_REPORTS_PER_RUN, type ChannelStatusReport, type ProvisioningProgress } from '../../src/domain/provisioning';
 import { StatusReportInbox } from '../../src/workflows/status-reports';
 
 function progress(overrides: Partial<ProvisioningProgress> = {}): ProvisioningProgress {

@@ -11,7 +11,8 @@ import { temporal as proto } from '@temporalio/proto';
 import type { BulkStore } from '../../src/bulk/store';
 import { bulkReport, type BulkEnd } from '../../src/client/bulk-client';
 import { BULK_UPGRADE_PATCH } from '../../src/workflows/bulk-upgrade';
-import { provisioningFinishedSignal, type ProvisioningFinished } from '../../src/workflows/definitions';
+import { type ProvisioningFinished } from '../../src/domain/provisioning';
+import { provisioningFinishedSignal } from '../../src/domain/messages/provisioning';
 
 const EventType = proto.api.enums.v1.EventType;
 type History = protoTypes.api.history.v1.IHistory;

@@ -26,12 +26,12 @@ import { rowResultOfReport } from '../../domain/provisioning-outcome';
 import * as sa from '../../domain/search-attributes';
 import { bulkStoreOptions } from '../activity-options';
 import { birdActivities } from '../bird-activities';
-import type { BulkOnboardInput, BulkProgress, BulkStage, BulkWindowState } from '../bulk-definitions';
+import type { BulkOnboardInput, BulkProgress, BulkStage, BulkWindowState } from '../../domain/bulk-onboarding';
 import { describeBulk } from '../bulk-describe';
 import { ScheduleLearner } from '../bulk-learning';
 import { newVersionAvailable } from '../bulk-upgrade';
 import { BulkWindow, emptyWindow } from '../bulk-window';
-import type { ProvisioningFinished } from '../definitions';
+import type { ProvisioningFinished } from '../../domain/provisioning';
 import { RowStarter } from './row-starter';
 
 const { readInventoryPage, recordOutcomes } = proxyActivities<Activities>(bulkStoreOptions);

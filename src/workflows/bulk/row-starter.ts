@@ -13,11 +13,11 @@ import { provisioningStartOptions } from '../../domain/provisioning-start';
 import { idempotencyTag } from '../../domain/idempotency';
 import { bulkStoreOptions } from '../activity-options';
 import type { birdActivities } from '../bird-activities';
-import type { BulkOnboardInput } from '../bulk-definitions';
+import type { BulkOnboardInput } from '../../domain/bulk-onboarding';
 import type { ScheduleLearner } from '../bulk-learning';
 import type { BulkWindow } from '../bulk-window';
 import { messageOf } from '../compensation';
-import { watchOutcomeSignal } from '../definitions';
+import { watchOutcomeSignal } from '../../domain/messages/provisioning';
 import { provisionChannel } from '../provision-channel';
 
 const { describeProvisionings } = proxyActivities<Activities>(bulkStoreOptions);

@@ -7,7 +7,7 @@ import type { ConnectorRef, CreateConnectorOutcome } from '../../activities';
 import type { Ownership } from '../../domain/idempotency';
 import type { ProvisionChannelInput } from '../../domain/provisioning-input';
 import type { birdActivities } from '../bird-activities';
-import type { CreateOutcome, ProvisioningProgress } from '../definitions';
+import type { CreateOutcome, ProvisioningProgress } from '../../domain/provisioning';
 import { alreadyExists, assertConnectorRef, refusedOnFirstAttempt, stepFailure } from './step-failed';
 
 type Conflict = Extract<CreateConnectorOutcome, { outcome: 'conflict' }>;

@@ -4,7 +4,7 @@
  */
 import type { ComponentStage, ComponentStatus } from '../../bird/schemas';
 import type { CompensationReport } from '../compensation';
-import type { ProvisionChannelResult, ProvisioningProgress } from '../definitions';
+import type { ProvisionChannelResult, ProvisioningProgress } from '../../domain/provisioning';
 import type { ReadyChannel } from '../readiness';
 
 /** The undo step that deletes the connector; its failure leaves the connector behind. */

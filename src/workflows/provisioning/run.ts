@@ -30,8 +30,8 @@ import type {
   ProvisioningFailureDetails,
   ProvisioningProgress,
   ProvisioningStage,
-} from '../definitions';
-import { describeProgress, failureMessage } from '../describe';
+} from '../../domain/provisioning';
+import { describeProgress, failureMessage } from '../../domain/describe';
 import { outcomeOfCompensation } from '../../domain/provisioning-outcome';
 import type { OutcomeWatchers } from '../outcome-watchers';
 import { awaitChannelReadiness, ReadinessFailed, type ReadyChannel } from '../readiness';

@@ -1,8 +1,7 @@
 /**
- * Signals, queries and the shapes they carry: defined once, imported by the workflow and by every client
- * (typed API, CLI, webhook receiver), so a renamed signal cannot leave one side behind.
+ * What a provisioning takes, reports and returns: the shapes its messages carry (src/domain/messages/), its result
+ * and its failure details, shared by the workflow, the activities and every client.
  */
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ComponentStage, ComponentStatus } from '../bird/schemas';
 
 export type ProvisioningStage =
@@ -30,13 +29,6 @@ export interface ChannelStatusReport {
   deliveryKey: string;
 }
 
-/**
- * Webhook reports arrive as an Update, not a Signal: the validator refuses reports the run does not need
- * (duplicates, other channels, a run not waiting for readiness, beyond the per-run cap), and a refused update is
- * never written to history. A signal is always recorded, so replayed or flooded deliveries would grow the history
- * until the server terminated the run.
- */
-export const reportChannelStatusUpdate = defineUpdate<'accepted', [ChannelStatusReport]>('reportChannelStatus');
 /** Genuine readiness takes a few reports (created, updated); beyond this a run accepts none. */
 export const MAX_STATUS_REPORTS_PER_RUN = 20;
 
@@ -94,20 +86,8 @@ export interface ProvisioningFailureDetails {
   leftBehind: string[];
 }
 
-export const progressQuery = defineQuery<ProvisioningProgress>('progress');
-
 export const PROVISIONING_FAILED = 'ProvisioningFailed';
 export const INVALID_INPUT = 'InvalidProvisioningInput';
-
-export interface WorkspaceSubscriptionState {
-  subscriptionId?: string;
-  event: string;
-  url: string;
-  registeredAt?: string;
-}
-export const workspaceSubscriptionQuery = defineQuery<WorkspaceSubscriptionState>('subscription');
-/** Ends the entity workflow (the subscription itself stays: Bird's API cannot delete it). */
-export const retireSubscriptionSignal = defineSignal('retire');
 
 /**
  * What a finished provisioning tells whoever watches it: its parent when it runs as a bulk run's child, and any
@@ -126,8 +106,5 @@ export interface ProvisioningFinished {
   readinessWaitMs?: number;
   readinessSource?: 'poll' | 'webhook';
 }
-export const provisioningFinishedSignal = defineSignal<[ProvisioningFinished]>('provisioningFinished');
-/** Ask a running provisioning to signal `provisioningFinished` to the sender when it ends. */
-export const watchOutcomeSignal = defineSignal<[{ watcherWorkflowId: string }]>('watchOutcome');
 /** A run accepts at most this many watchers (a bulk run watches only runs it found already running). */
 export const MAX_OUTCOME_WATCHERS = 10;

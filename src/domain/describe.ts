@@ -1,9 +1,9 @@
 /**
  * How a provisioning reads in the Temporal UI ("current details", markdown) and in its failure message.
  */
-import { formatDuration } from '../domain/duration';
-import { phoneNumberIdOf, type ProvisionChannelInput } from '../domain/provisioning-input';
-import type { ProvisioningFailureDetails, ProvisioningProgress } from './definitions';
+import { formatDuration } from './duration';
+import { phoneNumberIdOf, type ProvisionChannelInput } from './provisioning-input';
+import type { ProvisioningFailureDetails, ProvisioningProgress } from './provisioning';
 
 export function describeProgress(p: ProvisioningProgress, input: ProvisionChannelInput): string {
   const r = input.readiness;

@@ -1,10 +1,9 @@
 /**
- * The bulk onboarding workflow's input, state, query and result: defined once, imported by the workflow and by every
- * client (typed API, CLI).
+ * The bulk onboarding workflow's input, state, progress and result, shared by the workflow and every client (typed API,
+ * CLI); its query is in src/domain/messages/bulk.ts.
  */
-import { defineQuery } from '@temporalio/workflow';
-import type { RowOutcome } from '../domain/bulk-report';
-import type { ActivationSamples } from '../domain/readiness';
+import type { RowOutcome } from './bulk-report';
+import type { ActivationSamples } from './readiness';
 
 export type BulkStage = 'indexing' | 'onboarding' | 'cancelling' | 'completed' | 'cancelled';
 
@@ -103,8 +102,6 @@ export interface BulkProgress {
   finishedAt?: string;
   continuedAsNew: number;
 }
-
-export const bulkProgressQuery = defineQuery<BulkProgress>('bulkProgress');
 
 export interface BulkOnboardResult {
   progress: BulkProgress;
