@@ -91,7 +91,8 @@ describe('README and docs/: the map matches the tree', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const linked = [...readme.matchAll(LINK)].map(linkTarget).filter((target) => target.startsWith('docs/'));
     assert.ok(linked.length > 0, 'the README links into docs/');
-    for (const target of linked) assert.ok(existsSync(join(ROOT, target)), `README links ${target}, which does not exist`);
+    for (const target of linked)
+      assert.ok(existsSync(join(ROOT, target)), `README links ${target}, which does not exist`);
     const unlinked = markdownFiles()
       .slice(1)
       .filter((doc) => !linked.includes(doc));
