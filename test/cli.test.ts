@@ -424,20 +424,20 @@ describe('starter CLI', function () {
       assert.equal(stack.sim.calls().length, callsBefore);
     });
 
-    it("the README's CLI section is what the help prints: every command, every global flag, the --events default, the exit-code table", async () => {
-      const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    it("docs/cli.md is what the help prints: every command, every global flag, the --events default, the exit-code table", async () => {
+      const doc = readFileSync(join(ROOT, 'docs', 'cli.md'), 'utf8');
       const commands = ['provision', 'status', 'result', 'cancel', 'list', 'ensure-webhook-subscription', 'bulk', 'bulk-status', 'bulk-cancel', 'reconcile', 'reconcile-schedule'];
       const main = await starter('--help');
-      assert.ok(readme.includes(main.stdout.trimEnd()), `README lacks the help as printed:\n${main.stdout}`);
+      assert.ok(doc.includes(main.stdout.trimEnd()), `docs/cli.md lacks the help as printed:\n${main.stdout}`);
       for (const command of commands) {
         assert.match(main.stdout, new RegExp(`^  ${command} `, 'm'));
         const help = await starter(command, '--help');
-        assert.ok(readme.includes(help.stdout.trimEnd()), `README lacks \`starter ${command} --help\` as printed:\n${help.stdout}`);
+        assert.ok(doc.includes(help.stdout.trimEnd()), `docs/cli.md lacks \`starter ${command} --help\` as printed:\n${help.stdout}`);
       }
       for (const flag of ['--address <host:port>', '--namespace <name>', '--task-queue <name>']) assert.ok(main.stdout.includes(flag));
       assert.match((await starter('ensure-webhook-subscription', '--help')).stdout, /\(default:\s+channel\.updated,channel\.created\)/);
       for (const { code, meaning } of EXIT_CODES) {
-        assert.ok(readme.includes(`| ${code} | ${meaning} |`), `README exit-code table row for ${code}`);
+        assert.ok(doc.includes(`| ${code} | ${meaning} |`), `docs/cli.md exit-code table row for ${code}`);
         assert.ok(main.stdout.includes(`  ${code}  ${meaning}`), `help exit-code line for ${code}`);
       }
     });

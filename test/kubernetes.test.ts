@@ -256,9 +256,9 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
     assert.ok(w.livenessProbe.periodSeconds * w.livenessProbe.failureThreshold >= drainS, 'liveness does not kill a draining worker (503)');
   });
 
-  it('sizes the worker to its measured peak memory (README: worker peak RSS)', () => {
-    const measured = /Worker peak RSS ([\d,]+) MiB/.exec(readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
-    assert.ok(measured, 'the README states the measured worker peak RSS');
+  it('sizes the worker to its measured peak memory (docs/benchmark.md: worker peak RSS)', () => {
+    const measured = /Worker peak RSS ([\d,]+) MiB/.exec(readFileSync(path.join(ROOT, 'docs', 'benchmark.md'), 'utf8'));
+    assert.ok(measured, 'docs/benchmark.md states the measured worker peak RSS');
     const peakMiB = Number(measured[1]!.replaceAll(',', ''));
     const mib = (q: string) => Number(/^(\d+)(Mi|Gi)$/.exec(q)![1]) * (q.endsWith('Gi') ? 1024 : 1);
     const { requests, limits } = container('worker').resources;

@@ -1,5 +1,5 @@
 /**
- * The HTTP API process: `npm run api`. Configuration (README "Configuration", docs/http-api.md): API_KEYS and
+ * The HTTP API process: `npm run api`. Configuration (docs/operating.md, docs/http-api.md): API_KEYS and
  * API_KEY_<NAME>, API_HOST/API_PORT, API_RATE_LIMIT_PER_MINUTE, API_MAX_BODY_BYTES, API_MAX_BULK_BODY_BYTES, the
  * TEMPORAL_* settings every process reads, and the bulk store settings (BULK_STORE_URL or BULK_STORE_DIR, shared with the workers). It starts even while
  * Temporal is not reachable (the connection is lazy) and answers 503 + Retry-After until it is.

@@ -1,5 +1,5 @@
 /**
- * The CLI's exit codes: one table, used by every command, by the help text, by the README (a test compares them)
+ * The CLI's exit codes: one table, used by every command, by the help text, by docs/cli.md (a test compares them)
  * and by the tests. Scripts branch on these, so a code keeps its meaning across releases.
  */
 export const ExitCode = {

@@ -1,6 +1,6 @@
 /**
  * The contract other services program against, as zod schemas: what a provisioning returns, how it fails, what its
- * `progress` query and a bulk run's `bulkProgress` query answer. The workflow's own types (src/workflows/*definitions)
+ * `progress` query and a bulk run's `bulkProgress` query answer. The workflows' own types (src/domain/provisioning.ts, bulk-onboarding.ts)
  * stay the source of truth: each schema below is checked at compile time to describe exactly that type, so a field
  * added, renamed or retyped there fails `npm run typecheck` until the schema (and so contracts/*.schema.json, which
  * `npm run contracts` writes from here) says the same.

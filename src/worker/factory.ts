@@ -44,7 +44,7 @@ export interface ProvisioningWorkerOptions extends ActivityDeps {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Payload codec (encryption) and friends; the same one the clients use. */
   dataConverter?: DataConverter;
-  /** Worker Deployment versioning (see README "Safe upgrades"); off when absent. */
+  /** Worker Deployment versioning (docs/upgrades.md); off when absent. */
   deployment?: { deploymentName: string; buildId: string };
   /** Milliseconds or a duration string ("30s"). */
   shutdownGraceTime?: string | number;

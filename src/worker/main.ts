@@ -1,6 +1,6 @@
 /**
  * The worker process: `npm run worker` (in the image: `node dist/src/worker/main.js`). Reads configuration from the
- * environment (see README), installs the Temporal runtime with JSON logs (pino) and Prometheus metrics, connects
+ * environment (docs/operating.md), installs the Temporal runtime with JSON logs (pino) and Prometheus metrics, connects
  * (retrying with backoff while Temporal cannot be reached) and serves the provisioning task queue. SIGTERM/SIGINT
  * drain it: polling stops, in-flight activities get WORKER_SHUTDOWN_GRACE_TIME to finish, then the process exits 0.
  * Start-up problems are one log line each, never a stack trace: a bad configuration exits 2, anything else 1.

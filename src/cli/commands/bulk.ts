@@ -33,7 +33,7 @@ const MAX_LISTED = 50;
 export function registerBulk(program: Command, ctx: CliContext): void {
   program
     .command('bulk')
-    .description('provision every number of a CSV or JSON Lines file, within Bird\'s rate limits (see README "Bulk onboarding")')
+    .description('provision every number of a CSV or JSON Lines file, within Bird\'s rate limits (see docs/bulk.md)')
     .requiredOption('-f, --file <file>', 'numbers: CSV with a header (phoneNumberId, name, channelMessageType, useCaseId, connectorTemplateRef) or .jsonl')
     .requiredOption('-d, --defaults <file>', 'JSON: a provisioning input without the per-number fields, merged under every row')
     .option('--workspace-id <id>', 'Bird workspace (overrides the defaults)')
