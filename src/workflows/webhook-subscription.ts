@@ -28,9 +28,9 @@ const { createWorkspaceSubscription: createOnWorkflowQueue } = proxyActivities<A
 // versioning behavior from an unversioned worker (development, tests).
 setWorkflowOptions(() => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'AUTO_UPGRADE' } : {}), webhookSubscription);
 
-/** Added after the first release: entities started before it replay without the upsert. */
+/** Entities started without this patch replay without the upsert. */
 export const WORKSPACE_SEARCH_ATTRIBUTE_PATCH = 'subscription-entity-workspace-search-attribute';
-/** The Bird call moved to the rate-limited writes queue; entities started before replay it where it was. */
+/** The Bird call runs on the rate-limited writes queue; entities started without this patch call it on their own. */
 export const BIRD_QUEUES_PATCH = 'subscription-entity-bird-writes-queue';
 
 export async function webhookSubscription(rawInput: WorkspaceSubscriptionInputRaw): Promise<WorkspaceSubscriptionState> {
