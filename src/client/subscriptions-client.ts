@@ -8,7 +8,7 @@ import { WorkspaceSubscriptionInput, workspaceSubscriptionWorkflowId, type Works
 import { WORKFLOW_TYPES, type WebhookSubscriptionWorkflow } from '../domain/workflow-types';
 import { retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from '../domain/messages/subscription';
 import { describeIssues } from '../domain/zod-issues';
-import { InvalidProvisioningInput } from '../domain/provisioning-input';
+import { InvalidSubscriptionInput } from '../domain/provisioning-input';
 
 export interface EnsuredSubscription extends WorkspaceSubscriptionState {
   workflowId: string;
@@ -32,7 +32,7 @@ export async function ensureWorkspaceSubscription(
   opts: { taskQueue: string; timeoutMs?: number },
 ): Promise<EnsuredSubscription> {
   const parsed = WorkspaceSubscriptionInput.safeParse(rawInput);
-  if (!parsed.success) throw new InvalidProvisioningInput(describeIssues(parsed.error.issues, '', rawInput));
+  if (!parsed.success) throw new InvalidSubscriptionInput(describeIssues(parsed.error.issues, '', rawInput));
   const workflowId = workspaceSubscriptionWorkflowId(parsed.data);
   const handle = await client.workflow.start<WebhookSubscriptionWorkflow>(WORKFLOW_TYPES.webhookSubscription, {
     taskQueue: opts.taskQueue,
