@@ -135,14 +135,6 @@ export class InvalidProvisioningInput extends InvalidFields {
   }
 }
 
-/** A webhook subscription entity's input, refused by the client before anything starts. */
-export class InvalidSubscriptionInput extends InvalidFields {
-  constructor(problems: string[]) {
-    super('webhook subscription input', problems);
-    this.name = 'InvalidSubscriptionInput';
-  }
-}
-
 export function parseProvisioningInput(raw: unknown): ProvisionChannelInput {
   const problems: string[] = [];
   let candidate = raw;

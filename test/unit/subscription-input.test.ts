@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import type { Client } from '@temporalio/client';
-import { ensureWorkspaceSubscription } from '../../src/client/subscriptions-client';
-import { InvalidProvisioningInput, InvalidSubscriptionInput } from '../../src/domain/provisioning-input';
+import { ensureWorkspaceSubscription, InvalidSubscriptionInput } from '../../src/client/subscriptions-client';
+import { InvalidProvisioningInput } from '../../src/domain/provisioning-input';
 
 describe('ensureWorkspaceSubscription input', () => {
   it('refuses a bad input as InvalidSubscriptionInput naming each field, before any call to Temporal', async () => {
