@@ -8,7 +8,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
-import { INVALID_INPUT, PROVISIONING_FAILED } from '../src/domain/provisioning';
+import { PROVISIONING_FAILED } from '../src/domain/provisioning';
+import { INVALID_WORKFLOW_INPUT } from '../src/domain/failure-types';
 import { provisionChannel, webhookSubscription } from '../src/workflows';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 
@@ -67,10 +68,10 @@ describe('failure stack traces in history', function () {
       (e: unknown) => e,
     );
     assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure, String(err));
-    assert.equal(err.cause.type, INVALID_INPUT);
+    assert.equal(err.cause.type, INVALID_WORKFLOW_INPUT);
     assert.match(err.cause.message, /connector\.name: must not be empty or only spaces/);
     const failures = failuresIn(await historyOf(workflowId));
-    assert.deepEqual(failures.map((f) => f.type), [INVALID_INPUT]);
+    assert.deepEqual(failures.map((f) => f.type), [INVALID_WORKFLOW_INPUT]);
     assert.ok(!failures[0]!.stackTrace, `the failure has a stack: ${failures[0]!.stackTrace}`);
     assert.equal(stack.sim.calls().length, 0, 'nothing reached Bird');
   });
@@ -80,7 +81,7 @@ describe('failure stack traces in history', function () {
     stack.startedWorkflowIds.push(workflowId);
     await assert.rejects(stack.client.workflow.execute(webhookSubscription, { taskQueue: stack.taskQueue, workflowId, args: [{ workspaceId: 'nope' } as never] }), WorkflowFailedError);
     const failures = failuresIn(await historyOf(workflowId));
-    assert.deepEqual(failures.map((f) => f.type), [INVALID_INPUT]);
+    assert.deepEqual(failures.map((f) => f.type), [INVALID_WORKFLOW_INPUT]);
     assert.ok(!failures[0]!.stackTrace, `the failure has a stack: ${failures[0]!.stackTrace}`);
   });
 });

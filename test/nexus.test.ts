@@ -14,7 +14,8 @@ import { buildInventory, parseBulkDefaults } from '../src/domain/bulk-input';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
 import type { ProvisioningState } from '../src/nexus/service';
 import type { BulkOnboardResult } from '../src/domain/bulk-onboarding';
-import { INVALID_INPUT, PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../src/domain/provisioning';
+import { PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../src/domain/provisioning';
+import { INVALID_WORKFLOW_INPUT } from '../src/domain/failure-types';
 import { callOperation, cancelCallSignal, provisionThrice, provisionUntilCancelled, type OperationName, type Seen } from './nexus/caller-workflows';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 import { temporal, temporalCliPath } from './helpers/temporal';
@@ -158,7 +159,7 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
     const causes = failed(await call('provision', input));
     const handlerError = causes.find((c) => c.name === 'HandlerError');
     assert.equal(handlerError?.type, 'BAD_REQUEST');
-    const refusal = causes.find((c) => c.type === INVALID_INPUT);
+    const refusal = causes.find((c) => c.type === INVALID_WORKFLOW_INPUT);
     assert.ok(refusal, JSON.stringify(causes));
     const problems = refusal.details?.[0] as string[];
     assert.ok(problems.some((p) => p.startsWith('workspaceId: ')), problems.join('; '));

@@ -14,7 +14,8 @@ import {
   rowResultOfSnapshot,
   snapshotOfEnd,
 } from '../src/domain/provisioning-outcome';
-import { INVALID_INPUT, PROVISIONING_FAILED, type ProvisioningFailureDetails } from '../src/domain/provisioning';
+import { PROVISIONING_FAILED, type ProvisioningFailureDetails } from '../src/domain/provisioning';
+import { INVALID_WORKFLOW_INPUT } from '../src/domain/failure-types';
 import { isCompensated } from '../src/domain/compensation';
 
 const details = (over: Partial<ProvisioningFailureDetails> = {}): ProvisioningFailureDetails => ({
@@ -60,7 +61,7 @@ describe('a provisioning outcome, decoded once', () => {
     assert.equal(terminated.status, 'TERMINATED');
     assert.match(terminated.status === 'TERMINATED' ? terminated.reason : '', /^terminated \(by ops\); its connector, if any, was not undone$/);
     assert.equal(endOfFailure(new TimeoutFailure('t', undefined, 'START_TO_CLOSE'), '').status, 'TIMED_OUT');
-    assert.equal(outcomeOfEnd(endOfFailure(ApplicationFailure.create({ message: 'bad', type: INVALID_INPUT }), '')), 'invalid-input');
+    assert.equal(outcomeOfEnd(endOfFailure(ApplicationFailure.create({ message: 'bad', type: INVALID_WORKFLOW_INPUT }), '')), 'invalid-input');
     assert.equal(outcomeOfEnd(endOfFailure(new Error('a bug'), '')), 'failed');
     assert.deepEqual(endOfFailure(undefined, 'workflow failed'), { status: 'FAILED', reason: 'workflow failed' });
   });

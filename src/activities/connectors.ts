@@ -10,7 +10,7 @@ import { isOwnConnector, taggedConnectorName, type Ownership } from '../domain/i
 import type { ConnectorSpec } from '../domain/provisioning-input';
 import { classifyChannelState } from '../domain/readiness';
 import type { SecretStore } from '../config/secrets';
-import { FailureType, withoutStack } from './failures';
+import { FailureType, withoutStack } from '../domain/failure-types';
 import { checkpoint } from './heartbeat';
 import { resolveSecurityArguments } from './secret-references';
 

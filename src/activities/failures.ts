@@ -5,11 +5,9 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { BirdApiError } from '../bird/errors';
-import { FailureType, NON_RETRYABLE_FAILURE_TYPES, withoutStack } from '../domain/failure-types';
+import { FailureType, withoutStack } from '../domain/failure-types';
 import { SecretNotFoundError } from '../config/secrets';
 import { isTooManyRequests } from '../bird/rate-limits/budget';
-
-export { FailureType, NON_RETRYABLE_FAILURE_TYPES, withoutStack };
 
 export interface BirdFailureDetails {
   operation: string;

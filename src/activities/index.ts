@@ -47,6 +47,4 @@ export function createActivities(deps: ActivityDeps): Activities {
 
 export type { ActiveChannel, ChannelReadinessSnapshot, ConnectorRef, CreateConnectorOutcome, DeletedConnector } from './connectors';
 export type { InventoryPageRow } from './bulk';
-export type { AuditedConnector, AuditedPage } from './reconcile';
 export type { RegisteredSubscription } from './subscriptions';
-export { FailureType, NON_RETRYABLE_FAILURE_TYPES } from './failures';

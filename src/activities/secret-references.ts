@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { SecurityArgumentsMap } from '../bird/schemas';
 import type { SecretStore } from '../config/secrets';
-import { FailureType, withoutStack } from './failures';
+import { FailureType, withoutStack } from '../domain/failure-types';
 
 export interface SecretReferences {
   securityArgumentsRef?: string;

@@ -5,12 +5,14 @@
  * Temporal is not reachable (the connection is lazy) and answers 503 + Retry-After until it is.
  */
 import { Client, Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { bulkStoreFromEnv } from '../bulk/store-env';
 import { dataConverterFromEnv } from '../codec/env';
-import { ConfigError, loadConfig } from '../config/app-config';
+import { ConfigError, ConfigReader, loadConfig } from '../config/app-config';
 import { parseFields } from '../domain/zod-issues';
 import { createLogger } from '../observability/logger';
+import { runMain, stopSignal } from '../observability/run-main';
 import { apiKeysFromEnv } from './api-keys';
 import { buildApiServer, DEFAULT_BODY_LIMIT, DEFAULT_BULK_BODY_LIMIT } from './server';
 
@@ -22,35 +24,44 @@ export const ApiServerEnv = z.object({
   API_MAX_BULK_BODY_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_BULK_BODY_LIMIT),
 });
 
-async function main(): Promise<void> {
-  const env = parseFields(ApiServerEnv, process.env, (problems) => new ConfigError(problems));
-  const { keys, problems } = apiKeysFromEnv(process.env);
-  if (problems.length) throw new ConfigError(problems);
-  const config = loadConfig(process.env);
-  const logger = createLogger('http-api');
+async function main(log: Logger): Promise<number> {
+  // Every configuration problem at once, so a deployment is fixed in one round.
+  const reader = new ConfigReader();
+  const env = reader.read(() => parseFields(ApiServerEnv, process.env, (problems) => new ConfigError(problems)));
+  const keys = reader.read(() => {
+    const { keys, problems } = apiKeysFromEnv(process.env);
+    if (problems.length) throw new ConfigError(problems);
+    return keys;
+  });
+  const config = reader.read(() => loadConfig(process.env));
+  const dataConverter = reader.read(() => dataConverterFromEnv());
+  if (!env || !keys || !config || !dataConverter || reader.problems.length) {
+    log.error({ problems: reader.problems }, `invalid configuration: ${reader.problems.join('; ')}`);
+    return 2;
+  }
   const connection = Connection.lazy(config.temporal.connectionOptions);
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterFromEnv() });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const app = await buildApiServer({
     client,
     taskQueue: config.temporal.taskQueue,
     keys,
     bulkStore: bulkStoreFromEnv(),
-    logger,
+    logger: log,
     rateLimit: { max: env.API_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
     bodyLimitBytes: env.API_MAX_BODY_BYTES,
     bulkBodyLimitBytes: env.API_MAX_BULK_BODY_BYTES,
   });
   const address = await app.listen({ host: env.API_HOST, port: env.API_PORT });
   // Key names and their workspaces only: never a key.
-  logger.info({ address, keys: keys.map((k) => ({ name: k.name, workspaces: k.workspaces.size })), namespace: config.temporal.namespace }, 'HTTP API listening');
-  const stop = () => void app.close().then(() => connection.close());
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  log.info({ address, keys: keys.map((k) => ({ name: k.name, workspaces: k.workspaces.size })), namespace: config.temporal.namespace }, 'HTTP API listening');
+  const signal = await stopSignal();
+  log.info({ signal }, 'stopping: finishing in-flight requests');
+  await app.close();
+  await connection.close();
+  return 0;
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof ConfigError ? err.message : err);
-    process.exit(1);
-  });
+  const log = createLogger('http-api');
+  runMain(() => main(log), log, 'HTTP API');
 }

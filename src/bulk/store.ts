@@ -27,7 +27,7 @@ import type { RowOutcome, StoredRowRef } from '../domain/bulk-report';
 import type { ProvisionChannelInput } from '../domain/provisioning-input';
 import { BulkStoreError, DirectoryBackend, type ObjectBackend } from './object-backend';
 
-export { BulkStoreError, type BulkStoreErrorKind } from './object-backend';
+export { BulkStoreError } from './object-backend';
 
 /** Rows per stored chunk: a page read loads one or two chunks, never the whole inventory. */
 export const CHUNK_ROWS = 1_000;

@@ -7,11 +7,10 @@
  */
 import { z } from 'zod';
 import { ComponentStage, ComponentStatus } from '../bird/schemas';
-import { FailureType } from '../domain/failure-types';
+import { FailureType, INVALID_WORKFLOW_INPUT } from '../domain/failure-types';
 import { ProvisionChannelInput } from '../domain/provisioning-input';
 import type { BulkCounts, BulkProgress } from '../domain/bulk-onboarding';
 import {
-  INVALID_INPUT,
   PROVISIONING_FAILED,
   type ObservedStatus,
   type ProvisionChannelResult,
@@ -131,7 +130,7 @@ export const BulkProgressSchema = describes<BulkProgress>()(
 /** Every failure type a caller can meet, and what to do about it (docs/callers.md says the same in prose). */
 export const CALLER_FAILURE_TYPES = {
   [PROVISIONING_FAILED]: 'the run failed and compensated; details[0] is ProvisioningFailureDetails. Fix the cause, then start again (a new attempt is allowed after a failure).',
-  [INVALID_INPUT]: 'the input was refused before anything was made; details[0] lists "field: reason" strings. Fix those fields and start again.',
+  [INVALID_WORKFLOW_INPUT]: 'the input was refused before anything was made; details[0] lists "field: reason" strings. Fix those fields and start again.',
   [FailureType.rejected]: 'Bird refused a request (4xx): a cause of ProvisioningFailed; not retried.',
   [FailureType.connectorAlreadyExists]: 'Bird already has a connector for this number that is not ours: a cause of ProvisioningFailed; it was left untouched.',
   [FailureType.channelFailed]: 'the channel ended in an error status: a cause of ProvisioningFailed.',
@@ -147,7 +146,7 @@ export const ProvisioningFailureSchema = z
       details: z.array(ProvisioningFailureDetailsSchema).length(1),
     }),
     z.object({
-      type: z.literal(INVALID_INPUT),
+      type: z.literal(INVALID_WORKFLOW_INPUT),
       message: z.string(),
       nonRetryable: z.literal(true),
       details: z.array(z.array(z.string()).meta({ description: '"field: reason", one per bad field' })).length(1),

@@ -14,9 +14,9 @@ export {
   getProgress,
   startProvisioning,
   type AttachOrStart,
+  type AwaitedResult,
   type FinishedProvisioning,
   type OutcomeOptions,
-  type ProvisioningOutcome,
   type StartedProvisioning,
 } from './provisioning-client';
 export {
@@ -47,9 +47,9 @@ export {
 export { BulkStore } from '../bulk/store';
 export { InventoryFileError } from '../bulk/inventory-file';
 export { InvalidBulkDefaults } from '../domain/bulk-input';
-export { FailureType } from '../domain/failure-types';
+export { FailureType, INVALID_WORKFLOW_INPUT } from '../domain/failure-types';
 export { InvalidProvisioningInput, provisioningWorkflowId, type ProvisionChannelInput, type ProvisionChannelInputRaw } from '../domain/provisioning-input';
-export { INVALID_INPUT, PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails, type ProvisioningProgress, type ProvisioningStage } from '../domain/provisioning';
+export { PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails, type ProvisioningProgress, type ProvisioningStage } from '../domain/provisioning';
 export { progressQuery } from '../domain/messages/provisioning';
 export { type BulkProgress } from '../domain/bulk-onboarding';
 export { bulkProgressQuery } from '../domain/messages/bulk';

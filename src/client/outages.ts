@@ -1,7 +1,7 @@
 /**
  * Waiting on a run (a bulk run takes hours) must outlast a restart of the Temporal server or a network blip. The
- * client's own gRPC retries give up after a few seconds of UNAVAILABLE, and the wait then failed with "Failed to get
- * Workflow execution history" although the run itself went on. Waits are therefore retried while the server is
+ * client's own gRPC retries give up after a few seconds of UNAVAILABLE, and the wait would then fail with "Failed to
+ * get Workflow execution history" although the run itself goes on. Waits are therefore retried while the server is
  * unreachable, for up to `maxOutageMs` of continuous unavailability.
  */
 import { isGrpcServiceError } from '@temporalio/client';

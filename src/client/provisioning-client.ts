@@ -118,7 +118,8 @@ export async function cancelProvisioning(client: Client, workflowId: string): Pr
   return { requested: true, runId: description.runId };
 }
 
-export type ProvisioningOutcome =
+/** What awaitResult resolves to: the run's result, or why there is none (how it ended is awaitOutcome's answer). */
+export type AwaitedResult =
   | { ok: true; result: ProvisionChannelResult }
   | { ok: false; reason: string; details?: ProvisioningFailureDetails };
 
@@ -140,7 +141,7 @@ export async function awaitOutcome(client: Client, workflowId: string, opts: Out
  * Waits for the provisioning to finish and returns either its result or a one-line reason with the details; for a
  * cancelled run, what its compensation undid (a cancellation itself carries no details).
  */
-export async function awaitResult(client: Client, workflowId: string): Promise<ProvisioningOutcome> {
+export async function awaitResult(client: Client, workflowId: string): Promise<AwaitedResult> {
   const outcome = await awaitOutcome(client, workflowId);
   if (outcome.status === 'COMPLETED') return { ok: true, result: outcome.result };
   return { ok: false, reason: outcome.reason, details: 'details' in outcome ? outcome.details : undefined };

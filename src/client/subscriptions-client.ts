@@ -7,11 +7,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkspaceSubscriptionInput, workspaceSubscriptionWorkflowId, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
 import { WORKFLOW_TYPES, type WebhookSubscriptionWorkflow } from '../domain/workflow-types';
 import { retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from '../domain/messages/subscription';
-import { describeIssues } from '../domain/zod-issues';
-import { InvalidProvisioningInput } from '../domain/provisioning-input';
+import { describeIssues, InvalidFields } from '../domain/zod-issues';
 
 export interface EnsuredSubscription extends WorkspaceSubscriptionState {
   workflowId: string;
+}
+
+/** A webhook subscription entity's input, refused before anything starts. */
+export class InvalidSubscriptionInput extends InvalidFields {
+  constructor(problems: string[]) {
+    super('webhook subscription input', problems);
+    this.name = 'InvalidSubscriptionInput';
+  }
 }
 
 /** The entity did not register its subscription in time: no worker ran it, or Bird kept failing (see its history). */
@@ -32,7 +39,7 @@ export async function ensureWorkspaceSubscription(
   opts: { taskQueue: string; timeoutMs?: number },
 ): Promise<EnsuredSubscription> {
   const parsed = WorkspaceSubscriptionInput.safeParse(rawInput);
-  if (!parsed.success) throw new InvalidProvisioningInput(describeIssues(parsed.error.issues, '', rawInput));
+  if (!parsed.success) throw new InvalidSubscriptionInput(describeIssues(parsed.error.issues, '', rawInput));
   const workflowId = workspaceSubscriptionWorkflowId(parsed.data);
   const handle = await client.workflow.start<WebhookSubscriptionWorkflow>(WORKFLOW_TYPES.webhookSubscription, {
     taskQueue: opts.taskQueue,

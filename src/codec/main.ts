@@ -1,10 +1,12 @@
 /**
  * The codec server process: `npm run codec-server`. Needs the same PAYLOAD_ENCRYPTION_KEY_* as the worker.
  */
+import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ConfigError } from '../config/app-config';
+import { ConfigError, ConfigReader } from '../config/app-config';
 import { parseFields } from '../domain/zod-issues';
 import { createLogger } from '../observability/logger';
+import { runMain, stopSignal } from '../observability/run-main';
 import { Secret } from '../config/secret';
 import { payloadCodecFromEnv } from './env';
 import { buildCodecServer } from './server';
@@ -19,22 +21,26 @@ export const CodecServerEnv = z.object({
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
 });
 
-async function main(): Promise<void> {
-  const env = parseFields(CodecServerEnv, process.env, (problems) => new ConfigError(problems));
-  const codec = payloadCodecFromEnv();
-  if (!codec) throw new ConfigError(['PAYLOAD_ENCRYPTION_KEY_ID: required by the codec server (it names the active key)']);
-  const logger = createLogger('codec-server');
-  const app = buildCodecServer({ codec, authToken: new Secret(env.CODEC_SERVER_AUTH_TOKEN), corsOrigins: env.CODEC_CORS_ORIGINS, logger });
+async function main(log: Logger): Promise<number> {
+  const reader = new ConfigReader();
+  const env = reader.read(() => parseFields(CodecServerEnv, process.env, (problems) => new ConfigError(problems)));
+  // null: no key configured (undefined: a key configured wrongly, already among the problems).
+  const codec = reader.read(() => payloadCodecFromEnv() ?? null);
+  if (codec === null) reader.problems.push('PAYLOAD_ENCRYPTION_KEY_ID: required by the codec server (it names the active key)');
+  if (!env || !codec || reader.problems.length) {
+    log.error({ problems: reader.problems }, `invalid configuration: ${reader.problems.join('; ')}`);
+    return 2;
+  }
+  const app = buildCodecServer({ codec, authToken: new Secret(env.CODEC_SERVER_AUTH_TOKEN), corsOrigins: env.CODEC_CORS_ORIGINS, logger: log });
   const address = await app.listen({ host: env.CODEC_SERVER_HOST, port: env.CODEC_SERVER_PORT });
-  logger.info({ address, corsOrigins: env.CODEC_CORS_ORIGINS }, 'codec server listening');
-  const stop = () => void app.close();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  log.info({ address, corsOrigins: env.CODEC_CORS_ORIGINS }, 'codec server listening');
+  const signal = await stopSignal();
+  log.info({ signal }, 'stopping');
+  await app.close();
+  return 0;
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof ConfigError ? err.message : err);
-    process.exit(1);
-  });
+  const log = createLogger('codec-server');
+  runMain(() => main(log), log, 'codec server');
 }

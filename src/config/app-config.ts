@@ -58,8 +58,6 @@ export class ConfigReader {
   }
 }
 
-/** Re-exported: the one zod issue formatter lives in the pure domain layer, so workflow code can use it too. */
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { requireAccessKey?: boolean } = {}): AppConfig {
   const e = parseFields(EnvSchema, env, (problems) => new ConfigError(problems));
   if (opts.requireAccessKey && !e.BIRD_ACCESS_KEY) {

@@ -6,6 +6,7 @@
  * from workspace and number) and by what Bird has second (a connector for the number in the workspace), never by
  * luck: a number is started only when neither knows of it.
  */
+import { isChannelActive } from './readiness';
 
 /** A provisioning run as the bulk run sees it (from describe, or from its result). */
 export interface ProvisioningSnapshot {
@@ -57,7 +58,7 @@ export function decideRow(known: { provisioning?: ProvisioningSnapshot; existing
 
 /** After reading the status of a connector Bird already had. */
 export function decideKnownConnector(connector: KnownConnector, status: { status?: string | null; stage?: string | null; channelId?: string }): RowDecision {
-  if (status.status === 'ok' && status.stage === 'active') {
+  if (isChannelActive(status)) {
     return { action: 'done', outcome: 'already-active', connectorId: connector.connectorId, channelId: status.channelId ?? connector.channelId, reason: 'Bird already has an active connector for this number' };
   }
   return {

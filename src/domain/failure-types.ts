@@ -19,6 +19,13 @@ export const FailureType = {
   bulkStoreCorrupt: 'BulkStoreCorrupt',
 } as const;
 
+/**
+ * The type of the failure that ends any workflow whose input its schema refuses (provisioning, the orphan audit, a
+ * subscription entity). The string names provisioning only, yet callers match on it and closed runs carry it, so it
+ * is kept as it is.
+ */
+export const INVALID_WORKFLOW_INPUT = 'InvalidProvisioningInput';
+
 /** Failure types no retry can fix; listed in every activity retry policy as well as flagged on the failure. */
 export const NON_RETRYABLE_FAILURE_TYPES: string[] = [
   FailureType.rejected,

@@ -6,8 +6,8 @@
  * endpoint by that tag. The name is the one field the contract guarantees Bird echoes back (required in Connector).
  *
  * The 16 hex digits come from the workflow's deterministic uuid4(), drawn once per provisioning: 64 random bits.
- * (They used to be the first 12 hex digits of the run id; run ids are UUIDv7, whose first 12 digits are the start
- * millisecond, so runs started in the same millisecond shared a tag and adopted each other's connectors.)
+ * Not taken from the run id: run ids are UUIDv7, whose first 12 digits are the start millisecond, so runs started in
+ * the same millisecond would share a tag and adopt each other's connectors.
  *
  * A tag alone never proves a connector ours: it must also be for the same template and number (isOwnConnector).
  */

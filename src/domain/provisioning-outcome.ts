@@ -5,11 +5,11 @@
  * the metric. Pure: the callers fetch (describe, result), this decodes.
  */
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
-// Failure types and result shapes of provisionChannel: domain types that still live beside the workflow's messages.
-import { INVALID_INPUT, PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from './provisioning';
+import { PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from './provisioning';
 import type { ProvisioningSnapshot } from './bulk-decision';
 import type { RowOutcome } from './bulk-report';
 import { isCompensated } from './compensation';
+import { INVALID_WORKFLOW_INPUT } from './failure-types';
 
 /**
  * How a provisioning ended, as the `ProvisioningOutcome` search attribute, the CLI and the metric (through
@@ -55,7 +55,7 @@ export function endOfFailure(cause: unknown, message: string): Exclude<Provision
   if (cause instanceof ApplicationFailure && cause.type === PROVISIONING_FAILED) {
     return { status: 'FAILED', reason: cause.message, details: cause.details?.[0] as ProvisioningFailureDetails | undefined };
   }
-  if (cause instanceof ApplicationFailure && cause.type === INVALID_INPUT) return { status: 'FAILED', reason: cause.message, invalidInput: true };
+  if (cause instanceof ApplicationFailure && cause.type === INVALID_WORKFLOW_INPUT) return { status: 'FAILED', reason: cause.message, invalidInput: true };
   return { status: 'FAILED', reason: cause instanceof Error ? cause.message : message };
 }
 

@@ -87,7 +87,6 @@ export interface ProvisioningFailureDetails {
 }
 
 export const PROVISIONING_FAILED = 'ProvisioningFailed';
-export const INVALID_INPUT = 'InvalidProvisioningInput';
 
 /**
  * What a finished provisioning tells whoever watches it: its parent when it runs as a bulk run's child, and any

@@ -12,6 +12,14 @@ export interface ChannelState {
 
 export type Readiness = { kind: 'ready' } | { kind: 'failed'; reason: string } | { kind: 'pending' };
 
+/**
+ * Bird's rule for a channel that serves: status ok and stage active. The readiness wait and the bulk run's check of a
+ * connector Bird already had both decide by it.
+ */
+export function isChannelActive(state: { status?: string | null; stage?: string | null }): boolean {
+  return state.status === 'ok' && state.stage === 'active';
+}
+
 export function classifyChannelState(state: ChannelState): Readiness {
   if (state.status === 'error') {
     return { kind: 'failed', reason: `channel status is error${state.errorMessage ? `: ${state.errorMessage}` : ''}` };
@@ -19,14 +27,8 @@ export function classifyChannelState(state: ChannelState): Readiness {
   if (state.stage === 'deprovisioning' || state.stage === 'deprovisioned') {
     return { kind: 'failed', reason: `channel is ${state.stage}` };
   }
-  if (state.status === 'ok' && state.stage === 'active') return { kind: 'ready' };
+  if (isChannelActive(state)) return { kind: 'ready' };
   return { kind: 'pending' };
-}
-
-/** The next poll delay: exponential backoff, capped, and never past the deadline. */
-export function nextPollDelay(previousMs: number | undefined, opts: { initialMs: number; coefficient: number; maxMs: number }): number {
-  if (previousMs === undefined) return opts.initialMs;
-  return Math.min(Math.round(previousMs * opts.coefficient), opts.maxMs);
 }
 
 /** What a bulk run has seen of its rows' activation: connector created → channel seen ready, and by whom. */

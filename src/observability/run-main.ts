@@ -1,5 +1,5 @@
 /**
- * How a long-running process (worker, receiver) ends: main() resolves to its exit code; anything it throws is one
+ * How a long-running process (worker, receiver, HTTP API, codec server) ends: main() resolves to its exit code; anything it throws is one
  * log line with the message, exit 1. Never a stack trace: it helps no operator reading a start-up failure.
  */
 import type { Logger } from 'pino';
@@ -15,4 +15,12 @@ export function runMain(main: () => Promise<number>, log: Logger, what: string):
       process.exitCode = 1;
     },
   );
+}
+
+/** Resolves with the signal that asks the process to stop (SIGINT or SIGTERM), whichever comes first. */
+export function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
 }

@@ -12,7 +12,7 @@ import { dataConverterFromEnv } from '../codec/env';
 import { ConfigReader, loadConfig } from '../config/app-config';
 import { describeIssues } from '../domain/zod-issues';
 import { createLogger } from '../observability/logger';
-import { runMain } from '../observability/run-main';
+import { runMain, stopSignal } from '../observability/run-main';
 import { Secret } from '../config/secret';
 import { instrumentReceiver } from './metrics';
 import { buildWebhookReceiver } from './server';
@@ -71,13 +71,9 @@ async function main(log: Logger): Promise<number> {
     { address, path: new URL(env.WEBHOOK_PUBLIC_URL).pathname, publicUrl: env.WEBHOOK_PUBLIC_URL, temporal: temporal.connected() ? 'connected' : 'connecting' },
     'webhook receiver listening',
   );
-  await new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  }).then((signal) => {
-    stopping = true;
-    log.info({ signal }, 'draining: no new connections; finishing in-flight deliveries');
-  });
+  const signal = await stopSignal();
+  stopping = true;
+  log.info({ signal }, 'draining: no new connections; finishing in-flight deliveries');
   // fastify's close() stops listening, answers new requests on kept-alive sockets with 503 and waits for in-flight
   // handlers before resolving.
   await app.close();

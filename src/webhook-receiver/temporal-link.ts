@@ -5,8 +5,8 @@
  */
 import { Client, Connection, type ConnectionOptions, type DataConverter } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { tcpUnreachableReason } from '../connection/reachability';
+import { connectWithBackoff, type RetryPolicy } from '../connection/retry';
 import { temporalStatusRouter, type StatusRouter, type StatusRouterOptions } from './status-router';
 
 export interface TemporalLinkOptions {
@@ -16,7 +16,7 @@ export interface TemporalLinkOptions {
   log: Logger;
   router?: StatusRouterOptions;
   /** Backoff between attempts (doubling from initialMs up to maxMs): Bird's next retry should find us connected. */
-  retry?: { initialMs: number; maxMs: number };
+  retry?: RetryPolicy;
 }
 
 export interface TemporalLink {
@@ -39,24 +39,22 @@ export function connectInBackground(opts: TemporalLinkOptions): TemporalLink {
   let router: StatusRouter | undefined;
 
   const connectLoop = async () => {
-    for (let attempt = 1; !stop.signal.aborted; attempt++) {
-      try {
+    connection = await connectWithBackoff({
+      connect: async () => {
         // A refused port is known at once; grpc alone would wait out its whole connect timeout to say less.
         const unreachable = await tcpUnreachableReason(address, CONNECT_TIMEOUT_MS);
         if (unreachable) throw new Error(unreachable);
-        connection = await Connection.connect({ ...opts.connectionOptions, connectTimeout: CONNECT_TIMEOUT_MS });
-        router = temporalStatusRouter(new Client({ connection, namespace: opts.namespace, dataConverter: opts.dataConverter }), opts.router);
-        opts.log.info({ ...where, attempt }, `connected to Temporal at ${address}${attempt > 1 ? ` after ${attempt} attempts` : ''}`);
-        return;
-      } catch (err) {
-        const retryInMs = Math.min(retry.maxMs, retry.initialMs * 2 ** (attempt - 1));
-        opts.log.warn(
-          { ...where, attempt, retryInMs, reason: (err as Error).message },
-          `cannot reach Temporal at ${address} (namespace ${opts.namespace}): ${(err as Error).message}; deliveries are answered 503 (Bird retries); retrying in ${retryInMs / 1000} s`,
-        );
-        await sleep(retryInMs, undefined, { signal: stop.signal }).catch(() => undefined);
-      }
-    }
+        return Connection.connect({ ...opts.connectionOptions, connectTimeout: CONNECT_TIMEOUT_MS });
+      },
+      where,
+      log: opts.log,
+      signal: stop.signal,
+      retry,
+      // The receiver has nothing better to do than wait: every failure is worth another attempt.
+      reasonToRetry: (err) => err.message,
+      meanwhile: 'deliveries are answered 503 (Bird retries)',
+    });
+    if (connection) router = temporalStatusRouter(new Client({ connection, namespace: opts.namespace, dataConverter: opts.dataConverter }), opts.router);
   };
   let connecting: Promise<void> = Promise.resolve();
 

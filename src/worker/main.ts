@@ -5,7 +5,7 @@
  * drain it: polling stops, in-flight activities get WORKER_SHUTDOWN_GRACE_TIME to finish, then the process exits 0.
  * Start-up problems are one log line each, never a stack trace: a bad configuration exits 2, anything else 1.
  */
-import { Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { activityCancellableFetch } from '../activities/cancellable-fetch';
 import { BirdClient } from '../bird/client';
@@ -19,7 +19,7 @@ import { createLogger, temporalLogger } from '../observability/logger';
 import { runMain } from '../observability/run-main';
 import { envSecretStore } from '../config/secrets';
 import { findWorkflowBundle } from './bundle';
-import { connectWithRetry } from '../connection/retry';
+import { connectWithBackoff, transportReason } from '../connection/retry';
 import { createProvisioningWorker, type ProvisioningWorker } from './factory';
 import { loadWorkerEnv, workerTuning } from './env';
 
@@ -68,7 +68,14 @@ async function main(): Promise<number> {
   const stopping = new AbortController();
   const stop = () => stopping.abort();
   process.once('SIGTERM', stop).once('SIGINT', stop);
-  const connection = await connectWithRetry(config.temporal.connectionOptions, where, log, stopping.signal);
+  const connection = await connectWithBackoff({
+    connect: () => NativeConnection.connect(config.temporal.connectionOptions),
+    where,
+    log,
+    signal: stopping.signal,
+    retry: { initialMs: 1_000, maxMs: 30_000 },
+    reasonToRetry: transportReason,
+  });
   process.off('SIGTERM', stop).off('SIGINT', stop);
   if (!connection) {
     log.info(where, 'stopped before Temporal could be reached');

@@ -15,8 +15,8 @@ export const HEARTBEAT_TIMEOUT = '3s';
 /**
  * Create: bounded in time (5 min), so a cancellation waiting on it is answered within minutes, and not in attempts:
  * a retried attempt needs a lookup page and the create itself to succeed, so with 30% of Bird's answers 5xx/429 one
- * in two attempts fails, and 10 attempts (the former limit) failed about one provisioning in 200 (measured by the
- * fault suite) although Bird was up. Every 10 s at most, there are ~30 attempts in the 5 minutes. startToClose covers
+ * in two attempts fails, and a limit of 10 attempts fails about one provisioning in 200 (measured by the fault
+ * suite) although Bird is up. Every 10 s at most, there are ~30 attempts in the 5 minutes. startToClose covers
  * a retried attempt's ownership lookup (several pages); the heartbeat, not this, is what detects a dead worker.
  */
 export const createOptions: ActivityOptions = {

@@ -7,12 +7,11 @@
 import { ApplicationFailure, condition, patched, proxyActivities, setHandler, setWorkflowOptions, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { WorkspaceSubscriptionInput, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
-import { withoutStack } from '../domain/failure-types';
+import { INVALID_WORKFLOW_INPUT, withoutStack } from '../domain/failure-types';
 import { describeIssues } from '../domain/zod-issues';
 import { BirdWorkspaceId } from '../domain/search-attributes';
 import { createOptions } from './activity-options';
 import { birdActivities } from './bird-activities';
-import { INVALID_INPUT } from '../domain/provisioning';
 import { retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from '../domain/messages/subscription';
 
 /** Before the Bird queues existed, the entity's one activity ran on its own task queue. */
@@ -28,16 +27,16 @@ const { createWorkspaceSubscription: createOnWorkflowQueue } = proxyActivities<A
 // versioning behavior from an unversioned worker (development, tests).
 setWorkflowOptions(() => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'AUTO_UPGRADE' } : {}), webhookSubscription);
 
-/** Added after the first release: entities started before it replay without the upsert. */
+/** Entities started without this patch replay without the upsert. */
 export const WORKSPACE_SEARCH_ATTRIBUTE_PATCH = 'subscription-entity-workspace-search-attribute';
-/** The Bird call moved to the rate-limited writes queue; entities started before replay it where it was. */
+/** The Bird call runs on the rate-limited writes queue; entities started without this patch call it on their own. */
 export const BIRD_QUEUES_PATCH = 'subscription-entity-bird-writes-queue';
 
 export async function webhookSubscription(rawInput: WorkspaceSubscriptionInputRaw): Promise<WorkspaceSubscriptionState> {
   const parsed = WorkspaceSubscriptionInput.safeParse(rawInput);
   if (!parsed.success) {
     const problems = describeIssues(parsed.error.issues);
-    throw withoutStack(ApplicationFailure.create({ type: INVALID_INPUT, message: `invalid subscription input: ${problems.join('; ')}`, nonRetryable: true }));
+    throw withoutStack(ApplicationFailure.create({ type: INVALID_WORKFLOW_INPUT, message: `invalid subscription input: ${problems.join('; ')}`, nonRetryable: true }));
   }
   const input = parsed.data;
   if (patched(WORKSPACE_SEARCH_ATTRIBUTE_PATCH)) {

@@ -6,7 +6,7 @@
  * rate-limit manager uses a burst duration of one second, and without fairness splits the rate over the queue's
  * partitions, each with its own bucket). A queue idle for a second therefore hands out a full second's tasks at once
  * and then keeps refilling, so up to twice the limit can reach Bird within one second. Against a gateway that counts
- * "50 per second" in any one-second window, that burst is refused (issue 14: 7.4% of calls answered 429).
+ * "50 per second" in any one-second window, that burst is refused (measured: 7.4% of calls answered 429).
  *
  * What closes the gap, in each worker process:
  * - pacing: calls of one (workspace, GET|write) leave in turn, each at least `1 / (limit × headroom / workers)`
