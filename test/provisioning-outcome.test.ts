@@ -55,6 +55,13 @@ describe('a provisioning outcome, decoded once', () => {
     assert.equal(isCompensated(details()), true);
   });
 
+  it('the outcome and the report agree: a run that left a webhook subscription in Bird is not compensated', () => {
+    const d = details({ leftBehind: ['webhook subscription s-1 (Bird cannot delete it)'] });
+    assert.equal(isCompensated(d), false);
+    assert.equal(outcomeOfCompensation(d, false), 'compensation-failed');
+    assert.equal(snapshotOfEnd(endOfFailure(provisioningFailed(d), ''), undefined).compensated, false);
+  });
+
   it('tells cancelled, terminated, timed out, invalid input and anything else apart', () => {
     assert.deepEqual(endOfFailure(new CancelledFailure('cancelled'), ''), { status: 'CANCELLED' });
     const terminated = endOfFailure(new TerminatedFailure('by ops'), '');

@@ -8,7 +8,7 @@ import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure
 import { PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from './provisioning';
 import type { ProvisioningSnapshot } from './bulk-decision';
 import type { RowOutcome } from './bulk-report';
-import { isCompensated } from './compensation';
+import { isCompensated, type UndoRecord } from './compensation';
 import { INVALID_WORKFLOW_INPUT } from './failure-types';
 
 /**
@@ -59,9 +59,13 @@ export function endOfFailure(cause: unknown, message: string): Exclude<Provision
   return { status: 'FAILED', reason: cause instanceof Error ? cause.message : message };
 }
 
-/** The outcome of a run that failed or was cancelled, from what its compensation reports. */
-export function outcomeOfCompensation(d: Partial<Pick<ProvisioningFailureDetails, 'compensationFailures'>>, cancelled: boolean): ProvisioningOutcomeName {
-  if (d.compensationFailures?.length) return 'compensation-failed';
+/**
+ * The outcome of a run that failed or was cancelled, from what its compensation reports. `compensation-failed`
+ * whenever something the run made is still in Bird (isCompensated: a failed undo, or a webhook subscription Bird's
+ * API cannot delete), so the outcome and the report's `compensated` never disagree.
+ */
+export function outcomeOfCompensation(d: Partial<UndoRecord>, cancelled: boolean): ProvisioningOutcomeName {
+  if (!isCompensated(d)) return 'compensation-failed';
   return cancelled ? 'cancelled' : 'compensated';
 }
 
