@@ -45,6 +45,27 @@ async function main(): Promise<void> {
   // The demo prints its own story; the SDK's per-task logs would bury it (the worker process logs at INFO).
   // No SDK signal handling: on Ctrl-C the worker must still run to retire the subscription entity before it stops.
   Runtime.install({ logger: new DefaultLogger((process.env.DEMO_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR'), shutdownSignals: [] });
+  const stack = await startStack();
+  const { client, sim, config } = stack;
+  const entityId = await registerSubscription(stack);
+  await provisionTwoChannels(stack);
+  await bulkDemo(client, sim, config.temporal.taskQueue, config.temporal.namespace);
+  const live = sim.connectors().filter((c) => !c.deletedAt).length;
+  say(`\nconnectors left in the simulator: ${live} (${1 + BULK_NUMBERS - BULK_REFUSED} active; the refused ones were deleted by compensation)`);
+
+  if (process.env.DEMO_EXIT === '1' || process.env.CI) {
+    await stopStack(stack, entityId);
+    return;
+  }
+  say(`\nEverything keeps running so you can look around in the Temporal UI (${UI}). Ctrl-C to stop.`);
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+  await stopStack(stack, entityId);
+}
+
+type DemoStack = Awaited<ReturnType<typeof startStack>>;
+
+/** The Bird simulator, the webhook receiver and a worker, in this process, with fresh Bird and signing keys. */
+async function startStack() {
   const config = loadConfig({ ...process.env, BIRD_API_BASE_URL: undefined });
   const accessKey = randomBytes(18).toString('base64url');
   const signingKey = randomBytes(24).toString('base64url');
@@ -72,7 +93,11 @@ async function main(): Promise<void> {
   say(`webhook receiver ${receiverAddress}  (public URL ${PUBLIC_URL})`);
   say(`worker           task queue "${config.temporal.taskQueue}"`);
   say(`Temporal UI      ${UI}/namespaces/${config.temporal.namespace}/workflows`);
+  return { config, sim, connection, client, receiver, workerConnection, worker, running };
+}
 
+/** Registers the workspace's channel.updated subscription; its entity's workflow id, to retire it on exit. */
+async function registerSubscription({ client, config }: DemoStack): Promise<string> {
   const subscriptionInput = {
     organizationId: DEFAULT_WORKSPACE.organizationId,
     workspaceId: DEFAULT_WORKSPACE.id,
@@ -85,7 +110,11 @@ async function main(): Promise<void> {
   if (await retireWorkspaceSubscription(client, entityId)) say(`retired the subscription entity an earlier demo run left running (${entityId})`);
   const subscription = await ensureWorkspaceSubscription(client, subscriptionInput, { taskQueue: config.temporal.taskQueue });
   say(`\nchannel.updated subscription ${subscription.subscriptionId} → ${PUBLIC_URL}`);
+  return entityId;
+}
 
+/** One channel that becomes ready, and one Bird refuses (to show compensation), one after the other. */
+async function provisionTwoChannels({ client, sim, config }: DemoStack): Promise<void> {
   const ready = demoInput('Demo SMS (ready)');
   const refused = demoInput('Demo SMS (refused by the carrier)');
   sim.configureNumber(phoneNumberOf(refused), { outcome: 'error', delayMs: 2_000, errorMessage: 'number is not verified for A2P messaging' });
@@ -101,30 +130,21 @@ async function main(): Promise<void> {
       say(`  FAILED (as intended): ${outcome.reason}`);
     }
   }
-  await bulkDemo(client, sim, config.temporal.taskQueue, config.temporal.namespace);
-  const live = sim.connectors().filter((c) => !c.deletedAt).length;
-  say(`\nconnectors left in the simulator: ${live} (${1 + BULK_NUMBERS - BULK_REFUSED} active; the refused ones were deleted by compensation)`);
+}
 
-  const shutdown = async () => {
-    // While the worker still runs (the entity's retire is a workflow task).
-    await retireWorkspaceSubscription(client, entityId, { timeoutMs: 10_000 }).then(
-      () => say(`retired the subscription entity ${entityId}`),
-      (err: unknown) => say(`could not retire the subscription entity ${entityId}: ${(err as Error).message}`),
-    );
-    worker.shutdown();
-    await running;
-    await receiver.close();
-    await sim.close();
-    await connection.close();
-    await workerConnection.close();
-  };
-  if (process.env.DEMO_EXIT === '1' || process.env.CI) {
-    await shutdown();
-    return;
-  }
-  say(`\nEverything keeps running so you can look around in the Temporal UI (${UI}). Ctrl-C to stop.`);
-  await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
-  await shutdown();
+async function stopStack(stack: DemoStack, entityId: string): Promise<void> {
+  const { client, worker, running, receiver, sim, connection, workerConnection } = stack;
+  // While the worker still runs (the entity's retire is a workflow task).
+  await retireWorkspaceSubscription(client, entityId, { timeoutMs: 10_000 }).then(
+    () => say(`retired the subscription entity ${entityId}`),
+    (err: unknown) => say(`could not retire the subscription entity ${entityId}: ${(err as Error).message}`),
+  );
+  worker.shutdown();
+  await running;
+  await receiver.close();
+  await sim.close();
+  await connection.close();
+  await workerConnection.close();
 }
 
 /**

@@ -50,80 +50,106 @@ const INDEX_PAGE_SIZE = 100;
 /** Statuses of a run that has ended, and has a result or a failure to decode. */
 const CLOSED: ReadonlyArray<ProvisioningSnapshot['status']> = ['COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT'];
 
-export function bulkActivities({ bird, store, temporal }: BulkActivityDeps) {
-  const client = (): Client => temporal?.() ?? Context.current().client;
-  const bulkStore = (): BulkStore => {
-    if (!store) throw new Error('this worker has no bulk store (BULK_STORE_DIR or BULK_STORE_URL)');
-    return store;
-  };
-  /** A missing or altered object fails the run (no retry brings it back); an unreachable store is retried. */
-  const final = (err: unknown): never => {
-    if (err instanceof BulkStoreError && err.final) throw ApplicationFailure.nonRetryable(err.message, FailureType.bulkStoreCorrupt);
-    throw err;
-  };
+export interface DescribeProvisioningsInput {
+  workflowIds: string[];
+}
 
-  async function snapshot(workflowId: string): Promise<ProvisioningSnapshot | undefined> {
-    const handle = client().workflow.getHandle(workflowId);
-    let description;
-    try {
-      description = await handle.describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
-    const status = description.status.name as ProvisioningSnapshot['status'];
-    const closedAt = description.closeTime?.toISOString();
-    if (!CLOSED.includes(status)) return { status, closedAt };
-    try {
-      return snapshotOfEnd({ status: 'COMPLETED', result: (await handle.result()) as ProvisionChannelResult }, closedAt);
-    } catch (err) {
-      if (!(err instanceof WorkflowFailedError)) throw err;
-      return snapshotOfEnd(endOfFailure(err.cause, err.message), closedAt);
-    }
-  }
+export interface RecordOutcomesInput {
+  bulkKey: string;
+  runKey: string;
+  seq: number;
+  outcomes: RowOutcome[];
+}
 
+/**
+ * The bulk activities, bound to their dependencies. Each activity is a named function below taking them first, so
+ * it reads on its own; the keys are the activity names.
+ */
+export function bulkActivities(deps: BulkActivityDeps) {
   return {
-    async readInventoryPage({ bulkKey, runKey, offset, limit, maxBytes }: ReadInventoryPageInput): Promise<InventoryPageRow[]> {
-      const s = bulkStore();
-      const [rows, index] = await Promise.all([s.readRows(bulkKey, offset, limit, maxBytes), s.index(bulkKey, runKey)]).catch(final);
-      return Promise.all(
-        rows.map(async (row): Promise<InventoryPageRow> => {
-          const found = index.get(row.phoneNumberId.toLowerCase());
-          const existing = found && (!found.templateRef || found.templateRef === row.input.connector.connectorTemplateRef) ? knownOf(found) : undefined;
-          const provisioning = await snapshot(row.workflowId);
-          return { ...row, ...(existing ? { existing } : {}), ...(provisioning ? { provisioning } : {}) };
-        }),
-      );
-    },
-
-    /** One page of Bird's connectors of a template, stored as part of the run's index. One GET: rate-limited per call. */
-    async indexConnectorsPage({ bulkKey, runKey, workspaceId, templateRef, page, pageToken }: IndexConnectorsPageInput): Promise<{ nextPageToken?: string; indexed: number }> {
-      const list = await bird.listConnectorsPage(workspaceId, { templateRef, limit: INDEX_PAGE_SIZE, pageToken });
-      const connectors: ExistingConnector[] = list.results.flatMap((c) => {
-        const numberId = typeof c.arguments?.['phoneNumberId'] === 'string' ? c.arguments['phoneNumberId'] : c.number?.numberId;
-        return numberId ? [{ connectorId: c.id, numberId, channelId: c.channel?.channelId, templateRef: c.connectorTemplateRef ?? templateRef, name: c.name }] : [];
-      });
-      await bulkStore().saveIndexPage(bulkKey, runKey, page, connectors);
-      return { nextPageToken: list.nextPageToken, indexed: connectors.length };
-    },
-
-    /** Runs that have not reported their outcome (or were found already running), looked up by id. */
-    async describeProvisionings({ workflowIds }: { workflowIds: string[] }): Promise<Record<string, ProvisioningSnapshot>> {
-      const out: Record<string, ProvisioningSnapshot> = {};
-      await Promise.all(
-        workflowIds.map(async (id) => {
-          const s = await snapshot(id);
-          if (s) out[id] = s;
-        }),
-      );
-      return out;
-    },
-
-    /** A batch of outcomes, under its sequence number: a retried call rewrites the same file. */
-    async recordOutcomes({ bulkKey, runKey, seq, outcomes }: { bulkKey: string; runKey: string; seq: number; outcomes: RowOutcome[] }): Promise<void> {
-      await bulkStore().saveOutcomes(bulkKey, runKey, seq, outcomes);
-    },
+    readInventoryPage: (input: ReadInventoryPageInput) => readInventoryPage(deps, input),
+    indexConnectorsPage: (input: IndexConnectorsPageInput) => indexConnectorsPage(deps, input),
+    describeProvisionings: (input: DescribeProvisioningsInput) => describeProvisionings(deps, input),
+    recordOutcomes: (input: RecordOutcomesInput) => recordOutcomes(deps, input),
   };
+}
+
+const clientOf = ({ temporal }: BulkActivityDeps): Client => temporal?.() ?? Context.current().client;
+
+function bulkStoreOf({ store }: BulkActivityDeps): BulkStore {
+  if (!store) throw new Error('this worker has no bulk store (BULK_STORE_DIR or BULK_STORE_URL)');
+  return store;
+}
+
+/** A missing or altered object fails the run (no retry brings it back); an unreachable store is retried. */
+function rethrowStoreError(err: unknown): never {
+  if (err instanceof BulkStoreError && err.final) throw ApplicationFailure.nonRetryable(err.message, FailureType.bulkStoreCorrupt);
+  throw err;
+}
+
+/** Where a provisioning run is, and how it ended once it has; undefined when no run has that id. */
+async function snapshot(deps: BulkActivityDeps, workflowId: string): Promise<ProvisioningSnapshot | undefined> {
+  const handle = clientOf(deps).workflow.getHandle(workflowId);
+  let description;
+  try {
+    description = await handle.describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+  const status = description.status.name as ProvisioningSnapshot['status'];
+  const closedAt = description.closeTime?.toISOString();
+  if (!CLOSED.includes(status)) return { status, closedAt };
+  try {
+    return snapshotOfEnd({ status: 'COMPLETED', result: (await handle.result()) as ProvisionChannelResult }, closedAt);
+  } catch (err) {
+    if (!(err instanceof WorkflowFailedError)) throw err;
+    return snapshotOfEnd(endOfFailure(err.cause, err.message), closedAt);
+  }
+}
+
+async function readInventoryPage(deps: BulkActivityDeps, { bulkKey, runKey, offset, limit, maxBytes }: ReadInventoryPageInput): Promise<InventoryPageRow[]> {
+  const s = bulkStoreOf(deps);
+  const [rows, index] = await Promise.all([s.readRows(bulkKey, offset, limit, maxBytes), s.index(bulkKey, runKey)]).catch(rethrowStoreError);
+  return Promise.all(
+    rows.map(async (row): Promise<InventoryPageRow> => {
+      const found = index.get(row.phoneNumberId.toLowerCase());
+      const existing = found && (!found.templateRef || found.templateRef === row.input.connector.connectorTemplateRef) ? knownOf(found) : undefined;
+      const provisioning = await snapshot(deps, row.workflowId);
+      return { ...row, ...(existing ? { existing } : {}), ...(provisioning ? { provisioning } : {}) };
+    }),
+  );
+}
+
+/** One page of Bird's connectors of a template, stored as part of the run's index. One GET: rate-limited per call. */
+async function indexConnectorsPage(
+  deps: BulkActivityDeps,
+  { bulkKey, runKey, workspaceId, templateRef, page, pageToken }: IndexConnectorsPageInput,
+): Promise<{ nextPageToken?: string; indexed: number }> {
+  const list = await deps.bird.listConnectorsPage(workspaceId, { templateRef, limit: INDEX_PAGE_SIZE, pageToken });
+  const connectors: ExistingConnector[] = list.results.flatMap((c) => {
+    const numberId = typeof c.arguments?.['phoneNumberId'] === 'string' ? c.arguments['phoneNumberId'] : c.number?.numberId;
+    return numberId ? [{ connectorId: c.id, numberId, channelId: c.channel?.channelId, templateRef: c.connectorTemplateRef ?? templateRef, name: c.name }] : [];
+  });
+  await bulkStoreOf(deps).saveIndexPage(bulkKey, runKey, page, connectors);
+  return { nextPageToken: list.nextPageToken, indexed: connectors.length };
+}
+
+/** Runs that have not reported their outcome (or were found already running), looked up by id. */
+async function describeProvisionings(deps: BulkActivityDeps, { workflowIds }: DescribeProvisioningsInput): Promise<Record<string, ProvisioningSnapshot>> {
+  const out: Record<string, ProvisioningSnapshot> = {};
+  await Promise.all(
+    workflowIds.map(async (id) => {
+      const s = await snapshot(deps, id);
+      if (s) out[id] = s;
+    }),
+  );
+  return out;
+}
+
+/** A batch of outcomes, under its sequence number: a retried call rewrites the same file. */
+async function recordOutcomes(deps: BulkActivityDeps, { bulkKey, runKey, seq, outcomes }: RecordOutcomesInput): Promise<void> {
+  await bulkStoreOf(deps).saveOutcomes(bulkKey, runKey, seq, outcomes);
 }
 
 function knownOf(c: ExistingConnector): KnownConnector {

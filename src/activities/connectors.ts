@@ -49,6 +49,11 @@ export type CreateConnectorOutcome =
    */
   | { outcome: 'conflict'; firstAttempt: boolean; birdMessage?: string };
 
+export interface ChannelRef {
+  workspaceId: string;
+  connectorId: string;
+}
+
 export interface FindOwnConnectorInput {
   workspaceId: string;
   ownership: Ownership;
@@ -84,128 +89,161 @@ interface LookupCheckpoint {
 
 const PAGE_SIZE = 100;
 
-export function connectorActivities({ bird, secrets }: ConnectorActivityDeps) {
-  /**
-   * Newest first (the connector we look for was made moments ago, so it is on the first page), stopping at the
-   * first match. A page that fails fails the attempt, and the retry resumes at that page from the heartbeat
-   * details instead of walking the workspace again.
-   */
-  async function findOwn(workspaceId: string, ownership: Ownership): Promise<Connector | undefined> {
-    const ctx = Context.current();
-    const resumed = ctx.info.heartbeatDetails as LookupCheckpoint | undefined;
-    let position: LookupCheckpoint = resumed ?? { pagesRead: 0 };
-    for (;;) {
-      checkpoint(position);
-      const page = await bird.listConnectorsPage(workspaceId, {
-        templateRef: ownership.templateRef,
-        limit: PAGE_SIZE,
-        reverse: true,
-        pageToken: position.pageToken,
-      });
-      const match = page.results.find((c) => isOwnConnector(c, ownership));
-      if (match) return match;
-      if (!page.nextPageToken) return undefined;
-      position = { pageToken: page.nextPageToken, pagesRead: position.pagesRead + 1 };
+/**
+ * The connector activities, bound to their Bird client and secret store. Each activity is a named function below
+ * taking its dependencies first, so it reads (and can be called) on its own; the keys are the activity names.
+ */
+export function connectorActivities(deps: ConnectorActivityDeps) {
+  return {
+    createConnector: (input: CreateConnectorInput) => createConnector(deps, input),
+    findOwnConnector: (input: FindOwnConnectorInput) => findOwnConnector(deps, input),
+    getChannelReadiness: (input: ChannelRef) => getChannelReadiness(deps, input),
+    awaitChannelActive: (input: AwaitChannelActiveInput) => awaitChannelActive(deps, input),
+    deleteConnector: (input: DeleteConnectorInput) => deleteConnector(deps, input),
+  };
+}
+
+/**
+ * Newest first (the connector we look for was made moments ago, so it is on the first page), stopping at the
+ * first match. A page that fails fails the attempt, and the retry resumes at that page from the heartbeat
+ * details instead of walking the workspace again.
+ */
+async function findOwn(bird: BirdClient, workspaceId: string, ownership: Ownership): Promise<Connector | undefined> {
+  const ctx = Context.current();
+  const resumed = ctx.info.heartbeatDetails as LookupCheckpoint | undefined;
+  let position: LookupCheckpoint = resumed ?? { pagesRead: 0 };
+  for (;;) {
+    checkpoint(position);
+    const page = await bird.listConnectorsPage(workspaceId, {
+      templateRef: ownership.templateRef,
+      limit: PAGE_SIZE,
+      reverse: true,
+      pageToken: position.pageToken,
+    });
+    const match = page.results.find((c) => isOwnConnector(c, ownership));
+    if (match) return match;
+    if (!page.nextPageToken) return undefined;
+    position = { pageToken: page.nextPageToken, pagesRead: position.pagesRead + 1 };
+  }
+}
+
+const refOf = (c: Connector): ConnectorRef => ({ connectorId: c.id, channelId: c.channel?.channelId });
+
+/**
+ * Creates the connector, named with the provisioning's idempotency tag. A retry first looks for it (an earlier
+ * attempt may have made it without us hearing). A 409 is returned, never retried.
+ */
+async function createConnector(
+  { bird, secrets }: ConnectorActivityDeps,
+  { workspaceId, connector, ownership }: CreateConnectorInput,
+): Promise<CreateConnectorOutcome> {
+  const attempt = Context.current().info.attempt;
+  if (attempt > 1) {
+    const earlier = await findOwn(bird, workspaceId, ownership);
+    if (earlier) {
+      log.info('adopting the connector an earlier attempt created', { connectorId: earlier.id });
+      return { outcome: 'created', adopted: true, ...refOf(earlier) };
     }
   }
+  const { securityArgumentsRef, ...request } = connector;
+  try {
+    const created = await bird.createConnector(workspaceId, {
+      ...request,
+      name: taggedConnectorName(connector.name, ownership.tag),
+      securityArguments: resolveSecurityArguments(secrets, securityArgumentsRef),
+    });
+    return { outcome: 'created', adopted: false, ...refOf(created) };
+  } catch (err) {
+    if (err instanceof BirdApiError && err.kind === 'http' && err.status === 409) {
+      return { outcome: 'conflict', firstAttempt: attempt === 1, birdMessage: err.birdMessage ?? err.code };
+    }
+    throw err;
+  }
+}
 
-  const refOf = (c: Connector): ConnectorRef => ({ connectorId: c.id, channelId: c.channel?.channelId });
+/** After a 409 on a retried create: is the connector Bird reports the one our earlier attempt made? */
+async function findOwnConnector(
+  { bird }: ConnectorActivityDeps,
+  { workspaceId, ownership }: FindOwnConnectorInput,
+): Promise<ConnectorRef | undefined> {
+  const found = await findOwn(bird, workspaceId, ownership);
+  return found ? refOf(found) : undefined;
+}
 
-  return {
-    /**
-     * Creates the connector, named with the provisioning's idempotency tag. A retry first looks for it (an earlier
-     * attempt may have made it without us hearing). A 409 is returned, never retried.
-     */
-    async createConnector({ workspaceId, connector, ownership }: CreateConnectorInput): Promise<CreateConnectorOutcome> {
-      const attempt = Context.current().info.attempt;
-      if (attempt > 1) {
-        const earlier = await findOwn(workspaceId, ownership);
-        if (earlier) {
-          log.info('adopting the connector an earlier attempt created', { connectorId: earlier.id });
-          return { outcome: 'created', adopted: true, ...refOf(earlier) };
-        }
-      }
-      const { securityArgumentsRef, ...request } = connector;
-      try {
-        const created = await bird.createConnector(workspaceId, {
-          ...request,
-          name: taggedConnectorName(connector.name, ownership.tag),
-          securityArguments: resolveSecurityArguments(secrets, securityArgumentsRef),
-        });
-        return { outcome: 'created', adopted: false, ...refOf(created) };
-      } catch (err) {
-        if (err instanceof BirdApiError && err.kind === 'http' && err.status === 409) {
-          return { outcome: 'conflict', firstAttempt: attempt === 1, birdMessage: err.birdMessage ?? err.code };
-        }
-        throw err;
-      }
-    },
+/** One status read, for the final check at the deadline. */
+async function getChannelReadiness(
+  { bird }: ConnectorActivityDeps,
+  { workspaceId, connectorId }: ChannelRef,
+): Promise<ChannelReadinessSnapshot> {
+  return snapshotOf(await bird.getConnectorStatus(workspaceId, connectorId));
+}
 
-    /** After a 409 on a retried create: is the connector Bird reports the one our earlier attempt made? */
-    async findOwnConnector({ workspaceId, ownership }: FindOwnConnectorInput): Promise<ConnectorRef | undefined> {
-      const found = await findOwn(workspaceId, ownership);
-      return found ? refOf(found) : undefined;
-    },
-
-    /** One status read, for the final check at the deadline. */
-    async getChannelReadiness({ workspaceId, connectorId }: { workspaceId: string; connectorId: string }): Promise<ChannelReadinessSnapshot> {
-      return snapshotOf(await bird.getConnectorStatus(workspaceId, connectorId));
-    },
-
-    /**
-     * Readiness by polling, as Temporal's "infrequent polling" pattern: one status read per attempt, and "not
-     * ready yet" is a retryable failure, so the activity's retry policy is the backoff. Retries add no events to
-     * the workflow's history, however many polls the deadline allows.
-     */
-    /**
-     * One status read per attempt; "not ready" is the retryable failure whose retries are the polling. With
-     * `notBefore` (the end of the minimum activation time, ms since epoch), an attempt that starts earlier reads
-     * nothing and asks to be retried at that time: the wait costs no Bird GET, no history event and no more
-     * actions than the read it replaces (docs/polling.md).
-     */
-    async awaitChannelActive({ workspaceId, connectorId, notBefore }: AwaitChannelActiveInput): Promise<ActiveChannel> {
-      const info = Context.current().info;
-      const now = Date.now();
-      if (notBefore !== undefined && now < notBefore - NOT_BEFORE_SLACK_MS) {
-        throw ApplicationFailure.create({
-          type: FailureType.channelNotReady,
-          message: `channel not due for a status read yet (first read in ${Math.round((notBefore - now) / 1000)} s)`,
-          details: [{ statusReads: 0, notDue: true }],
-          nextRetryDelay: notBefore - now,
-        });
-      }
-      // The first attempt read nothing when it was scheduled before `notBefore`.
-      const statusReads = info.attempt - (notBefore !== undefined && info.attempt > 1 && info.scheduledTimestampMs < notBefore - NOT_BEFORE_SLACK_MS ? 1 : 0);
-      const snapshot = snapshotOf(await bird.getConnectorStatus(workspaceId, connectorId));
-      const verdict = classifyChannelState(snapshot);
-      if (verdict.kind === 'ready') return { ...snapshot, statusReads };
-      if (verdict.kind === 'failed') {
-        throw withoutStack(ApplicationFailure.create({ type: FailureType.channelFailed, message: verdict.reason, nonRetryable: true, details: [{ ...snapshot, statusReads }] }));
-      }
-      throw withoutStack(ApplicationFailure.create({
-        type: FailureType.channelNotReady,
-        message: `channel not ready yet (${snapshot.status ?? '?'}/${snapshot.stage ?? '?'})`,
+/**
+ * Readiness by polling, as Temporal's "infrequent polling" pattern: one status read per attempt, and "not ready"
+ * is the retryable failure whose retries are the polling, so the activity's retry policy is the backoff. Retries
+ * add no events to the workflow's history, however many polls the deadline allows. With `notBefore` (the end of
+ * the minimum activation time, ms since epoch), an attempt that starts earlier reads nothing and asks to be retried
+ * at that time: the wait costs no Bird GET, no history event and no more actions than the read it replaces
+ * (docs/polling.md).
+ */
+async function awaitChannelActive(
+  { bird }: ConnectorActivityDeps,
+  { workspaceId, connectorId, notBefore }: AwaitChannelActiveInput,
+): Promise<ActiveChannel> {
+  const info = Context.current().info;
+  const now = Date.now();
+  if (notBefore !== undefined && now < notBefore - NOT_BEFORE_SLACK_MS) {
+    throw ApplicationFailure.create({
+      type: FailureType.channelNotReady,
+      message: `channel not due for a status read yet (first read in ${Math.round((notBefore - now) / 1000)} s)`,
+      details: [{ statusReads: 0, notDue: true }],
+      nextRetryDelay: notBefore - now,
+    });
+  }
+  // The first attempt read nothing when it was scheduled before `notBefore`.
+  const firstAttemptWasEarly =
+    notBefore !== undefined && info.attempt > 1 && info.scheduledTimestampMs < notBefore - NOT_BEFORE_SLACK_MS;
+  const statusReads = info.attempt - (firstAttemptWasEarly ? 1 : 0);
+  const snapshot = snapshotOf(await bird.getConnectorStatus(workspaceId, connectorId));
+  const verdict = classifyChannelState(snapshot);
+  if (verdict.kind === 'ready') return { ...snapshot, statusReads };
+  if (verdict.kind === 'failed') {
+    throw withoutStack(
+      ApplicationFailure.create({
+        type: FailureType.channelFailed,
+        message: verdict.reason,
+        nonRetryable: true,
         details: [{ ...snapshot, statusReads }],
-      }));
-    },
+      }),
+    );
+  }
+  throw withoutStack(
+    ApplicationFailure.create({
+      type: FailureType.channelNotReady,
+      message: `channel not ready yet (${snapshot.status ?? '?'}/${snapshot.stage ?? '?'})`,
+      details: [{ ...snapshot, statusReads }],
+    }),
+  );
+}
 
-    /** Compensation: delete what this provisioning created, found by id or, when the create's outcome is unknown, by ownership. */
-    async deleteConnector({ workspaceId, connectorId, ownership }: DeleteConnectorInput): Promise<DeletedConnector> {
-      let id = connectorId;
-      if (!id) {
-        try {
-          id = (await findOwn(workspaceId, ownership))?.id;
-        } catch (err) {
-          // No such workspace: no connector can exist in it.
-          if (err instanceof BirdApiError && err.kind === 'http' && err.status === 404) return { outcome: 'never-created' };
-          throw err;
-        }
-      }
-      if (!id) return { outcome: 'never-created' };
-      const outcome = await bird.deleteConnector(workspaceId, id);
-      return { outcome: outcome === 'deleted' ? 'deleted' : 'already-gone', connectorId: id };
-    },
-  };
+/** Compensation: delete what this provisioning created, found by id or, when the create's outcome is unknown, by ownership. */
+async function deleteConnector(
+  { bird }: ConnectorActivityDeps,
+  { workspaceId, connectorId, ownership }: DeleteConnectorInput,
+): Promise<DeletedConnector> {
+  let id = connectorId;
+  if (!id) {
+    try {
+      id = (await findOwn(bird, workspaceId, ownership))?.id;
+    } catch (err) {
+      // No such workspace: no connector can exist in it.
+      if (err instanceof BirdApiError && err.kind === 'http' && err.status === 404) return { outcome: 'never-created' };
+      throw err;
+    }
+  }
+  if (!id) return { outcome: 'never-created' };
+  const outcome = await bird.deleteConnector(workspaceId, id);
+  return { outcome: outcome === 'deleted' ? 'deleted' : 'already-gone', connectorId: id };
 }
 
 function snapshotOf(status: Awaited<ReturnType<BirdClient['getConnectorStatus']>>): ChannelReadinessSnapshot {

@@ -74,7 +74,8 @@ const COMMON_ERRORS = {
   '503': error('Temporal is unreachable or no worker serves the task queue; nothing was done', RetryAfter),
 };
 
-function buildDocument(): Json {
+/** Fills `components`: the generated contract schemas first, then the API's own envelopes. */
+function registerComponents(): void {
   component('ProvisioningInput', ProvisioningInputSchema, 'input');
   component('ProvisioningProgress', ProvisioningProgressSchema, 'output');
   component('ProvisionChannelResult', ProvisionChannelResultSchema, 'output');
@@ -130,7 +131,101 @@ function buildDocument(): Json {
     required: ['id', 'workflowId', 'rows', 'location'],
     additionalProperties: false,
   };
-  const provisioningParams = [UuidParam('workspaceId', 'the workspace'), UuidParam('phoneNumberId', 'the number')];
+}
+
+const provisioningParams = [UuidParam('workspaceId', 'the workspace'), UuidParam('phoneNumberId', 'the number')];
+
+function provisioningPaths(): Json {
+  return {
+    '/v1/provisionings': {
+      post: {
+        operationId: 'startProvisioning',
+        summary: 'Provision a channel for a number (idempotent: the same number is the same provisioning)',
+        requestBody: { required: true, content: json(ref('ProvisioningInput')) },
+        responses: {
+          '202': { description: 'started', headers: Location, content: json(ref('ProvisioningAccepted')) },
+          '200': { description: 'this number is already being provisioned, or was: its state (nothing new started)', headers: Location, content: json(ref('ProvisioningState')) },
+          '400': error('not JSON'),
+          '404': error('the workspace is not one of this key’s'),
+          '413': error('body too large'),
+          '415': error('not application/json'),
+          '422': error('invalid input: every bad field is named'),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    '/v1/provisionings/{workspaceId}/{phoneNumberId}': {
+      get: {
+        operationId: 'getProvisioning',
+        summary: 'Stage, outcome, connector, channel and what was undone',
+        parameters: provisioningParams,
+        responses: { '200': { description: 'its state', content: json(ref('ProvisioningState')) }, '400': error('a bad id (named)'), '404': error('no such provisioning (or not this key’s workspace)'), ...COMMON_ERRORS },
+      },
+    },
+    '/v1/provisionings/{workspaceId}/{phoneNumberId}/cancel': {
+      post: {
+        operationId: 'cancelProvisioning',
+        summary: 'Cancel a running provisioning: it deletes what it made, then ends cancelled',
+        parameters: provisioningParams,
+        responses: {
+          '202': { description: 'cancellation requested; follow it with GET', headers: Location, content: json(ref('ProvisioningState')) },
+          '409': { description: 'it had already ended: its state', content: json(ref('ProvisioningState')) },
+          '400': error('a bad id (named)'),
+          '404': error('no such provisioning (or not this key’s workspace)'),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+  };
+}
+
+function bulkOnboardingPaths(): Json {
+  return {
+    '/v1/bulk-onboardings': {
+      post: {
+        operationId: 'startBulkOnboarding',
+        summary: 'Validate an inventory line by line and, if every line is valid, onboard its numbers',
+        requestBody: { required: true, content: json(ref('BulkOnboardingRequest')) },
+        responses: {
+          '202': { description: 'started (the same inventory again attaches to its run)', headers: Location, content: json(ref('BulkAccepted')) },
+          '400': error('not JSON'),
+          '404': error('the workspace is not one of this key’s'),
+          '413': error('body too large'),
+          '415': error('not application/json'),
+          '422': error('invalid defaults or lines: every bad line and field is listed; nothing was started'),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    '/v1/bulk-onboardings/{id}': {
+      get: {
+        operationId: 'getBulkOnboarding',
+        summary: 'Progress',
+        parameters: [BulkIdParam],
+        responses: { '200': { description: 'its progress', content: json(ref('BulkProgress')) }, '400': error('a bad id'), '404': error('no such bulk onboarding'), ...COMMON_ERRORS },
+      },
+    },
+    '/v1/bulk-onboardings/{id}/report': {
+      get: {
+        operationId: 'getBulkReport',
+        summary: 'One CSV row per inventory line: phoneNumberId, outcome, connectorId, channelId, workflowId, reason',
+        parameters: [BulkIdParam],
+        responses: { '200': { description: 'the report', content: { 'text/csv': { schema: { type: 'string' } } } }, '400': error('a bad id'), '404': error('no such bulk onboarding'), ...COMMON_ERRORS },
+      },
+    },
+    '/v1/bulk-onboardings/{id}/events': {
+      get: {
+        operationId: 'streamBulkOnboarding',
+        summary: 'Progress as Server-Sent Events: a `progress` event at each change, then `end` when the run has ended',
+        parameters: [BulkIdParam],
+        responses: { '200': { description: 'the event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '400': error('a bad id'), '404': error('no such bulk onboarding'), ...COMMON_ERRORS },
+      },
+    },
+  };
+}
+
+function buildDocument(): Json {
+  registerComponents();
   return {
     openapi: '3.1.0',
     info: {
@@ -140,87 +235,7 @@ function buildDocument(): Json {
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
-    paths: {
-      '/v1/provisionings': {
-        post: {
-          operationId: 'startProvisioning',
-          summary: 'Provision a channel for a number (idempotent: the same number is the same provisioning)',
-          requestBody: { required: true, content: json(ref('ProvisioningInput')) },
-          responses: {
-            '202': { description: 'started', headers: Location, content: json(ref('ProvisioningAccepted')) },
-            '200': { description: 'this number is already being provisioned, or was: its state (nothing new started)', headers: Location, content: json(ref('ProvisioningState')) },
-            '400': error('not JSON'),
-            '404': error('the workspace is not one of this key’s'),
-            '413': error('body too large'),
-            '415': error('not application/json'),
-            '422': error('invalid input: every bad field is named'),
-            ...COMMON_ERRORS,
-          },
-        },
-      },
-      '/v1/provisionings/{workspaceId}/{phoneNumberId}': {
-        get: {
-          operationId: 'getProvisioning',
-          summary: 'Stage, outcome, connector, channel and what was undone',
-          parameters: provisioningParams,
-          responses: { '200': { description: 'its state', content: json(ref('ProvisioningState')) }, '400': error('a bad id (named)'), '404': error('no such provisioning (or not this key’s workspace)'), ...COMMON_ERRORS },
-        },
-      },
-      '/v1/provisionings/{workspaceId}/{phoneNumberId}/cancel': {
-        post: {
-          operationId: 'cancelProvisioning',
-          summary: 'Cancel a running provisioning: it deletes what it made, then ends cancelled',
-          parameters: provisioningParams,
-          responses: {
-            '202': { description: 'cancellation requested; follow it with GET', headers: Location, content: json(ref('ProvisioningState')) },
-            '409': { description: 'it had already ended: its state', content: json(ref('ProvisioningState')) },
-            '400': error('a bad id (named)'),
-            '404': error('no such provisioning (or not this key’s workspace)'),
-            ...COMMON_ERRORS,
-          },
-        },
-      },
-      '/v1/bulk-onboardings': {
-        post: {
-          operationId: 'startBulkOnboarding',
-          summary: 'Validate an inventory line by line and, if every line is valid, onboard its numbers',
-          requestBody: { required: true, content: json(ref('BulkOnboardingRequest')) },
-          responses: {
-            '202': { description: 'started (the same inventory again attaches to its run)', headers: Location, content: json(ref('BulkAccepted')) },
-            '400': error('not JSON'),
-            '404': error('the workspace is not one of this key’s'),
-            '413': error('body too large'),
-            '415': error('not application/json'),
-            '422': error('invalid defaults or lines: every bad line and field is listed; nothing was started'),
-            ...COMMON_ERRORS,
-          },
-        },
-      },
-      '/v1/bulk-onboardings/{id}': {
-        get: {
-          operationId: 'getBulkOnboarding',
-          summary: 'Progress',
-          parameters: [BulkIdParam],
-          responses: { '200': { description: 'its progress', content: json(ref('BulkProgress')) }, '400': error('a bad id'), '404': error('no such bulk onboarding'), ...COMMON_ERRORS },
-        },
-      },
-      '/v1/bulk-onboardings/{id}/report': {
-        get: {
-          operationId: 'getBulkReport',
-          summary: 'One CSV row per inventory line: phoneNumberId, outcome, connectorId, channelId, workflowId, reason',
-          parameters: [BulkIdParam],
-          responses: { '200': { description: 'the report', content: { 'text/csv': { schema: { type: 'string' } } } }, '400': error('a bad id'), '404': error('no such bulk onboarding'), ...COMMON_ERRORS },
-        },
-      },
-      '/v1/bulk-onboardings/{id}/events': {
-        get: {
-          operationId: 'streamBulkOnboarding',
-          summary: 'Progress as Server-Sent Events: a `progress` event at each change, then `end` when the run has ended',
-          parameters: [BulkIdParam],
-          responses: { '200': { description: 'the event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '400': error('a bad id'), '404': error('no such bulk onboarding'), ...COMMON_ERRORS },
-        },
-      },
-    },
+    paths: { ...provisioningPaths(), ...bulkOnboardingPaths() },
     components: { schemas: components, securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key (API_KEYS / API_KEY_<NAME> on the server)' } } },
   };
 }

@@ -3,7 +3,7 @@
  * exact public URL Bird called), refuses replays (by what the signature covers), and hands genuine events to the
  * status router.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ChannelEvent, WebhookHeaders } from '../bird/events';
 import { verifyWebhookSignature } from '../bird/signature';
 import type { Secret } from '../config/secret';
@@ -34,72 +34,89 @@ export function buildWebhookReceiver(opts: WebhookReceiverOptions): FastifyInsta
 
   app.get('/healthz', async () => ({ ok: true }));
 
-  app.post(path, async (req, reply) => {
-    const header = (name: string) => {
-      const v = req.headers[name];
-      return typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined;
-    };
-    const signature = header(WebhookHeaders.signature);
-    const timestamp = header(WebhookHeaders.timestamp);
-    const requestId = header(WebhookHeaders.requestId);
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const reject = (status: number, reason: string) => {
-      req.log.warn({ requestId, reason }, 'webhook rejected');
-      return reply.code(status).send({ error: reason });
-    };
-
-    if (!signature || !timestamp || !requestId) return reject(401, 'missing signature, timestamp or request id header');
-    const age = guard.checkTimestamp(timestamp);
-    if (age !== 'ok') return reject(401, `timestamp ${age}`);
-    if (!verifyWebhookSignature(opts.signingKey.reveal(), timestamp, opts.publicUrl, raw, signature)) {
-      return reject(401, 'invalid signature');
-    }
-    const key = deliveryKey(timestamp, raw);
-    if (!guard.claim(key)) {
-      req.log.info({ requestId }, 'duplicate delivery ignored');
-      return reply.code(200).send({ status: 'duplicate' });
-    }
-
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch {
-      guard.complete(key);
-      return reject(400, 'body is not JSON');
-    }
-    const event = ChannelEvent.safeParse(json);
-    if (!event.success) {
-      guard.complete(key);
-      // Other services' events (or future channel events) are not ours to act on; acknowledge so Bird stops retrying.
-      req.log.info({ requestId }, 'event ignored: not a channel event this receiver handles');
-      return reply.code(202).send({ status: 'ignored' });
-    }
-
-    try {
-      const routed = await opts.route(event.data, { deliveryKey: key, sentAtMs: Number(timestamp) * 1000 });
-      switch (routed.outcome) {
-        case 'accepted':
-          guard.complete(key);
-          return reply.code(200).send({ status: 'accepted', workflowId: routed.workflowId });
-        case 'refused':
-          guard.complete(key);
-          req.log.info({ requestId, workflowId: routed.workflowId, reason: routed.reason }, 'report refused by the run');
-          return reply.code(200).send({ status: 'ignored', reason: routed.reason });
-        case 'no-run':
-          guard.complete(key);
-          req.log.info({ requestId, channelId: event.data.payload.channelId }, 'event for no running provisioning');
-          return reply.code(202).send({ status: 'no-run' });
-        case 'not-yet':
-          guard.release(key);
-          req.log.info({ requestId, channelId: event.data.payload.channelId }, 'no provisioning found yet; Bird will retry');
-          return reply.code(503).send({ status: 'not-yet', error: 'no provisioning found for this channel yet; retry later' });
-      }
-    } catch (err) {
-      guard.release(key);
-      req.log.error({ requestId, err: (err as Error).message }, 'could not report the event; Bird will retry');
-      return reply.code(503).send({ error: 'temporarily unable to process' });
-    }
-  });
+  app.post(path, (req, reply) => receiveDelivery(opts, guard, req, reply));
 
   return app;
+}
+
+/** One delivery: prove it is Bird's, drop a replay, parse it, and hand the event to the router. */
+async function receiveDelivery(opts: WebhookReceiverOptions, guard: ReplayGuard, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined;
+  };
+  const signature = header(WebhookHeaders.signature);
+  const timestamp = header(WebhookHeaders.timestamp);
+  const requestId = header(WebhookHeaders.requestId);
+  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const reject = (status: number, reason: string) => {
+    req.log.warn({ requestId, reason }, 'webhook rejected');
+    return reply.code(status).send({ error: reason });
+  };
+
+  if (!signature || !timestamp || !requestId) return reject(401, 'missing signature, timestamp or request id header');
+  const age = guard.checkTimestamp(timestamp);
+  if (age !== 'ok') return reject(401, `timestamp ${age}`);
+  if (!verifyWebhookSignature(opts.signingKey.reveal(), timestamp, opts.publicUrl, raw, signature)) {
+    return reject(401, 'invalid signature');
+  }
+  const key = deliveryKey(timestamp, raw);
+  if (!guard.claim(key)) {
+    req.log.info({ requestId }, 'duplicate delivery ignored');
+    return reply.code(200).send({ status: 'duplicate' });
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    guard.complete(key);
+    return reject(400, 'body is not JSON');
+  }
+  const event = ChannelEvent.safeParse(json);
+  if (!event.success) {
+    guard.complete(key);
+    // Other services' events (or future channel events) are not ours to act on; acknowledge so Bird stops retrying.
+    req.log.info({ requestId }, 'event ignored: not a channel event this receiver handles');
+    return reply.code(202).send({ status: 'ignored' });
+  }
+  return routeEvent(opts.route, event.data, { guard, key, sentAtMs: Number(timestamp) * 1000, requestId, req, reply });
+}
+
+interface ClaimedDelivery {
+  guard: ReplayGuard;
+  /** Claimed in the guard: completed once the event is settled, released when Bird should send it again. */
+  key: string;
+  sentAtMs: number;
+  requestId: string;
+  req: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/** The router's answer as Bird's: 2xx settles the delivery, 503 asks Bird to send it again later. */
+async function routeEvent(route: StatusRouter, event: ChannelEvent, { guard, key, sentAtMs, requestId, req, reply }: ClaimedDelivery): Promise<FastifyReply> {
+  try {
+    const routed = await route(event, { deliveryKey: key, sentAtMs });
+    switch (routed.outcome) {
+      case 'accepted':
+        guard.complete(key);
+        return reply.code(200).send({ status: 'accepted', workflowId: routed.workflowId });
+      case 'refused':
+        guard.complete(key);
+        req.log.info({ requestId, workflowId: routed.workflowId, reason: routed.reason }, 'report refused by the run');
+        return reply.code(200).send({ status: 'ignored', reason: routed.reason });
+      case 'no-run':
+        guard.complete(key);
+        req.log.info({ requestId, channelId: event.payload.channelId }, 'event for no running provisioning');
+        return reply.code(202).send({ status: 'no-run' });
+      case 'not-yet':
+        guard.release(key);
+        req.log.info({ requestId, channelId: event.payload.channelId }, 'no provisioning found yet; Bird will retry');
+        return reply.code(503).send({ status: 'not-yet', error: 'no provisioning found for this channel yet; retry later' });
+    }
+  } catch (err) {
+    guard.release(key);
+    req.log.error({ requestId, err: (err as Error).message }, 'could not report the event; Bird will retry');
+    return reply.code(503).send({ error: 'temporarily unable to process' });
+  }
 }

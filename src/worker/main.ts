@@ -12,7 +12,7 @@ import { BirdClient } from '../bird/client';
 import { BirdPacer } from '../bird/rate-limits/pacer';
 import { bulkStoreFromEnv } from '../bulk/store-env';
 import { dataConverterFromEnv } from '../codec/env';
-import { ConfigReader, loadConfig } from '../config/app-config';
+import { ConfigReader, loadConfig, type AppConfig } from '../config/app-config';
 import { birdCallMetrics } from '../observability/bird-metrics';
 import { startHealthServer } from '../observability/health';
 import { createLogger, temporalLogger } from '../observability/logger';
@@ -20,15 +20,23 @@ import { runMain } from '../observability/run-main';
 import { envSecretStore } from '../config/secrets';
 import { findWorkflowBundle } from './bundle';
 import { connectWithBackoff, transportReason } from '../connection/retry';
-import { createProvisioningWorker, type ProvisioningWorker } from './factory';
-import { loadWorkerEnv, workerTuning } from './env';
+import { createProvisioningWorker, type ProvisioningWorker, type ProvisioningWorkerOptions } from './factory';
+import { loadWorkerEnv, workerTuning, type WorkerEnv } from './env';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
 // Until the configuration is read, a logger that cannot itself fail on a bad LOG_LEVEL.
 let log: Logger = createLogger('worker', { level: LEVELS.includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : 'info' });
 
-async function main(): Promise<number> {
-  // Every configuration problem at once, so a deployment is fixed in one round.
+interface WorkerStartup {
+  config: AppConfig;
+  ops: WorkerEnv;
+  dataConverter: ReturnType<typeof dataConverterFromEnv>;
+  /** null: no prebuilt bundle, the workflows are bundled at start-up. */
+  workflowBundle: { codePath: string } | null;
+}
+
+/** Every configuration problem at once, so a deployment is fixed in one round; undefined (logged) if any. */
+function readStartup(): WorkerStartup | undefined {
   const reader = new ConfigReader();
   const read = <T>(load: () => T) => reader.read(load);
   const problems = reader.problems;
@@ -38,9 +46,12 @@ async function main(): Promise<number> {
   const workflowBundle = read(() => findWorkflowBundle() ?? null);
   if (!config || !ops || !dataConverter || workflowBundle === undefined || problems.length) {
     log.error({ problems }, `invalid configuration: ${problems.join('; ')}`);
-    return 2;
+    return undefined;
   }
-  log = createLogger('worker', { level: ops.LOG_LEVEL });
+  return { config, ops, dataConverter, workflowBundle };
+}
+
+function installRuntime(ops: WorkerEnv): void {
   Runtime.install({
     logger: temporalLogger(log),
     telemetryOptions: {
@@ -48,6 +59,10 @@ async function main(): Promise<number> {
       metrics: { prometheus: { bindAddress: `${ops.WORKER_HTTP_HOST}:${ops.WORKER_METRICS_PORT}` } },
     },
   });
+}
+
+/** The Bird client, with the pacer when pacing is on; the worker factory needs the same limits and pacer. */
+function birdFor({ config, ops }: WorkerStartup) {
   const birdRateLimits = { getPerSecond: ops.BIRD_RATE_LIMIT_GET_PER_SECOND, postPerSecond: ops.BIRD_RATE_LIMIT_POST_PER_SECOND };
   const pacer = ops.BIRD_RATE_LIMIT_PACING === 'on' ? new BirdPacer(birdRateLimits, { headroom: ops.BIRD_RATE_LIMIT_HEADROOM }) : undefined;
   const bird = new BirdClient({
@@ -58,6 +73,16 @@ async function main(): Promise<number> {
     fetch: activityCancellableFetch(),
     ...(pacer ? { pacer } : {}),
   });
+  return { bird, birdRateLimits, pacer };
+}
+
+async function main(): Promise<number> {
+  const startup = readStartup();
+  if (!startup) return 2;
+  const { config, ops } = startup;
+  log = createLogger('worker', { level: ops.LOG_LEVEL });
+  installRuntime(ops);
+  const birdSetup = birdFor(startup);
   const where = { address: String(config.temporal.connectionOptions.address), namespace: config.temporal.namespace };
   let worker: ProvisioningWorker | undefined;
   let phase = 'CONNECTING';
@@ -84,45 +109,8 @@ async function main(): Promise<number> {
   }
   try {
     phase = 'STARTING';
-    worker = await createProvisioningWorker({
-      connection,
-      namespace: config.temporal.namespace,
-      taskQueue: config.temporal.taskQueue,
-      roles: ops.WORKER_TASK_QUEUES,
-      birdRateLimits,
-      ...(pacer ? { pacer } : {}),
-      tuning: workerTuning(ops),
-      rateLimitScope:
-        ops.BIRD_RATE_LIMIT_SCOPE === 'workspace' ? { scope: 'workspace', workspacesAtFullRate: ops.BIRD_RATE_LIMIT_WORKSPACES } : { scope: 'deployment' },
-      bird,
-      secrets: envSecretStore(),
-      bulkStore: bulkStoreFromEnv(),
-      workflowBundle: workflowBundle ?? undefined,
-      dataConverter,
-      shutdownGraceTime: ops.WORKER_SHUTDOWN_GRACE_TIME,
-      deployment:
-        ops.TEMPORAL_WORKER_DEPLOYMENT_NAME && ops.TEMPORAL_WORKER_BUILD_ID
-          ? { deploymentName: ops.TEMPORAL_WORKER_DEPLOYMENT_NAME, buildId: ops.TEMPORAL_WORKER_BUILD_ID }
-          : undefined,
-    });
-    log.info(
-      {
-        taskQueue: config.temporal.taskQueue,
-        ...where,
-        taskQueues: worker.workers.map((w) => w.options.taskQueue),
-        birdRateLimits: `${ops.BIRD_RATE_LIMIT_GET_PER_SECOND} GET/s, ${ops.BIRD_RATE_LIMIT_POST_PER_SECOND} POST/s per ${ops.BIRD_RATE_LIMIT_SCOPE}`,
-        birdPacing: pacer ? `even, ${ops.BIRD_RATE_LIMIT_HEADROOM} of the limits shared among the queues' workers` : 'off',
-        maxCachedWorkflows: ops.WORKER_MAX_CACHED_WORKFLOWS,
-        birdApi: config.bird.baseUrl,
-        workflowBundle: workflowBundle?.codePath ?? 'bundled at start-up from src/workflows',
-        payloadEncryption: dataConverter.payloadCodecs ? 'on' : 'off',
-        deployment: ops.TEMPORAL_WORKER_DEPLOYMENT_NAME ? `${ops.TEMPORAL_WORKER_DEPLOYMENT_NAME}@${ops.TEMPORAL_WORKER_BUILD_ID}` : 'unversioned',
-        healthPort: health.port,
-        metricsPort: ops.WORKER_METRICS_PORT,
-        shutdownGraceTime: ops.WORKER_SHUTDOWN_GRACE_TIME,
-      },
-      'worker started',
-    );
+    worker = await startWorker(startup, birdSetup, connection);
+    logStarted(startup, worker, { ...where, healthPort: health.port, pacing: birdSetup.pacer !== undefined });
     // The SDK's Runtime turns SIGINT/SIGTERM into worker.shutdown(); run() resolves once every task has drained.
     await worker.run();
     log.info('worker drained and stopped');
@@ -131,6 +119,61 @@ async function main(): Promise<number> {
     health.server.close();
     await connection.close();
   }
+}
+
+function startWorker(
+  { config, ops, dataConverter, workflowBundle }: WorkerStartup,
+  { bird, birdRateLimits, pacer }: ReturnType<typeof birdFor>,
+  connection: ProvisioningWorkerOptions['connection'],
+): Promise<ProvisioningWorker> {
+  return createProvisioningWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    roles: ops.WORKER_TASK_QUEUES,
+    birdRateLimits,
+    ...(pacer ? { pacer } : {}),
+    tuning: workerTuning(ops),
+    rateLimitScope:
+      ops.BIRD_RATE_LIMIT_SCOPE === 'workspace' ? { scope: 'workspace', workspacesAtFullRate: ops.BIRD_RATE_LIMIT_WORKSPACES } : { scope: 'deployment' },
+    bird,
+    secrets: envSecretStore(),
+    bulkStore: bulkStoreFromEnv(),
+    workflowBundle: workflowBundle ?? undefined,
+    dataConverter,
+    shutdownGraceTime: ops.WORKER_SHUTDOWN_GRACE_TIME,
+    deployment:
+      ops.TEMPORAL_WORKER_DEPLOYMENT_NAME && ops.TEMPORAL_WORKER_BUILD_ID
+        ? { deploymentName: ops.TEMPORAL_WORKER_DEPLOYMENT_NAME, buildId: ops.TEMPORAL_WORKER_BUILD_ID }
+        : undefined,
+  });
+}
+
+/** One line with everything an operator checks first: where it is connected, what it serves, at which rates. */
+function logStarted(
+  { config, ops, dataConverter, workflowBundle }: WorkerStartup,
+  worker: ProvisioningWorker,
+  { address, namespace, healthPort, pacing }: { address: string; namespace: string; healthPort: number; pacing: boolean },
+): void {
+  log.info(
+    {
+      taskQueue: config.temporal.taskQueue,
+      address,
+      namespace,
+      taskQueues: worker.workers.map((w) => w.options.taskQueue),
+      birdRateLimits: `${ops.BIRD_RATE_LIMIT_GET_PER_SECOND} GET/s, ${ops.BIRD_RATE_LIMIT_POST_PER_SECOND} POST/s per ${ops.BIRD_RATE_LIMIT_SCOPE}`,
+      birdPacing: pacing ? `even, ${ops.BIRD_RATE_LIMIT_HEADROOM} of the limits shared among the queues' workers` : 'off',
+      maxCachedWorkflows: ops.WORKER_MAX_CACHED_WORKFLOWS,
+      birdApi: config.bird.baseUrl,
+      workflowBundle: workflowBundle?.codePath ?? 'bundled at start-up from src/workflows',
+      payloadEncryption: dataConverter.payloadCodecs ? 'on' : 'off',
+      deployment: ops.TEMPORAL_WORKER_DEPLOYMENT_NAME ? `${ops.TEMPORAL_WORKER_DEPLOYMENT_NAME}@${ops.TEMPORAL_WORKER_BUILD_ID}` : 'unversioned',
+      healthPort,
+      metricsPort: ops.WORKER_METRICS_PORT,
+      shutdownGraceTime: ops.WORKER_SHUTDOWN_GRACE_TIME,
+    },
+    'worker started',
+  );
 }
 
 runMain(main, log, 'worker');

@@ -47,92 +47,135 @@ export type PollOutcome =
   | { kind: 'cancelled'; err: unknown };
 
 export async function awaitChannelReadiness(ctx: ReadinessContext): Promise<ReadyChannel> {
-  const { options, inbox, progress } = ctx;
-  const polling = options.mode !== 'webhook';
-  const listening = options.mode !== 'poll';
-  const deadlineAt = Date.now() + options.deadline;
+  const wait = new ReadinessWait(ctx);
+  wait.startPolling();
+  return (await wait.untilReadyOrDeadline()) ?? (await wait.finalCheck());
+}
 
-  const observe = (snapshot: ChannelReadinessSnapshot, source: 'poll' | 'webhook'): ReadyChannel | undefined => {
+/** One readiness wait: the poll activity (if polling), the webhook reports (if listening), and the deadline. */
+class ReadinessWait {
+  private readonly polling: boolean;
+  private readonly listening: boolean;
+  private readonly deadlineAt: number;
+  private readonly pollScope: CancellationScope;
+  private poll: Promise<PollOutcome> | undefined;
+  private pollLastError: string | undefined;
+
+  constructor(private readonly ctx: ReadinessContext) {
+    this.polling = ctx.options.mode !== 'webhook';
+    this.listening = ctx.options.mode !== 'poll';
+    this.deadlineAt = Date.now() + ctx.options.deadline;
+    this.pollScope = new CancellationScope();
+  }
+
+  /** Starts the poll activity in its own scope, so a report that wins the race can cancel it. */
+  startPolling(): void {
+    if (!this.polling) return;
+    this.poll = this.pollScope.run(() => this.ctx.pollUntilActive(this.deadlineAt - Date.now())).then(
+      (channel): PollOutcome => ({ kind: 'ready', channel }),
+      (err: unknown) => pollFailure(err, this.ctx.progress),
+    );
+  }
+
+  /** Records what was seen; the ready channel, undefined while not ready, or ReadinessFailed when it failed. */
+  private observe(snapshot: ChannelReadinessSnapshot, source: 'poll' | 'webhook'): ReadyChannel | undefined {
+    const { progress } = this.ctx;
     if (snapshot.channelId && snapshot.channelId !== progress.channelId) {
       progress.channelId = snapshot.channelId;
-      ctx.onChannelId(snapshot.channelId);
+      this.ctx.onChannelId(snapshot.channelId);
     }
     progress.lastStatus = { status: snapshot.status, stage: snapshot.stage, errorMessage: snapshot.errorMessage, source, at: new Date().toISOString() };
-    ctx.onObserved();
+    this.ctx.onObserved();
     const verdict = classifyChannelState(snapshot);
     if (verdict.kind === 'failed') throw new ReadinessFailed(`${verdict.reason} (seen by ${source})`);
     if (verdict.kind === 'ready') return { status: snapshot.status!, stage: snapshot.stage!, source };
     return undefined;
-  };
+  }
 
-  const pollScope = new CancellationScope();
-  let poll: Promise<PollOutcome> | undefined = polling
-    ? pollScope.run(() => ctx.pollUntilActive(deadlineAt - Date.now())).then(
-        (channel): PollOutcome => ({ kind: 'ready', channel }),
-        (err: unknown) => pollFailure(err, progress),
-      )
-    : undefined;
-  let pollLastError: string | undefined;
-
-  try {
-    for (;;) {
-      if (listening) {
-        for (const report of inbox.take()) {
-          const ready = observe(report, 'webhook');
-          if (ready) return ready;
+  /** Races the poll against the reports until one decides; undefined when the deadline came first. */
+  async untilReadyOrDeadline(): Promise<ReadyChannel | undefined> {
+    try {
+      for (;;) {
+        const reported = this.takeReports();
+        if (reported) return reported;
+        const remaining = this.deadlineAt - Date.now();
+        if (!this.poll && remaining <= 0) return undefined;
+        if (!this.poll && !this.listening) {
+          // Retries stop early when the next one would land past the deadline: wait for the deadline itself.
+          await sleep(remaining, { summary: `wait for the readiness deadline (${formatDuration(remaining)}) before the final status check` });
+          return undefined;
         }
-      }
-      const remaining = deadlineAt - Date.now();
-      if (!poll && remaining <= 0) break;
-      if (!poll && !listening) {
-        // Retries stop early when the next one would land past the deadline: wait for the deadline itself.
-        await sleep(remaining, { summary: `wait for the readiness deadline (${formatDuration(remaining)}) before the final status check` });
-        break;
-      }
-      const waiters: Array<Promise<PollOutcome | 'report' | 'timeout'>> = [];
-      if (poll) waiters.push(poll);
-      // With a poll running, the poll itself ends at the deadline; without one, the wait for reports does.
-      if (listening) {
-        waiters.push(
-          poll
-            ? condition(() => inbox.hasPending()).then(() => 'report' as const) // no timer: the poll ends at the deadline
-            : condition(() => inbox.hasPending(), remaining, { summary: `wait for a webhook report until the deadline (${formatDuration(remaining)})` }).then((got) =>
-                got ? 'report' : 'timeout',
-              ),
-        );
-      }
-      const next = await Promise.race(waiters);
-      if (next === 'report' || next === 'timeout') continue;
-      if (next.kind === 'ready') {
-        progress.statusPolls += next.channel.statusReads;
-        const ready = observe(next.channel, 'poll');
+        const next = await Promise.race(this.waiters(remaining));
+        if (next === 'report' || next === 'timeout') continue;
+        const ready = this.onPollOutcome(next);
         if (ready) return ready;
-        throw new ReadinessFailed('status poll returned a channel that is not active'); // the activity only returns active ones
       }
-      if (next.kind === 'failed') throw new ReadinessFailed(next.reason);
-      if (next.kind === 'cancelled') throw next.err;
-      // The poll gave up at (or just before) the deadline; reports may still arrive until the deadline itself.
-      pollLastError = next.lastError;
-      poll = undefined;
+    } finally {
+      this.pollScope.cancel();
     }
-  } finally {
-    pollScope.cancel();
   }
 
-  // The deadline, in every mode: one last look, so a channel that became ready after the last poll (or whose
-  // webhook was lost) is not deleted.
-  let finalError: string | undefined;
-  try {
-    progress.statusPolls++;
-    const last = observe(await ctx.readOnce(), 'poll');
-    if (last) return last;
-  } catch (err) {
-    if (err instanceof ReadinessFailed || isCancellation(err)) throw err;
-    finalError = messageOf(err);
+  private takeReports(): ReadyChannel | undefined {
+    if (!this.listening) return undefined;
+    for (const report of this.ctx.inbox.take()) {
+      const ready = this.observe(report, 'webhook');
+      if (ready) return ready;
+    }
+    return undefined;
   }
-  const lastSeen = `${progress.lastStatus?.status ?? 'none'}/${progress.lastStatus?.stage ?? 'none'}`;
-  const why = finalError ?? pollLastError;
-  throw new ReadinessFailed(`channel not ready within the ${formatDuration(options.deadline)} deadline (last status: ${lastSeen}${why ? `; ${why}` : ''})`);
+
+  private waiters(remaining: number): Array<Promise<PollOutcome | 'report' | 'timeout'>> {
+    const { inbox } = this.ctx;
+    const waiters: Array<Promise<PollOutcome | 'report' | 'timeout'>> = [];
+    if (this.poll) waiters.push(this.poll);
+    // With a poll running, the poll itself ends at the deadline; without one, the wait for reports does.
+    if (this.listening) {
+      waiters.push(
+        this.poll
+          ? condition(() => inbox.hasPending()).then(() => 'report' as const) // no timer: the poll ends at the deadline
+          : condition(() => inbox.hasPending(), remaining, { summary: `wait for a webhook report until the deadline (${formatDuration(remaining)})` }).then((got) =>
+              got ? 'report' : 'timeout',
+            ),
+      );
+    }
+    return waiters;
+  }
+
+  /** The poll ended: the ready channel, a failure (thrown), or undefined when it gave up at the deadline. */
+  private onPollOutcome(next: PollOutcome): ReadyChannel | undefined {
+    if (next.kind === 'ready') {
+      this.ctx.progress.statusPolls += next.channel.statusReads;
+      const ready = this.observe(next.channel, 'poll');
+      if (ready) return ready;
+      throw new ReadinessFailed('status poll returned a channel that is not active'); // the activity only returns active ones
+    }
+    if (next.kind === 'failed') throw new ReadinessFailed(next.reason);
+    if (next.kind === 'cancelled') throw next.err;
+    // The poll gave up at (or just before) the deadline; reports may still arrive until the deadline itself.
+    this.pollLastError = next.lastError;
+    this.poll = undefined;
+    return undefined;
+  }
+
+  /**
+   * The deadline, in every mode: one last look, so a channel that became ready after the last poll (or whose
+   * webhook was lost) is not deleted.
+   */
+  async finalCheck(): Promise<ReadyChannel> {
+    const { progress, options } = this.ctx;
+    let finalError: string | undefined;
+    try {
+      progress.statusPolls++;
+      const last = this.observe(await this.ctx.readOnce(), 'poll');
+      if (last) return last;
+    } catch (err) {
+      if (err instanceof ReadinessFailed || isCancellation(err)) throw err;
+      finalError = messageOf(err);
+    }
+    const lastSeen = `${progress.lastStatus?.status ?? 'none'}/${progress.lastStatus?.stage ?? 'none'}`;
+    const why = finalError ?? this.pollLastError;
+    throw new ReadinessFailed(`channel not ready within the ${formatDuration(options.deadline)} deadline (last status: ${lastSeen}${why ? `; ${why}` : ''})`);
+  }
 }
 
 /** What a failed poll activity means for readiness (pure: tested without a workflow, test/unit/poll-failure.test.ts). */

@@ -13,9 +13,11 @@ import {
   MAX_REPORTED_ENTRIES,
   parseReconcileInput,
   type OrphanEntry,
+  type ReconcileInput,
   type ReconcileInputRaw,
   type ReconcileReport,
 } from '../domain/reconcile';
+import type { AuditedPage } from '../activities/reconcile';
 import * as sa from '../domain/search-attributes';
 import { birdActivities } from './bird-activities';
 import { messageOf } from './compensation';
@@ -28,44 +30,71 @@ const MAX_DELETES_PER_RUN = 500;
 
 export async function reconcileConnectors(raw: ReconcileInputRaw): Promise<ReconcileReport> {
   const input = parseOrFailRun(() => parseReconcileInput(raw));
-  const { workspaceId } = input;
-  const { auditConnectorsPage, deleteOrphanConnector } = birdActivities(workspaceId);
-  upsertSearchAttributes([{ key: sa.BirdWorkspaceId, value: workspaceId }]);
-  const report: ReconcileReport = {
-    workspaceId,
-    deleteRequested: input.delete,
-    gracePeriodMs: input.gracePeriod,
-    startedAt: new Date().toISOString(),
-    pages: 0,
-    scanned: 0,
-    untagged: 0,
-    owned: 0,
-    young: 0,
-    foreign: 0,
-    unverifiable: [],
-    orphanCount: 0,
-    orphans: [],
-    deleted: 0,
-    deleteFailed: 0,
-  };
+  const activities = birdActivities(input.workspaceId);
+  upsertSearchAttributes([{ key: sa.BirdWorkspaceId, value: input.workspaceId }]);
+  const run = new ReconcileRun(input);
+  await run.listAll(activities.auditConnectorsPage);
+  if (input.delete) await run.deleteOrphans(activities.deleteOrphanConnector);
+  return run.finish();
+}
+
+type ReconcileActivities = ReturnType<typeof birdActivities>;
+
+/** One audit's state: the report it builds, and every orphan found (the report lists only the first ones). */
+class ReconcileRun {
+  readonly report: ReconcileReport;
   // Orphans past what the report lists are still deleted: their ids are kept here, not in the result.
-  const allOrphans: OrphanEntry[] = [];
-  const show = (what: string) =>
+  private readonly allOrphans: OrphanEntry[] = [];
+
+  constructor(private readonly input: ReconcileInput) {
+    this.report = {
+      workspaceId: input.workspaceId,
+      deleteRequested: input.delete,
+      gracePeriodMs: input.gracePeriod,
+      startedAt: new Date().toISOString(),
+      pages: 0,
+      scanned: 0,
+      untagged: 0,
+      owned: 0,
+      young: 0,
+      foreign: 0,
+      unverifiable: [],
+      orphanCount: 0,
+      orphans: [],
+      deleted: 0,
+      deleteFailed: 0,
+    };
+  }
+
+  /** The run's current details in the UI: what it is doing and the counts so far. */
+  private show(what: string): void {
+    const { report, input } = this;
     setCurrentDetails(
       [
-        `- **Workspace:** ${workspaceId}`,
+        `- **Workspace:** ${input.workspaceId}`,
         `- **${what}**`,
         `- **Scanned:** ${report.scanned} connectors (${report.pages} pages); untagged ${report.untagged}, owned ${report.owned}, young ${report.young}`,
-        `- **Orphans:** ${allOrphans.length}${input.delete ? `; deleted ${report.deleted}, failed ${report.deleteFailed}` : ' (report only)'}`,
+        `- **Orphans:** ${this.allOrphans.length}${input.delete ? `; deleted ${report.deleted}, failed ${report.deleteFailed}` : ' (report only)'}`,
       ].join('\n'),
     );
+  }
 
-  let pageToken: string | undefined;
-  do {
-    show(`listing page ${report.pages + 1}`);
-    const page = await auditConnectorsPage.executeWithOptions({ summary: `audit connectors of workspace ${workspaceId}, page ${report.pages + 1}` }, [
-      { workspaceId, pageToken, pageSize: input.pageSize, graceMs: input.gracePeriod },
-    ]);
+  /** Pages through the workspace's connectors, one activity per page, tallying each page as it comes. */
+  async listAll(auditConnectorsPage: ReconcileActivities['auditConnectorsPage']): Promise<void> {
+    const { workspaceId, pageSize, gracePeriod } = this.input;
+    let pageToken: string | undefined;
+    do {
+      this.show(`listing page ${this.report.pages + 1}`);
+      const page = await auditConnectorsPage.executeWithOptions({ summary: `audit connectors of workspace ${workspaceId}, page ${this.report.pages + 1}` }, [
+        { workspaceId, pageToken, pageSize, graceMs: gracePeriod },
+      ]);
+      this.tally(page);
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+  }
+
+  private tally(page: AuditedPage): void {
+    const { report } = this;
     report.pages++;
     report.scanned += page.scanned;
     report.untagged += page.untagged;
@@ -85,7 +114,7 @@ export async function reconcileConnectors(raw: ReconcileInputRaw): Promise<Recon
           if (report.unverifiable.length < MAX_REPORTED_ENTRIES) report.unverifiable.push({ connectorId: c.connectorId, name: c.name, createdAt: c.createdAt, detail: v.detail });
           break;
         case 'orphan':
-          allOrphans.push({
+          this.allOrphans.push({
             connectorId: c.connectorId,
             name: c.name,
             tag: c.tag,
@@ -98,19 +127,20 @@ export async function reconcileConnectors(raw: ReconcileInputRaw): Promise<Recon
           break;
       }
     }
-    pageToken = page.nextPageToken;
-  } while (pageToken);
+  }
 
-  if (input.delete) {
+  /** After the listing (deleting while paging could shift Bird's pages), in batches, up to MAX_DELETES_PER_RUN. */
+  async deleteOrphans(deleteOrphanConnector: ReconcileActivities['deleteOrphanConnector']): Promise<void> {
+    const { report, allOrphans } = this;
     const now = allOrphans.slice(0, MAX_DELETES_PER_RUN);
     for (const o of allOrphans.slice(MAX_DELETES_PER_RUN)) o.deletion = 'deferred';
     for (let i = 0; i < now.length; i += DELETE_BATCH) {
-      show(`deleting orphans ${i + 1}–${Math.min(i + DELETE_BATCH, now.length)} of ${now.length}`);
+      this.show(`deleting orphans ${i + 1}–${Math.min(i + DELETE_BATCH, now.length)} of ${now.length}`);
       await Promise.all(
         now.slice(i, i + DELETE_BATCH).map(async (o) => {
           try {
             const deleted = await deleteOrphanConnector.executeWithOptions({ summary: `delete orphan connector ${o.connectorId} (${o.reason})` }, [
-              { workspaceId, connectorId: o.connectorId, ownership: { tag: o.tag } },
+              { workspaceId: this.input.workspaceId, connectorId: o.connectorId, ownership: { tag: o.tag } },
             ]);
             o.deletion = deleted.outcome === 'deleted' ? 'deleted' : 'already-gone';
             report.deleted++;
@@ -122,10 +152,16 @@ export async function reconcileConnectors(raw: ReconcileInputRaw): Promise<Recon
       );
     }
   }
-  report.orphanCount = allOrphans.length;
-  report.orphans = allOrphans.slice(0, MAX_REPORTED_ENTRIES);
-  report.finishedAt = new Date().toISOString();
-  show('done');
-  if (allOrphans.length) log.warn('orphan connectors found', { workspaceId, orphans: allOrphans.length, deleted: report.deleted, deleteFailed: report.deleteFailed });
-  return report;
+
+  finish(): ReconcileReport {
+    const { report, allOrphans } = this;
+    report.orphanCount = allOrphans.length;
+    report.orphans = allOrphans.slice(0, MAX_REPORTED_ENTRIES);
+    report.finishedAt = new Date().toISOString();
+    this.show('done');
+    if (allOrphans.length) {
+      log.warn('orphan connectors found', { workspaceId: report.workspaceId, orphans: allOrphans.length, deleted: report.deleted, deleteFailed: report.deleteFailed });
+    }
+    return report;
+  }
 }
