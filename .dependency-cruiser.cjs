@@ -13,7 +13,8 @@ module.exports = {
     },
     {
       name: 'domain-is-pure',
-      comment: 'domain/ is bundled into the workflow sandbox: only itself, zod, Temporal message definitions and Bird types.',
+      comment:
+        'domain/ is bundled into the workflow sandbox: only itself, zod, Temporal message definitions and Bird types.',
       severity: 'error',
       from: { path: '^src/domain/' },
       to: { path: '^src/(?!domain/|bird/schemas)', dependencyTypesNot: ['npm'] },

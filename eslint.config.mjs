@@ -11,7 +11,12 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.mjs', 'scripts/bench/memory-probe.mjs', '.dependency-cruiser.cjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['eslint.config.mjs', 'scripts/bench/memory-probe.mjs', '.dependency-cruiser.cjs'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -28,10 +33,30 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code (determinism).' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Node built-ins are not allowed in workflow code (determinism).',
+          })),
           patterns: [
-            { group: ['**/activities', '**/activities/**'], allowTypeImports: true, message: 'Import activities only as types: `import type`.' },
-            { group: ['**/bird/client', '**/bird/rate-limits/pacer', '**/bird/rate-limits/pacer-shares', '**/bird/rate-limits/fairness', '**/bird-sim/**', '**/webhook-receiver/**', '**/config/**', '**/worker/**', '**/client/**'], message: 'I/O modules are not allowed in workflow code (from bird/, only pure modules).' },
+            {
+              group: ['**/activities', '**/activities/**'],
+              allowTypeImports: true,
+              message: 'Import activities only as types: `import type`.',
+            },
+            {
+              group: [
+                '**/bird/client',
+                '**/bird/rate-limits/pacer',
+                '**/bird/rate-limits/pacer-shares',
+                '**/bird/rate-limits/fairness',
+                '**/bird-sim/**',
+                '**/webhook-receiver/**',
+                '**/config/**',
+                '**/worker/**',
+                '**/client/**',
+              ],
+              message: 'I/O modules are not allowed in workflow code (from bird/, only pure modules).',
+            },
           ],
         },
       ],

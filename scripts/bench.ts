@@ -41,18 +41,48 @@ const int = (v: string) => Number.parseInt(v, 10);
 const opts = new Command()
   .description('Benchmark bulk onboarding against the simulator on a real Temporal dev server')
   .option('--numbers <n>', 'numbers per bulk run', int, 1_000)
-  .option('--time-scale <f>', "Bird's activation time (30–120 s) and the poll intervals are multiplied by this", Number.parseFloat, 0.05)
+  .option(
+    '--time-scale <f>',
+    "Bird's activation time (30–120 s) and the poll intervals are multiplied by this",
+    Number.parseFloat,
+    0.05,
+  )
   .option('--latency-ms <n>', 'simulated Bird API latency', int, 50)
   .option('--concurrency <n>', 'bulk window (provisionings at once)', int, 1_000)
   .option('--modes <list>', 'readiness modes to run (poll, webhook, both)', 'poll,webhook,both')
   .option('--throughput-numbers <n>', 'numbers for the throughput comparison (0 skips it)', int, 1_000)
-  .option('--throughput-caches <list>', 'workflow cache sizes to compare in the throughput run, e.g. 100,2310 (empty: the worker environment\'s)', '')
+  .option(
+    '--throughput-caches <list>',
+    "workflow cache sizes to compare in the throughput run, e.g. 100,2310 (empty: the worker environment's)",
+    '',
+  )
   .option('--fairness-numbers <n>', 'numbers per workspace for the fairness comparison (0 skips it)', int, 60)
-  .option('--get-limit <n>', "Bird's GET limit per second, for the simulator and the worker (scaled down, a small run is bound by it)", Number.parseFloat, BIRD_RATE_LIMITS.getPerSecond)
-  .option('--memory-levels <list>', "provisionings held in flight while the worker's memory is measured (empty skips it)", '100,1000,5000')
+  .option(
+    '--get-limit <n>',
+    "Bird's GET limit per second, for the simulator and the worker (scaled down, a small run is bound by it)",
+    Number.parseFloat,
+    BIRD_RATE_LIMITS.getPerSecond,
+  )
+  .option(
+    '--memory-levels <list>',
+    "provisionings held in flight while the worker's memory is measured (empty skips it)",
+    '100,1000,5000',
+  )
   .option('--burst-numbers <n>', 'starts at once into a fresh worker, for its peak memory (0 skips it)', int, 5_000)
   .parse()
-  .opts<{ numbers: number; timeScale: number; latencyMs: number; concurrency: number; modes: string; throughputNumbers: number; throughputCaches: string; fairnessNumbers: number; memoryLevels: string; burstNumbers: number; getLimit: number }>();
+  .opts<{
+    numbers: number;
+    timeScale: number;
+    latencyMs: number;
+    concurrency: number;
+    modes: string;
+    throughputNumbers: number;
+    throughputCaches: string;
+    fairnessNumbers: number;
+    memoryLevels: string;
+    burstNumbers: number;
+    getLimit: number;
+  }>();
 
 const ROOT = resolve(__dirname, '..');
 const PUBLIC_URL = 'https://hooks.bench.example/bird/events';
@@ -85,15 +115,23 @@ async function main(): Promise<void> {
     rateLimits: { ...BIRD_RATE_LIMITS, getPerSecond: opts.getLimit },
     webhookRetryScale: 0.002,
   });
-  const receiver = buildWebhookReceiver({ signingKey: new Secret(signingKey), publicUrl: PUBLIC_URL, route: temporalStatusRouter(client) });
+  const receiver = buildWebhookReceiver({
+    signingKey: new Secret(signingKey),
+    publicUrl: PUBLIC_URL,
+    route: temporalStatusRouter(client),
+  });
   sim.routeDeliveries('https://hooks.bench.example', await receiver.listen({ host: '127.0.0.1', port: 0 }));
   // The receiver's workspace-wide feed, registered with Bird directly (the demo does it through the entity workflow).
-  await new BirdClient({ baseUrl: sim.url, accessKey: new Secret(accessKey) }).createWebhookSubscription(organizationId, workspaceId, {
-    service: 'channels',
-    event: 'channel.updated',
-    url: PUBLIC_URL,
-    signingKey,
-  });
+  await new BirdClient({ baseUrl: sim.url, accessKey: new Secret(accessKey) }).createWebhookSubscription(
+    organizationId,
+    workspaceId,
+    {
+      service: 'channels',
+      event: 'channel.updated',
+      url: PUBLIC_URL,
+      signingKey,
+    },
+  );
 
   const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
   const worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts'], {
@@ -118,21 +156,55 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-files-'));
   const results: Record<string, unknown>[] = [];
   try {
-    for (const mode of opts.modes.split(',').map((m) => m.trim()).filter(Boolean) as Array<'poll' | 'webhook' | 'both'>) {
-      results.push(await underBothLimiterModels(sim, { ...BIRD_RATE_LIMITS, getPerSecond: opts.getLimit }, mode, () => bulkScenario(mode), say));
+    for (const mode of opts.modes
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean) as Array<'poll' | 'webhook' | 'both'>) {
+      results.push(
+        await underBothLimiterModels(
+          sim,
+          { ...BIRD_RATE_LIMITS, getPerSecond: opts.getLimit },
+          mode,
+          () => bulkScenario(mode),
+          say,
+        ),
+      );
     }
     say(`\nworker peak RSS: ${peakRssMiB(worker.pid!)} MiB (VmHWM of the worker process, both runs)`);
   } finally {
     worker.kill('SIGTERM');
   }
   if (opts.throughputNumbers > 0) {
-    const caches = opts.throughputCaches.split(',').map((v) => int(v.trim())).filter((v) => v > 0);
-    const inventory = (name: string, numbers: string[], over: Record<string, unknown>) => benchInventory(dir, name, numbers, { workspaceId, organizationId }, over);
-    await throughputScenario({ client, address, accessKey, signingKey, workspaceId, organizationId, store, concurrency: opts.concurrency, inventory, say }, opts.throughputNumbers, caches);
+    const caches = opts.throughputCaches
+      .split(',')
+      .map((v) => int(v.trim()))
+      .filter((v) => v > 0);
+    const inventory = (name: string, numbers: string[], over: Record<string, unknown>) =>
+      benchInventory(dir, name, numbers, { workspaceId, organizationId }, over);
+    await throughputScenario(
+      {
+        client,
+        address,
+        accessKey,
+        signingKey,
+        workspaceId,
+        organizationId,
+        store,
+        concurrency: opts.concurrency,
+        inventory,
+        say,
+      },
+      opts.throughputNumbers,
+      caches,
+    );
   }
   if (opts.fairnessNumbers > 0) await fairnessScenario();
-  const memoryLevels = opts.memoryLevels.split(',').map((v) => int(v.trim())).filter((v) => v > 0);
-  if (memoryLevels.length || opts.burstNumbers > 0) await memoryScenario({ client, address, root: ROOT, accessKey, say }, memoryLevels, opts.burstNumbers);
+  const memoryLevels = opts.memoryLevels
+    .split(',')
+    .map((v) => int(v.trim()))
+    .filter((v) => v > 0);
+  if (memoryLevels.length || opts.burstNumbers > 0)
+    await memoryScenario({ client, address, root: ROOT, accessKey, say }, memoryLevels, opts.burstNumbers);
   await receiver.close();
   await sim.close();
   await env.teardown();
@@ -143,15 +215,36 @@ async function main(): Promise<void> {
     const numbers: string[] = Array.from({ length: n }, () => randomUUID());
     const delays = numbers.map(() => Math.round((30 + Math.random() * 90) * 1000 * s));
     numbers.forEach((num, i) => sim.configureNumber(num, { outcome: 'active', delayMs: delays[i]! }));
-    const inventory = await benchInventory(dir, mode, numbers, { workspaceId, organizationId }, {
-      readiness:
-        mode !== 'webhook'
-          ? { mode, initialPollInterval: Math.max(100, Math.round(2_000 * s)), backoffCoefficient: 2, maxPollInterval: Math.max(100, Math.round(60_000 * s)), deadline: '30m' }
-          : { mode: 'webhook', deadline: '30m' },
-      subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/app', signingKeyRef: 'WEBHOOK_SIGNING_KEY' }],
-    });
+    const inventory = await benchInventory(
+      dir,
+      mode,
+      numbers,
+      { workspaceId, organizationId },
+      {
+        readiness:
+          mode !== 'webhook'
+            ? {
+                mode,
+                initialPollInterval: Math.max(100, Math.round(2_000 * s)),
+                backoffCoefficient: 2,
+                maxPollInterval: Math.max(100, Math.round(60_000 * s)),
+                deadline: '30m',
+              }
+            : { mode: 'webhook', deadline: '30m' },
+        subscriptions: [
+          {
+            service: 'channels',
+            event: 'channel.updated',
+            url: 'https://hooks.example.com/app',
+            signingKeyRef: 'WEBHOOK_SIGNING_KEY',
+          },
+        ],
+      },
+    );
     const callsBefore = sim.calls().length;
-    say(`\n[${mode}] ${n} numbers, window ${opts.concurrency}, activation ${Math.round(30 * s * 10) / 10}–${Math.round(120 * s * 10) / 10} s …`);
+    say(
+      `\n[${mode}] ${n} numbers, window ${opts.concurrency}, activation ${Math.round(30 * s * 10) / 10}–${Math.round(120 * s * 10) / 10} s …`,
+    );
     const t0 = Date.now();
     const started = await startBulk(client, store, inventory, { taskQueue, concurrency: opts.concurrency });
     const end = await awaitBulk(client, started.workflowId);
@@ -168,16 +261,25 @@ async function main(): Promise<void> {
     // active), then the mean activation, since the last numbers created still have to become active.
     const meanActivationS = delays.reduce((a, b) => a + b, 0) / n / 1000;
     const minGets = mode === 'poll' ? n : 0;
-    const boundS = Math.max(posts / BIRD_RATE_LIMITS.postPerSecond, minGets / BIRD_RATE_LIMITS.getPerSecond) + meanActivationS;
+    const boundS =
+      Math.max(posts / BIRD_RATE_LIMITS.postPerSecond, minGets / BIRD_RATE_LIMITS.getPerSecond) + meanActivationS;
 
     const numberSet = new Set<string>(numbers);
-    const made = sim.connectors().filter((c) => c.workspaceId === workspaceId && c.number && numberSet.has(c.number.numberId));
+    const made = sim
+      .connectors()
+      .filter((c) => c.workspaceId === workspaceId && c.number && numberSet.has(c.number.numberId));
     const perNumber = new Map<string, number>();
     for (const c of made) perNumber.set(c.number!.numberId, (perNumber.get(c.number!.numberId) ?? 0) + 1);
     const reported = new Set(report.map((r) => r.connectorId));
     const histories = await largestHistories(client, started.workflowId);
 
-    const cluster = await clusterFigures({ client, bulkWorkflowId: started.workflowId, numbers: n, calls, activationSeconds: Math.max(...delays) / 1000 / s });
+    const cluster = await clusterFigures({
+      client,
+      bulkWorkflowId: started.workflowId,
+      numbers: n,
+      calls,
+      activationSeconds: Math.max(...delays) / 1000 / s,
+    });
     const figures = {
       mode,
       numbers: n,
@@ -193,7 +295,8 @@ async function main(): Promise<void> {
       ...histories,
       duplicates: [...perNumber.values()].filter((k) => k > 1).length,
       orphans: made.filter((c) => !c.deletedAt && !reported.has(c.id)).length,
-      numbersWithoutConnector: numbers.filter((num) => !made.some((c) => c.number!.numberId === num && !c.deletedAt)).length,
+      numbersWithoutConnector: numbers.filter((num) => !made.some((c) => c.number!.numberId === num && !c.deletedAt))
+        .length,
     };
     say(JSON.stringify(figures, null, 2));
     return figures;
@@ -206,12 +309,23 @@ async function main(): Promise<void> {
   async function fairnessScenario(): Promise<void> {
     const n = opts.fairnessNumbers;
     const limits = { getPerSecond: 10, postPerSecond: 10 };
-    say(`\n[fairness] two workspaces × ${n} numbers at once, polling every 200 ms, Bird limited to ${limits.getPerSecond} GET/s and ${limits.postPerSecond} POST/s per workspace`);
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+    say(
+      `\n[fairness] two workspaces × ${n} numbers at once, polling every 200 ms, Bird limited to ${limits.getPerSecond} GET/s and ${limits.postPerSecond} POST/s per workspace`,
+    );
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+    });
     const connection = await NativeConnection.connect({ address });
     for (const scope of ['deployment', 'workspace'] as const) {
       const workspaces = [randomUUID(), randomUUID()].map((id) => ({ workspaceId: id, organizationId }));
-      const limitedSim = await BirdSimulator.start({ accessKeys: [accessKey], workspaces: workspaces.map((w) => ({ id: w.workspaceId, organizationId })), provisioningDelayMs: 1_000, rateLimits: limits });
+      const limitedSim = await BirdSimulator.start({
+        accessKeys: [accessKey],
+        workspaces: workspaces.map((w) => ({ id: w.workspaceId, organizationId })),
+        provisioningDelayMs: 1_000,
+        rateLimits: limits,
+      });
       const queue = `bench-fair-${scope}-${randomUUID().slice(0, 8)}`;
       const w = await createProvisioningWorker({
         connection,
@@ -231,7 +345,13 @@ async function main(): Promise<void> {
         workspaces.map(async (ws, i) => {
           const numbers = Array.from({ length: n }, () => randomUUID());
           const inventory = await benchInventory(dir, `${queue}-${i}`, numbers, ws, {
-            readiness: { mode: 'poll', initialPollInterval: 200, backoffCoefficient: 1, maxPollInterval: 200, deadline: '10m' },
+            readiness: {
+              mode: 'poll',
+              initialPollInterval: 200,
+              backoffCoefficient: 1,
+              maxPollInterval: 200,
+              deadline: '10m',
+            },
           });
           const started = await startBulk(client, store, inventory, { taskQueue: queue, concurrency: n });
           await awaitBulk(client, started.workflowId);
@@ -252,12 +372,22 @@ async function main(): Promise<void> {
 }
 
 /** A CSV of the numbers, read with the product's own reader, over the bench's defaults. */
-async function benchInventory(dir: string, name: string, numbers: string[], ws: { workspaceId: string; organizationId: string }, over: Record<string, unknown>) {
+async function benchInventory(
+  dir: string,
+  name: string,
+  numbers: string[],
+  ws: { workspaceId: string; organizationId: string },
+  over: Record<string, unknown>,
+) {
   const file = join(dir, `${name}.csv`);
   await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
   return prepareInventory(file, {
     ...ws,
-    connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Bench SMS', arguments: { channelMessageType: 'transactional' } },
+    connector: {
+      connectorTemplateRef: 'sms-messagebird:1',
+      name: 'Bench SMS',
+      arguments: { channelMessageType: 'transactional' },
+    },
     ...over,
   });
 }
@@ -274,7 +404,8 @@ async function largestHistories(client: Client, bulkWorkflowId: string): Promise
     bulkBytes = Math.max(bulkBytes, d.historySize ?? 0);
   }
   const children: string[] = [];
-  for await (const c of client.workflow.list({ query: `ParentWorkflowId = '${bulkWorkflowId}'` })) children.push(c.workflowId);
+  for await (const c of client.workflow.list({ query: `ParentWorkflowId = '${bulkWorkflowId}'` }))
+    children.push(c.workflowId);
   let childEvents = 0;
   let childBytes = 0;
   for (let i = 0; i < children.length; i += 50) {
@@ -284,7 +415,14 @@ async function largestHistories(client: Client, bulkWorkflowId: string): Promise
       childBytes = Math.max(childBytes, d.historySize ?? 0);
     }
   }
-  return { bulkRuns, largestBulkRunEvents: bulkEvents, largestBulkRunBytes: bulkBytes, children: children.length, largestChildEvents: childEvents, largestChildBytes: childBytes };
+  return {
+    bulkRuns,
+    largestBulkRunEvents: bulkEvents,
+    largestBulkRunBytes: bulkBytes,
+    children: children.length,
+    largestChildEvents: childEvents,
+    largestChildBytes: childBytes,
+  };
 }
 
 function peakRssMiB(pid: number): number {

@@ -10,7 +10,11 @@ import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../src/worker/fact
 import { DEFAULT_WORKFLOW_BUNDLE_PATH } from '../src/worker/bundle';
 
 export async function writeWorkflowBundle(out: string, logger?: Logger): Promise<{ path: string; bytes: number }> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, ...(logger ? { logger } : {}) });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    ...(logger ? { logger } : {}),
+  });
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, code);
   return { path: out, bytes: Buffer.byteLength(code) };

@@ -21,7 +21,11 @@ async function main(): Promise<number> {
     .name('chaos')
     .option('--small', 'the in-CI sizes')
     .option('--only <names>', `comma-separated: ${SCENARIOS.map((s) => s.key).join(', ')}`)
-    .option('--seed <n>', 'the seed generated inputs are drawn from (printed by every run; default: a fresh one)', parseSeed)
+    .option(
+      '--seed <n>',
+      'the seed generated inputs are drawn from (printed by every run; default: a fresh one)',
+      parseSeed,
+    )
     .parse()
     .opts<{ small?: boolean; only?: string; seed?: number }>();
   const seed = opts.seed ?? freshSeed();
@@ -33,7 +37,8 @@ async function main(): Promise<number> {
   process.stderr.write(`[chaos] seed ${seed}\n`);
   const world = await startWorld();
   // Ctrl-C: the processes the suite started share its process group and go with it; the dev server's file too.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void world.close().finally(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void world.close().finally(() => process.exit(130)));
   const results: ScenarioResult[] = [];
   const failures: string[] = [];
   try {
@@ -45,7 +50,9 @@ async function main(): Promise<number> {
         results.push(result);
         const problems = problemsOf(result);
         if (problems.length) failures.push(`${result.name}: ${problems.join('; ')}`);
-        process.stderr.write(`[chaos] ${scenario.key}: ${problems.length ? 'FAILED' : 'ok'} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
+        process.stderr.write(
+          `[chaos] ${scenario.key}: ${problems.length ? 'FAILED' : 'ok'} in ${(result.durationMs / 1000).toFixed(1)} s\n`,
+        );
       } catch (err) {
         failures.push(`${scenario.key}: ${(err as Error).stack ?? String(err)}`);
         process.stderr.write(`[chaos] ${scenario.key}: ERROR ${(err as Error).message}\n`);
@@ -55,13 +62,16 @@ async function main(): Promise<number> {
     await world.close();
   }
   const command = `npm run chaos -- --seed ${seed}${opts.small ? ' --small' : ''}${opts.only ? ` --only ${opts.only}` : ''}`;
-  process.stdout.write(`\n${formatTable(results)}\n\n${command}: ${((Date.now() - started) / 60_000).toFixed(1)} min, ${failures.length ? `${failures.length} FAILED` : 'all correct'}\n`);
+  process.stdout.write(
+    `\n${formatTable(results)}\n\n${command}: ${((Date.now() - started) / 60_000).toFixed(1)} min, ${failures.length ? `${failures.length} FAILED` : 'all correct'}\n`,
+  );
   for (const f of failures) process.stdout.write(`  ✗ ${f}\n`);
   return failures.length ? 1 : 0;
 }
 
 function parseSeed(value: string): number {
-  if (!/^-?\d{1,10}$/.test(value)) throw new InvalidArgumentError('must be a whole number, as a run prints it (e.g. 1785237381)');
+  if (!/^-?\d{1,10}$/.test(value))
+    throw new InvalidArgumentError('must be a whole number, as a run prints it (e.g. 1785237381)');
   return Number(value);
 }
 

@@ -23,23 +23,39 @@ type Scenario = (stack: Stack) => Promise<string | { workflowId: string; runId: 
 
 const scenarios: Record<string, Scenario> = {
   'poll-ready-with-subscription': async (stack) => {
-    const input = smsInput(stack, { subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/x', signingKeyRef: SIGNING_KEY_REF }] });
+    const input = smsInput(stack, {
+      subscriptions: [
+        {
+          service: 'channels',
+          event: 'channel.updated',
+          url: 'https://hooks.example.com/x',
+          signingKeyRef: SIGNING_KEY_REF,
+        },
+      ],
+    });
     const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     await awaitResult(stack.client, workflowId);
     return workflowId;
   },
   'error-status-compensated': async (stack) => {
     const input = smsInput(stack);
-    stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, { outcome: 'error', errorMessage: 'rejected' });
+    stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, {
+      outcome: 'error',
+      errorMessage: 'rejected',
+    });
     const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     await awaitResult(stack.client, workflowId);
     return workflowId;
   },
   'cancelled-compensated': async (stack) => {
     const input = smsInput(stack);
-    stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, { outcome: 'active', delayMs: 60_000 });
+    stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, {
+      outcome: 'active',
+      delayMs: 60_000,
+    });
     const { workflowId, handle } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-    while ((await getProgress(stack.client, workflowId)).stage !== 'awaiting-readiness') await new Promise((r) => setTimeout(r, 100));
+    while ((await getProgress(stack.client, workflowId)).stage !== 'awaiting-readiness')
+      await new Promise((r) => setTimeout(r, 100));
     await cancelProvisioning(stack.client, workflowId);
     await handle.result().catch(() => undefined);
     return workflowId;
@@ -51,13 +67,28 @@ const scenarios: Record<string, Scenario> = {
     return workflowId;
   },
   'refused-create-nothing-to-undo': async (stack) => {
-    const { workflowId } = await startProvisioning(stack.client, { ...smsInput(stack), workspaceId: '00000000-0000-4000-8000-000000000000' }, { taskQueue: stack.taskQueue });
+    const { workflowId } = await startProvisioning(
+      stack.client,
+      { ...smsInput(stack), workspaceId: '00000000-0000-4000-8000-000000000000' },
+      { taskQueue: stack.taskQueue },
+    );
     await awaitResult(stack.client, workflowId);
     return workflowId;
   },
   'deadline-final-check-ready': async (stack) => {
-    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '1s', backoffCoefficient: 3, maxPollInterval: '10s', deadline: '8s' } });
-    stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, { outcome: 'active', delayMs: 5_500 });
+    const input = smsInput(stack, {
+      readiness: {
+        mode: 'poll',
+        initialPollInterval: '1s',
+        backoffCoefficient: 3,
+        maxPollInterval: '10s',
+        deadline: '8s',
+      },
+    });
+    stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, {
+      outcome: 'active',
+      delayMs: 5_500,
+    });
     const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     await awaitResult(stack.client, workflowId);
     return workflowId;
@@ -65,11 +96,19 @@ const scenarios: Record<string, Scenario> = {
   'webhook-ready-by-report': async (stack) => {
     const ensured = await ensureWorkspaceSubscription(
       stack.client,
-      { organizationId: stack.organizationId, workspaceId: stack.workspaceId, event: 'channel.updated', url: RECEIVER_PUBLIC_URL, signingKeyRef: SIGNING_KEY_REF },
+      {
+        organizationId: stack.organizationId,
+        workspaceId: stack.workspaceId,
+        event: 'channel.updated',
+        url: RECEIVER_PUBLIC_URL,
+        signingKeyRef: SIGNING_KEY_REF,
+      },
       { taskQueue: stack.taskQueue },
     );
     await writeHistory(stack, 'workspace-subscription-entity', ensured.workflowId);
-    const input = smsInput(stack, { readiness: { mode: 'both', initialPollInterval: '20s', deadline: '1m', maxPollInterval: '1m' } });
+    const input = smsInput(stack, {
+      readiness: { mode: 'both', initialPollInterval: '20s', deadline: '1m', maxPollInterval: '1m' },
+    });
     const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     await awaitResult(stack.client, workflowId);
     return workflowId;
@@ -77,16 +116,28 @@ const scenarios: Record<string, Scenario> = {
 };
 
 /** A bulk run of `numbers` over the test defaults, started through the typed API as the CLI does. */
-async function bulkOf(stack: Stack, numbers: string[], opts: { concurrency: number; startsPerRun: number; pageSize: number }) {
+async function bulkOf(
+  stack: Stack,
+  numbers: string[],
+  opts: { concurrency: number; startsPerRun: number; pageSize: number },
+) {
   const file = resolve(await mkdtemp(resolve(tmpdir(), 'record-')), 'numbers.csv');
   await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
   const inventory = await prepareInventory(file, {
     workspaceId: stack.workspaceId,
     organizationId: stack.organizationId,
-    connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Recorded bulk', arguments: { channelMessageType: 'transactional' } },
+    connector: {
+      connectorTemplateRef: 'sms-messagebird:1',
+      name: 'Recorded bulk',
+      arguments: { channelMessageType: 'transactional' },
+    },
     readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '1m' },
   });
-  return startBulk(stack.client, stack.bulkStore, inventory, { taskQueue: stack.taskQueue, sweepIntervalMs: 2_000, ...opts });
+  return startBulk(stack.client, stack.bulkStore, inventory, {
+    taskQueue: stack.taskQueue,
+    sweepIntervalMs: 2_000,
+    ...opts,
+  });
 }
 
 // Bulk onboarding (added after the hardening re-record; recorded alone with `npm run record-histories -- bulk-…`).
@@ -103,7 +154,8 @@ scenarios['bulk-cancelled'] = async (stack) => {
   const numbers = Array.from({ length: 5 }, () => randomUUID());
   for (const n of numbers) stack.sim.configureNumber(n, { outcome: 'active', delayMs: 60_000 });
   const started = await bulkOf(stack, numbers, { concurrency: 2, startsPerRun: 500, pageSize: 100 });
-  while ((await getBulkProgress(stack.client, started.workflowId)).running < 2) await new Promise((r) => setTimeout(r, 100));
+  while ((await getBulkProgress(stack.client, started.workflowId)).running < 2)
+    await new Promise((r) => setTimeout(r, 100));
   await new Promise((r) => setTimeout(r, 1_000));
   await cancelBulk(stack.client, started.workflowId);
   await awaitBulk(stack.client, started.workflowId);
@@ -122,12 +174,31 @@ scenarios['bulk-learns-poll-schedule'] = async (stack) => {
 scenarios['both-webhook-before-first-poll'] = async (stack) => {
   await ensureWorkspaceSubscription(
     stack.client,
-    { organizationId: stack.organizationId, workspaceId: stack.workspaceId, event: 'channel.updated', url: RECEIVER_PUBLIC_URL, signingKeyRef: SIGNING_KEY_REF },
+    {
+      organizationId: stack.organizationId,
+      workspaceId: stack.workspaceId,
+      event: 'channel.updated',
+      url: RECEIVER_PUBLIC_URL,
+      signingKeyRef: SIGNING_KEY_REF,
+    },
     { taskQueue: stack.taskQueue },
   );
   const input = smsInput(stack, {
-    readiness: { mode: 'both', firstPollAfter: '20s', initialPollInterval: '5s', maxPollInterval: '10s', deadline: '1m' },
-    subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/x', signingKeyRef: SIGNING_KEY_REF }],
+    readiness: {
+      mode: 'both',
+      firstPollAfter: '20s',
+      initialPollInterval: '5s',
+      maxPollInterval: '10s',
+      deadline: '1m',
+    },
+    subscriptions: [
+      {
+        service: 'channels',
+        event: 'channel.updated',
+        url: 'https://hooks.example.com/x',
+        signingKeyRef: SIGNING_KEY_REF,
+      },
+    ],
   });
   const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
   await awaitResult(stack.client, workflowId);
@@ -135,7 +206,10 @@ scenarios['both-webhook-before-first-poll'] = async (stack) => {
 };
 scenarios['error-status-compensated-merged-upserts'] = async (stack) => {
   const input = smsInput(stack);
-  stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, { outcome: 'error', errorMessage: 'rejected' });
+  stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, {
+    outcome: 'error',
+    errorMessage: 'rejected',
+  });
   const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
   await awaitResult(stack.client, workflowId);
   return workflowId;
@@ -143,14 +217,23 @@ scenarios['error-status-compensated-merged-upserts'] = async (stack) => {
 
 // The tag drawn by the starter and set at start with the creating-connector stage (patched('tag-set-at-start')).
 scenarios['poll-ready-tag-set-at-start'] = async (stack) => {
-  const subscription = { service: 'channels' as const, event: 'channel.updated', url: 'https://hooks.example.com/x', signingKeyRef: SIGNING_KEY_REF };
+  const subscription = {
+    service: 'channels' as const,
+    event: 'channel.updated',
+    url: 'https://hooks.example.com/x',
+    signingKeyRef: SIGNING_KEY_REF,
+  };
   const input = smsInput(stack, { subscriptions: [subscription] });
   const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
   await awaitResult(stack.client, workflowId);
   return workflowId;
 };
 
-async function writeHistory(stack: Stack, name: string, run: string | { workflowId: string; runId: string }): Promise<void> {
+async function writeHistory(
+  stack: Stack,
+  name: string,
+  run: string | { workflowId: string; runId: string },
+): Promise<void> {
   const { workflowId, runId } = typeof run === 'string' ? { workflowId: run, runId: undefined } : run;
   const history = await stack.client.workflow.getHandle(workflowId, runId).fetchHistory();
   const json = historyToJSON(history);

@@ -24,9 +24,17 @@ async function provisionings(): Promise<void> {
 
 async function bulk(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const [server, workflowBundle] = await Promise.all([ensureUpgradeServerBin().then((bin) => startUpgradeServer({ bin })), bundleWithInterceptors([])]);
+  const [server, workflowBundle] = await Promise.all([
+    ensureUpgradeServerBin().then((bin) => startUpgradeServer({ bin })),
+    bundleWithInterceptors([]),
+  ]);
   try {
-    const report = await runBulkUpgrade({ address: server.address, namespace: server.namespace, serverVersion: server.version, workflowBundle });
+    const report = await runBulkUpgrade({
+      address: server.address,
+      namespace: server.namespace,
+      serverVersion: server.version,
+      workflowBundle,
+    });
     console.log(formatBulkUpgradeReport(report));
   } finally {
     await server.stop();

@@ -44,14 +44,19 @@ const DEMO_DIR = resolve('.data', 'demo');
 async function main(): Promise<void> {
   // The demo prints its own story; the SDK's per-task logs would bury it (the worker process logs at INFO).
   // No SDK signal handling: on Ctrl-C the worker must still run to retire the subscription entity before it stops.
-  Runtime.install({ logger: new DefaultLogger((process.env.DEMO_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR'), shutdownSignals: [] });
+  Runtime.install({
+    logger: new DefaultLogger((process.env.DEMO_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR'),
+    shutdownSignals: [],
+  });
   const stack = await startStack();
   const { client, sim, config } = stack;
   const entityId = await registerSubscription(stack);
   await provisionTwoChannels(stack);
   await bulkDemo(client, sim, config.temporal.taskQueue, config.temporal.namespace);
   const live = sim.connectors().filter((c) => !c.deletedAt).length;
-  say(`\nconnectors left in the simulator: ${live} (${1 + BULK_NUMBERS - BULK_REFUSED} active; the refused ones were deleted by compensation)`);
+  say(
+    `\nconnectors left in the simulator: ${live} (${1 + BULK_NUMBERS - BULK_REFUSED} active; the refused ones were deleted by compensation)`,
+  );
 
   if (process.env.DEMO_EXIT === '1' || process.env.CI) {
     await stopStack(stack, entityId);
@@ -70,11 +75,19 @@ async function startStack() {
   const accessKey = randomBytes(18).toString('base64url');
   const signingKey = randomBytes(24).toString('base64url');
 
-  const sim = await BirdSimulator.start({ port: Number(process.env.BIRD_SIM_PORT ?? 8787), accessKeys: [accessKey], provisioningDelayMs: 4_000 });
+  const sim = await BirdSimulator.start({
+    port: Number(process.env.BIRD_SIM_PORT ?? 8787),
+    accessKeys: [accessKey],
+    provisioningDelayMs: 4_000,
+  });
   const connection = await Connection.connect(config.temporal.connectionOptions);
   const dataConverter = dataConverterFromEnv();
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
-  const receiver = buildWebhookReceiver({ signingKey: new Secret(signingKey), publicUrl: PUBLIC_URL, route: temporalStatusRouter(client) });
+  const receiver = buildWebhookReceiver({
+    signingKey: new Secret(signingKey),
+    publicUrl: PUBLIC_URL,
+    route: temporalStatusRouter(client),
+  });
   const receiverAddress = await receiver.listen({ host: '127.0.0.1', port: Number(process.env.RECEIVER_PORT ?? 8788) });
   sim.routeDeliveries('https://webhooks.demo.example', receiverAddress);
 
@@ -107,8 +120,11 @@ async function registerSubscription({ client, config }: DemoStack): Promise<stri
   };
   const entityId = workspaceSubscriptionWorkflowId(subscriptionInput);
   // Its subscription lived in a simulator that is gone: retire it so this run registers one with its own.
-  if (await retireWorkspaceSubscription(client, entityId)) say(`retired the subscription entity an earlier demo run left running (${entityId})`);
-  const subscription = await ensureWorkspaceSubscription(client, subscriptionInput, { taskQueue: config.temporal.taskQueue });
+  if (await retireWorkspaceSubscription(client, entityId))
+    say(`retired the subscription entity an earlier demo run left running (${entityId})`);
+  const subscription = await ensureWorkspaceSubscription(client, subscriptionInput, {
+    taskQueue: config.temporal.taskQueue,
+  });
   say(`\nchannel.updated subscription ${subscription.subscriptionId} → ${PUBLIC_URL}`);
   return entityId;
 }
@@ -117,15 +133,23 @@ async function registerSubscription({ client, config }: DemoStack): Promise<stri
 async function provisionTwoChannels({ client, sim, config }: DemoStack): Promise<void> {
   const ready = demoInput('Demo SMS (ready)');
   const refused = demoInput('Demo SMS (refused by the carrier)');
-  sim.configureNumber(phoneNumberOf(refused), { outcome: 'error', delayMs: 2_000, errorMessage: 'number is not verified for A2P messaging' });
+  sim.configureNumber(phoneNumberOf(refused), {
+    outcome: 'error',
+    delayMs: 2_000,
+    errorMessage: 'number is not verified for A2P messaging',
+  });
 
   for (const input of [ready, refused]) {
     const started = await startProvisioning(client, input, { taskQueue: config.temporal.taskQueue });
-    say(`\nstarted ${started.workflowId}\n  ${UI}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(started.workflowId)}`);
+    say(
+      `\nstarted ${started.workflowId}\n  ${UI}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(started.workflowId)}`,
+    );
     const outcome = await awaitResult(client, started.workflowId);
     if (outcome.ok) {
       const r = outcome.result;
-      say(`  READY: connector ${r.connectorId}, channel ${r.channelId}, ${r.finalStatus.status}/${r.finalStatus.stage}, readiness by ${r.readinessSource} after ${r.timings.readinessWaitMs} ms, ${r.statusPolls} status poll(s), subscriptions ${r.subscriptionIds.join(', ')}`);
+      say(
+        `  READY: connector ${r.connectorId}, channel ${r.channelId}, ${r.finalStatus.status}/${r.finalStatus.stage}, readiness by ${r.readinessSource} after ${r.timings.readinessWaitMs} ms, ${r.statusPolls} status poll(s), subscriptions ${r.subscriptionIds.join(', ')}`,
+      );
     } else {
       say(`  FAILED (as intended): ${outcome.reason}`);
     }
@@ -154,13 +178,26 @@ async function stopStack(stack: DemoStack, entityId: string): Promise<void> {
 async function bulkDemo(client: Client, sim: BirdSimulator, taskQueue: string, namespace: string): Promise<void> {
   await mkdir(DEMO_DIR, { recursive: true });
   const numbers = Array.from({ length: BULK_NUMBERS }, () => randomUUID());
-  for (const n of numbers.slice(0, BULK_REFUSED)) sim.configureNumber(n, { outcome: 'error', delayMs: 2_000, errorMessage: 'number is not verified for A2P messaging' });
+  for (const n of numbers.slice(0, BULK_REFUSED))
+    sim.configureNumber(n, {
+      outcome: 'error',
+      delayMs: 2_000,
+      errorMessage: 'number is not verified for A2P messaging',
+    });
   const file = resolve(DEMO_DIR, 'numbers.csv');
   await writeFile(file, ['phoneNumberId', ...numbers].join('\n') + '\n');
-  const defaults = { ...(JSON.parse(await readFile(resolve('examples', 'bulk-defaults.json'), 'utf8')) as object), readiness: { mode: 'webhook', deadline: '2m' } };
+  const defaults = {
+    ...(JSON.parse(await readFile(resolve('examples', 'bulk-defaults.json'), 'utf8')) as object),
+    readiness: { mode: 'webhook', deadline: '2m' },
+  };
   const store = new BulkStore(resolve(DEMO_DIR, 'bulk'));
-  const started = await startBulk(client, store, await prepareInventory(file, defaults), { taskQueue, concurrency: 20 });
-  say(`\nbulk onboarding of ${BULK_NUMBERS} numbers from ${file} (readiness by webhook, 20 at once): ${started.workflowId}`);
+  const started = await startBulk(client, store, await prepareInventory(file, defaults), {
+    taskQueue,
+    concurrency: 20,
+  });
+  say(
+    `\nbulk onboarding of ${BULK_NUMBERS} numbers from ${file} (readiness by webhook, 20 at once): ${started.workflowId}`,
+  );
   say(`  ${UI}/namespaces/${namespace}/workflows/${encodeURIComponent(started.workflowId)}`);
   const view = progressView(process.stdout, { plainEveryMs: 2_000 });
   const ended = awaitBulk(client, started.workflowId);
@@ -176,7 +213,9 @@ async function bulkDemo(client: Client, sim: BirdSimulator, taskQueue: string, n
   const reportFile = resolve(DEMO_DIR, 'report.csv');
   await writeReport(reportFile, report);
   const counts = countOutcomes(report);
-  say(`  ${counts.active} active, ${counts.failed} failed (refused by Bird, compensated as intended); report: ${reportFile}`);
+  say(
+    `  ${counts.active} active, ${counts.failed} failed (refused by Bird, compensated as intended); report: ${reportFile}`,
+  );
   say(`  its children in the UI: ParentWorkflowId = "${started.workflowId}"`);
 }
 
@@ -191,7 +230,14 @@ function demoInput(name: string): ProvisionChannelInputRaw {
       channelConversationalStatusEnabled: true,
     },
     readiness: { mode: 'both', initialPollInterval: '1s', maxPollInterval: '10s', deadline: '2m' },
-    subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/my-app/channel-events', signingKeyRef: 'WEBHOOK_SIGNING_KEY' }],
+    subscriptions: [
+      {
+        service: 'channels',
+        event: 'channel.updated',
+        url: 'https://hooks.example.com/my-app/channel-events',
+        signingKeyRef: 'WEBHOOK_SIGNING_KEY',
+      },
+    ],
   };
 }
 

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { billableActions } from '../src/domain/billable-actions';
 
-const load = (name: string) => historyFromJSON(JSON.parse(readFileSync(resolve(__dirname, 'histories', `${name}.json`), 'utf8')));
+const load = (name: string) =>
+  historyFromJSON(JSON.parse(readFileSync(resolve(__dirname, 'histories', `${name}.json`), 'utf8')));
 
 /** What a bulk run spends on each child beside the child's own history: the start intent and the report signal. */
 const BULK_SIDE_PER_CHILD = 2;

@@ -44,7 +44,11 @@ async function birdError(promise: Promise<unknown>): Promise<BirdApiError> {
   return err;
 }
 
-const sms = (name: string, phoneNumberId = randomUUID(), extra: Record<string, unknown> = {}): CreateConnectorRequest => ({
+const sms = (
+  name: string,
+  phoneNumberId = randomUUID(),
+  extra: Record<string, unknown> = {},
+): CreateConnectorRequest => ({
   connectorTemplateRef: 'sms-messagebird:1',
   name,
   arguments: { phoneNumberId, channelMessageType: '2fa', ...extra },
@@ -66,7 +70,12 @@ describe('BirdClient', function () {
   let bird: BirdClient;
 
   before(async () => {
-    sim = await BirdSimulator.start({ accessKeys: [ACCESS_KEY], workspaces: [WORKSPACE], provisioningDelayMs: 60_000, seed: 3 });
+    sim = await BirdSimulator.start({
+      accessKeys: [ACCESS_KEY],
+      workspaces: [WORKSPACE],
+      provisioningDelayMs: 60_000,
+      seed: 3,
+    });
     bird = new BirdClient({ baseUrl: `${sim.url}/`, accessKey: new Secret(ACCESS_KEY), timeoutMs: 3000 });
   });
   afterEach(() => {
@@ -94,7 +103,10 @@ describe('BirdClient', function () {
       assert.equal(status.number?.numberId, phone);
 
       const page = await bird.listConnectorsPage(WS);
-      assert.deepEqual(page.results.map((c) => c.id), [created.id]);
+      assert.deepEqual(
+        page.results.map((c) => c.id),
+        [created.id],
+      );
       assert.equal(page.nextPageToken, undefined);
 
       const sub = await bird.createWebhookSubscription(ORG, WS, {
@@ -114,9 +126,11 @@ describe('BirdClient', function () {
 
     it('listConnectors() walks every page exactly once and honours templateRef', async () => {
       const whatsapp: string[] = [];
-      for (let i = 0; i < 25; i++) whatsapp.push((await bird.createConnector(WS, { name: `WA ${i}`, connectorTemplateRef: 'whatsapp:1' })).id);
+      for (let i = 0; i < 25; i++)
+        whatsapp.push((await bird.createConnector(WS, { name: `WA ${i}`, connectorTemplateRef: 'whatsapp:1' })).id);
       const telegram: string[] = [];
-      for (let i = 0; i < 3; i++) telegram.push((await bird.createConnector(WS, { name: `TG ${i}`, connectorTemplateRef: 'telegram:1' })).id);
+      for (let i = 0; i < 3; i++)
+        telegram.push((await bird.createConnector(WS, { name: `TG ${i}`, connectorTemplateRef: 'telegram:1' })).id);
       const listCalls = () => sim.calls().filter((c) => c.operationId === 'listConnectors');
 
       const seen: string[] = [];
@@ -146,7 +160,10 @@ describe('BirdClient', function () {
       assert.equal(await bird.deleteConnector(WS, c.id), 'not-found');
       assert.equal(await bird.deleteConnector(WS, randomUUID()), 'not-found');
       assert.deepEqual(
-        sim.calls().filter((x) => x.operationId === 'deleteConnector').map((x) => x.status),
+        sim
+          .calls()
+          .filter((x) => x.operationId === 'deleteConnector')
+          .map((x) => x.status),
         [204, 404, 404],
       );
     });
@@ -163,7 +180,11 @@ describe('BirdClient', function () {
         [bird.createConnector(WS, sms('SMS taken')), 409, 'ConnectorAlreadyExists', /already exists/],
         [bird.createConnector(WS, sms('SMS 10DLC', tenDlc)), 422, 'InvalidData', /useCaseId/],
         [
-          bird.createWebhookSubscription(randomUUID(), WS, { service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/x' }),
+          bird.createWebhookSubscription(randomUUID(), WS, {
+            service: 'channels',
+            event: 'channel.updated',
+            url: 'https://hooks.example.com/x',
+          }),
           422,
           'WorkspaceNotFound',
           /not found in organization/,
@@ -194,18 +215,31 @@ describe('BirdClient', function () {
 
       sim.scriptFault('listConnectors', '429');
       const without = await birdError(bird.listConnectorsPage(WS));
-      assert.deepEqual([without.kind, without.status, without.retryable, without.retryAfterMs], ['http', 429, true, undefined]);
+      assert.deepEqual(
+        [without.kind, without.status, without.retryable, without.retryAfterMs],
+        ['http', 429, true, undefined],
+      );
     });
 
     it('503 and 500 are retryable', async () => {
       sim.scriptFault('getConnectorStatus', '503');
       sim.scriptFault('createLegacyWebhookSubscription', '500');
       const unavailable = await birdError(bird.getConnectorStatus(WS, randomUUID()));
-      assert.deepEqual([unavailable.kind, unavailable.status, unavailable.retryable, unavailable.code], ['http', 503, true, 'ServiceUnavailable']);
-      const internal = await birdError(
-        bird.createWebhookSubscription(ORG, WS, { service: 'channels', event: 'channel.created', url: 'https://hooks.example.com/x' }),
+      assert.deepEqual(
+        [unavailable.kind, unavailable.status, unavailable.retryable, unavailable.code],
+        ['http', 503, true, 'ServiceUnavailable'],
       );
-      assert.deepEqual([internal.kind, internal.status, internal.retryable, internal.code], ['http', 500, true, 'InternalServerError']);
+      const internal = await birdError(
+        bird.createWebhookSubscription(ORG, WS, {
+          service: 'channels',
+          event: 'channel.created',
+          url: 'https://hooks.example.com/x',
+        }),
+      );
+      assert.deepEqual(
+        [internal.kind, internal.status, internal.retryable, internal.code],
+        ['http', 500, true, 'InternalServerError'],
+      );
     });
 
     it("a request Bird holds past timeoutMs is 'timeout', retryable, and was not performed", async () => {
@@ -221,7 +255,10 @@ describe('BirdClient', function () {
     });
 
     it("connection refused is 'network', retryable", async () => {
-      const nowhere = new BirdClient({ baseUrl: `http://127.0.0.1:${await closedPort()}`, accessKey: new Secret(ACCESS_KEY) });
+      const nowhere = new BirdClient({
+        baseUrl: `http://127.0.0.1:${await closedPort()}`,
+        accessKey: new Secret(ACCESS_KEY),
+      });
       const err = await birdError(nowhere.getConnector(WS, randomUUID()));
       assert.deepEqual([err.kind, err.retryable, err.status], ['network', true, undefined]);
       assert.match(err.message, /could not reach Bird: ECONNREFUSED/);
@@ -232,18 +269,33 @@ describe('BirdClient', function () {
       const err = await birdError(bird.createConnector(WS, sms('SMS lost reply')));
       assert.deepEqual([err.kind, err.retryable, err.status], ['network', true, undefined]);
       const committed = sim.connectors();
-      assert.deepEqual(committed.map((c) => c.name), ['SMS lost reply']);
+      assert.deepEqual(
+        committed.map((c) => c.name),
+        ['SMS lost reply'],
+      );
       assert.equal(committed[0]?.deletedAt, undefined);
-      assert.deepEqual(sim.calls().map((c) => [c.operationId, c.status, c.fault]), [['createConnector', 201, 'lost-response']]);
+      assert.deepEqual(
+        sim.calls().map((c) => [c.operationId, c.status, c.fault]),
+        [['createConnector', 201, 'lost-response']],
+      );
     });
 
     it("a request that breaks the client's schema is 'invalid-request' and never sent", async () => {
-      const unknownField = await birdError(bird.createConnector(WS, { ...sms('SMS colour'), colour: 'blue' } as CreateConnectorRequest));
-      assert.deepEqual([unknownField.kind, unknownField.retryable, unknownField.status], ['invalid-request', false, undefined]);
+      const unknownField = await birdError(
+        bird.createConnector(WS, { ...sms('SMS colour'), colour: 'blue' } as CreateConnectorRequest),
+      );
+      assert.deepEqual(
+        [unknownField.kind, unknownField.retryable, unknownField.status],
+        ['invalid-request', false, undefined],
+      );
       assert.match(unknownField.message, /colour/);
 
       const httpUrl = await birdError(
-        bird.createWebhookSubscription(ORG, WS, { service: 'channels', event: 'channel.updated', url: 'http://hooks.example.com/x' }),
+        bird.createWebhookSubscription(ORG, WS, {
+          service: 'channels',
+          event: 'channel.updated',
+          url: 'http://hooks.example.com/x',
+        }),
       );
       assert.equal(httpUrl.kind, 'invalid-request');
       assert.match(httpUrl.message, /url/);
@@ -295,10 +347,12 @@ describe('BirdClient', function () {
       await new Promise<void>((resolve) => stub.close(() => resolve()));
     });
 
-    const reply = (status: number, body: string, contentType = 'application/json') => (_req: IncomingMessage, res: ServerResponse) => {
-      res.writeHead(status, body ? { 'content-type': contentType } : {});
-      res.end(body);
-    };
+    const reply =
+      (status: number, body: string, contentType = 'application/json') =>
+      (_req: IncomingMessage, res: ServerResponse) => {
+        res.writeHead(status, body ? { 'content-type': contentType } : {});
+        res.end(body);
+      };
 
     it("a 200 whose body breaks the schema is 'contract', not retryable, naming the fields", async () => {
       answer = reply(200, JSON.stringify({ id: 'not-a-uuid', name: 'x' }));
@@ -324,13 +378,22 @@ describe('BirdClient', function () {
     it('a 502 with an HTML body is a retryable http error without a Bird code', async () => {
       answer = reply(502, '<html>upstream down</html>', 'text/html');
       const err = await birdError(client.getConnector(WS, randomUUID()));
-      assert.deepEqual([err.kind, err.status, err.retryable, err.code, err.birdMessage], ['http', 502, true, undefined, undefined]);
+      assert.deepEqual(
+        [err.kind, err.status, err.retryable, err.code, err.birdMessage],
+        ['http', 502, true, undefined, undefined],
+      );
     });
 
     it('deleteConnector 422 (documented, not simulated) is thrown as a non-retryable http error, not "not-found"', async () => {
-      answer = reply(422, JSON.stringify({ code: 'TemplateStillReferenced', message: 'connector template still referenced' }));
+      answer = reply(
+        422,
+        JSON.stringify({ code: 'TemplateStillReferenced', message: 'connector template still referenced' }),
+      );
       const err = await birdError(client.deleteConnector(WS, randomUUID()));
-      assert.deepEqual([err.kind, err.status, err.retryable, err.code], ['http', 422, false, 'TemplateStillReferenced']);
+      assert.deepEqual(
+        [err.kind, err.status, err.retryable, err.code],
+        ['http', 422, false, 'TemplateStillReferenced'],
+      );
       assert.equal(seen[0]?.method, 'DELETE');
     });
 

@@ -34,7 +34,10 @@ function heldClock() {
 describe('Bird pacer', () => {
   it('spaces a burst of calls evenly at headroom × the limit ÷ the workers sharing it', async () => {
     const clock = fakeClock();
-    const pacer = new BirdPacer({ getPerSecond: 20, postPerSecond: 500 }, { headroom: 0.95, now: () => clock.now, sleep: clock.sleep });
+    const pacer = new BirdPacer(
+      { getPerSecond: 20, postPerSecond: 500 },
+      { headroom: 0.95, now: () => clock.now, sleep: clock.sleep },
+    );
     pacer.setWorkers('get', 2);
     const times: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -61,9 +64,16 @@ describe('Bird pacer', () => {
 
   it('a call whose turn is further than it may wait takes no turn and is told how far it is', async () => {
     const t = heldClock();
-    const pacer = new BirdPacer({ getPerSecond: 10, postPerSecond: 500 }, { headroom: 1, now: () => t.now, sleep: t.sleep });
+    const pacer = new BirdPacer(
+      { getPerSecond: 10, postPerSecond: 500 },
+      { headroom: 1, now: () => t.now, sleep: t.sleep },
+    );
     const queued = Array.from({ length: 5 }, () => pacer.acquire('ws', 'get', 450));
-    assert.deepEqual(await pacer.acquire('ws', 'get', 450), { waitMs: 500 }, 'four wait for 100..400 ms, the next would go at 500');
+    assert.deepEqual(
+      await pacer.acquire('ws', 'get', 450),
+      { waitMs: 500 },
+      'four wait for 100..400 ms, the next would go at 500',
+    );
     assert.deepEqual(await pacer.acquire('ws', 'get', 450), { waitMs: 500 }, 'the refused call took no turn');
     for (let i = 0; i < 4; i++) await t.advance(100);
     for (const q of queued) assert.deepEqual(await q, {});
@@ -71,7 +81,10 @@ describe('Bird pacer', () => {
 
   it('spaces calls from when the previous one actually left: a stalled event loop does not send a bunch', async () => {
     const t = heldClock();
-    const pacer = new BirdPacer({ getPerSecond: 10, postPerSecond: 500 }, { headroom: 1, now: () => t.now, sleep: t.sleep });
+    const pacer = new BirdPacer(
+      { getPerSecond: 10, postPerSecond: 500 },
+      { headroom: 1, now: () => t.now, sleep: t.sleep },
+    );
     await pacer.acquire('ws', 'get');
     const left: number[] = [0];
     const calls = Array.from({ length: 3 }, () => pacer.acquire('ws', 'get').then(() => left.push(t.now)));
@@ -85,11 +98,19 @@ describe('Bird pacer', () => {
 
   it('counts the calls waiting for their turn, per kind, and tells when one leaves', async () => {
     const t = heldClock();
-    const pacer = new BirdPacer({ getPerSecond: 10, postPerSecond: 500 }, { headroom: 1, now: () => t.now, sleep: t.sleep });
+    const pacer = new BirdPacer(
+      { getPerSecond: 10, postPerSecond: 500 },
+      { headroom: 1, now: () => t.now, sleep: t.sleep },
+    );
     let left = 0;
     pacer.onLeave(() => (left += 1));
     await pacer.acquire('a', 'get');
-    const queued = [pacer.acquire('a', 'get'), pacer.acquire('a', 'get'), pacer.acquire('b', 'get'), pacer.acquire('b', 'write')];
+    const queued = [
+      pacer.acquire('a', 'get'),
+      pacer.acquire('a', 'get'),
+      pacer.acquire('b', 'get'),
+      pacer.acquire('b', 'write'),
+    ];
     assert.deepEqual(pacer.waiting('get'), { calls: 2, lanes: 1 }, "b's first GET and first write go at once");
     await t.advance(100);
     await queued[0];
@@ -110,6 +131,6 @@ describe('Bird pacer', () => {
     clock.now += IDLE_LANE_MS;
     await pacer.acquire('busy', 'get');
     assert.equal(pacer.lanes, 1, 'only the lane just used is left');
-    assert.equal(pacer.rate('slowed', 'get'), 9.5, "a 429 a minute old no longer slows the workspace");
+    assert.equal(pacer.rate('slowed', 'get'), 9.5, 'a 429 a minute old no longer slows the workspace');
   });
 });

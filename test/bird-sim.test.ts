@@ -26,7 +26,13 @@ interface Res {
 
 let sim: BirdSimulator;
 
-async function api(method: string, path: string, body?: unknown, key: string | null = KEY, signal?: AbortSignal): Promise<Res> {
+async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+  key: string | null = KEY,
+  signal?: AbortSignal,
+): Promise<Res> {
   const headers: Record<string, string> = {};
   if (key !== null) headers.authorization = `AccessKey ${key}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -57,14 +63,16 @@ function smsRequest(phoneNumberId: string, overrides: Record<string, unknown> = 
 const createSms = (phoneNumberId: string, overrides?: Record<string, unknown>) =>
   api('POST', `/workspaces/${WS}/connectors`, smsRequest(phoneNumberId, overrides));
 
-
 /** Checks the contract's Error rules (code/message >= 5 chars, nothing else) and returns details.field. */
 function assertError(res: Res, status: number, code: string): string | undefined {
   assert.equal(res.status, status);
   const body = bodyOf(ErrorBody, res);
   assert.equal(body.code, code);
   assert.ok(body.message.length >= 5, 'message of at least 5 chars');
-  assert.deepEqual(Object.keys(body).filter((k) => !['code', 'message', 'details'].includes(k)), []);
+  assert.deepEqual(
+    Object.keys(body).filter((k) => !['code', 'message', 'details'].includes(k)),
+    [],
+  );
   const field = body.details?.field;
   return typeof field === 'string' ? field : undefined;
 }
@@ -76,7 +84,13 @@ describe('Bird simulator', function () {
     sim = await BirdSimulator.start({ provisioningDelayMs: 100, seed: 42, webhookRetryScale: 0.001 });
   });
   afterEach(() => {
-    sim.setFaults({ serverErrorRate: 0, rateLimitRate: 0, retryAfterSeconds: null, lostCreateResponseRate: 0, latencyMs: 0 });
+    sim.setFaults({
+      serverErrorRate: 0,
+      rateLimitRate: 0,
+      retryAfterSeconds: null,
+      lostCreateResponseRate: 0,
+      latencyMs: 0,
+    });
     sim.reset();
   });
   after(() => sim.close());
@@ -97,8 +111,16 @@ describe('Bird simulator', function () {
   describe('createConnector validation', () => {
     const cases: Array<[string, Record<string, unknown>, string]> = [
       ['missing channelMessageType', { arguments: { phoneNumberId: PHONE_1 } }, 'arguments.channelMessageType'],
-      ['invalid channelMessageType', { arguments: { phoneNumberId: PHONE_1, channelMessageType: 'spam' } }, 'arguments.channelMessageType'],
-      ['non-uuid phoneNumberId', { arguments: { phoneNumberId: '1234', channelMessageType: '2fa' } }, 'arguments.phoneNumberId'],
+      [
+        'invalid channelMessageType',
+        { arguments: { phoneNumberId: PHONE_1, channelMessageType: 'spam' } },
+        'arguments.channelMessageType',
+      ],
+      [
+        'non-uuid phoneNumberId',
+        { arguments: { phoneNumberId: '1234', channelMessageType: '2fa' } },
+        'arguments.phoneNumberId',
+      ],
       ['unknown top-level field', { colour: 'blue' }, 'colour'],
       ['unknown template ref', { connectorTemplateRef: 'carrier-pigeon:1' }, 'connectorTemplateRef'],
     ];
@@ -113,7 +135,9 @@ describe('Bird simulator', function () {
     it('answers 422 naming arguments.useCaseId for a 10DLC number without one', async () => {
       sim.configureNumber(PHONE_2, { outcome: 'active', tenDlc: true });
       assert.equal(assertError(await createSms(PHONE_2), 422, 'InvalidData'), 'arguments.useCaseId');
-      const withUseCase = await createSms(PHONE_2, { arguments: { phoneNumberId: PHONE_2, channelMessageType: '2fa', useCaseId: PHONE_3 } });
+      const withUseCase = await createSms(PHONE_2, {
+        arguments: { phoneNumberId: PHONE_2, channelMessageType: '2fa', useCaseId: PHONE_3 },
+      });
       assert.equal(withUseCase.status, 201);
     });
 
@@ -137,7 +161,8 @@ describe('Bird simulator', function () {
       assert.equal(c.number?.numberId, PHONE_1);
       assert.match(c.number?.phoneNumber ?? '', /^\+3197\d{8}$/);
 
-      const statusOf = async () => bodyOf(ConnectorStatus, await api('GET', `/workspaces/${WS}/connectors/${c.id}/status`));
+      const statusOf = async () =>
+        bodyOf(ConnectorStatus, await api('GET', `/workspaces/${WS}/connectors/${c.id}/status`));
       const first = await statusOf();
       assert.deepEqual([first.channel?.status, first.channel?.stage], ['pending', 'provisioning']);
 
@@ -165,24 +190,37 @@ describe('Bird simulator', function () {
 
     it('pages the list with nextPageToken and filters by templateRef', async () => {
       for (const phone of [PHONE_1, PHONE_2, PHONE_3]) assert.equal((await createSms(phone)).status, 201);
-      const waRes = await api('POST', `/workspaces/${WS}/connectors`, { name: 'WhatsApp', connectorTemplateRef: 'whatsapp:1' });
+      const waRes = await api('POST', `/workspaces/${WS}/connectors`, {
+        name: 'WhatsApp',
+        connectorTemplateRef: 'whatsapp:1',
+      });
       assert.equal(waRes.status, 201);
       const wa = bodyOf(Connector, waRes);
       assert.equal(wa.number, undefined);
-      const list = async (query: string) => bodyOf(ConnectorList, await api('GET', `/workspaces/${WS}/connectors?${query}`));
+      const list = async (query: string) =>
+        bodyOf(ConnectorList, await api('GET', `/workspaces/${WS}/connectors?${query}`));
 
       const page1 = await list('limit=3');
       assert.equal(page1.results.length, 3);
       assert.equal(typeof page1.nextPageToken, 'string');
       const page2 = await list(`limit=3&pageToken=${encodeURIComponent(page1.nextPageToken ?? '')}`);
-      assert.deepEqual(page2.results.map((r) => r.id), [wa.id]);
+      assert.deepEqual(
+        page2.results.map((r) => r.id),
+        [wa.id],
+      );
       assert.equal(page2.nextPageToken, undefined);
 
       const sms = await list('templateRef=sms-messagebird:1&limit=100');
-      assert.deepEqual(sms.results.map((r) => r.number?.numberId), [PHONE_1, PHONE_2, PHONE_3]);
+      assert.deepEqual(
+        sms.results.map((r) => r.number?.numberId),
+        [PHONE_1, PHONE_2, PHONE_3],
+      );
       assert.equal(sms.nextPageToken, undefined);
       const newestFirst = await list('reverse=true&limit=1');
-      assert.deepEqual(newestFirst.results.map((r) => r.id), [wa.id]);
+      assert.deepEqual(
+        newestFirst.results.map((r) => r.id),
+        [wa.id],
+      );
     });
 
     it('deletes 204, then get/status 404, list excludes it, connectors() keeps it', async () => {
@@ -211,7 +249,12 @@ describe('Bird simulator', function () {
     const path = `/organizations/${ORG}/workspaces/${WS}/webhook-subscriptions`;
 
     it('creates 201 without echoing the signing key', async () => {
-      const res = await api('POST', path, { service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/x', signingKey: 'secret-key' });
+      const res = await api('POST', path, {
+        service: 'channels',
+        event: 'channel.updated',
+        url: 'https://hooks.example.com/x',
+        signingKey: 'secret-key',
+      });
       assert.equal(res.status, 201);
       const sub = bodyOf(WebhookSubscription, res);
       assert.equal(sub.status, 'active');
@@ -224,7 +267,11 @@ describe('Bird simulator', function () {
     it('answers 400 for malformed JSON and 422 for schema, workspace and rejected-url errors', async () => {
       assertError(await api('POST', path, '{"service":'), 400, 'InvalidRequest');
 
-      const badUrl = await api('POST', path, { service: 'channels', event: 'channel.updated', url: 'http://127.0.0.1:9/x' });
+      const badUrl = await api('POST', path, {
+        service: 'channels',
+        event: 'channel.updated',
+        url: 'http://127.0.0.1:9/x',
+      });
       assert.equal(assertError(badUrl, 422, 'InvalidData'), 'url');
 
       const badFilter = await api('POST', path, {
@@ -243,7 +290,11 @@ describe('Bird simulator', function () {
       assertError(otherOrg, 422, 'WorkspaceNotFound');
 
       sim.rejectSubscriptionsFor('https://broken.example.com');
-      const rejected = await api('POST', path, { service: 'channels', event: 'channel.updated', url: 'https://broken.example.com/hook' });
+      const rejected = await api('POST', path, {
+        service: 'channels',
+        event: 'channel.updated',
+        url: 'https://broken.example.com/hook',
+      });
       assert.equal(assertError(rejected, 422, 'InvalidUrl'), 'url');
     });
   });
@@ -294,16 +345,22 @@ describe('Bird simulator', function () {
       await waitFor('two deliveries', () => (received.length >= 2 ? true : undefined));
 
       const events = received.map((r) => ChannelEvent.parse(JSON.parse(r.raw.toString('utf8'))));
-      assert.deepEqual(events.map((e) => [e.event, e.payload.status, e.payload.stage]), [
-        ['channel.created', 'pending', 'provisioning'],
-        ['channel.updated', 'ok', 'active'],
-      ]);
+      assert.deepEqual(
+        events.map((e) => [e.event, e.payload.status, e.payload.stage]),
+        [
+          ['channel.created', 'pending', 'provisioning'],
+          ['channel.updated', 'ok', 'active'],
+        ],
+      );
       for (const [i, r] of received.entries()) {
         assert.equal(r.url, HOOK_PATH);
         const timestamp = r.headers[WebhookHeaders.timestamp] as string;
         const signature = r.headers[WebhookHeaders.signature] as string;
         assert.match(r.headers[WebhookHeaders.requestId] as string, /^[0-9a-f-]{36}$/);
-        assert.ok(verifyWebhookSignature(SIGNING_KEY, timestamp, PUBLIC + HOOK_PATH, r.raw, signature), 'signature over the public URL');
+        assert.ok(
+          verifyWebhookSignature(SIGNING_KEY, timestamp, PUBLIC + HOOK_PATH, r.raw, signature),
+          'signature over the public URL',
+        );
         assert.equal(verifyWebhookSignature(SIGNING_KEY, timestamp, r.url, r.raw, signature), false);
         const { channelId, connectorId, identifier } = events[i]!.payload;
         assert.deepEqual(
@@ -321,7 +378,13 @@ describe('Bird simulator', function () {
         const d = sim.deliveries();
         return d.some((x) => x.status === 204) ? d : undefined;
       });
-      assert.deepEqual(attempts.map((d: SimDelivery) => [d.attempt, d.status]), [[1, 500], [2, 204]]);
+      assert.deepEqual(
+        attempts.map((d: SimDelivery) => [d.attempt, d.status]),
+        [
+          [1, 500],
+          [2, 204],
+        ],
+      );
       assert.equal(attempts[0]?.requestId, attempts[1]?.requestId);
       assert.equal(attempts[0]?.timestamp, attempts[1]?.timestamp);
       assert.equal(attempts[0]?.url, PUBLIC + HOOK_PATH);
@@ -331,18 +394,28 @@ describe('Bird simulator', function () {
       await subscribe('channel.created');
       failuresLeft = 6;
       await createSms(PHONE_1);
-      const attempts = await waitFor('the seventh attempt', () => {
-        const d = sim.deliveries();
-        return d.some((x) => x.status === 204) ? d : undefined;
-      }, 4_000);
-      assert.deepEqual(attempts.map((d: SimDelivery) => d.attempt), [1, 2, 3, 4, 5, 6, 7]);
+      const attempts = await waitFor(
+        'the seventh attempt',
+        () => {
+          const d = sim.deliveries();
+          return d.some((x) => x.status === 204) ? d : undefined;
+        },
+        4_000,
+      );
+      assert.deepEqual(
+        attempts.map((d: SimDelivery) => d.attempt),
+        [1, 2, 3, 4, 5, 6, 7],
+      );
       for (let i = 1; i < attempts.length; i++) {
         const waited = attempts[i]!.at - attempts[i - 1]!.at;
         const scheduled = BIRD_RETRY_SCHEDULE_MS[i - 1]! * 0.001;
         assert.ok(waited >= scheduled - 2, `retry ${i} after ${waited} ms, scheduled ${scheduled} ms`);
       }
       assert.equal(new Set(attempts.map((a) => a.requestId)).size, 1);
-      assert.ok(BIRD_RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0) >= 20 * 3_600_000, 'the real schedule spans most of a day');
+      assert.ok(
+        BIRD_RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0) >= 20 * 3_600_000,
+        'the real schedule spans most of a day',
+      );
     });
   });
 
@@ -351,7 +424,13 @@ describe('Bird simulator', function () {
       sim.scriptFault('listConnectors', '503');
       assertError(await api('GET', `/workspaces/${WS}/connectors`), 503, 'ServiceUnavailable');
       assert.equal((await api('GET', `/workspaces/${WS}/connectors`)).status, 200);
-      assert.deepEqual(sim.calls().map((c) => [c.status, c.fault]), [[503, '503'], [200, undefined]]);
+      assert.deepEqual(
+        sim.calls().map((c) => [c.status, c.fault]),
+        [
+          [503, '503'],
+          [200, undefined],
+        ],
+      );
     });
 
     it('answers 429 with Retry-After only for 429-retry-after', async () => {
@@ -371,14 +450,19 @@ describe('Bird simulator', function () {
       await assert.rejects(createSms(PHONE_1));
       const [committed] = sim.connectors();
       assert.equal(committed?.number?.numberId, PHONE_1);
-      assert.deepEqual(sim.calls().map((c) => [c.operationId, c.status, c.fault]), [['createConnector', 201, 'lost-response']]);
+      assert.deepEqual(
+        sim.calls().map((c) => [c.operationId, c.status, c.fault]),
+        [['createConnector', 201, 'lost-response']],
+      );
       // A naive retry now collides with what was committed.
       assert.equal((await createSms(PHONE_1)).status, 409);
     });
 
     it('timeout holds the request until the client gives up, without performing it', async () => {
       sim.scriptFault('createConnector', 'timeout');
-      await assert.rejects(api('POST', `/workspaces/${WS}/connectors`, smsRequest(PHONE_1), KEY, AbortSignal.timeout(150)));
+      await assert.rejects(
+        api('POST', `/workspaces/${WS}/connectors`, smsRequest(PHONE_1), KEY, AbortSignal.timeout(150)),
+      );
       assert.deepEqual(sim.connectors(), []);
       assert.equal(sim.calls()[0]?.status, null);
       assert.equal(sim.calls()[0]?.fault, 'timeout');
@@ -405,7 +489,10 @@ describe('Bird simulator', function () {
       assert.ok(Date.now() - started < 120, '/_sim not delayed');
 
       sim.setFaults({ latencyMs: 0, lostCreateResponseRate: 1 });
-      assert.equal(assertError(await createSms(PHONE_1, { arguments: {} }), 422, 'InvalidData'), 'arguments.phoneNumberId');
+      assert.equal(
+        assertError(await createSms(PHONE_1, { arguments: {} }), 422, 'InvalidData'),
+        'arguments.phoneNumberId',
+      );
       await assert.rejects(createSms(PHONE_1), 'only successful creates lose their reply');
       assert.equal(sim.connectors().length, 1);
     });
@@ -420,9 +507,15 @@ describe('Bird simulator', function () {
         body: JSON.stringify({ outcome: 'error', delayMs: 10 }),
       });
       assert.equal(number.status, 204);
-      const faults = await fetch(`${sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify({ serverErrorRate: 0 }) });
+      const faults = await fetch(`${sim.url}/_sim/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ serverErrorRate: 0 }),
+      });
       assert.equal(((await faults.json()) as { serverErrorRate: number }).serverErrorRate, 0);
-      const bad = await fetch(`${sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify({ serverErrorRate: 2 }) });
+      const bad = await fetch(`${sim.url}/_sim/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ serverErrorRate: 2 }),
+      });
       assert.equal(bad.status, 400);
 
       const c = bodyOf(Connector, await createSms(PHONE_3));
@@ -444,7 +537,9 @@ describe('Bird simulator', function () {
       });
       assert.equal(created.status, 201);
       other.scriptFault('listConnectors', 'timeout');
-      const held = fetch(`${other.url}/workspaces/${WS}/connectors`, { headers: { authorization: `AccessKey ${KEY}` } }).then(
+      const held = fetch(`${other.url}/workspaces/${WS}/connectors`, {
+        headers: { authorization: `AccessKey ${KEY}` },
+      }).then(
         () => 'answered',
         () => 'failed',
       );

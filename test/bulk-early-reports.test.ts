@@ -18,7 +18,10 @@ describe('bulk onboarding: reports that overtake their start', function () {
 
   before(async function () {
     this.timeout(120_000);
-    stack = await startStack({ sim: { provisioningDelayMs: 100 }, workflowInterceptorModules: [require.resolve('./helpers/late-child-start')] });
+    stack = await startStack({
+      sim: { provisioningDelayMs: 100 },
+      workflowInterceptorModules: [require.resolve('./helpers/late-child-start')],
+    });
   });
   after(() => stack?.closeCheckingHistories());
 
@@ -28,7 +31,11 @@ describe('bulk onboarding: reports that overtake their start', function () {
     return prepareInventory(file, {
       workspaceId: stack.workspaceId,
       organizationId: stack.organizationId,
-      connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Acme Support', arguments: { channelMessageType: 'transactional' } },
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name: 'Acme Support',
+        arguments: { channelMessageType: 'transactional' },
+      },
       readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '200ms', deadline: '30s' },
     });
   }
@@ -36,7 +43,11 @@ describe('bulk onboarding: reports that overtake their start', function () {
   it('while a batch is still starting, its rows already in the window are not counted twice as running', async () => {
     const numbers = Array.from({ length: 4 }, () => randomUUID());
     for (const n of numbers) stack.sim.configureNumber(n, { outcome: 'active', delayMs: 8_000 });
-    const started = await startBulk(stack.client, stack.bulkStore, await inventoryOf(numbers), { taskQueue: stack.taskQueue, concurrency: 4, sweepIntervalMs: 600_000 });
+    const started = await startBulk(stack.client, stack.bulkStore, await inventoryOf(numbers), {
+      taskQueue: stack.taskQueue,
+      concurrency: 4,
+      sweepIntervalMs: 600_000,
+    });
     stack.startedWorkflowIds.push(started.workflowId);
     const seen: number[] = [];
     const deadline = Date.now() + 7_000;
@@ -55,7 +66,11 @@ describe('bulk onboarding: reports that overtake their start', function () {
     for (const n of refused) stack.sim.configureNumber(n, { outcome: 'error', errorMessage: 'number not verified' });
     const inventory = await inventoryOf(numbers);
     // The sweep (the fallback for lost reports) comes only after 10 minutes: far beyond this test's time.
-    const started = await startBulk(stack.client, stack.bulkStore, inventory, { taskQueue: stack.taskQueue, concurrency: 8, sweepIntervalMs: 600_000 });
+    const started = await startBulk(stack.client, stack.bulkStore, inventory, {
+      taskQueue: stack.taskQueue,
+      concurrency: 8,
+      sweepIntervalMs: 600_000,
+    });
     stack.startedWorkflowIds.push(started.workflowId);
 
     const ended = await Promise.race([
@@ -64,19 +79,38 @@ describe('bulk onboarding: reports that overtake their start', function () {
     ]);
     if (ended === 'waiting') {
       const p = await getBulkProgress(stack.client, started.workflowId);
-      assert.fail(`the bulk run still waits for ${p.running} report(s) that arrived before their start resolved (counts ${JSON.stringify(p.counts)})`);
+      assert.fail(
+        `the bulk run still waits for ${p.running} report(s) that arrived before their start resolved (counts ${JSON.stringify(p.counts)})`,
+      );
     }
     assert.equal(ended.status, 'completed');
     const progress = await getBulkProgress(stack.client, started.workflowId);
-    assert.deepEqual(progress.counts, { active: 6, alreadyActive: 0, failed: 2, compensated: 2, cancelled: 0, notStarted: 0 });
+    assert.deepEqual(progress.counts, {
+      active: 6,
+      alreadyActive: 0,
+      failed: 2,
+      compensated: 2,
+      cancelled: 0,
+      notStarted: 0,
+    });
     const report = await bulkReport(stack.bulkStore, progress);
-    for (const n of refused) assert.match(report.find((r) => r.phoneNumberId === n)?.reason ?? '', /number not verified/);
+    for (const n of refused)
+      assert.match(report.find((r) => r.phoneNumberId === n)?.reason ?? '', /number not verified/);
 
     // The race did happen (each child ended while its start was held back), and no sweep looked anything up.
     const events = (await stack.client.workflow.getHandle(started.workflowId).fetchHistory()).events ?? [];
-    const children = stack.sim.calls().filter((c) => c.operationId === 'createConnector' && (numbers as string[]).includes((c.body as { arguments: { phoneNumberId: string } }).arguments.phoneNumberId)).length;
+    const children = stack.sim
+      .calls()
+      .filter(
+        (c) =>
+          c.operationId === 'createConnector' &&
+          (numbers as string[]).includes((c.body as { arguments: { phoneNumberId: string } }).arguments.phoneNumberId),
+      ).length;
     assert.equal(children, numbers.length);
-    assert.ok(events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch'), 'the early-report path ran (its patch marker)');
+    assert.ok(
+      events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch'),
+      'the early-report path ran (its patch marker)',
+    );
     const activities = events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
     assert.ok(!activities.includes('describeProvisionings'), `no sweep: ${activities.join(', ')}`);
   });

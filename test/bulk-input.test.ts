@@ -19,9 +19,21 @@ const ORG = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 const DEFAULTS = {
   workspaceId: WS,
   organizationId: ORG,
-  connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Acme Support', arguments: { channelMessageType: 'transactional' }, channelConversationalStatusEnabled: true },
+  connector: {
+    connectorTemplateRef: 'sms-messagebird:1',
+    name: 'Acme Support',
+    arguments: { channelMessageType: 'transactional' },
+    channelConversationalStatusEnabled: true,
+  },
   readiness: { mode: 'webhook', deadline: '30m' },
-  subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/bird', signingKeyRef: 'WEBHOOK_SIGNING_KEY' }],
+  subscriptions: [
+    {
+      service: 'channels',
+      event: 'channel.updated',
+      url: 'https://hooks.example.com/bird',
+      signingKeyRef: 'WEBHOOK_SIGNING_KEY',
+    },
+  ],
 };
 
 describe('bulk inventory files', () => {
@@ -43,7 +55,10 @@ describe('bulk inventory files', () => {
   });
 
   it('refuses a header with an unknown or missing column, naming it and line 1', () => {
-    assert.throws(() => parseCsv('phoneNumberId,nmae\nx,y\n'), (e: Error) => e instanceof InventoryFileError && /^line 1: unknown column "nmae"/.test(e.message));
+    assert.throws(
+      () => parseCsv('phoneNumberId,nmae\nx,y\n'),
+      (e: Error) => e instanceof InventoryFileError && /^line 1: unknown column "nmae"/.test(e.message),
+    );
     assert.throws(() => parseCsv('name\nx\n'), /line 1: the phoneNumberId column is required/);
     assert.throws(() => parseCsv(''), /the file is empty/);
     assert.throws(() => parseCsv('phoneNumberId,name\n"x,y\n'), /line 2: not valid CSV: Quote Not Closed/);
@@ -66,14 +81,25 @@ describe('bulk inventory files', () => {
       '[1,2]',
     ].join('\n');
     const { rows, unreadable } = parseJsonLines(text);
-    assert.deepEqual(rows.map((r) => [r.line, r.kind]), [[1, 'partial'], [3, 'columns']]);
-    assert.deepEqual(unreadable.map((u) => u.line), [4, 5, 6]);
+    assert.deepEqual(
+      rows.map((r) => [r.line, r.kind]),
+      [
+        [1, 'partial'],
+        [3, 'columns'],
+      ],
+    );
+    assert.deepEqual(
+      unreadable.map((u) => u.line),
+      [4, 5, 6],
+    );
     assert.match(unreadable[0]!.problems[0]!, /^not valid JSON/);
     assert.deepEqual(unreadable[1]!.problems, ['phoneNumberId: must be a string']);
   });
 
   it('the examples in the README are valid: examples/numbers.csv over examples/bulk-defaults.json', async () => {
-    const defaults = JSON.parse(await readFile(join(__dirname, '..', 'examples', 'bulk-defaults.json'), 'utf8')) as unknown;
+    const defaults = JSON.parse(
+      await readFile(join(__dirname, '..', 'examples', 'bulk-defaults.json'), 'utf8'),
+    ) as unknown;
     const inventory = await prepareInventory(join(__dirname, '..', 'examples', 'numbers.csv'), defaults);
     assert.deepEqual(inventory.invalid, []);
     assert.equal(inventory.valid.length, 3);
@@ -91,11 +117,17 @@ describe('bulk inventory validation', () => {
 
   it('merges each row over the defaults into the same input a single provision takes', () => {
     const n = randomUUID();
-    const { valid, invalid } = buildInventory(defaults, [{ line: 2, kind: 'columns', columns: { phoneNumberId: n, name: 'Sales, EMEA', useCaseId: 'uc-1' } }]);
+    const { valid, invalid } = buildInventory(defaults, [
+      { line: 2, kind: 'columns', columns: { phoneNumberId: n, name: 'Sales, EMEA', useCaseId: 'uc-1' } },
+    ]);
     assert.deepEqual(invalid, []);
     const input = valid[0]!.input;
     assert.equal(input.connector.name, 'Sales, EMEA');
-    assert.deepEqual(input.connector.arguments, { channelMessageType: 'transactional', phoneNumberId: n, useCaseId: 'uc-1' });
+    assert.deepEqual(input.connector.arguments, {
+      channelMessageType: 'transactional',
+      phoneNumberId: n,
+      useCaseId: 'uc-1',
+    });
     assert.equal(input.readiness.mode, 'webhook');
     assert.equal(input.readiness.deadline, 30 * 60_000);
     assert.equal(input.subscriptions.length, 1);
@@ -112,23 +144,49 @@ describe('bulk inventory validation', () => {
       { line: 6, kind: 'columns', columns: { phoneNumberId: randomUUID(), connectorTemplateRef: 'fax:1' } },
     ]);
     assert.equal(valid.length, 1);
-    assert.deepEqual(invalid.map((r) => r.line), [3, 4, 5, 6]);
+    assert.deepEqual(
+      invalid.map((r) => r.line),
+      [3, 4, 5, 6],
+    );
     assert.match(invalid[0]!.problems[0]!, /^phoneNumberId: /);
     assert.match(invalid[1]!.problems[0]!, /^channelMessageType: /);
-    assert.deepEqual(invalid[2], { line: 5, phoneNumberId: n.toUpperCase(), problems: ['phoneNumberId: duplicate of line 2 (the same number once per file)'] });
+    assert.deepEqual(invalid[2], {
+      line: 5,
+      phoneNumberId: n.toUpperCase(),
+      problems: ['phoneNumberId: duplicate of line 2 (the same number once per file)'],
+    });
     assert.match(invalid[3]!.problems[0]!, /^connectorTemplateRef: /);
   });
 
   it('refuses a JSON line for another workspace (one bulk run per workspace)', () => {
-    const { invalid } = buildInventory(defaults, [{ line: 1, kind: 'partial', input: { workspaceId: randomUUID(), connector: { arguments: { phoneNumberId: randomUUID() } } } }]);
+    const { invalid } = buildInventory(defaults, [
+      {
+        line: 1,
+        kind: 'partial',
+        input: { workspaceId: randomUUID(), connector: { arguments: { phoneNumberId: randomUUID() } } },
+      },
+    ]);
     assert.match(invalid[0]!.problems[0]!, /^workspaceId: must be the bulk run's workspace/);
   });
 
   it('checks the defaults once: unknown fields, per-number fields, bad values, a missing workspace', () => {
-    assert.throws(() => parseBulkDefaults({ ...DEFAULTS, conector: {} }), (e: Error) => e instanceof InvalidBulkDefaults && /conector: unknown field/.test(e.message));
-    assert.throws(() => parseBulkDefaults({ ...DEFAULTS, connector: { ...DEFAULTS.connector, arguments: { phoneNumberId: randomUUID() } } }), /connector.arguments.phoneNumberId: is per number/);
+    assert.throws(
+      () => parseBulkDefaults({ ...DEFAULTS, conector: {} }),
+      (e: Error) => e instanceof InvalidBulkDefaults && /conector: unknown field/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        parseBulkDefaults({
+          ...DEFAULTS,
+          connector: { ...DEFAULTS.connector, arguments: { phoneNumberId: randomUUID() } },
+        }),
+      /connector.arguments.phoneNumberId: is per number/,
+    );
     assert.throws(() => parseBulkDefaults({ ...DEFAULTS, readiness: { mode: 'sometimes' } }), /readiness.mode: /);
-    assert.throws(() => parseBulkDefaults({ ...DEFAULTS, workspaceId: undefined }), /workspaceId: required \(in the defaults or with --workspace-id\)/);
+    assert.throws(
+      () => parseBulkDefaults({ ...DEFAULTS, workspaceId: undefined }),
+      /workspaceId: required \(in the defaults or with --workspace-id\)/,
+    );
     assert.equal(parseBulkDefaults({ ...DEFAULTS, workspaceId: undefined }, { workspaceId: WS }).workspaceId, WS);
   });
 
@@ -136,19 +194,37 @@ describe('bulk inventory validation', () => {
     const csv = parseCsv(`phoneNumberId,name\n${randomUUID()},"  "\n${randomUUID()},\n`);
     const { valid, invalid } = buildInventory(defaults, csv.rows);
     assert.deepEqual(invalid, []);
-    assert.deepEqual(valid.map((r) => r.input.connector.name), ['Acme Support', 'Acme Support']);
-    const jsonl = parseJsonLines(JSON.stringify({ connector: { name: ' ', arguments: { phoneNumberId: randomUUID() } } }));
-    assert.deepEqual(buildInventory(defaults, jsonl.rows).invalid[0]!.problems, ['connector.name: must not be empty or only spaces']);
+    assert.deepEqual(
+      valid.map((r) => r.input.connector.name),
+      ['Acme Support', 'Acme Support'],
+    );
+    const jsonl = parseJsonLines(
+      JSON.stringify({ connector: { name: ' ', arguments: { phoneNumberId: randomUUID() } } }),
+    );
+    assert.deepEqual(buildInventory(defaults, jsonl.rows).invalid[0]!.problems, [
+      'connector.name: must not be empty or only spaces',
+    ]);
     assert.throws(
       () => parseBulkDefaults({ ...DEFAULTS, connector: { ...DEFAULTS.connector, name: ' ' } }),
-      (e: Error) => e instanceof InvalidBulkDefaults && /connector\.name: must not be empty or only spaces/.test(e.message),
+      (e: Error) =>
+        e instanceof InvalidBulkDefaults && /connector\.name: must not be empty or only spaces/.test(e.message),
     );
     // A bad value the defaults set is theirs to fix, reported once, not once per row.
-    assert.throws(() => parseBulkDefaults({ ...DEFAULTS, connector: { ...DEFAULTS.connector, arguments: { channelMessageType: 'marketing' } } }), /connector\.arguments\.channelMessageType: /);
+    assert.throws(
+      () =>
+        parseBulkDefaults({
+          ...DEFAULTS,
+          connector: { ...DEFAULTS.connector, arguments: { channelMessageType: 'marketing' } },
+        }),
+      /connector\.arguments\.channelMessageType: /,
+    );
   });
 
   it('merges objects key by key and replaces arrays', () => {
-    assert.deepEqual(mergeOver({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { c: 3 }, l: [9] }), { a: { b: 1, c: 3 }, l: [9] });
+    assert.deepEqual(mergeOver({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { c: 3 }, l: [9] }), {
+      a: { b: 1, c: 3 },
+      l: [9],
+    });
   });
 });
 
@@ -158,14 +234,44 @@ describe('bulk decisions and reports', () => {
     assert.deepEqual(decideRow({}, at), { action: 'start' });
     assert.deepEqual(decideRow({ provisioning: { status: 'RUNNING' } }, at), { action: 'attach' });
     assert.equal(decideRow({ provisioning: { status: 'FAILED' } }, at).action, 'start');
-    const done = decideRow({ provisioning: { status: 'COMPLETED', closedAt: '2026-11-30T00:00:00Z', connectorId: 'c1' }, existing: { connectorId: 'c1', name: 'x' } }, at);
+    const done = decideRow(
+      {
+        provisioning: { status: 'COMPLETED', closedAt: '2026-11-30T00:00:00Z', connectorId: 'c1' },
+        existing: { connectorId: 'c1', name: 'x' },
+      },
+      at,
+    );
     assert.equal(done.action === 'done' && done.outcome, 'already-active');
-    const gone = decideRow({ provisioning: { status: 'COMPLETED', closedAt: '2026-11-30T00:00:00Z', connectorId: 'c1' } }, at);
-    assert.equal(gone.action === 'done' && gone.outcome, 'failed', 'completed before the index, yet Bird no longer has it');
-    assert.equal(decideRow({ provisioning: { status: 'COMPLETED', closedAt: '2026-12-01T11:00:00Z' } }, at).action, 'done');
-    assert.equal(decideRow({ provisioning: { status: 'CANCELLED' }, existing: { connectorId: 'c2', name: 'y' } }, at).action, 'check-bird');
-    assert.equal((decideKnownConnector({ connectorId: 'c2', name: 'y' }, { status: 'ok', stage: 'active' }) as { outcome: string }).outcome, 'already-active');
-    assert.equal((decideKnownConnector({ connectorId: 'c2', name: 'y' }, { status: 'pending', stage: 'provisioning' }) as { outcome: string }).outcome, 'failed');
+    const gone = decideRow(
+      { provisioning: { status: 'COMPLETED', closedAt: '2026-11-30T00:00:00Z', connectorId: 'c1' } },
+      at,
+    );
+    assert.equal(
+      gone.action === 'done' && gone.outcome,
+      'failed',
+      'completed before the index, yet Bird no longer has it',
+    );
+    assert.equal(
+      decideRow({ provisioning: { status: 'COMPLETED', closedAt: '2026-12-01T11:00:00Z' } }, at).action,
+      'done',
+    );
+    assert.equal(
+      decideRow({ provisioning: { status: 'CANCELLED' }, existing: { connectorId: 'c2', name: 'y' } }, at).action,
+      'check-bird',
+    );
+    assert.equal(
+      (decideKnownConnector({ connectorId: 'c2', name: 'y' }, { status: 'ok', stage: 'active' }) as { outcome: string })
+        .outcome,
+      'already-active',
+    );
+    assert.equal(
+      (
+        decideKnownConnector({ connectorId: 'c2', name: 'y' }, { status: 'pending', stage: 'provisioning' }) as {
+          outcome: string;
+        }
+      ).outcome,
+      'failed',
+    );
   });
 
   it('builds one report row per line, in file order; rows without an outcome were not started', () => {
@@ -177,8 +283,22 @@ describe('bulk decisions and reports', () => {
       [{ line: 3, phoneNumberId: 'x', problems: ['phoneNumberId: must be a UUID'] }],
       [{ row: 0, workflowId: 'w-a', outcome: 'active', connectorId: 'c', channelId: 'ch' }],
     );
-    assert.deepEqual(report.map((r) => [r.line, r.outcome]), [[2, 'active'], [3, 'invalid'], [4, 'not-started']]);
-    assert.deepEqual(countOutcomes(report), { active: 1, 'already-active': 0, failed: 0, cancelled: 0, 'not-started': 1, invalid: 1 });
+    assert.deepEqual(
+      report.map((r) => [r.line, r.outcome]),
+      [
+        [2, 'active'],
+        [3, 'invalid'],
+        [4, 'not-started'],
+      ],
+    );
+    assert.deepEqual(countOutcomes(report), {
+      active: 1,
+      'already-active': 0,
+      failed: 0,
+      cancelled: 0,
+      'not-started': 1,
+      invalid: 1,
+    });
     assert.equal(allSuccessful(report), false);
     assert.equal(allSuccessful(report.slice(0, 1)), true);
   });
@@ -188,7 +308,11 @@ describe('bulk store', () => {
   it('stores an inventory once per content, reads it in pages bounded by bytes, and keeps outcomes per run', async () => {
     const store = new BulkStore(await mkdtemp(join(tmpdir(), 'bulk-store-')));
     const defaults = parseBulkDefaults(DEFAULTS);
-    const rows = Array.from({ length: 2_500 }, (_, i) => ({ line: i + 2, kind: 'columns' as const, columns: { phoneNumberId: randomUUID() } }));
+    const rows = Array.from({ length: 2_500 }, (_, i) => ({
+      line: i + 2,
+      kind: 'columns' as const,
+      columns: { phoneNumberId: randomUUID() },
+    }));
     const inventory = buildInventory(defaults, rows);
     const m1 = await store.saveInventory(inventory, 'numbers.csv');
     const m2 = await store.saveInventory(inventory, 'numbers.csv');
@@ -196,7 +320,11 @@ describe('bulk store', () => {
     assert.equal(m1.createdAt, m2.createdAt, 'the same content is stored once');
     assert.equal(m1.rows, 2_500);
     const page = await store.readRows(m1.bulkKey, 995, 10);
-    assert.deepEqual(page.map((r) => r.row), [995, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004], 'pages cross chunk files');
+    assert.deepEqual(
+      page.map((r) => r.row),
+      [995, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004],
+      'pages cross chunk files',
+    );
     const bounded = await store.readRows(m1.bulkKey, 0, 100, 2_000);
     assert.ok(bounded.length >= 1 && bounded.length < 10, `a byte bound cuts the page (${bounded.length} rows)`);
     assert.equal((await store.readRows(m1.bulkKey, 2_499, 10)).length, 1);
@@ -204,7 +332,10 @@ describe('bulk store', () => {
     await store.saveOutcomes(m1.bulkKey, 'run-1', 0, [{ row: 0, workflowId: 'w', outcome: 'active' }]);
     assert.equal((await store.outcomes(m1.bulkKey, 'run-1')).length, 1, 'a retried batch rewrites its file');
     assert.deepEqual(await store.outcomes(m1.bulkKey, 'run-2'), []);
-    await assert.rejects(store.manifest('nope-0000'), /is not in the bulk store at .*: the CLI that started the run and this worker must share BULK_STORE_DIR/);
+    await assert.rejects(
+      store.manifest('nope-0000'),
+      /is not in the bulk store at .*: the CLI that started the run and this worker must share BULK_STORE_DIR/,
+    );
   });
 
   it('writes a file it can read back (CSV with CRLF written by a spreadsheet)', async () => {

@@ -16,11 +16,22 @@ import { buildInventory, parseBulkDefaults } from '../src/domain/bulk-input';
 const DEFAULTS = {
   workspaceId: randomUUID(),
   organizationId: randomUUID(),
-  connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Acme Support', arguments: { channelMessageType: 'transactional' } },
+  connector: {
+    connectorTemplateRef: 'sms-messagebird:1',
+    name: 'Acme Support',
+    arguments: { channelMessageType: 'transactional' },
+  },
 };
 
 function inventory(n: number) {
-  return buildInventory(parseBulkDefaults(DEFAULTS), Array.from({ length: n }, (_, i) => ({ line: i + 2, kind: 'columns' as const, columns: { phoneNumberId: randomUUID() } })));
+  return buildInventory(
+    parseBulkDefaults(DEFAULTS),
+    Array.from({ length: n }, (_, i) => ({
+      line: i + 2,
+      kind: 'columns' as const,
+      columns: { phoneNumberId: randomUUID() },
+    })),
+  );
 }
 
 describe('bulk store integrity', () => {
@@ -35,7 +46,10 @@ describe('bulk store integrity', () => {
     assert.equal((await reader.readRows(m.bulkKey, 0, 5)).length, 5);
     await assert.rejects(reader.readRows(m.bulkKey, 5, 5), (err: unknown) => {
       assert.ok(err instanceof BulkStoreError && err.final && err.kind === 'corrupt');
-      assert.equal(err.message, `bulk store object ${chunk1} was altered: its SHA-256 is not the one recorded in the inventory's manifest`);
+      assert.equal(
+        err.message,
+        `bulk store object ${chunk1} was altered: its SHA-256 is not the one recorded in the inventory's manifest`,
+      );
       return true;
     });
     await rm(join(dir, m.bulkKey, 'rows', '000002.jsonl'));
@@ -53,11 +67,17 @@ describe('bulk store integrity', () => {
     const m = await new BulkStore(dir).saveInventory(inventory(3), 'numbers.csv');
     const path = join(dir, m.bulkKey, 'manifest.json');
     await writeFile(path, JSON.stringify({ ...m, digest: 'f'.repeat(64) }));
-    await assert.rejects(new BulkStore(dir).manifest(m.bulkKey), new RegExp(`${path} was altered: it does not describe inventory ${m.bulkKey}`));
+    await assert.rejects(
+      new BulkStore(dir).manifest(m.bulkKey),
+      new RegExp(`${path} was altered: it does not describe inventory ${m.bulkKey}`),
+    );
     const store = new BulkStore(dir);
     await store.saveOutcomes(m.bulkKey, 'run-1', 0, [{ row: 0, workflowId: 'w', outcome: 'active' }]);
     await writeFile(join(dir, m.bulkKey, 'runs', 'run-1', 'outcomes', '000000.json'), '[{"row": 0,');
-    await assert.rejects(store.outcomes(m.bulkKey, 'run-1'), /outcomes\/000000\.json was altered: it is not the JSON the store wrote/);
+    await assert.rejects(
+      store.outcomes(m.bulkKey, 'run-1'),
+      /outcomes\/000000\.json was altered: it is not the JSON the store wrote/,
+    );
   });
 
   it('still reads an inventory stored before chunk digests existed', async () => {
@@ -81,7 +101,10 @@ describe('bulk store configuration (BULK_STORE_URL)', () => {
   it('a directory by default, by BULK_STORE_DIR or by a file:// URL', () => {
     assert.equal(bulkStoreFromEnv({}).dir, join(process.cwd(), '.data', 'bulk'));
     assert.equal(bulkStoreFromEnv({ BULK_STORE_DIR: '/var/lib/bulk' }).dir, '/var/lib/bulk');
-    assert.equal(bulkStoreFromEnv({ BULK_STORE_URL: pathToFileURL('/var/lib/bulk store').href }).dir, '/var/lib/bulk store');
+    assert.equal(
+      bulkStoreFromEnv({ BULK_STORE_URL: pathToFileURL('/var/lib/bulk store').href }).dir,
+      '/var/lib/bulk store',
+    );
   });
 
   it('an S3 bucket and prefix, with credentials by reference', () => {
@@ -106,11 +129,27 @@ describe('bulk store configuration (BULK_STORE_URL)', () => {
       }
       assert.fail('refused');
     };
-    assert.match(problem({ BULK_STORE_URL: 'http://bucket/x' }), /BULK_STORE_URL: must be s3:\/\/bucket\/prefix or file:\/\/\/absolute\/dir/);
-    assert.match(problem({ BULK_STORE_URL: 's3://b-1/x', BULK_STORE_DIR: '/tmp/x' }), /BULK_STORE_DIR: set BULK_STORE_URL or BULK_STORE_DIR, not both/);
-    assert.match(problem({ BULK_STORE_URL: 's3://b-1/x', BULK_STORE_S3_FORCE_PATH_STYLE: 'yes' }), /BULK_STORE_S3_FORCE_PATH_STYLE/);
-    const missing = problem({ BULK_STORE_URL: 's3://b-1/x', BULK_STORE_S3_CREDENTIALS: 'BULK', BIRD_SECRET_BULK_ACCESS_KEY_ID: 'AKIDEXAMPLE' });
-    assert.match(missing, /BULK_STORE_S3_CREDENTIALS: secret reference "BULK_SECRET_ACCESS_KEY" is not configured on the worker \(expected environment variable BIRD_SECRET_BULK_SECRET_ACCESS_KEY\)/);
+    assert.match(
+      problem({ BULK_STORE_URL: 'http://bucket/x' }),
+      /BULK_STORE_URL: must be s3:\/\/bucket\/prefix or file:\/\/\/absolute\/dir/,
+    );
+    assert.match(
+      problem({ BULK_STORE_URL: 's3://b-1/x', BULK_STORE_DIR: '/tmp/x' }),
+      /BULK_STORE_DIR: set BULK_STORE_URL or BULK_STORE_DIR, not both/,
+    );
+    assert.match(
+      problem({ BULK_STORE_URL: 's3://b-1/x', BULK_STORE_S3_FORCE_PATH_STYLE: 'yes' }),
+      /BULK_STORE_S3_FORCE_PATH_STYLE/,
+    );
+    const missing = problem({
+      BULK_STORE_URL: 's3://b-1/x',
+      BULK_STORE_S3_CREDENTIALS: 'BULK',
+      BIRD_SECRET_BULK_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    });
+    assert.match(
+      missing,
+      /BULK_STORE_S3_CREDENTIALS: secret reference "BULK_SECRET_ACCESS_KEY" is not configured on the worker \(expected environment variable BIRD_SECRET_BULK_SECRET_ACCESS_KEY\)/,
+    );
     assert.doesNotMatch(missing, /AKIDEXAMPLE/);
   });
 });

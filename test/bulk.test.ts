@@ -8,7 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awaitBulk, bulkReport, cancelBulk, getBulkProgress, prepareInventory, startBulk, type PreparedInventory } from '../src/client/bulk-client';
+import {
+  awaitBulk,
+  bulkReport,
+  cancelBulk,
+  getBulkProgress,
+  prepareInventory,
+  startBulk,
+  type PreparedInventory,
+} from '../src/client/bulk-client';
 import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
 import type { ReportRow } from '../src/domain/bulk-report';
 import { startStack, type Stack } from './helpers/stack';
@@ -30,7 +38,11 @@ describe('bulk onboarding', function () {
     workspaceId: stack.workspaceId,
     organizationId: stack.organizationId,
     // One name for every channel of the file, as one customer's numbers have.
-    connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Acme Support', arguments: { channelMessageType: 'transactional' } },
+    connector: {
+      connectorTemplateRef: 'sms-messagebird:1',
+      name: 'Acme Support',
+      arguments: { channelMessageType: 'transactional' },
+    },
     readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '500ms', deadline: '30s' },
     ...over,
   });
@@ -41,8 +53,15 @@ describe('bulk onboarding', function () {
     return path;
   }
 
-  async function run(inventory: PreparedInventory, opts: { concurrency?: number; pageSize?: number; startsPerRun?: number } = {}) {
-    const started = await startBulk(stack.client, stack.bulkStore, inventory, { taskQueue: stack.taskQueue, sweepIntervalMs: 2_000, ...opts });
+  async function run(
+    inventory: PreparedInventory,
+    opts: { concurrency?: number; pageSize?: number; startsPerRun?: number } = {},
+  ) {
+    const started = await startBulk(stack.client, stack.bulkStore, inventory, {
+      taskQueue: stack.taskQueue,
+      sweepIntervalMs: 2_000,
+      ...opts,
+    });
     stack.startedWorkflowIds.push(started.workflowId);
     const end = await awaitBulk(stack.client, started.workflowId);
     assert.notEqual(end.status, 'failed', JSON.stringify(end));
@@ -50,9 +69,16 @@ describe('bulk onboarding', function () {
     return { started, end, progress, report: await bulkReport(stack.bulkStore, progress) };
   }
 
-  const live = (numberId: string) => stack.sim.connectors().filter((c) => !c.deletedAt && c.number?.numberId === numberId);
+  const live = (numberId: string) =>
+    stack.sim.connectors().filter((c) => !c.deletedAt && c.number?.numberId === numberId);
   const creates = (numberId: string) =>
-    stack.sim.calls().filter((c) => c.operationId === 'createConnector' && (c.body as { arguments?: { phoneNumberId?: string } } | undefined)?.arguments?.phoneNumberId === numberId);
+    stack.sim
+      .calls()
+      .filter(
+        (c) =>
+          c.operationId === 'createConnector' &&
+          (c.body as { arguments?: { phoneNumberId?: string } } | undefined)?.arguments?.phoneNumberId === numberId,
+      );
   const byNumber = (report: ReportRow[]) => new Map(report.map((r) => [r.phoneNumberId, r]));
 
   let numbers: string[];
@@ -72,9 +98,14 @@ describe('bulk onboarding', function () {
     const inventory = await prepareInventory(firstFile, defaults());
     assert.equal(inventory.valid.length, 24);
     // Line 1 is the header: the bad rows are lines 26, 27 and 28, each named by its column.
-    assert.deepEqual(inventory.invalid.map((r) => r.line), [26, 27, 28]);
+    assert.deepEqual(
+      inventory.invalid.map((r) => r.line),
+      [26, 27, 28],
+    );
     assert.match(inventory.invalid[0]!.problems.join('; '), /^phoneNumberId: /);
-    assert.deepEqual(inventory.invalid[1]!.problems, ['phoneNumberId: duplicate of line 5 (the same number once per file)']);
+    assert.deepEqual(inventory.invalid[1]!.problems, [
+      'phoneNumberId: duplicate of line 5 (the same number once per file)',
+    ]);
     assert.match(inventory.invalid[2]!.problems.join('; '), /phoneNumberId: required/);
 
     const { end, progress, report, started } = await run(inventory, { concurrency: 5, pageSize: 7, startsPerRun: 6 });
@@ -90,12 +121,26 @@ describe('bulk onboarding', function () {
       assert.equal(mine.length, 1, `exactly one connector for ${n}`);
       assert.equal(mine[0]!.id, r.connectorId, 'the report names the connector Bird has for that number');
       assert.equal(creates(n).length, 1, 'one create per number: nothing sent twice');
-      assert.equal(r.workflowId, `provision/${stack.workspaceId}/${n}`, 'the number is the run a single provision would attach to');
+      assert.equal(
+        r.workflowId,
+        `provision/${stack.workspaceId}/${n}`,
+        'the number is the run a single provision would attach to',
+      );
       connectorIds.add(r.connectorId);
     }
     assert.equal(connectorIds.size, numbers.length);
-    assert.deepEqual(report.filter((r) => r.outcome === 'invalid').map((r) => r.reason.split(':')[0]), ['phoneNumberId', 'phoneNumberId', 'phoneNumberId']);
-    assert.deepEqual(progress.counts, { active: 24, alreadyActive: 0, failed: 0, compensated: 0, cancelled: 0, notStarted: 0 });
+    assert.deepEqual(
+      report.filter((r) => r.outcome === 'invalid').map((r) => r.reason.split(':')[0]),
+      ['phoneNumberId', 'phoneNumberId', 'phoneNumberId'],
+    );
+    assert.deepEqual(progress.counts, {
+      active: 24,
+      alreadyActive: 0,
+      failed: 0,
+      compensated: 0,
+      cancelled: 0,
+      notStarted: 0,
+    });
 
     // Every run of the chain kept a small history: continue-as-new bounds it by the starts per run, not the file.
     const runs = [];
@@ -112,7 +157,11 @@ describe('bulk onboarding', function () {
     const { report, progress } = await run(await prepareInventory(firstFile, defaults()), { concurrency: 10 });
     for (const n of numbers) assert.equal(byNumber(report).get(n)?.outcome, 'already-active');
     assert.equal(progress.counts.alreadyActive, numbers.length);
-    assert.equal(stack.sim.calls().filter((c) => c.operationId === 'createConnector').length, createsBefore, 'no create was sent');
+    assert.equal(
+      stack.sim.calls().filter((c) => c.operationId === 'createConnector').length,
+      createsBefore,
+      'no create was sent',
+    );
   });
 
   it('a number Bird already has an active connector for is already-active by what Bird has, with that connector', async () => {
@@ -138,7 +187,14 @@ describe('bulk onboarding', function () {
     stack.sim.configureNumber(busy, { outcome: 'active', delayMs: 3_000 });
     const single = await startProvisioning(
       stack.client,
-      { ...defaults(), connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Acme Support', arguments: { phoneNumberId: busy, channelMessageType: 'transactional' } } },
+      {
+        ...defaults(),
+        connector: {
+          connectorTemplateRef: 'sms-messagebird:1',
+          name: 'Acme Support',
+          arguments: { phoneNumberId: busy, channelMessageType: 'transactional' },
+        },
+      },
       { taskQueue: stack.taskQueue },
     );
     stack.startedWorkflowIds.push(single.workflowId);
@@ -158,7 +214,8 @@ describe('bulk onboarding', function () {
   it('failed numbers are compensated and reported; --retry-failed re-runs only them', async () => {
     const good = Array.from({ length: 5 }, () => randomUUID());
     const bad = Array.from({ length: 3 }, () => randomUUID());
-    for (const n of bad) stack.sim.configureNumber(n, { outcome: 'error', errorMessage: 'number not verified for A2P' });
+    for (const n of bad)
+      stack.sim.configureNumber(n, { outcome: 'error', errorMessage: 'number not verified for A2P' });
     const file = await csv(['phoneNumberId', ...[...good, ...bad].sort()]);
     const first = await run(await prepareInventory(file, defaults()), { concurrency: 4 });
     const rows = byNumber(first.report);
@@ -171,7 +228,11 @@ describe('bulk onboarding', function () {
     assert.equal(first.progress.counts.compensated, 3);
 
     for (const n of bad) stack.sim.configureNumber(n, { outcome: 'active' });
-    const retry = new Set(first.report.filter((r) => ['failed', 'cancelled', 'not-started'].includes(r.outcome)).map((r) => r.phoneNumberId));
+    const retry = new Set(
+      first.report
+        .filter((r) => ['failed', 'cancelled', 'not-started'].includes(r.outcome))
+        .map((r) => r.phoneNumberId),
+    );
     const again = await run(await prepareInventory(file, defaults(), {}, retry));
     assert.equal(again.report.length, 3, 'only the failed rows');
     for (const n of bad) {
@@ -184,13 +245,25 @@ describe('bulk onboarding', function () {
   it('cancelling the bulk run cancels its running provisionings (they compensate) and leaves the rest not started', async () => {
     const slow: string[] = Array.from({ length: 9 }, () => randomUUID());
     for (const n of slow) stack.sim.configureNumber(n, { outcome: 'active', delayMs: 20_000 });
-    const inventory = await prepareInventory(await csv(['phoneNumberId', ...slow]), defaults({ readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '1m' } }));
-    const started = await startBulk(stack.client, stack.bulkStore, inventory, { taskQueue: stack.taskQueue, concurrency: 3, sweepIntervalMs: 2_000 });
+    const inventory = await prepareInventory(
+      await csv(['phoneNumberId', ...slow]),
+      defaults({ readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '1m' } }),
+    );
+    const started = await startBulk(stack.client, stack.bulkStore, inventory, {
+      taskQueue: stack.taskQueue,
+      concurrency: 3,
+      sweepIntervalMs: 2_000,
+    });
     stack.startedWorkflowIds.push(started.workflowId);
-    await waitFor('three provisionings awaiting readiness', async () => {
-      const p = await getBulkProgress(stack.client, started.workflowId);
-      return p.running === 3 && slow.filter((n) => live(n).length === 1).length === 3 ? true : undefined;
-    }, 30_000, 200);
+    await waitFor(
+      'three provisionings awaiting readiness',
+      async () => {
+        const p = await getBulkProgress(stack.client, started.workflowId);
+        return p.running === 3 && slow.filter((n) => live(n).length === 1).length === 3 ? true : undefined;
+      },
+      30_000,
+      200,
+    );
     await cancelBulk(stack.client, started.workflowId);
     const end = await awaitBulk(stack.client, started.workflowId);
     assert.equal(end.status, 'cancelled');
@@ -200,7 +273,17 @@ describe('bulk onboarding', function () {
     assert.deepEqual(outcomes, [...Array<string>(3).fill('cancelled'), ...Array<string>(6).fill('not-started')]);
     for (const r of report.filter((x) => x.outcome === 'cancelled')) assert.match(r.reason, /deleted connector/);
     for (const n of slow) assert.equal(live(n).length, 0, 'nothing left behind');
-    assert.equal(stack.sim.calls().filter((c) => c.operationId === 'createConnector' && slow.includes((c.body as { arguments: { phoneNumberId: string } }).arguments.phoneNumberId)).length, 3, 'rows not started were untouched');
+    assert.equal(
+      stack.sim
+        .calls()
+        .filter(
+          (c) =>
+            c.operationId === 'createConnector' &&
+            slow.includes((c.body as { arguments: { phoneNumberId: string } }).arguments.phoneNumberId),
+        ).length,
+      3,
+      'rows not started were untouched',
+    );
     assert.equal(progress.counts.notStarted, 6);
     assert.equal(progress.stage, 'cancelled');
   });

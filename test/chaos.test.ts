@@ -55,10 +55,15 @@ describe('fault suite (small sizes)', function () {
     assert.deepEqual(problemsOf(r), [], `${r.name}:\n${formatTable([r])}`);
   };
 
-  it('Temporal server restarted mid-bulk: workers, receiver and the bulk CLI reconnect by themselves', () => check('restart'));
-  it('workers killed mid-bulk (during creates, readiness or compensation) and restarted: nothing duplicated or orphaned', () => check('killed'));
-  it('flaky Bird (5xx, 429, lost create replies, latency spikes, error numbers) and an outage during compensation', () => check('flaky'));
-  it('hostile webhooks: the receiver stays up, bounded and fast, and signals only genuine events', () => check('webhooks'));
-  it('orphan audit: runs terminated mid-readiness are found by `reconcile` and removed by its Schedule', () => check('orphans'));
+  it('Temporal server restarted mid-bulk: workers, receiver and the bulk CLI reconnect by themselves', () =>
+    check('restart'));
+  it('workers killed mid-bulk (during creates, readiness or compensation) and restarted: nothing duplicated or orphaned', () =>
+    check('killed'));
+  it('flaky Bird (5xx, 429, lost create replies, latency spikes, error numbers) and an outage during compensation', () =>
+    check('flaky'));
+  it('hostile webhooks: the receiver stays up, bounded and fast, and signals only genuine events', () =>
+    check('webhooks'));
+  it('orphan audit: runs terminated mid-readiness are found by `reconcile` and removed by its Schedule', () =>
+    check('orphans'));
   it('bad input through the typed client and the CLI starts nothing and names every field', () => check('input'));
 });

@@ -40,19 +40,32 @@ describe('starter bulk commands', function () {
       JSON.stringify({
         workspaceId: stack.workspaceId,
         organizationId: stack.organizationId,
-        connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Acme Support', arguments: { channelMessageType: 'transactional' } },
+        connector: {
+          connectorTemplateRef: 'sms-messagebird:1',
+          name: 'Acme Support',
+          arguments: { channelMessageType: 'transactional' },
+        },
         readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '1m' },
       }),
     );
   });
   after(() => stack?.closeCheckingHistories());
 
-  const env = () => ({ PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: stack.taskQueue, BULK_STORE_DIR: stack.bulkStore.dir });
+  const env = () => ({
+    PATH: process.env.PATH ?? '',
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    BULK_STORE_DIR: stack.bulkStore.dir,
+  });
 
   function starter(...args: string[]): Promise<Run> {
     return new Promise((done) => {
-      execFile(process.execPath, ['--import', 'tsx', 'src/starter.ts', ...args], { cwd: ROOT, env: env(), timeout: 150_000 }, (err, stdout, stderr) =>
-        done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'src/starter.ts', ...args],
+        { cwd: ROOT, env: env(), timeout: 150_000 },
+        (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
   }
@@ -69,14 +82,23 @@ describe('starter bulk commands', function () {
 
   const bulkRuns = async () => {
     const ids: string[] = [];
-    for await (const wf of stack.client.workflow.list({ query: `WorkflowType = 'bulkOnboard' AND BirdWorkspaceId = '${stack.workspaceId}'` })) ids.push(wf.workflowId);
+    for await (const wf of stack.client.workflow.list({
+      query: `WorkflowType = 'bulkOnboard' AND BirdWorkspaceId = '${stack.workspaceId}'`,
+    }))
+      ids.push(wf.workflowId);
     return ids;
   };
   const live = (n: string) => stack.sim.connectors().filter((c) => !c.deletedAt && c.number?.numberId === n).length;
 
   it('refuses a file with invalid rows before anything starts, naming each line and field (exit 2)', async () => {
     const n = randomUUID();
-    const file = await csv('bad.csv', ['phoneNumberId,name,channelMessageType', `${n},"Support, EMEA",`, 'not-a-uuid,,', `${randomUUID()},,marketing`, `${n.toUpperCase()},,`]);
+    const file = await csv('bad.csv', [
+      'phoneNumberId,name,channelMessageType',
+      `${n},"Support, EMEA",`,
+      'not-a-uuid,,',
+      `${randomUUID()},,marketing`,
+      `${n.toUpperCase()},,`,
+    ]);
     const run = await starter('bulk', '--file', file, '--defaults', defaultsFile);
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /3 invalid row\(s\)/);
@@ -118,22 +140,53 @@ describe('starter bulk commands', function () {
   it('onboards a CSV (one name for all, invalid rows skipped), shows progress and writes a complete report; exit 1 when some fail', async () => {
     numbers = Array.from({ length: 30 }, () => randomUUID());
     failing = numbers.slice(0, 3);
-    for (const n of failing) stack.sim.configureNumber(n, { outcome: 'error', errorMessage: 'number not verified for A2P' });
-    file = await csv('numbers.csv', ['phoneNumberId,name', ...numbers.map((n) => `${n},`), 'oops,', `${numbers[7]},Acme Support`]);
+    for (const n of failing)
+      stack.sim.configureNumber(n, { outcome: 'error', errorMessage: 'number not verified for A2P' });
+    file = await csv('numbers.csv', [
+      'phoneNumberId,name',
+      ...numbers.map((n) => `${n},`),
+      'oops,',
+      `${numbers[7]},Acme Support`,
+    ]);
     const report = join(dir, 'report.csv');
-    const run = await starter('bulk', '--file', file, '--defaults', defaultsFile, '--skip-invalid', '--concurrency', '8', '--report', report);
+    const run = await starter(
+      'bulk',
+      '--file',
+      file,
+      '--defaults',
+      defaultsFile,
+      '--skip-invalid',
+      '--concurrency',
+      '8',
+      '--report',
+      report,
+    );
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /bulk run bulk\//);
-    assert.match(run.stderr, /\d+\/30 done · pending \d+ · running \d+ · active \d+ · failed \d+ · compensated \d+ · [\d.]+\/s · ETA /, 'plain progress lines off a terminal');
+    assert.match(
+      run.stderr,
+      /\d+\/30 done · pending \d+ · running \d+ · active \d+ · failed \d+ · compensated \d+ · [\d.]+\/s · ETA /,
+      'plain progress lines off a terminal',
+    );
     assert.match(run.stderr, /outcome\s+rows\nactive\s+27\nfailed\s+3\ninvalid\s+2/);
     const rows = await readReport(report);
-    assert.deepEqual(Object.keys(rows[0]!), ['phoneNumberId', 'outcome', 'connectorId', 'channelId', 'workflowId', 'reason']);
+    assert.deepEqual(Object.keys(rows[0]!), [
+      'phoneNumberId',
+      'outcome',
+      'connectorId',
+      'channelId',
+      'workflowId',
+      'reason',
+    ]);
     assert.equal(rows.length, 32);
     const by = new Map(rows.filter((r) => r.outcome !== 'invalid').map((r) => [r.phoneNumberId, r]));
     for (const n of numbers.slice(3)) {
       assert.equal(by.get(n)?.outcome, 'active');
       assert.equal(live(n), 1);
-      assert.equal(stack.sim.connectors().find((c) => !c.deletedAt && c.number?.numberId === n)?.id, by.get(n)?.connectorId);
+      assert.equal(
+        stack.sim.connectors().find((c) => !c.deletedAt && c.number?.numberId === n)?.id,
+        by.get(n)?.connectorId,
+      );
     }
     for (const n of failing) {
       assert.equal(by.get(n)?.outcome, 'failed');
@@ -147,19 +200,43 @@ describe('starter bulk commands', function () {
   it('--retry-failed runs only the failed rows again; the same file again provisions nothing twice', async () => {
     for (const n of failing) stack.sim.configureNumber(n, { outcome: 'active' });
     const report2 = join(dir, 'retry.json');
-    const retry = await starter('bulk', '--file', file, '--defaults', defaultsFile, '--skip-invalid', '--retry-failed', join(dir, 'report.csv'), '--report', report2);
+    const retry = await starter(
+      'bulk',
+      '--file',
+      file,
+      '--defaults',
+      defaultsFile,
+      '--skip-invalid',
+      '--retry-failed',
+      join(dir, 'report.csv'),
+      '--report',
+      report2,
+    );
     assert.equal(retry.code, 0, retry.stderr);
     const rows = JSON.parse(await readFile(report2, 'utf8')) as Array<{ phoneNumberId: string; outcome: string }>;
     assert.deepEqual(rows.map((r) => r.phoneNumberId).sort(), [...failing].sort());
     assert.ok(rows.every((r) => r.outcome === 'active'));
 
     const creates = stack.sim.calls().filter((c) => c.operationId === 'createConnector').length;
-    const again = await starter('bulk', '--file', file, '--defaults', defaultsFile, '--skip-invalid', '--report', join(dir, 'again.csv'));
+    const again = await starter(
+      'bulk',
+      '--file',
+      file,
+      '--defaults',
+      defaultsFile,
+      '--skip-invalid',
+      '--report',
+      join(dir, 'again.csv'),
+    );
     assert.equal(again.code, 1, 'the invalid rows are rows that are not active');
     assert.match(again.stderr, /2 row\(s\) are invalid/);
     const againRows = await readReport(join(dir, 'again.csv'));
     assert.equal(againRows.filter((r) => r.outcome === 'already-active').length, 30);
-    assert.equal(stack.sim.calls().filter((c) => c.operationId === 'createConnector').length, creates, 'no create was sent');
+    assert.equal(
+      stack.sim.calls().filter((c) => c.operationId === 'createConnector').length,
+      creates,
+      'no create was sent',
+    );
   });
 
   it('Ctrl-C asks; "no" leaves the run going and bulk-status --wait follows it to the end; "yes" cancels and compensates', async () => {
@@ -168,24 +245,52 @@ describe('starter bulk commands', function () {
     const slowFile = await csv('slow.csv', ['phoneNumberId', ...slow]);
 
     const interactive = async (answer: string) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/starter.ts', 'bulk', '--file', slowFile, '--defaults', defaultsFile, '--concurrency', '4', '--wait'], {
-        cwd: ROOT,
-        env: env(),
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src/starter.ts',
+          'bulk',
+          '--file',
+          slowFile,
+          '--defaults',
+          defaultsFile,
+          '--concurrency',
+          '4',
+          '--wait',
+        ],
+        {
+          cwd: ROOT,
+          env: env(),
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number>((r) => child.once('exit', (code) => r(code ?? -1)));
-      await waitFor('the bulk run to be followed', () => (/running [1-9]/.test(stderr) ? true : undefined), 60_000, 100);
+      await waitFor(
+        'the bulk run to be followed',
+        () => (/running [1-9]/.test(stderr) ? true : undefined),
+        60_000,
+        100,
+      );
       child.kill('SIGINT');
-      await waitFor('the confirmation question', () => (/Cancel bulk run .*\[y\/N\]/.test(stderr) ? true : undefined), 10_000, 50);
+      await waitFor(
+        'the confirmation question',
+        () => (/Cancel bulk run .*\[y\/N\]/.test(stderr) ? true : undefined),
+        10_000,
+        50,
+      );
       child.stdin.write(`${answer}\n`);
       return { code: await exited, stderr: () => stderr };
     };
 
     const detached = await interactive('n');
     assert.equal(detached.code, 0, detached.stderr());
-    const id = /stopped following; the bulk run goes on\. Follow it again with: starter bulk-status (\S+) --wait/.exec(detached.stderr())?.[1];
+    const id = /stopped following; the bulk run goes on\. Follow it again with: starter bulk-status (\S+) --wait/.exec(
+      detached.stderr(),
+    )?.[1];
     assert.ok(id, detached.stderr());
     const followed = await starter('bulk-status', id, '--wait', '--report', join(dir, 'slow.csv.report.csv'));
     assert.equal(followed.code, 0, followed.stderr);

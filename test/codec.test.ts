@@ -21,7 +21,10 @@ import { createProvisioningWorker, type ProvisioningWorker } from '../src/worker
 import { temporal } from './helpers/temporal';
 
 const key = () => randomBytes(32);
-const json = (v: unknown) => ({ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(JSON.stringify(v)) });
+const json = (v: unknown) => ({
+  metadata: { encoding: new TextEncoder().encode('json/plain') },
+  data: new TextEncoder().encode(JSON.stringify(v)),
+});
 const text = (b: Uint8Array | null | undefined) => new TextDecoder().decode(b ?? new Uint8Array());
 
 describe('payload codec (AES-256-GCM)', () => {
@@ -41,18 +44,32 @@ describe('payload codec (AES-256-GCM)', () => {
     const k1 = key();
     const old = new AesGcmPayloadCodec({ activeKeyId: 'k1', keys: new Map([['k1', k1]]) });
     const [written] = await old.encode([json('from before the rotation')]);
-    const rotated = new AesGcmPayloadCodec({ activeKeyId: 'k2', keys: new Map([['k1', k1], ['k2', key()]]) });
+    const rotated = new AesGcmPayloadCodec({
+      activeKeyId: 'k2',
+      keys: new Map([
+        ['k1', k1],
+        ['k2', key()],
+      ]),
+    });
     assert.equal(JSON.parse(text((await rotated.decode([written!]))[0]!.data)), 'from before the rotation');
     assert.equal(text((await rotated.encode([json(1)]))[0]!.metadata![KEY_ID_METADATA]), 'k2');
   });
 
   it('fails clearly with a wrong key, an unknown key id or a relabelled payload', async () => {
-    const [written] = await new AesGcmPayloadCodec({ activeKeyId: 'k1', keys: new Map([['k1', key()]]) }).encode([json('x')]);
+    const [written] = await new AesGcmPayloadCodec({ activeKeyId: 'k1', keys: new Map([['k1', key()]]) }).encode([
+      json('x'),
+    ]);
     const wrongKey = new AesGcmPayloadCodec({ activeKeyId: 'k1', keys: new Map([['k1', key()]]) });
-    await assert.rejects(wrongKey.decode([written!]), (e: Error) => e instanceof PayloadKeyError && /does not decrypt with key "k1"/.test(e.message));
+    await assert.rejects(
+      wrongKey.decode([written!]),
+      (e: Error) => e instanceof PayloadKeyError && /does not decrypt with key "k1"/.test(e.message),
+    );
     const otherId = new AesGcmPayloadCodec({ activeKeyId: 'k9', keys: new Map([['k9', key()]]) });
     await assert.rejects(otherId.decode([written!]), /encrypted with key "k1", which is not configured here/);
-    const relabelled = { ...written!, metadata: { ...written!.metadata, [KEY_ID_METADATA]: new TextEncoder().encode('k9') } };
+    const relabelled = {
+      ...written!,
+      metadata: { ...written!.metadata, [KEY_ID_METADATA]: new TextEncoder().encode('k9') },
+    };
     await assert.rejects(otherId.decode([relabelled]), /does not decrypt with key "k9"/);
   });
 
@@ -60,13 +77,24 @@ describe('payload codec (AES-256-GCM)', () => {
     assert.equal(payloadCodecFromEnv({}), undefined);
     assert.deepEqual(dataConverterFromEnv({}), {});
     const k = key().toString('base64');
-    assert.ok(payloadCodecFromEnv({ PAYLOAD_ENCRYPTION_KEY_ID: 'k2026', PAYLOAD_ENCRYPTION_KEY_k2026: k }) instanceof AesGcmPayloadCodec);
-    assert.throws(() => payloadCodecFromEnv({ PAYLOAD_ENCRYPTION_KEY_ID: 'k2026' }), (e: ConfigError) => /PAYLOAD_ENCRYPTION_KEY_k2026: required/.test(e.message));
+    assert.ok(
+      payloadCodecFromEnv({ PAYLOAD_ENCRYPTION_KEY_ID: 'k2026', PAYLOAD_ENCRYPTION_KEY_k2026: k }) instanceof
+        AesGcmPayloadCodec,
+    );
+    assert.throws(
+      () => payloadCodecFromEnv({ PAYLOAD_ENCRYPTION_KEY_ID: 'k2026' }),
+      (e: ConfigError) => /PAYLOAD_ENCRYPTION_KEY_k2026: required/.test(e.message),
+    );
     assert.throws(
       () => payloadCodecFromEnv({ PAYLOAD_ENCRYPTION_KEY_ID: 'k1', PAYLOAD_ENCRYPTION_KEY_k1: 'c2hvcnQ=' }),
-      (e: ConfigError) => /PAYLOAD_ENCRYPTION_KEY_k1: must be base64 of exactly 32 bytes/.test(e.message) && !e.message.includes('c2hvcnQ='),
+      (e: ConfigError) =>
+        /PAYLOAD_ENCRYPTION_KEY_k1: must be base64 of exactly 32 bytes/.test(e.message) &&
+        !e.message.includes('c2hvcnQ='),
     );
-    assert.throws(() => payloadCodecFromEnv({ PAYLOAD_ENCRYPTION_KEY_ID: '../etc' }), /PAYLOAD_ENCRYPTION_KEY_ID: must be letters/);
+    assert.throws(
+      () => payloadCodecFromEnv({ PAYLOAD_ENCRYPTION_KEY_ID: '../etc' }),
+      /PAYLOAD_ENCRYPTION_KEY_ID: must be letters/,
+    );
     assert.throws(() => payloadCodecFromEnv({ PAYLOAD_ENCRYPTION_KEY_ID: 'ID' }), /not "ID"/);
   });
 });
@@ -79,11 +107,25 @@ describe('codec server', () => {
 
   async function encodedBody(value: unknown) {
     const [p] = await codec.encode([json(value)]);
-    return { payloads: [{ metadata: Object.fromEntries(Object.entries(p!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p!.data!).toString('base64') }] };
+    return {
+      payloads: [
+        {
+          metadata: Object.fromEntries(
+            Object.entries(p!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+          ),
+          data: Buffer.from(p!.data!).toString('base64'),
+        },
+      ],
+    };
   }
 
   it('decodes for an authorised caller', async () => {
-    const res = await app.inject({ method: 'POST', url: '/decode', headers: { authorization: `Bearer ${token}`, 'x-namespace': 'default' }, payload: await encodedBody({ name: 'Sales SMS' }) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/decode',
+      headers: { authorization: `Bearer ${token}`, 'x-namespace': 'default' },
+      payload: await encodedBody({ name: 'Sales SMS' }),
+    });
     assert.equal(res.statusCode, 200);
     const [p] = res.json<{ payloads: { metadata: Record<string, string>; data: string }[] }>().payloads;
     assert.equal(Buffer.from(p!.metadata.encoding!, 'base64').toString(), 'json/plain');
@@ -91,9 +133,27 @@ describe('codec server', () => {
   });
 
   it('encodes for an authorised caller (what `temporal workflow start` with a codec endpoint uses)', async () => {
-    const res = await app.inject({ method: 'POST', url: '/encode', headers: { authorization: `Bearer ${token}` }, payload: { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"x"').toString('base64') }] } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/encode',
+      headers: { authorization: `Bearer ${token}` },
+      payload: {
+        payloads: [
+          {
+            metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+            data: Buffer.from('"x"').toString('base64'),
+          },
+        ],
+      },
+    });
     assert.equal(res.statusCode, 200);
-    assert.equal(Buffer.from(res.json<{ payloads: { metadata: Record<string, string> }[] }>().payloads[0]!.metadata.encoding!, 'base64').toString(), ENCRYPTED_ENCODING);
+    assert.equal(
+      Buffer.from(
+        res.json<{ payloads: { metadata: Record<string, string> }[] }>().payloads[0]!.metadata.encoding!,
+        'base64',
+      ).toString(),
+      ENCRYPTED_ENCODING,
+    );
   });
 
   for (const [who, headers] of [
@@ -102,7 +162,12 @@ describe('codec server', () => {
     ['the token without the scheme', { authorization: token }],
   ] as const) {
     it(`refuses a caller with ${who}`, async () => {
-      const res = await app.inject({ method: 'POST', url: '/decode', headers, payload: await encodedBody('secret stuff') });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/decode',
+        headers,
+        payload: await encodedBody('secret stuff'),
+      });
       assert.equal(res.statusCode, 401);
       assert.ok(!res.body.includes('secret stuff'));
     });
@@ -110,7 +175,15 @@ describe('codec server', () => {
 
   it("answers CORS preflights for the UI's origin only", async () => {
     const preflight = (origin: string) =>
-      app.inject({ method: 'OPTIONS', url: '/decode', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' } });
+      app.inject({
+        method: 'OPTIONS',
+        url: '/decode',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type,x-namespace',
+        },
+      });
     const ok = await preflight('http://ui.example:8233');
     assert.equal(ok.headers['access-control-allow-origin'], 'http://ui.example:8233');
     assert.match(String(ok.headers['access-control-allow-headers']), /authorization/);
@@ -121,8 +194,22 @@ describe('codec server', () => {
   it('reports a payload it cannot decrypt as 422 with the reason', async () => {
     const foreign = new AesGcmPayloadCodec({ activeKeyId: 'k1', keys: new Map([['k1', key()]]) });
     const [p] = await foreign.encode([json('x')]);
-    const body = { payloads: [{ metadata: Object.fromEntries(Object.entries(p!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p!.data!).toString('base64') }] };
-    const res = await app.inject({ method: 'POST', url: '/decode', headers: { authorization: `Bearer ${token}` }, payload: body });
+    const body = {
+      payloads: [
+        {
+          metadata: Object.fromEntries(
+            Object.entries(p!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+          ),
+          data: Buffer.from(p!.data!).toString('base64'),
+        },
+      ],
+    };
+    const res = await app.inject({
+      method: 'POST',
+      url: '/decode',
+      headers: { authorization: `Bearer ${token}` },
+      payload: body,
+    });
     assert.equal(res.statusCode, 422);
     assert.match(res.json<{ error: string }>().error, /does not decrypt with key "k1"/);
   });
@@ -142,7 +229,11 @@ describe('encrypted provisioning end to end', function () {
 
   before(async () => {
     const harness = await temporal();
-    sim = await BirdSimulator.start({ provisioningDelayMs: 200, accessKeys: [accessKey], workspaces: [{ id: workspaceId, organizationId }] });
+    sim = await BirdSimulator.start({
+      provisioningDelayMs: 200,
+      accessKeys: [accessKey],
+      workspaces: [{ id: workspaceId, organizationId }],
+    });
     const dataConverter = dataConverterFromEnv(env);
     client = new Client({ connection: harness.env.connection, namespace: 'default', dataConverter });
     worker = await createProvisioningWorker({
@@ -168,9 +259,20 @@ describe('encrypted provisioning end to end', function () {
     const input = {
       workspaceId,
       organizationId,
-      connector: { connectorTemplateRef: 'sms-messagebird:1', name, arguments: { phoneNumberId, channelMessageType: 'transactional' } },
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name,
+        arguments: { phoneNumberId, channelMessageType: 'transactional' },
+      },
       readiness: { mode: 'poll', initialPollInterval: '100ms', deadline: '20s' },
-      subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/enc', signingKeyRef: 'WEBHOOK_SIGNING_KEY' }],
+      subscriptions: [
+        {
+          service: 'channels',
+          event: 'channel.updated',
+          url: 'https://hooks.example.com/enc',
+          signingKeyRef: 'WEBHOOK_SIGNING_KEY',
+        },
+      ],
     };
     const { workflowId } = await startProvisioning(client, input, { taskQueue });
     const outcome = await awaitResult(client, workflowId);
@@ -178,7 +280,9 @@ describe('encrypted provisioning end to end', function () {
     assert.ok(outcome.ok && outcome.result.connectorId, 'the codec-aware client decodes the result');
 
     // The raw history as the server stores it (a client without the codec would see the same).
-    const history = JSON.parse(historyToJSON(await client.workflow.getHandle(workflowId).fetchHistory())) as { events: Record<string, unknown>[] };
+    const history = JSON.parse(historyToJSON(await client.workflow.getHandle(workflowId).fetchHistory())) as {
+      events: Record<string, unknown>[];
+    };
     const payloads: { metadata?: Record<string, string>; data?: string }[] = [];
     const collect = (node: unknown, path: string[]): void => {
       if (Array.isArray(node)) return node.forEach((n) => collect(n, path));
@@ -198,7 +302,8 @@ describe('encrypted provisioning end to end', function () {
     collect(history.events, []);
     assert.ok(payloads.length >= 6, `payloads found: ${payloads.length}`);
     // User metadata (the run's summary and details, which name the channel) is one payload each, not a list.
-    const summary = (history.events[0] as { userMetadata?: { summary?: { metadata?: Record<string, string> } } }).userMetadata?.summary;
+    const summary = (history.events[0] as { userMetadata?: { summary?: { metadata?: Record<string, string> } } })
+      .userMetadata?.summary;
     assert.ok(summary, 'the run has a static summary');
     payloads.push(summary);
     const encodings = new Set(payloads.map((p) => Buffer.from(p.metadata?.encoding ?? '', 'base64').toString()));
@@ -210,7 +315,8 @@ describe('encrypted provisioning end to end', function () {
     for (const needle of [name, phoneNumberId]) {
       assert.ok(!raw.includes(needle), `${needle} appears in the raw history`);
       // Base64 at each of the three alignments a needle can have inside a longer base64 string.
-      for (const pad of ['', 'x', 'xx']) assert.ok(!raw.includes(b64(pad + needle).slice(4, 24)), `${needle} appears base64-encoded in the raw history`);
+      for (const pad of ['', 'x', 'xx'])
+        assert.ok(!raw.includes(b64(pad + needle).slice(4, 24)), `${needle} appears base64-encoded in the raw history`);
     }
   });
 });

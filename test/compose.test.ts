@@ -93,7 +93,9 @@ function compileComposeSchema(): ValidateFunction {
 /** Variables the CLI reads through commander's Option.env(...): src/starter.ts builds the program from src/cli/. */
 function starterEnvVars(): string[] {
   const cliDir = path.join(ROOT, 'src', 'cli');
-  const files = readdirSync(cliDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(cliDir, f));
+  const files = readdirSync(cliDir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(cliDir, f));
   const source = [path.join(ROOT, 'src', 'starter.ts'), ...files].map((f) => readFileSync(f, 'utf8')).join('\n');
   return [...source.matchAll(/\.env\('([A-Z0-9_]+)'\)/g)].map((m) => m[1]!);
 }
@@ -106,7 +108,9 @@ function dependsOnTargets(service: Service): [string, string | undefined][] {
 }
 
 function commandText(service: Service): string {
-  const parts = [service.entrypoint, service.command].flatMap((c) => (c === undefined ? [] : Array.isArray(c) ? c : [c]));
+  const parts = [service.entrypoint, service.command].flatMap((c) =>
+    c === undefined ? [] : Array.isArray(c) ? c : [c],
+  );
   return parts.join('\n');
 }
 
@@ -189,13 +193,19 @@ describe('docker-compose.yml', () => {
     const temporal = services.temporal!;
     const configPath = (temporal.environment as Record<string, string>).DYNAMIC_CONFIG_FILE_PATH;
     const mount = (temporal.configs ?? []).find((c) => c.target === `/etc/temporal/${configPath}`);
-    assert.ok(mount, `a config is mounted at /etc/temporal/${configPath} (auto-setup reads it relative to /etc/temporal)`);
+    assert.ok(
+      mount,
+      `a config is mounted at /etc/temporal/${configPath} (auto-setup reads it relative to /etc/temporal)`,
+    );
     // The file the stack test hands to a real server (test/stack/), so what Compose mounts is what was tested.
     assert.equal(compose.configs?.[mount.source]?.file, './deploy/dynamicconfig.yaml');
     const content = readFileSync(path.join(ROOT, 'deploy', 'dynamicconfig.yaml'), 'utf8');
     const dynamic = parseDocument(content).toJS() as Record<string, Array<{ value: unknown }>>;
     assert.deepEqual(dynamic['matching.enableFairness'], [{ value: true }]);
-    assert.match(readFileSync(path.join(ROOT, 'scripts', 'temporal.sh'), 'utf8'), /--dynamic-config-value matching\.enableFairness=true/);
+    assert.match(
+      readFileSync(path.join(ROOT, 'scripts', 'temporal.sh'), 'utf8'),
+      /--dynamic-config-value matching\.enableFairness=true/,
+    );
   });
 
   it('shares one bulk store between the workers and the CLI: a named volume at BULK_STORE_DIR, writable by the image user', () => {
@@ -209,8 +219,15 @@ describe('docker-compose.yml', () => {
     assert.equal(dirOf(services.worker!), dirOf(services.starter!));
     assert.ok(compose.volumes && 'bulk-store' in compose.volumes);
     const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-    assert.ok(dockerfile.includes(`chown node:node ${dirOf(services.worker!)}`), 'the Dockerfile makes the mount point the runtime user\'s');
-    assert.deepEqual(services.starter!.entrypoint, ['node', 'dist/src/starter.js'], '`docker compose run starter <command>` runs the CLI');
+    assert.ok(
+      dockerfile.includes(`chown node:node ${dirOf(services.worker!)}`),
+      "the Dockerfile makes the mount point the runtime user's",
+    );
+    assert.deepEqual(
+      services.starter!.entrypoint,
+      ['node', 'dist/src/starter.js'],
+      '`docker compose run starter <command>` runs the CLI',
+    );
   });
 
   it('every depends_on target exists, and its condition is one the target can reach', () => {
@@ -220,7 +237,10 @@ describe('docker-compose.yml', () => {
         assert.notEqual(target, name, `${name} depends on itself`);
         if (condition === 'service_healthy') {
           const hc = services[target]!.healthcheck;
-          assert.ok(hc?.test && !hc.disable, `${name} waits for ${target} to be healthy, but ${target} has no healthcheck`);
+          assert.ok(
+            hc?.test && !hc.disable,
+            `${name} waits for ${target} to be healthy, but ${target} has no healthcheck`,
+          );
         }
         if (condition === 'service_completed_successfully') {
           assert.equal(services[target]!.restart ?? 'no', 'no', `${name} waits for one-shot ${target} to exit`);
@@ -254,7 +274,10 @@ describe('docker-compose.yml', () => {
       return name[1]!;
     });
     const defined = PROVISIONING_SEARCH_ATTRIBUTES.map((key) => key.name);
-    assert.ok(defined.includes('ProvisioningStage') && defined.includes('ProvisioningOutcome'), 'the list is the real one');
+    assert.ok(
+      defined.includes('ProvisioningStage') && defined.includes('ProvisioningOutcome'),
+      'the list is the real one',
+    );
     assert.deepEqual([...registered].sort(), [...defined].sort());
     assert.equal(new Set(registered).size, registered.length, 'no attribute registered twice');
     assert.ok(
@@ -283,7 +306,10 @@ describe('docker-compose.yml', () => {
 
   const APP_IMAGE = 'bird-provisioning:0.1.0';
   const appServices = Object.entries(services).filter(([, svc]) => svc.image === APP_IMAGE);
-  const envOf = (svc: Service): Record<string, string> => (Array.isArray(svc.environment) ? Object.fromEntries(svc.environment.map((kv) => kv.split('='))) : { ...svc.environment }) as Record<string, string>;
+  const envOf = (svc: Service): Record<string, string> =>
+    (Array.isArray(svc.environment)
+      ? Object.fromEntries(svc.environment.map((kv) => kv.split('=')))
+      : { ...svc.environment }) as Record<string, string>;
 
   it('runs every app service from the image the Dockerfile builds, with the compiled entry point of an existing source file', () => {
     const expected: Record<string, string> = {
@@ -298,9 +324,16 @@ describe('docker-compose.yml', () => {
     for (const [name, svc] of appServices) {
       assert.equal(svc.build, '.', `${name} is built from the Dockerfile`);
       for (const v of svc.volumes ?? []) {
-        assert.match(String(v), /^[a-z][a-z0-9-]*:\//, `${name} mounts only named volumes, nothing from the host (no node_modules, no sources): ${String(v)}`);
+        assert.match(
+          String(v),
+          /^[a-z][a-z0-9-]*:\//,
+          `${name} mounts only named volumes, nothing from the host (no node_modules, no sources): ${String(v)}`,
+        );
       }
-      const command = [...(Array.isArray(svc.entrypoint) ? svc.entrypoint : []), ...(Array.isArray(svc.command) ? svc.command : [])];
+      const command = [
+        ...(Array.isArray(svc.entrypoint) ? svc.entrypoint : []),
+        ...(Array.isArray(svc.command) ? svc.command : []),
+      ];
       assert.equal(command[0], 'node', `${name} runs node directly (no tsx, no npm in production)`);
       assert.equal(command[1], `dist/${expected[name]}.js`);
       assert.ok(existsSync(path.join(ROOT, `${expected[name]}.ts`)), `${expected[name]}.ts exists`);
@@ -318,8 +351,16 @@ describe('docker-compose.yml', () => {
       ...Object.keys(SimEnv.shape),
       ...starterEnvVars(),
       // @temporalio/envconfig's variables (the same the Temporal CLI reads).
-      'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE',
-      'TEMPORAL_TLS', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME',
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_NAMESPACE',
+      'TEMPORAL_API_KEY',
+      'TEMPORAL_PROFILE',
+      'TEMPORAL_CONFIG_FILE',
+      'TEMPORAL_TLS',
+      'TEMPORAL_TLS_CLIENT_CERT_PATH',
+      'TEMPORAL_TLS_CLIENT_KEY_PATH',
+      'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+      'TEMPORAL_TLS_SERVER_NAME',
       ACTIVE_KEY_VAR,
     ]);
     const prefixes = [SECRET_ENV_PREFIX, KEY_VAR_PREFIX, API_KEY_ENV_PREFIX];
@@ -328,7 +369,10 @@ describe('docker-compose.yml', () => {
       const names = Object.keys(envOf(svc));
       assert.ok(names.length > 0, `${name} has an environment`);
       for (const variable of names) {
-        assert.ok(known.has(variable) || prefixes.some((p) => variable.startsWith(p) && variable.length > p.length), `${name}: ${variable} is read by no code`);
+        assert.ok(
+          known.has(variable) || prefixes.some((p) => variable.startsWith(p) && variable.length > p.length),
+          `${name}: ${variable} is read by no code`,
+        );
       }
     }
     // And the values parse with the same schemas the processes use.
@@ -336,20 +380,32 @@ describe('docker-compose.yml', () => {
     assert.equal(WorkerEnv.safeParse(worker).success, true, JSON.stringify(WorkerEnv.safeParse(worker).error?.issues));
     assert.equal(EnvSchema.safeParse(worker).success, true);
     const receiver = envOf(services['webhook-receiver']!);
-    assert.equal(ReceiverEnv.safeParse(receiver).success, true, JSON.stringify(ReceiverEnv.safeParse(receiver).error?.issues));
+    assert.equal(
+      ReceiverEnv.safeParse(receiver).success,
+      true,
+      JSON.stringify(ReceiverEnv.safeParse(receiver).error?.issues),
+    );
     assert.doesNotThrow(() => parseSimEnv(envOf(services['bird-sim']!)));
     const httpApi = envOf(services['http-api']!);
-    assert.equal(ApiServerEnv.safeParse(httpApi).success, true, JSON.stringify(ApiServerEnv.safeParse(httpApi).error?.issues));
+    assert.equal(
+      ApiServerEnv.safeParse(httpApi).success,
+      true,
+      JSON.stringify(ApiServerEnv.safeParse(httpApi).error?.issues),
+    );
     assert.deepEqual(apiKeysFromEnv(httpApi).problems, [], 'the API keys configuration is valid');
   });
 
   it('wires ports consistently: listeners, published ports, health checks and the addresses other services call', () => {
     const port = (url: string) => new URL(url).port;
-    const healthUrl = (svc: Service) => /fetch\('([^']+)'\)/.exec(commandText({ command: svc.healthcheck?.test }))?.[1] ?? '';
+    const healthUrl = (svc: Service) =>
+      /fetch\('([^']+)'\)/.exec(commandText({ command: svc.healthcheck?.test }))?.[1] ?? '';
     const worker = services.worker!;
     const wenv = WorkerEnv.parse(envOf(worker));
     assert.equal(port(healthUrl(worker)), String(wenv.WORKER_HEALTH_PORT));
-    assert.deepEqual([...(worker.expose ?? [])].map(String).sort(), [String(wenv.WORKER_HEALTH_PORT), String(wenv.WORKER_METRICS_PORT)].sort());
+    assert.deepEqual(
+      [...(worker.expose ?? [])].map(String).sort(),
+      [String(wenv.WORKER_HEALTH_PORT), String(wenv.WORKER_METRICS_PORT)].sort(),
+    );
     assert.equal(wenv.WORKER_HTTP_HOST, '0.0.0.0', 'reachable by the health check and by Prometheus');
 
     const receiver = services['webhook-receiver']!;
@@ -362,8 +418,16 @@ describe('docker-compose.yml', () => {
     const senv = parseSimEnv(envOf(sim));
     assert.deepEqual(sim.ports, [`${senv.options.port}:${senv.options.port}`]);
     assert.equal(port(healthUrl(sim)), String(senv.options.port));
-    assert.deepEqual(senv.routes, [{ publicUrlPrefix: new URL(renv.WEBHOOK_PUBLIC_URL).origin, localUrlPrefix: `http://webhook-receiver:${renv.RECEIVER_PORT}` }]);
-    assert.ok(senv.options.accessKeys.includes(envOf(worker).BIRD_ACCESS_KEY!), 'the worker uses a key the simulator accepts');
+    assert.deepEqual(senv.routes, [
+      {
+        publicUrlPrefix: new URL(renv.WEBHOOK_PUBLIC_URL).origin,
+        localUrlPrefix: `http://webhook-receiver:${renv.RECEIVER_PORT}`,
+      },
+    ]);
+    assert.ok(
+      senv.options.accessKeys.includes(envOf(worker).BIRD_ACCESS_KEY!),
+      'the worker uses a key the simulator accepts',
+    );
 
     for (const [name, svc] of appServices) {
       const env = envOf(svc);
@@ -377,30 +441,47 @@ describe('docker-compose.yml', () => {
     assert.equal(envOf(worker).BIRD_SECRET_WEBHOOK_SIGNING_KEY, renv.WEBHOOK_SIGNING_KEY);
   });
 
-  it('hands each secret only to the service that uses it, and the subscription one-shot the receiver\'s public URL', () => {
-    const holders = (variable: string) => appServices.filter(([, svc]) => variable in envOf(svc)).map(([n]) => n).sort();
+  it("hands each secret only to the service that uses it, and the subscription one-shot the receiver's public URL", () => {
+    const holders = (variable: string) =>
+      appServices
+        .filter(([, svc]) => variable in envOf(svc))
+        .map(([n]) => n)
+        .sort();
     assert.deepEqual(holders('BIRD_ACCESS_KEY'), ['worker']);
     assert.deepEqual(holders('BIRD_SECRET_WEBHOOK_SIGNING_KEY'), ['worker']);
     assert.deepEqual(holders('WEBHOOK_SIGNING_KEY'), ['webhook-receiver']);
     const oneShot = envOf(services['ensure-webhook-subscription']!);
     assert.equal(oneShot.WEBHOOK_PUBLIC_URL, envOf(services['webhook-receiver']!).WEBHOOK_PUBLIC_URL);
     const [workspace] = parseSimEnv(envOf(services['bird-sim']!)).options.workspaces ?? [DEFAULT_WORKSPACE];
-    assert.deepEqual({ org: oneShot.BIRD_ORGANIZATION_ID, ws: oneShot.BIRD_WORKSPACE_ID }, { org: workspace!.organizationId, ws: workspace!.id }, 'the simulator knows the workspace');
+    assert.deepEqual(
+      { org: oneShot.BIRD_ORGANIZATION_ID, ws: oneShot.BIRD_WORKSPACE_ID },
+      { org: workspace!.organizationId, ws: workspace!.id },
+      'the simulator knows the workspace',
+    );
   });
 
   it('scales the worker: no container name, no host port', () => {
     const worker = services.worker!;
     assert.equal(worker.container_name, undefined);
     assert.equal(worker.ports, undefined);
-    assert.ok(parseDuration(String(worker.stop_grace_period))! > parseDuration(WorkerEnv.parse(envOf(worker)).WORKER_SHUTDOWN_GRACE_TIME)!, 'Docker waits longer than the drain');
+    assert.ok(
+      parseDuration(String(worker.stop_grace_period))! >
+        parseDuration(WorkerEnv.parse(envOf(worker)).WORKER_SHUTDOWN_GRACE_TIME)!,
+      'Docker waits longer than the drain',
+    );
   });
 
   it('gives every long-running service a health check and a restart policy; one-shots run once', () => {
     for (const [name, svc] of Object.entries(services)) {
       if (svc.restart === 'no') {
-        const awaited = Object.values(services).some((other) => dependsOnTargets(other).some(([t, c]) => t === name && c === 'service_completed_successfully'));
+        const awaited = Object.values(services).some((other) =>
+          dependsOnTargets(other).some(([t, c]) => t === name && c === 'service_completed_successfully'),
+        );
         // The CLI service runs on demand (`docker compose run starter …`), under its own profile.
-        assert.ok(awaited || name === 'ensure-webhook-subscription' || (name === 'starter' && svc.profiles?.includes('cli')), `${name} is a one-shot`);
+        assert.ok(
+          awaited || name === 'ensure-webhook-subscription' || (name === 'starter' && svc.profiles?.includes('cli')),
+          `${name} is a one-shot`,
+        );
         continue;
       }
       assert.ok(svc.healthcheck?.test && !svc.healthcheck.disable, `${name} has a health check`);

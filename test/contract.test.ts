@@ -75,7 +75,11 @@ const KNOWN_DEVIATIONS = new Set(['deleteConnector 404']);
  */
 const KNOWN_SIMULATOR_GAPS = ['deleteConnector 422'];
 
-const smsRequest = (name: string, phoneNumberId: string, extraArgs: Record<string, unknown> = {}): CreateConnectorRequest => ({
+const smsRequest = (
+  name: string,
+  phoneNumberId: string,
+  extraArgs: Record<string, unknown> = {},
+): CreateConnectorRequest => ({
   connectorTemplateRef: 'sms-messagebird:1',
   name,
   arguments: { phoneNumberId, channelMessageType: 'transactional', ...extraArgs },
@@ -92,7 +96,6 @@ async function httpError(promise: Promise<unknown>, status: number, code: string
   assert.equal(err.code, code, err.message);
   return err;
 }
-
 
 describe('Bird contract (contracts/bird-provisioning.openapi.json)', function () {
   this.timeout(10_000);
@@ -112,10 +115,14 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
       const result = await new Validator().validate(loadContract());
       assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
       assert.equal(raw.openapi, '3.0.3');
-      assert.deepEqual(
-        operations.map((o) => o.operationId).sort(),
-        ['createConnector', 'createLegacyWebhookSubscription', 'deleteConnector', 'getConnector', 'getConnectorStatus', 'listConnectors'],
-      );
+      assert.deepEqual(operations.map((o) => o.operationId).sort(), [
+        'createConnector',
+        'createLegacyWebhookSubscription',
+        'deleteConnector',
+        'getConnector',
+        'getConnectorStatus',
+        'listConnectors',
+      ]);
     });
 
     it('needs exactly the known normalisations (contract gaps) before a strict validator can use it', async () => {
@@ -123,25 +130,55 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
       // As written, openapi-backend's own OpenAPI 3.0 check refuses the document (nullable beside $ref).
       await assert.rejects(buildValidator(loadContract()), /Document is not valid OpenAPI/);
       assert.deepEqual(
-        api.getOperations().map((o) => `${o.method.toUpperCase()} ${o.path} ${o.operationId}`).sort(),
+        api
+          .getOperations()
+          .map((o) => `${o.method.toUpperCase()} ${o.path} ${o.operationId}`)
+          .sort(),
         operations.map((o) => `${o.method} ${o.path} ${o.operationId}`).sort(),
       );
     });
 
-    const connector = { id: '2cffb55c-120e-91a8-8f10-ed9d1b412d29', name: 'SMS', createdAt: '2025-01-02T03:04:05.678Z' };
+    const connector = {
+      id: '2cffb55c-120e-91a8-8f10-ed9d1b412d29',
+      name: 'SMS',
+      createdAt: '2025-01-02T03:04:05.678Z',
+    };
 
     it('honours nullable: true', () => {
-      const withNulls = { ...connector, routingKey: null, arguments: null, channel: null, number: null, dataCapture: null };
+      const withNulls = {
+        ...connector,
+        routingKey: null,
+        arguments: null,
+        channel: null,
+        number: null,
+        dataCapture: null,
+      };
       const res = api.validateResponse(withNulls, 'getConnector', 200);
       assert.equal(res.valid, true, describeErrors(res.errors));
-      const status = { channel: { channelId: null, platformName: null, errorMessage: null }, number: null, dataFetching: { lastExecution: { startedAt: null } } };
+      const status = {
+        channel: { channelId: null, platformName: null, errorMessage: null },
+        number: null,
+        dataFetching: { lastExecution: { startedAt: null } },
+      };
       const statusRes = api.validateResponse(status, 'getConnectorStatus', 200);
       assert.equal(statusRes.valid, true, describeErrors(statusRes.errors));
       // OpenAPI 3.0.3: nullable does not extend an enum that omits null, so `status: null` (nullable, enum without
       // null) is refused although the client's zod schema accepts it. The simulator never sends it.
       assert.equal(api.validateResponse({ channel: { status: null } }, 'getConnectorStatus', 200).valid, false);
-      const body = { name: 'x', arguments: null, securityArguments: null, channelConversationalStatusEnabled: null, invitationToken: null };
-      const req = api.validateRequest({ method: 'POST', path: `/workspaces/${WS}/connectors`, query: {}, headers: { 'content-type': 'application/json' }, body });
+      const body = {
+        name: 'x',
+        arguments: null,
+        securityArguments: null,
+        channelConversationalStatusEnabled: null,
+        invitationToken: null,
+      };
+      const req = api.validateRequest({
+        method: 'POST',
+        path: `/workspaces/${WS}/connectors`,
+        query: {},
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       assert.equal(req.valid, true, describeErrors(req.errors));
       // ...but not where the contract does not say so.
       assert.equal(api.validateResponse({ ...connector, name: null }, 'getConnector', 200).valid, false);
@@ -151,9 +188,21 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
       const cases: Array<[string, unknown, string, number, RegExp]> = [
         ['Connector without createdAt', { id: connector.id, name: 'SMS' }, 'getConnector', 200, /createdAt/],
         ['Connector with a non-uuid id', { ...connector, id: 'not-a-uuid' }, 'getConnector', 200, /format.*uuid/],
-        ['Connector with a non-date-time createdAt', { ...connector, createdAt: '2025-01-02 03:04' }, 'getConnector', 200, /date-time/],
+        [
+          'Connector with a non-date-time createdAt',
+          { ...connector, createdAt: '2025-01-02 03:04' },
+          'getConnector',
+          200,
+          /date-time/,
+        ],
         ['Connector with an unknown field', { ...connector, colour: 'blue' }, 'createConnector', 201, /colour/],
-        ['ConnectorStatus with an unknown stage', { channel: { stage: 'launching' } }, 'getConnectorStatus', 200, /allowed values/],
+        [
+          'ConnectorStatus with an unknown stage',
+          { channel: { stage: 'launching' } },
+          'getConnectorStatus',
+          200,
+          /allowed values/,
+        ],
         ['Error with a too short code', { code: 'E1', message: 'something failed' }, 'getConnector', 404, /code/],
         ['ConnectorList without results', { nextPageToken: 'x' }, 'listConnectors', 200, /results/],
       ];
@@ -168,13 +217,47 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
     it('rejects bad requests: unknown top-level field, out-of-range limit, non-https webhook url, malformed JSON', () => {
       const json = { 'content-type': 'application/json' };
       const cases: Array<[string, Parameters<OpenAPIBackend['validateRequest']>[0], RegExp]> = [
-        ['CreateConnectorReq with an unknown field', { method: 'POST', path: `/workspaces/${WS}/connectors`, query: {}, headers: json, body: { name: 'x', colour: 'blue' } }, /colour/],
-        ['CreateConnectorReq without name', { method: 'POST', path: `/workspaces/${WS}/connectors`, query: {}, headers: json, body: { connectorTemplateRef: 'whatsapp:1' } }, /name/],
-        ['limit above 100', { method: 'GET', path: `/workspaces/${WS}/connectors`, query: { limit: '101' }, headers: {} }, /must be <= 100/],
-        ['an undocumented query parameter', { method: 'GET', path: `/workspaces/${WS}/connectors`, query: { colour: 'blue' }, headers: {} }, /colour/],
+        [
+          'CreateConnectorReq with an unknown field',
+          {
+            method: 'POST',
+            path: `/workspaces/${WS}/connectors`,
+            query: {},
+            headers: json,
+            body: { name: 'x', colour: 'blue' },
+          },
+          /colour/,
+        ],
+        [
+          'CreateConnectorReq without name',
+          {
+            method: 'POST',
+            path: `/workspaces/${WS}/connectors`,
+            query: {},
+            headers: json,
+            body: { connectorTemplateRef: 'whatsapp:1' },
+          },
+          /name/,
+        ],
+        [
+          'limit above 100',
+          { method: 'GET', path: `/workspaces/${WS}/connectors`, query: { limit: '101' }, headers: {} },
+          /must be <= 100/,
+        ],
+        [
+          'an undocumented query parameter',
+          { method: 'GET', path: `/workspaces/${WS}/connectors`, query: { colour: 'blue' }, headers: {} },
+          /colour/,
+        ],
         [
           'a webhook url that is not public https',
-          { method: 'POST', path: `/organizations/${ORG}/workspaces/${WS}/webhook-subscriptions`, query: {}, headers: json, body: { service: 'channels', event: 'channel.updated', url: 'http://127.0.0.1/x' } },
+          {
+            method: 'POST',
+            path: `/organizations/${ORG}/workspaces/${WS}/webhook-subscriptions`,
+            query: {},
+            headers: json,
+            body: { service: 'channels', event: 'channel.updated', url: 'http://127.0.0.1/x' },
+          },
           /pattern/,
         ],
         [
@@ -184,11 +267,26 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
             path: `/organizations/${ORG}/workspaces/${WS}/webhook-subscriptions`,
             query: {},
             headers: json,
-            body: { service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/x', eventFilters: [{ key: 'channelId', value: 'x' }] },
+            body: {
+              service: 'channels',
+              event: 'channel.updated',
+              url: 'https://hooks.example.com/x',
+              eventFilters: [{ key: 'channelId', value: 'x' }],
+            },
           },
           /uuid/,
         ],
-        ['malformed JSON', { method: 'POST', path: `/organizations/${ORG}/workspaces/${WS}/webhook-subscriptions`, query: {}, headers: json, body: '{"service":' }, /JSON/],
+        [
+          'malformed JSON',
+          {
+            method: 'POST',
+            path: `/organizations/${ORG}/workspaces/${WS}/webhook-subscriptions`,
+            query: {},
+            headers: json,
+            body: '{"service":',
+          },
+          /JSON/,
+        ],
       ];
       for (const [title, req, pattern] of cases) {
         const res = api.validateRequest(req);
@@ -201,7 +299,13 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
       const example = JSON.parse(
         readFileSync(path.join(__dirname, '..', 'contracts', 'example-create-sms-connector.request.json'), 'utf8'),
       ) as JsonObject;
-      const res = api.validateRequest({ method: 'POST', path: `/workspaces/${WS}/connectors`, query: {}, headers: { 'content-type': 'application/json' }, body: example });
+      const res = api.validateRequest({
+        method: 'POST',
+        path: `/workspaces/${WS}/connectors`,
+        query: {},
+        headers: { 'content-type': 'application/json' },
+        body: example,
+      });
       assert.equal(res.valid, true, describeErrors(res.errors));
       assert.equal(CreateConnectorRequest.safeParse(example).success, true);
     });
@@ -223,7 +327,12 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
     };
 
     before(async () => {
-      sim = await BirdSimulator.start({ accessKeys: [ACCESS_KEY], workspaces: [WORKSPACE], provisioningDelayMs: 30, seed: 7 });
+      sim = await BirdSimulator.start({
+        accessKeys: [ACCESS_KEY],
+        workspaces: [WORKSPACE],
+        provisioningDelayMs: 30,
+        seed: 7,
+      });
       // Subscriptions point at public https URLs; keep any webhook delivery on this machine (a closed local port).
       sim.routeDeliveries('https://', 'http://127.0.0.1:1/');
       record = recordingFetch(exchanges);
@@ -250,15 +359,31 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
         created.push(await bird.createConnector(WS, { name, connectorTemplateRef: 'whatsapp:1', arguments: {} }));
       }
       created.push(
-        await bird.createConnector(WS, { name: 'Telegram', connectorTemplateRef: 'telegram:1', securityArguments: { bot: { token: 'tg-token' } } }),
+        await bird.createConnector(WS, {
+          name: 'Telegram',
+          connectorTemplateRef: 'telegram:1',
+          securityArguments: { bot: { token: 'tg-token' } },
+        }),
       );
       assert.equal(new Set(created.map((c) => c.id)).size, 7);
       assert.equal(created[0]?.number?.numberId, PHONE_OK);
 
-      await httpError(bird.createConnector(UNKNOWN_WS, smsRequest('SMS elsewhere', randomUUID())), 404, 'WorkspaceNotFound');
-      await httpError(bird.createConnector(WS, { name: 'WhatsApp 1', connectorTemplateRef: 'whatsapp:1' }), 409, 'ConnectorAlreadyExists');
+      await httpError(
+        bird.createConnector(UNKNOWN_WS, smsRequest('SMS elsewhere', randomUUID())),
+        404,
+        'WorkspaceNotFound',
+      );
+      await httpError(
+        bird.createConnector(WS, { name: 'WhatsApp 1', connectorTemplateRef: 'whatsapp:1' }),
+        409,
+        'ConnectorAlreadyExists',
+      );
       // The client cannot know the number is 10DLC (its schema has no per-template rules): only Bird refuses it.
-      const tenDlc = await httpError(bird.createConnector(WS, smsRequest('SMS 10DLC', PHONE_10DLC)), 422, 'InvalidData');
+      const tenDlc = await httpError(
+        bird.createConnector(WS, smsRequest('SMS 10DLC', PHONE_10DLC)),
+        422,
+        'InvalidData',
+      );
       assert.match(tenDlc.birdMessage ?? '', /useCaseId/);
       created.push(await bird.createConnector(WS, smsRequest('SMS 10DLC', PHONE_10DLC, { useCaseId: USE_CASE })));
     });
@@ -266,14 +391,20 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
     it('listConnectors: 200 over several pages (limit, pageToken, templateRef, reverse) and 404 unknown workspace', async () => {
       const all: string[] = [];
       for await (const c of bird.listConnectors(WS, { limit: 3 })) all.push(c.id);
-      assert.deepEqual(all, created.map((c) => c.id));
+      assert.deepEqual(
+        all,
+        created.map((c) => c.id),
+      );
 
       const whatsapp: string[] = [];
       for await (const c of bird.listConnectors(WS, { templateRef: 'whatsapp:1', limit: 2 })) whatsapp.push(c.name);
       assert.deepEqual(whatsapp, ['WhatsApp 1', 'WhatsApp 2', 'WhatsApp 3']);
 
       const newest = await bird.listConnectorsPage(WS, { limit: 1, reverse: true });
-      assert.deepEqual(newest.results.map((c) => c.name), ['SMS 10DLC']);
+      assert.deepEqual(
+        newest.results.map((c) => c.name),
+        ['SMS 10DLC'],
+      );
       assert.equal(typeof newest.nextPageToken, 'string');
 
       await httpError(bird.listConnectorsPage(UNKNOWN_WS), 404, 'WorkspaceNotFound');
@@ -289,7 +420,9 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
       assert.deepEqual([pending.channel?.status, pending.channel?.stage], ['pending', 'provisioning']);
       assert.equal(pending.channel?.errorMessage, null);
 
-      await waitFor('active channel', async () => ((await bird.getConnectorStatus(WS, ok.id)).channel?.status === 'ok' ? true : undefined));
+      await waitFor('active channel', async () =>
+        (await bird.getConnectorStatus(WS, ok.id)).channel?.status === 'ok' ? true : undefined,
+      );
       const failed = await waitFor('error channel', async () => {
         const s = await bird.getConnectorStatus(WS, failing.id);
         return s.channel?.status === 'error' ? s : undefined;
@@ -337,19 +470,31 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
       malformedAt = exchanges.length;
       const res = await record(`${sim.url}/organizations/${ORG}/workspaces/${WS}/webhook-subscriptions`, {
         method: 'POST',
-        headers: { Authorization: `AccessKey ${ACCESS_KEY}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+        headers: {
+          Authorization: `AccessKey ${ACCESS_KEY}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+        },
         body: '{"service":',
       });
       assert.equal(res.status, 400);
 
       sim.rejectSubscriptionsFor('https://unverifiable.example.com');
       await httpError(
-        bird.createWebhookSubscription(ORG, WS, { service: 'channels', event: 'channel.updated', url: 'https://unverifiable.example.com/hook' }),
+        bird.createWebhookSubscription(ORG, WS, {
+          service: 'channels',
+          event: 'channel.updated',
+          url: 'https://unverifiable.example.com/hook',
+        }),
         422,
         'InvalidUrl',
       );
       await httpError(
-        bird.createWebhookSubscription(randomUUID(), WS, { service: 'channels', event: 'channel.created', url: 'https://hooks.example.com/x' }),
+        bird.createWebhookSubscription(randomUUID(), WS, {
+          service: 'channels',
+          event: 'channel.created',
+          url: 'https://hooks.example.com/x',
+        }),
         422,
         'WorkspaceNotFound',
       );
@@ -377,7 +522,8 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
         } else if (!res.valid) {
           failures.push(`${method} ${p}: ${describeErrors(res.errors)}`);
         }
-        if (body !== undefined) assert.equal(headers['content-type'], 'application/json', `${method} ${p} content-type`);
+        if (body !== undefined)
+          assert.equal(headers['content-type'], 'application/json', `${method} ${p} content-type`);
       });
       assert.ok(malformedAt >= 0);
       assert.deepEqual(failures, []);
@@ -385,7 +531,11 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
 
     it('every request authenticates with Authorization: AccessKey <key>', () => {
       for (const x of exchanges) {
-        assert.equal(x.request.headers.authorization, `AccessKey ${ACCESS_KEY}`, `${x.request.method} ${x.request.path}`);
+        assert.equal(
+          x.request.headers.authorization,
+          `AccessKey ${ACCESS_KEY}`,
+          `${x.request.method} ${x.request.path}`,
+        );
       }
     });
 
@@ -413,7 +563,9 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
     });
 
     it('deleteConnector 404 is the one deviation, and it carries a contract-shaped Error body', () => {
-      const deviations = exchanges.filter((x) => !operations.find((o) => o.operationId === opOf(x))!.statuses.includes(String(x.response!.status)));
+      const deviations = exchanges.filter(
+        (x) => !operations.find((o) => o.operationId === opOf(x))!.statuses.includes(String(x.response!.status)),
+      );
       assert.deepEqual([...new Set(deviations.map((x) => `${opOf(x)} ${x.response!.status}`))], [...KNOWN_DEVIATIONS]);
       // validateResponse cannot check a status the operation does not document, so check the Error schema directly.
       const isError = compileComponent(definition, 'Error');
@@ -429,7 +581,11 @@ describe('Bird contract (contracts/bird-provisioning.openapi.json)', function ()
       const documented = operations.flatMap((o) => o.statuses.map((s) => `${o.operationId} ${s}`));
       assert.ok(documented.length >= 15, 'the contract documents the statuses');
       const missing = documented.filter((d) => !observed.has(d));
-      assert.deepEqual(missing, KNOWN_SIMULATOR_GAPS, 'documented statuses never observed (other than the known simulator gaps)');
+      assert.deepEqual(
+        missing,
+        KNOWN_SIMULATOR_GAPS,
+        'documented statuses never observed (other than the known simulator gaps)',
+      );
       for (const gap of KNOWN_SIMULATOR_GAPS) assert.ok(documented.includes(gap), `${gap} is still documented`);
     });
   });

@@ -35,25 +35,70 @@ describe('caller contract (contracts/*.schema.json, conventions.json)', () => {
 
   it('the input schema takes the short notation (durations as strings, defaults left out) and names what it refuses', () => {
     const validate = validator('provisioning-input.schema.json');
-    const example = JSON.parse(readFileSync(join(__dirname, '..', 'examples', 'provision-sms.json'), 'utf8')) as Record<string, unknown>;
+    const example = JSON.parse(readFileSync(join(__dirname, '..', 'examples', 'provision-sms.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     assert.ok(validate(example), JSON.stringify(validate.errors));
     const { readiness: _r, subscriptions: _s, ...minimal } = example;
     assert.ok(validate(minimal), 'readiness and subscriptions have defaults');
-    assert.equal(validate({ ...example, connector: { ...(example.connector as object), securityArguments: {} } }), false);
+    assert.equal(
+      validate({ ...example, connector: { ...(example.connector as object), securityArguments: {} } }),
+      false,
+    );
     assert.equal(validate({ ...example, workspaceId: 'not-a-uuid' }), false);
     assert.ok(validate.errors?.some((e) => e.instancePath === '/workspaceId'));
   });
 
   it('the failure and progress schemas accept what the workflow reports, and refuse a renamed field', () => {
-    const details = { failedStep: 'awaiting-readiness', reason: 'channel status is error', createOutcome: 'created', connectorId: 'c1', undone: ['deleted connector c1'], compensationFailures: [], leftBehind: [] };
+    const details = {
+      failedStep: 'awaiting-readiness',
+      reason: 'channel status is error',
+      createOutcome: 'created',
+      connectorId: 'c1',
+      undone: ['deleted connector c1'],
+      compensationFailures: [],
+      leftBehind: [],
+    };
     assert.ok(ProvisioningFailureDetailsSchema.safeParse(details).success);
     const failure = validator('provisioning-failure.schema.json');
-    assert.ok(failure({ type: 'ProvisioningFailed', message: 'm', nonRetryable: true, details: [details] }), JSON.stringify(failure.errors));
-    assert.ok(failure({ type: 'InvalidProvisioningInput', message: 'm', nonRetryable: true, details: [['workspaceId: must be a UUID']] }));
+    assert.ok(
+      failure({ type: 'ProvisioningFailed', message: 'm', nonRetryable: true, details: [details] }),
+      JSON.stringify(failure.errors),
+    );
+    assert.ok(
+      failure({
+        type: 'InvalidProvisioningInput',
+        message: 'm',
+        nonRetryable: true,
+        details: [['workspaceId: must be a UUID']],
+      }),
+    );
     const { failedStep, ...renamed } = details;
-    assert.equal(failure({ type: 'ProvisioningFailed', message: 'm', nonRetryable: true, details: [{ ...renamed, failedstep: failedStep }] }), false);
+    assert.equal(
+      failure({
+        type: 'ProvisioningFailed',
+        message: 'm',
+        nonRetryable: true,
+        details: [{ ...renamed, failedstep: failedStep }],
+      }),
+      false,
+    );
     const progress = validator('provisioning-progress.schema.json');
-    assert.ok(progress({ stage: 'cancelled', adopted: false, statusPolls: 2, statusReports: 0, subscriptionIds: [], compensation: details }), JSON.stringify(progress.errors));
-    assert.equal(progress({ stage: 'done', adopted: false, statusPolls: 2, statusReports: 0, subscriptionIds: [] }), false);
+    assert.ok(
+      progress({
+        stage: 'cancelled',
+        adopted: false,
+        statusPolls: 2,
+        statusReports: 0,
+        subscriptionIds: [],
+        compensation: details,
+      }),
+      JSON.stringify(progress.errors),
+    );
+    assert.equal(
+      progress({ stage: 'done', adopted: false, statusPolls: 2, statusReports: 0, subscriptionIds: [] }),
+      false,
+    );
   });
 });

@@ -45,7 +45,12 @@ describe('crash recovery with real worker processes', function () {
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      await waitFor('the worker to start', () => (/"msg":"worker started"/.test(out) ? true : child.exitCode !== null ? assert.fail(out) : undefined), 90_000, 200);
+      await waitFor(
+        'the worker to start',
+        () => (/"msg":"worker started"/.test(out) ? true : child.exitCode !== null ? assert.fail(out) : undefined),
+        90_000,
+        200,
+      );
       return child;
     };
     await Promise.all([startWorker(), startWorker()]);
@@ -58,15 +63,24 @@ describe('crash recovery with real worker processes', function () {
   it('SIGKILL during a create: another worker retries it within seconds, one connector results', async () => {
     // Bird answers slowly, so the create is in flight when its worker dies.
     stack.sim.setFaults({ latencyMs: 3_000 });
-    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '60s' } });
+    const input = smsInput(stack, {
+      readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '60s' },
+    });
     const phoneNumberId = (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
     const { workflowId, handle } = await startProvisioning(stack.client, input, { taskQueue });
     stack.startedWorkflowIds.push(workflowId);
-    const running = await waitFor('the create to be running on a worker', async () => {
-      const d = await handle.describe();
-      const a = d.raw.pendingActivities?.find((p) => p.activityType?.name === 'createConnector' && p.lastWorkerIdentity);
-      return a ?? undefined;
-    }, 30_000, 50);
+    const running = await waitFor(
+      'the create to be running on a worker',
+      async () => {
+        const d = await handle.describe();
+        const a = d.raw.pendingActivities?.find(
+          (p) => p.activityType?.name === 'createConnector' && p.lastWorkerIdentity,
+        );
+        return a ?? undefined;
+      },
+      30_000,
+      50,
+    );
     const pid = Number(/^(\d+)@/.exec(running.lastWorkerIdentity!)?.[1]);
     const victim = workers.find((w) => w.pid === pid);
     assert.ok(victim, `the create runs on one of our worker processes (${running.lastWorkerIdentity})`);
@@ -74,17 +88,28 @@ describe('crash recovery with real worker processes', function () {
     const killedAt = Date.now();
     victim.kill('SIGKILL');
 
-    const retried = await waitFor('the create to be retried on the other worker', async () => {
-      const d = await handle.describe();
-      const a = d.raw.pendingActivities?.find((p) => p.activityType?.name === 'createConnector' && (p.attempt ?? 1) >= 2 && p.lastStartedTime);
-      if (a) return a;
-      // It may even have completed already.
-      const history = await handle.fetchHistory();
-      const done = history.events?.find((e) => e.activityTaskCompletedEventAttributes);
-      return done ? { lastStartedTime: undefined, attempt: 2 } : undefined;
-    }, 60_000, 100);
-    const startedMs = retried.lastStartedTime ? Number(retried.lastStartedTime.seconds) * 1000 + Math.floor((retried.lastStartedTime.nanos ?? 0) / 1e6) : Date.now();
-    console.log(`      recovery: the killed worker's create was retried ${((startedMs - killedAt) / 1000).toFixed(1)} s after SIGKILL`);
+    const retried = await waitFor(
+      'the create to be retried on the other worker',
+      async () => {
+        const d = await handle.describe();
+        const a = d.raw.pendingActivities?.find(
+          (p) => p.activityType?.name === 'createConnector' && (p.attempt ?? 1) >= 2 && p.lastStartedTime,
+        );
+        if (a) return a;
+        // It may even have completed already.
+        const history = await handle.fetchHistory();
+        const done = history.events?.find((e) => e.activityTaskCompletedEventAttributes);
+        return done ? { lastStartedTime: undefined, attempt: 2 } : undefined;
+      },
+      60_000,
+      100,
+    );
+    const startedMs = retried.lastStartedTime
+      ? Number(retried.lastStartedTime.seconds) * 1000 + Math.floor((retried.lastStartedTime.nanos ?? 0) / 1e6)
+      : Date.now();
+    console.log(
+      `      recovery: the killed worker's create was retried ${((startedMs - killedAt) / 1000).toFixed(1)} s after SIGKILL`,
+    );
 
     stack.sim.setFaults({ latencyMs: 0 });
     const outcome = await awaitResult(stack.client, workflowId);
@@ -94,8 +119,13 @@ describe('crash recovery with real worker processes', function () {
     assert.equal(live[0]!.id, outcome.result.connectorId);
 
     // What makes it fast: the create is scheduled with a heartbeat timeout of seconds, not only a start-to-close.
-    const scheduled = (await handle.fetchHistory()).events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'createConnector');
+    const scheduled = (await handle.fetchHistory()).events?.find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'createConnector',
+    );
     const heartbeat = scheduled?.activityTaskScheduledEventAttributes?.heartbeatTimeout;
-    assert.ok(heartbeat && Number(heartbeat.seconds ?? 0) > 0 && Number(heartbeat.seconds) <= 5, `heartbeat timeout ${JSON.stringify(heartbeat)}`);
+    assert.ok(
+      heartbeat && Number(heartbeat.seconds ?? 0) > 0 && Number(heartbeat.seconds) <= 5,
+      `heartbeat timeout ${JSON.stringify(heartbeat)}`,
+    );
   });
 });

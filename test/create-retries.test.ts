@@ -19,10 +19,14 @@ describe('create retry budget', function () {
   after(() => stack?.closeCheckingHistories());
 
   it('allows dozens of attempts within its five minutes, never a fixed attempt count', async () => {
-    const { workflowId, handle } = await startProvisioning(stack.client, smsInput(stack), { taskQueue: stack.taskQueue });
+    const { workflowId, handle } = await startProvisioning(stack.client, smsInput(stack), {
+      taskQueue: stack.taskQueue,
+    });
     stack.startedWorkflowIds.push(workflowId);
     assert.ok((await awaitResult(stack.client, workflowId)).ok);
-    const scheduled = (await handle.fetchHistory()).events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'createConnector')?.activityTaskScheduledEventAttributes;
+    const scheduled = (await handle.fetchHistory()).events?.find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'createConnector',
+    )?.activityTaskScheduledEventAttributes;
     assert.ok(scheduled?.retryPolicy);
     const policy = scheduled.retryPolicy;
     assert.equal(policy.maximumAttempts ?? 0, 0, 'no attempt limit');
@@ -30,7 +34,13 @@ describe('create retry budget', function () {
     assert.equal(budgetMs, 5 * 60_000);
     // Attempts that start within the budget, by the policy's own backoff.
     let attempts = 0;
-    for (let at = 0, delay = millisOf(policy.initialInterval)!; at < budgetMs; attempts++, at += delay, delay = Math.min(delay * (policy.backoffCoefficient ?? 2), millisOf(policy.maximumInterval)!));
+    for (
+      let at = 0, delay = millisOf(policy.initialInterval)!;
+      at < budgetMs;
+      attempts++,
+        at += delay,
+        delay = Math.min(delay * (policy.backoffCoefficient ?? 2), millisOf(policy.maximumInterval)!)
+    );
     assert.ok(attempts >= 25, `only ${attempts} attempts fit in the create's budget`);
   });
 });

@@ -32,7 +32,11 @@ describe('demo process', function () {
 
   it('retires the subscription entity an earlier run left running, and its own on Ctrl-C: none stays running', async () => {
     // What a demo killed with SIGKILL leaves behind: the entity of the demo workspace, still running.
-    const leftover = await harness.env.client.workflow.start(webhookSubscription, { taskQueue, workflowId: entityId, args: [subscription] });
+    const leftover = await harness.env.client.workflow.start(webhookSubscription, {
+      taskQueue,
+      workflowId: entityId,
+      args: [subscription],
+    });
     demo = startNodeProcess(
       'src/demo.ts',
       {
@@ -48,12 +52,23 @@ describe('demo process', function () {
       { node: process.execPath, execArgv: ['--import', 'tsx'] },
     );
     await demo.waitForLine('the demo to settle', (l) => l.includes('Ctrl-C to stop'), 150_000);
-    assert.ok(demo.lines.some((l) => l === `retired the subscription entity an earlier demo run left running (${entityId})`), demo.lines.join('\n'));
-    assert.equal((await harness.env.client.workflow.getHandle(entityId, leftover.firstExecutionRunId).describe()).status.name, 'COMPLETED');
+    assert.ok(
+      demo.lines.some((l) => l === `retired the subscription entity an earlier demo run left running (${entityId})`),
+      demo.lines.join('\n'),
+    );
+    assert.equal(
+      (await harness.env.client.workflow.getHandle(entityId, leftover.firstExecutionRunId).describe()).status.name,
+      'COMPLETED',
+    );
     assert.ok(demo.lines.some((l) => l.startsWith('  READY: ')));
     assert.ok(demo.lines.some((l) => l.startsWith('  FAILED (as intended): ')));
     // The bulk part: a file of numbers, two of them refused by Bird and compensated, and a report.
-    assert.ok(demo.lines.some((l) => /^ {2}8 active, 2 failed \(refused by Bird, compensated as intended\); report: .*report\.csv$/.test(l)), demo.lines.join('\n'));
+    assert.ok(
+      demo.lines.some((l) =>
+        /^ {2}8 active, 2 failed \(refused by Bird, compensated as intended\); report: .*report\.csv$/.test(l),
+      ),
+      demo.lines.join('\n'),
+    );
     const current = await harness.env.client.workflow.getHandle(entityId).describe();
     assert.equal(current.status.name, 'RUNNING', "this run's own entity, while the demo runs");
     assert.notEqual(current.runId, leftover.firstExecutionRunId);
@@ -61,6 +76,10 @@ describe('demo process', function () {
     demo.child.kill('SIGINT');
     assert.deepEqual(await demo.exited, { code: 0, signal: null }, demo.lines.slice(-10).join('\n'));
     assert.ok(demo.lines.some((l) => l === `retired the subscription entity ${entityId}`));
-    assert.equal((await harness.env.client.workflow.getHandle(entityId).describe()).status.name, 'COMPLETED', 'nothing left running');
+    assert.equal(
+      (await harness.env.client.workflow.getHandle(entityId).describe()).status.name,
+      'COMPLETED',
+      'nothing left running',
+    );
   });
 });

@@ -46,7 +46,10 @@ describe('failure stack traces in history', function () {
 
   it('a compensated run: ProvisioningFailed and the activity failure behind it (ChannelFailed) carry no stack', async () => {
     const input = smsInput(stack);
-    stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, { outcome: 'error', errorMessage: 'rejected by carrier' });
+    stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, {
+      outcome: 'error',
+      errorMessage: 'rejected by carrier',
+    });
     const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     const outcome = await awaitResult(stack.client, workflowId);
     assert.equal(outcome.ok, false);
@@ -63,15 +66,20 @@ describe('failure stack traces in history', function () {
     const raw = { ...smsInput(stack), connector: { ...smsInput(stack).connector, name: '   ' } };
     const workflowId = `provision-by-hand-${randomUUID()}`;
     stack.startedWorkflowIds.push(workflowId);
-    const err = await stack.client.workflow.execute(provisionChannel, { taskQueue: stack.taskQueue, workflowId, args: [raw] }).then(
-      () => assert.fail('a blank name was accepted'),
-      (e: unknown) => e,
-    );
+    const err = await stack.client.workflow
+      .execute(provisionChannel, { taskQueue: stack.taskQueue, workflowId, args: [raw] })
+      .then(
+        () => assert.fail('a blank name was accepted'),
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure, String(err));
     assert.equal(err.cause.type, INVALID_WORKFLOW_INPUT);
     assert.match(err.cause.message, /connector\.name: must not be empty or only spaces/);
     const failures = failuresIn(await historyOf(workflowId));
-    assert.deepEqual(failures.map((f) => f.type), [INVALID_WORKFLOW_INPUT]);
+    assert.deepEqual(
+      failures.map((f) => f.type),
+      [INVALID_WORKFLOW_INPUT],
+    );
     assert.ok(!failures[0]!.stackTrace, `the failure has a stack: ${failures[0]!.stackTrace}`);
     assert.equal(stack.sim.calls().length, 0, 'nothing reached Bird');
   });
@@ -79,9 +87,19 @@ describe('failure stack traces in history', function () {
   it('invalid input to the workspace subscription entity: no stack either', async () => {
     const workflowId = `webhook-subscription-by-hand-${randomUUID()}`;
     stack.startedWorkflowIds.push(workflowId);
-    await assert.rejects(stack.client.workflow.execute(webhookSubscription, { taskQueue: stack.taskQueue, workflowId, args: [{ workspaceId: 'nope' } as never] }), WorkflowFailedError);
+    await assert.rejects(
+      stack.client.workflow.execute(webhookSubscription, {
+        taskQueue: stack.taskQueue,
+        workflowId,
+        args: [{ workspaceId: 'nope' } as never],
+      }),
+      WorkflowFailedError,
+    );
     const failures = failuresIn(await historyOf(workflowId));
-    assert.deepEqual(failures.map((f) => f.type), [INVALID_WORKFLOW_INPUT]);
+    assert.deepEqual(
+      failures.map((f) => f.type),
+      [INVALID_WORKFLOW_INPUT],
+    );
     assert.ok(!failures[0]!.stackTrace, `the failure has a stack: ${failures[0]!.stackTrace}`);
   });
 });

@@ -7,7 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { allProperties, checkJsonLines, JSON_LINES_EXAMPLES, namedProperty, PropertyFailed, readFieldName } from './fuzz/properties';
+import {
+  allProperties,
+  checkJsonLines,
+  JSON_LINES_EXAMPLES,
+  namedProperty,
+  PropertyFailed,
+  readFieldName,
+} from './fuzz/properties';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
@@ -27,22 +34,39 @@ describe('the properties themselves', () => {
 
   it('reads back field names as the product writes them', () => {
     assert.deepEqual(readFieldName('readiness.","'), { path: ['readiness'], keys: [','] });
-    assert.deepEqual(readFieldName('connector.arguments.phoneNumberId'), { path: ['connector', 'arguments'], keys: ['phoneNumberId'] });
+    assert.deepEqual(readFieldName('connector.arguments.phoneNumberId'), {
+      path: ['connector', 'arguments'],
+      keys: ['phoneNumberId'],
+    });
     assert.deepEqual(readFieldName('x, "a.b", "\\"", ""'), { path: [], keys: ['x', 'a.b', '"', ''] });
-    assert.deepEqual(readFieldName('subscriptions.0.eventFilters'), { path: ['subscriptions', '0'], keys: ['eventFilters'] });
+    assert.deepEqual(readFieldName('subscriptions.0.eventFilters'), {
+      path: ['subscriptions', '0'],
+      keys: ['eventFilters'],
+    });
     assert.equal(readFieldName('readiness."'), undefined);
     assert.equal(readFieldName('a, b.c'), undefined);
   });
 
   it('a failing property names its seed and path, and the same seed finds the same counterexample again', async () => {
-    const property = namedProperty('fails on large numbers', fc.property(fc.integer(), (n) => assert.ok(n < 1_000, `${n} is large`)));
+    const property = namedProperty(
+      'fails on large numbers',
+      fc.property(fc.integer(), (n) => assert.ok(n < 1_000, `${n} is large`)),
+    );
     const failure = async (s?: number) => {
-      const err = await property.check(100, s).then(() => assert.fail('the property held'), (e: unknown) => e);
+      const err = await property.check(100, s).then(
+        () => assert.fail('the property held'),
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof PropertyFailed, String(err));
       return err;
     };
     const first = await failure();
-    assert.match(first.message.split('\n')[0]!, new RegExp(`^failed after \\d+ tests, seed ${first.seed}, path "${first.path}" \\(replay: FUZZ_SEED=${first.seed} .*npm run chaos -- --seed ${first.seed} --only bad-input\\)$`));
+    assert.match(
+      first.message.split('\n')[0]!,
+      new RegExp(
+        `^failed after \\d+ tests, seed ${first.seed}, path "${first.path}" \\(replay: FUZZ_SEED=${first.seed} .*npm run chaos -- --seed ${first.seed} --only bad-input\\)$`,
+      ),
+    );
     assert.match(first.message, /\n  error: AssertionError: \d+ is large\n  counterexample: \[\d+\]$/);
     const again = await failure(first.seed);
     assert.equal(again.seed, first.seed);

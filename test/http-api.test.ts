@@ -26,14 +26,20 @@ describe('HTTP API (src/api)', function () {
     await stack?.closeCheckingHistories();
   });
 
-  const numberOf = (input: ReturnType<typeof smsInput>) => (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
+  const numberOf = (input: ReturnType<typeof smsInput>) =>
+    (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
   const pathOf = (input: ReturnType<typeof smsInput>) => `/v1/provisionings/${stack.workspaceId}/${numberOf(input)}`;
   const connectorsFor = (number: string) => stack.sim.connectors().filter((c) => JSON.stringify(c).includes(number));
   const until = (input: ReturnType<typeof smsInput>, status: string) =>
-    waitFor(`${status}`, async () => {
-      const r = await api.call('GET', pathOf(input));
-      return r.json?.status === status ? r : undefined;
-    }, 60_000, 200);
+    waitFor(
+      `${status}`,
+      async () => {
+        const r = await api.call('GET', pathOf(input));
+        return r.json?.status === status ? r : undefined;
+      },
+      60_000,
+      200,
+    );
 
   it('serves a valid OpenAPI 3.1 document', async () => {
     const { Validator } = await import('@seriousme/openapi-schema-validator');
@@ -60,18 +66,23 @@ describe('HTTP API (src/api)', function () {
 
   it('50 identical concurrent POSTs: one provisioning, one connector', async () => {
     const input = smsInput(stack);
-    const answers = await Promise.all(Array.from({ length: 50 }, () => api.call('POST', '/v1/provisionings', { body: input })));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => api.call('POST', '/v1/provisionings', { body: input })),
+    );
     const statuses = answers.map((a) => a.status);
     assert.equal(statuses.filter((s) => s === 202).length, 1, statuses.join(','));
     assert.equal(statuses.filter((s) => s === 200).length, 49, statuses.join(','));
     await until(input, 'completed');
     const runs = [];
-    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = 'provision/${stack.workspaceId}/${numberOf(input)}'` })) runs.push(wf.runId);
+    for await (const wf of stack.client.workflow.list({
+      query: `WorkflowId = 'provision/${stack.workspaceId}/${numberOf(input)}'`,
+    }))
+      runs.push(wf.runId);
     assert.equal(runs.length, 1);
     assert.equal(connectorsFor(numberOf(input)).length, 1);
   });
 
-  it("a refusal by Bird: failed, with the failure type and details (nothing was made)", async () => {
+  it('a refusal by Bird: failed, with the failure type and details (nothing was made)', async () => {
     const input = smsInput(stack);
     stack.sim.configureNumber(numberOf(input), { outcome: 'active', tenDlc: true });
     assert.equal((await api.call('POST', '/v1/provisionings', { body: input })).status, 202);
@@ -87,7 +98,12 @@ describe('HTTP API (src/api)', function () {
     const input = smsInput(stack);
     stack.sim.configureNumber(numberOf(input), { outcome: 'active', delayMs: 60_000 });
     await api.call('POST', '/v1/provisionings', { body: input });
-    await waitFor('awaiting-readiness', async () => ((await api.call('GET', pathOf(input))).json?.stage === 'awaiting-readiness' ? true : undefined), 30_000, 100);
+    await waitFor(
+      'awaiting-readiness',
+      async () => ((await api.call('GET', pathOf(input))).json?.stage === 'awaiting-readiness' ? true : undefined),
+      30_000,
+      100,
+    );
     const cancel = await api.call('POST', `${pathOf(input)}/cancel`);
     assert.equal(cancel.status, 202);
     const cancelled = await until(input, 'cancelled');
@@ -95,7 +111,11 @@ describe('HTTP API (src/api)', function () {
     assert.deepEqual(cancelled.json.leftBehind, []);
     const connectors = connectorsFor(numberOf(input));
     assert.equal(connectors.length, 1);
-    assert.equal(stack.sim.connectors().filter((c) => c.id === connectors[0]!.id && !('deletedAt' in c && c.deletedAt)).length <= 1, true);
+    assert.equal(
+      stack.sim.connectors().filter((c) => c.id === connectors[0]!.id && !('deletedAt' in c && c.deletedAt)).length <=
+        1,
+      true,
+    );
     assert.equal((await api.call('POST', `${pathOf(input)}/cancel`)).status, 409);
   });
 
@@ -113,16 +133,28 @@ describe('HTTP API (src/api)', function () {
 
   it('bad input: 422 naming each field, 400 for malformed JSON or ids, 413 oversized, 415 not JSON, 404/405 as JSON', async () => {
     const input = smsInput(stack);
-    const invalid = await api.call('POST', '/v1/provisionings', { body: { ...input, organizationId: 'nope', readiness: { deadline: 'soon' } } });
+    const invalid = await api.call('POST', '/v1/provisionings', {
+      body: { ...input, organizationId: 'nope', readiness: { deadline: 'soon' } },
+    });
     assert.equal(invalid.status, 422);
-    assert.deepEqual(invalid.json.error.problems.map((p: { field: string }) => p.field).sort(), ['organizationId', 'readiness.deadline']);
+    assert.deepEqual(invalid.json.error.problems.map((p: { field: string }) => p.field).sort(), [
+      'organizationId',
+      'readiness.deadline',
+    ]);
     const malformed = await api.call('POST', '/v1/provisionings', { rawBody: '{"workspaceId": ', unchecked: true });
     assert.equal(malformed.status, 400);
     assert.equal(malformed.json.error.problems[0].field, '(body)');
-    const huge = await api.call('POST', '/v1/provisionings', { rawBody: JSON.stringify({ ...input, pad: 'x'.repeat(200_000) }), unchecked: true });
+    const huge = await api.call('POST', '/v1/provisionings', {
+      rawBody: JSON.stringify({ ...input, pad: 'x'.repeat(200_000) }),
+      unchecked: true,
+    });
     assert.equal(huge.status, 413);
     assert.equal(huge.json.error.code, 'body-too-large');
-    assert.equal((await api.call('POST', '/v1/provisionings', { rawBody: 'hello', contentType: 'text/plain', unchecked: true })).status, 415);
+    assert.equal(
+      (await api.call('POST', '/v1/provisionings', { rawBody: 'hello', contentType: 'text/plain', unchecked: true }))
+        .status,
+      415,
+    );
     const badId = await api.call('GET', `/v1/provisionings/${stack.workspaceId}/not-a-uuid`, { unchecked: true });
     assert.equal(badId.status, 400);
     assert.equal(badId.json.error.problems[0].field, 'phoneNumberId');
@@ -161,7 +193,12 @@ describe('HTTP API (src/api)', function () {
     const noWorkers = await startApi(stack, { taskQueue: `no-workers-${randomUUID()}` });
     try {
       const input = smsInput(stack);
-      const r = await down.inject({ method: 'POST', url: '/v1/provisionings', headers: { authorization: `Bearer ${api.keyA}` }, payload: input });
+      const r = await down.inject({
+        method: 'POST',
+        url: '/v1/provisionings',
+        headers: { authorization: `Bearer ${api.keyA}` },
+        payload: input,
+      });
       assert.equal(r.statusCode, 503, r.body);
       assert.ok(Number(r.headers['retry-after']) > 0);
       const none = await noWorkers.call('POST', '/v1/provisionings', { key: noWorkers.keyA, body: input });
@@ -191,16 +228,25 @@ describe('HTTP API: bulk onboarding', function () {
   const defaults = () => ({
     workspaceId: stack.workspaceId,
     organizationId: stack.organizationId,
-    connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Bulk SMS', arguments: { channelMessageType: 'transactional' } },
+    connector: {
+      connectorTemplateRef: 'sms-messagebird:1',
+      name: 'Bulk SMS',
+      arguments: { channelMessageType: 'transactional' },
+    },
     readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '20s' },
   });
 
   it('1,000 rows with bad lines: 422 naming every bad line and field, nothing started', async () => {
-    const lines = ['phoneNumberId,channelMessageType', ...Array.from({ length: 1_000 }, () => `${randomUUID()},transactional`)];
+    const lines = [
+      'phoneNumberId,channelMessageType',
+      ...Array.from({ length: 1_000 }, () => `${randomUUID()},transactional`),
+    ];
     lines[10] = 'not-a-uuid,transactional';
     lines[500] = `${randomUUID()},loud`;
     lines[1_000] = lines[999]!;
-    const r = await api.call('POST', '/v1/bulk-onboardings', { body: { format: 'csv', inventory: lines.join('\n'), defaults: defaults() } });
+    const r = await api.call('POST', '/v1/bulk-onboardings', {
+      body: { format: 'csv', inventory: lines.join('\n'), defaults: defaults() },
+    });
     assert.equal(r.status, 422);
     assert.equal(r.json.error.code, 'invalid-lines');
     assert.deepEqual(
@@ -208,16 +254,22 @@ describe('HTTP API: bulk onboarding', function () {
       ['11:phoneNumberId', '501:channelMessageType', '1001:phoneNumberId'],
     );
     const started = [];
-    for await (const wf of stack.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) started.push(wf.workflowId);
+    for await (const wf of stack.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` }))
+      started.push(wf.workflowId);
     assert.deepEqual(started, []);
-    const otherKey = await api.call('POST', '/v1/bulk-onboardings', { key: api.keyB, body: { format: 'csv', inventory: lines.join('\n'), defaults: defaults() } });
+    const otherKey = await api.call('POST', '/v1/bulk-onboardings', {
+      key: api.keyB,
+      body: { format: 'csv', inventory: lines.join('\n'), defaults: defaults() },
+    });
     assert.equal(otherKey.status, 404);
   });
 
   it('1,000 valid rows: 202, stored and counted whole (then stopped: onboarding them all is the bench job)', async () => {
     const numbers = Array.from({ length: 1_000 }, () => randomUUID());
     const inventory = ['phoneNumberId', ...numbers].join('\n');
-    const started = await api.call('POST', '/v1/bulk-onboardings', { body: { format: 'csv', inventory, defaults: defaults(), concurrency: 1 } });
+    const started = await api.call('POST', '/v1/bulk-onboardings', {
+      body: { format: 'csv', inventory, defaults: defaults(), concurrency: 1 },
+    });
     assert.equal(started.status, 202, started.text);
     assert.equal(started.json.rows, 1_000);
     assert.equal(started.headers.get('location'), `/v1/bulk-onboardings/${started.json.id}`);
@@ -226,7 +278,9 @@ describe('HTTP API: bulk onboarding', function () {
     assert.equal(progress.json.total, 1_000);
     assert.equal(progress.json.invalid, 0);
     // The same upload again is the same run.
-    const again = await api.call('POST', '/v1/bulk-onboardings', { body: { format: 'csv', inventory, defaults: defaults(), concurrency: 1 } });
+    const again = await api.call('POST', '/v1/bulk-onboardings', {
+      body: { format: 'csv', inventory, defaults: defaults(), concurrency: 1 },
+    });
     assert.equal(again.json.workflowId, started.json.workflowId);
     await stack.client.workflow.getHandle(started.json.workflowId).terminate('test: enough');
   });
@@ -234,10 +288,14 @@ describe('HTTP API: bulk onboarding', function () {
   it('a JSON Lines upload: 202, its events stream to the end, progress and a CSV report; one connector per number', async () => {
     const numbers = Array.from({ length: 4 }, () => randomUUID());
     const inventory = numbers.map((n) => JSON.stringify({ phoneNumberId: n })).join('\n');
-    const started = await api.call('POST', '/v1/bulk-onboardings', { body: { format: 'jsonl', inventory, defaults: defaults() } });
+    const started = await api.call('POST', '/v1/bulk-onboardings', {
+      body: { format: 'jsonl', inventory, defaults: defaults() },
+    });
     assert.equal(started.status, 202, started.text);
     assert.equal(started.json.rows, 4);
-    const events = await fetch(`${api.url}/v1/bulk-onboardings/${started.json.id}/events`, { headers: { authorization: `Bearer ${api.keyA}` } });
+    const events = await fetch(`${api.url}/v1/bulk-onboardings/${started.json.id}/events`, {
+      headers: { authorization: `Bearer ${api.keyA}` },
+    });
     assert.equal(events.status, 200);
     assert.match(events.headers.get('content-type') ?? '', /text\/event-stream/);
     const stream = await events.text(); // ends when the run has ended
@@ -254,7 +312,8 @@ describe('HTTP API: bulk onboarding', function () {
     const rows = report.text.trim().split('\n');
     assert.equal(rows[0], 'phoneNumberId,outcome,connectorId,channelId,workflowId,reason');
     assert.equal(rows.slice(1).filter((row) => row.includes(',active,')).length, 4);
-    for (const n of numbers) assert.equal(stack.sim.connectors().filter((c) => JSON.stringify(c).includes(n)).length, 1);
+    for (const n of numbers)
+      assert.equal(stack.sim.connectors().filter((c) => JSON.stringify(c).includes(n)).length, 1);
     assert.equal((await api.call('GET', `/v1/bulk-onboardings/${started.json.id}`, { key: api.keyB })).status, 404);
   });
 });

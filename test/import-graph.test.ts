@@ -8,7 +8,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 interface CruiseResult {
-  summary: { violations: Array<{ rule: { name: string }; from: string; to: string; cycle?: Array<{ name: string }> }>; totalCruised: number };
+  summary: {
+    violations: Array<{ rule: { name: string }; from: string; to: string; cycle?: Array<{ name: string }> }>;
+    totalCruised: number;
+  };
 }
 
 describe('import graph of src/', function () {
@@ -17,12 +20,24 @@ describe('import graph of src/', function () {
   it('has no cycle and no arrow against the layers', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['node_modules/dependency-cruiser/bin/dependency-cruise.mjs', 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+      [
+        'node_modules/dependency-cruiser/bin/dependency-cruise.mjs',
+        'src',
+        '--config',
+        '.dependency-cruiser.cjs',
+        '--output-type',
+        'json',
+      ],
       { maxBuffer: 64 * 1024 * 1024 },
     ).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
     const result = JSON.parse(stdout) as CruiseResult;
-    assert.ok(result.summary.totalCruised > 100, `only ${result.summary.totalCruised} modules cruised: is the config reading src/?`);
-    const violations = result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.cycle ? v.cycle.map((c) => c.name).join(' → ') : v.to}`);
+    assert.ok(
+      result.summary.totalCruised > 100,
+      `only ${result.summary.totalCruised} modules cruised: is the config reading src/?`,
+    );
+    const violations = result.summary.violations.map(
+      (v) => `${v.rule.name}: ${v.from} → ${v.cycle ? v.cycle.map((c) => c.name).join(' → ') : v.to}`,
+    );
     assert.deepEqual(violations, []);
   });
 });

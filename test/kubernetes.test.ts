@@ -52,7 +52,10 @@ interface Container {
   resources: { requests: { cpu: string; memory: string }; limits: { memory: string } };
 }
 interface Spec {
-  template: { metadata: { labels: Record<string, string>; annotations: Record<string, string> }; spec: { containers: Container[]; terminationGracePeriodSeconds: number; restartPolicy: string } };
+  template: {
+    metadata: { labels: Record<string, string>; annotations: Record<string, string> };
+    spec: { containers: Container[]; terminationGracePeriodSeconds: number; restartPolicy: string };
+  };
   selector: { matchLabels?: Record<string, string>; [label: string]: unknown };
   ports: { targetPort: string }[];
   scaleTargetRef: { name: string };
@@ -70,7 +73,9 @@ interface Resource {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 function resourceFiles(): string[] {
-  const kustomization = parseDocument(readFileSync(path.join(K8S, 'kustomization.yaml'), 'utf8')).toJS() as { resources: string[] };
+  const kustomization = parseDocument(readFileSync(path.join(K8S, 'kustomization.yaml'), 'utf8')).toJS() as {
+    resources: string[];
+  };
   return kustomization.resources.map((f) => path.join(K8S, f));
 }
 
@@ -94,10 +99,15 @@ function standaloneSchemas(tools: string, kinds: Resource[]): string {
     const text = readFileSync(path.join(src, name), 'utf8').replaceAll('"/api/_definitions.json#', '"#');
     writeFileSync(path.join(dir, name), JSON.stringify({ ...(JSON.parse(text) as object), $defs: defs }));
   }
-  const crd = parseDocument(readFileSync(path.join(tools, 'k8s-schemas', 'keda', 'scaledobjects.yaml'), 'utf8')).toJS() as { spec: { versions: { name: string; schema: { openAPIV3Schema: Json } }[] } };
+  const crd = parseDocument(
+    readFileSync(path.join(tools, 'k8s-schemas', 'keda', 'scaledobjects.yaml'), 'utf8'),
+  ).toJS() as { spec: { versions: { name: string; schema: { openAPIV3Schema: Json } }[] } };
   const version = crd.spec.versions.find((v) => v.name === 'v1alpha1');
   assert.ok(version, 'KEDA serves ScaledObject v1alpha1');
-  writeFileSync(path.join(dir, 'scaledobject-keda-v1alpha1.json'), JSON.stringify(strict(version.schema.openAPIV3Schema)));
+  writeFileSync(
+    path.join(dir, 'scaledobject-keda-v1alpha1.json'),
+    JSON.stringify(strict(version.schema.openAPIV3Schema)),
+  );
   return dir;
 }
 
@@ -106,7 +116,8 @@ function strict(node: Json): Json {
   if (Array.isArray(node)) return node.map(strict);
   if (node === null || typeof node !== 'object') return node;
   const out: { [key: string]: Json } = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, strict(v)]));
-  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false;
+  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields'])
+    out.additionalProperties = false;
   return out;
 }
 
@@ -119,7 +130,15 @@ function schemaName(r: Pick<Resource, 'apiVersion' | 'kind'>): string {
 function kubeconform(tools: string, schemas: string, files: string[]): { code: number; out: string } {
   const res = spawnSync(
     path.join(tools, 'bin', 'kubeconform'),
-    ['-strict', '-summary', '-output', 'json', '-schema-location', path.join(schemas, '{{ .ResourceKind }}{{ .KindSuffix }}.json'), ...files],
+    [
+      '-strict',
+      '-summary',
+      '-output',
+      'json',
+      '-schema-location',
+      path.join(schemas, '{{ .ResourceKind }}{{ .KindSuffix }}.json'),
+      ...files,
+    ],
     { encoding: 'utf8' },
   );
   return { code: res.status ?? -1, out: `${res.stdout}${res.stderr}` };
@@ -133,25 +152,42 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
     assert.ok(r, `a ${kind} ${name}`);
     return r;
   };
-  const configMaps = Object.fromEntries(resources.filter((r) => r.kind === 'ConfigMap').map((r) => [r.metadata.name, r.data ?? {}]));
-  const container = (deployment: string): Container => byKind('Deployment', deployment).spec.template.spec.containers[0]!;
+  const configMaps = Object.fromEntries(
+    resources.filter((r) => r.kind === 'ConfigMap').map((r) => [r.metadata.name, r.data ?? {}]),
+  );
+  const container = (deployment: string): Container =>
+    byKind('Deployment', deployment).spec.template.spec.containers[0]!;
   /** A container's environment as the process sees it: ConfigMaps via envFrom, then env (secrets as placeholders). */
-  const envOf = (c: Container, placeholder = (key: string) => `placeholder-${key}-0123456789abcdef`): Record<string, string> => ({
-    ...Object.fromEntries((c.envFrom ?? []).flatMap((e) => Object.entries(configMaps[e.configMapRef.name] ?? assert.fail(`ConfigMap ${e.configMapRef.name} exists`)))),
+  const envOf = (
+    c: Container,
+    placeholder = (key: string) => `placeholder-${key}-0123456789abcdef`,
+  ): Record<string, string> => ({
+    ...Object.fromEntries(
+      (c.envFrom ?? []).flatMap((e) =>
+        Object.entries(configMaps[e.configMapRef.name] ?? assert.fail(`ConfigMap ${e.configMapRef.name} exists`)),
+      ),
+    ),
     ...Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value ?? placeholder(e.valueFrom!.secretKeyRef.key)])),
   });
   let tools: string;
   let schemas: string;
 
   before(() => {
-    tools = execFileSync('bash', [path.join(ROOT, 'scripts', 'kubeconform.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    tools = execFileSync('bash', [path.join(ROOT, 'scripts', 'kubeconform.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
     schemas = standaloneSchemas(tools, resources);
   });
   after(() => schemas && rmSync(schemas, { recursive: true, force: true }));
 
   it('lists every manifest in kustomization.yaml, and only those', () => {
-    const listed = resourceFiles().map((f) => path.basename(f)).sort();
-    const present = readdirSync(K8S).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
+    const listed = resourceFiles()
+      .map((f) => path.basename(f))
+      .sort();
+    const present = readdirSync(K8S)
+      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+      .sort();
     assert.deepEqual(listed, present);
   });
 
@@ -168,11 +204,18 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
       const cases = [
         readFileSync(path.join(K8S, 'worker.yaml'), 'utf8').replace('  replicas: 2', '  replica: 2'),
         readFileSync(path.join(K8S, 'worker.yaml'), 'utf8').replace('containerPort: 9464', 'containerPort: "metrics"'),
-        readFileSync(path.join(K8S, 'worker-scaledobject.yaml'), 'utf8').replace('minReplicaCount: 1', 'minReplicas: 1'),
+        readFileSync(path.join(K8S, 'worker-scaledobject.yaml'), 'utf8').replace(
+          'minReplicaCount: 1',
+          'minReplicas: 1',
+        ),
       ];
       cases.forEach((text, i) => {
         const file = path.join(dir, `broken-${i}.yaml`);
-        assert.notEqual(text, readFileSync(path.join(K8S, i === 2 ? 'worker-scaledobject.yaml' : 'worker.yaml'), 'utf8'), `case ${i} changes something`);
+        assert.notEqual(
+          text,
+          readFileSync(path.join(K8S, i === 2 ? 'worker-scaledobject.yaml' : 'worker.yaml'), 'utf8'),
+          `case ${i} changes something`,
+        );
         writeFileSync(file, text);
         assert.equal(kubeconform(tools, schemas, [file]).code, 1, `case ${i} is refused`);
       });
@@ -187,23 +230,40 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
       ...Object.keys(ReceiverEnv.shape),
       ...Object.keys(WorkerEnv.shape),
       ...Object.keys(CodecServerEnv.shape),
-      'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE',
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_NAMESPACE',
+      'TEMPORAL_API_KEY',
+      'TEMPORAL_PROFILE',
+      'TEMPORAL_CONFIG_FILE',
       ACTIVE_KEY_VAR,
     ]);
     const apps = ['worker', 'webhook-receiver', 'codec-server'];
     for (const name of apps) {
       for (const variable of Object.keys(envOf(container(name)))) {
-        assert.ok(known.has(variable) || [SECRET_ENV_PREFIX, KEY_VAR_PREFIX].some((p) => variable.startsWith(p) && variable.length > p.length), `${name}: ${variable} is read by no code`);
+        assert.ok(
+          known.has(variable) ||
+            [SECRET_ENV_PREFIX, KEY_VAR_PREFIX].some((p) => variable.startsWith(p) && variable.length > p.length),
+          `${name}: ${variable} is read by no code`,
+        );
       }
     }
     const key = Buffer.alloc(32, 7).toString('base64');
-    const withKey = (c: Container) => envOf(c, (k) => (k.startsWith('PAYLOAD_ENCRYPTION_KEY_') ? key : `placeholder-${k}-0123456789abcdef`));
+    const withKey = (c: Container) =>
+      envOf(c, (k) => (k.startsWith('PAYLOAD_ENCRYPTION_KEY_') ? key : `placeholder-${k}-0123456789abcdef`));
     const worker = withKey(container('worker'));
     assert.equal(WorkerEnv.safeParse(worker).success, true, JSON.stringify(WorkerEnv.safeParse(worker).error?.issues));
     assert.equal(EnvSchema.safeParse(worker).success, true);
-    assert.match(bulkStoreFromEnv(worker).dir, /^s3:\/\//, 'the workers share an object store, not a node-local directory');
+    assert.match(
+      bulkStoreFromEnv(worker).dir,
+      /^s3:\/\//,
+      'the workers share an object store, not a node-local directory',
+    );
     const receiver = withKey(container('webhook-receiver'));
-    assert.equal(ReceiverEnv.safeParse(receiver).success, true, JSON.stringify(ReceiverEnv.safeParse(receiver).error?.issues));
+    assert.equal(
+      ReceiverEnv.safeParse(receiver).success,
+      true,
+      JSON.stringify(ReceiverEnv.safeParse(receiver).error?.issues),
+    );
     const codec = withKey(container('codec-server'));
     assert.equal(CodecServerEnv.safeParse(codec).success, true);
     for (const env of [worker, receiver, codec]) assert.ok(payloadCodecFromEnv(env), 'payload encryption keys parse');
@@ -216,13 +276,22 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
     assert.equal(wenv.WORKER_HTTP_HOST, '0.0.0.0', 'reachable by the kubelet and Prometheus');
     assert.equal(portOf(w, 'health'), wenv.WORKER_HEALTH_PORT);
     assert.equal(portOf(w, 'metrics'), wenv.WORKER_METRICS_PORT);
-    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) assert.deepEqual(w[probe].httpGet, { path: '/healthz', port: 'health' }, probe);
-    assert.match(readFileSync(path.join(ROOT, 'src', 'observability', 'health.ts'), 'utf8'), /req\.url === '\/healthz'/);
+    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const)
+      assert.deepEqual(w[probe].httpGet, { path: '/healthz', port: 'health' }, probe);
+    assert.match(
+      readFileSync(path.join(ROOT, 'src', 'observability', 'health.ts'), 'utf8'),
+      /req\.url === '\/healthz'/,
+    );
     const pod = byKind('Deployment', 'worker').spec.template;
     assert.equal(pod.metadata.annotations['prometheus.io/port'], String(wenv.WORKER_METRICS_PORT));
 
     for (const [name, envPort, source] of [
-      ['webhook-receiver', ReceiverEnv.parse({ ...envOf(container('webhook-receiver')), WEBHOOK_PUBLIC_URL: 'https://x.example/bird' }).RECEIVER_PORT, 'webhook-receiver/server.ts'],
+      [
+        'webhook-receiver',
+        ReceiverEnv.parse({ ...envOf(container('webhook-receiver')), WEBHOOK_PUBLIC_URL: 'https://x.example/bird' })
+          .RECEIVER_PORT,
+        'webhook-receiver/server.ts',
+      ],
       ['codec-server', CodecServerEnv.parse(envOf(container('codec-server'))).CODEC_SERVER_PORT, 'codec/server.ts'],
     ] as const) {
       const c = container(name);
@@ -230,17 +299,29 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
       assert.deepEqual(c.readinessProbe.httpGet, { path: '/healthz', port: 'http' });
       assert.match(readFileSync(path.join(ROOT, 'src', source), 'utf8'), /app\.get\('\/healthz'/);
       const svc = byKind('Service', name);
-      assert.deepEqual(svc.spec.selector, byKind('Deployment', name).spec.template.metadata.labels, `Service ${name} selects its pods`);
+      assert.deepEqual(
+        svc.spec.selector,
+        byKind('Deployment', name).spec.template.metadata.labels,
+        `Service ${name} selects its pods`,
+      );
       assert.equal(svc.spec.ports[0]!.targetPort, 'http');
     }
   });
 
   it('runs the compiled entry points of the image the Dockerfile builds, the same image Compose runs', () => {
     const compose = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
-    const entry: Record<string, string> = { worker: 'src/worker/main', 'webhook-receiver': 'src/webhook-receiver/main', 'codec-server': 'src/codec/main' };
+    const entry: Record<string, string> = {
+      worker: 'src/worker/main',
+      'webhook-receiver': 'src/webhook-receiver/main',
+      'codec-server': 'src/codec/main',
+    };
     for (const [name, src] of Object.entries(entry)) {
       const c = container(name);
-      assert.match(compose, new RegExp(`image: ${c.image.replaceAll('.', '\\.')}\\n`), `${name} runs the app image Compose builds`);
+      assert.match(
+        compose,
+        new RegExp(`image: ${c.image.replaceAll('.', '\\.')}\\n`),
+        `${name} runs the app image Compose builds`,
+      );
       assert.deepEqual(c.command, ['node', `dist/${src}.js`]);
       assert.ok(existsSync(path.join(ROOT, `${src}.ts`)));
     }
@@ -252,8 +333,14 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
     const preStopS = Number(w.lifecycle.preStop.exec.command[1]);
     const drainS = parseDuration(WorkerEnv.parse(envOf(w)).WORKER_SHUTDOWN_GRACE_TIME)! / 1000;
     assert.ok(preStopS > 0 && drainS > 0);
-    assert.ok(pod.terminationGracePeriodSeconds > preStopS + drainS, `${pod.terminationGracePeriodSeconds}s > ${preStopS}s + ${drainS}s`);
-    assert.ok(w.livenessProbe.periodSeconds * w.livenessProbe.failureThreshold >= drainS, 'liveness does not kill a draining worker (503)');
+    assert.ok(
+      pod.terminationGracePeriodSeconds > preStopS + drainS,
+      `${pod.terminationGracePeriodSeconds}s > ${preStopS}s + ${drainS}s`,
+    );
+    assert.ok(
+      w.livenessProbe.periodSeconds * w.livenessProbe.failureThreshold >= drainS,
+      'liveness does not kill a draining worker (503)',
+    );
   });
 
   it('sizes the worker to its measured peak memory (docs/benchmark.md: worker peak RSS)', () => {
@@ -263,7 +350,10 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
     const mib = (q: string) => Number(/^(\d+)(Mi|Gi)$/.exec(q)![1]) * (q.endsWith('Gi') ? 1024 : 1);
     const { requests, limits } = container('worker').resources;
     assert.ok(mib(requests.memory) >= peakMiB, `request ${requests.memory} covers the measured ${peakMiB} MiB`);
-    assert.ok(mib(limits.memory) >= peakMiB * 1.2 && mib(limits.memory) <= peakMiB * 2, `limit ${limits.memory} leaves headroom, not a blank cheque`);
+    assert.ok(
+      mib(limits.memory) >= peakMiB * 1.2 && mib(limits.memory) <= peakMiB * 2,
+      `limit ${limits.memory} leaves headroom, not a blank cheque`,
+    );
   });
 
   it('autoscales the worker with KEDA on the backlog of exactly the task queues it serves', () => {
@@ -279,7 +369,11 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
       assert.equal(t.metadata.namespace, temporal.TEMPORAL_NAMESPACE);
       assert.ok(Number(t.metadata.targetQueueSize) > 0);
     }
-    assert.equal(WorkerEnv.parse(envOf(container('worker'))).WORKER_TASK_QUEUES.length, 3, 'the scaled workers serve all three queues');
+    assert.equal(
+      WorkerEnv.parse(envOf(container('worker'))).WORKER_TASK_QUEUES.length,
+      3,
+      'the scaled workers serve all three queues',
+    );
     assert.ok(so.spec.minReplicaCount >= 1 && so.spec.maxReplicaCount > so.spec.minReplicaCount);
     const pdb = byKind('PodDisruptionBudget', 'worker');
     assert.deepEqual(pdb.spec.selector.matchLabels, byKind('Deployment', 'worker').spec.template.metadata.labels);
@@ -289,22 +383,32 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
     const job = byKind('Job', 'temporal-search-attributes');
     const c = job.spec.template.spec.containers[0]!;
     const script = c.args.join('\n');
-    const registered = [...script.matchAll(/search-attribute create [^\n]*--name (\w+) --type Keyword/g)].map((m) => m[1]);
+    const registered = [...script.matchAll(/search-attribute create [^\n]*--name (\w+) --type Keyword/g)].map(
+      (m) => m[1],
+    );
     assert.deepEqual(registered.sort(), PROVISIONING_SEARCH_ATTRIBUTES.map((k) => k.name).sort());
-    assert.match(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), new RegExp(`image: ${c.image.replaceAll('.', '\\.')}\\n`));
+    assert.match(
+      readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'),
+      new RegExp(`image: ${c.image.replaceAll('.', '\\.')}\\n`),
+    );
     assert.equal(job.spec.template.spec.restartPolicy, 'OnFailure');
   });
 
   it('hands each secret only to the container that uses it, by secretKeyRef, never as a literal', () => {
-    const holders = (variable: string) => ['worker', 'webhook-receiver', 'codec-server'].filter((n) => (container(n).env ?? []).some((e) => e.name === variable));
+    const holders = (variable: string) =>
+      ['worker', 'webhook-receiver', 'codec-server'].filter((n) =>
+        (container(n).env ?? []).some((e) => e.name === variable),
+      );
     assert.deepEqual(holders('BIRD_ACCESS_KEY'), ['worker']);
     assert.deepEqual(holders('WEBHOOK_SIGNING_KEY'), ['webhook-receiver']);
     assert.deepEqual(holders('BIRD_SECRET_BULK_STORE_SECRET_ACCESS_KEY'), ['worker']);
     for (const n of ['worker', 'webhook-receiver', 'codec-server']) {
       for (const e of container(n).env ?? []) {
-        if (/KEY|TOKEN|SECRET/.test(e.name) && e.name !== ACTIVE_KEY_VAR && e.name !== 'BULK_STORE_S3_CREDENTIALS') assert.ok(e.valueFrom?.secretKeyRef, `${n}: ${e.name} comes from a Secret`);
+        if (/KEY|TOKEN|SECRET/.test(e.name) && e.name !== ACTIVE_KEY_VAR && e.name !== 'BULK_STORE_S3_CREDENTIALS')
+          assert.ok(e.valueFrom?.secretKeyRef, `${n}: ${e.name} comes from a Secret`);
       }
     }
-    for (const data of Object.values(configMaps)) for (const k of Object.keys(data)) assert.doesNotMatch(k, /SECRET_ACCESS_KEY|ACCESS_KEY$|TOKEN/);
+    for (const data of Object.values(configMaps))
+      for (const k of Object.keys(data)) assert.doesNotMatch(k, /SECRET_ACCESS_KEY|ACCESS_KEY$|TOKEN/);
   });
 });

@@ -14,9 +14,20 @@ import { buildInventory, parseBulkDefaults } from '../src/domain/bulk-input';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
 import type { ProvisioningState } from '../src/nexus/service';
 import type { BulkOnboardResult } from '../src/domain/bulk-onboarding';
-import { PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../src/domain/provisioning';
+import {
+  PROVISIONING_FAILED,
+  type ProvisionChannelResult,
+  type ProvisioningFailureDetails,
+} from '../src/domain/provisioning';
 import { INVALID_WORKFLOW_INPUT } from '../src/domain/failure-types';
-import { callOperation, cancelCallSignal, provisionThrice, provisionUntilCancelled, type OperationName, type Seen } from './nexus/caller-workflows';
+import {
+  callOperation,
+  cancelCallSignal,
+  provisionThrice,
+  provisionUntilCancelled,
+  type OperationName,
+  type Seen,
+} from './nexus/caller-workflows';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 import { temporal, temporalCliPath } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
@@ -47,11 +58,36 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
     ]);
     stack = started;
     // What another team runs once: an endpoint in the cluster's registry routing to this deployment's task queue.
-    await cli('operator', 'nexus', 'endpoint', 'create', '--name', endpoint, '--target-namespace', harness.env.namespace ?? 'default', '--target-task-queue', stack.taskQueue);
+    await cli(
+      'operator',
+      'nexus',
+      'endpoint',
+      'create',
+      '--name',
+      endpoint,
+      '--target-namespace',
+      harness.env.namespace ?? 'default',
+      '--target-task-queue',
+      stack.taskQueue,
+    );
     caller = new Client({ connection: harness.env.connection, namespace: callerNamespace });
     // A new namespace reaches every service of the server on its next registry refresh.
-    await waitFor('the caller namespace', () => caller.workflowService.describeNamespace({ namespace: callerNamespace }).then(() => true, () => undefined), 30_000, 500);
-    callerWorker = await Worker.create({ connection: harness.env.nativeConnection, namespace: callerNamespace, taskQueue: callerQueue, workflowBundle: bundle });
+    await waitFor(
+      'the caller namespace',
+      () =>
+        caller.workflowService.describeNamespace({ namespace: callerNamespace }).then(
+          () => true,
+          () => undefined,
+        ),
+      30_000,
+      500,
+    );
+    callerWorker = await Worker.create({
+      connection: harness.env.nativeConnection,
+      namespace: callerNamespace,
+      taskQueue: callerQueue,
+      workflowBundle: bundle,
+    });
     callerRunning = callerWorker.run();
   });
   after(async () => {
@@ -66,8 +102,12 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
   function execute<A extends unknown[], R>(workflow: (...args: A) => Promise<R>, args: A): Promise<R> {
     return caller.workflow.execute(workflow, { taskQueue: callerQueue, workflowId: `caller-${randomUUID()}`, args });
   }
-  const phoneOf = (input: ProvisionChannelInputRaw) => (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
-  const refOf = (input: ProvisionChannelInputRaw) => ({ workspaceId: stack.workspaceId, phoneNumberId: phoneOf(input) });
+  const phoneOf = (input: ProvisionChannelInputRaw) =>
+    (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
+  const refOf = (input: ProvisionChannelInputRaw) => ({
+    workspaceId: stack.workspaceId,
+    phoneNumberId: phoneOf(input),
+  });
   const liveConnectors = () => stack.sim.connectors().filter((c) => !c.deletedAt);
   const ok = <T>(seen: Seen): T => {
     assert.ok(seen.ok, `the operation failed: ${JSON.stringify(seen)}`);
@@ -89,13 +129,16 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
     assert.equal(stack.sim.connectors().length, 1, 'exactly one connector');
     assert.equal(stack.sim.calls().filter((c) => c.operationId === 'createConnector').length, 1);
     const runs = [];
-    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${result.workflowId}'` })) runs.push(wf.runId);
+    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${result.workflowId}'` }))
+      runs.push(wf.runId);
     assert.equal(runs.length, 1, 'one provisioning run');
 
     const state = ok<ProvisioningState>(await call('getProvisioning', refOf(input)));
     assert.equal(state.status, 'COMPLETED');
     assert.deepEqual(state.status === 'COMPLETED' && state.result, result);
-    const cancel = ok<{ requested: boolean; finished?: ProvisioningState }>(await call('cancelProvisioning', refOf(input)));
+    const cancel = ok<{ requested: boolean; finished?: ProvisioningState }>(
+      await call('cancelProvisioning', refOf(input)),
+    );
     assert.equal(cancel.requested, false, 'a completed provisioning is not cancelled');
     assert.equal(cancel.finished?.status, 'COMPLETED');
     assert.equal(liveConnectors().length, 1);
@@ -121,9 +164,15 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
   });
 
   it("the caller's cancellation cancels the provisioning, which deletes its connector", async () => {
-    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '60s' } });
+    const input = smsInput(stack, {
+      readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '60s' },
+    });
     stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 120_000 });
-    const handle = await caller.workflow.start(provisionUntilCancelled, { taskQueue: callerQueue, workflowId: `caller-${randomUUID()}`, args: [endpoint, input] });
+    const handle = await caller.workflow.start(provisionUntilCancelled, {
+      taskQueue: callerQueue,
+      workflowId: `caller-${randomUUID()}`,
+      args: [endpoint, input],
+    });
     await waitFor('the connector', () => (liveConnectors().length === 1 ? true : undefined), 30_000, 100);
     const running = ok<ProvisioningState>(await call('getProvisioning', refOf(input)));
     assert.equal(running.status, 'RUNNING');
@@ -140,17 +189,25 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
   });
 
   it('cancelProvisioning cancels a running provisioning; getProvisioning then reports what was undone', async () => {
-    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '60s' } });
+    const input = smsInput(stack, {
+      readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '60s' },
+    });
     stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 120_000 });
     const provisioning = execute(callOperation, [endpoint, 'provision', input]);
     await waitFor('the connector', () => (liveConnectors().length === 1 ? true : undefined), 30_000, 100);
     const cancel = ok<{ requested: boolean }>(await call('cancelProvisioning', refOf(input)));
     assert.equal(cancel.requested, true);
     const causes = failed(await provisioning);
-    assert.ok(causes.some((c) => c.name === 'CancelledFailure'), JSON.stringify(causes));
+    assert.ok(
+      causes.some((c) => c.name === 'CancelledFailure'),
+      JSON.stringify(causes),
+    );
     const state = ok<ProvisioningState>(await call('getProvisioning', refOf(input)));
     assert.equal(state.status, 'CANCELLED');
-    assert.ok(state.status === 'CANCELLED' && state.details?.undone.some((u) => u.includes('deleted connector')), JSON.stringify(state));
+    assert.ok(
+      state.status === 'CANCELLED' && state.details?.undone.some((u) => u.includes('deleted connector')),
+      JSON.stringify(state),
+    );
     assert.equal(liveConnectors().length, 0);
   });
 
@@ -162,21 +219,39 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
     const refusal = causes.find((c) => c.type === INVALID_WORKFLOW_INPUT);
     assert.ok(refusal, JSON.stringify(causes));
     const problems = refusal.details?.[0] as string[];
-    assert.ok(problems.some((p) => p.startsWith('workspaceId: ')), problems.join('; '));
-    assert.ok(problems.some((p) => p.startsWith('readiness.deadline: ')), problems.join('; '));
+    assert.ok(
+      problems.some((p) => p.startsWith('workspaceId: ')),
+      problems.join('; '),
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith('readiness.deadline: ')),
+      problems.join('; '),
+    );
     assert.equal(stack.sim.calls().length, 0, 'Bird was not called');
 
     const ref = failed(await call('getProvisioning', { workspaceId: stack.workspaceId }));
-    assert.deepEqual(ref.find((c) => c.type === 'InvalidNexusRequest')?.details?.[0], ['phoneNumberId: required (or connectorTemplateRef and name, for a connector without a number)']);
-    const unknown = failed(await call('getProvisioning', { workspaceId: stack.workspaceId, phoneNumberId: randomUUID() }));
+    assert.deepEqual(ref.find((c) => c.type === 'InvalidNexusRequest')?.details?.[0], [
+      'phoneNumberId: required (or connectorTemplateRef and name, for a connector without a number)',
+    ]);
+    const unknown = failed(
+      await call('getProvisioning', { workspaceId: stack.workspaceId, phoneNumberId: randomUUID() }),
+    );
     assert.equal(unknown.find((c) => c.name === 'HandlerError')?.type, 'NOT_FOUND');
   });
 
   it('bulkOnboard runs a stored inventory and answers with its progress; an unknown key is refused', async () => {
     const { workspaceId, organizationId, connector, readiness } = smsInput(stack);
     const { arguments: _number, ...connectorDefaults } = connector;
-    const defaults = parseBulkDefaults({ workspaceId, organizationId, connector: { ...connectorDefaults, arguments: { channelMessageType: 'transactional' } }, readiness });
-    const inventory = buildInventory(defaults, [1, 2].map((line) => ({ line, kind: 'columns' as const, columns: { phoneNumberId: randomUUID() } })));
+    const defaults = parseBulkDefaults({
+      workspaceId,
+      organizationId,
+      connector: { ...connectorDefaults, arguments: { channelMessageType: 'transactional' } },
+      readiness,
+    });
+    const inventory = buildInventory(
+      defaults,
+      [1, 2].map((line) => ({ line, kind: 'columns' as const, columns: { phoneNumberId: randomUUID() } })),
+    );
     assert.equal(inventory.valid.length, 2, JSON.stringify(inventory.invalid));
     const manifest = await stack.bulkStore.saveInventory(inventory, 'nexus.csv');
     const result = ok<BulkOnboardResult>(await call('bulkOnboard', { bulkKey: manifest.bulkKey, concurrency: 2 }));
@@ -185,7 +260,9 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
     assert.equal(liveConnectors().length, 2);
 
     const refused = failed(await call('bulkOnboard', { bulkKey: `${stack.workspaceId}-0000000000000000` }));
-    assert.deepEqual(refused.find((c) => c.type === 'InvalidNexusRequest')?.details?.[0], ['bulkKey: no inventory with this key in the bulk store']);
+    assert.deepEqual(refused.find((c) => c.type === 'InvalidNexusRequest')?.details?.[0], [
+      'bulkKey: no inventory with this key in the bulk store',
+    ]);
   });
 });
 

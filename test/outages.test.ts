@@ -7,13 +7,27 @@ import { ServiceError } from '@temporalio/client';
 import assert from 'node:assert/strict';
 import { isServerUnavailable, waitThroughOutages } from '../src/client/outages';
 
-const unavailable = () => new ServiceError('Failed to get Workflow execution history', { cause: Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14, details: 'No connection established', metadata: {} }) });
+const unavailable = () =>
+  new ServiceError('Failed to get Workflow execution history', {
+    cause: Object.assign(new Error('14 UNAVAILABLE: No connection established'), {
+      code: 14,
+      details: 'No connection established',
+      metadata: {},
+    }),
+  });
 
 describe('waiting through Temporal outages', () => {
   it('recognises UNAVAILABLE, wrapped or not, and nothing else', () => {
     assert.equal(isServerUnavailable(unavailable()), true);
     assert.equal(isServerUnavailable(unavailable().cause), true);
-    assert.equal(isServerUnavailable(new ServiceError('not found', { cause: Object.assign(new Error('5 NOT_FOUND'), { code: 5, details: '', metadata: {} }) })), false);
+    assert.equal(
+      isServerUnavailable(
+        new ServiceError('not found', {
+          cause: Object.assign(new Error('5 NOT_FOUND'), { code: 5, details: '', metadata: {} }),
+        }),
+      ),
+      false,
+    );
     assert.equal(isServerUnavailable(new Error('boom')), false);
   });
 
@@ -42,6 +56,9 @@ describe('waiting through Temporal outages', () => {
       /workflow failed/,
     );
     assert.equal(calls, 1);
-    await assert.rejects(waitThroughOutages(() => Promise.reject(unavailable()), { maxOutageMs: 0 }), /Failed to get Workflow execution history/);
+    await assert.rejects(
+      waitThroughOutages(() => Promise.reject(unavailable()), { maxOutageMs: 0 }),
+      /Failed to get Workflow execution history/,
+    );
   });
 });

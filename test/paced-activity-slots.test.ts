@@ -9,13 +9,20 @@ import { BirdPacer } from '../src/bird/rate-limits/pacer';
 import { CALLS_AHEAD, pacedActivitySlots } from '../src/bird/rate-limits/pacer-shares';
 
 const ctx = {} as SlotReserveContext;
-const used = (permit: SlotPermit) => ({ permit, slotInfo: { type: 'activity' as const, activityType: 'getConnectorStatus' } });
-const settled = async <T>(p: Promise<T>) => Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 20))]);
+const used = (permit: SlotPermit) => ({
+  permit,
+  slotInfo: { type: 'activity' as const, activityType: 'getConnectorStatus' },
+});
+const settled = async <T>(p: Promise<T>) =>
+  Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 20))]);
 
 function pacerWithGates() {
   let now = 0;
   const sleepers: Array<{ at: number; wake: () => void }> = [];
-  const pacer = new BirdPacer({ getPerSecond: 10, postPerSecond: 500 }, { headroom: 1, now: () => now, sleep: (ms) => new Promise<void>((wake) => sleepers.push({ at: now + ms, wake })) });
+  const pacer = new BirdPacer(
+    { getPerSecond: 10, postPerSecond: 500 },
+    { headroom: 1, now: () => now, sleep: (ms) => new Promise<void>((wake) => sleepers.push({ at: now + ms, wake })) },
+  );
   /** Moves the clock to the first sleeper's time and wakes it. */
   const next = () => {
     const s = sleepers.shift()!;

@@ -29,7 +29,13 @@ describe('polling fit to the activation time (bulk)', function () {
     receiverAddress = `http://127.0.0.1:${address.port}`;
     const ensured = await ensureWorkspaceSubscription(
       stack.client,
-      { organizationId: stack.organizationId, workspaceId: stack.workspaceId, event: 'channel.updated', url: RECEIVER_PUBLIC_URL, signingKeyRef: SIGNING_KEY_REF },
+      {
+        organizationId: stack.organizationId,
+        workspaceId: stack.workspaceId,
+        event: 'channel.updated',
+        url: RECEIVER_PUBLIC_URL,
+        signingKeyRef: SIGNING_KEY_REF,
+      },
       { taskQueue: stack.taskQueue },
     );
     stack.startedWorkflowIds.push(ensured.workflowId);
@@ -43,10 +49,18 @@ describe('polling fit to the activation time (bulk)', function () {
     const inventory = await prepareInventory(file, {
       workspaceId: stack.workspaceId,
       organizationId: stack.organizationId,
-      connector: { connectorTemplateRef: 'sms-messagebird:1', name: `Poll ${randomUUID().slice(0, 6)}`, arguments: { channelMessageType: 'transactional' } },
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name: `Poll ${randomUUID().slice(0, 6)}`,
+        arguments: { channelMessageType: 'transactional' },
+      },
       readiness,
     });
-    const started = await startBulk(stack.client, stack.bulkStore, inventory, { taskQueue: stack.taskQueue, concurrency: numbers.length, sweepIntervalMs: 5_000 });
+    const started = await startBulk(stack.client, stack.bulkStore, inventory, {
+      taskQueue: stack.taskQueue,
+      concurrency: numbers.length,
+      sweepIntervalMs: 5_000,
+    });
     stack.startedWorkflowIds.push(started.workflowId);
     return started.workflowId;
   }
@@ -64,7 +78,9 @@ describe('polling fit to the activation time (bulk)', function () {
         const workflowId = `provision/${stack.workspaceId}/${number}`;
         const input = await startedInput(workflowId);
         const connector = stack.sim.connectors().find((c) => c.number?.numberId === number)!;
-        const reads = stack.sim.calls().filter((c) => c.operationId === 'getConnectorStatus' && c.path.includes(connector.id)).length;
+        const reads = stack.sim
+          .calls()
+          .filter((c) => c.operationId === 'getConnectorStatus' && c.path.includes(connector.id)).length;
         return { number, readiness: input.readiness, reads };
       }),
     );
@@ -81,9 +97,18 @@ describe('polling fit to the activation time (bulk)', function () {
   it('poll mode: scouts poll as asked; later rows start with the learned minimum activation time and read less', async () => {
     const numbers = fresh(24);
     for (const n of numbers) stack.sim.configureNumber(n, { outcome: 'active', delayMs: 2_000 });
-    const readiness = { mode: 'poll', initialPollInterval: '200ms', backoffCoefficient: 1.5, maxPollInterval: '1s', deadline: '1m' };
+    const readiness = {
+      mode: 'poll',
+      initialPollInterval: '200ms',
+      backoffCoefficient: 1.5,
+      maxPollInterval: '1s',
+      deadline: '1m',
+    };
     const report = await finish(await startRun(numbers, readiness));
-    assert.ok(report.every((r) => r.outcome === 'active'), JSON.stringify(report.filter((r) => r.outcome !== 'active')));
+    assert.ok(
+      report.every((r) => r.outcome === 'active'),
+      JSON.stringify(report.filter((r) => r.outcome !== 'active')),
+    );
     const rows = await perNumber(numbers);
     const scouts = rows.filter((r) => r.readiness.firstPollAfter === undefined);
     const learned = rows.filter((r) => r.readiness.firstPollAfter !== undefined);
@@ -92,7 +117,10 @@ describe('polling fit to the activation time (bulk)', function () {
     // The channels take 2 s: the learned first read comes no sooner than that.
     for (const r of learned) assert.ok(r.readiness.firstPollAfter! >= 2_000, JSON.stringify(r.readiness));
     const mean = (xs: typeof rows) => xs.reduce((a, r) => a + r.reads, 0) / xs.length;
-    assert.ok(mean(learned) <= 1.5 && mean(learned) < mean(scouts), `learned rows read ${mean(learned)} times each, scouts ${mean(scouts)}`);
+    assert.ok(
+      mean(learned) <= 1.5 && mean(learned) < mean(scouts),
+      `learned rows read ${mean(learned)} times each, scouts ${mean(scouts)}`,
+    );
   });
 
   it('both mode: while webhooks arrive, polling is a late safety net (≤ 0.2 status reads per number)', async () => {
@@ -100,23 +128,44 @@ describe('polling fit to the activation time (bulk)', function () {
     // The scouts read once at once and then not before their webhook (the channels take 3 s); the safety net of
     // the rows after them comes at a quarter of the deadline (15 s), later than three times the slowest wait seen.
     for (const n of numbers) stack.sim.configureNumber(n, { outcome: 'active', delayMs: 3_000 });
-    const report = await finish(await startRun(numbers, { mode: 'both', initialPollInterval: '10s', maxPollInterval: '10s', deadline: '1m' }));
-    assert.ok(report.every((r) => r.outcome === 'active'), JSON.stringify(report.filter((r) => r.outcome !== 'active')));
+    const report = await finish(
+      await startRun(numbers, { mode: 'both', initialPollInterval: '10s', maxPollInterval: '10s', deadline: '1m' }),
+    );
+    assert.ok(
+      report.every((r) => r.outcome === 'active'),
+      JSON.stringify(report.filter((r) => r.outcome !== 'active')),
+    );
     const rows = await perNumber(numbers);
     const reads = rows.reduce((a, r) => a + r.reads, 0);
-    assert.ok(reads / numbers.length <= 0.2, `${reads} status reads for ${numbers.length} numbers: ${JSON.stringify(rows.map((r) => [r.reads, r.readiness.firstPollAfter]))}`);
+    assert.ok(
+      reads / numbers.length <= 0.2,
+      `${reads} status reads for ${numbers.length} numbers: ${JSON.stringify(rows.map((r) => [r.reads, r.readiness.firstPollAfter]))}`,
+    );
     const learned = rows.filter((r) => r.readiness.firstPollAfter !== undefined);
     assert.equal(learned.length, numbers.length - MIN_ACTIVATION_SAMPLES);
-    for (const r of learned) assert.ok(r.readiness.firstPollAfter! >= 15_000, `a safety net, not a poll: ${JSON.stringify(r.readiness)}`);
+    for (const r of learned)
+      assert.ok(r.readiness.firstPollAfter! >= 15_000, `a safety net, not a poll: ${JSON.stringify(r.readiness)}`);
   });
 
   it('both mode: when webhooks stop, the safety-net poll still finds every channel active (none lost, none deleted)', async () => {
     const numbers = fresh(20);
     const scoutNumbers = numbers.slice(0, MIN_ACTIVATION_SAMPLES);
     // The scouts' channels activate quickly, the others after 4 s: by then the webhooks have stopped.
-    for (const n of numbers) stack.sim.configureNumber(n, { outcome: 'active', delayMs: scoutNumbers.includes(n) ? 500 : 4_000 });
-    const workflowId = await startRun(numbers, { mode: 'both', initialPollInterval: '10s', maxPollInterval: '10s', deadline: '1m' });
-    await waitFor('the scouts to report', async () => ((await getBulkProgress(stack.client, workflowId)).counts.active >= MIN_ACTIVATION_SAMPLES ? true : undefined), 60_000, 100);
+    for (const n of numbers)
+      stack.sim.configureNumber(n, { outcome: 'active', delayMs: scoutNumbers.includes(n) ? 500 : 4_000 });
+    const workflowId = await startRun(numbers, {
+      mode: 'both',
+      initialPollInterval: '10s',
+      maxPollInterval: '10s',
+      deadline: '1m',
+    });
+    await waitFor(
+      'the scouts to report',
+      async () =>
+        (await getBulkProgress(stack.client, workflowId)).counts.active >= MIN_ACTIVATION_SAMPLES ? true : undefined,
+      60_000,
+      100,
+    );
     // Bird's deliveries now go nowhere (as when the receiver or its route is down).
     stack.sim.routeDeliveries('https://hooks.provisioning-tests.example', 'http://127.0.0.1:9');
     try {
@@ -126,8 +175,16 @@ describe('polling fit to the activation time (bulk)', function () {
         numbers.map(() => 'active'),
       );
       const rows = await perNumber(numbers.slice(MIN_ACTIVATION_SAMPLES));
-      assert.ok(rows.every((r) => r.readiness.firstPollAfter !== undefined && r.reads >= 1), JSON.stringify(rows));
-      assert.ok(stack.sim.connectors().filter((c) => numbers.includes(c.number?.numberId ?? '')).every((c) => !c.deletedAt));
+      assert.ok(
+        rows.every((r) => r.readiness.firstPollAfter !== undefined && r.reads >= 1),
+        JSON.stringify(rows),
+      );
+      assert.ok(
+        stack.sim
+          .connectors()
+          .filter((c) => numbers.includes(c.number?.numberId ?? ''))
+          .every((c) => !c.deletedAt),
+      );
     } finally {
       stack.sim.routeDeliveries('https://hooks.provisioning-tests.example', receiverAddress);
     }

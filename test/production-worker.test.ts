@@ -34,7 +34,14 @@ describe('production worker process (compiled, pre-bundled workflows)', function
   let metricsPort: number;
   const started: string[] = [];
 
-  const input = (readiness: ProvisionChannelInputRaw['readiness'] = { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '500ms', deadline: '20s' }): ProvisionChannelInputRaw => ({
+  const input = (
+    readiness: ProvisionChannelInputRaw['readiness'] = {
+      mode: 'poll',
+      initialPollInterval: '100ms',
+      maxPollInterval: '500ms',
+      deadline: '20s',
+    },
+  ): ProvisionChannelInputRaw => ({
     workspaceId,
     organizationId,
     connector: {
@@ -49,7 +56,11 @@ describe('production worker process (compiled, pre-bundled workflows)', function
     const [h, build] = await Promise.all([temporal(), productionBuild()]);
     harness = h;
     bundlePath = build.bundle;
-    sim = await BirdSimulator.start({ provisioningDelayMs: 300, accessKeys: [accessKey], workspaces: [{ id: workspaceId, organizationId }] });
+    sim = await BirdSimulator.start({
+      provisioningDelayMs: 300,
+      accessKeys: [accessKey],
+      workspaces: [{ id: workspaceId, organizationId }],
+    });
     [healthPort, metricsPort] = [await freePort(), await freePort()];
     worker = startNodeProcess(
       build.workerJs,
@@ -92,22 +103,33 @@ describe('production worker process (compiled, pre-bundled workflows)', function
     sim.scriptFault('createConnector', '429', 1);
     const ready = await startProvisioning(harness.env.client, input(), { taskQueue });
     const refusedInput = input();
-    sim.configureNumber((refusedInput.connector.arguments as { phoneNumberId: string }).phoneNumberId, { outcome: 'error', errorMessage: 'number not verified' });
+    sim.configureNumber((refusedInput.connector.arguments as { phoneNumberId: string }).phoneNumberId, {
+      outcome: 'error',
+      errorMessage: 'number not verified',
+    });
     const refused = await startProvisioning(harness.env.client, refusedInput, { taskQueue });
     started.push(ready.workflowId, refused.workflowId);
-    const [ok, failed] = await Promise.all([awaitResult(harness.env.client, ready.workflowId), awaitResult(harness.env.client, refused.workflowId)]);
+    const [ok, failed] = await Promise.all([
+      awaitResult(harness.env.client, ready.workflowId),
+      awaitResult(harness.env.client, refused.workflowId),
+    ]);
     assert.equal(ok.ok, true);
     assert.equal(failed.ok, false);
 
     const url = `http://127.0.0.1:${metricsPort}/metrics`;
     // Workflow metrics travel through a sink flushed after the workflow task: wait until both outcomes are in.
-    const { samples, text } = await waitFor('both provisioning outcomes on /metrics', async () => {
-      const page = await scrape(url);
-      return sum(page.samples, 'provisionings_finished', { outcome: 'compensated' }) >= 1 &&
-        sum(page.samples, 'provisionings_finished', { outcome: 'completed' }) >= 1
-        ? page
-        : undefined;
-    }, 15_000, 200);
+    const { samples, text } = await waitFor(
+      'both provisioning outcomes on /metrics',
+      async () => {
+        const page = await scrape(url);
+        return sum(page.samples, 'provisionings_finished', { outcome: 'compensated' }) >= 1 &&
+          sum(page.samples, 'provisionings_finished', { outcome: 'completed' }) >= 1
+          ? page
+          : undefined;
+      },
+      15_000,
+      200,
+    );
     // The SDK's own metrics (Core's names, `temporal_` prefix, snake_case labels).
     assert.ok(sum(samples, 'temporal_workflow_completed', { task_queue: taskQueue }) >= 1, text.slice(0, 2000));
     // Bird activities run on the deployment's rate-limited queues, served by the same process.
@@ -116,7 +138,10 @@ describe('production worker process (compiled, pre-bundled workflows)', function
       0,
     );
     assert.ok(activitiesRun >= 4, `activities run: ${activitiesRun}`);
-    assert.ok(sum(samples, 'temporal_activity_execution_latency_count', { task_queue: birdWritesQueue(taskQueue) }) >= 2, 'creates and deletes on the writes queue');
+    assert.ok(
+      sum(samples, 'temporal_activity_execution_latency_count', { task_queue: birdWritesQueue(taskQueue) }) >= 2,
+      'creates and deletes on the writes queue',
+    );
     const q = { taskQueue, workflowType: 'provisionChannel' };
     // The product's: provisionings by outcome, readiness wait, Bird calls by operation and status, 429s.
     assert.equal(sum(samples, 'provisionings_started', q), 2);
@@ -136,9 +161,17 @@ describe('production worker process (compiled, pre-bundled workflows)', function
     const lines = worker.json();
     assert.ok(lines.length >= 3, worker.lines.join('\n'));
     assert.ok(lines.every((l) => typeof l.level === 'string' && typeof l.time === 'string' && l.service === 'worker'));
-    const activityLine = lines.find((l) => typeof l.activityType === 'string' && typeof l.workflowId === 'string' && typeof l.runId === 'string' && typeof l.attempt === 'number');
+    const activityLine = lines.find(
+      (l) =>
+        typeof l.activityType === 'string' &&
+        typeof l.workflowId === 'string' &&
+        typeof l.runId === 'string' &&
+        typeof l.attempt === 'number',
+    );
     assert.ok(activityLine, `an activity log line with its context:\n${worker.lines.slice(0, 40).join('\n')}`);
-    const workflowLine = lines.find((l) => typeof l.workflowType === 'string' && typeof l.runId === 'string' && l.activityType === undefined);
+    const workflowLine = lines.find(
+      (l) => typeof l.workflowType === 'string' && typeof l.runId === 'string' && l.activityType === undefined,
+    );
     assert.ok(workflowLine, 'a workflow log line with its context');
     for (const line of worker.lines) {
       assert.ok(!line.includes(accessKey), `access key in a log line: ${line.slice(0, 200)}`);
@@ -151,20 +184,40 @@ describe('production worker process (compiled, pre-bundled workflows)', function
     const run = await startProvisioning(harness.env.client, input(), { taskQueue });
     started.push(run.workflowId);
     const handle = harness.env.client.workflow.getHandle(run.workflowId);
-    await waitFor('createConnector in flight on the worker', async () => {
-      const d = await handle.describe();
-      return d.raw.pendingActivities?.some((a) => a.state === proto.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED) || undefined;
-    }, 15_000, 50);
+    await waitFor(
+      'createConnector in flight on the worker',
+      async () => {
+        const d = await handle.describe();
+        return (
+          d.raw.pendingActivities?.some(
+            (a) => a.state === proto.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+          ) || undefined
+        );
+      },
+      15_000,
+      50,
+    );
     worker.child.kill('SIGTERM');
     // The signal is handled asynchronously: health turns 503 (draining) or the listener closes (drained) soon after.
-    const drainingHealth = await waitFor('health to leave 200 after SIGTERM', async () => {
-      const status = await fetch(`http://127.0.0.1:${healthPort}/healthz`).then((r) => r.status, () => 'closed' as const);
-      return status === 200 ? undefined : status;
-    }, 10_000, 20);
+    const drainingHealth = await waitFor(
+      'health to leave 200 after SIGTERM',
+      async () => {
+        const status = await fetch(`http://127.0.0.1:${healthPort}/healthz`).then(
+          (r) => r.status,
+          () => 'closed' as const,
+        );
+        return status === 200 ? undefined : status;
+      },
+      10_000,
+      20,
+    );
     const exit = await worker.exited;
     assert.deepEqual(exit, { code: 0, signal: null }, worker.lines.slice(-20).join('\n'));
     assert.ok(drainingHealth === 503 || drainingHealth === 'closed', `health while draining: ${drainingHealth}`);
-    assert.ok(worker.json().some((l) => l.msg === 'Worker state changed' && l.state === 'DRAINING'), 'the SDK reports draining');
+    assert.ok(
+      worker.json().some((l) => l.msg === 'Worker state changed' && l.state === 'DRAINING'),
+      'the SDK reports draining',
+    );
     assert.ok(worker.json().some((l) => l.msg === 'worker drained and stopped'));
 
     const history = await handle.fetchHistory();
@@ -173,7 +226,11 @@ describe('production worker process (compiled, pre-bundled workflows)', function
     const startedEvent = history.events!.find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
     const completed = history.events!.find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
     assert.ok(completed, 'the in-flight activity completed instead of being abandoned');
-    assert.equal(startedEvent?.activityTaskStartedEventAttributes?.attempt, 1, 'first attempt, not a retry after a timeout');
+    assert.equal(
+      startedEvent?.activityTaskStartedEventAttributes?.attempt,
+      1,
+      'first attempt, not a retry after a timeout',
+    );
     assert.equal(sim.connectors().filter((c) => !c.deletedAt).length >= 1, true);
     sim.setFaults({ latencyMs: 0 });
   });

@@ -45,7 +45,10 @@ describe('provisioning input', () => {
     const a = parseProvisioningInput(raw);
     const b = parseProvisioningInput(upper);
     assert.equal(provisioningWorkflowId(a), provisioningWorkflowId(b));
-    assert.equal((b.connector.arguments as { phoneNumberId: string }).phoneNumberId, raw.connector.arguments.phoneNumberId);
+    assert.equal(
+      (b.connector.arguments as { phoneNumberId: string }).phoneNumberId,
+      raw.connector.arguments.phoneNumberId,
+    );
   });
 
   it('says "required" for a missing field', () => {
@@ -57,7 +60,9 @@ describe('provisioning input', () => {
   it('says "required" for a missing field whatever its schema (enum, template argument), naming the choices', () => {
     const raw = base();
     delete (raw.connector as { connectorTemplateRef?: string }).connectorTemplateRef;
-    assert.deepEqual(problemsOf(raw), [`connector.connectorTemplateRef: required (one of ${KNOWN_TEMPLATE_REFS.map((t) => `"${t}"`).join(', ')})`]);
+    assert.deepEqual(problemsOf(raw), [
+      `connector.connectorTemplateRef: required (one of ${KNOWN_TEMPLATE_REFS.map((t) => `"${t}"`).join(', ')})`,
+    ]);
     const sms = base();
     delete (sms.connector.arguments as Record<string, unknown>).channelMessageType;
     (sms as Record<string, unknown>).subscriptions = [{ event: 'channel.updated', url: 'https://hooks.example.com/x' }];
@@ -72,7 +77,10 @@ describe('provisioning input', () => {
     raw.connector = { connectorTemplateRef: 'whatsapp:1', name: '漢'.repeat(200) } as never;
     const problems = problemsOf(raw);
     assert.equal(problems.length, 1);
-    assert.match(problems[0]!, new RegExp(`^connector\\.name: too long for a workflow id .*> ${MAX_WORKFLOW_ID_LENGTH}`));
+    assert.match(
+      problems[0]!,
+      new RegExp(`^connector\\.name: too long for a workflow id .*> ${MAX_WORKFLOW_ID_LENGTH}`),
+    );
   });
 
   it('refuses an input too large to start, naming the field that makes it so', () => {
@@ -114,7 +122,14 @@ describe('provisioning input', () => {
     const blank = {
       ...raw,
       connector: { ...raw.connector, name: ' \t ', invitationToken: ' ' },
-      subscriptions: [{ service: 'channels', event: ' ', url: 'https://hooks.example.com/x', eventFilters: [{ key: 'channelStatus', value: '' }] }],
+      subscriptions: [
+        {
+          service: 'channels',
+          event: ' ',
+          url: 'https://hooks.example.com/x',
+          eventFilters: [{ key: 'channelStatus', value: '' }],
+        },
+      ],
     };
     assert.deepEqual(problemsOf(blank).sort(), [
       'connector.invitationToken: must not be empty or only spaces',
@@ -122,21 +137,52 @@ describe('provisioning input', () => {
       'subscriptions.0.event: must not be empty or only spaces',
       'subscriptions.0.eventFilters.0.value: must not be empty or only spaces',
     ]);
-    assert.deepEqual(problemsOf({ ...raw, connector: { ...raw.connector, name: '' } }), ['connector.name: must not be empty or only spaces']);
-    assert.deepEqual(problemsOf({ ...raw, connector: { ...raw.connector, arguments: { ...raw.connector.arguments, useCaseId: '  ' } } }), ['connector.arguments.useCaseId: must not be empty or only spaces']);
+    assert.deepEqual(problemsOf({ ...raw, connector: { ...raw.connector, name: '' } }), [
+      'connector.name: must not be empty or only spaces',
+    ]);
+    assert.deepEqual(
+      problemsOf({
+        ...raw,
+        connector: { ...raw.connector, arguments: { ...raw.connector.arguments, useCaseId: '  ' } },
+      }),
+      ['connector.arguments.useCaseId: must not be empty or only spaces'],
+    );
     // Refused, not trimmed: a name that says something is kept exactly as written (it names the workflow).
-    assert.equal(parseProvisioningInput({ ...raw, connector: { ...raw.connector, name: ' Acme ' } }).connector.name, ' Acme ');
+    assert.equal(
+      parseProvisioningInput({ ...raw, connector: { ...raw.connector, name: ' Acme ' } }).connector.name,
+      ' Acme ',
+    );
   });
 
   it('parses blank free text as it did before it was refused, for the runs started with it then (their replay)', () => {
-    const raw = { ...base(), connector: { ...base().connector, name: ' ' }, subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/x', eventFilters: [{ key: 'channelStatus', value: '' }] }] };
-    assert.deepEqual(blankTextAcceptedBefore(raw).map((b) => b.path.join('.')), ['connector.name', 'subscriptions.0.eventFilters.0.value']);
+    const raw = {
+      ...base(),
+      connector: { ...base().connector, name: ' ' },
+      subscriptions: [
+        {
+          service: 'channels',
+          event: 'channel.updated',
+          url: 'https://hooks.example.com/x',
+          eventFilters: [{ key: 'channelStatus', value: '' }],
+        },
+      ],
+    };
+    assert.deepEqual(
+      blankTextAcceptedBefore(raw).map((b) => b.path.join('.')),
+      ['connector.name', 'subscriptions.0.eventFilters.0.value'],
+    );
     const input = parseProvisioningInputAcceptingBlankText(raw);
     assert.equal(input.connector.name, ' ');
     assert.equal(input.subscriptions[0]!.eventFilters[0]!.value, '');
     assert.equal(raw.connector.name, ' ', 'the raw input is left as it was');
     // An empty name was refused before as well.
-    assert.deepEqual(blankTextAcceptedBefore({ ...raw, connector: { ...raw.connector, name: '' } }).map((b) => b.path.join('.')), ['subscriptions.0.eventFilters.0.value']);
-    assert.throws(() => parseProvisioningInputAcceptingBlankText({ ...raw, connector: { ...raw.connector, name: '' } }), /connector\.name: must not be empty/);
+    assert.deepEqual(
+      blankTextAcceptedBefore({ ...raw, connector: { ...raw.connector, name: '' } }).map((b) => b.path.join('.')),
+      ['subscriptions.0.eventFilters.0.value'],
+    );
+    assert.throws(
+      () => parseProvisioningInputAcceptingBlankText({ ...raw, connector: { ...raw.connector, name: '' } }),
+      /connector\.name: must not be empty/,
+    );
   });
 });

@@ -28,7 +28,8 @@ const details = (over: Partial<ProvisioningFailureDetails> = {}): ProvisioningFa
   leftBehind: [],
   ...over,
 });
-const provisioningFailed = (d: ProvisioningFailureDetails) => ApplicationFailure.create({ message: 'awaiting-readiness failed', type: PROVISIONING_FAILED, details: [d] });
+const provisioningFailed = (d: ProvisioningFailureDetails) =>
+  ApplicationFailure.create({ message: 'awaiting-readiness failed', type: PROVISIONING_FAILED, details: [d] });
 
 describe('a provisioning outcome, decoded once', () => {
   it('reads a ProvisioningFailed failure by its type, with its details', () => {
@@ -51,7 +52,11 @@ describe('a provisioning outcome, decoded once', () => {
     assert.equal(outcomeOfCompensation(d, true), 'compensation-failed');
     assert.equal(outcomeOfCompensation(details(), true), 'cancelled');
     assert.equal(isCompensated(d), false);
-    assert.equal(isCompensated(details({ compensationFailures: ['x'] })), false, 'a failed step is not compensated even with nothing listed as left');
+    assert.equal(
+      isCompensated(details({ compensationFailures: ['x'] })),
+      false,
+      'a failed step is not compensated even with nothing listed as left',
+    );
     assert.equal(isCompensated(details()), true);
   });
 
@@ -66,15 +71,24 @@ describe('a provisioning outcome, decoded once', () => {
     assert.deepEqual(endOfFailure(new CancelledFailure('cancelled'), ''), { status: 'CANCELLED' });
     const terminated = endOfFailure(new TerminatedFailure('by ops'), '');
     assert.equal(terminated.status, 'TERMINATED');
-    assert.match(terminated.status === 'TERMINATED' ? terminated.reason : '', /^terminated \(by ops\); its connector, if any, was not undone$/);
+    assert.match(
+      terminated.status === 'TERMINATED' ? terminated.reason : '',
+      /^terminated \(by ops\); its connector, if any, was not undone$/,
+    );
     assert.equal(endOfFailure(new TimeoutFailure('t', undefined, 'START_TO_CLOSE'), '').status, 'TIMED_OUT');
-    assert.equal(outcomeOfEnd(endOfFailure(ApplicationFailure.create({ message: 'bad', type: INVALID_WORKFLOW_INPUT }), '')), 'invalid-input');
+    assert.equal(
+      outcomeOfEnd(endOfFailure(ApplicationFailure.create({ message: 'bad', type: INVALID_WORKFLOW_INPUT }), '')),
+      'invalid-input',
+    );
     assert.equal(outcomeOfEnd(endOfFailure(new Error('a bug'), '')), 'failed');
     assert.deepEqual(endOfFailure(undefined, 'workflow failed'), { status: 'FAILED', reason: 'workflow failed' });
   });
 
   it('gives a bulk row its result from a lookup', () => {
-    const completed = snapshotOfEnd({ status: 'COMPLETED', result: { connectorId: 'c-2', channelId: 'ch-2' } as never }, undefined);
+    const completed = snapshotOfEnd(
+      { status: 'COMPLETED', result: { connectorId: 'c-2', channelId: 'ch-2' } as never },
+      undefined,
+    );
     assert.deepEqual(rowResultOfSnapshot(completed, true), {
       outcome: 'active',
       connectorId: 'c-2',
@@ -82,7 +96,10 @@ describe('a provisioning outcome, decoded once', () => {
       reason: 'provisioned by a run started elsewhere (this bulk run waited for it)',
       compensated: undefined,
     });
-    assert.deepEqual(rowResultOfSnapshot(snapshotOfEnd({ status: 'CANCELLED' }, undefined), false), { outcome: 'cancelled', reason: 'cancelled' });
+    assert.deepEqual(rowResultOfSnapshot(snapshotOfEnd({ status: 'CANCELLED' }, undefined), false), {
+      outcome: 'cancelled',
+      reason: 'cancelled',
+    });
     assert.equal(rowResultOfSnapshot({ status: 'TERMINATED' }, false).reason, 'its provisioning ended terminated');
   });
 

@@ -30,14 +30,22 @@ describe('provisionChannel workflow', function () {
     stack.startedWorkflowIds.push(started.workflowId);
     return started;
   }
-  const phoneOf = (input: ProvisionChannelInputRaw) => (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
+  const phoneOf = (input: ProvisionChannelInputRaw) =>
+    (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
   const liveConnectors = () => stack.sim.connectors().filter((c) => !c.deletedAt);
   const callsTo = (operationId: string) => stack.sim.calls().filter((c) => c.operationId === operationId);
 
   it('provisions by polling with backoff and registers a per-channel subscription', async () => {
     stack.sim.configureNumber(randomUUID(), { outcome: 'active' }); // another number: must not interfere
     const input = smsInput(stack, {
-      subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://hooks.example.com/channel-events', signingKeyRef: SIGNING_KEY_REF }],
+      subscriptions: [
+        {
+          service: 'channels',
+          event: 'channel.updated',
+          url: 'https://hooks.example.com/channel-events',
+          signingKeyRef: SIGNING_KEY_REF,
+        },
+      ],
     });
     const { workflowId } = await start(input);
     assert.equal(workflowId, `provision/${stack.workspaceId}/${phoneOf(input)}`);
@@ -70,7 +78,15 @@ describe('provisionChannel workflow', function () {
 
   it('a channel that becomes active after 60 s costs a handful of status calls (backoff, not busy polling)', async () => {
     // 60 s simulated by a 6 s channel with a 0.2 s initial interval: same ratio as Bird's 2 s and 60 s.
-    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '200ms', backoffCoefficient: 2, maxPollInterval: '2s', deadline: '30s' } });
+    const input = smsInput(stack, {
+      readiness: {
+        mode: 'poll',
+        initialPollInterval: '200ms',
+        backoffCoefficient: 2,
+        maxPollInterval: '2s',
+        deadline: '30s',
+      },
+    });
     stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 6_000 });
     const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
     assert.ok(outcome.ok);
@@ -93,7 +109,9 @@ describe('provisionChannel workflow', function () {
   });
 
   it('deadline → fails and deletes the connector', async () => {
-    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '500ms', deadline: '2s' } });
+    const input = smsInput(stack, {
+      readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '500ms', deadline: '2s' },
+    });
     stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 60_000 });
     const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
     assert.ok(!outcome.ok);
@@ -106,9 +124,16 @@ describe('provisionChannel workflow', function () {
     const input = smsInput(stack);
     stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 60_000 });
     const { workflowId, handle } = await start(input);
-    await waitFor('awaiting-readiness', async () => ((await getProgress(stack.client, workflowId)).stage === 'awaiting-readiness' ? true : undefined), 15_000, 100);
+    await waitFor(
+      'awaiting-readiness',
+      async () => ((await getProgress(stack.client, workflowId)).stage === 'awaiting-readiness' ? true : undefined),
+      15_000,
+      100,
+    );
     await cancelProvisioning(stack.client, workflowId);
-    await assert.rejects(handle.result(), (err: Error) => /cancel/i.test(`${err.message} ${(err.cause as Error | undefined)?.name}`));
+    await assert.rejects(handle.result(), (err: Error) =>
+      /cancel/i.test(`${err.message} ${(err.cause as Error | undefined)?.name}`),
+    );
     assert.equal((await handle.describe()).status.name, 'CANCELLED');
     assert.equal(liveConnectors().length, 0);
     assert.equal(stack.sim.connectors().length, 1);
@@ -119,9 +144,17 @@ describe('provisionChannel workflow', function () {
   it('cancellation while subscriptions are being registered → cancelled, connector deleted, subscription reported', async () => {
     // The subscription create hangs until the client's 3 s timeout, then succeeds on retry: a window to cancel in.
     stack.sim.scriptFault('createLegacyWebhookSubscription', 'timeout', 1);
-    const input = smsInput(stack, { subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://ok.example.com/events' }] });
+    const input = smsInput(stack, {
+      subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://ok.example.com/events' }],
+    });
     const { workflowId, handle } = await start(input);
-    await waitFor('registering-subscriptions', async () => ((await getProgress(stack.client, workflowId)).stage === 'registering-subscriptions' ? true : undefined), 15_000, 50);
+    await waitFor(
+      'registering-subscriptions',
+      async () =>
+        (await getProgress(stack.client, workflowId)).stage === 'registering-subscriptions' ? true : undefined,
+      15_000,
+      50,
+    );
     await cancelProvisioning(stack.client, workflowId);
     await assert.rejects(handle.result());
     assert.equal((await handle.describe()).status.name, 'CANCELLED');
@@ -138,7 +171,10 @@ describe('provisionChannel workflow', function () {
     assert.equal(outcome.details?.undone.length, 0);
     assert.equal(outcome.details?.compensationFailures.length, 1);
     assert.equal(liveConnectors().length, 1, 'the connector Bird would not delete is still there');
-    assert.match(outcome.details.leftBehind[0]!, new RegExp(`^connector ${liveConnectors()[0]!.id} \\(its deletion failed`));
+    assert.match(
+      outcome.details.leftBehind[0]!,
+      new RegExp(`^connector ${liveConnectors()[0]!.id} \\(its deletion failed`),
+    );
     assert.match(outcome.reason, new RegExp(`Left: connector ${liveConnectors()[0]!.id}`));
     assert.equal(callsTo('deleteConnector').length, 1, '422 is final: not retried');
   });
@@ -175,7 +211,10 @@ describe('provisionChannel workflow', function () {
 
   it('foreign 409 → fails with "already exists", the refused create is never sent again, nothing is deleted', async () => {
     const input = smsInput(stack);
-    const foreign = await stack.bird.createConnector(stack.workspaceId, { ...input.connector, name: 'created by someone else' } as never);
+    const foreign = await stack.bird.createConnector(stack.workspaceId, {
+      ...input.connector,
+      name: 'created by someone else',
+    } as never);
     // A lookup after the 409 would meet these 429s; a retried create would POST again.
     stack.sim.scriptFault('listConnectors', '429', 3);
     const foreignCreates = callsTo('createConnector').length;
@@ -185,14 +224,19 @@ describe('provisionChannel workflow', function () {
     assert.match(outcome.reason, /Undone: nothing to undo: Bird refused the create/);
     assert.equal(callsTo('createConnector').length - foreignCreates, 1, 'a 409 is never re-sent');
     assert.equal(callsTo('deleteConnector').length, 0);
-    assert.deepEqual(liveConnectors().map((c) => c.id), [foreign.id]);
+    assert.deepEqual(
+      liveConnectors().map((c) => c.id),
+      [foreign.id],
+    );
     assert.ok(!hasIdempotencyTag(foreign.name, 'prov-'));
   });
 
   it('50 provisionings started at once with one name → 50 distinct connectors, each for its own number, none adopted', async function () {
     this.timeout(180_000);
     const name = 'Acme Support'; // many channels of one customer share one name
-    const inputs = Array.from({ length: 50 }, () => smsInput(stack, { connector: { ...smsInput(stack).connector, name } }));
+    const inputs = Array.from({ length: 50 }, () =>
+      smsInput(stack, { connector: { ...smsInput(stack).connector, name } }),
+    );
     const started = await Promise.all(inputs.map((input) => start(input)));
     const outcomes = await Promise.all(started.map((s) => awaitResult(stack.client, s.workflowId)));
     const byNumber = new Map(liveConnectors().map((c) => [c.number?.numberId, c]));
@@ -222,8 +266,18 @@ describe('provisionChannel workflow', function () {
   it('every secret reference is checked before the connector is created', async () => {
     const input = smsInput(stack, {
       subscriptions: [
-        { service: 'channels', event: 'channel.updated', url: 'https://ok.example.com/events', signingKeyRef: SIGNING_KEY_REF },
-        { service: 'channels', event: 'channel.updated', url: 'https://ok.example.com/other', signingKeyRef: 'NOT_CONFIGURED' },
+        {
+          service: 'channels',
+          event: 'channel.updated',
+          url: 'https://ok.example.com/events',
+          signingKeyRef: SIGNING_KEY_REF,
+        },
+        {
+          service: 'channels',
+          event: 'channel.updated',
+          url: 'https://ok.example.com/other',
+          signingKeyRef: 'NOT_CONFIGURED',
+        },
       ],
     });
     const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
@@ -239,21 +293,41 @@ describe('provisionChannel workflow', function () {
     await handle.result();
     const history = await handle.fetchHistory();
     const startedEvent = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-    const recorded = stack.client.options.loadedDataConverter.payloadConverter.fromPayload<{ readiness: unknown; subscriptions: unknown }>(startedEvent!.input!.payloads![0]!);
-    assert.deepEqual(recorded.readiness, { mode: 'poll', initialPollInterval: 100, backoffCoefficient: 2, maxPollInterval: 60_000, deadline: 20_000 });
+    const recorded = stack.client.options.loadedDataConverter.payloadConverter.fromPayload<{
+      readiness: unknown;
+      subscriptions: unknown;
+    }>(startedEvent!.input!.payloads![0]!);
+    assert.deepEqual(recorded.readiness, {
+      mode: 'poll',
+      initialPollInterval: 100,
+      backoffCoefficient: 2,
+      maxPollInterval: 60_000,
+      deadline: 20_000,
+    });
     assert.deepEqual(recorded.subscriptions, []);
   });
 
   it('polling costs the same history however many polls it makes (the longest accepted input stays bounded)', async function () {
     this.timeout(60_000);
     const eventsFor = async (deadline: string) => {
-      const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '100ms', backoffCoefficient: 1, maxPollInterval: '100ms', deadline } });
+      const input = smsInput(stack, {
+        readiness: {
+          mode: 'poll',
+          initialPollInterval: '100ms',
+          backoffCoefficient: 1,
+          maxPollInterval: '100ms',
+          deadline,
+        },
+      });
       stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 600_000 });
       const { handle, workflowId } = await start(input);
       const outcome = await awaitResult(stack.client, workflowId);
       assert.ok(!outcome.ok);
       const connectorId = (await getProgress(stack.client, workflowId)).connectorId!;
-      return { events: (await handle.fetchHistory()).events!.length, polls: callsTo('getConnectorStatus').filter((c) => c.path.includes(connectorId)).length };
+      return {
+        events: (await handle.fetchHistory()).events!.length,
+        polls: callsTo('getConnectorStatus').filter((c) => c.path.includes(connectorId)).length,
+      };
     };
     const short = await eventsFor('1s');
     const long = await eventsFor('8s');
@@ -265,7 +339,15 @@ describe('provisionChannel workflow', function () {
 
   it('poll mode: a channel that becomes ready after the last poll is found by the final check at the deadline', async () => {
     // Polls at 0, 1 s and 4 s; the next would be at 13 s, past the 8 s deadline; the channel is active at 5.5 s.
-    const input = smsInput(stack, { readiness: { mode: 'poll', initialPollInterval: '1s', backoffCoefficient: 3, maxPollInterval: '10s', deadline: '8s' } });
+    const input = smsInput(stack, {
+      readiness: {
+        mode: 'poll',
+        initialPollInterval: '1s',
+        backoffCoefficient: 3,
+        maxPollInterval: '10s',
+        deadline: '8s',
+      },
+    });
     stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 5_500 });
     const outcome = await awaitResult(stack.client, (await start(input)).workflowId);
     assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
@@ -283,7 +365,14 @@ describe('provisionChannel workflow', function () {
       workflowBundle,
       bird: stack.bird,
       secrets: staticSecretStore({}),
-      wrapActivities: (real) => ({ ...real, createConnector: async () => ({ outcome: 'created', adopted: false, connectorId: undefined as unknown as string }) }),
+      wrapActivities: (real) => ({
+        ...real,
+        createConnector: async () => ({
+          outcome: 'created',
+          adopted: false,
+          connectorId: undefined as unknown as string,
+        }),
+      }),
     });
     const runUntil = async <T>(fn: () => Promise<T>): Promise<T> => {
       const running = worker.run();
@@ -297,10 +386,15 @@ describe('provisionChannel workflow', function () {
     const input = smsInput(stack);
     const { handle, workflowId } = await runUntil(async () => {
       const started = await startProvisioning(stack.client, input, { taskQueue });
-      await waitFor('a failed workflow task', async () => {
-        const events = (await started.handle.fetchHistory()).events ?? [];
-        return events.some((e) => e.workflowTaskFailedEventAttributes) ? true : undefined;
-      }, 20_000, 200);
+      await waitFor(
+        'a failed workflow task',
+        async () => {
+          const events = (await started.handle.fetchHistory()).events ?? [];
+          return events.some((e) => e.workflowTaskFailedEventAttributes) ? true : undefined;
+        },
+        20_000,
+        200,
+      );
       return started;
     });
     const described = await handle.describe();
@@ -316,16 +410,26 @@ describe('provisionChannel workflow', function () {
     stack.sim.configureNumber(phoneOf(input), { outcome: 'error', errorMessage: 'rejected' });
     stack.sim.scriptFault('deleteConnector', '503', 3);
     const { workflowId, handle } = await start(input);
-    const pending = await waitFor('a retrying delete', async () => {
-      const d = await handle.describe();
-      const activity = d.raw.pendingActivities?.find((a) => a.activityType?.name === 'deleteConnector' && (a.attempt ?? 0) >= 2);
-      return activity ? { activity, stage: d.typedSearchAttributes.get(sa.ProvisioningStage) } : undefined;
-    }, 30_000, 100);
+    const pending = await waitFor(
+      'a retrying delete',
+      async () => {
+        const d = await handle.describe();
+        const activity = d.raw.pendingActivities?.find(
+          (a) => a.activityType?.name === 'deleteConnector' && (a.attempt ?? 0) >= 2,
+        );
+        return activity ? { activity, stage: d.typedSearchAttributes.get(sa.ProvisioningStage) } : undefined;
+      },
+      30_000,
+      100,
+    );
     assert.equal(pending.stage, 'compensating');
     assert.equal(pending.activity.maximumAttempts ?? 0, 0, 'unlimited attempts');
     assert.ok(!pending.activity.expirationTime, 'no schedule-to-close limit');
     const found = [];
-    for await (const wf of stack.client.workflow.list({ query: `ProvisioningStage = 'compensating' AND BirdWorkspaceId = '${stack.workspaceId}'` })) found.push(wf.workflowId);
+    for await (const wf of stack.client.workflow.list({
+      query: `ProvisioningStage = 'compensating' AND BirdWorkspaceId = '${stack.workspaceId}'`,
+    }))
+      found.push(wf.workflowId);
     assert.ok(found.includes(workflowId) || pending.stage === 'compensating');
     const outcome = await awaitResult(stack.client, workflowId);
     assert.ok(!outcome.ok);
@@ -347,7 +451,10 @@ describe('provisionChannel workflow', function () {
   });
 
   it('unknown workspace → 404 fails at once, and the report says nothing was created (no hunt for a connector)', async () => {
-    const outcome = await awaitResult(stack.client, (await start({ ...smsInput(stack), workspaceId: randomUUID() })).workflowId);
+    const outcome = await awaitResult(
+      stack.client,
+      (await start({ ...smsInput(stack), workspaceId: randomUUID() })).workflowId,
+    );
     assert.ok(!outcome.ok);
     assert.match(outcome.reason, /HTTP 404/);
     assert.match(outcome.reason, /Undone: nothing to undo: Bird refused the create, no connector was made\./);
@@ -367,7 +474,10 @@ describe('provisionChannel workflow', function () {
     const outcome = await awaitResult(stack.client, (await start(smsInput(stack))).workflowId);
     assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
     const creates = callsTo('createConnector');
-    assert.deepEqual(creates.map((c) => c.status), [503, 503, 429, 201]);
+    assert.deepEqual(
+      creates.map((c) => c.status),
+      [503, 503, 429, 201],
+    );
     assert.ok(creates[3]!.at - creates[2]!.at >= 900, 'waited for Retry-After: 1');
     assert.equal(liveConnectors().length, 1);
   });
@@ -398,10 +508,17 @@ describe('provisionChannel workflow', function () {
         return true;
       },
     );
-    await assert.rejects(startProvisioning(stack.client, { ...bad, connector: { ...bad.connector, securityArguments: undefined } }, { taskQueue: stack.taskQueue }), (err: Error) => {
-      assert.match(err.message, /connector\.arguments\.channelMessageType/);
-      return true;
-    });
+    await assert.rejects(
+      startProvisioning(
+        stack.client,
+        { ...bad, connector: { ...bad.connector, securityArguments: undefined } },
+        { taskQueue: stack.taskQueue },
+      ),
+      (err: Error) => {
+        assert.match(err.message, /connector\.arguments\.channelMessageType/);
+        return true;
+      },
+    );
     assert.equal(stack.sim.calls().length, 0);
   });
 });

@@ -24,19 +24,32 @@ describe('Python caller (examples/python, temporalio from PyPI)', function () {
   let address: string;
   before(async () => {
     // The venv is made once (PyPI) and reused; a fresh clone makes it here.
-    [python] = [(await run('bash', [join(ROOT, 'scripts', 'python-venv.sh')], { cwd: ROOT, timeout: 280_000 })).stdout.trim()];
+    [python] = [
+      (await run('bash', [join(ROOT, 'scripts', 'python-venv.sh')], { cwd: ROOT, timeout: 280_000 })).stdout.trim(),
+    ];
     stack = await startStack();
     address = (await temporal()).address;
   });
   after(() => stack?.closeCheckingHistories());
 
-  const numberOf = (input: ReturnType<typeof smsInput>) => (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
+  const numberOf = (input: ReturnType<typeof smsInput>) =>
+    (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
   const connectorsFor = (n: string) => stack.sim.connectors().filter((c) => JSON.stringify(c).includes(n));
-  async function caller(args: string[], input: unknown): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async function caller(args: string[], input: unknown): Promise<any> {
     const file = join(mkdtempSync(join(tmpdir(), 'py-caller-')), 'input.json');
     writeFileSync(file, JSON.stringify(input));
-    const env = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: stack.taskQueue };
-    const { stdout } = await run(python, [join(ROOT, 'examples', 'python', 'caller.py'), args[0]!, file, ...args.slice(1)], { env, timeout: 120_000 });
+    const env = {
+      ...process.env,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    };
+    const { stdout } = await run(
+      python,
+      [join(ROOT, 'examples', 'python', 'caller.py'), args[0]!, file, ...args.slice(1)],
+      { env, timeout: 120_000 },
+    );
     return JSON.parse(stdout.trim().split('\n').pop()!) as unknown;
   }
 

@@ -41,10 +41,23 @@ describe("Bird's rate limits", function () {
       workspaceId: workspace.workspaceId,
       organizationId: workspace.organizationId,
       // Many channels, one name; status polled every 200 ms, far more often than Bird's budget allows for all of them.
-      connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Burst', arguments: { channelMessageType: 'transactional' } },
-      readiness: { mode: 'poll', initialPollInterval: '200ms', backoffCoefficient: 1, maxPollInterval: '200ms', deadline: '2m' },
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name: 'Burst',
+        arguments: { channelMessageType: 'transactional' },
+      },
+      readiness: {
+        mode: 'poll',
+        initialPollInterval: '200ms',
+        backoffCoefficient: 1,
+        maxPollInterval: '200ms',
+        deadline: '2m',
+      },
     });
-    const started = await startBulk(stack.client, stack.bulkStore, inventory, { taskQueue: stack.taskQueue, concurrency: n });
+    const started = await startBulk(stack.client, stack.bulkStore, inventory, {
+      taskQueue: stack.taskQueue,
+      concurrency: n,
+    });
     stack.startedWorkflowIds.push(started.workflowId);
     return { started, numbers };
   }
@@ -55,7 +68,8 @@ describe("Bird's rate limits", function () {
     return bulkReport(stack.bulkStore, await getBulkProgress(stack.client, workflowId));
   }
 
-  const refused = (stack: Stack, workspaceId: string) => stack.sim.calls().filter((c) => c.rateLimited && c.path.includes(workspaceId)).length;
+  const refused = (stack: Stack, workspaceId: string) =>
+    stack.sim.calls().filter((c) => c.rateLimited && c.path.includes(workspaceId)).length;
 
   it('the simulator refuses requests past a workspace budget with 429 and Retry-After, each workspace apart', async () => {
     const stack = await startStack({ sim: { rateLimits: { getPerSecond: 3, postPerSecond: 3 } } });
@@ -64,7 +78,10 @@ describe("Bird's rate limits", function () {
     try {
       const other = { id: randomUUID(), organizationId: stack.organizationId };
       stack.sim.addWorkspace(other);
-      const list = (ws: string) => fetch(`${stack.sim.url}/workspaces/${ws}/connectors`, { headers: { authorization: `AccessKey ${stack.secrets.accessKey}` } });
+      const list = (ws: string) =>
+        fetch(`${stack.sim.url}/workspaces/${ws}/connectors`, {
+          headers: { authorization: `AccessKey ${stack.secrets.accessKey}` },
+        });
       const answers = await Promise.all(Array.from({ length: 6 }, () => list(stack.workspaceId)));
       assert.deepEqual(answers.map((r) => r.status).sort(), [200, 200, 200, 429, 429, 429]);
       assert.equal(answers.find((r) => r.status === 429)?.headers.get('retry-after'), '1');
@@ -75,17 +92,31 @@ describe("Bird's rate limits", function () {
   });
 
   it('with the task-queue limit a burst of provisionings gets no 429; without it Bird refuses part of the same burst', async () => {
-    const limited = await startStack({ sim: { rateLimits: BIRD_LIMIT, provisioningDelayMs: 1_500 }, worker: { birdRateLimits: WORKER_LIMIT } });
-    const unlimited = await startStack({ sim: { rateLimits: BIRD_LIMIT, provisioningDelayMs: 1_500 }, worker: { birdRateLimits: { getPerSecond: 1_000, postPerSecond: 1_000 } } });
+    const limited = await startStack({
+      sim: { rateLimits: BIRD_LIMIT, provisioningDelayMs: 1_500 },
+      worker: { birdRateLimits: WORKER_LIMIT },
+    });
+    const unlimited = await startStack({
+      sim: { rateLimits: BIRD_LIMIT, provisioningDelayMs: 1_500 },
+      worker: { birdRateLimits: { getPerSecond: 1_000, postPerSecond: 1_000 } },
+    });
     stacks.push(limited, unlimited);
     const a = await bulkOf(limited, limited, 12);
     const b = await bulkOf(unlimited, unlimited, 12);
-    const [reportA, reportB] = await Promise.all([finish(limited, a.started.workflowId), finish(unlimited, b.started.workflowId)]);
+    const [reportA, reportB] = await Promise.all([
+      finish(limited, a.started.workflowId),
+      finish(unlimited, b.started.workflowId),
+    ]);
     for (const r of [...reportA, ...reportB]) assert.equal(r.outcome, 'active', JSON.stringify(r));
     const calls = limited.sim.calls().filter((c) => c.path.includes(limited.workspaceId)).length;
-    console.log(`      limited: ${calls} Bird calls, ${refused(limited, limited.workspaceId)} answered 429; unlimited: ${refused(unlimited, unlimited.workspaceId)} answered 429`);
+    console.log(
+      `      limited: ${calls} Bird calls, ${refused(limited, limited.workspaceId)} answered 429; unlimited: ${refused(unlimited, unlimited.workspaceId)} answered 429`,
+    );
     assert.equal(refused(limited, limited.workspaceId), 0, 'the server kept the burst within the budget');
-    assert.ok(refused(unlimited, unlimited.workspaceId) > 0, 'the same burst without the limit exceeds it (so the limit is what kept it)');
+    assert.ok(
+      refused(unlimited, unlimited.workspaceId) > 0,
+      'the same burst without the limit exceeds it (so the limit is what kept it)',
+    );
   });
 
   it('with fairness each workspace gets its own budget: two workspaces at once, no 429, fairness keys on every Bird activity', async () => {
@@ -98,7 +129,10 @@ describe("Bird's rate limits", function () {
     stack.sim.addWorkspace({ id: second.workspaceId, organizationId: second.organizationId });
     const a = await bulkOf(stack, stack, 10);
     const b = await bulkOf(stack, second, 10);
-    const [reportA, reportB] = await Promise.all([finish(stack, a.started.workflowId), finish(stack, b.started.workflowId)]);
+    const [reportA, reportB] = await Promise.all([
+      finish(stack, a.started.workflowId),
+      finish(stack, b.started.workflowId),
+    ]);
     for (const r of [...reportA, ...reportB]) assert.equal(r.outcome, 'active');
     assert.equal(refused(stack, stack.workspaceId), 0);
     assert.equal(refused(stack, second.workspaceId), 0);
@@ -110,11 +144,15 @@ describe("Bird's rate limits", function () {
       taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
       reportConfig: true,
     });
-    assert.equal(described.config?.fairnessKeysRateLimitDefault?.rateLimit?.requestsPerSecond, WORKER_LIMIT.getPerSecond);
+    assert.equal(
+      described.config?.fairnessKeysRateLimitDefault?.rateLimit?.requestsPerSecond,
+      WORKER_LIMIT.getPerSecond,
+    );
     // And each provisioning's Bird activities carry its workspace as fairness key.
     const history = await stack.client.workflow.getHandle(reportB[0]!.workflowId).fetchHistory();
     const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes);
     assert.ok(scheduled.length >= 2);
-    for (const e of scheduled) assert.equal(e.activityTaskScheduledEventAttributes!.priority?.fairnessKey, second.workspaceId);
+    for (const e of scheduled)
+      assert.equal(e.activityTaskScheduledEventAttributes!.priority?.fairnessKey, second.workspaceId);
   });
 });

@@ -45,8 +45,16 @@ describe('webhook receiver process', function () {
    * it is answered 202 (no provisioning); sent just now, 503 (visibility may lag a connector created moments ago,
    * so Bird is asked to retry).
    */
-  function deliver(opts: { key?: string; requestId?: string; sentSecondsAgo?: number; body?: string; timestamp?: string } = {}): Promise<Response> {
-    const body = opts.body ?? JSON.stringify({ service: 'channels', event: 'channel.updated', payload: { channelId: randomUUID(), status: 'ok', stage: 'active' } });
+  function deliver(
+    opts: { key?: string; requestId?: string; sentSecondsAgo?: number; body?: string; timestamp?: string } = {},
+  ): Promise<Response> {
+    const body =
+      opts.body ??
+      JSON.stringify({
+        service: 'channels',
+        event: 'channel.updated',
+        payload: { channelId: randomUUID(), status: 'ok', stage: 'active' },
+      });
     const timestamp = opts.timestamp ?? String(Math.floor(Date.now() / 1000) - (opts.sentSecondsAgo ?? 600));
     return fetch(`${base}/bird/events`, {
       method: 'POST',
@@ -63,7 +71,11 @@ describe('webhook receiver process', function () {
   it('counts deliveries by result and reason on /metrics', async () => {
     assert.equal((await deliver({ key: 'not-the-key-at-all' })).status, 401);
     // The same signed delivery twice (a replay with a fresh request id): the second is a duplicate.
-    const body = JSON.stringify({ service: 'channels', event: 'channel.updated', payload: { channelId: randomUUID(), status: 'ok', stage: 'active' } });
+    const body = JSON.stringify({
+      service: 'channels',
+      event: 'channel.updated',
+      payload: { channelId: randomUUID(), status: 'ok', stage: 'active' },
+    });
     const timestamp = String(Math.floor(Date.now() / 1000) - 600);
     assert.equal((await deliver({ body, timestamp })).status, 202);
     assert.equal((await deliver({ body, timestamp })).status, 200);

@@ -36,12 +36,25 @@ describe('webhook receiver', () => {
   afterEach(() => app.close());
 
   const event = (over: Record<string, unknown> = {}) =>
-    JSON.stringify({ service: 'channels', event: 'channel.updated', payload: { channelId: randomUUID(), connectorId: randomUUID(), status: 'ok', stage: 'active', ...over } });
+    JSON.stringify({
+      service: 'channels',
+      event: 'channel.updated',
+      payload: { channelId: randomUUID(), connectorId: randomUUID(), status: 'ok', stage: 'active', ...over },
+    });
 
-  function deliver(body: string, opts: { key?: string; url?: string; timestamp?: string; requestId?: string; signature?: string | null } = {}) {
+  function deliver(
+    body: string,
+    opts: { key?: string; url?: string; timestamp?: string; requestId?: string; signature?: string | null } = {},
+  ) {
     const timestamp = opts.timestamp ?? String(Math.floor(Date.now() / 1000));
-    const headers: Record<string, string> = { 'content-type': 'application/json', [WebhookHeaders.timestamp]: timestamp, [WebhookHeaders.requestId]: opts.requestId ?? randomUUID() };
-    if (opts.signature !== null) headers[WebhookHeaders.signature] = opts.signature ?? signWebhook(opts.key ?? KEY, timestamp, opts.url ?? PUBLIC_URL, body);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      [WebhookHeaders.timestamp]: timestamp,
+      [WebhookHeaders.requestId]: opts.requestId ?? randomUUID(),
+    };
+    if (opts.signature !== null)
+      headers[WebhookHeaders.signature] =
+        opts.signature ?? signWebhook(opts.key ?? KEY, timestamp, opts.url ?? PUBLIC_URL, body);
     return app.inject({ method: 'POST', url: '/bird/events', headers, payload: body });
   }
 
@@ -73,7 +86,10 @@ describe('webhook receiver', () => {
   it('refuses a tampered body', async () => {
     const body = event();
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const res = await deliver(event({ status: 'error' }), { timestamp, signature: signWebhook(KEY, timestamp, PUBLIC_URL, body) });
+    const res = await deliver(event({ status: 'error' }), {
+      timestamp,
+      signature: signWebhook(KEY, timestamp, PUBLIC_URL, body),
+    });
     assert.equal(res.statusCode, 401);
     assert.equal(routed.length, 0);
   });

@@ -23,7 +23,11 @@ describe('replay of recorded histories', function () {
     assert.ok(files.length >= 6, `found ${files.length}`);
     const types = new Set(
       files.map((f) => {
-        const first = (JSON.parse(readFileSync(resolve(DIR, f), 'utf8')) as { events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }> }).events[0];
+        const first = (
+          JSON.parse(readFileSync(resolve(DIR, f), 'utf8')) as {
+            events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }>;
+          }
+        ).events[0];
         return first?.workflowExecutionStartedEventAttributes?.workflowType?.name;
       }),
     );
@@ -32,7 +36,10 @@ describe('replay of recorded histories', function () {
 
   it('replays each of them without nondeterminism', async () => {
     const { workflowBundle } = await temporal();
-    const histories = files.map((file) => ({ workflowId: file, history: historyFromJSON(JSON.parse(readFileSync(resolve(DIR, file), 'utf8'))) }));
+    const histories = files.map((file) => ({
+      workflowId: file,
+      history: historyFromJSON(JSON.parse(readFileSync(resolve(DIR, file), 'utf8'))),
+    }));
     let replayed = 0;
     for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'recorded' }, histories)) {
       assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}`);
@@ -58,11 +65,19 @@ describe('replay of histories exported from a run of the current build', functio
     try {
       const ready = await startProvisioning(stack.client, smsInput(stack), { taskQueue: stack.taskQueue });
       const refusedInput = smsInput(stack);
-      stack.sim.configureNumber((refusedInput.connector.arguments as { phoneNumberId: string }).phoneNumberId, { outcome: 'error', errorMessage: 'refused' });
+      stack.sim.configureNumber((refusedInput.connector.arguments as { phoneNumberId: string }).phoneNumberId, {
+        outcome: 'error',
+        errorMessage: 'refused',
+      });
       const refused = await startProvisioning(stack.client, refusedInput, { taskQueue: stack.taskQueue });
       const entity = await ensureWorkspaceSubscription(
         stack.client,
-        { organizationId: stack.organizationId, workspaceId: stack.workspaceId, event: 'channel.updated', url: RECEIVER_PUBLIC_URL },
+        {
+          organizationId: stack.organizationId,
+          workspaceId: stack.workspaceId,
+          event: 'channel.updated',
+          url: RECEIVER_PUBLIC_URL,
+        },
         { taskQueue: stack.taskQueue },
       );
       assert.equal((await awaitResult(stack.client, ready.workflowId)).ok, true);
@@ -76,10 +91,16 @@ describe('replay of histories exported from a run of the current build', functio
 
     // Exported the way `temporal workflow show --output json` and the UI's download do, then read back.
     const exported = await Promise.all(
-      ids.map(async (workflowId) => ({ workflowId, json: historyToJSON(await stack.client.workflow.getHandle(workflowId).fetchHistory()) })),
+      ids.map(async (workflowId) => ({
+        workflowId,
+        json: historyToJSON(await stack.client.workflow.getHandle(workflowId).fetchHistory()),
+      })),
     );
     const { workflowBundle } = await temporal();
-    const histories = exported.map(({ workflowId, json }) => ({ workflowId, history: historyFromJSON(JSON.parse(json)) }));
+    const histories = exported.map(({ workflowId, json }) => ({
+      workflowId,
+      history: historyFromJSON(JSON.parse(json)),
+    }));
     let replayed = 0;
     for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'exported' }, histories)) {
       assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}`);

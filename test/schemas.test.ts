@@ -19,8 +19,18 @@ import {
   WebhookSubscription,
 } from '../src/bird/schemas';
 
-type Schema = { properties?: Record<string, Schema>; required?: string[]; enum?: string[]; pattern?: string; allOf?: Schema[]; items?: Schema; oneOf?: Schema[] };
-const contract = JSON.parse(readFileSync(resolve(__dirname, '../contracts/bird-provisioning.openapi.json'), 'utf8')) as { components: { schemas: Record<string, Schema> } };
+type Schema = {
+  properties?: Record<string, Schema>;
+  required?: string[];
+  enum?: string[];
+  pattern?: string;
+  allOf?: Schema[];
+  items?: Schema;
+  oneOf?: Schema[];
+};
+const contract = JSON.parse(
+  readFileSync(resolve(__dirname, '../contracts/bird-provisioning.openapi.json'), 'utf8'),
+) as { components: { schemas: Record<string, Schema> } };
 const schemas = contract.components.schemas;
 const schema = (name: string): Schema => {
   const s = schemas[name];
@@ -51,7 +61,10 @@ describe('zod schemas agree with the contract', () => {
   });
 
   it('responses: every field the contract requires is required by the client too', () => {
-    for (const [name, zodSchema] of [['Connector', Connector], ['WebhookSubscription', WebhookSubscription]] as const) {
+    for (const [name, zodSchema] of [
+      ['Connector', Connector],
+      ['WebhookSubscription', WebhookSubscription],
+    ] as const) {
       const required = new Set(shapeOf(zodSchema).required);
       for (const field of schema(name).required ?? []) assert.ok(required.has(field), `${name}.${field}`);
       const known = new Set(Object.keys(schema(name).properties!));
@@ -68,7 +81,13 @@ describe('zod schemas agree with the contract', () => {
   });
 
   it('filter keys allowed per service match the discriminated oneOf', () => {
-    const mapping: Record<string, string> = { channels: 'EventFiltersChannels', conversations: 'EventFiltersConversations', templates: 'EventFiltersTemplates', numbers: 'EventFiltersNumbers', payments: 'EventFiltersPayments' };
+    const mapping: Record<string, string> = {
+      channels: 'EventFiltersChannels',
+      conversations: 'EventFiltersConversations',
+      templates: 'EventFiltersTemplates',
+      numbers: 'EventFiltersNumbers',
+      payments: 'EventFiltersPayments',
+    };
     for (const [service, name] of Object.entries(mapping)) {
       const items = schema(name).properties!.eventFilters!.items!;
       const keys = items.oneOf ? items.oneOf.flatMap((o) => o.properties!.key!.enum ?? []) : 'any';

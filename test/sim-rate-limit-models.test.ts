@@ -54,7 +54,10 @@ describe("the simulator's rate-limit models", () => {
   });
 
   it('BIRD_SIM_RATE_LIMIT_WINDOW picks the model; a bad value is named', () => {
-    const strict = parseSimEnv({ BIRD_SIM_RATE_LIMIT_GET_PER_SECOND: '10', BIRD_SIM_RATE_LIMIT_WINDOW: 'sliding-window' });
+    const strict = parseSimEnv({
+      BIRD_SIM_RATE_LIMIT_GET_PER_SECOND: '10',
+      BIRD_SIM_RATE_LIMIT_WINDOW: 'sliding-window',
+    });
     assert.deepEqual(strict.options.rateLimits, { getPerSecond: 10, postPerSecond: 500, window: 'sliding-window' });
     assert.equal(parseSimEnv({ BIRD_SIM_RATE_LIMIT_GET_PER_SECOND: '10' }).options.rateLimits?.window, 'token-bucket');
     assert.throws(() => parseSimEnv({ BIRD_SIM_RATE_LIMIT_WINDOW: 'leaky' }), /BIRD_SIM_RATE_LIMIT_WINDOW/);

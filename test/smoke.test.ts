@@ -17,7 +17,12 @@ describe('smoke: dev server + worker + simulator', function () {
   it('runs a workflow whose activity calls the Bird simulator', async () => {
     const ensured = await ensureWorkspaceSubscription(
       stack.client,
-      { organizationId: stack.organizationId, workspaceId: stack.workspaceId, event: 'channel.created', url: RECEIVER_PUBLIC_URL },
+      {
+        organizationId: stack.organizationId,
+        workspaceId: stack.workspaceId,
+        event: 'channel.created',
+        url: RECEIVER_PUBLIC_URL,
+      },
       { taskQueue: stack.taskQueue },
     );
     const [subscription] = stack.sim.subscriptions();

@@ -34,7 +34,11 @@ describe('worker and receiver start-up (real processes)', function () {
 
   before(async () => {
     harness = await temporal();
-    sim = await BirdSimulator.start({ provisioningDelayMs: 200, accessKeys: [accessKey], workspaces: [{ id: workspaceId, organizationId }] });
+    sim = await BirdSimulator.start({
+      provisioningDelayMs: 200,
+      accessKeys: [accessKey],
+      workspaces: [{ id: workspaceId, organizationId }],
+    });
     // The bundle the harness built, as a file: the worker process loads it instead of bundling at start-up.
     bundlePath = join(await mkdtemp(join(tmpdir(), 'startup-')), 'workflow-bundle.js');
     await writeFile(bundlePath, harness.workflowBundle.code);
@@ -46,13 +50,18 @@ describe('worker and receiver start-up (real processes)', function () {
   });
 
   function spawn(entry: string, env: Record<string, string>): NodeProcess {
-    const p = startNodeProcess(entry, { TEMPORAL_NAMESPACE: 'default', TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml', ...env }, { node: process.execPath, execArgv: ['--import', 'tsx'] });
+    const p = startNodeProcess(
+      entry,
+      { TEMPORAL_NAMESPACE: 'default', TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml', ...env },
+      { node: process.execPath, execArgv: ['--import', 'tsx'] },
+    );
     processes.push(p);
     return p;
   }
   const noStack = (p: NodeProcess) => {
     for (const line of p.lines) assert.doesNotMatch(line, STACK_LINE, line);
-    for (const line of p.lines) assert.ok(!line.includes(accessKey) && !line.includes(signingKey), 'no secret in the output');
+    for (const line of p.lines)
+      assert.ok(!line.includes(accessKey) && !line.includes(signingKey), 'no secret in the output');
   };
   async function workerEnv(address: string, taskQueue: string): Promise<Record<string, string>> {
     return {
@@ -80,21 +89,34 @@ describe('worker and receiver start-up (real processes)', function () {
 
       proxies.push(await startTcpProxy(port, harness.address));
       await worker.waitForLine('worker started', (l) => l.includes('"worker started"'), 60_000);
-      const attempts = worker.json().filter((l) => typeof l.msg === 'string' && l.msg.startsWith('cannot reach Temporal'));
+      const attempts = worker
+        .json()
+        .filter((l) => typeof l.msg === 'string' && l.msg.startsWith('cannot reach Temporal'));
       assert.ok(attempts.length >= 2);
       for (const [i, line] of attempts.entries()) {
         assert.equal(line.level, 'warn');
         assert.deepEqual([line.address, line.namespace, line.attempt], [address, 'default', i + 1]);
-        assert.equal(line.msg, `cannot reach Temporal at ${address} (namespace default): connection refused; retrying in ${Number(line.retryInMs) / 1000} s`);
+        assert.equal(
+          line.msg,
+          `cannot reach Temporal at ${address} (namespace default): connection refused; retrying in ${Number(line.retryInMs) / 1000} s`,
+        );
       }
       const delays = attempts.map((l) => Number(l.retryInMs));
       assert.deepEqual(delays.slice(0, 3), [1_000, 2_000, 4_000].slice(0, delays.length), 'doubling from 1 s');
-      assert.ok(worker.json().some((l) => l.msg === `connected to Temporal at ${address} after ${attempts.length + 1} attempts`));
+      assert.ok(
+        worker
+          .json()
+          .some((l) => l.msg === `connected to Temporal at ${address} after ${attempts.length + 1} attempts`),
+      );
 
       const input = {
         workspaceId,
         organizationId,
-        connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Late start', arguments: { phoneNumberId: randomUUID(), channelMessageType: 'transactional' } },
+        connector: {
+          connectorTemplateRef: 'sms-messagebird:1',
+          name: 'Late start',
+          arguments: { phoneNumberId: randomUUID(), channelMessageType: 'transactional' },
+        },
         readiness: { mode: 'poll' as const, initialPollInterval: '100ms', maxPollInterval: '500ms', deadline: '20s' },
       };
       const run = await startProvisioning(harness.env.client, input, { taskQueue });
@@ -105,14 +127,18 @@ describe('worker and receiver start-up (real processes)', function () {
       console.log(`      retry delays logged before Temporal appeared: ${delays.join(', ')} ms`);
     });
 
-    it('run from sources, it bundles its workflows and logs that as one short info line (webpack\'s report only at debug)', async () => {
+    it("run from sources, it bundles its workflows and logs that as one short info line (webpack's report only at debug)", async () => {
       const env = await workerEnv(harness.address, `startup-${randomUUID()}`);
       const { WORKFLOW_BUNDLE_PATH: _prebuilt, ...fromSources } = env;
       const worker = spawn('src/worker/main.ts', fromSources);
       await worker.waitForLine('worker started', (l) => l.includes('"worker started"'), 110_000);
       const lines = worker.json();
       const bundled = lines.filter((l) => String(l.msg).includes('bundle'));
-      assert.deepEqual(bundled.map((l) => [l.level, l.msg]), [['info', 'workflow bundle built from sources']], worker.lines.join('\n').slice(0, 2_000));
+      assert.deepEqual(
+        bundled.map((l) => [l.level, l.msg]),
+        [['info', 'workflow bundle built from sources']],
+        worker.lines.join('\n').slice(0, 2_000),
+      );
       assert.ok(Number(bundled[0]!.bundleKiB) > 100 && Number(bundled[0]!.bundleMs) > 0, JSON.stringify(bundled[0]));
       for (const line of worker.lines) {
         assert.ok(line.length < 1_000, `a ${line.length}-character log line: ${line.slice(0, 200)}…`);
@@ -123,7 +149,10 @@ describe('worker and receiver start-up (real processes)', function () {
     });
 
     it('SIGTERM while it waits for Temporal: stops at once, exit 0', async () => {
-      const worker = spawn('src/worker/main.ts', await workerEnv(`127.0.0.1:${await freePort()}`, `startup-${randomUUID()}`));
+      const worker = spawn(
+        'src/worker/main.ts',
+        await workerEnv(`127.0.0.1:${await freePort()}`, `startup-${randomUUID()}`),
+      );
       await worker.waitForLine('the first attempt', (l) => l.includes('cannot reach Temporal'), 30_000);
       const t0 = Date.now();
       worker.child.kill('SIGTERM');
@@ -135,22 +164,39 @@ describe('worker and receiver start-up (real processes)', function () {
 
     it('a bad configuration is one line naming every bad variable, exit 2', async () => {
       const env = await workerEnv('127.0.0.1:1', 'q');
-      const worker = spawn('src/worker/main.ts', { ...env, BIRD_ACCESS_KEY: '', LOG_LEVEL: 'loud', WORKER_HEALTH_PORT: 'ninety' });
+      const worker = spawn('src/worker/main.ts', {
+        ...env,
+        BIRD_ACCESS_KEY: '',
+        LOG_LEVEL: 'loud',
+        WORKER_HEALTH_PORT: 'ninety',
+      });
       assert.deepEqual(await worker.exited, { code: 2, signal: null });
       assert.equal(worker.lines.length, 1, worker.lines.join('\n'));
       const [line] = worker.json();
       assert.equal(line?.level, 'error');
-      assert.match(String(line?.msg), /^invalid configuration: BIRD_ACCESS_KEY: .*; WORKER_HEALTH_PORT: .*; LOG_LEVEL: /);
+      assert.match(
+        String(line?.msg),
+        /^invalid configuration: BIRD_ACCESS_KEY: .*; WORKER_HEALTH_PORT: .*; LOG_LEVEL: /,
+      );
     });
   });
 
   describe('receiver', () => {
     function receiverEnv(address: string, port: number): Record<string, string> {
-      return { TEMPORAL_ADDRESS: address, WEBHOOK_SIGNING_KEY: signingKey, WEBHOOK_PUBLIC_URL: PUBLIC_URL, RECEIVER_PORT: String(port) };
+      return {
+        TEMPORAL_ADDRESS: address,
+        WEBHOOK_SIGNING_KEY: signingKey,
+        WEBHOOK_PUBLIC_URL: PUBLIC_URL,
+        RECEIVER_PORT: String(port),
+      };
     }
     /** An event of no provisioning, sent ten minutes ago: once Temporal answers, the receiver looks it up and says 202. */
     function deliver(port: number): Promise<Response> {
-      const body = JSON.stringify({ service: 'channels', event: 'channel.updated', payload: { channelId: randomUUID(), status: 'ok', stage: 'active' } });
+      const body = JSON.stringify({
+        service: 'channels',
+        event: 'channel.updated',
+        payload: { channelId: randomUUID(), status: 'ok', stage: 'active' },
+      });
       const timestamp = String(Math.floor(Date.now() / 1000) - 600);
       return fetch(`http://127.0.0.1:${port}/bird/events`, {
         method: 'POST',
@@ -173,7 +219,10 @@ describe('worker and receiver start-up (real processes)', function () {
         assert.deepEqual(await receiver.exited, { code: 1, signal: null });
         const errors = receiver.json().filter((l) => l.level === 'error');
         assert.equal(errors.length, 1, receiver.lines.join('\n'));
-        assert.equal(errors[0]!.msg, `cannot listen on 127.0.0.1:${port}: the port is already in use (set RECEIVER_HOST/RECEIVER_PORT)`);
+        assert.equal(
+          errors[0]!.msg,
+          `cannot listen on 127.0.0.1:${port}: the port is already in use (set RECEIVER_HOST/RECEIVER_PORT)`,
+        );
         assert.ok(!receiver.lines.some((l) => l.includes('cannot reach Temporal')), 'the port is reported alone');
         noStack(receiver);
       } finally {
@@ -185,14 +234,26 @@ describe('worker and receiver start-up (real processes)', function () {
       const temporalPort = await freePort();
       const port = await freePort();
       const receiver = spawn('src/webhook-receiver/main.ts', receiverEnv(`127.0.0.1:${temporalPort}`, port));
-      const listening = await receiver.waitForLine('listening', (l) => l.includes('webhook receiver listening'), 30_000);
+      const listening = await receiver.waitForLine(
+        'listening',
+        (l) => l.includes('webhook receiver listening'),
+        30_000,
+      );
       assert.equal((JSON.parse(listening) as { temporal: string }).temporal, 'connecting');
       const early = await deliver(port);
       assert.equal(early.status, 503);
-      await receiver.waitForLine('a failed attempt', (l) => l.includes(`cannot reach Temporal at 127.0.0.1:${temporalPort} (namespace default): connection refused`), 10_000);
+      await receiver.waitForLine(
+        'a failed attempt',
+        (l) => l.includes(`cannot reach Temporal at 127.0.0.1:${temporalPort} (namespace default): connection refused`),
+        10_000,
+      );
 
       proxies.push(await startTcpProxy(temporalPort, harness.address));
-      await receiver.waitForLine('connected', (l) => l.includes(`connected to Temporal at 127.0.0.1:${temporalPort}`), 30_000);
+      await receiver.waitForLine(
+        'connected',
+        (l) => l.includes(`connected to Temporal at 127.0.0.1:${temporalPort}`),
+        30_000,
+      );
       const late = await deliver(port);
       assert.equal(late.status, 202, 'looked up in Temporal: no provisioning owns this channel');
       assert.deepEqual(await late.json(), { status: 'no-run' });
@@ -205,10 +266,17 @@ describe('worker and receiver start-up (real processes)', function () {
     });
 
     it('a bad configuration is one line, exit 2', async () => {
-      const receiver = spawn('src/webhook-receiver/main.ts', { ...receiverEnv(harness.address, 0), WEBHOOK_SIGNING_KEY: 'short', TEMPORAL_ADDRESS: 'no-port' });
+      const receiver = spawn('src/webhook-receiver/main.ts', {
+        ...receiverEnv(harness.address, 0),
+        WEBHOOK_SIGNING_KEY: 'short',
+        TEMPORAL_ADDRESS: 'no-port',
+      });
       assert.deepEqual(await receiver.exited, { code: 2, signal: null });
       assert.equal(receiver.lines.length, 1, receiver.lines.join('\n'));
-      assert.match(String(receiver.json()[0]?.msg), /^invalid configuration: WEBHOOK_SIGNING_KEY: must be at least 16 characters; TEMPORAL_ADDRESS: must be host:port/);
+      assert.match(
+        String(receiver.json()[0]?.msg),
+        /^invalid configuration: WEBHOOK_SIGNING_KEY: must be at least 16 characters; TEMPORAL_ADDRESS: must be host:port/,
+      );
       noStack(receiver);
     });
   });

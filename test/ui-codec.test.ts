@@ -61,10 +61,18 @@ describe('Temporal UI decoding through the codec server (headless Chromium)', fu
       },
     });
     closers.push(() => env.teardown());
-    const server = buildCodecServer({ codec, authToken: new Secret(token), corsOrigins: [uiUrl, `http://localhost:${uiPort}`] });
+    const server = buildCodecServer({
+      codec,
+      authToken: new Secret(token),
+      corsOrigins: [uiUrl, `http://localhost:${uiPort}`],
+    });
     await server.listen({ host: '127.0.0.1', port: codecPort });
     closers.unshift(() => server.close());
-    const sim = await BirdSimulator.start({ provisioningDelayMs: 200, accessKeys: [accessKey], workspaces: [{ id: workspaceId, organizationId }] });
+    const sim = await BirdSimulator.start({
+      provisioningDelayMs: 200,
+      accessKeys: [accessKey],
+      workspaces: [{ id: workspaceId, organizationId }],
+    });
     closers.unshift(() => sim.close());
     const worker = await createProvisioningWorker({
       connection: env.nativeConnection,
@@ -89,11 +97,19 @@ describe('Temporal UI decoding through the codec server (headless Chromium)', fu
 
   it('shows the decoded input to a browser that sends the token, and ciphertext to one that does not', async () => {
     const name = `Encrypted SMS ${randomUUID().slice(0, 8)}`;
-    const client = new Client({ connection: env.connection, namespace: 'default', dataConverter: { payloadCodecs: [codec] } });
+    const client = new Client({
+      connection: env.connection,
+      namespace: 'default',
+      dataConverter: { payloadCodecs: [codec] },
+    });
     const input = {
       workspaceId,
       organizationId,
-      connector: { connectorTemplateRef: 'sms-messagebird:1', name, arguments: { phoneNumberId: randomUUID(), channelMessageType: 'transactional' } },
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name,
+        arguments: { phoneNumberId: randomUUID(), channelMessageType: 'transactional' },
+      },
       readiness: { mode: 'poll', initialPollInterval: '100ms', deadline: '20s' },
     };
     const { workflowId, runId } = await startProvisioning(client, input, { taskQueue: 'codec-ui' });
@@ -116,19 +132,40 @@ describe('Temporal UI decoding through the codec server (headless Chromium)', fu
     };
 
     const authorised = await open(true);
-    await waitFor('the decoded input (the channel name) on the page', async () => ((await frameText(authorised.page)).includes(name) ? true : undefined), 30_000, 250);
-    assert.ok(authorised.codecCalls.includes(200), `the UI asked the codec server: ${JSON.stringify(authorised.codecCalls)}`);
+    await waitFor(
+      'the decoded input (the channel name) on the page',
+      async () => ((await frameText(authorised.page)).includes(name) ? true : undefined),
+      30_000,
+      250,
+    );
+    assert.ok(
+      authorised.codecCalls.includes(200),
+      `the UI asked the codec server: ${JSON.stringify(authorised.codecCalls)}`,
+    );
     await authorised.page.screenshot({ path: resolve(ARTIFACTS, 'codec-decoded.png') });
     await authorised.context.close();
 
     const refused = await open(false);
-    await waitFor('the UI to ask the codec server and be refused', async () => (refused.codecCalls.includes(401) ? true : undefined), 30_000, 250);
-    await waitFor('the history page', async () => ((await frameText(refused.page)).includes('Workflow Execution Started') ? true : undefined), 30_000, 250);
+    await waitFor(
+      'the UI to ask the codec server and be refused',
+      async () => (refused.codecCalls.includes(401) ? true : undefined),
+      30_000,
+      250,
+    );
+    await waitFor(
+      'the history page',
+      async () => ((await frameText(refused.page)).includes('Workflow Execution Started') ? true : undefined),
+      30_000,
+      250,
+    );
     const text = await frameText(refused.page);
     await refused.page.screenshot({ path: resolve(ARTIFACTS, 'codec-refused.png') });
     assert.ok(!text.includes(name), 'without the token the channel name is nowhere on the page');
     // The raw payload instead: its encoding (base64 of "binary/encrypted") and key id, and ciphertext.
-    assert.ok(text.includes(Buffer.from('binary/encrypted').toString('base64')), 'the input shows as an encrypted payload');
+    assert.ok(
+      text.includes(Buffer.from('binary/encrypted').toString('base64')),
+      'the input shows as an encrypted payload',
+    );
     await refused.context.close();
   });
 });

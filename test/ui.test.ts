@@ -53,25 +53,45 @@ describe('Temporal UI (headless Chromium)', function () {
       await page.goto(`${base}/user-metadata`);
       // Summary, current details and the summaries of the activities ("Events with Metadata") on one tab.
       const wanted = [...expect.summary, ...expect.details, ...expect.activities];
-      const metadata = await waitFor(`${label}: summary, details and activity summaries on the User Metadata tab`, async () => {
+      const metadata = await waitFor(
+        `${label}: summary, details and activity summaries on the User Metadata tab`,
+        async () => {
+          const text = await pageText(page);
+          return wanted.every((s) => text.includes(s)) ? text : undefined;
+        },
+        30_000,
+        250,
+      ).catch(async (err: unknown) => {
         const text = await pageText(page);
-        return wanted.every((s) => text.includes(s)) ? text : undefined;
-      }, 30_000, 250).catch(async (err: unknown) => {
-        const text = await pageText(page);
-        throw new Error(`${(err as Error).message}; missing: ${JSON.stringify(wanted.filter((s) => !text.includes(s)))} in:\n${text}`);
+        throw new Error(
+          `${(err as Error).message}; missing: ${JSON.stringify(wanted.filter((s) => !text.includes(s)))} in:\n${text}`,
+        );
       });
       assert.ok(metadata.includes(workflowId), 'the run is the one asked for');
       await page.screenshot({ path: resolve(ARTIFACTS, `${label}-user-metadata.png`), fullPage: true });
 
       await page.goto(`${base}/search-attributes`);
-      await waitFor(`${label}: stage ${expect.stage} and outcome ${expect.outcome} among the search attributes`, async () => {
-        const text = await pageText(page);
-        return text.includes(`"ProvisioningStage": "${expect.stage}"`) && text.includes(`"ProvisioningOutcome": "${expect.outcome}"`) ? text : undefined;
-      }, 30_000, 250);
+      await waitFor(
+        `${label}: stage ${expect.stage} and outcome ${expect.outcome} among the search attributes`,
+        async () => {
+          const text = await pageText(page);
+          return text.includes(`"ProvisioningStage": "${expect.stage}"`) &&
+            text.includes(`"ProvisioningOutcome": "${expect.outcome}"`)
+            ? text
+            : undefined;
+        },
+        30_000,
+        250,
+      );
       await page.screenshot({ path: resolve(ARTIFACTS, `${label}-search-attributes.png`), fullPage: true });
 
       await page.goto(`${base}/history`);
-      await waitFor(`${label}: event history`, async () => ((await pageText(page)).includes('Workflow Execution Started') ? true : undefined), 30_000, 250);
+      await waitFor(
+        `${label}: event history`,
+        async () => ((await pageText(page)).includes('Workflow Execution Started') ? true : undefined),
+        30_000,
+        250,
+      );
       await page.screenshot({ path: resolve(ARTIFACTS, `${label}-history.png`), fullPage: false });
     } finally {
       await page.close();
@@ -93,14 +113,20 @@ describe('Temporal UI (headless Chromium)', function () {
 
   it('shows a compensated provisioning: the reason and what was undone, and its compensation step', async () => {
     const input = smsInput(stack);
-    stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, { outcome: 'error', errorMessage: 'number not verified' });
+    stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, {
+      outcome: 'error',
+      errorMessage: 'number not verified',
+    });
     const started = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     assert.equal((await awaitResult(stack.client, started.workflowId)).ok, false);
     await openRun('compensated', started.workflowId, started.runId, {
       summary: [input.connector.name, 'sms-messagebird:1'],
       stage: 'failed',
       outcome: 'compensated',
-      details: ['Failed at: awaiting-readiness: channel status is error: number not verified', 'Undone: deleted connector'],
+      details: [
+        'Failed at: awaiting-readiness: channel status is error: number not verified',
+        'Undone: deleted connector',
+      ],
       activities: [`create connector '${input.connector.name}'`, '(compensation)'],
     });
   });
@@ -112,7 +138,11 @@ describe('Temporal UI (headless Chromium)', function () {
     const inventory = await prepareInventory(file, {
       workspaceId: stack.workspaceId,
       organizationId: stack.organizationId,
-      connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'UI bulk', arguments: { channelMessageType: 'transactional' } },
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name: 'UI bulk',
+        arguments: { channelMessageType: 'transactional' },
+      },
       readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '20s' },
     });
     const started = await startBulk(stack.client, stack.bulkStore, inventory, { taskQueue: stack.taskQueue });
@@ -123,7 +153,11 @@ describe('Temporal UI (headless Chromium)', function () {
       stage: 'completed',
       outcome: 'all-active',
       details: ['Progress: 4 of 4 done', 'Active: 4'],
-      activities: ["index Bird's existing sms-messagebird:1 connectors, page 1", 'read rows 1–4 of 4', 'record 4 outcomes (batch 1)'],
+      activities: [
+        "index Bird's existing sms-messagebird:1 connectors, page 1",
+        'read rows 1–4 of 4',
+        'record 4 outcomes (batch 1)',
+      ],
     });
   });
 });

@@ -38,7 +38,12 @@ export async function clusterFigures(args: {
   const actions = await actionsOfBulk(client, bulkWorkflowId);
   const perNumber = actions.total / n;
   const N = PROJECTED_NUMBERS;
-  const projected = Math.max((N * gets) / BIRD_RATE_LIMITS.getPerSecond, (N * posts) / BIRD_RATE_LIMITS.postPerSecond, (N * perNumber) / NAMESPACE_ACTIONS_PER_SECOND, args.activationSeconds);
+  const projected = Math.max(
+    (N * gets) / BIRD_RATE_LIMITS.getPerSecond,
+    (N * posts) / BIRD_RATE_LIMITS.postPerSecond,
+    (N * perNumber) / NAMESPACE_ACTIONS_PER_SECOND,
+    args.activationSeconds,
+  );
   return {
     getsPerNumber: round(gets),
     postsPerNumber: round(posts),
@@ -51,11 +56,15 @@ export async function clusterFigures(args: {
 /** Every run of the bulk workflow and every child it started. */
 async function actionsOfBulk(client: Client, bulkWorkflowId: string): Promise<ActionCount> {
   const runs: Array<{ workflowId: string; runId?: string }> = [];
-  for await (const run of client.workflow.list({ query: `WorkflowId = '${bulkWorkflowId}'` })) runs.push({ workflowId: run.workflowId, runId: run.runId });
-  for await (const child of client.workflow.list({ query: `ParentWorkflowId = '${bulkWorkflowId}'` })) runs.push({ workflowId: child.workflowId, runId: child.runId });
+  for await (const run of client.workflow.list({ query: `WorkflowId = '${bulkWorkflowId}'` }))
+    runs.push({ workflowId: run.workflowId, runId: run.runId });
+  for await (const child of client.workflow.list({ query: `ParentWorkflowId = '${bulkWorkflowId}'` }))
+    runs.push({ workflowId: child.workflowId, runId: child.runId });
   const counts: ActionCount[] = [];
   for (let i = 0; i < runs.length; i += 20) {
-    const histories = await Promise.all(runs.slice(i, i + 20).map((r) => client.workflow.getHandle(r.workflowId, r.runId).fetchHistory()));
+    const histories = await Promise.all(
+      runs.slice(i, i + 20).map((r) => client.workflow.getHandle(r.workflowId, r.runId).fetchHistory()),
+    );
     counts.push(...histories.map(billableActions));
   }
   return sumActions(counts);

@@ -39,6 +39,10 @@ export async function underBothLimiterModels(
 /** The worker settings a bench run may change from its own environment (pacing, headroom, tuning knobs). */
 export function forwardedWorkerEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && /^(BIRD_RATE_LIMIT_(PACING|HEADROOM)|WORKER_(MAX_|WORKFLOW_TASK_POLLERS|ACTIVITY_TASK_POLLERS))/.test(e[0])),
+    Object.entries(env).filter(
+      (e): e is [string, string] =>
+        e[1] !== undefined &&
+        /^(BIRD_RATE_LIMIT_(PACING|HEADROOM)|WORKER_(MAX_|WORKFLOW_TASK_POLLERS|ACTIVITY_TASK_POLLERS))/.test(e[0]),
+    ),
   );
 }

@@ -11,6 +11,9 @@ if (file) {
   const MiB = 1024 * 1024;
   setInterval(() => {
     const m = process.memoryUsage();
-    appendFileSync(file, `${JSON.stringify({ at: Date.now(), thread: isMainThread ? 'main' : threadId, rss: m.rss / MiB, heapUsed: m.heapUsed / MiB })}\n`);
+    appendFileSync(
+      file,
+      `${JSON.stringify({ at: Date.now(), thread: isMainThread ? 'main' : threadId, rss: m.rss / MiB, heapUsed: m.heapUsed / MiB })}\n`,
+    );
   }, 250).unref();
 }

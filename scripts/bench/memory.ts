@@ -42,19 +42,31 @@ function steady(window: Sample[]): { rss: number; heap: number } {
   const threads = [...new Set(window.map((s) => s.thread))];
   return {
     rss: Math.round(mean(window.filter((s) => s.thread === 'main').map((s) => s.rss))),
-    heap: Math.round(threads.reduce<number>((sum, t) => sum + mean(window.filter((s) => s.thread === t).map((s) => s.heapUsed)), 0)),
+    heap: Math.round(
+      threads.reduce<number>((sum, t) => sum + mean(window.filter((s) => s.thread === t).map((s) => s.heapUsed)), 0),
+    ),
   };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function memoryScenario(ctx: MemoryContext, levels: number[], burst: number): Promise<Record<string, number | boolean>> {
+export async function memoryScenario(
+  ctx: MemoryContext,
+  levels: number[],
+  burst: number,
+): Promise<Record<string, number | boolean>> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-memory-'));
   const bundle = await writeWorkflowBundle(join(dir, 'workflow-bundle.js'));
   const organizationId = randomUUID();
-  const sim = await BirdSimulator.start({ accessKeys: [ctx.accessKey], workspaces: [], provisioningDelayMs: 3_600_000 });
+  const sim = await BirdSimulator.start({
+    accessKeys: [ctx.accessKey],
+    workspaces: [],
+    provisioningDelayMs: 3_600_000,
+  });
   const figures: Record<string, number | boolean> = {};
-  ctx.say(`\n[memory] worker process on the production bundle (${(bundle.bytes / 1024).toFixed(0)} KiB), provisionings held in flight: ${levels.join(', ')}; then ${burst} starts at once into a fresh worker`);
+  ctx.say(
+    `\n[memory] worker process on the production bundle (${(bundle.bytes / 1024).toFixed(0)} KiB), provisionings held in flight: ${levels.join(', ')}; then ${burst} starts at once into a fresh worker`,
+  );
   try {
     if (levels.length) {
       const w = await startWorker(ctx, sim.url, bundle.path, join(dir, 'steady.jsonl'));
@@ -74,7 +86,9 @@ export async function memoryScenario(ctx: MemoryContext, levels: number[], burst
           const m = steady(samples(w.file).filter((s) => s.at >= from));
           figures[`workerSteadyRssMiB${level}`] = m.rss;
           figures[`workerSteadyHeapMiB${level}`] = m.heap;
-          ctx.say(`  ${level} in flight: steady RSS ${m.rss} MiB, V8 heap used ${m.heap} MiB (all threads; peak RSS so far ${peakRssMiB(w.child.pid!)} MiB)`);
+          ctx.say(
+            `  ${level} in flight: steady RSS ${m.rss} MiB, V8 heap used ${m.heap} MiB (all threads; peak RSS so far ${peakRssMiB(w.child.pid!)} MiB)`,
+          );
         }
       } finally {
         w.child.kill('SIGKILL');
@@ -90,9 +104,17 @@ export async function memoryScenario(ctx: MemoryContext, levels: number[], burst
         await untilCreated(sim, workspaceId, burst, w.child);
         figures.burstSeconds = +((Date.now() - t0) / 1000).toFixed(1);
         figures.burstPeakRssMiB = peakRssMiB(w.child.pid!);
-        figures.burstPeakHeapMiB = Math.round(Math.max(...samples(w.file).filter((s) => s.thread !== 'main').map((s) => s.heapUsed)));
+        figures.burstPeakHeapMiB = Math.round(
+          Math.max(
+            ...samples(w.file)
+              .filter((s) => s.thread !== 'main')
+              .map((s) => s.heapUsed),
+          ),
+        );
         figures.burstWorkerAlive = w.child.exitCode === null && w.child.signalCode === null;
-        ctx.say(`  burst: ${burst} started at once, all waiting after ${figures.burstSeconds} s; peak RSS ${figures.burstPeakRssMiB} MiB, workflow-thread heap ${figures.burstPeakHeapMiB} MiB; worker alive: ${figures.burstWorkerAlive}`);
+        ctx.say(
+          `  burst: ${burst} started at once, all waiting after ${figures.burstSeconds} s; peak RSS ${figures.burstPeakRssMiB} MiB, workflow-thread heap ${figures.burstPeakHeapMiB} MiB; worker alive: ${figures.burstWorkerAlive}`,
+        );
         // Then the same worker holds `burst` provisionings in flight: its steady state at that level, measured as the
         // levels are (a level of 5,000 needs no second run of 5,000 starts).
         if (!levels.includes(burst)) {
@@ -102,7 +124,9 @@ export async function memoryScenario(ctx: MemoryContext, levels: number[], burst
           const m = steady(samples(w.file).filter((s) => s.at >= from));
           figures[`workerSteadyRssMiB${burst}`] = m.rss;
           figures[`workerSteadyHeapMiB${burst}`] = m.heap;
-          ctx.say(`  ${burst} in flight after the burst: steady RSS ${m.rss} MiB, V8 heap used ${m.heap} MiB (all threads)`);
+          ctx.say(
+            `  ${burst} in flight after the burst: steady RSS ${m.rss} MiB, V8 heap used ${m.heap} MiB (all threads)`,
+          );
         }
       } finally {
         w.child.kill('SIGKILL');
@@ -115,39 +139,54 @@ export async function memoryScenario(ctx: MemoryContext, levels: number[], burst
   return figures;
 }
 
-async function startWorker(ctx: MemoryContext, birdUrl: string, bundlePath: string, file: string): Promise<{ child: ChildProcess; taskQueue: string; file: string }> {
+async function startWorker(
+  ctx: MemoryContext,
+  birdUrl: string,
+  bundlePath: string,
+  file: string,
+): Promise<{ child: ChildProcess; taskQueue: string; file: string }> {
   const taskQueue = `bench-mem-${randomUUID().slice(0, 8)}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/bench/memory-probe.mjs', 'src/worker/main.ts'], {
-    cwd: ctx.root,
-    env: {
-      PATH: process.env.PATH,
-      TEMPORAL_ADDRESS: ctx.address,
-      TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      BIRD_API_BASE_URL: birdUrl,
-      BIRD_ACCESS_KEY: ctx.accessKey,
-      WORKFLOW_BUNDLE_PATH: bundlePath,
-      BENCH_MEMORY_FILE: file,
-      WORKER_HEALTH_PORT: '0',
-      WORKER_METRICS_PORT: '0',
-      LOG_LEVEL: 'info',
-      ...forwardedWorkerEnv(),
-      // The worker's V8 options (e.g. a heap limit: --max-old-space-size=512), apart from the bench's own.
-      ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', './scripts/bench/memory-probe.mjs', 'src/worker/main.ts'],
+    {
+      cwd: ctx.root,
+      env: {
+        PATH: process.env.PATH,
+        TEMPORAL_ADDRESS: ctx.address,
+        TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        BIRD_API_BASE_URL: birdUrl,
+        BIRD_ACCESS_KEY: ctx.accessKey,
+        WORKFLOW_BUNDLE_PATH: bundlePath,
+        BENCH_MEMORY_FILE: file,
+        WORKER_HEALTH_PORT: '0',
+        WORKER_METRICS_PORT: '0',
+        LOG_LEVEL: 'info',
+        ...forwardedWorkerEnv(),
+        // The worker's V8 options (e.g. a heap limit: --max-old-space-size=512), apart from the bench's own.
+        ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-10_000)));
   for (const t0 = Date.now(); !out.includes('"msg":"worker started"'); await sleep(200)) {
-    if (child.exitCode !== null || Date.now() - t0 > 120_000) throw new Error(`the bench worker did not start:\n${out}`);
+    if (child.exitCode !== null || Date.now() - t0 > 120_000)
+      throw new Error(`the bench worker did not start:\n${out}`);
   }
   await sleep(3_000);
   return { child, taskQueue, file };
 }
 
 /** Starts `n` provisionings by webhook (never activated), 100 requests at a time. */
-async function startMany(client: Client, taskQueue: string, ws: { workspaceId: string; organizationId: string }, n: number): Promise<void> {
+async function startMany(
+  client: Client,
+  taskQueue: string,
+  ws: { workspaceId: string; organizationId: string },
+  n: number,
+): Promise<void> {
   let next = 0;
   const one = async (): Promise<void> => {
     while (next < n) {
@@ -156,7 +195,11 @@ async function startMany(client: Client, taskQueue: string, ws: { workspaceId: s
         client,
         {
           ...ws,
-          connector: { connectorTemplateRef: 'sms-messagebird:1', name: `Mem ${randomUUID().slice(0, 8)}`, arguments: { phoneNumberId: randomUUID(), channelMessageType: 'transactional' } },
+          connector: {
+            connectorTemplateRef: 'sms-messagebird:1',
+            name: `Mem ${randomUUID().slice(0, 8)}`,
+            arguments: { phoneNumberId: randomUUID(), channelMessageType: 'transactional' },
+          },
           readiness: { mode: 'webhook', deadline: '1h' },
         },
         { taskQueue },
@@ -167,9 +210,17 @@ async function startMany(client: Client, taskQueue: string, ws: { workspaceId: s
 }
 
 async function untilCreated(sim: BirdSimulator, workspaceId: string, n: number, worker: ChildProcess): Promise<void> {
-  for (const t0 = Date.now(); sim.connectors().filter((c) => c.workspaceId === workspaceId).length < n; await sleep(1_000)) {
-    if (worker.exitCode !== null || worker.signalCode !== null) throw new Error(`the bench worker died (${worker.exitCode ?? worker.signalCode})`);
-    if (Date.now() - t0 > 30 * 60_000) throw new Error(`only ${sim.connectors().filter((c) => c.workspaceId === workspaceId).length} of ${n} provisionings reached Bird in 30 min`);
+  for (
+    const t0 = Date.now();
+    sim.connectors().filter((c) => c.workspaceId === workspaceId).length < n;
+    await sleep(1_000)
+  ) {
+    if (worker.exitCode !== null || worker.signalCode !== null)
+      throw new Error(`the bench worker died (${worker.exitCode ?? worker.signalCode})`);
+    if (Date.now() - t0 > 30 * 60_000)
+      throw new Error(
+        `only ${sim.connectors().filter((c) => c.workspaceId === workspaceId).length} of ${n} provisionings reached Bird in 30 min`,
+      );
   }
 }
 

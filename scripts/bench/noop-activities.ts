@@ -10,13 +10,28 @@ export function noopActivities(real: Activities): Activities {
   return {
     ...real, // the bulk store and lookups are the workflow's own bookkeeping, kept real
     checkSecretReferences: async () => undefined,
-    createConnector: async () => ({ outcome: 'created', adopted: false, connectorId: randomUUID(), channelId: randomUUID() }),
+    createConnector: async () => ({
+      outcome: 'created',
+      adopted: false,
+      connectorId: randomUUID(),
+      channelId: randomUUID(),
+    }),
     findOwnConnector: async () => undefined,
     getChannelReadiness: async () => ({ status: 'ok', stage: 'active' }),
     awaitChannelActive: async () => ({ status: 'ok', stage: 'active', channelId: randomUUID(), statusReads: 1 }),
     deleteConnector: async () => ({ outcome: 'deleted' }),
-    createChannelSubscription: async (input) => ({ subscriptionId: randomUUID(), service: input.subscription.service, event: input.subscription.event, url: input.subscription.url }),
-    createWorkspaceSubscription: async (input) => ({ subscriptionId: randomUUID(), service: input.service, event: input.event, url: input.url }),
+    createChannelSubscription: async (input) => ({
+      subscriptionId: randomUUID(),
+      service: input.subscription.service,
+      event: input.subscription.event,
+      url: input.subscription.url,
+    }),
+    createWorkspaceSubscription: async (input) => ({
+      subscriptionId: randomUUID(),
+      service: input.service,
+      event: input.event,
+      url: input.url,
+    }),
     indexConnectorsPage: async () => ({ indexed: 0 }),
   };
 }

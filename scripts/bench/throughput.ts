@@ -40,15 +40,32 @@ interface Variant {
   maxCachedWorkflows?: number;
 }
 
-export async function throughputScenario(ctx: ThroughputContext, n: number, caches: number[]): Promise<Record<string, number>> {
-  ctx.say(`\n[throughput] ${n} numbers, no activation delay, no rate limit, window ${ctx.concurrency}: the product vs no-op activities`);
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
-  const fastSim = await BirdSimulator.start({ accessKeys: [ctx.accessKey], workspaces: [{ id: ctx.workspaceId, organizationId: ctx.organizationId }], provisioningDelayMs: 0 });
+export async function throughputScenario(
+  ctx: ThroughputContext,
+  n: number,
+  caches: number[],
+): Promise<Record<string, number>> {
+  ctx.say(
+    `\n[throughput] ${n} numbers, no activation delay, no rate limit, window ${ctx.concurrency}: the product vs no-op activities`,
+  );
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+  });
+  const fastSim = await BirdSimulator.start({
+    accessKeys: [ctx.accessKey],
+    workspaces: [{ id: ctx.workspaceId, organizationId: ctx.organizationId }],
+    provisioningDelayMs: 0,
+  });
   const connection = await NativeConnection.connect({ address: ctx.address });
   const bySize: Variant[] = caches.map((c) => ({ name: `product, cache ${c}`, noop: false, maxCachedWorkflows: c }));
   const variants: Variant[] = caches.length
     ? [...bySize, ...[...bySize].reverse(), { name: 'no-op baseline', noop: true }]
-    : [{ name: 'product', noop: false }, { name: 'no-op baseline', noop: true }];
+    : [
+        { name: 'product', noop: false },
+        { name: 'no-op baseline', noop: true },
+      ];
   const runs: Record<string, number[]> = {};
   try {
     for (const variant of variants) {
@@ -62,23 +79,39 @@ export async function throughputScenario(ctx: ThroughputContext, n: number, cach
   const rates = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]));
   const baseline = rates['no-op baseline']!;
   for (const [name, rate] of Object.entries(rates)) {
-    if (name !== 'no-op baseline') ctx.say(`  ${name}: ${rate.toFixed(2)} provisionings/s, ${((rate / baseline) * 100).toFixed(0)}% of the same workflows with no-op activities`);
+    if (name !== 'no-op baseline')
+      ctx.say(
+        `  ${name}: ${rate.toFixed(2)} provisionings/s, ${((rate / baseline) * 100).toFixed(0)}% of the same workflows with no-op activities`,
+      );
   }
   if (caches.length > 1) {
     const first = rates[bySize[0]!.name]!;
-    for (const v of bySize.slice(1)) ctx.say(`  ${v.name} runs at ${((rates[v.name]! / first) * 100).toFixed(0)}% of ${bySize[0]!.name}`);
+    for (const v of bySize.slice(1))
+      ctx.say(`  ${v.name} runs at ${((rates[v.name]! / first) * 100).toFixed(0)}% of ${bySize[0]!.name}`);
   }
-  const figures = Object.fromEntries(Object.entries(rates).map(([k, v]) => [`provisioningsPerSecond ${k}`, +v.toFixed(3)]));
+  const figures = Object.fromEntries(
+    Object.entries(rates).map(([k, v]) => [`provisioningsPerSecond ${k}`, +v.toFixed(3)]),
+  );
   ctx.say(JSON.stringify({ throughput: figures }, null, 2));
   return figures;
 }
 
-async function oneRun(ctx: ThroughputContext, connection: NativeConnection, birdUrl: string, workflowBundle: { code: string }, n: number, variant: Variant): Promise<number> {
+async function oneRun(
+  ctx: ThroughputContext,
+  connection: NativeConnection,
+  birdUrl: string,
+  workflowBundle: { code: string },
+  n: number,
+  variant: Variant,
+): Promise<number> {
   const queue = `bench-${variant.noop ? 'base' : 'tp'}-${randomUUID().slice(0, 8)}`;
   const tuning = workerTuning(loadWorkerEnv(process.env));
   if (variant.maxCachedWorkflows !== undefined) {
     tuning.maxCachedWorkflows = variant.maxCachedWorkflows;
-    tuning.maxConcurrentWorkflowTaskExecutions = Math.min(tuning.maxConcurrentWorkflowTaskExecutions ?? 40, variant.maxCachedWorkflows);
+    tuning.maxConcurrentWorkflowTaskExecutions = Math.min(
+      tuning.maxConcurrentWorkflowTaskExecutions ?? 40,
+      variant.maxCachedWorkflows,
+    );
   }
   const w = await createProvisioningWorker({
     connection,
@@ -96,12 +129,19 @@ async function oneRun(ctx: ThroughputContext, connection: NativeConnection, bird
   const running = w.run();
   try {
     const numbers = Array.from({ length: n }, () => randomUUID());
-    const inventory = await ctx.inventory(queue, numbers, { readiness: { mode: 'poll', initialPollInterval: 100, maxPollInterval: 1_000, deadline: '10m' } });
+    const inventory = await ctx.inventory(queue, numbers, {
+      readiness: { mode: 'poll', initialPollInterval: 100, maxPollInterval: 1_000, deadline: '10m' },
+    });
     const t0 = Date.now();
-    const started = await startBulk(ctx.client, ctx.store, inventory, { taskQueue: queue, concurrency: ctx.concurrency });
+    const started = await startBulk(ctx.client, ctx.store, inventory, {
+      taskQueue: queue,
+      concurrency: ctx.concurrency,
+    });
     const end = await awaitBulk(ctx.client, started.workflowId);
     const wallS = (Date.now() - t0) / 1000;
-    ctx.say(`  ${variant.name}: ${n} in ${wallS.toFixed(1)} s = ${(n / wallS).toFixed(2)} provisionings/s (${end.status})`);
+    ctx.say(
+      `  ${variant.name}: ${n} in ${wallS.toFixed(1)} s = ${(n / wallS).toFixed(2)} provisionings/s (${end.status})`,
+    );
     return n / wallS;
   } finally {
     w.shutdown();

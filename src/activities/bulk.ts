@@ -48,7 +48,13 @@ export interface IndexConnectorsPageInput {
 
 const INDEX_PAGE_SIZE = 100;
 /** Statuses of a run that has ended, and has a result or a failure to decode. */
-const CLOSED: ReadonlyArray<ProvisioningSnapshot['status']> = ['COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT'];
+const CLOSED: ReadonlyArray<ProvisioningSnapshot['status']> = [
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TERMINATED',
+  'TIMED_OUT',
+];
 
 export interface DescribeProvisioningsInput {
   workflowIds: string[];
@@ -83,7 +89,8 @@ function bulkStoreOf({ store }: BulkActivityDeps): BulkStore {
 
 /** A missing or altered object fails the run (no retry brings it back); an unreachable store is retried. */
 function rethrowStoreError(err: unknown): never {
-  if (err instanceof BulkStoreError && err.final) throw ApplicationFailure.nonRetryable(err.message, FailureType.bulkStoreCorrupt);
+  if (err instanceof BulkStoreError && err.final)
+    throw ApplicationFailure.nonRetryable(err.message, FailureType.bulkStoreCorrupt);
   throw err;
 }
 
@@ -108,13 +115,22 @@ async function snapshot(deps: BulkActivityDeps, workflowId: string): Promise<Pro
   }
 }
 
-async function readInventoryPage(deps: BulkActivityDeps, { bulkKey, runKey, offset, limit, maxBytes }: ReadInventoryPageInput): Promise<InventoryPageRow[]> {
+async function readInventoryPage(
+  deps: BulkActivityDeps,
+  { bulkKey, runKey, offset, limit, maxBytes }: ReadInventoryPageInput,
+): Promise<InventoryPageRow[]> {
   const s = bulkStoreOf(deps);
-  const [rows, index] = await Promise.all([s.readRows(bulkKey, offset, limit, maxBytes), s.index(bulkKey, runKey)]).catch(rethrowStoreError);
+  const [rows, index] = await Promise.all([
+    s.readRows(bulkKey, offset, limit, maxBytes),
+    s.index(bulkKey, runKey),
+  ]).catch(rethrowStoreError);
   return Promise.all(
     rows.map(async (row): Promise<InventoryPageRow> => {
       const found = index.get(row.phoneNumberId.toLowerCase());
-      const existing = found && (!found.templateRef || found.templateRef === row.input.connector.connectorTemplateRef) ? knownOf(found) : undefined;
+      const existing =
+        found && (!found.templateRef || found.templateRef === row.input.connector.connectorTemplateRef)
+          ? knownOf(found)
+          : undefined;
       const provisioning = await snapshot(deps, row.workflowId);
       return { ...row, ...(existing ? { existing } : {}), ...(provisioning ? { provisioning } : {}) };
     }),
@@ -128,15 +144,29 @@ async function indexConnectorsPage(
 ): Promise<{ nextPageToken?: string; indexed: number }> {
   const list = await deps.bird.listConnectorsPage(workspaceId, { templateRef, limit: INDEX_PAGE_SIZE, pageToken });
   const connectors: ExistingConnector[] = list.results.flatMap((c) => {
-    const numberId = typeof c.arguments?.['phoneNumberId'] === 'string' ? c.arguments['phoneNumberId'] : c.number?.numberId;
-    return numberId ? [{ connectorId: c.id, numberId, channelId: c.channel?.channelId, templateRef: c.connectorTemplateRef ?? templateRef, name: c.name }] : [];
+    const numberId =
+      typeof c.arguments?.['phoneNumberId'] === 'string' ? c.arguments['phoneNumberId'] : c.number?.numberId;
+    return numberId
+      ? [
+          {
+            connectorId: c.id,
+            numberId,
+            channelId: c.channel?.channelId,
+            templateRef: c.connectorTemplateRef ?? templateRef,
+            name: c.name,
+          },
+        ]
+      : [];
   });
   await bulkStoreOf(deps).saveIndexPage(bulkKey, runKey, page, connectors);
   return { nextPageToken: list.nextPageToken, indexed: connectors.length };
 }
 
 /** Runs that have not reported their outcome (or were found already running), looked up by id. */
-async function describeProvisionings(deps: BulkActivityDeps, { workflowIds }: DescribeProvisioningsInput): Promise<Record<string, ProvisioningSnapshot>> {
+async function describeProvisionings(
+  deps: BulkActivityDeps,
+  { workflowIds }: DescribeProvisioningsInput,
+): Promise<Record<string, ProvisioningSnapshot>> {
   const out: Record<string, ProvisioningSnapshot> = {};
   await Promise.all(
     workflowIds.map(async (id) => {
@@ -148,7 +178,10 @@ async function describeProvisionings(deps: BulkActivityDeps, { workflowIds }: De
 }
 
 /** A batch of outcomes, under its sequence number: a retried call rewrites the same file. */
-async function recordOutcomes(deps: BulkActivityDeps, { bulkKey, runKey, seq, outcomes }: RecordOutcomesInput): Promise<void> {
+async function recordOutcomes(
+  deps: BulkActivityDeps,
+  { bulkKey, runKey, seq, outcomes }: RecordOutcomesInput,
+): Promise<void> {
   await bulkStoreOf(deps).saveOutcomes(bulkKey, runKey, seq, outcomes);
 }
 

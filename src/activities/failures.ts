@@ -20,17 +20,32 @@ export interface BirdFailureDetails {
 
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof SecretNotFoundError) {
-    return withoutStack(ApplicationFailure.create({ type: FailureType.secretNotFound, message: err.message, nonRetryable: true, details: [{ operation: 'resolveSecret', attempt: currentAttempt() }] }));
+    return withoutStack(
+      ApplicationFailure.create({
+        type: FailureType.secretNotFound,
+        message: err.message,
+        nonRetryable: true,
+        details: [{ operation: 'resolveSecret', attempt: currentAttempt() }],
+      }),
+    );
   }
   if (!(err instanceof BirdApiError)) return err;
-  const details: BirdFailureDetails = { operation: err.operation, status: err.status, code: err.code, birdMessage: err.birdMessage, attempt: currentAttempt() };
-  return withoutStack(ApplicationFailure.create({
-    type: failureTypeOf(err),
-    message: err.message,
-    nonRetryable: !err.retryable,
-    details: [details],
-    nextRetryDelay: err.retryable && err.retryAfterMs !== undefined ? err.retryAfterMs : undefined,
-  }));
+  const details: BirdFailureDetails = {
+    operation: err.operation,
+    status: err.status,
+    code: err.code,
+    birdMessage: err.birdMessage,
+    attempt: currentAttempt(),
+  };
+  return withoutStack(
+    ApplicationFailure.create({
+      type: failureTypeOf(err),
+      message: err.message,
+      nonRetryable: !err.retryable,
+      details: [details],
+      nextRetryDelay: err.retryable && err.retryAfterMs !== undefined ? err.retryAfterMs : undefined,
+    }),
+  );
 }
 
 function failureTypeOf(err: BirdApiError): string {

@@ -40,11 +40,19 @@ export function createActivities(deps: ActivityDeps): Activities {
   };
   const wrapped: Record<string, unknown> = {};
   // Every remote call heartbeats (a killed worker's request is retried within seconds); the secret check is local.
-  for (const [name, fn] of Object.entries(bird)) wrapped[name] = classified(heartbeating(fn as (...args: unknown[]) => Promise<unknown>));
-  for (const [name, fn] of Object.entries(secretReferenceActivities(deps))) wrapped[name] = classified(fn as (...args: unknown[]) => Promise<unknown>);
+  for (const [name, fn] of Object.entries(bird))
+    wrapped[name] = classified(heartbeating(fn as (...args: unknown[]) => Promise<unknown>));
+  for (const [name, fn] of Object.entries(secretReferenceActivities(deps)))
+    wrapped[name] = classified(fn as (...args: unknown[]) => Promise<unknown>);
   return wrapped as Activities;
 }
 
-export type { ActiveChannel, ChannelReadinessSnapshot, ConnectorRef, CreateConnectorOutcome, DeletedConnector } from './connectors';
+export type {
+  ActiveChannel,
+  ChannelReadinessSnapshot,
+  ConnectorRef,
+  CreateConnectorOutcome,
+  DeletedConnector,
+} from './connectors';
 export type { InventoryPageRow } from './bulk';
 export type { RegisteredSubscription } from './subscriptions';

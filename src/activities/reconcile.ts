@@ -34,7 +34,11 @@ export function reconcileActivities({ bird, temporal }: { bird: BirdClient; temp
   const client = (): Client => temporal?.() ?? Context.current().client;
 
   /** Runs of provisionChannel whose `key` is one of `values`, by that value (the newest run first wins). */
-  async function runsBy(key: typeof sa.BirdConnectorId, values: string[], matchedBy: OwnerRun['matchedBy']): Promise<Map<string, OwnerRun>> {
+  async function runsBy(
+    key: typeof sa.BirdConnectorId,
+    values: string[],
+    matchedBy: OwnerRun['matchedBy'],
+  ): Promise<Map<string, OwnerRun>> {
     const found = new Map<string, OwnerRun>();
     if (!values.length) return found;
     // Values are Bird UUIDs (checked by the list schema) or tags matching /^prov-[0-9a-f]{16}$/: safe inside quotes.
@@ -62,8 +66,16 @@ export function reconcileActivities({ bird, temporal }: { bird: BirdClient; temp
         return t ? [t] : [];
       });
       const [byConnector, byTag, retention] = await Promise.all([
-        runsBy(sa.BirdConnectorId, tagged.map((c) => c.connectorId), 'connector'),
-        runsBy(sa.ProvisioningTag, tagged.map((c) => c.tag), 'tag'),
+        runsBy(
+          sa.BirdConnectorId,
+          tagged.map((c) => c.connectorId),
+          'connector',
+        ),
+        runsBy(
+          sa.ProvisioningTag,
+          tagged.map((c) => c.tag),
+          'tag',
+        ),
         retentionMs(),
       ]);
       const nowMs = Date.now();
@@ -72,7 +84,12 @@ export function reconcileActivities({ bird, temporal }: { bird: BirdClient; temp
         untagged: page.results.length - tagged.length,
         tagged: tagged.map((c) => ({
           ...c,
-          verdict: judgeConnector(c, byConnector.get(c.connectorId) ?? byTag.get(c.tag), { workspaceId, nowMs, graceMs, retentionMs: retention }),
+          verdict: judgeConnector(c, byConnector.get(c.connectorId) ?? byTag.get(c.tag), {
+            workspaceId,
+            nowMs,
+            graceMs,
+            retentionMs: retention,
+          }),
         })),
         nextPageToken: page.nextPageToken || undefined,
       };
@@ -98,5 +115,11 @@ function taggedOf(c: Connector): TaggedConnector | undefined {
 
 function ownerOf(run: WorkflowExecutionInfo, matchedBy: OwnerRun['matchedBy']): OwnerRun {
   const connectorId = run.typedSearchAttributes.get(sa.BirdConnectorId);
-  return { workflowId: run.workflowId, runId: run.runId, status: run.status.name, ...(connectorId ? { connectorId } : {}), matchedBy };
+  return {
+    workflowId: run.workflowId,
+    runId: run.runId,
+    status: run.status.name,
+    ...(connectorId ? { connectorId } : {}),
+    matchedBy,
+  };
 }

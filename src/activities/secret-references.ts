@@ -24,11 +24,13 @@ export function resolveSecurityArguments(secrets: SecretStore, ref: string | und
   }
   const parsed = SecurityArgumentsMap.safeParse(json);
   if (!parsed.success) {
-    throw withoutStack(ApplicationFailure.create({
-      type: FailureType.invalidSecret,
-      message: `secret "${ref}" must hold a JSON object of security arguments ({"scheme": {"key": "value"}})`,
-      nonRetryable: true,
-    }));
+    throw withoutStack(
+      ApplicationFailure.create({
+        type: FailureType.invalidSecret,
+        message: `secret "${ref}" must hold a JSON object of security arguments ({"scheme": {"key": "value"}})`,
+        nonRetryable: true,
+      }),
+    );
   }
   return parsed.data;
 }
@@ -54,11 +56,13 @@ export function secretReferenceActivities({ secrets }: { secrets: SecretStore })
         }
       }
       if (missing.length) {
-        throw withoutStack(ApplicationFailure.create({
-          type: FailureType.secretNotFound,
-          message: `secret reference${missing.length > 1 ? 's' : ''} ${missing.map((r) => `"${r}"`).join(', ')} not configured on the worker (expected BIRD_SECRET_<REF>); nothing was created`,
-          nonRetryable: true,
-        }));
+        throw withoutStack(
+          ApplicationFailure.create({
+            type: FailureType.secretNotFound,
+            message: `secret reference${missing.length > 1 ? 's' : ''} ${missing.map((r) => `"${r}"`).join(', ')} not configured on the worker (expected BIRD_SECRET_<REF>); nothing was created`,
+            nonRetryable: true,
+          }),
+        );
       }
     },
   };

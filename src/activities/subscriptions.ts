@@ -22,7 +22,13 @@ export interface SubscriptionTarget {
 export function subscriptionActivities({ bird, secrets }: { bird: BirdClient; secrets: SecretStore }) {
   async function register(
     target: SubscriptionTarget,
-    spec: { service: WebhookService; event: string; url: string; eventFilters: WebhookEventFilter[]; signingKeyRef?: string },
+    spec: {
+      service: WebhookService;
+      event: string;
+      url: string;
+      eventFilters: WebhookEventFilter[];
+      signingKeyRef?: string;
+    },
   ): Promise<RegisteredSubscription> {
     const created = await bird.createWebhookSubscription(target.organizationId, target.workspaceId, {
       service: spec.service,

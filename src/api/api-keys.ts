@@ -29,24 +29,40 @@ export function apiKeysFromEnv(env: NodeJS.ProcessEnv): { keys: ApiKey[]; proble
   const problems: string[] = [];
   const keys: ApiKey[] = [];
   const spec = env.API_KEYS?.trim();
-  if (!spec) return { keys, problems: ['API_KEYS: required, e.g. "crm=<workspace uuid>,<workspace uuid>;portal=<workspace uuid>" (each key in API_KEY_<NAME>)'] };
-  for (const [i, entry] of spec.split(';').map((e) => e.trim()).filter(Boolean).entries()) {
+  if (!spec)
+    return {
+      keys,
+      problems: [
+        'API_KEYS: required, e.g. "crm=<workspace uuid>,<workspace uuid>;portal=<workspace uuid>" (each key in API_KEY_<NAME>)',
+      ],
+    };
+  for (const [i, entry] of spec
+    .split(';')
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .entries()) {
     const [rawName, rawWorkspaces = ''] = entry.split('=', 2).map((p) => p.trim());
     const name = rawName ?? '';
     if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name)) {
       problems.push(`API_KEYS: entry ${i + 1}: the key name must be letters, digits and _ (it names API_KEY_<NAME>)`);
       continue;
     }
-    const workspaces = rawWorkspaces.split(',').map((w) => w.trim()).filter(Boolean);
-    if (!workspaces.length) problems.push(`API_KEYS: ${name}: names no workspace (write ${name}=<workspace uuid>[,<workspace uuid>…])`);
+    const workspaces = rawWorkspaces
+      .split(',')
+      .map((w) => w.trim())
+      .filter(Boolean);
+    if (!workspaces.length)
+      problems.push(`API_KEYS: ${name}: names no workspace (write ${name}=<workspace uuid>[,<workspace uuid>…])`);
     const bad = workspaces.filter((w) => !BirdId.safeParse(w).success);
     if (bad.length) problems.push(`API_KEYS: ${name}: ${bad.length} workspace id(s) are not UUIDs`);
     const variable = `${API_KEY_ENV_PREFIX}${name.toUpperCase()}`;
     const value = env[variable];
     if (!value) problems.push(`${variable}: required (the key named ${name} in API_KEYS)`);
-    else if (value.length < MIN_API_KEY_LENGTH) problems.push(`${variable}: must be at least ${MIN_API_KEY_LENGTH} characters`);
+    else if (value.length < MIN_API_KEY_LENGTH)
+      problems.push(`${variable}: must be at least ${MIN_API_KEY_LENGTH} characters`);
     if (keys.some((k) => k.name === name)) problems.push(`API_KEYS: ${name}: named twice`);
-    if (value && workspaces.length && !bad.length) keys.push({ name, secret: new Secret(value), workspaces: new Set(workspaces.map((w) => w.toLowerCase())) });
+    if (value && workspaces.length && !bad.length)
+      keys.push({ name, secret: new Secret(value), workspaces: new Set(workspaces.map((w) => w.toLowerCase())) });
   }
   return { keys, problems };
 }

@@ -8,7 +8,14 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { BirdId } from '../bird/schemas';
 import { InventoryFileError } from '../bulk/inventory-file';
-import { bulkReport, bulkWorkflowId, getBulkProgress, prepareInventoryText, startBulk, BULK_LIMITS } from '../client/bulk-client';
+import {
+  bulkReport,
+  bulkWorkflowId,
+  getBulkProgress,
+  prepareInventoryText,
+  startBulk,
+  BULK_LIMITS,
+} from '../client/bulk-client';
 import { InvalidBulkDefaults } from '../domain/bulk-input';
 import { REPORT_COLUMNS } from '../domain/bulk-report';
 import { parseFields, InvalidFields } from '../domain/zod-issues';
@@ -31,9 +38,14 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: 
   app.post('/v1/bulk-onboardings', { bodyLimit: opts.bodyLimit }, async (request, reply) => {
     let body;
     try {
-      body = parseFields(BulkRequest, request.body, (problems) => new InvalidBulkRequest('bulk onboarding request', problems));
+      body = parseFields(
+        BulkRequest,
+        request.body,
+        (problems) => new InvalidBulkRequest('bulk onboarding request', problems),
+      );
     } catch (err) {
-      if (err instanceof InvalidBulkRequest) throw new ApiError(422, 'invalid-input', err.message, fieldProblems(err.problems));
+      if (err instanceof InvalidBulkRequest)
+        throw new ApiError(422, 'invalid-input', err.message, fieldProblems(err.problems));
       throw err;
     }
     const written = body.defaults.workspaceId;
@@ -42,16 +54,34 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: 
     ctx.requireWorkspace(request, inventory.workspaceId);
     if (inventory.invalid.length) {
       const problems: Problem[] = inventory.invalid.flatMap((row) =>
-        fieldProblems(row.problems).map((p) => ({ line: row.line, ...(row.phoneNumberId ? { phoneNumberId: row.phoneNumberId } : {}), ...p })),
+        fieldProblems(row.problems).map((p) => ({
+          line: row.line,
+          ...(row.phoneNumberId ? { phoneNumberId: row.phoneNumberId } : {}),
+          ...p,
+        })),
       );
-      throw new ApiError(422, 'invalid-lines', `${inventory.invalid.length} of ${inventory.invalid.length + inventory.valid.length} lines are invalid; nothing was started`, problems);
+      throw new ApiError(
+        422,
+        'invalid-lines',
+        `${inventory.invalid.length} of ${inventory.invalid.length + inventory.valid.length} lines are invalid; nothing was started`,
+        problems,
+      );
     }
-    if (!inventory.valid.length) throw new ApiError(422, 'invalid-input', 'the inventory has no rows', [{ field: 'inventory', reason: 'no rows after the header' }]);
+    if (!inventory.valid.length)
+      throw new ApiError(422, 'invalid-input', 'the inventory has no rows', [
+        { field: 'inventory', reason: 'no rows after the header' },
+      ]);
     await ctx.requireWorkers();
-    const started = await startBulk(ctx.client, ctx.bulkStore, inventory, { taskQueue: ctx.taskQueue, concurrency: body.concurrency });
+    const started = await startBulk(ctx.client, ctx.bulkStore, inventory, {
+      taskQueue: ctx.taskQueue,
+      concurrency: body.concurrency,
+    });
     const id = started.manifest.bulkKey;
     const location = `/v1/bulk-onboardings/${id}`;
-    return reply.code(202).header('location', location).send({ id, workflowId: started.workflowId, rows: started.manifest.rows, location });
+    return reply
+      .code(202)
+      .header('location', location)
+      .send({ id, workflowId: started.workflowId, rows: started.manifest.rows, location });
   });
 
   app.get<{ Params: { id: string } }>('/v1/bulk-onboardings/:id', async (request) => progressOf(ctx, request));
@@ -59,7 +89,12 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: 
   app.get<{ Params: { id: string } }>('/v1/bulk-onboardings/:id/report', async (request, reply) => {
     const progress = await progressOf(ctx, request);
     const rows = await bulkReport(ctx.bulkStore, progress);
-    return reply.type('text/csv; charset=utf-8').send(stringify(rows.map((r) => Object.fromEntries(REPORT_COLUMNS.map((c) => [c, r[c]]))), { header: true, columns: [...REPORT_COLUMNS] }));
+    return reply.type('text/csv; charset=utf-8').send(
+      stringify(
+        rows.map((r) => Object.fromEntries(REPORT_COLUMNS.map((c) => [c, r[c]]))),
+        { header: true, columns: [...REPORT_COLUMNS] },
+      ),
+    );
   });
 
   app.get<{ Params: { id: string } }>('/v1/bulk-onboardings/:id/events', async (request, reply) => {
@@ -67,7 +102,12 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: 
     const workflowId = bulkWorkflowIdOf(request.params.id);
     reply.hijack();
     const raw = reply.raw;
-    raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     let closed = false;
     raw.on('close', () => (closed = true));
     let last = '';
@@ -89,7 +129,9 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: 
       await new Promise((resolve) => setTimeout(resolve, ctx.sseIntervalMs));
       if (closed) break;
       try {
-        progress = await ctx.client.withDeadline(Date.now() + ctx.queryTimeoutMs, () => getBulkProgress(ctx.client, workflowId));
+        progress = await ctx.client.withDeadline(Date.now() + ctx.queryTimeoutMs, () =>
+          getBulkProgress(ctx.client, workflowId),
+        );
       } catch {
         // Temporal or the workers are away for a moment: the run goes on, and so does the stream.
         raw.write(': progress unavailable, retrying\n\n');
@@ -103,10 +145,13 @@ function prepare(text: string, format: 'csv' | 'jsonl', defaults: unknown) {
   try {
     return prepareInventoryText(text, format, defaults, `http-upload.${format}`);
   } catch (err) {
-    if (err instanceof InvalidBulkDefaults) throw new ApiError(422, 'invalid-defaults', err.message, fieldProblems(err.problems, 'defaults.'));
+    if (err instanceof InvalidBulkDefaults)
+      throw new ApiError(422, 'invalid-defaults', err.message, fieldProblems(err.problems, 'defaults.'));
     if (err instanceof InventoryFileError) {
       const m = /^line (\d+): (.*)$/s.exec(err.message);
-      throw new ApiError(422, 'invalid-inventory', err.message, [m ? { line: Number(m[1]), reason: m[2]! } : { field: 'inventory', reason: err.message }]);
+      throw new ApiError(422, 'invalid-inventory', err.message, [
+        m ? { line: Number(m[1]), reason: m[2]! } : { field: 'inventory', reason: err.message },
+      ]);
     }
     throw err;
   }
@@ -115,7 +160,10 @@ function prepare(text: string, format: 'csv' | 'jsonl', defaults: unknown) {
 /** `<workspaceId>-<16 hex>` (the bulk key) → the bulk run's workflow id. */
 function bulkWorkflowIdOf(id: string): string {
   const m = /^(.{36})-([0-9a-f]{16})$/.exec(id);
-  if (!m || !BirdId.safeParse(m[1]).success) throw new ApiError(400, 'invalid-path', 'bad bulk onboarding id', [{ field: 'id', reason: 'must be the id POST /v1/bulk-onboardings answered (<workspace uuid>-<16 hex>)' }]);
+  if (!m || !BirdId.safeParse(m[1]).success)
+    throw new ApiError(400, 'invalid-path', 'bad bulk onboarding id', [
+      { field: 'id', reason: 'must be the id POST /v1/bulk-onboardings answered (<workspace uuid>-<16 hex>)' },
+    ]);
   return bulkWorkflowId({ workspaceId: m[1]!, digest: m[2]! });
 }
 
@@ -123,7 +171,9 @@ async function progressOf(ctx: ApiContext, request: FastifyRequest<{ Params: { i
   const workflowId = bulkWorkflowIdOf(request.params.id);
   ctx.requireWorkspace(request, request.params.id.slice(0, 36));
   try {
-    return await ctx.client.withDeadline(Date.now() + ctx.queryTimeoutMs, () => getBulkProgress(ctx.client, workflowId));
+    return await ctx.client.withDeadline(Date.now() + ctx.queryTimeoutMs, () =>
+      getBulkProgress(ctx.client, workflowId),
+    );
   } catch (err) {
     if (isNotFound(err)) throw notFound('such bulk onboarding');
     throw err;

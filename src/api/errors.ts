@@ -24,7 +24,8 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string) => new ApiError(404, 'not-found', `no ${what} (or not in a workspace of this API key)`);
+export const notFound = (what: string) =>
+  new ApiError(404, 'not-found', `no ${what} (or not in a workspace of this API key)`);
 
 /** "field: reason" strings (the one format every door refuses input in) as problems; `prefix` roots the field. */
 export function fieldProblems(problems: readonly string[], prefix = ''): Problem[] {
@@ -40,7 +41,11 @@ const UNAVAILABLE_CODES = new Set([4, 14]);
 export function temporalUnavailable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (isGrpcServiceError(e) && UNAVAILABLE_CODES.has(e.code as number)) return true;
-    if (e instanceof Error && /Failed to connect before the deadline|connection refused|ECONNREFUSED|deadline exceeded/i.test(e.message)) return true;
+    if (
+      e instanceof Error &&
+      /Failed to connect before the deadline|connection refused|ECONNREFUSED|deadline exceeded/i.test(e.message)
+    )
+      return true;
     if (e instanceof ServiceError && !e.cause) return true;
   }
   return false;
@@ -49,5 +54,9 @@ export function temporalUnavailable(err: unknown): boolean {
 export function isNotFound(err: unknown): boolean {
   const NOT_FOUND: number = 5;
   const code = (e: unknown): number | undefined => (isGrpcServiceError(e) ? (e.code as number) : undefined);
-  return err instanceof WorkflowNotFoundError || code(err) === NOT_FOUND || (err instanceof ServiceError && code(err.cause) === NOT_FOUND);
+  return (
+    err instanceof WorkflowNotFoundError ||
+    code(err) === NOT_FOUND ||
+    (err instanceof ServiceError && code(err.cause) === NOT_FOUND)
+  );
 }

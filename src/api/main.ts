@@ -53,7 +53,14 @@ async function main(log: Logger): Promise<number> {
   });
   const address = await app.listen({ host: env.API_HOST, port: env.API_PORT });
   // Key names and their workspaces only: never a key.
-  log.info({ address, keys: keys.map((k) => ({ name: k.name, workspaces: k.workspaces.size })), namespace: config.temporal.namespace }, 'HTTP API listening');
+  log.info(
+    {
+      address,
+      keys: keys.map((k) => ({ name: k.name, workspaces: k.workspaces.size })),
+      namespace: config.temporal.namespace,
+    },
+    'HTTP API listening',
+  );
   const signal = await stopSignal();
   log.info({ signal }, 'stopping: finishing in-flight requests');
   await app.close();

@@ -5,7 +5,13 @@
  * every exchange of the tests against it.
  */
 import { z } from 'zod';
-import { BulkProgressSchema, ProvisionChannelResultSchema, ProvisioningFailureDetailsSchema, ProvisioningInputSchema, ProvisioningProgressSchema } from '../client/contract-schemas';
+import {
+  BulkProgressSchema,
+  ProvisionChannelResultSchema,
+  ProvisioningFailureDetailsSchema,
+  ProvisioningInputSchema,
+  ProvisioningProgressSchema,
+} from '../client/contract-schemas';
 
 type Json = Record<string, unknown>;
 const components: Record<string, Json> = {};
@@ -60,12 +66,30 @@ const ErrorBody = {
   additionalProperties: false,
 };
 
-const UuidParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string', format: 'uuid' } });
-const BulkIdParam = { name: 'id', in: 'path', required: true, description: 'the id POST /v1/bulk-onboardings answered', schema: { type: 'string', pattern: '^[0-9a-fA-F-]{36}-[0-9a-f]{16}$' } };
+const UuidParam = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string', format: 'uuid' },
+});
+const BulkIdParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'the id POST /v1/bulk-onboardings answered',
+  schema: { type: 'string', pattern: '^[0-9a-fA-F-]{36}-[0-9a-f]{16}$' },
+};
 
 const json = (schema: Json) => ({ 'application/json': { schema } });
-const error = (description: string, headers?: Json) => ({ description, ...(headers ? { headers } : {}), content: json(ref('Error')) });
-const RetryAfter = { 'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer' } } };
+const error = (description: string, headers?: Json) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: json(ref('Error')),
+});
+const RetryAfter = {
+  'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer' } },
+};
 const Location = { Location: { description: 'where to follow it', schema: { type: 'string' } } };
 
 const COMMON_ERRORS = {
@@ -96,7 +120,11 @@ function registerComponents(): void {
       result: ref('ProvisionChannelResult'),
       failure: {
         type: 'object',
-        properties: { type: { type: 'string', description: 'ProvisioningFailed, InvalidProvisioningInput, …' }, reason: { type: 'string' }, details: ref('ProvisioningFailureDetails') },
+        properties: {
+          type: { type: 'string', description: 'ProvisioningFailed, InvalidProvisioningInput, …' },
+          reason: { type: 'string' },
+          details: ref('ProvisioningFailureDetails'),
+        },
         required: ['reason'],
         additionalProperties: false,
       },
@@ -109,13 +137,19 @@ function registerComponents(): void {
   };
   components.ProvisioningAccepted = {
     type: 'object',
-    properties: { workflowId: { type: 'string' }, runId: { type: 'string' }, status: { const: 'started' }, location: { type: 'string' } },
+    properties: {
+      workflowId: { type: 'string' },
+      runId: { type: 'string' },
+      status: { const: 'started' },
+      location: { type: 'string' },
+    },
     required: ['workflowId', 'runId', 'status', 'location'],
     additionalProperties: false,
   };
   components.BulkOnboardingRequest = {
     type: 'object',
-    description: 'an inventory (CSV with a header row, or JSON Lines) and the defaults every row is merged over, exactly as `starter bulk` takes them',
+    description:
+      'an inventory (CSV with a header row, or JSON Lines) and the defaults every row is merged over, exactly as `starter bulk` takes them',
     properties: {
       format: { type: 'string', enum: ['csv', 'jsonl'] },
       inventory: { type: 'string', description: 'the file, as text' },
@@ -127,7 +161,12 @@ function registerComponents(): void {
   };
   components.BulkAccepted = {
     type: 'object',
-    properties: { id: { type: 'string' }, workflowId: { type: 'string' }, rows: { type: 'integer' }, location: { type: 'string' } },
+    properties: {
+      id: { type: 'string' },
+      workflowId: { type: 'string' },
+      rows: { type: 'integer' },
+      location: { type: 'string' },
+    },
     required: ['id', 'workflowId', 'rows', 'location'],
     additionalProperties: false,
   };
@@ -144,7 +183,11 @@ function provisioningPaths(): Json {
         requestBody: { required: true, content: json(ref('ProvisioningInput')) },
         responses: {
           '202': { description: 'started', headers: Location, content: json(ref('ProvisioningAccepted')) },
-          '200': { description: 'this number is already being provisioned, or was: its state (nothing new started)', headers: Location, content: json(ref('ProvisioningState')) },
+          '200': {
+            description: 'this number is already being provisioned, or was: its state (nothing new started)',
+            headers: Location,
+            content: json(ref('ProvisioningState')),
+          },
           '400': error('not JSON'),
           '404': error('the workspace is not one of this key’s'),
           '413': error('body too large'),
@@ -159,7 +202,12 @@ function provisioningPaths(): Json {
         operationId: 'getProvisioning',
         summary: 'Stage, outcome, connector, channel and what was undone',
         parameters: provisioningParams,
-        responses: { '200': { description: 'its state', content: json(ref('ProvisioningState')) }, '400': error('a bad id (named)'), '404': error('no such provisioning (or not this key’s workspace)'), ...COMMON_ERRORS },
+        responses: {
+          '200': { description: 'its state', content: json(ref('ProvisioningState')) },
+          '400': error('a bad id (named)'),
+          '404': error('no such provisioning (or not this key’s workspace)'),
+          ...COMMON_ERRORS,
+        },
       },
     },
     '/v1/provisionings/{workspaceId}/{phoneNumberId}/cancel': {
@@ -168,7 +216,11 @@ function provisioningPaths(): Json {
         summary: 'Cancel a running provisioning: it deletes what it made, then ends cancelled',
         parameters: provisioningParams,
         responses: {
-          '202': { description: 'cancellation requested; follow it with GET', headers: Location, content: json(ref('ProvisioningState')) },
+          '202': {
+            description: 'cancellation requested; follow it with GET',
+            headers: Location,
+            content: json(ref('ProvisioningState')),
+          },
           '409': { description: 'it had already ended: its state', content: json(ref('ProvisioningState')) },
           '400': error('a bad id (named)'),
           '404': error('no such provisioning (or not this key’s workspace)'),
@@ -187,7 +239,11 @@ function bulkOnboardingPaths(): Json {
         summary: 'Validate an inventory line by line and, if every line is valid, onboard its numbers',
         requestBody: { required: true, content: json(ref('BulkOnboardingRequest')) },
         responses: {
-          '202': { description: 'started (the same inventory again attaches to its run)', headers: Location, content: json(ref('BulkAccepted')) },
+          '202': {
+            description: 'started (the same inventory again attaches to its run)',
+            headers: Location,
+            content: json(ref('BulkAccepted')),
+          },
           '400': error('not JSON'),
           '404': error('the workspace is not one of this key’s'),
           '413': error('body too large'),
@@ -202,7 +258,12 @@ function bulkOnboardingPaths(): Json {
         operationId: 'getBulkOnboarding',
         summary: 'Progress',
         parameters: [BulkIdParam],
-        responses: { '200': { description: 'its progress', content: json(ref('BulkProgress')) }, '400': error('a bad id'), '404': error('no such bulk onboarding'), ...COMMON_ERRORS },
+        responses: {
+          '200': { description: 'its progress', content: json(ref('BulkProgress')) },
+          '400': error('a bad id'),
+          '404': error('no such bulk onboarding'),
+          ...COMMON_ERRORS,
+        },
       },
     },
     '/v1/bulk-onboardings/{id}/report': {
@@ -210,7 +271,12 @@ function bulkOnboardingPaths(): Json {
         operationId: 'getBulkReport',
         summary: 'One CSV row per inventory line: phoneNumberId, outcome, connectorId, channelId, workflowId, reason',
         parameters: [BulkIdParam],
-        responses: { '200': { description: 'the report', content: { 'text/csv': { schema: { type: 'string' } } } }, '400': error('a bad id'), '404': error('no such bulk onboarding'), ...COMMON_ERRORS },
+        responses: {
+          '200': { description: 'the report', content: { 'text/csv': { schema: { type: 'string' } } } },
+          '400': error('a bad id'),
+          '404': error('no such bulk onboarding'),
+          ...COMMON_ERRORS,
+        },
       },
     },
     '/v1/bulk-onboardings/{id}/events': {
@@ -218,7 +284,12 @@ function bulkOnboardingPaths(): Json {
         operationId: 'streamBulkOnboarding',
         summary: 'Progress as Server-Sent Events: a `progress` event at each change, then `end` when the run has ended',
         parameters: [BulkIdParam],
-        responses: { '200': { description: 'the event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '400': error('a bad id'), '404': error('no such bulk onboarding'), ...COMMON_ERRORS },
+        responses: {
+          '200': { description: 'the event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          '400': error('a bad id'),
+          '404': error('no such bulk onboarding'),
+          ...COMMON_ERRORS,
+        },
       },
     },
   };
@@ -231,12 +302,18 @@ function buildDocument(): Json {
     info: {
       title: 'Bird channel provisioning',
       version: '1.0.0',
-      description: 'Provision Bird channels and onboard numbers in bulk, for services that do not speak Temporal. docs/http-api.md explains each call.',
+      description:
+        'Provision Bird channels and onboard numbers in bulk, for services that do not speak Temporal. docs/http-api.md explains each call.',
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
     paths: { ...provisioningPaths(), ...bulkOnboardingPaths() },
-    components: { schemas: components, securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key (API_KEYS / API_KEY_<NAME> on the server)' } } },
+    components: {
+      schemas: components,
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'an API key (API_KEYS / API_KEY_<NAME> on the server)' },
+      },
+    },
   };
 }
 

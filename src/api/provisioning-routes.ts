@@ -5,7 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import { attachOrStart, cancelProvisioning } from '../client/provisioning-client';
 import { BirdId } from '../bird/schemas';
-import { InvalidProvisioningInput, parseProvisioningInput, phoneNumberIdOf, provisioningWorkflowId } from '../domain/provisioning-input';
+import {
+  InvalidProvisioningInput,
+  parseProvisioningInput,
+  phoneNumberIdOf,
+  provisioningWorkflowId,
+} from '../domain/provisioning-input';
 import { ApiError, fieldProblems, isNotFound, notFound } from './errors';
 import { finishedState, provisioningState } from './provisioning-state';
 import type { ApiContext } from './context';
@@ -29,12 +34,15 @@ export function registerProvisioningRoutes(app: FastifyInstance, ctx: ApiContext
     try {
       input = parseProvisioningInput(body);
     } catch (err) {
-      if (err instanceof InvalidProvisioningInput) throw new ApiError(422, 'invalid-input', err.message, fieldProblems(err.problems));
+      if (err instanceof InvalidProvisioningInput)
+        throw new ApiError(422, 'invalid-input', err.message, fieldProblems(err.problems));
       throw err;
     }
     const phoneNumberId = phoneNumberIdOf(input);
     if (!phoneNumberId) {
-      throw new ApiError(422, 'invalid-input', 'the HTTP API provisions numbers', [{ field: 'connector.arguments.phoneNumberId', reason: 'required (use the sms-messagebird:1 template)' }]);
+      throw new ApiError(422, 'invalid-input', 'the HTTP API provisions numbers', [
+        { field: 'connector.arguments.phoneNumberId', reason: 'required (use the sms-messagebird:1 template)' },
+      ]);
     }
     ctx.requireWorkspace(request, input.workspaceId);
     await ctx.requireWorkers();
@@ -42,7 +50,9 @@ export function registerProvisioningRoutes(app: FastifyInstance, ctx: ApiContext
     const outcome = await attachOrStart(ctx.client, body, { taskQueue: ctx.taskQueue });
     void reply.header('location', location);
     if (outcome.kind === 'started') {
-      return reply.code(202).send({ workflowId: outcome.workflowId, runId: outcome.runId, status: 'started', location });
+      return reply
+        .code(202)
+        .send({ workflowId: outcome.workflowId, runId: outcome.runId, status: 'started', location });
     }
     // Attached to a run that is starting (its first workflow task may not have run yet): its progress may lag.
     return reply.code(200).send(await provisioningState(ctx.client, outcome.workflowId, ctx.queryTimeoutMs, true));
@@ -65,7 +75,10 @@ export function registerProvisioningRoutes(app: FastifyInstance, ctx: ApiContext
       throw err;
     }
     if (!cancelled.requested) return reply.code(409).send(finishedState(cancelled.finished));
-    void reply.header('location', provisioningLocation(request.params.workspaceId.toLowerCase(), request.params.phoneNumberId.toLowerCase()));
+    void reply.header(
+      'location',
+      provisioningLocation(request.params.workspaceId.toLowerCase(), request.params.phoneNumberId.toLowerCase()),
+    );
     return reply.code(202).send(await provisioningState(ctx.client, workflowId, ctx.queryTimeoutMs, true));
   });
 }
@@ -76,6 +89,10 @@ function numberWorkflowId(params: NumberParams): string {
     .filter((name) => !BirdId.safeParse(params[name]).success)
     .map((field) => ({ field, reason: 'must be a UUID (8-4-4-4-12 hex digits)' }));
   if (problems.length) throw new ApiError(400, 'invalid-path', 'bad ids in the path', problems);
-  const connector = { connectorTemplateRef: 'sms-messagebird:1', name: '', arguments: { phoneNumberId: params.phoneNumberId.toLowerCase() } };
+  const connector = {
+    connectorTemplateRef: 'sms-messagebird:1',
+    name: '',
+    arguments: { phoneNumberId: params.phoneNumberId.toLowerCase() },
+  };
   return provisioningWorkflowId({ workspaceId: params.workspaceId.toLowerCase(), connector });
 }

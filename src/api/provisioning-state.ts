@@ -4,7 +4,12 @@
  */
 import type { Client } from '@temporalio/client';
 import { describeOutcome, getProgress, type FinishedProvisioning } from '../client/provisioning-client';
-import type { ProvisionChannelResult, ProvisioningFailureDetails, ProvisioningProgress, ProvisioningStage } from '../domain/provisioning';
+import type {
+  ProvisionChannelResult,
+  ProvisioningFailureDetails,
+  ProvisioningProgress,
+  ProvisioningStage,
+} from '../domain/provisioning';
 import { ApiError, isNotFound, notFound } from './errors';
 
 export interface ProvisioningState {
@@ -22,21 +27,44 @@ export interface ProvisioningState {
 }
 
 /** With `progressOptional`, a running run whose worker does not answer in time is shown without its progress (not 503). */
-export async function provisioningState(client: Client, workflowId: string, queryTimeoutMs: number, progressOptional = false): Promise<ProvisioningState> {
+export async function provisioningState(
+  client: Client,
+  workflowId: string,
+  queryTimeoutMs: number,
+  progressOptional = false,
+): Promise<ProvisioningState> {
   let description;
   try {
-    description = await client.withDeadline(Date.now() + queryTimeoutMs, () => client.workflow.getHandle(workflowId).describe());
+    description = await client.withDeadline(Date.now() + queryTimeoutMs, () =>
+      client.workflow.getHandle(workflowId).describe(),
+    );
   } catch (err) {
     if (isNotFound(err)) throw notFound('such provisioning');
     throw err;
   }
   if (description.status.name === 'RUNNING') {
-    const progress = await getProgress(client, workflowId, { timeoutMs: queryTimeoutMs, runId: description.runId }).catch(() => {
+    const progress = await getProgress(client, workflowId, {
+      timeoutMs: queryTimeoutMs,
+      runId: description.runId,
+    }).catch(() => {
       if (progressOptional) return undefined;
-      throw new ApiError(503, 'no-worker', `no worker answered within ${queryTimeoutMs} ms; the provisioning goes on`, undefined, 5);
+      throw new ApiError(
+        503,
+        'no-worker',
+        `no worker answered within ${queryTimeoutMs} ms; the provisioning goes on`,
+        undefined,
+        5,
+      );
     });
     if (!progress) return { workflowId, runId: description.runId, status: 'running' };
-    return { workflowId, runId: description.runId, status: 'running', stage: progress.stage, ...ids(progress), progress };
+    return {
+      workflowId,
+      runId: description.runId,
+      status: 'running',
+      stage: progress.stage,
+      ...ids(progress),
+      progress,
+    };
   }
   const finished = await describeOutcome(client, workflowId, { queryTimeoutMs });
   if (!finished) return provisioningState(client, workflowId, queryTimeoutMs);
@@ -47,7 +75,14 @@ export function finishedState(f: FinishedProvisioning): ProvisioningState {
   const base = { workflowId: f.workflowId, runId: f.runId };
   switch (f.status) {
     case 'COMPLETED':
-      return { ...base, status: 'completed', stage: 'completed', connectorId: f.result.connectorId, channelId: f.result.channelId, result: f.result };
+      return {
+        ...base,
+        status: 'completed',
+        stage: 'completed',
+        connectorId: f.result.connectorId,
+        channelId: f.result.channelId,
+        result: f.result,
+      };
     case 'FAILED':
     case 'CANCELLED': {
       const details = f.details;
@@ -56,7 +91,11 @@ export function finishedState(f: FinishedProvisioning): ProvisioningState {
         status: f.status === 'FAILED' ? 'failed' : 'cancelled',
         stage: f.status === 'FAILED' ? 'failed' : 'cancelled',
         ...(details?.connectorId ? { connectorId: details.connectorId } : {}),
-        failure: { ...(details && f.status === 'FAILED' ? { type: 'ProvisioningFailed' } : {}), reason: f.reason, ...(details ? { details } : {}) },
+        failure: {
+          ...(details && f.status === 'FAILED' ? { type: 'ProvisioningFailed' } : {}),
+          reason: f.reason,
+          ...(details ? { details } : {}),
+        },
         ...(details ? { undone: details.undone, leftBehind: details.leftBehind } : {}),
       };
     }
@@ -66,5 +105,8 @@ export function finishedState(f: FinishedProvisioning): ProvisioningState {
 }
 
 function ids(p: ProvisioningProgress): Pick<ProvisioningState, 'connectorId' | 'channelId'> {
-  return { ...(p.connectorId ? { connectorId: p.connectorId } : {}), ...(p.channelId ? { channelId: p.channelId } : {}) };
+  return {
+    ...(p.connectorId ? { connectorId: p.connectorId } : {}),
+    ...(p.channelId ? { channelId: p.channelId } : {}),
+  };
 }

@@ -42,7 +42,11 @@ export const DEFAULT_BODY_LIMIT = 128 * 1024;
 export const DEFAULT_BULK_BODY_LIMIT = 16 * 1024 * 1024;
 
 export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: opts.logger, bodyLimit: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT, return503OnClosing: true });
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+    return503OnClosing: true,
+  });
   let workersSeenAt = 0;
   const ctx: ApiContext = {
     client: opts.client,
@@ -56,8 +60,17 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
     async requireWorkers() {
       // A worker seen in the last few seconds is enough; asking the server on every request would double the calls.
       if (Date.now() - workersSeenAt < 5_000) return;
-      const pollers = await opts.client.withDeadline(Date.now() + 3_000, () => workflowTaskPollers(opts.client, opts.taskQueue));
-      if (!pollers.live) throw new ApiError(503, 'no-worker', 'no worker is serving provisionings right now; nothing was started', undefined, 10);
+      const pollers = await opts.client.withDeadline(Date.now() + 3_000, () =>
+        workflowTaskPollers(opts.client, opts.taskQueue),
+      );
+      if (!pollers.live)
+        throw new ApiError(
+          503,
+          'no-worker',
+          'no worker is serving provisionings right now; nothing was started',
+          undefined,
+          10,
+        );
       workersSeenAt = Date.now();
     },
   };
@@ -78,7 +91,14 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
     // The key's name, never the key: the limiter's store is another place a key must not end up.
     keyGenerator: (request) => request.caller?.keyName ?? request.ip,
     allowList: (request) => request.url === '/openapi.json',
-    errorResponseBuilder: (_request, context) => new ApiError(429, 'rate-limited', `at most ${context.max} requests per ${context.after} for this API key`, undefined, Math.ceil(context.ttl / 1000)),
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(
+        429,
+        'rate-limited',
+        `at most ${context.max} requests per ${context.after} for this API key`,
+        undefined,
+        Math.ceil(context.ttl / 1000),
+      ),
   });
 
   app.get('/openapi.json', async () => openApiDocument());
@@ -90,7 +110,18 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
     const path = request.url.split('?')[0]!;
     const route = routes.find((r) => r.pattern.test(path));
     if (route && !route.methods.includes(request.method)) {
-      return reply.code(405).header('allow', route.methods.join(', ')).send(errorBody(new ApiError(405, 'method-not-allowed', `${request.method} is not allowed here (allowed: ${route.methods.join(', ')})`)));
+      return reply
+        .code(405)
+        .header('allow', route.methods.join(', '))
+        .send(
+          errorBody(
+            new ApiError(
+              405,
+              'method-not-allowed',
+              `${request.method} is not allowed here (allowed: ${route.methods.join(', ')})`,
+            ),
+          ),
+        );
     }
     return reply.code(404).send(errorBody(new ApiError(404, 'no-such-route', `no route ${request.method} ${path}`)));
   });
@@ -107,16 +138,42 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
 
 function toApiError(err: FastifyError | ApiError | Error): ApiError {
   if (err instanceof ApiError) return err;
-  if (temporalUnavailable(err)) return new ApiError(503, 'temporal-unavailable', 'Temporal cannot be reached right now; nothing was done', undefined, 5);
+  if (temporalUnavailable(err))
+    return new ApiError(
+      503,
+      'temporal-unavailable',
+      'Temporal cannot be reached right now; nothing was done',
+      undefined,
+      5,
+    );
   const status = (err as FastifyError).statusCode;
   if (status && status >= 400 && status < 500) {
     const code = (err as FastifyError).code ?? 'bad-request';
-    const message = status === 413 ? 'the body is too large' : status === 415 ? 'the body must be application/json' : status === 400 ? `the body is not valid JSON: ${err.message}` : err.message;
-    return new ApiError(status, code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body-too-large' : code, message, status === 400 ? [{ field: '(body)', reason: err.message }] : undefined);
+    const message =
+      status === 413
+        ? 'the body is too large'
+        : status === 415
+          ? 'the body must be application/json'
+          : status === 400
+            ? `the body is not valid JSON: ${err.message}`
+            : err.message;
+    return new ApiError(
+      status,
+      code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body-too-large' : code,
+      message,
+      status === 400 ? [{ field: '(body)', reason: err.message }] : undefined,
+    );
   }
   return new ApiError(500, 'internal', 'internal error');
 }
 
 function errorBody(err: ApiError) {
-  return { error: { status: err.status, code: err.code, message: err.message, ...(err.problems?.length ? { problems: err.problems } : {}) } };
+  return {
+    error: {
+      status: err.status,
+      code: err.code,
+      message: err.message,
+      ...(err.problems?.length ? { problems: err.problems } : {}),
+    },
+  };
 }

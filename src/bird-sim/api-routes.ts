@@ -76,7 +76,10 @@ function faultResult(fault: '503' | '500' | '429' | '429-retry-after', retryAfte
     case '429':
       return error(429, 'TooManyRequests', 'rate limit exceeded (injected fault)');
     case '429-retry-after':
-      return { ...error(429, 'TooManyRequests', 'rate limit exceeded (injected fault)'), headers: { 'retry-after': String(retryAfterSeconds ?? 1) } };
+      return {
+        ...error(429, 'TooManyRequests', 'rate limit exceeded (injected fault)'),
+        headers: { 'retry-after': String(retryAfterSeconds ?? 1) },
+      };
   }
 }
 
@@ -121,7 +124,11 @@ function wrap(deps: ApiDeps, operationId: OperationId, operation: Operation) {
       return undefined;
     }
     if (!authorized(req, deps.accessKeys)) {
-      const result = error(401, 'Unauthorized', 'missing or invalid access key (expected "Authorization: AccessKey <key>")');
+      const result = error(
+        401,
+        'Unauthorized',
+        'missing or invalid access key (expected "Authorization: AccessKey <key>")',
+      );
       call.status = result.status;
       finish();
       return send(reply, result);
@@ -131,7 +138,10 @@ function wrap(deps: ApiDeps, operationId: OperationId, operation: Operation) {
     const workspaceId = (req.params as Record<string, string>).workspaceId ?? '';
     const budget = deps.rateLimits.take(workspaceId, req.method);
     if (!budget.ok) {
-      const result = { ...error(429, 'TooManyRequests', 'rate limit exceeded for this workspace'), headers: { 'retry-after': String(budget.retryAfterSeconds) } };
+      const result = {
+        ...error(429, 'TooManyRequests', 'rate limit exceeded for this workspace'),
+        headers: { 'retry-after': String(budget.retryAfterSeconds) },
+      };
       call.status = result.status;
       call.rateLimited = true;
       finish();
@@ -154,7 +164,9 @@ function wrap(deps: ApiDeps, operationId: OperationId, operation: Operation) {
 
     const result = operation({ params: req.params as Record<string, string>, query: firstValues(req.query), rawBody });
     call.status = result.status;
-    const lose = fault === 'lost-response' || (operationId === 'createConnector' && result.status === 201 && deps.faults.loseCreateResponse());
+    const lose =
+      fault === 'lost-response' ||
+      (operationId === 'createConnector' && result.status === 201 && deps.faults.loseCreateResponse());
     if (lose) {
       // The operation is committed; only the reply is lost. This is what makes client-side idempotency necessary.
       finish('lost-response');

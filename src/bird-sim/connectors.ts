@@ -66,7 +66,8 @@ export class ConnectorOperations {
 
     const ref = req.connectorTemplateRef;
     if (ref === undefined) return invalidField('connectorTemplateRef', 'is required');
-    if (!KNOWN_REFS.includes(ref)) return invalidField('connectorTemplateRef', `unknown template "${ref}" (known: ${KNOWN_REFS.join(', ')})`);
+    if (!KNOWN_REFS.includes(ref))
+      return invalidField('connectorTemplateRef', `unknown template "${ref}" (known: ${KNOWN_REFS.join(', ')})`);
 
     let phoneNumberId: string | undefined;
     if (isSmsTemplate(ref)) {
@@ -82,7 +83,9 @@ export class ConnectorOperations {
     const conflict = this.store.findConflict(workspaceId, req.name, phoneNumberId);
     if (conflict) {
       const what = conflict.field === 'name' ? `named "${req.name}"` : `for phone number ${phoneNumberId}`;
-      return error(409, 'ConnectorAlreadyExists', `a connector ${what} already exists in this workspace`, { field: conflict.field });
+      return error(409, 'ConnectorAlreadyExists', `a connector ${what} already exists in this workspace`, {
+        field: conflict.field,
+      });
     }
 
     const now = new Date().toISOString();

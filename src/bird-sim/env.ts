@@ -28,16 +28,17 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().in
 const rate = () => z.coerce.number().min(0).max(1);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const Route = z
-  .string()
-  .transform((entry, ctx): DeliveryRoute => {
-    const [from = '', to = '', ...rest] = entry.split('=').map((s) => s.trim());
-    if (rest.length > 0 || !httpUrl.safeParse(from).success || !httpUrl.safeParse(to).success) {
-      ctx.addIssue({ code: 'custom', message: 'each entry must look like https://public.example.com=http://127.0.0.1:8788' });
-      return z.NEVER;
-    }
-    return { publicUrlPrefix: from, localUrlPrefix: to };
-  });
+const Route = z.string().transform((entry, ctx): DeliveryRoute => {
+  const [from = '', to = '', ...rest] = entry.split('=').map((s) => s.trim());
+  if (rest.length > 0 || !httpUrl.safeParse(from).success || !httpUrl.safeParse(to).success) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'each entry must look like https://public.example.com=http://127.0.0.1:8788',
+    });
+    return z.NEVER;
+  }
+  return { publicUrlPrefix: from, localUrlPrefix: to };
+});
 
 export const SimEnv = z.object({
   BIRD_SIM_PORT: optional(int(0, 65535)).default(8787),
@@ -50,7 +51,10 @@ export const SimEnv = z.object({
   BIRD_SIM_RETRY_AFTER_S: optional(int(0)),
   BIRD_SIM_LOST_CREATE_RATE: optional(rate()),
   BIRD_SIM_ROUTE: optional(z.string()).transform((v, ctx) => {
-    const entries = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const entries = (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const routes: DeliveryRoute[] = [];
     for (const entry of entries) {
       const parsed = Route.safeParse(entry);
@@ -94,9 +98,13 @@ export function parseSimEnv(env: NodeJS.ProcessEnv): SimEnvConfig {
       host: e.BIRD_SIM_HOST,
       port: e.BIRD_SIM_PORT,
       accessKeys: [e.BIRD_SIM_ACCESS_KEY ?? DEFAULT_ACCESS_KEY],
-      ...(e.BIRD_SIM_PROVISIONING_DELAY_MS !== undefined ? { provisioningDelayMs: e.BIRD_SIM_PROVISIONING_DELAY_MS } : {}),
+      ...(e.BIRD_SIM_PROVISIONING_DELAY_MS !== undefined
+        ? { provisioningDelayMs: e.BIRD_SIM_PROVISIONING_DELAY_MS }
+        : {}),
       ...(e.BIRD_SIM_SEED !== undefined ? { seed: e.BIRD_SIM_SEED } : {}),
-      ...(e.BIRD_SIM_RATE_LIMIT_GET_PER_SECOND !== undefined || e.BIRD_SIM_RATE_LIMIT_POST_PER_SECOND !== undefined || e.BIRD_SIM_RATE_LIMIT_WINDOW !== undefined
+      ...(e.BIRD_SIM_RATE_LIMIT_GET_PER_SECOND !== undefined ||
+      e.BIRD_SIM_RATE_LIMIT_POST_PER_SECOND !== undefined ||
+      e.BIRD_SIM_RATE_LIMIT_WINDOW !== undefined
         ? {
             rateLimits: {
               getPerSecond: e.BIRD_SIM_RATE_LIMIT_GET_PER_SECOND ?? BIRD_RATE_LIMITS.getPerSecond,

@@ -30,7 +30,9 @@ async function main(): Promise<void> {
   console.log(`Bird simulator listening on ${sim.url}`);
   console.log(`  workspace id:    ${DEFAULT_WORKSPACE.id}`);
   console.log(`  organization id: ${DEFAULT_WORKSPACE.organizationId}`);
-  console.log(`  access key:      ${config.customAccessKey ? 'from BIRD_SIM_ACCESS_KEY' : 'built-in default (DEFAULT_ACCESS_KEY)'} (not shown)`);
+  console.log(
+    `  access key:      ${config.customAccessKey ? 'from BIRD_SIM_ACCESS_KEY' : 'built-in default (DEFAULT_ACCESS_KEY)'} (not shown)`,
+  );
   for (const r of config.routes) console.log(`  deliveries to ${r.publicUrlPrefix}* go to ${r.localUrlPrefix}*`);
   console.log(`  introspection:   ${sim.url}/_sim/calls, /_sim/connectors, /_sim/subscriptions, /_sim/deliveries`);
 

@@ -15,7 +15,9 @@ export function connectorResource(c: SimConnector): Record<string, unknown> {
     // securityArguments are secrets: accepted on create, never returned (as Bird does).
     arguments: c.arguments,
     channel: { channelId: c.channelId, platform: c.platform },
-    ...(c.number ? { number: { numberId: c.number.numberId, profileId: c.number.profileId, phoneNumber: c.number.phoneNumber } } : {}),
+    ...(c.number
+      ? { number: { numberId: c.number.numberId, profileId: c.number.profileId, phoneNumber: c.number.phoneNumber } }
+      : {}),
     connectorTemplateSlug: c.connectorTemplateSlug,
     connectorTemplateRef: c.connectorTemplateRef,
     createdAt: c.createdAt,

@@ -146,7 +146,10 @@ export class BirdSimulator {
    * Creates a connector as Bird would, without an API call in the log: a workspace that already holds other
    * people's connectors (paging, ownership checks). Throws with Bird's answer if Bird would refuse it.
    */
-  seedConnector(workspaceId: string, body: { name: string; connectorTemplateRef: string; arguments?: Record<string, unknown> }): string {
+  seedConnector(
+    workspaceId: string,
+    body: { name: string; connectorTemplateRef: string; arguments?: Record<string, unknown> },
+  ): string {
     const result = new ConnectorOperations(this.store, this.provisioning).create(workspaceId, JSON.stringify(body));
     const created = result.body as { id?: string } | undefined;
     if (result.status !== 201 || !created?.id) throw new Error(`seedConnector: Bird would answer ${result.status}`);
@@ -197,7 +200,10 @@ export class BirdSimulator {
     });
     app.setErrorHandler((err: { statusCode?: number; message?: string }, _req, reply) => {
       const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-      return reply.code(status).send({ code: status >= 500 ? 'InternalServerError' : 'BadRequest', message: err.message && err.message.length >= 5 ? err.message : 'request failed' });
+      return reply.code(status).send({
+        code: status >= 500 ? 'InternalServerError' : 'BadRequest',
+        message: err.message && err.message.length >= 5 ? err.message : 'request failed',
+      });
     });
 
     registerApiRoutes(app, {

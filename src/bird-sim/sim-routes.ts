@@ -99,7 +99,9 @@ export function registerSimRoutes(app: FastifyInstance, sim: SimControl): void {
     if (!body.ok) return badRequest(reply, body.message);
     const { status, stage, errorMessage } = body.value;
     if (!sim.hasConnector(req.params.connectorId)) {
-      return reply.code(404).send({ code: 'ConnectorNotFound', message: `connector ${req.params.connectorId} not found` });
+      return reply
+        .code(404)
+        .send({ code: 'ConnectorNotFound', message: `connector ${req.params.connectorId} not found` });
     }
     sim.setChannelStatus(req.params.connectorId, status, stage, errorMessage);
     return reply.code(204).send();

@@ -58,10 +58,15 @@ export class SimStore {
   }
 
   /** The live connector that a new one named `name` for `phoneNumberId` would collide with. */
-  findConflict(workspaceId: string, name: string, phoneNumberId: string | undefined): { existing: SimConnector; field: string } | undefined {
+  findConflict(
+    workspaceId: string,
+    name: string,
+    phoneNumberId: string | undefined,
+  ): { existing: SimConnector; field: string } | undefined {
     for (const c of this.connectorList) {
       if (c.workspaceId !== workspaceId || c.deletedAt) continue;
-      if (phoneNumberId !== undefined && c.number?.numberId === phoneNumberId) return { existing: c, field: 'arguments.phoneNumberId' };
+      if (phoneNumberId !== undefined && c.number?.numberId === phoneNumberId)
+        return { existing: c, field: 'arguments.phoneNumberId' };
       if (c.name === name) return { existing: c, field: 'name' };
     }
     return undefined;
@@ -70,7 +75,11 @@ export class SimStore {
   list(workspaceId: string, q: ListQuery): ListPage {
     const positions: number[] = [];
     this.connectorList.forEach((c, i) => {
-      if (c.workspaceId === workspaceId && !c.deletedAt && (q.templateRef === undefined || c.connectorTemplateRef === q.templateRef)) {
+      if (
+        c.workspaceId === workspaceId &&
+        !c.deletedAt &&
+        (q.templateRef === undefined || c.connectorTemplateRef === q.templateRef)
+      ) {
         positions.push(i);
       }
     });

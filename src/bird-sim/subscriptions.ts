@@ -35,7 +35,9 @@ export class SubscriptionOperations {
       });
     }
     if (this.rejectedPrefixes.some((prefix) => req.url.startsWith(prefix))) {
-      return error(422, 'InvalidUrl', `url ${req.url} was rejected: it could not be verified as a webhook endpoint`, { field: 'url' });
+      return error(422, 'InvalidUrl', `url ${req.url} was rejected: it could not be verified as a webhook endpoint`, {
+        field: 'url',
+      });
     }
 
     const now = new Date().toISOString();
@@ -53,7 +55,10 @@ export class SubscriptionOperations {
       updatedAt: now,
       hasSigningKey: req.signingKey !== undefined,
     };
-    this.store.addSubscription({ subscription, ...(req.signingKey !== undefined ? { signingKey: req.signingKey } : {}) });
+    this.store.addSubscription({
+      subscription,
+      ...(req.signingKey !== undefined ? { signingKey: req.signingKey } : {}),
+    });
     return ok(201, subscriptionResource(subscription));
   }
 }

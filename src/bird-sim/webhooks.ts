@@ -113,7 +113,8 @@ export class WebhookDispatcher {
       [WebhookHeaders.timestamp]: timestamp,
     };
     // Signed over the public url the subscriber registered, not the loopback target: that is what it verifies.
-    if (stored.signingKey !== undefined) headers[WebhookHeaders.signature] = signWebhook(stored.signingKey, timestamp, url, raw);
+    if (stored.signingKey !== undefined)
+      headers[WebhookHeaders.signature] = signWebhook(stored.signingKey, timestamp, url, raw);
 
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) return;
@@ -132,9 +133,24 @@ export class WebhookDispatcher {
       } catch (err) {
         if (signal.aborted) return;
         status = 'error';
-        error = err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
+        error =
+          err instanceof Error
+            ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}`
+            : String(err);
       }
-      this.records.push({ subscriptionId, url, target, event: body.event, requestId, timestamp, attempt, at, status, ...(error ? { error } : {}), body });
+      this.records.push({
+        subscriptionId,
+        url,
+        target,
+        event: body.event,
+        requestId,
+        timestamp,
+        attempt,
+        at,
+        status,
+        ...(error ? { error } : {}),
+        body,
+      });
       if (typeof status === 'number' && status >= 200 && status < 300) return;
       const delay = BIRD_RETRY_SCHEDULE_MS[attempt - 1];
       if (delay === undefined) return;

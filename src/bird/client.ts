@@ -32,7 +32,11 @@ export interface BirdClientOptions {
 }
 
 /** One finished Bird call: the HTTP status, or `timeout`/`network` when there was no reply. */
-export type BirdCallObserver = (call: { operation: string; outcome: number | 'timeout' | 'network'; durationMs: number }) => void;
+export type BirdCallObserver = (call: {
+  operation: string;
+  outcome: number | 'timeout' | 'network';
+  durationMs: number;
+}) => void;
 
 export interface ListConnectorsOptions {
   templateRef?: string;
@@ -66,7 +70,10 @@ export class BirdClient {
   }
 
   /** One page; use listConnectors() to walk all of them. */
-  async listConnectorsPage(workspaceId: string, opts: ListConnectorsOptions & { pageToken?: string } = {}): Promise<ConnectorList> {
+  async listConnectorsPage(
+    workspaceId: string,
+    opts: ListConnectorsOptions & { pageToken?: string } = {},
+  ): Promise<ConnectorList> {
     const query = new URLSearchParams();
     if (opts.templateRef) query.set('templateRef', opts.templateRef);
     if (opts.limit !== undefined) query.set('limit', String(opts.limit));
@@ -87,7 +94,13 @@ export class BirdClient {
   }
 
   async getConnector(workspaceId: string, connectorId: string): Promise<Connector> {
-    return this.#call('getConnector', 'GET', `/workspaces/${seg(workspaceId)}/connectors/${seg(connectorId)}`, Connector, [200]);
+    return this.#call(
+      'getConnector',
+      'GET',
+      `/workspaces/${seg(workspaceId)}/connectors/${seg(connectorId)}`,
+      Connector,
+      [200],
+    );
   }
 
   async getConnectorStatus(workspaceId: string, connectorId: string): Promise<ConnectorStatus> {
@@ -156,7 +169,11 @@ export class BirdClient {
       });
     } catch (err) {
       const failure = transportError(operation, err, this.#timeoutMs);
-      this.#observe?.({ operation, outcome: failure.kind === 'timeout' ? 'timeout' : 'network', durationMs: performance.now() - started });
+      this.#observe?.({
+        operation,
+        outcome: failure.kind === 'timeout' ? 'timeout' : 'network',
+        durationMs: performance.now() - started,
+      });
       throw failure;
     }
     this.#observe?.({ operation, outcome: response.status, durationMs: performance.now() - started });
@@ -202,7 +219,11 @@ export class BirdClient {
 function checkRequest<T>(operation: string, schema: z.ZodType<T>, request: unknown): T {
   const parsed = schema.safeParse(request);
   if (!parsed.success) {
-    throw new BirdApiError({ operation, kind: 'invalid-request', detail: describeIssues(parsed.error.issues).join('; ') });
+    throw new BirdApiError({
+      operation,
+      kind: 'invalid-request',
+      detail: describeIssues(parsed.error.issues).join('; '),
+    });
   }
   return parsed.data;
 }
@@ -219,7 +240,9 @@ function transportError(operation: string, err: unknown, timeoutMs: number): Bir
 /** Bird's limits are per workspace and per kind of call: the workspace is the path's (already encoded) segment. */
 function paceLane(path: string, method: Method): { workspaceId: string; kind: CallKind } | undefined {
   const workspaceId = /\/workspaces\/([^/?]+)/.exec(path)?.[1];
-  return workspaceId ? { workspaceId: decodeURIComponent(workspaceId), kind: method === 'GET' ? 'get' : 'write' } : undefined;
+  return workspaceId
+    ? { workspaceId: decodeURIComponent(workspaceId), kind: method === 'GET' ? 'get' : 'write' }
+    : undefined;
 }
 
 function safeJson(text: string): unknown {

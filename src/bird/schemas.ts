@@ -15,7 +15,9 @@
 import { z } from 'zod';
 
 // A missing id keeps zod's own issue (described as "required"); a malformed one says what an id looks like.
-export const BirdId = z.guid({ error: (issue) => (issue.input === undefined ? undefined : 'must be a UUID (8-4-4-4-12 hex digits)') });
+export const BirdId = z.guid({
+  error: (issue) => (issue.input === undefined ? undefined : 'must be a UUID (8-4-4-4-12 hex digits)'),
+});
 
 export const ErrorBody = z.looseObject({
   code: z.string(),
@@ -37,7 +39,13 @@ export const ConnectorTemplateRef = {
 } as const;
 export const KNOWN_TEMPLATE_REFS = Object.values(ConnectorTemplateRef);
 
-export const SMS_CHANNEL_MESSAGE_TYPES = ['promotional', 'transactional', 'conversational', 'emergency', '2fa'] as const;
+export const SMS_CHANNEL_MESSAGE_TYPES = [
+  'promotional',
+  'transactional',
+  'conversational',
+  'emergency',
+  '2fa',
+] as const;
 
 export const SecurityArgumentsMap = z.record(z.string(), z.record(z.string(), z.string()));
 
@@ -135,7 +143,9 @@ export const WebhookFilterKey = z.enum([
 
 /** Bird only delivers to public https URLs; this is the contract's own pattern. */
 export const WEBHOOK_URL_PATTERN = /^https:\/\/([a-zA-Z0-9-]+\.)+[a-zA-Z]{2,}(\/[^\s]*)?$/;
-export const WebhookUrl = z.string().regex(WEBHOOK_URL_PATTERN, 'must be a public https URL (Bird rejects anything else)');
+export const WebhookUrl = z
+  .string()
+  .regex(WEBHOOK_URL_PATTERN, 'must be a public https URL (Bird rejects anything else)');
 
 export const WebhookEventFilter = z.strictObject({ key: WebhookFilterKey, value: z.string() });
 export type WebhookEventFilter = z.infer<typeof WebhookEventFilter>;
@@ -169,7 +179,11 @@ export const CreateWebhookSubscriptionRequest = z
         });
       }
       if (filter.key === 'channelId' && !BirdId.safeParse(filter.value).success) {
-        ctx.addIssue({ code: 'custom', path: ['eventFilters', i, 'value'], message: 'channelId filter value must be a UUID' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['eventFilters', i, 'value'],
+          message: 'channelId filter value must be a UUID',
+        });
       }
     });
   });

@@ -32,7 +32,9 @@ export async function readInventoryFile(path: string): Promise<ReadInventory> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InventoryFileError(code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${code ?? (err as Error).message}`);
+    throw new InventoryFileError(
+      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${code ?? (err as Error).message}`,
+    );
   }
   return formatOf(path) === 'jsonl' ? parseJsonLines(text) : parseCsv(text);
 }
@@ -42,17 +44,32 @@ export function parseCsv(text: string): ReadInventory {
   try {
     // Line endings normalised first: csv-parse guesses one record delimiter per file, and a spreadsheet's CRLF file
     // with an empty line or a line break inside a quoted field would otherwise shift every line number after it.
-    records = parse(text.replace(/\r\n?/g, '\n'), { bom: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true, trim: true }) as unknown as typeof records;
+    records = parse(text.replace(/\r\n?/g, '\n'), {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+      raw: true,
+      trim: true,
+    }) as unknown as typeof records;
   } catch (err) {
     const e = err as Error & { lines?: number };
-    throw new InventoryFileError(`${e.lines ? `line ${e.lines}: ` : ''}not valid CSV: ${e.message.replace(/ (on|at) line \d+/, '')}`);
+    throw new InventoryFileError(
+      `${e.lines ? `line ${e.lines}: ` : ''}not valid CSV: ${e.message.replace(/ (on|at) line \d+/, '')}`,
+    );
   }
   const [header, ...body] = records;
-  if (!header) throw new InventoryFileError('the file is empty: it needs a header row (phoneNumberId, and optionally name, channelMessageType, useCaseId, connectorTemplateRef)');
+  if (!header)
+    throw new InventoryFileError(
+      'the file is empty: it needs a header row (phoneNumberId, and optionally name, channelMessageType, useCaseId, connectorTemplateRef)',
+    );
   const columns = header.record.map((c) => c.trim());
   const unknown = columns.filter((c) => !(ROW_COLUMNS as readonly string[]).includes(c));
   const problems: string[] = [];
-  if (unknown.length) problems.push(`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${ROW_COLUMNS.join(', ')})`);
+  if (unknown.length)
+    problems.push(
+      `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${ROW_COLUMNS.join(', ')})`,
+    );
   if (!columns.includes('phoneNumberId')) problems.push('the phoneNumberId column is required');
   const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
   if (repeated.length) problems.push(`column ${repeated.map((c) => `"${c}"`).join(', ')} appears twice`);
@@ -63,7 +80,11 @@ export function parseCsv(text: string): ReadInventory {
   for (const r of body) {
     const line = startLine(r);
     if (r.record.length !== columns.length) {
-      unreadable.push({ line, phoneNumberId: r.record[columns.indexOf('phoneNumberId')], problems: [`has ${r.record.length} fields; the header has ${columns.length}`] });
+      unreadable.push({
+        line,
+        phoneNumberId: r.record[columns.indexOf('phoneNumberId')],
+        problems: [`has ${r.record.length} fields; the header has ${columns.length}`],
+      });
       continue;
     }
     const fields: Partial<Record<RowColumn, string>> = {};
@@ -112,7 +133,9 @@ export function parseJsonLines(text: string): ReadInventory {
         line,
         phoneNumberId: typeof obj.phoneNumberId === 'string' ? obj.phoneNumberId : undefined,
         problems: [
-          ...extra.map((k) => `${k}: unknown field (a line uses either the CSV's column names or the provisioning input's shape)`),
+          ...extra.map(
+            (k) => `${k}: unknown field (a line uses either the CSV's column names or the provisioning input's shape)`,
+          ),
           ...notText.map((k) => `${k}: must be a string`),
         ],
       });

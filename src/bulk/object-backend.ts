@@ -73,7 +73,10 @@ export class DirectoryBackend implements ObjectBackend {
   async list(prefix: string): Promise<string[]> {
     try {
       const names = await readdir(this.describe(prefix));
-      return names.filter((n) => !n.endsWith('.tmp')).sort().map((n) => `${prefix}/${n}`);
+      return names
+        .filter((n) => !n.endsWith('.tmp'))
+        .sort()
+        .map((n) => `${prefix}/${n}`);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;

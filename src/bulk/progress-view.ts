@@ -18,7 +18,11 @@ export function rateOf(p: BulkProgress, now = Date.now()): { perSecond: number; 
   const elapsedS = Math.max(0.001, (now - Date.parse(p.startedAt)) / 1000);
   const perSecond = rowsHandled(p.counts) / elapsedS;
   const left = p.total - rowsHandled(p.counts);
-  return { perSecond, eta: perSecond > 0 && left > 0 ? formatDuration(Math.round((left / perSecond) * 1000)) : left === 0 ? '0s' : undefined };
+  return {
+    perSecond,
+    eta:
+      perSecond > 0 && left > 0 ? formatDuration(Math.round((left / perSecond) * 1000)) : left === 0 ? '0s' : undefined,
+  };
 }
 
 export function progressLine(p: BulkProgress, now = Date.now()): string {
@@ -37,10 +41,20 @@ export function progressLine(p: BulkProgress, now = Date.now()): string {
   ].join(' · ');
 }
 
-export function progressView(stream: NodeJS.WriteStream = process.stderr, opts: { plainEveryMs?: number } = {}): ProgressView {
+export function progressView(
+  stream: NodeJS.WriteStream = process.stderr,
+  opts: { plainEveryMs?: number } = {},
+): ProgressView {
   if (stream.isTTY) {
     const bar = new SingleBar(
-      { format: '{bar} {value}/{total} · {details}', barsize: 30, hideCursor: true, clearOnComplete: false, stream, etaBuffer: 50 },
+      {
+        format: '{bar} {value}/{total} · {details}',
+        barsize: 30,
+        hideCursor: true,
+        clearOnComplete: false,
+        stream,
+        etaBuffer: 50,
+      },
       Presets.shades_classic,
     );
     let started = false;

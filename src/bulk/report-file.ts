@@ -14,14 +14,34 @@ export const RETRIED_OUTCOMES: readonly BulkOutcome[] = ['failed', 'cancelled', 
 
 export async function writeReport(path: string, rows: ReportRow[]): Promise<void> {
   if (extname(path).toLowerCase() === '.json') {
-    await writeFile(path, `${JSON.stringify(rows.map((r) => pick(r)), null, 2)}\n`);
+    await writeFile(
+      path,
+      `${JSON.stringify(
+        rows.map((r) => pick(r)),
+        null,
+        2,
+      )}\n`,
+    );
     return;
   }
-  await writeFile(path, stringify(rows.map((r) => pick(r)), { header: true, columns: [...REPORT_COLUMNS] }));
+  await writeFile(
+    path,
+    stringify(
+      rows.map((r) => pick(r)),
+      { header: true, columns: [...REPORT_COLUMNS] },
+    ),
+  );
 }
 
 function pick(r: ReportRow): Record<(typeof REPORT_COLUMNS)[number], string> {
-  return { phoneNumberId: r.phoneNumberId, outcome: r.outcome, connectorId: r.connectorId, channelId: r.channelId, workflowId: r.workflowId, reason: r.reason };
+  return {
+    phoneNumberId: r.phoneNumberId,
+    outcome: r.outcome,
+    connectorId: r.connectorId,
+    channelId: r.channelId,
+    workflowId: r.workflowId,
+    reason: r.reason,
+  };
 }
 
 /** The (lower-case) phone number ids of a previous report whose outcome is failed, cancelled or not-started. */
@@ -31,20 +51,34 @@ export async function numbersToRetry(path: string): Promise<Set<string>> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InventoryFileError(code === 'ENOENT' ? `--retry-failed: no such file: ${path}` : `--retry-failed: cannot read ${path}: ${code ?? (err as Error).message}`);
+    throw new InventoryFileError(
+      code === 'ENOENT'
+        ? `--retry-failed: no such file: ${path}`
+        : `--retry-failed: cannot read ${path}: ${code ?? (err as Error).message}`,
+    );
   }
   let rows: Array<Record<string, unknown>>;
   try {
-    rows = extname(path).toLowerCase() === '.json' ? (JSON.parse(text) as Array<Record<string, unknown>>) : parse<Record<string, unknown>>(text, { bom: true, columns: true, skip_empty_lines: true });
+    rows =
+      extname(path).toLowerCase() === '.json'
+        ? (JSON.parse(text) as Array<Record<string, unknown>>)
+        : parse<Record<string, unknown>>(text, { bom: true, columns: true, skip_empty_lines: true });
   } catch (err) {
     throw new InventoryFileError(`--retry-failed: ${path} is not a bulk report: ${(err as Error).message}`);
   }
-  if (!Array.isArray(rows)) throw new InventoryFileError(`--retry-failed: ${path} is not a bulk report (expected a list of rows)`);
+  if (!Array.isArray(rows))
+    throw new InventoryFileError(`--retry-failed: ${path} is not a bulk report (expected a list of rows)`);
   const retry = new Set<string>();
   rows.forEach((row, i) => {
     const outcome = row.outcome;
-    if (typeof row.phoneNumberId !== 'string' || typeof outcome !== 'string' || !(BULK_OUTCOMES as readonly string[]).includes(outcome)) {
-      throw new InventoryFileError(`--retry-failed: ${path} row ${i + 1}: not a bulk report row (needs phoneNumberId and outcome)`);
+    if (
+      typeof row.phoneNumberId !== 'string' ||
+      typeof outcome !== 'string' ||
+      !(BULK_OUTCOMES as readonly string[]).includes(outcome)
+    ) {
+      throw new InventoryFileError(
+        `--retry-failed: ${path} row ${i + 1}: not a bulk report row (needs phoneNumberId and outcome)`,
+      );
     }
     if ((RETRIED_OUTCOMES as readonly string[]).includes(outcome)) retry.add(row.phoneNumberId.toLowerCase());
   });

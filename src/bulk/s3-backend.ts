@@ -6,7 +6,13 @@
  * code and status, never a credential (the SDK signs requests with the secret key, it never prints it, and the
  * access key id is scrubbed from anything the service says back).
  */
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import type { Secret } from '../config/secret';
 import { BulkStoreError, type ObjectBackend } from './object-backend';
 
@@ -25,7 +31,17 @@ export interface S3BackendOptions {
   requestTimeoutMs?: number;
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'TimeoutError', 'RequestTimeout']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  'TimeoutError',
+  'RequestTimeout',
+]);
 
 export class S3Backend implements ObjectBackend {
   readonly location: string;
@@ -46,7 +62,9 @@ export class S3Backend implements ObjectBackend {
       endpoint: opts.endpoint,
       forcePathStyle: opts.forcePathStyle,
       // The secret is revealed only when the SDK signs a request, never stored on a plain object.
-      credentials: creds ? async () => ({ accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey.reveal() }) : undefined,
+      credentials: creds
+        ? async () => ({ accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey.reveal() })
+        : undefined,
       // One quick retry here; waiting out an outage is the activity retry policy's job (it is durable, this is not).
       maxAttempts: 2,
       requestHandler: { connectionTimeout: Math.min(timeout, 5_000), requestTimeout: timeout },
@@ -65,14 +83,22 @@ export class S3Backend implements ObjectBackend {
       const out = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key }));
       return (await out.Body?.transformToString('utf8')) ?? '';
     } catch (err) {
-      if (err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404)) return undefined;
+      if (err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404))
+        return undefined;
       throw this.#explain(err, 'read', key);
     }
   }
 
   async put(key: string, body: string): Promise<void> {
     try {
-      await this.#client.send(new PutObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key, Body: body, ContentType: key.endsWith('.jsonl') ? 'application/x-ndjson' : 'application/json' }));
+      await this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: this.#prefix + key,
+          Body: body,
+          ContentType: key.endsWith('.jsonl') ? 'application/x-ndjson' : 'application/json',
+        }),
+      );
     } catch (err) {
       throw this.#explain(err, 'write', key);
     }
@@ -83,7 +109,14 @@ export class S3Backend implements ObjectBackend {
     let token: string | undefined;
     try {
       do {
-        const out = await this.#client.send(new ListObjectsV2Command({ Bucket: this.#bucket, Prefix: `${this.#prefix}${prefix}/`, Delimiter: '/', ContinuationToken: token }));
+        const out = await this.#client.send(
+          new ListObjectsV2Command({
+            Bucket: this.#bucket,
+            Prefix: `${this.#prefix}${prefix}/`,
+            Delimiter: '/',
+            ContinuationToken: token,
+          }),
+        );
         for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key.slice(this.#prefix.length));
         token = out.IsTruncated ? out.NextContinuationToken : undefined;
       } while (token);
@@ -103,11 +136,21 @@ export class S3Backend implements ObjectBackend {
     if (err instanceof S3ServiceException) {
       const status = err.$metadata.httpStatusCode;
       const said = this.#scrub(`${err.name}${status ? ` (HTTP ${status})` : ''}: ${err.message}`);
-      if (status === 403 || err.name === 'AccessDenied' || err.name === 'InvalidAccessKeyId' || err.name === 'SignatureDoesNotMatch') {
-        return new BulkStoreError(`${what}: access denied by the object store (${said}). Check that the credentials (BULK_STORE_S3_CREDENTIALS) may read, write and list bucket ${this.#bucket}`, 'denied');
+      if (
+        status === 403 ||
+        err.name === 'AccessDenied' ||
+        err.name === 'InvalidAccessKeyId' ||
+        err.name === 'SignatureDoesNotMatch'
+      ) {
+        return new BulkStoreError(
+          `${what}: access denied by the object store (${said}). Check that the credentials (BULK_STORE_S3_CREDENTIALS) may read, write and list bucket ${this.#bucket}`,
+          'denied',
+        );
       }
-      if (err.name === 'NoSuchBucket') return new BulkStoreError(`${what}: bucket ${this.#bucket} does not exist (${said})`, 'invalid');
-      if (status !== undefined && status >= 500) return new BulkStoreError(`${what}: the object store failed (${said})`, 'unreachable');
+      if (err.name === 'NoSuchBucket')
+        return new BulkStoreError(`${what}: bucket ${this.#bucket} does not exist (${said})`, 'invalid');
+      if (status !== undefined && status >= 500)
+        return new BulkStoreError(`${what}: the object store failed (${said})`, 'unreachable');
       return new BulkStoreError(`${what}: ${said}`, 'invalid');
     }
     const e = err as { name?: string; code?: string; message?: string };

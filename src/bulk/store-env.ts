@@ -21,7 +21,10 @@ import { BulkStore } from './store';
 
 const storeUrl = z
   .string()
-  .refine((v) => /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v) || /^file:\/\/\/./.test(v), 'must be s3://bucket/prefix or file:///absolute/dir');
+  .refine(
+    (v) => /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v) || /^file:\/\/\/./.test(v),
+    'must be s3://bucket/prefix or file:///absolute/dir',
+  );
 
 export const BulkStoreEnvShape = {
   /** Where bulk runs keep their inventories and outcomes; the CLI must see the same store. */
@@ -30,19 +33,27 @@ export const BulkStoreEnvShape = {
   BULK_STORE_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   BULK_STORE_S3_REGION: z.string().min(1).optional(),
   BULK_STORE_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
-  BULK_STORE_S3_CREDENTIALS: z.string().regex(/^[A-Z0-9_]+$/, 'must be a secret reference such as BULK_STORE (upper case, digits, _)').optional(),
+  BULK_STORE_S3_CREDENTIALS: z
+    .string()
+    .regex(/^[A-Z0-9_]+$/, 'must be a secret reference such as BULK_STORE (upper case, digits, _)')
+    .optional(),
 };
 
 const BulkStoreEnv = z.object(BulkStoreEnvShape).superRefine((e, ctx) => {
   if (e.BULK_STORE_URL && e.BULK_STORE_DIR) {
-    ctx.addIssue({ code: 'custom', path: ['BULK_STORE_DIR'], message: 'set BULK_STORE_URL or BULK_STORE_DIR, not both' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['BULK_STORE_DIR'],
+      message: 'set BULK_STORE_URL or BULK_STORE_DIR, not both',
+    });
   }
 });
 
 export function bulkStoreFromEnv(env: NodeJS.ProcessEnv = process.env): BulkStore {
   const e = parseFields(BulkStoreEnv, env, (problems) => new ConfigError(problems));
   const url = e.BULK_STORE_URL;
-  if (!url || url.startsWith('file:')) return new BulkStore(url ? fileURLToPath(url) : e.BULK_STORE_DIR || resolve('.data', 'bulk'));
+  if (!url || url.startsWith('file:'))
+    return new BulkStore(url ? fileURLToPath(url) : e.BULK_STORE_DIR || resolve('.data', 'bulk'));
   const [, bucket = '', prefix = ''] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url) ?? [];
   return new BulkStore(
     new S3Backend({
@@ -59,7 +70,10 @@ export function bulkStoreFromEnv(env: NodeJS.ProcessEnv = process.env): BulkStor
 function credentialsOf(ref: string, env: NodeJS.ProcessEnv) {
   const secrets = envSecretStore(env);
   try {
-    return { accessKeyId: secrets.resolve(`${ref}_ACCESS_KEY_ID`).reveal(), secretAccessKey: secrets.resolve(`${ref}_SECRET_ACCESS_KEY`) };
+    return {
+      accessKeyId: secrets.resolve(`${ref}_ACCESS_KEY_ID`).reveal(),
+      secretAccessKey: secrets.resolve(`${ref}_SECRET_ACCESS_KEY`),
+    };
   } catch (err) {
     if (err instanceof SecretNotFoundError) throw new ConfigError([`BULK_STORE_S3_CREDENTIALS: ${err.message}`]);
     throw err;

@@ -81,8 +81,17 @@ export class BulkStore {
   }
 
   /** Writes a validated inventory (once: the same content is the same key) and returns its manifest. */
-  async saveInventory(inventory: { workspaceId: string; valid: ValidRow[]; invalid: InvalidRow[] }, source: string): Promise<BulkManifest> {
-    const lines = inventory.valid.map((r, row): StoredRow => ({ row, line: r.line, phoneNumberId: r.phoneNumberId, workflowId: r.workflowId, input: r.input }));
+  async saveInventory(
+    inventory: { workspaceId: string; valid: ValidRow[]; invalid: InvalidRow[] },
+    source: string,
+  ): Promise<BulkManifest> {
+    const lines = inventory.valid.map((r, row): StoredRow => ({
+      row,
+      line: r.line,
+      phoneNumberId: r.phoneNumberId,
+      workflowId: r.workflowId,
+      input: r.input,
+    }));
     const hash = createHash('sha256');
     for (const r of lines) hash.update(JSON.stringify(r.input)).update('\n');
     for (const r of inventory.invalid) hash.update(JSON.stringify(r)).update('\n');
@@ -98,7 +107,11 @@ export class BulkStore {
     const base = keyOf(bulkKey);
     const chunkDigests: string[] = [];
     for (let start = 0; start < lines.length; start += this.#chunkRows) {
-      const text = lines.slice(start, start + this.#chunkRows).map((r) => JSON.stringify(r)).join('\n') + '\n';
+      const text =
+        lines
+          .slice(start, start + this.#chunkRows)
+          .map((r) => JSON.stringify(r))
+          .join('\n') + '\n';
       chunkDigests.push(sha256(text));
       await this.backend.put(`${base}/rows/${chunkName(start / this.#chunkRows)}`, text);
     }
@@ -135,18 +148,26 @@ export class BulkStore {
     }
     const manifest = parseJson<BulkManifest>(text, this.backend.describe(key));
     if (manifest.bulkKey !== bulkKey || !manifest.digest?.startsWith(bulkKey.slice(-16))) {
-      throw new BulkStoreError(`bulk store object ${this.backend.describe(key)} was altered: it does not describe inventory ${bulkKey}`, 'corrupt');
+      throw new BulkStoreError(
+        `bulk store object ${this.backend.describe(key)} was altered: it does not describe inventory ${bulkKey}`,
+        'corrupt',
+      );
     }
     this.#manifests.set(bulkKey, manifest);
     return manifest;
   }
 
   /** Rows [offset, offset+limit), stopping early once `maxBytes` of inputs are gathered (payloads stay small). */
-  async readRows(bulkKey: string, offset: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredRow[]> {
+  async readRows(
+    bulkKey: string,
+    offset: number,
+    limit: number,
+    maxBytes = Number.POSITIVE_INFINITY,
+  ): Promise<StoredRow[]> {
     const { chunkRows = CHUNK_ROWS } = await this.manifest(bulkKey);
     const out: StoredRow[] = [];
     let bytes = 0;
-    for (let row = offset; out.length < limit; ) {
+    for (let row = offset; out.length < limit;) {
       const chunk = await this.#chunk(bulkKey, Math.floor(row / chunkRows));
       if (!chunk) break;
       const r = chunk[row % chunkRows];
@@ -170,11 +191,17 @@ export class BulkStore {
 
   async invalidRows(bulkKey: string): Promise<InvalidRow[]> {
     const manifest = await this.manifest(bulkKey);
-    return parseJson<InvalidRow[]>(await this.#verified(`${keyOf(bulkKey)}/invalid.json`, manifest.invalidDigest), this.backend.describe(`${keyOf(bulkKey)}/invalid.json`));
+    return parseJson<InvalidRow[]>(
+      await this.#verified(`${keyOf(bulkKey)}/invalid.json`, manifest.invalidDigest),
+      this.backend.describe(`${keyOf(bulkKey)}/invalid.json`),
+    );
   }
 
   async saveIndexPage(bulkKey: string, runKey: string, page: number, connectors: ExistingConnector[]): Promise<void> {
-    await this.backend.put(`${runOf(bulkKey, runKey)}/index/${String(page).padStart(6, '0')}.json`, JSON.stringify(connectors));
+    await this.backend.put(
+      `${runOf(bulkKey, runKey)}/index/${String(page).padStart(6, '0')}.json`,
+      JSON.stringify(connectors),
+    );
     this.#indexes.delete(`${bulkKey}/${runKey}`);
   }
 
@@ -192,7 +219,10 @@ export class BulkStore {
   }
 
   async saveOutcomes(bulkKey: string, runKey: string, seq: number, outcomes: RowOutcome[]): Promise<void> {
-    await this.backend.put(`${runOf(bulkKey, runKey)}/outcomes/${String(seq).padStart(6, '0')}.json`, JSON.stringify(outcomes));
+    await this.backend.put(
+      `${runOf(bulkKey, runKey)}/outcomes/${String(seq).padStart(6, '0')}.json`,
+      JSON.stringify(outcomes),
+    );
   }
 
   /** Every outcome recorded for a run, in the order they were flushed. */
@@ -211,7 +241,10 @@ export class BulkStore {
     if (manifest.chunkDigests && expected === undefined) return undefined;
     const text = expected ? await this.#verified(key, expected) : await this.backend.get(key);
     if (text === undefined) return undefined; // an older manifest without digests: the chunks end here
-    const rows = text.split('\n').filter(Boolean).map((l) => parseJson<StoredRow>(l, this.backend.describe(key)));
+    const rows = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => parseJson<StoredRow>(l, this.backend.describe(key)));
     this.#chunks.set(cacheKey, rows);
     return rows;
   }
@@ -219,9 +252,16 @@ export class BulkStore {
   /** The object at `key`, refused by name if it is gone or its SHA-256 is not the one the manifest recorded. */
   async #verified(key: string, digest: string | undefined): Promise<string> {
     const text = await this.backend.get(key);
-    if (text === undefined) throw new BulkStoreError(`bulk store object ${this.backend.describe(key)} is missing (the inventory's manifest lists it)`, 'missing');
+    if (text === undefined)
+      throw new BulkStoreError(
+        `bulk store object ${this.backend.describe(key)} is missing (the inventory's manifest lists it)`,
+        'missing',
+      );
     if (digest && sha256(text) !== digest) {
-      throw new BulkStoreError(`bulk store object ${this.backend.describe(key)} was altered: its SHA-256 is not the one recorded in the inventory's manifest`, 'corrupt');
+      throw new BulkStoreError(
+        `bulk store object ${this.backend.describe(key)} was altered: its SHA-256 is not the one recorded in the inventory's manifest`,
+        'corrupt',
+      );
     }
     return text;
   }
@@ -231,7 +271,11 @@ export class BulkStore {
     return Promise.all(
       keys.map(async (k) => {
         const text = await this.backend.get(k);
-        if (text === undefined) throw new BulkStoreError(`bulk store object ${this.backend.describe(k)} vanished while being read`, 'missing');
+        if (text === undefined)
+          throw new BulkStoreError(
+            `bulk store object ${this.backend.describe(k)} vanished while being read`,
+            'missing',
+          );
         return parseJson<T>(text, this.backend.describe(k));
       }),
     );

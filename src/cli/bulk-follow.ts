@@ -26,7 +26,10 @@ const POLL_MS = 1_000;
 const QUERY_TIMEOUT_MS = 10_000;
 
 /** The run's progress: its result once completed (no worker needed), else the query. */
-export async function bulkProgressOf(client: Client, workflowId: string): Promise<{ progress: BulkProgress; status: string }> {
+export async function bulkProgressOf(
+  client: Client,
+  workflowId: string,
+): Promise<{ progress: BulkProgress; status: string }> {
   const handle = client.workflow.getHandle<BulkOnboardWorkflow>(workflowId);
   const d = await handle.describe();
   if (d.status.name === 'COMPLETED') return { progress: (await handle.result()).progress, status: d.status.name };
@@ -51,7 +54,13 @@ export interface FollowOptions {
 }
 
 /** Follows the run until it ends (or the user stops following), then reports. */
-export async function followBulk(ctx: CliContext, client: Client, store: BulkStore, workflowId: string, opts: FollowOptions): Promise<void> {
+export async function followBulk(
+  ctx: CliContext,
+  client: Client,
+  store: BulkStore,
+  workflowId: string,
+  opts: FollowOptions,
+): Promise<void> {
   const view = progressView(process.stderr);
   const { taskQueue } = await client.workflow.getHandle(workflowId).describe();
   const stopWatch = watchForWorker(client, taskQueue, ctx.out.info);
@@ -64,7 +73,9 @@ export async function followBulk(ctx: CliContext, client: Client, store: BulkSto
     }
     asking = true;
     view.stop();
-    void confirm(`\nCancel bulk run ${workflowId}? Its running provisionings are cancelled and compensated; rows not started stay untouched. [y/N] `).then(async (yes) => {
+    void confirm(
+      `\nCancel bulk run ${workflowId}? Its running provisionings are cancelled and compensated; rows not started stay untouched. [y/N] `,
+    ).then(async (yes) => {
       asking = false;
       if (!yes) {
         interrupted = 'detach';
@@ -91,7 +102,9 @@ export async function followBulk(ctx: CliContext, client: Client, store: BulkSto
       if (last.status !== 'RUNNING') break;
       if (interrupted === 'detach') {
         view.stop();
-        ctx.out.info(`\nstopped following; the bulk run goes on. Follow it again with: starter bulk-status ${workflowId} --wait`);
+        ctx.out.info(
+          `\nstopped following; the bulk run goes on. Follow it again with: starter bulk-status ${workflowId} --wait`,
+        );
         ctx.out.info(progressLine(last.progress));
         return;
       }
@@ -128,11 +141,19 @@ export async function finishBulk(
     const failed = report.filter((r) => r.outcome === 'failed').slice(0, 5);
     const retriable = counts.failed + counts.cancelled + counts['not-started'];
     const lines = [
-      `not every number is active: ${BULK_OUTCOMES.filter((o) => o !== 'active' && o !== 'already-active' && counts[o] > 0).map((o) => `${counts[o]} ${o}`).join(', ')}`,
+      `not every number is active: ${BULK_OUTCOMES.filter(
+        (o) => o !== 'active' && o !== 'already-active' && counts[o] > 0,
+      )
+        .map((o) => `${counts[o]} ${o}`)
+        .join(', ')}`,
       ...failed.map((r) => `  line ${r.line} ${r.phoneNumberId}: ${r.reason.split('\n')[0]}`),
       ...(counts.invalid ? [`  ${counts.invalid} row(s) are invalid: fix them in the file (the report says why)`] : []),
       ...(retriable
-        ? [reportPath ? `  retry the rest with: starter bulk --retry-failed ${reportPath} (with the same --file and --defaults)` : '  write the report with --report out.csv to see every row and retry the failed ones']
+        ? [
+            reportPath
+              ? `  retry the rest with: starter bulk --retry-failed ${reportPath} (with the same --file and --defaults)`
+              : '  write the report with --report out.csv to see every row and retry the failed ones',
+          ]
         : []),
     ];
     throw new CliError(lines.join('\n'), ExitCode.provisioningFailed);

@@ -28,7 +28,11 @@ export interface ConnectionSettings {
 }
 
 /** gRPC status codes (fixed by the gRPC specification). */
-const grpcStatus: Record<'NOT_FOUND' | 'PERMISSION_DENIED' | 'UNAVAILABLE', number> = { NOT_FOUND: 5, PERMISSION_DENIED: 7, UNAVAILABLE: 14 };
+const grpcStatus: Record<'NOT_FOUND' | 'PERMISSION_DENIED' | 'UNAVAILABLE', number> = {
+  NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
+  UNAVAILABLE: 14,
+};
 
 /** A plain TCP connect first: a refused port or an unknown host fails at once (grpc would retry until its deadline). */
 const PROBE_TIMEOUT_MS = 3_000;
@@ -43,8 +47,20 @@ export function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = pro
     ...(flags.taskQueue ? { TEMPORAL_TASK_QUEUE: flags.taskQueue } : {}),
   });
   const address = String(config.temporal.connectionOptions.address);
-  const addressFrom = flags.address ? '--address' : env.TEMPORAL_ADDRESS ? 'TEMPORAL_ADDRESS' : address === '127.0.0.1:7233' ? 'the default' : 'the Temporal config profile';
-  return { address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, addressFrom, connectionOptions: config.temporal.connectionOptions };
+  const addressFrom = flags.address
+    ? '--address'
+    : env.TEMPORAL_ADDRESS
+      ? 'TEMPORAL_ADDRESS'
+      : address === '127.0.0.1:7233'
+        ? 'the default'
+        : 'the Temporal config profile';
+  return {
+    address,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    addressFrom,
+    connectionOptions: config.temporal.connectionOptions,
+  };
 }
 
 export const HOW_TO_CHANGE =
@@ -78,7 +94,8 @@ export async function withSession<T>(settings: ConnectionSettings, fn: (session:
     return await fn({ client: new Client({ connection, namespace: settings.namespace, dataConverter }), settings });
   } catch (err) {
     // The server went away in the middle of a command: the same answer as at the start.
-    if (isGrpcServiceError(err) && Number(err.code) === grpcStatus.UNAVAILABLE) throw unreachable(settings, `lost the connection (${err.details || err.message})`);
+    if (isGrpcServiceError(err) && Number(err.code) === grpcStatus.UNAVAILABLE)
+      throw unreachable(settings, `lost the connection (${err.details || err.message})`);
     throw err;
   } finally {
     await connection.close();
@@ -90,7 +107,10 @@ async function checkNamespace(connection: Connection, settings: ConnectionSettin
     await connection.workflowService.describeNamespace({ namespace: settings.namespace });
   } catch (err) {
     if (isGrpcServiceError(err) && Number(err.code) === grpcStatus.NOT_FOUND) {
-      throw new CliError(`Temporal at ${settings.address} (${settings.addressFrom}) has no namespace "${settings.namespace}"\n  ${HOW_TO_CHANGE}`, ExitCode.unavailable);
+      throw new CliError(
+        `Temporal at ${settings.address} (${settings.addressFrom}) has no namespace "${settings.namespace}"\n  ${HOW_TO_CHANGE}`,
+        ExitCode.unavailable,
+      );
     }
     // A credential scoped to one namespace may not be allowed to describe it; the command itself will tell.
     if (isGrpcServiceError(err) && Number(err.code) === grpcStatus.PERMISSION_DENIED) return;

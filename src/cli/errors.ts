@@ -26,7 +26,11 @@ export function describeError(err: unknown): { message?: string; code: ExitCode 
   if (err instanceof CommanderError) return { code: err.exitCode === 0 ? ExitCode.ok : ExitCode.usage };
   // Configuration, provisioning input, bulk defaults, audit input: each names its bad fields.
   if (err instanceof InvalidFields) return { message: err.message, code: ExitCode.usage };
-  if (err instanceof WorkflowNotFoundError) return { message: `no such workflow: ${err.workflowId ?? err.message}`, code: ExitCode.usage };
+  if (err instanceof WorkflowNotFoundError)
+    return { message: `no such workflow: ${err.workflowId ?? err.message}`, code: ExitCode.usage };
   // Anything else is unexpected: its message, without a stack (which would only confuse a user of the CLI).
-  return { message: `unexpected error: ${err instanceof Error ? err.message : String(err)}`, code: ExitCode.provisioningFailed };
+  return {
+    message: `unexpected error: ${err instanceof Error ? err.message : String(err)}`,
+    code: ExitCode.provisioningFailed,
+  };
 }

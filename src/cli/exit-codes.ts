@@ -11,10 +11,25 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export const EXIT_CODES: ReadonlyArray<{ code: ExitCode; meaning: string }> = [
-  { code: ExitCode.ok, meaning: 'done: provisioned (or already provisioned), every row of a bulk run active, cancelled and undone, status or list printed' },
-  { code: ExitCode.provisioningFailed, meaning: 'the provisioning failed or was cancelled (what was undone is reported), a bulk run has rows that are not active, a cancel left something behind, the orphan audit left orphans, or an unexpected error' },
-  { code: ExitCode.usage, meaning: 'bad input or usage: unknown command or option, missing or invalid file or field, unknown workflow id, cancel of a finished run' },
-  { code: ExitCode.unavailable, meaning: 'Temporal unreachable (address, namespace) or no worker answered on the task queue' },
+  {
+    code: ExitCode.ok,
+    meaning:
+      'done: provisioned (or already provisioned), every row of a bulk run active, cancelled and undone, status or list printed',
+  },
+  {
+    code: ExitCode.provisioningFailed,
+    meaning:
+      'the provisioning failed or was cancelled (what was undone is reported), a bulk run has rows that are not active, a cancel left something behind, the orphan audit left orphans, or an unexpected error',
+  },
+  {
+    code: ExitCode.usage,
+    meaning:
+      'bad input or usage: unknown command or option, missing or invalid file or field, unknown workflow id, cancel of a finished run',
+  },
+  {
+    code: ExitCode.unavailable,
+    meaning: 'Temporal unreachable (address, namespace) or no worker answered on the task queue',
+  },
 ];
 
 /** The table as the help prints it. */

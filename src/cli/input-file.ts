@@ -32,7 +32,9 @@ export function parseJsonText(text: string, what: string): unknown {
     const stated = / at position (\d+)/.exec(message);
     const offset = stated ? Number(stated[1]) : locate(text);
     const { line, column } = lineAndColumn(text, offset);
-    throw usageError(`${what} is not valid JSON: line ${line}, column ${column}: ${stated ? ownWords(message) : unexpectedAt(text, offset)}`);
+    throw usageError(
+      `${what} is not valid JSON: line ${line}, column ${column}: ${stated ? ownWords(message) : unexpectedAt(text, offset)}`,
+    );
   }
 }
 
@@ -52,7 +54,8 @@ function ownWords(message: string): string {
 }
 
 function unexpectedAt(text: string, offset: number): string {
-  if (offset >= text.trimEnd().length) return 'the input ends too early (an unclosed {, [ or string, or nothing at all)';
+  if (offset >= text.trimEnd().length)
+    return 'the input ends too early (an unclosed {, [ or string, or nothing at all)';
   const token = /^[^\s,:{}[\]"]+|^./.exec(text.slice(offset))![0];
   return `unexpected ${JSON.stringify(token.slice(0, 20))}`;
 }

@@ -18,7 +18,12 @@ export function noWorkerMessage(pollers: TaskQueuePollers, namespace: string): s
 }
 
 /** Starts watching; the returned function stops it. Never throws: the check is advice, not part of the command. */
-export function watchForWorker(client: Client, taskQueue: string, say: (line: string) => void, opts: { firstCheckMs?: number } = {}): () => void {
+export function watchForWorker(
+  client: Client,
+  taskQueue: string,
+  say: (line: string) => void,
+  opts: { firstCheckMs?: number } = {},
+): () => void {
   let stopped = false;
   let warned = false;
   let timer: NodeJS.Timeout | undefined;
@@ -27,7 +32,9 @@ export function watchForWorker(client: Client, taskQueue: string, say: (line: st
     if (stopped || !pollers) return;
     if (pollers.live === 0 && !warned) {
       warned = true;
-      say(`${noWorkerMessage(pollers, client.options.namespace)}\n  Still waiting (Ctrl-C stops waiting; the run itself stays).`);
+      say(
+        `${noWorkerMessage(pollers, client.options.namespace)}\n  Still waiting (Ctrl-C stops waiting; the run itself stays).`,
+      );
     } else if (pollers.live > 0 && warned) {
       warned = false;
       say(`a worker is polling task queue "${taskQueue}" now`);

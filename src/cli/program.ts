@@ -25,9 +25,19 @@ export function buildProgram(out?: Output): { program: Command; context: CliCont
     // Commander's usage errors become exceptions (exit 2 below) instead of its own process.exit(1).
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
-    .addOption(new Option('--address <host:port>', 'Temporal frontend address (default: TEMPORAL_ADDRESS, a TEMPORAL_PROFILE, or 127.0.0.1:7233)').argParser(hostPort))
+    .addOption(
+      new Option(
+        '--address <host:port>',
+        'Temporal frontend address (default: TEMPORAL_ADDRESS, a TEMPORAL_PROFILE, or 127.0.0.1:7233)',
+      ).argParser(hostPort),
+    )
     .addOption(new Option('--namespace <name>', 'Temporal namespace (default: TEMPORAL_NAMESPACE, or "default")'))
-    .addOption(new Option('--task-queue <name>', 'task queue of the workers (default: TEMPORAL_TASK_QUEUE, or "channel-provisioning")'))
+    .addOption(
+      new Option(
+        '--task-queue <name>',
+        'task queue of the workers (default: TEMPORAL_TASK_QUEUE, or "channel-provisioning")',
+      ),
+    )
     .addHelpText('after', `\n${exitCodeHelp()}`);
   const context = createContext(program, out);
   // Subcommands inherit exitOverride and the output settings because they are created after them.

@@ -10,8 +10,15 @@ import { CliError, usageError } from './errors';
 import { ExitCode } from './exit-codes';
 import { watchForWorker } from './no-worker';
 
-export async function waitForOutcome(ctx: CliContext, { client }: Session, workflowId: string): Promise<FinishedProvisioning> {
-  const { taskQueue } = await client.workflow.getHandle(workflowId).describe().catch(notFound(client.options.namespace, workflowId));
+export async function waitForOutcome(
+  ctx: CliContext,
+  { client }: Session,
+  workflowId: string,
+): Promise<FinishedProvisioning> {
+  const { taskQueue } = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch(notFound(client.options.namespace, workflowId));
   const stop = watchForWorker(client, taskQueue, ctx.out.info);
   try {
     return await awaitOutcome(client, workflowId);
@@ -28,12 +35,17 @@ export function reportOutcome(ctx: CliContext, outcome: FinishedProvisioning): v
 
 export function oneLine(outcome: Exclude<FinishedProvisioning, { status: 'COMPLETED' }>): string {
   const line = outcome.reason.split('\n')[0]!;
-  return outcome.status === 'CANCELLED' && outcome.detailsFrom === 'history' ? `${line} (read from the history: no worker answered)` : line;
+  return outcome.status === 'CANCELLED' && outcome.detailsFrom === 'history'
+    ? `${line} (read from the history: no worker answered)`
+    : line;
 }
 
 export function notFound(namespace: string, workflowId: string) {
   return (err: unknown): never => {
-    if (err instanceof WorkflowNotFoundError) throw usageError(`no provisioning with workflow id "${workflowId}" in namespace "${namespace}" (list them with: starter list --workspace <id>)`);
+    if (err instanceof WorkflowNotFoundError)
+      throw usageError(
+        `no provisioning with workflow id "${workflowId}" in namespace "${namespace}" (list them with: starter list --workspace <id>)`,
+      );
     throw err;
   };
 }

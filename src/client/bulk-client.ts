@@ -3,9 +3,21 @@
  * attach to) its bulk run, follow its progress, cancel it, and build its report from the store.
  */
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { parseCsv, parseJsonLines, readInventoryFile, type InventoryFormat, type ReadInventory } from '../bulk/inventory-file';
+import {
+  parseCsv,
+  parseJsonLines,
+  readInventoryFile,
+  type InventoryFormat,
+  type ReadInventory,
+} from '../bulk/inventory-file';
 import type { BulkManifest, BulkStore } from '../bulk/store';
-import { buildInventory, parseBulkDefaults, type BulkDefaults, type BulkOverrides, type Inventory } from '../domain/bulk-input';
+import {
+  buildInventory,
+  parseBulkDefaults,
+  type BulkDefaults,
+  type BulkOverrides,
+  type Inventory,
+} from '../domain/bulk-input';
 import { buildReport, type ReportRow } from '../domain/bulk-report';
 import * as sa from '../domain/search-attributes';
 // Type only: the client starts the workflow by its type name and never loads workflow code.
@@ -29,7 +41,12 @@ export interface PreparedInventory extends Inventory {
 }
 
 /** Reads and validates the whole file; nothing is stored or started. Throws InvalidBulkDefaults / InventoryFileError. */
-export async function prepareInventory(file: string, defaultsRaw: unknown, overrides: BulkOverrides = {}, onlyNumbers?: Set<string>): Promise<PreparedInventory> {
+export async function prepareInventory(
+  file: string,
+  defaultsRaw: unknown,
+  overrides: BulkOverrides = {},
+  onlyNumbers?: Set<string>,
+): Promise<PreparedInventory> {
   const defaults = parseBulkDefaults(defaultsRaw, overrides);
   return validateInventory(defaults, await readInventoryFile(file), file, onlyNumbers);
 }
@@ -38,16 +55,35 @@ export async function prepareInventory(file: string, defaultsRaw: unknown, overr
  * The same for an inventory received as text (the HTTP API's upload): the same readers and the same rules as a file,
  * so a row refused by the CLI is refused here with the same line and field.
  */
-export function prepareInventoryText(text: string, format: InventoryFormat, defaultsRaw: unknown, source: string): PreparedInventory {
+export function prepareInventoryText(
+  text: string,
+  format: InventoryFormat,
+  defaultsRaw: unknown,
+  source: string,
+): PreparedInventory {
   const defaults = parseBulkDefaults(defaultsRaw);
   return validateInventory(defaults, format === 'jsonl' ? parseJsonLines(text) : parseCsv(text), source);
 }
 
-function validateInventory(defaults: BulkDefaults, read: ReadInventory, source: string, onlyNumbers?: Set<string>): PreparedInventory {
+function validateInventory(
+  defaults: BulkDefaults,
+  read: ReadInventory,
+  source: string,
+  onlyNumbers?: Set<string>,
+): PreparedInventory {
   const inventory = buildInventory(defaults, read.rows);
   const invalid = [...inventory.invalid, ...read.unreadable].sort((a, b) => a.line - b.line);
-  const valid = onlyNumbers ? inventory.valid.filter((r) => onlyNumbers.has(r.phoneNumberId.toLowerCase())) : inventory.valid;
-  return { workspaceId: inventory.workspaceId, valid, invalid: onlyNumbers ? invalid.filter((r) => r.phoneNumberId && onlyNumbers.has(r.phoneNumberId.toLowerCase())) : invalid, source };
+  const valid = onlyNumbers
+    ? inventory.valid.filter((r) => onlyNumbers.has(r.phoneNumberId.toLowerCase()))
+    : inventory.valid;
+  return {
+    workspaceId: inventory.workspaceId,
+    valid,
+    invalid: onlyNumbers
+      ? invalid.filter((r) => r.phoneNumberId && onlyNumbers.has(r.phoneNumberId.toLowerCase()))
+      : invalid,
+    source,
+  };
 }
 
 export function bulkWorkflowId(manifest: Pick<BulkManifest, 'workspaceId' | 'digest'>): string {
@@ -74,10 +110,19 @@ export interface StartedBulk {
  * Stores the inventory and starts its bulk run. The same inventory started again while its run is going attaches
  * to it; started after it ended, it runs again (finding every number it provisioned `already-active`).
  */
-export async function startBulk(client: Client, store: BulkStore, inventory: PreparedInventory, opts: StartBulkOptions): Promise<StartedBulk> {
+export async function startBulk(
+  client: Client,
+  store: BulkStore,
+  inventory: PreparedInventory,
+  opts: StartBulkOptions,
+): Promise<StartedBulk> {
   const manifest = await store.saveInventory(inventory, inventory.source);
   const { workflowId, ...options } = bulkStartOptions(manifest, opts);
-  const handle = await client.workflow.start<BulkOnboardWorkflow>(WORKFLOW_TYPES.bulkOnboard, { workflowId, ...options, taskQueue: opts.taskQueue });
+  const handle = await client.workflow.start<BulkOnboardWorkflow>(WORKFLOW_TYPES.bulkOnboard, {
+    workflowId,
+    ...options,
+    taskQueue: opts.taskQueue,
+  });
   return { workflowId, runId: handle.firstExecutionRunId, manifest, handle };
 }
 
@@ -125,7 +170,8 @@ export async function cancelBulk(client: Client, workflowId: string): Promise<vo
   await client.workflow.getHandle(workflowId).cancel();
 }
 
-export type BulkEnd = { status: 'completed' | 'cancelled'; progress: BulkProgress } | { status: 'failed'; reason: string };
+export type BulkEnd =
+  { status: 'completed' | 'cancelled'; progress: BulkProgress } | { status: 'failed'; reason: string };
 
 /**
  * Waits for the bulk run to end (completed, or cancelled after its children compensated), through restarts of the
@@ -138,7 +184,11 @@ export async function awaitBulk(client: Client, workflowId: string, outages: Out
     return { status: 'completed', progress: result.progress };
   } catch (err) {
     if (err instanceof WorkflowFailedError) {
-      if (err.cause?.name === 'CancelledFailure') return { status: 'cancelled', progress: await waitThroughOutages(() => handle.query(bulkProgressQuery), outages) };
+      if (err.cause?.name === 'CancelledFailure')
+        return {
+          status: 'cancelled',
+          progress: await waitThroughOutages(() => handle.query(bulkProgressQuery), outages),
+        };
       return { status: 'failed', reason: err.cause?.message ?? err.message };
     }
     throw err;
@@ -146,10 +196,16 @@ export async function awaitBulk(client: Client, workflowId: string, outages: Out
 }
 
 /** One row per line of the file, from the store: every valid row with its outcome, every invalid row as `invalid`. */
-export async function bulkReport(store: BulkStore, progress: Pick<BulkProgress, 'bulkKey' | 'runKey'>): Promise<ReportRow[]> {
+export async function bulkReport(
+  store: BulkStore,
+  progress: Pick<BulkProgress, 'bulkKey' | 'runKey'>,
+): Promise<ReportRow[]> {
   const rows = [];
   for await (const r of store.allRows(progress.bulkKey)) rows.push(r);
-  const [invalid, outcomes] = await Promise.all([store.invalidRows(progress.bulkKey), store.outcomes(progress.bulkKey, progress.runKey)]);
+  const [invalid, outcomes] = await Promise.all([
+    store.invalidRows(progress.bulkKey),
+    store.outcomes(progress.bulkKey, progress.runKey),
+  ]);
   return buildReport(rows, invalid, outcomes);
 }
 

@@ -13,7 +13,11 @@ import { ProvisioningStage as StageAttribute } from '../domain/search-attributes
 const EventType = temporal.api.enums.v1.EventType;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-export async function compensationFromHistory(client: Client, workflowId: string, runId?: string): Promise<ProvisioningFailureDetails> {
+export async function compensationFromHistory(
+  client: Client,
+  workflowId: string,
+  runId?: string,
+): Promise<ProvisioningFailureDetails> {
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const events = history.events ?? [];
   const activityOf = new Map<string, string>();
@@ -74,8 +78,12 @@ export async function compensationFromHistory(client: Client, workflowId: string
     undone,
     compensationFailures: failures,
     leftBehind: [
-      ...(failures.length ? [`connector ${connectorId ?? '(id unknown)'} (its deletion failed; delete it by hand)`] : []),
-      ...subscriptionIds.map((id) => `webhook subscription ${id} (Bird's API has no delete; it filters on the deleted channel)`),
+      ...(failures.length
+        ? [`connector ${connectorId ?? '(id unknown)'} (its deletion failed; delete it by hand)`]
+        : []),
+      ...subscriptionIds.map(
+        (id) => `webhook subscription ${id} (Bird's API has no delete; it filters on the deleted channel)`,
+      ),
     ],
   };
 }
@@ -83,7 +91,9 @@ export async function compensationFromHistory(client: Client, workflowId: string
 /** The same words the workflow uses for each outcome of its delete. */
 function describeDelete(deleted: DeletedConnector | undefined): string {
   if (!deleted || deleted.outcome === 'never-created') return 'no connector had been created (none of ours was found)';
-  return deleted.outcome === 'deleted' ? `deleted connector ${deleted.connectorId}` : `connector ${deleted.connectorId} was already gone`;
+  return deleted.outcome === 'deleted'
+    ? `deleted connector ${deleted.connectorId}`
+    : `connector ${deleted.connectorId} was already gone`;
 }
 
 async function decodeFirst(client: Client, payloads: Payload[] | null | undefined): Promise<unknown> {

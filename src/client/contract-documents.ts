@@ -21,7 +21,12 @@ export const CONTRACTS_BASE_URI = 'https://github.com/bird-channel-provisioning/
 /** The workflow task queue a deployment uses unless TEMPORAL_TASK_QUEUE says otherwise. */
 export const DEFAULT_TASK_QUEUE = 'channel-provisioning';
 
-function schemaDocument(file: string, title: string, schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+function schemaDocument(
+  file: string,
+  title: string,
+  schema: z.ZodType,
+  io: 'input' | 'output',
+): Record<string, unknown> {
   const generated = z.toJSONSchema(schema, {
     io,
     target: 'draft-2020-12',
@@ -41,7 +46,11 @@ function samplePolicies() {
     ProvisioningInputSchema.parse({
       workspaceId: '00000000-0000-4000-8000-000000000001',
       organizationId: '00000000-0000-4000-8000-000000000002',
-      connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'x', arguments: { phoneNumberId: '00000000-0000-4000-8000-000000000003', channelMessageType: 'transactional' } },
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name: 'x',
+        arguments: { phoneNumberId: '00000000-0000-4000-8000-000000000003', channelMessageType: 'transactional' },
+      },
     }),
   );
   return { workflowIdReusePolicy: options.workflowIdReusePolicy };
@@ -55,10 +64,30 @@ export function contractDocuments(): Record<string, unknown> {
       ProvisioningInputSchema,
       'input',
     ),
-    'provisioning-result.schema.json': schemaDocument('provisioning-result.schema.json', 'provisionChannel result', ProvisionChannelResultSchema, 'output'),
-    'provisioning-failure.schema.json': schemaDocument('provisioning-failure.schema.json', 'provisionChannel failure (the ApplicationFailure a failed run ends with)', ProvisioningFailureSchema, 'output'),
-    'provisioning-progress.schema.json': schemaDocument('provisioning-progress.schema.json', 'provisionChannel `progress` query answer', ProvisioningProgressSchema, 'output'),
-    'bulk-progress.schema.json': schemaDocument('bulk-progress.schema.json', 'bulkOnboard `bulkProgress` query answer', BulkProgressSchema, 'output'),
+    'provisioning-result.schema.json': schemaDocument(
+      'provisioning-result.schema.json',
+      'provisionChannel result',
+      ProvisionChannelResultSchema,
+      'output',
+    ),
+    'provisioning-failure.schema.json': schemaDocument(
+      'provisioning-failure.schema.json',
+      'provisionChannel failure (the ApplicationFailure a failed run ends with)',
+      ProvisioningFailureSchema,
+      'output',
+    ),
+    'provisioning-progress.schema.json': schemaDocument(
+      'provisioning-progress.schema.json',
+      'provisionChannel `progress` query answer',
+      ProvisioningProgressSchema,
+      'output',
+    ),
+    'bulk-progress.schema.json': schemaDocument(
+      'bulk-progress.schema.json',
+      'bulkOnboard `bulkProgress` query answer',
+      BulkProgressSchema,
+      'output',
+    ),
   };
   files['conventions.json'] = {
     $comment: 'Written by `npm run contracts` from the code; docs/callers.md explains each entry.',
@@ -77,7 +106,10 @@ export function contractDocuments(): Record<string, unknown> {
         workflowIdConflictPolicy: 'USE_EXISTING',
         queries: { [progressQuery.name]: 'provisioning-progress.schema.json' },
         updates: { [reportChannelStatusUpdate.name]: 'the webhook receiver only' },
-        signals: { [watchOutcomeSignal.name]: '{ "watcherWorkflowId": string }: the run signals provisioningFinished to that workflow when it ends' },
+        signals: {
+          [watchOutcomeSignal.name]:
+            '{ "watcherWorkflowId": string }: the run signals provisioningFinished to that workflow when it ends',
+        },
         cancellation: 'cancel the workflow: it deletes its connector, then ends CANCELLED',
       },
       bulkOnboard: {

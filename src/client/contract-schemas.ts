@@ -21,13 +21,24 @@ import {
 /** Compile-time proof that a schema's type is the workflow's type (each assignable to the other). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function describes<T>() {
-  return <S extends z.ZodType>(schema: S & (Same<z.output<S>, T> extends true ? unknown : { error: 'schema and type differ' })): S => schema;
+  return <S extends z.ZodType>(
+    schema: S & (Same<z.output<S>, T> extends true ? unknown : { error: 'schema and type differ' }),
+  ): S => schema;
 }
 
 const IsoTime = z.iso.datetime();
 
 export const ProvisioningStageSchema = z
-  .enum(['validating', 'creating-connector', 'awaiting-readiness', 'registering-subscriptions', 'completed', 'compensating', 'failed', 'cancelled'])
+  .enum([
+    'validating',
+    'creating-connector',
+    'awaiting-readiness',
+    'registering-subscriptions',
+    'completed',
+    'compensating',
+    'failed',
+    'cancelled',
+  ])
   .meta({ id: 'ProvisioningStage' });
 
 export const ProvisioningFailureDetailsSchema = describes<ProvisioningFailureDetails>()(
@@ -36,14 +47,21 @@ export const ProvisioningFailureDetailsSchema = describes<ProvisioningFailureDet
       failedStep: ProvisioningStageSchema,
       reason: z.string(),
       createOutcome: z.enum(['not-sent', 'refused', 'created', 'unknown']).meta({
-        description: 'not-sent/refused: Bird made no connector; created: deleted by id; unknown: looked up by its idempotency tag',
+        description:
+          'not-sent/refused: Bird made no connector; created: deleted by id; unknown: looked up by its idempotency tag',
       }),
       connectorId: z.string().optional(),
       undone: z.array(z.string()),
       compensationFailures: z.array(z.string()),
-      leftBehind: z.array(z.string()).meta({ description: 'what compensation could not undo (empty when fully compensated)' }),
+      leftBehind: z
+        .array(z.string())
+        .meta({ description: 'what compensation could not undo (empty when fully compensated)' }),
     })
-    .meta({ id: 'ProvisioningFailureDetails', description: 'details[0] of a ProvisioningFailed failure; also progress.compensation of a failed or cancelled run' }),
+    .meta({
+      id: 'ProvisioningFailureDetails',
+      description:
+        'details[0] of a ProvisioningFailed failure; also progress.compensation of a failed or cancelled run',
+    }),
 );
 
 export const ProvisionChannelResultSchema = describes<ProvisionChannelResult>()(
@@ -52,7 +70,9 @@ export const ProvisionChannelResultSchema = describes<ProvisionChannelResult>()(
       workflowId: z.string(),
       connectorId: z.string(),
       channelId: z.string(),
-      adopted: z.boolean().meta({ description: 'the create reply was lost and the connector was recognised by its idempotency tag' }),
+      adopted: z
+        .boolean()
+        .meta({ description: 'the create reply was lost and the connector was recognised by its idempotency tag' }),
       finalStatus: z.object({ status: ComponentStatus, stage: ComponentStage }),
       subscriptionIds: z.array(z.string()),
       statusPolls: z.number().int(),
@@ -124,15 +144,21 @@ export const BulkProgressSchema = describes<BulkProgress>()(
       finishedAt: IsoTime.optional(),
       continuedAsNew: z.number().int(),
     })
-    .meta({ id: 'BulkProgress', description: "the answer of bulkOnboard's `bulkProgress` query (and its result's `progress`)" }),
+    .meta({
+      id: 'BulkProgress',
+      description: "the answer of bulkOnboard's `bulkProgress` query (and its result's `progress`)",
+    }),
 );
 
 /** Every failure type a caller can meet, and what to do about it (docs/callers.md says the same in prose). */
 export const CALLER_FAILURE_TYPES = {
-  [PROVISIONING_FAILED]: 'the run failed and compensated; details[0] is ProvisioningFailureDetails. Fix the cause, then start again (a new attempt is allowed after a failure).',
-  [INVALID_WORKFLOW_INPUT]: 'the input was refused before anything was made; details[0] lists "field: reason" strings. Fix those fields and start again.',
+  [PROVISIONING_FAILED]:
+    'the run failed and compensated; details[0] is ProvisioningFailureDetails. Fix the cause, then start again (a new attempt is allowed after a failure).',
+  [INVALID_WORKFLOW_INPUT]:
+    'the input was refused before anything was made; details[0] lists "field: reason" strings. Fix those fields and start again.',
   [FailureType.rejected]: 'Bird refused a request (4xx): a cause of ProvisioningFailed; not retried.',
-  [FailureType.connectorAlreadyExists]: 'Bird already has a connector for this number that is not ours: a cause of ProvisioningFailed; it was left untouched.',
+  [FailureType.connectorAlreadyExists]:
+    'Bird already has a connector for this number that is not ours: a cause of ProvisioningFailed; it was left untouched.',
   [FailureType.channelFailed]: 'the channel ended in an error status: a cause of ProvisioningFailed.',
   [FailureType.secretNotFound]: 'a secret reference is not configured on the worker: a cause of ProvisioningFailed.',
 } as const;

@@ -48,8 +48,19 @@ export { BulkStore } from '../bulk/store';
 export { InventoryFileError } from '../bulk/inventory-file';
 export { InvalidBulkDefaults } from '../domain/bulk-input';
 export { FailureType, INVALID_WORKFLOW_INPUT } from '../domain/failure-types';
-export { InvalidProvisioningInput, provisioningWorkflowId, type ProvisionChannelInput, type ProvisionChannelInputRaw } from '../domain/provisioning-input';
-export { PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails, type ProvisioningProgress, type ProvisioningStage } from '../domain/provisioning';
+export {
+  InvalidProvisioningInput,
+  provisioningWorkflowId,
+  type ProvisionChannelInput,
+  type ProvisionChannelInputRaw,
+} from '../domain/provisioning-input';
+export {
+  PROVISIONING_FAILED,
+  type ProvisionChannelResult,
+  type ProvisioningFailureDetails,
+  type ProvisioningProgress,
+  type ProvisioningStage,
+} from '../domain/provisioning';
 export { progressQuery } from '../domain/messages/provisioning';
 export { type BulkProgress } from '../domain/bulk-onboarding';
 export { bulkProgressQuery } from '../domain/messages/bulk';

@@ -18,7 +18,10 @@ export interface ProvisioningSummary {
 }
 
 /** workspaceId must be a validated UUID (it goes into the visibility query). Newest first. */
-export async function listProvisionings(client: Client, opts: { workspaceId: string; limit: number }): Promise<ProvisioningSummary[]> {
+export async function listProvisionings(
+  client: Client,
+  opts: { workspaceId: string; limit: number },
+): Promise<ProvisioningSummary[]> {
   const query = `WorkflowType = 'provisionChannel' AND ${sa.BirdWorkspaceId.name} = '${opts.workspaceId}'`;
   const found: ProvisioningSummary[] = [];
   for await (const execution of client.workflow.list({ query, pageSize: Math.min(opts.limit, 1000) })) {

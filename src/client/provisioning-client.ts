@@ -2,7 +2,13 @@
  * The typed API other services import to provision channels: validate, start (or attach to) a provisioning,
  * read its progress, cancel it, await its result.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { idempotencyTag } from '../domain/idempotency';
 import { parseProvisioningInput, provisioningWorkflowId } from '../domain/provisioning-input';
@@ -10,11 +16,20 @@ import { provisioningStartOptions } from '../domain/provisioning-start';
 import { waitThroughOutages, type OutageOptions } from './outages';
 // Type only: the client starts the workflow by its type name and never loads workflow code.
 import { WORKFLOW_TYPES, type ProvisionChannelWorkflow } from '../domain/workflow-types';
-import { type ProvisionChannelResult, type ProvisioningFailureDetails, type ProvisioningProgress } from '../domain/provisioning';
+import {
+  type ProvisionChannelResult,
+  type ProvisioningFailureDetails,
+  type ProvisioningProgress,
+} from '../domain/provisioning';
 import { progressQuery } from '../domain/messages/provisioning';
 import { describeOutcome, type FinishedProvisioning, type OutcomeOptions } from './provisioning-outcome';
 
-export { describeOutcome, cancellationMessage, type FinishedProvisioning, type OutcomeOptions } from './provisioning-outcome';
+export {
+  describeOutcome,
+  cancellationMessage,
+  type FinishedProvisioning,
+  type OutcomeOptions,
+} from './provisioning-outcome';
 
 export interface StartedProvisioning {
   workflowId: string;
@@ -27,12 +42,21 @@ export interface StartedProvisioning {
  * the workflow. Starting the same workspace+number again attaches to the running provisioning; a new attempt is
  * allowed only after a failed one.
  */
-export async function startProvisioning(client: Client, rawInput: unknown, opts: { taskQueue: string }): Promise<StartedProvisioning> {
+export async function startProvisioning(
+  client: Client,
+  rawInput: unknown,
+  opts: { taskQueue: string },
+): Promise<StartedProvisioning> {
   return start(client, rawInput, opts, 'USE_EXISTING');
 }
 
 /** FAIL instead of USE_EXISTING tells the caller whether this start made the run (attachOrStart says which). */
-async function start(client: Client, rawInput: unknown, opts: { taskQueue: string }, conflictPolicy: 'USE_EXISTING' | 'FAIL'): Promise<StartedProvisioning> {
+async function start(
+  client: Client,
+  rawInput: unknown,
+  opts: { taskQueue: string },
+  conflictPolicy: 'USE_EXISTING' | 'FAIL',
+): Promise<StartedProvisioning> {
   const input = parseProvisioningInput(rawInput);
   // The run's connector tag, drawn here and set at start (free) instead of upserted by the run.
   const { workflowId, ...options } = provisioningStartOptions(input, idempotencyTag(randomUUID()));
@@ -57,9 +81,19 @@ async function start(client: Client, rawInput: unknown, opts: { taskQueue: strin
 export type AttachOrStart =
   | (StartedProvisioning & { kind: 'started'; previous?: FinishedProvisioning['status'] })
   | (StartedProvisioning & { kind: 'attached'; startedAt: Date })
-  | { kind: 'already-provisioned'; workflowId: string; runId: string; completedAt?: Date; result: ProvisionChannelResult };
+  | {
+      kind: 'already-provisioned';
+      workflowId: string;
+      runId: string;
+      completedAt?: Date;
+      result: ProvisionChannelResult;
+    };
 
-export async function attachOrStart(client: Client, rawInput: unknown, opts: { taskQueue: string }): Promise<AttachOrStart> {
+export async function attachOrStart(
+  client: Client,
+  rawInput: unknown,
+  opts: { taskQueue: string },
+): Promise<AttachOrStart> {
   const workflowId = provisioningWorkflowId(parseProvisioningInput(rawInput));
   const handle = client.workflow.getHandle<ProvisionChannelWorkflow>(workflowId);
   // Two rounds at most: a run that fails between our start and our look allows a new attempt at once.
@@ -68,13 +102,21 @@ export async function attachOrStart(client: Client, rawInput: unknown, opts: { t
     if (before?.status.name === 'COMPLETED') return alreadyProvisioned(client, workflowId);
     try {
       const started = await start(client, rawInput, opts, 'FAIL');
-      return { ...started, kind: 'started', previous: before && before.status.name !== 'RUNNING' ? (before.status.name as FinishedProvisioning['status']) : undefined };
+      return {
+        ...started,
+        kind: 'started',
+        previous:
+          before && before.status.name !== 'RUNNING'
+            ? (before.status.name as FinishedProvisioning['status'])
+            : undefined,
+      };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     // Someone else's start won (a run in progress, or one that completed meanwhile): attach to it or report it.
     const now = await describeIfAny(client, workflowId);
-    if (now?.status.name === 'RUNNING') return { kind: 'attached', workflowId, runId: now.runId, handle, startedAt: now.startTime };
+    if (now?.status.name === 'RUNNING')
+      return { kind: 'attached', workflowId, runId: now.runId, handle, startedAt: now.startTime };
     if (now?.status.name === 'COMPLETED' || round >= 1) return alreadyProvisioned(client, workflowId);
   }
 }
@@ -91,15 +133,26 @@ function describeIfAny(client: Client, workflowId: string) {
 
 async function alreadyProvisioned(client: Client, workflowId: string): Promise<AttachOrStart> {
   const outcome = await describeOutcome(client, workflowId);
-  if (outcome?.status !== 'COMPLETED') throw new Error(`${workflowId} cannot start: its latest run is ${outcome?.status ?? 'RUNNING'}`);
-  return { kind: 'already-provisioned', workflowId, runId: outcome.runId, completedAt: outcome.closedAt, result: outcome.result };
+  if (outcome?.status !== 'COMPLETED')
+    throw new Error(`${workflowId} cannot start: its latest run is ${outcome?.status ?? 'RUNNING'}`);
+  return {
+    kind: 'already-provisioned',
+    workflowId,
+    runId: outcome.runId,
+    completedAt: outcome.closedAt,
+    result: outcome.result,
+  };
 }
 
 /**
  * The run's progress as the workflow reports it (a worker answers the query). With timeoutMs, gives up after that
  * long (no worker polling, or none answering) instead of waiting for the server's own deadline.
  */
-export async function getProgress(client: Client, workflowId: string, opts: { timeoutMs?: number; runId?: string } = {}): Promise<ProvisioningProgress> {
+export async function getProgress(
+  client: Client,
+  workflowId: string,
+  opts: { timeoutMs?: number; runId?: string } = {},
+): Promise<ProvisioningProgress> {
   const query = () => client.workflow.getHandle(workflowId, opts.runId).query(progressQuery);
   return opts.timeoutMs === undefined ? query() : client.withDeadline(Date.now() + opts.timeoutMs, query);
 }
@@ -108,7 +161,10 @@ export async function getProgress(client: Client, workflowId: string, opts: { ti
  * Requests cancellation (the run then deletes its connector). A run that has already finished cannot be cancelled
  * (the server would accept the request and do nothing): its outcome is returned instead.
  */
-export async function cancelProvisioning(client: Client, workflowId: string): Promise<{ requested: true; runId: string } | { requested: false; finished: FinishedProvisioning }> {
+export async function cancelProvisioning(
+  client: Client,
+  workflowId: string,
+): Promise<{ requested: true; runId: string } | { requested: false; finished: FinishedProvisioning }> {
   const description = await client.workflow.getHandle(workflowId).describe();
   if (description.status.name !== 'RUNNING') {
     const finished = await describeOutcome(client, workflowId);
@@ -120,14 +176,17 @@ export async function cancelProvisioning(client: Client, workflowId: string): Pr
 
 /** What awaitResult resolves to: the run's result, or why there is none (how it ended is awaitOutcome's answer). */
 export type AwaitedResult =
-  | { ok: true; result: ProvisionChannelResult }
-  | { ok: false; reason: string; details?: ProvisioningFailureDetails };
+  { ok: true; result: ProvisionChannelResult } | { ok: false; reason: string; details?: ProvisioningFailureDetails };
 
 /**
  * Waits for the provisioning to finish and returns how it ended (see describeOutcome). The wait outlasts a restart of
  * the Temporal server (src/client/outages.ts).
  */
-export async function awaitOutcome(client: Client, workflowId: string, opts: OutcomeOptions & OutageOptions = {}): Promise<FinishedProvisioning> {
+export async function awaitOutcome(
+  client: Client,
+  workflowId: string,
+  opts: OutcomeOptions & OutageOptions = {},
+): Promise<FinishedProvisioning> {
   await waitThroughOutages(() => client.workflow.getHandle(workflowId).result(), opts).catch((err: unknown) => {
     // How it ended is read below, the same way for every ending.
     if (!(err instanceof WorkflowFailedError)) throw err;

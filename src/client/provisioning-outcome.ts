@@ -30,7 +30,11 @@ export interface OutcomeOptions {
 }
 
 /** The outcome of the latest run of workflowId, or undefined while it is still running. */
-export async function describeOutcome(client: Client, workflowId: string, opts: OutcomeOptions = {}): Promise<FinishedProvisioning | undefined> {
+export async function describeOutcome(
+  client: Client,
+  workflowId: string,
+  opts: OutcomeOptions = {},
+): Promise<FinishedProvisioning | undefined> {
   const description = await client.workflow.getHandle(workflowId).describe();
   if (description.status.name === 'RUNNING') return undefined;
   const closed: Closed = { workflowId, runId: description.runId, closedAt: description.closeTime };
@@ -43,7 +47,13 @@ export async function describeOutcome(client: Client, workflowId: string, opts: 
     end = endOfFailure(err.cause, err.message);
   }
   if (end.status !== 'CANCELLED') return { ...closed, ...end };
-  const { details, from } = await compensationOfCancelled(client, workflowId, description.runId, description.taskQueue, opts);
+  const { details, from } = await compensationOfCancelled(
+    client,
+    workflowId,
+    description.runId,
+    description.taskQueue,
+    opts,
+  );
   return { ...closed, status: 'CANCELLED', reason: cancellationMessage(details), details, detailsFrom: from };
 }
 

@@ -3,11 +3,23 @@
  * or keep a Temporal Schedule that runs it every so often (overlap SKIP: a run still deleting is never joined by
  * the next one).
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction, type WorkflowHandle } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptionsAction,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { duration } from '../domain/duration';
-import { InvalidReconcileInput, parseReconcileInput, ReconcileInput, type ReconcileInputRaw, type ReconcileReport } from '../domain/reconcile';
+import {
+  InvalidReconcileInput,
+  parseReconcileInput,
+  ReconcileInput,
+  type ReconcileInputRaw,
+  type ReconcileReport,
+} from '../domain/reconcile';
 import * as sa from '../domain/search-attributes';
 import { parseFields } from '../domain/zod-issues';
 import { WORKFLOW_TYPES, type ReconcileConnectorsWorkflow } from '../domain/workflow-types';
@@ -18,7 +30,11 @@ export interface StartedReconcile {
 }
 
 /** Validates the input (InvalidReconcileInput names each bad field) and starts one audit. */
-export async function startReconcile(client: Client, raw: ReconcileInputRaw, opts: { taskQueue: string }): Promise<StartedReconcile> {
+export async function startReconcile(
+  client: Client,
+  raw: ReconcileInputRaw,
+  opts: { taskQueue: string },
+): Promise<StartedReconcile> {
   const input = parseReconcileInput(raw);
   // One id per audit: a delete run must never attach to a report-only run that happens to be going.
   const workflowId = `reconcile/${input.workspaceId}/${new Date().toISOString()}-${randomUUID().slice(0, 8)}`;
@@ -33,7 +49,11 @@ export async function startReconcile(client: Client, raw: ReconcileInputRaw, opt
 }
 
 /** Runs one audit and returns its report. */
-export async function reconcile(client: Client, raw: ReconcileInputRaw, opts: { taskQueue: string }): Promise<ReconcileReport> {
+export async function reconcile(
+  client: Client,
+  raw: ReconcileInputRaw,
+  opts: { taskQueue: string },
+): Promise<ReconcileReport> {
   const { handle } = await startReconcile(client, raw, opts);
   return handle.result();
 }
@@ -54,7 +74,11 @@ export async function ensureReconcileSchedule(
   raw: ReconcileScheduleInputRaw,
   opts: { taskQueue: string },
 ): Promise<{ scheduleId: string; created: boolean }> {
-  const { every, ...input } = parseFields(ReconcileScheduleInput, raw, (problems) => new InvalidReconcileInput(problems));
+  const { every, ...input } = parseFields(
+    ReconcileScheduleInput,
+    raw,
+    (problems) => new InvalidReconcileInput(problems),
+  );
   const scheduleId = reconcileScheduleId(input.workspaceId);
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow',

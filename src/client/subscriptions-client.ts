@@ -2,11 +2,25 @@
  * Ensures the workspace-wide webhook subscriptions the receiver needs exist, idempotently: each is owned by a
  * webhookSubscription entity workflow whose id is derived from (workspace, event, url); starting it again attaches.
  */
-import { isGrpcCancelledError, isGrpcDeadlineError, ServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  isGrpcCancelledError,
+  isGrpcDeadlineError,
+  ServiceError,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkspaceSubscriptionInput, workspaceSubscriptionWorkflowId, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
+import {
+  WorkspaceSubscriptionInput,
+  workspaceSubscriptionWorkflowId,
+  type WorkspaceSubscriptionInputRaw,
+} from '../domain/provisioning-input';
 import { WORKFLOW_TYPES, type WebhookSubscriptionWorkflow } from '../domain/workflow-types';
-import { retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from '../domain/messages/subscription';
+import {
+  retireSubscriptionSignal,
+  workspaceSubscriptionQuery,
+  type WorkspaceSubscriptionState,
+} from '../domain/messages/subscription';
 import { describeIssues, InvalidFields } from '../domain/zod-issues';
 
 export interface EnsuredSubscription extends WorkspaceSubscriptionState {
@@ -28,7 +42,9 @@ export class SubscriptionNotRegistered extends Error {
     readonly taskQueue: string,
     timeoutMs: number,
   ) {
-    super(`subscription ${workflowId} not registered within ${Math.round(timeoutMs / 1000)} s (is a worker polling task queue "${taskQueue}"?)`);
+    super(
+      `subscription ${workflowId} not registered within ${Math.round(timeoutMs / 1000)} s (is a worker polling task queue "${taskQueue}"?)`,
+    );
     this.name = 'SubscriptionNotRegistered';
   }
 }
@@ -57,7 +73,12 @@ export async function ensureWorkspaceSubscription(
       .catch((err: unknown) => {
         // No worker answered in time, or the server gave up on the query first (seen under load: "Failed to query
         // Workflow" with a cause other than our deadline): the describe below tells a run that is really gone.
-        if (isGrpcDeadlineError(err) || isGrpcCancelledError(err) || (err instanceof ServiceError && !(err instanceof WorkflowNotFoundError))) return undefined;
+        if (
+          isGrpcDeadlineError(err) ||
+          isGrpcCancelledError(err) ||
+          (err instanceof ServiceError && !(err instanceof WorkflowNotFoundError))
+        )
+          return undefined;
         throw err;
       });
     if (state?.subscriptionId) return { ...state, workflowId };
@@ -75,7 +96,11 @@ export async function ensureWorkspaceSubscription(
  * Ends a subscription entity (the `retire` signal) and waits for it to finish; false when none was running. The
  * subscription itself stays in Bird (its API cannot delete one). Needs a worker on the entity's task queue.
  */
-export async function retireWorkspaceSubscription(client: Client, workflowId: string, opts: { timeoutMs?: number } = {}): Promise<boolean> {
+export async function retireWorkspaceSubscription(
+  client: Client,
+  workflowId: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<boolean> {
   const handle = client.workflow.getHandle(workflowId);
   const running = await handle
     .describe()

@@ -19,13 +19,19 @@ export interface TaskQueuePollers {
   lastPollAt?: Date;
 }
 
-export async function workflowTaskPollers(client: Client, taskQueue: string, now = Date.now()): Promise<TaskQueuePollers> {
+export async function workflowTaskPollers(
+  client: Client,
+  taskQueue: string,
+  now = Date.now(),
+): Promise<TaskQueuePollers> {
   const response = await client.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
     taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
-  const polls = (response.pollers ?? []).map((p) => timestampMs(p.lastAccessTime)).filter((ms): ms is number => ms !== undefined);
+  const polls = (response.pollers ?? [])
+    .map((p) => timestampMs(p.lastAccessTime))
+    .filter((ms): ms is number => ms !== undefined);
   const last = polls.length ? Math.max(...polls) : undefined;
   return {
     taskQueue,
@@ -34,7 +40,9 @@ export async function workflowTaskPollers(client: Client, taskQueue: string, now
   };
 }
 
-function timestampMs(ts: temporal.api.workflowservice.v1.DescribeTaskQueueResponse['pollers'][number]['lastAccessTime']): number | undefined {
+function timestampMs(
+  ts: temporal.api.workflowservice.v1.DescribeTaskQueueResponse['pollers'][number]['lastAccessTime'],
+): number | undefined {
   if (!ts) return undefined;
   const seconds = typeof ts.seconds === 'number' ? ts.seconds : Number(ts.seconds?.toString() ?? 0);
   return seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);

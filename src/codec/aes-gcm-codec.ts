@@ -39,7 +39,8 @@ export class AesGcmPayloadCodec implements PayloadCodec {
 
   constructor(keys: CodecKeys) {
     for (const [id, key] of keys.keys) {
-      if (key.length !== 32) throw new PayloadKeyError(`payload encryption key "${id}" must be 32 bytes (got ${key.length})`);
+      if (key.length !== 32)
+        throw new PayloadKeyError(`payload encryption key "${id}" must be 32 bytes (got ${key.length})`);
     }
     const active = keys.keys.get(keys.activeKeyId);
     if (!active) throw new PayloadKeyError(`payload encryption key "${keys.activeKeyId}" is not configured`);
@@ -54,7 +55,10 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       cipher.setAAD(Buffer.from(this.#active.id));
       const plain = temporal.api.common.v1.Payload.encode(payload).finish();
       const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-      return { metadata: { [METADATA_ENCODING_KEY]: text(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: text(this.#active.id) }, data };
+      return {
+        metadata: { [METADATA_ENCODING_KEY]: text(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: text(this.#active.id) },
+        data,
+      };
     });
   }
 
@@ -66,7 +70,8 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const key = this.#keys.get(keyId);
       if (!key) throw new PayloadKeyError(`payload was encrypted with key "${keyId}", which is not configured here`);
       const data = Buffer.from(payload.data ?? new Uint8Array());
-      if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadKeyError(`encrypted payload (key "${keyId}") is truncated`);
+      if (data.length < IV_BYTES + TAG_BYTES)
+        throw new PayloadKeyError(`encrypted payload (key "${keyId}") is truncated`);
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
       decipher.setAAD(Buffer.from(keyId));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
@@ -74,7 +79,9 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       try {
         plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
       } catch {
-        throw new PayloadKeyError(`payload does not decrypt with key "${keyId}": wrong key material for that id, or the payload was altered`);
+        throw new PayloadKeyError(
+          `payload does not decrypt with key "${keyId}": wrong key material for that id, or the payload was altered`,
+        );
       }
       return temporal.api.common.v1.Payload.decode(plain);
     });

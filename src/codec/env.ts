@@ -19,7 +19,9 @@ export function payloadCodecFromEnv(env: NodeJS.ProcessEnv = process.env): AesGc
   const active = env[ACTIVE_KEY_VAR];
   if (active === undefined || active === '') return undefined;
   if (!KEY_ID.test(active) || active === 'ID') {
-    throw new ConfigError([`${ACTIVE_KEY_VAR}: must be letters, digits or _, and not "ID" (it names ${KEY_VAR_PREFIX}<ID>)`]);
+    throw new ConfigError([
+      `${ACTIVE_KEY_VAR}: must be letters, digits or _, and not "ID" (it names ${KEY_VAR_PREFIX}<ID>)`,
+    ]);
   }
   const keys = new Map<string, Buffer>();
   const problems: string[] = [];

@@ -18,7 +18,12 @@ export const CodecServerEnv = z.object({
   CODEC_CORS_ORIGINS: z
     .string()
     .default('http://localhost:8233')
-    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
 });
 
 async function main(log: Logger): Promise<number> {
@@ -26,12 +31,18 @@ async function main(log: Logger): Promise<number> {
   const env = reader.read(() => parseFields(CodecServerEnv, process.env, (problems) => new ConfigError(problems)));
   // null: no key configured (undefined: a key configured wrongly, already among the problems).
   const codec = reader.read(() => payloadCodecFromEnv() ?? null);
-  if (codec === null) reader.problems.push('PAYLOAD_ENCRYPTION_KEY_ID: required by the codec server (it names the active key)');
+  if (codec === null)
+    reader.problems.push('PAYLOAD_ENCRYPTION_KEY_ID: required by the codec server (it names the active key)');
   if (!env || !codec || reader.problems.length) {
     log.error({ problems: reader.problems }, `invalid configuration: ${reader.problems.join('; ')}`);
     return 2;
   }
-  const app = buildCodecServer({ codec, authToken: new Secret(env.CODEC_SERVER_AUTH_TOKEN), corsOrigins: env.CODEC_CORS_ORIGINS, logger: log });
+  const app = buildCodecServer({
+    codec,
+    authToken: new Secret(env.CODEC_SERVER_AUTH_TOKEN),
+    corsOrigins: env.CODEC_CORS_ORIGINS,
+    logger: log,
+  });
   const address = await app.listen({ host: env.CODEC_SERVER_HOST, port: env.CODEC_SERVER_PORT });
   log.info({ address, corsOrigins: env.CODEC_CORS_ORIGINS }, 'codec server listening');
   const signal = await stopSignal();

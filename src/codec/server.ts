@@ -26,7 +26,9 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 
 export function buildCodecServer(opts: CodecServerOptions): FastifyInstance {
   const app = Fastify(
-    typeof opts.logger === 'object' ? { loggerInstance: opts.logger, bodyLimit: 4 * 1024 * 1024 } : { logger: opts.logger ?? false, bodyLimit: 4 * 1024 * 1024 },
+    typeof opts.logger === 'object'
+      ? { loggerInstance: opts.logger, bodyLimit: 4 * 1024 * 1024 }
+      : { logger: opts.logger ?? false, bodyLimit: 4 * 1024 * 1024 },
   );
   const expected = digest(`Bearer ${opts.authToken.reveal()}`);
 
@@ -52,7 +54,8 @@ export function buildCodecServer(opts: CodecServerOptions): FastifyInstance {
   const route = (op: 'encode' | 'decode') =>
     app.post(`/${op}`, async (req, reply) => {
       const body = req.body as JsonPayloads | undefined;
-      if (!body || !Array.isArray(body.payloads)) return reply.code(400).send({ error: 'body must be {"payloads": [...]}' });
+      if (!body || !Array.isArray(body.payloads))
+        return reply.code(400).send({ error: 'body must be {"payloads": [...]}' });
       let payloads: temporal.api.common.v1.IPayload[];
       try {
         payloads = body.payloads.map((p) => temporal.api.common.v1.Payload.fromObject(p as Record<string, unknown>));
@@ -61,7 +64,11 @@ export function buildCodecServer(opts: CodecServerOptions): FastifyInstance {
       }
       try {
         const out = await opts.codec[op](payloads);
-        return { payloads: out.map((p) => temporal.api.common.v1.Payload.toObject(temporal.api.common.v1.Payload.create(p), { bytes: String })) };
+        return {
+          payloads: out.map((p) =>
+            temporal.api.common.v1.Payload.toObject(temporal.api.common.v1.Payload.create(p), { bytes: String }),
+          ),
+        };
       } catch (err) {
         return reply.code(422).send({ error: (err as Error).message });
       }

@@ -76,7 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { require
       requestTimeoutMs: e.BIRD_REQUEST_TIMEOUT_MS,
     },
     temporal: {
-      connectionOptions: { ...temporal.connectionOptions, address: e.TEMPORAL_ADDRESS ?? temporal.connectionOptions.address ?? '127.0.0.1:7233' },
+      connectionOptions: {
+        ...temporal.connectionOptions,
+        address: e.TEMPORAL_ADDRESS ?? temporal.connectionOptions.address ?? '127.0.0.1:7233',
+      },
       namespace: e.TEMPORAL_NAMESPACE ?? temporal.namespace ?? 'default',
       taskQueue: e.TEMPORAL_TASK_QUEUE,
     },

@@ -14,7 +14,10 @@ export interface SecretStore {
 }
 
 export class SecretNotFoundError extends Error {
-  constructor(readonly ref: string, where: string) {
+  constructor(
+    readonly ref: string,
+    where: string,
+  ) {
     super(`secret reference "${ref}" is not configured on the worker (expected ${where})`);
     this.name = 'SecretNotFoundError';
   }

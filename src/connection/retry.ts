@@ -33,7 +33,10 @@ export async function connectWithBackoff<T>(b: Backoff<T>): Promise<T | undefine
   for (let attempt = 1; !b.signal.aborted; attempt++) {
     try {
       const connection = await b.connect();
-      log.info({ ...where, attempt }, `connected to Temporal at ${where.address}${attempt > 1 ? ` after ${attempt} attempts` : ''}`);
+      log.info(
+        { ...where, attempt },
+        `connected to Temporal at ${where.address}${attempt > 1 ? ` after ${attempt} attempts` : ''}`,
+      );
       return connection;
     } catch (err) {
       const reason = b.reasonToRetry(err as Error);

@@ -47,7 +47,9 @@ export function billableActions(history: History): ActionCount {
         add('childStartIntent');
         break;
       case E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
-        const fields = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+        const fields = Object.keys(
+          e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {},
+        );
         if (fields.some((f) => f !== CHANGE_VERSION)) add('searchAttributeUpsert');
         break;
       }
@@ -64,7 +66,10 @@ export function billableActions(history: History): ActionCount {
         tasksWithMarkers.add(String(e.markerRecordedEventAttributes?.workflowTaskCompletedEventId ?? e.eventId));
         break;
       case E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
-        add('localActivityRetry', e.workflowTaskCompletedEventAttributes?.meteringMetadata?.nonfirstLocalActivityExecutionAttempts ?? 0);
+        add(
+          'localActivityRetry',
+          e.workflowTaskCompletedEventAttributes?.meteringMetadata?.nonfirstLocalActivityExecutionAttempts ?? 0,
+        );
         break;
       case E.EVENT_TYPE_TIMER_STARTED:
         add('timerStarted');

@@ -22,7 +22,8 @@ export function blankTextAcceptedBefore(raw: unknown): Array<{ path: string[]; v
   const found: Array<{ path: string[]; value: string }> = [];
   const walk = (node: unknown, rest: readonly string[], at: string[], acceptedFrom: number): void => {
     if (!rest.length) {
-      if (typeof node === 'string' && node.trim() === '' && node.length >= acceptedFrom) found.push({ path: at, value: node });
+      if (typeof node === 'string' && node.trim() === '' && node.length >= acceptedFrom)
+        found.push({ path: at, value: node });
       return;
     }
     if (!node || typeof node !== 'object') return;
@@ -44,7 +45,12 @@ export function parseProvisioningInputAcceptingBlankText(raw: unknown): Provisio
   for (const { path } of blanks) copy = withValueAt(copy, path, 'x');
   const input = parseProvisioningInput(copy);
   for (const { path, value } of blanks) {
-    const parent = path.slice(0, -1).reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, input as unknown as Record<string, unknown>);
+    const parent = path
+      .slice(0, -1)
+      .reduce<Record<string, unknown>>(
+        (node, key) => node[key] as Record<string, unknown>,
+        input as unknown as Record<string, unknown>,
+      );
     parent[path[path.length - 1]!] = value;
   }
   return input;
@@ -54,7 +60,9 @@ export function parseProvisioningInputAcceptingBlankText(raw: unknown): Provisio
 function withValueAt(node: unknown, path: string[], value: unknown): unknown {
   if (!path.length) return value;
   const [key, ...rest] = path as [string, ...string[]];
-  const copy: Record<string, unknown> = Array.isArray(node) ? ([...(node as unknown[])] as unknown as Record<string, unknown>) : { ...(node as Record<string, unknown>) };
+  const copy: Record<string, unknown> = Array.isArray(node)
+    ? ([...(node as unknown[])] as unknown as Record<string, unknown>)
+    : { ...(node as Record<string, unknown>) };
   copy[key] = withValueAt(copy[key], rest, value);
   return copy;
 }

@@ -10,7 +10,8 @@ import { isChannelActive } from './readiness';
 
 /** A provisioning run as the bulk run sees it (from describe, or from its result). */
 export interface ProvisioningSnapshot {
-  status: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT' | 'CONTINUED_AS_NEW' | 'UNKNOWN';
+  status:
+    'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT' | 'CONTINUED_AS_NEW' | 'UNKNOWN';
   /** ISO time the run closed, when it has. */
   closedAt?: string;
   connectorId?: string;
@@ -37,13 +38,22 @@ export type RowDecision =
 /**
  * @param indexedAt when the run indexed Bird's connectors (ISO); a run that closed after it may not be in the index.
  */
-export function decideRow(known: { provisioning?: ProvisioningSnapshot; existing?: KnownConnector }, indexedAt: string | undefined): RowDecision {
+export function decideRow(
+  known: { provisioning?: ProvisioningSnapshot; existing?: KnownConnector },
+  indexedAt: string | undefined,
+): RowDecision {
   const { provisioning: p, existing } = known;
   if (p?.status === 'RUNNING') return { action: 'attach' };
   if (p?.status === 'COMPLETED') {
     const closedAfterIndex = !indexedAt || !p.closedAt || p.closedAt >= indexedAt;
     if (existing || closedAfterIndex) {
-      return { action: 'done', outcome: 'already-active', connectorId: p.connectorId ?? existing?.connectorId, channelId: p.channelId ?? existing?.channelId, reason: 'provisioned earlier (its provisioning run completed)' };
+      return {
+        action: 'done',
+        outcome: 'already-active',
+        connectorId: p.connectorId ?? existing?.connectorId,
+        channelId: p.channelId ?? existing?.channelId,
+        reason: 'provisioned earlier (its provisioning run completed)',
+      };
     }
     return {
       action: 'done',
@@ -57,9 +67,18 @@ export function decideRow(known: { provisioning?: ProvisioningSnapshot; existing
 }
 
 /** After reading the status of a connector Bird already had. */
-export function decideKnownConnector(connector: KnownConnector, status: { status?: string | null; stage?: string | null; channelId?: string }): RowDecision {
+export function decideKnownConnector(
+  connector: KnownConnector,
+  status: { status?: string | null; stage?: string | null; channelId?: string },
+): RowDecision {
   if (isChannelActive(status)) {
-    return { action: 'done', outcome: 'already-active', connectorId: connector.connectorId, channelId: status.channelId ?? connector.channelId, reason: 'Bird already has an active connector for this number' };
+    return {
+      action: 'done',
+      outcome: 'already-active',
+      connectorId: connector.connectorId,
+      channelId: status.channelId ?? connector.channelId,
+      reason: 'Bird already has an active connector for this number',
+    };
   }
   return {
     action: 'done',

@@ -18,7 +18,13 @@ import {
 import { InvalidFields, parseFields } from './zod-issues';
 
 /** The CSV columns a row may have; `phoneNumberId` is the only required one. */
-export const ROW_COLUMNS = ['phoneNumberId', 'name', 'channelMessageType', 'useCaseId', 'connectorTemplateRef'] as const;
+export const ROW_COLUMNS = [
+  'phoneNumberId',
+  'name',
+  'channelMessageType',
+  'useCaseId',
+  'connectorTemplateRef',
+] as const;
 export type RowColumn = (typeof ROW_COLUMNS)[number];
 
 /** Where each column lands in a provisioning input (and so how a problem on that path is named back to the user). */
@@ -56,7 +62,9 @@ export const BulkDefaults = z.strictObject({
 export type BulkDefaults = z.infer<typeof BulkDefaults>;
 
 /** A row as read from the file: CSV columns (strings) or a JSON line (a partial provisioning input). */
-export type SourceRow = { line: number; kind: 'columns'; columns: Partial<Record<RowColumn, string>> } | { line: number; kind: 'partial'; input: Record<string, unknown> };
+export type SourceRow =
+  | { line: number; kind: 'columns'; columns: Partial<Record<RowColumn, string>> }
+  | { line: number; kind: 'partial'; input: Record<string, unknown> };
 
 export interface ValidRow {
   line: number;
@@ -96,22 +104,36 @@ export interface BulkOverrides {
  * sets its columns, so a bad readiness option would otherwise be reported once per row).
  */
 export function parseBulkDefaults(raw: unknown, overrides: BulkOverrides = {}): BulkDefaults {
-  const defaults = withOverrides(parseFields(BulkDefaults, raw, (problems) => new InvalidBulkDefaults(problems)), overrides);
+  const defaults = withOverrides(
+    parseFields(BulkDefaults, raw, (problems) => new InvalidBulkDefaults(problems)),
+    overrides,
+  );
   const problems: string[] = [];
   for (const path of PER_NUMBER_PATHS) {
-    if (getPath(defaults, path) !== undefined) problems.push(`${path.join('.')}: is per number; put it in the file, not in the defaults`);
+    if (getPath(defaults, path) !== undefined)
+      problems.push(`${path.join('.')}: is per number; put it in the file, not in the defaults`);
   }
   if (!defaults.workspaceId) problems.push('workspaceId: required (in the defaults or with --workspace-id)');
   if (!defaults.organizationId) problems.push('organizationId: required (in the defaults or with --organization-id)');
   if (problems.length) throw new InvalidBulkDefaults(problems);
   // A probe row with valid per-number values: whatever still fails is the defaults' own problem.
-  const probe = mergeOver(defaults, { connector: { name: defaults.connector?.name ?? 'probe', arguments: { phoneNumberId: '00000000-0000-4000-8000-000000000000' } } });
+  const probe = mergeOver(defaults, {
+    connector: {
+      name: defaults.connector?.name ?? 'probe',
+      arguments: { phoneNumberId: '00000000-0000-4000-8000-000000000000' },
+    },
+  });
   try {
     parseProvisioningInput(probe);
   } catch (err) {
     if (!(err instanceof InvalidProvisioningInput)) throw err;
     // A column's problem is the rows' to fix, unless the defaults set that column themselves (a blank name).
-    const own = err.problems.filter((p) => !ROW_COLUMNS.some((c) => fieldOf(p) === COLUMN_PATHS[c].join('.') && getPath(defaults, COLUMN_PATHS[c]) === undefined));
+    const own = err.problems.filter(
+      (p) =>
+        !ROW_COLUMNS.some(
+          (c) => fieldOf(p) === COLUMN_PATHS[c].join('.') && getPath(defaults, COLUMN_PATHS[c]) === undefined,
+        ),
+    );
     if (own.length) throw new InvalidBulkDefaults(own);
   }
   return defaults;
@@ -132,12 +154,20 @@ export function buildInventory(defaults: BulkDefaults, rows: Iterable<SourceRow>
     // Refused rows are reported with the number as the file wrote it.
     const written = writtenNumber(row) ?? result.phoneNumberId;
     if (result.input.workspaceId !== workspaceId) {
-      invalid.push({ line: row.line, phoneNumberId: written, problems: [`workspaceId: must be the bulk run's workspace ${workspaceId} (one bulk run per workspace)`] });
+      invalid.push({
+        line: row.line,
+        phoneNumberId: written,
+        problems: [`workspaceId: must be the bulk run's workspace ${workspaceId} (one bulk run per workspace)`],
+      });
       continue;
     }
     const earlier = firstLineOf.get(result.workflowId);
     if (earlier !== undefined) {
-      invalid.push({ line: row.line, phoneNumberId: written, problems: [`phoneNumberId: duplicate of line ${earlier} (the same number once per file)`] });
+      invalid.push({
+        line: row.line,
+        phoneNumberId: written,
+        problems: [`phoneNumberId: duplicate of line ${earlier} (the same number once per file)`],
+      });
       continue;
     }
     firstLineOf.set(result.workflowId, row.line);
@@ -152,7 +182,12 @@ function validateRow(defaults: BulkDefaults, row: SourceRow): ValidRow | Invalid
   try {
     const input = parseProvisioningInput(mergeOver(defaults, partial));
     const phoneNumberId = phoneNumberIdOf(input);
-    if (!phoneNumberId) return { line: row.line, phoneNumberId: written, problems: ['phoneNumberId: required (bulk onboarding is per number)'] };
+    if (!phoneNumberId)
+      return {
+        line: row.line,
+        phoneNumberId: written,
+        problems: ['phoneNumberId: required (bulk onboarding is per number)'],
+      };
     return { line: row.line, phoneNumberId, workflowId: provisioningWorkflowId(input), input };
   } catch (err) {
     if (!(err instanceof InvalidProvisioningInput)) throw err;

@@ -69,7 +69,11 @@ export interface InvalidRowRef {
  * One report row per line of the file: valid rows with their recorded outcome (the last one recorded wins; none
  * means the row was never started), invalid rows as `invalid` with their problems. Ordered as the file.
  */
-export function buildReport(rows: Iterable<StoredRowRef>, invalid: InvalidRowRef[], outcomes: Iterable<RowOutcome>): ReportRow[] {
+export function buildReport(
+  rows: Iterable<StoredRowRef>,
+  invalid: InvalidRowRef[],
+  outcomes: Iterable<RowOutcome>,
+): ReportRow[] {
   const byRow = new Map<number, RowOutcome>();
   for (const o of outcomes) byRow.set(o.row, o);
   const report: ReportRow[] = [];
@@ -86,7 +90,15 @@ export function buildReport(rows: Iterable<StoredRowRef>, invalid: InvalidRowRef
     });
   }
   for (const bad of invalid) {
-    report.push({ line: bad.line, phoneNumberId: bad.phoneNumberId ?? '', outcome: 'invalid', connectorId: '', channelId: '', workflowId: '', reason: bad.problems.join('; ') });
+    report.push({
+      line: bad.line,
+      phoneNumberId: bad.phoneNumberId ?? '',
+      outcome: 'invalid',
+      connectorId: '',
+      channelId: '',
+      workflowId: '',
+      reason: bad.problems.join('; '),
+    });
   }
   return report.sort((a, b) => a.line - b.line);
 }

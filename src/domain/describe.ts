@@ -14,7 +14,9 @@ export function describeProgress(p: ProvisioningProgress, input: ProvisionChanne
     p.connectorId ? `**Connector:** ${p.connectorId}` : undefined,
     p.channelId ? `**Channel id:** ${p.channelId}` : undefined,
     `**Readiness:** ${r.mode}, polls every ${formatDuration(r.initialPollInterval)} ×${r.backoffCoefficient} up to ${formatDuration(r.maxPollInterval)}, deadline ${formatDuration(r.deadline)}`,
-    p.lastStatus ? `**Last status:** ${p.lastStatus.status ?? '?'}/${p.lastStatus.stage ?? '?'} (by ${p.lastStatus.source})` : undefined,
+    p.lastStatus
+      ? `**Last status:** ${p.lastStatus.status ?? '?'}/${p.lastStatus.stage ?? '?'} (by ${p.lastStatus.source})`
+      : undefined,
     `**Status polls:** ${p.statusPolls} · **webhook reports:** ${p.statusReports}`,
     p.subscriptionIds.length ? `**Subscriptions:** ${p.subscriptionIds.join(', ')}` : undefined,
     p.compensation ? `**Failed at:** ${p.compensation.failedStep}: ${p.compensation.reason}` : undefined,
@@ -22,7 +24,10 @@ export function describeProgress(p: ProvisioningProgress, input: ProvisionChanne
     p.compensation?.leftBehind.length ? `**Left behind:** ${p.compensation.leftBehind.join('; ')}` : undefined,
   ];
   // Markdown list items: the UI renders single newlines as one run-on line.
-  return lines.filter((l): l is string => !!l).map((l) => `- ${l}`).join('\n');
+  return lines
+    .filter((l): l is string => !!l)
+    .map((l) => `- ${l}`)
+    .join('\n');
 }
 
 function undoneText(d: ProvisioningFailureDetails): string {
@@ -38,4 +43,3 @@ export function failureMessage(d: ProvisioningFailureDetails): string {
   if (d.leftBehind.length) message += ` Left: ${d.leftBehind.join('; ')}.`;
   return message;
 }
-

@@ -22,11 +22,17 @@ export function duration(minMs: number, maxMs: number) {
   return z.union([z.number(), z.string()]).transform((raw, ctx) => {
     const millis = typeof raw === 'number' ? raw : parseDuration(raw);
     if (millis === undefined || !Number.isFinite(millis)) {
-      ctx.addIssue({ code: 'custom', message: `"${String(raw)}" is not a duration (use milliseconds or e.g. "2s", "1m")` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${String(raw)}" is not a duration (use milliseconds or e.g. "2s", "1m")`,
+      });
       return z.NEVER;
     }
     if (millis < minMs || millis > maxMs) {
-      ctx.addIssue({ code: 'custom', message: `must be between ${formatDuration(minMs)} and ${formatDuration(maxMs)} (${minMs}–${maxMs} ms)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be between ${formatDuration(minMs)} and ${formatDuration(maxMs)} (${minMs}–${maxMs} ms)`,
+      });
       return z.NEVER;
     }
     return millis;

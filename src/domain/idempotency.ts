@@ -56,7 +56,12 @@ export interface Ownership {
  */
 export function isOwnConnector(connector: EchoedConnector, own: Ownership): boolean {
   if (!hasIdempotencyTag(connector.name, own.tag)) return false;
-  if (own.templateRef && connector.connectorTemplateRef !== undefined && connector.connectorTemplateRef !== own.templateRef) return false;
+  if (
+    own.templateRef &&
+    connector.connectorTemplateRef !== undefined &&
+    connector.connectorTemplateRef !== own.templateRef
+  )
+    return false;
   if (own.phoneNumberId) {
     const want = own.phoneNumberId.toLowerCase();
     const echoedArg = connector.arguments?.['phoneNumberId'];

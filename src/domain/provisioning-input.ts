@@ -81,7 +81,10 @@ export const ChannelSubscriptionSpec = z.strictObject({
   eventFilters: z
     .array(WebhookEventFilter.extend({ value: NonBlankText }))
     .max(10)
-    .refine((filters) => filters.every((f) => f.key !== 'channelId'), 'channelId is added by the workflow; leave it out')
+    .refine(
+      (filters) => filters.every((f) => f.key !== 'channelId'),
+      'channelId is added by the workflow; leave it out',
+    )
     .default([]),
   signingKeyRef: SecretRef.optional(),
 });
@@ -106,7 +109,12 @@ export const ConnectorSpec = CreateConnectorRequest.omit({ securityArguments: tr
     const parsed = SmsArguments.safeParse(c.arguments ?? undefined);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        ctx.addIssue({ ...issue, code: 'custom', path: ['arguments', ...issue.path], message: issueReason(issue, c.arguments ?? {}) } as never);
+        ctx.addIssue({
+          ...issue,
+          code: 'custom',
+          path: ['arguments', ...issue.path],
+          message: issueReason(issue, c.arguments ?? {}),
+        } as never);
       }
       return z.NEVER;
     }
@@ -115,14 +123,13 @@ export const ConnectorSpec = CreateConnectorRequest.omit({ securityArguments: tr
   });
 export type ConnectorSpec = z.infer<typeof ConnectorSpec>;
 
-export const ProvisionChannelInput = z
-  .strictObject({
-    workspaceId: CanonicalId,
-    organizationId: CanonicalId,
-    connector: ConnectorSpec,
-    readiness: ReadinessOptions.default(ReadinessOptions.parse({})),
-    subscriptions: z.array(ChannelSubscriptionSpec).max(20).default([]),
-  });
+export const ProvisionChannelInput = z.strictObject({
+  workspaceId: CanonicalId,
+  organizationId: CanonicalId,
+  connector: ConnectorSpec,
+  readiness: ReadinessOptions.default(ReadinessOptions.parse({})),
+  subscriptions: z.array(ChannelSubscriptionSpec).max(20).default([]),
+});
 /** What callers write (durations may be strings, defaults may be left out). */
 export type ProvisionChannelInputRaw = z.input<typeof ProvisionChannelInput>;
 /** What the workflow works with. */
@@ -144,7 +151,9 @@ export function parseProvisioningInput(raw: unknown): ProvisionChannelInput {
     const copy = { ...(raw as Record<string, unknown>) };
     const connector = copy.connector;
     if (connector && typeof connector === 'object' && 'securityArguments' in connector) {
-      problems.push('connector.securityArguments: secrets are never passed by value; put them in the worker secret store and use connector.securityArgumentsRef');
+      problems.push(
+        'connector.securityArguments: secrets are never passed by value; put them in the worker secret store and use connector.securityArgumentsRef',
+      );
       const { securityArguments: _dropped, ...rest } = connector as Record<string, unknown>;
       copy.connector = rest;
     }
@@ -202,7 +211,9 @@ function startLimitProblems(input: ProvisionChannelInput): string[] {
   const problems: string[] = [];
   const workflowId = provisioningWorkflowId(input);
   if (workflowId.length > MAX_WORKFLOW_ID_LENGTH) {
-    problems.push(`connector.name: too long for a workflow id once encoded (${workflowId.length} > ${MAX_WORKFLOW_ID_LENGTH} characters); use a shorter name`);
+    problems.push(
+      `connector.name: too long for a workflow id once encoded (${workflowId.length} > ${MAX_WORKFLOW_ID_LENGTH} characters); use a shorter name`,
+    );
   }
   const size = utf8Length(JSON.stringify(input));
   if (size > MAX_INPUT_BYTES) {
@@ -292,6 +303,8 @@ export const WorkspaceSubscriptionInput = z.strictObject({
 });
 export type WorkspaceSubscriptionInputRaw = z.input<typeof WorkspaceSubscriptionInput>;
 
-export function workspaceSubscriptionWorkflowId(input: Pick<WorkspaceSubscriptionInputRaw, 'workspaceId' | 'event' | 'url'>): string {
+export function workspaceSubscriptionWorkflowId(
+  input: Pick<WorkspaceSubscriptionInputRaw, 'workspaceId' | 'event' | 'url'>,
+): string {
   return `webhook-subscription/${input.workspaceId}/${input.event}/${input.url}`;
 }

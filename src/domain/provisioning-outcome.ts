@@ -15,7 +15,14 @@ import { INVALID_WORKFLOW_INPUT } from './failure-types';
  * How a provisioning ended, as the `ProvisioningOutcome` search attribute, the CLI and the metric (through
  * METRIC_LABEL) name it. Kebab-case, like the bulk report's outcomes.
  */
-export const PROVISIONING_OUTCOMES = ['active', 'compensated', 'compensation-failed', 'cancelled', 'invalid-input', 'failed'] as const;
+export const PROVISIONING_OUTCOMES = [
+  'active',
+  'compensated',
+  'compensation-failed',
+  'cancelled',
+  'invalid-input',
+  'failed',
+] as const;
 export type ProvisioningOutcomeName = (typeof PROVISIONING_OUTCOMES)[number];
 
 /**
@@ -48,14 +55,23 @@ export type ProvisioningEnd =
 export function endOfFailure(cause: unknown, message: string): Exclude<ProvisioningEnd, { status: 'COMPLETED' }> {
   if (cause instanceof CancelledFailure) return { status: 'CANCELLED' };
   if (cause instanceof TerminatedFailure) {
-    return { status: 'TERMINATED', reason: `terminated (${cause.message || 'by an operator or a limit'}); its connector, if any, was not undone` };
+    return {
+      status: 'TERMINATED',
+      reason: `terminated (${cause.message || 'by an operator or a limit'}); its connector, if any, was not undone`,
+    };
   }
-  if (cause instanceof TimeoutFailure) return { status: 'TIMED_OUT', reason: 'timed out (the workflow execution timeout passed)' };
+  if (cause instanceof TimeoutFailure)
+    return { status: 'TIMED_OUT', reason: 'timed out (the workflow execution timeout passed)' };
   // Decoded by the failure's type, not by the shape of its details.
   if (cause instanceof ApplicationFailure && cause.type === PROVISIONING_FAILED) {
-    return { status: 'FAILED', reason: cause.message, details: cause.details?.[0] as ProvisioningFailureDetails | undefined };
+    return {
+      status: 'FAILED',
+      reason: cause.message,
+      details: cause.details?.[0] as ProvisioningFailureDetails | undefined,
+    };
   }
-  if (cause instanceof ApplicationFailure && cause.type === INVALID_WORKFLOW_INPUT) return { status: 'FAILED', reason: cause.message, invalidInput: true };
+  if (cause instanceof ApplicationFailure && cause.type === INVALID_WORKFLOW_INPUT)
+    return { status: 'FAILED', reason: cause.message, invalidInput: true };
   return { status: 'FAILED', reason: cause instanceof Error ? cause.message : message };
 }
 
@@ -90,7 +106,13 @@ export function snapshotOfEnd(end: ProvisioningEnd, closedAt: string | undefined
     case 'COMPLETED':
       return { status: end.status, closedAt, connectorId: end.result.connectorId, channelId: end.result.channelId };
     case 'FAILED':
-      return { status: end.status, closedAt, connectorId: end.details?.connectorId, reason: end.reason, compensated: end.details ? isCompensated(end.details) : undefined };
+      return {
+        status: end.status,
+        closedAt,
+        connectorId: end.details?.connectorId,
+        reason: end.reason,
+        compensated: end.details ? isCompensated(end.details) : undefined,
+      };
     case 'CANCELLED':
       return { status: end.status, closedAt, reason: 'cancelled' };
     default:
@@ -112,7 +134,10 @@ export interface FinishedReport {
 
 /** A bulk row's result from its provisioning's report; `attached` when the run was started elsewhere. */
 export function rowResultOfReport(f: FinishedReport, attached: boolean): RowResult {
-  const reason = f.outcome === 'active' && attached ? 'provisioned by a run started elsewhere (this bulk run waited for it)' : f.reason;
+  const reason =
+    f.outcome === 'active' && attached
+      ? 'provisioned by a run started elsewhere (this bulk run waited for it)'
+      : f.reason;
   return { outcome: f.outcome, connectorId: f.connectorId, channelId: f.channelId, reason, compensated: f.compensated };
 }
 
@@ -124,6 +149,11 @@ export function rowResultOfSnapshot(s: ProvisioningSnapshot, attached: boolean):
     case 'CANCELLED':
       return { outcome: 'cancelled', reason: s.reason ?? 'cancelled' };
     default:
-      return { outcome: 'failed', connectorId: s.connectorId, reason: s.reason ?? `its provisioning ended ${s.status.toLowerCase()}`, compensated: s.compensated };
+      return {
+        outcome: 'failed',
+        connectorId: s.connectorId,
+        reason: s.reason ?? `its provisioning ended ${s.status.toLowerCase()}`,
+        compensated: s.compensated,
+      };
   }
 }

@@ -23,7 +23,10 @@ export interface ProvisioningStartOptions {
  * them before its create (docs/budgets.md). The secret check before the create takes milliseconds. Without one, the
  * run draws its own tag and records it with the stage, as runs started by hand do.
  */
-export function provisioningStartOptions(input: ProvisionChannelInput, ownershipTag?: string): ProvisioningStartOptions {
+export function provisioningStartOptions(
+  input: ProvisionChannelInput,
+  ownershipTag?: string,
+): ProvisioningStartOptions {
   const phoneNumberId = phoneNumberIdOf(input);
   const r = input.readiness;
   return {

@@ -66,7 +66,14 @@ export interface ProvisionChannelResult {
   subscriptionIds: string[];
   statusPolls: number;
   readinessSource: 'poll' | 'webhook';
-  timings: { startedAt: string; connectorCreatedAt: string; readyAt: string; completedAt: string; readinessWaitMs: number; totalMs: number };
+  timings: {
+    startedAt: string;
+    connectorCreatedAt: string;
+    readyAt: string;
+    completedAt: string;
+    readinessWaitMs: number;
+    totalMs: number;
+  };
 }
 
 /**

@@ -57,7 +57,10 @@ export const MIN_ACTIVATION_SAMPLES = 8;
  * slowest activation seen or a quarter of the deadline, whichever is later, so a channel whose webhook never comes is
  * still found active well before the deadline.
  */
-export function learnedSchedule(samples: ActivationSamples, r: { mode: string; maxPollInterval: number; deadline: number }): LearnedSchedule | undefined {
+export function learnedSchedule(
+  samples: ActivationSamples,
+  r: { mode: string; maxPollInterval: number; deadline: number },
+): LearnedSchedule | undefined {
   const n = samples.waitsMs.length;
   if (n < MIN_ACTIVATION_SAMPLES || r.mode === 'webhook') return undefined;
   const sorted = [...samples.waitsMs].sort((a, b) => a - b);
@@ -72,11 +75,21 @@ export function learnedSchedule(samples: ActivationSamples, r: { mode: string; m
   // Never so late that the deadline's final check would be the first read.
   const firstPollAfter = Math.max(0, Math.min(Math.round(first), Math.round(r.deadline / 2)));
   const initialPollInterval = webhooksArriving ? Math.max(100, Math.round(slowest / 2)) : spread;
-  return { firstPollAfter, initialPollInterval, backoffCoefficient: 2, maxPollInterval: Math.max(r.maxPollInterval, initialPollInterval) };
+  return {
+    firstPollAfter,
+    initialPollInterval,
+    backoffCoefficient: 2,
+    maxPollInterval: Math.max(r.maxPollInterval, initialPollInterval),
+  };
 }
 
 /** Keeps the latest `cap` samples (a bulk run carries them through continue-as-new). */
-export function addActivationSample(samples: ActivationSamples, waitMs: number, source: 'poll' | 'webhook', cap = 64): void {
+export function addActivationSample(
+  samples: ActivationSamples,
+  waitMs: number,
+  source: 'poll' | 'webhook',
+  cap = 64,
+): void {
   samples.waitsMs.push(Math.max(0, Math.round(waitMs)));
   samples.sources.push(source);
   if (samples.waitsMs.length > cap) {

@@ -90,10 +90,17 @@ const CLOSED_AS: Record<string, OrphanReason> = {
 };
 
 /** The workflow id a provisioning of this connector has (the same rule the clients start runs with). */
-export function expectedWorkflowId(workspaceId: string, c: Pick<TaggedConnector, 'templateRef' | 'baseName' | 'numberId'>): string {
+export function expectedWorkflowId(
+  workspaceId: string,
+  c: Pick<TaggedConnector, 'templateRef' | 'baseName' | 'numberId'>,
+): string {
   return provisioningWorkflowId({
     workspaceId,
-    connector: { connectorTemplateRef: c.templateRef ?? '', name: c.baseName, arguments: c.numberId ? { phoneNumberId: c.numberId.toLowerCase() } : undefined },
+    connector: {
+      connectorTemplateRef: c.templateRef ?? '',
+      name: c.baseName,
+      arguments: c.numberId ? { phoneNumberId: c.numberId.toLowerCase() } : undefined,
+    },
   });
 }
 
@@ -101,7 +108,10 @@ export function judgeConnector(c: TaggedConnector, owner: OwnerRun | undefined, 
   if (owner) {
     // A tag is only a hint: the run found by it must be the provisioning of this very number (or template and name).
     if (owner.matchedBy === 'tag' && owner.workflowId !== expectedWorkflowId(ctx.workspaceId, c)) {
-      return { kind: 'foreign', detail: `carries the tag of ${owner.workflowId}, which provisions another number or name` };
+      return {
+        kind: 'foreign',
+        detail: `carries the tag of ${owner.workflowId}, which provisions another number or name`,
+      };
     }
     if (owner.matchedBy === 'tag' && owner.connectorId && owner.connectorId !== c.connectorId) {
       return {
@@ -114,12 +124,22 @@ export function judgeConnector(c: TaggedConnector, owner: OwnerRun | undefined, 
     }
     const closed = CLOSED_AS[owner.status];
     if (!closed) return { kind: 'owned', workflowId: owner.workflowId, status: owner.status };
-    return { kind: 'orphan', reason: closed, detail: `its provisioning ${owner.workflowId} ${owner.status.toLowerCase().replace('_', ' ')}`, workflowId: owner.workflowId, runId: owner.runId };
+    return {
+      kind: 'orphan',
+      reason: closed,
+      detail: `its provisioning ${owner.workflowId} ${owner.status.toLowerCase().replace('_', ' ')}`,
+      workflowId: owner.workflowId,
+      runId: owner.runId,
+    };
   }
   const ageMs = ctx.nowMs - Date.parse(c.createdAt);
   if (!(ageMs >= ctx.graceMs)) return { kind: 'young' };
   if (ctx.retentionMs !== undefined && ageMs >= ctx.retentionMs) {
-    return { kind: 'unverifiable', detail: 'no provisioning run records it, but it is older than the namespace retention: its run may have completed and been deleted' };
+    return {
+      kind: 'unverifiable',
+      detail:
+        'no provisioning run records it, but it is older than the namespace retention: its run may have completed and been deleted',
+    };
   }
   return { kind: 'orphan', reason: 'no-run', detail: 'no provisioning run records it (neither its id nor its tag)' };
 }

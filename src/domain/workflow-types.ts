@@ -6,10 +6,16 @@
 import type { BulkOnboardInput, BulkOnboardResult } from './bulk-onboarding';
 import type { WorkspaceSubscriptionState } from './messages/subscription';
 import type { ProvisionChannelResult } from './provisioning';
-import type { ProvisionChannelInput, ProvisionChannelInputRaw, WorkspaceSubscriptionInputRaw } from './provisioning-input';
+import type {
+  ProvisionChannelInput,
+  ProvisionChannelInputRaw,
+  WorkspaceSubscriptionInputRaw,
+} from './provisioning-input';
 import type { ReconcileInputRaw, ReconcileReport } from './reconcile';
 
-export type ProvisionChannelWorkflow = (arg: ProvisionChannelInput | ProvisionChannelInputRaw) => Promise<ProvisionChannelResult>;
+export type ProvisionChannelWorkflow = (
+  arg: ProvisionChannelInput | ProvisionChannelInputRaw,
+) => Promise<ProvisionChannelResult>;
 export type BulkOnboardWorkflow = (input: BulkOnboardInput) => Promise<BulkOnboardResult>;
 export type WebhookSubscriptionWorkflow = (input: WorkspaceSubscriptionInputRaw) => Promise<WorkspaceSubscriptionState>;
 export type ReconcileConnectorsWorkflow = (input: ReconcileInputRaw) => Promise<ReconcileReport>;

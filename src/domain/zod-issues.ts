@@ -24,7 +24,11 @@ export class InvalidFields extends Error {
  * Parses `raw` with `schema`, or throws `refuse(problems)` naming every bad field: the one "safeParse, then
  * describe the issues" of every door that refuses input by field (environment, bulk defaults, audit input).
  */
-export function parseFields<S extends z.ZodType>(schema: S, raw: unknown, refuse: (problems: string[]) => InvalidFields): z.output<S> {
+export function parseFields<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  refuse: (problems: string[]) => InvalidFields,
+): z.output<S> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw refuse(describeIssues(parsed.error.issues));
   return parsed.data;
@@ -53,8 +57,14 @@ export function issueReason(issue: z.core.$ZodIssue, input?: unknown): string {
   // zod says "expected string, received undefined" for a missing field; people say "required".
   if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return 'required';
   if (issue.code === 'unrecognized_keys') return 'unknown field';
-  if ((issue.code === 'invalid_value' || issue.code === 'invalid_union') && input !== undefined && isMissing(input, issue.path)) {
-    return issue.code === 'invalid_value' ? `required (one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')})` : 'required';
+  if (
+    (issue.code === 'invalid_value' || issue.code === 'invalid_union') &&
+    input !== undefined &&
+    isMissing(input, issue.path)
+  ) {
+    return issue.code === 'invalid_value'
+      ? `required (one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')})`
+      : 'required';
   }
   return issue.message;
 }
@@ -67,5 +77,10 @@ function isMissing(input: unknown, path: readonly PropertyKey[]): boolean {
     node = (node as Record<PropertyKey, unknown>)[key];
   }
   const last = path[path.length - 1];
-  return last !== undefined && !!node && typeof node === 'object' && (node as Record<PropertyKey, unknown>)[last] === undefined;
+  return (
+    last !== undefined &&
+    !!node &&
+    typeof node === 'object' &&
+    (node as Record<PropertyKey, unknown>)[last] === undefined
+  );
 }

@@ -4,13 +4,23 @@
  * id-reuse and conflict policies, outcome reading and cancellation as `startProvisioning`, `describeOutcome`,
  * `cancelProvisioning` and `startBulk`.
  */
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
 import * as temporalNexus from '@temporalio/nexus';
 import * as nexus from 'nexus-rpc';
 import { randomUUID } from 'node:crypto';
 import { BulkStoreError, type BulkStore } from '../bulk/store';
 import { bulkStartOptions } from '../client/bulk-client';
-import { cancelProvisioning, describeOutcome, getProgress, type FinishedProvisioning } from '../client/provisioning-client';
+import {
+  cancelProvisioning,
+  describeOutcome,
+  getProgress,
+  type FinishedProvisioning,
+} from '../client/provisioning-client';
 import { idempotencyTag } from '../domain/idempotency';
 import { parseProvisioningInput, type ProvisionChannelInputRaw } from '../domain/provisioning-input';
 import { provisioningStartOptions } from '../domain/provisioning-start';
@@ -31,23 +41,34 @@ export interface ChannelProvisioningDeps {
 export function channelProvisioningHandler(deps: ChannelProvisioningDeps) {
   return nexus.serviceHandler(channelProvisioningService, {
     provision: provisionOperation(),
-    getProvisioning: async (_ctx, raw) => provisioningState(temporalNexus.getClient(), refuseInvalid(() => workflowIdOfRef(raw))),
+    getProvisioning: async (_ctx, raw) =>
+      provisioningState(
+        temporalNexus.getClient(),
+        refuseInvalid(() => workflowIdOfRef(raw)),
+      ),
     cancelProvisioning: async (_ctx, raw) => {
       const client = temporalNexus.getClient();
       const workflowId = refuseInvalid(() => workflowIdOfRef(raw));
       const cancelled = await cancelProvisioning(client, workflowId).catch(notFound(workflowId));
-      return cancelled.requested ? { workflowId, requested: true, runId: cancelled.runId } : { workflowId, requested: false, finished: stateOf(cancelled.finished) };
+      return cancelled.requested
+        ? { workflowId, requested: true, runId: cancelled.runId }
+        : { workflowId, requested: false, finished: stateOf(cancelled.finished) };
     },
     bulkOnboard: new temporalNexus.WorkflowRunOperationHandler(async (ctx, raw) => {
       const request = refuseInvalid(() => parseBulkOnboardRequest(raw));
-      if (!deps.bulkStore) throw new nexus.HandlerError('NOT_IMPLEMENTED', 'this worker has no bulk store (BULK_STORE_DIR)');
+      if (!deps.bulkStore)
+        throw new nexus.HandlerError('NOT_IMPLEMENTED', 'this worker has no bulk store (BULK_STORE_DIR)');
       const manifest = await deps.bulkStore.manifest(request.bulkKey).catch((err: unknown) => {
         // The store's own message names its directory, which is none of the caller's business.
-        if (err instanceof BulkStoreError) throw refusal(new InvalidNexusRequest(['bulkKey: no inventory with this key in the bulk store']));
+        if (err instanceof BulkStoreError)
+          throw refusal(new InvalidNexusRequest(['bulkKey: no inventory with this key in the bulk store']));
         throw err;
       });
       const { workflowId, ...options } = bulkStartOptions(manifest, { concurrency: request.concurrency });
-      return temporalNexus.startWorkflow<BulkOnboardWorkflow>(ctx, WORKFLOW_TYPES.bulkOnboard, { workflowId, ...options });
+      return temporalNexus.startWorkflow<BulkOnboardWorkflow>(ctx, WORKFLOW_TYPES.bulkOnboard, {
+        workflowId,
+        ...options,
+      });
     }),
   });
 }
@@ -58,11 +79,18 @@ export function channelProvisioningHandler(deps: ChannelProvisioningDeps) {
  * again (ALLOW_DUPLICATE_FAILED_ONLY), so its result is the answer, synchronously.
  */
 function provisionOperation(): nexus.OperationHandler<ProvisionChannelInputRaw, ProvisionChannelResult> {
-  const backing = new temporalNexus.WorkflowRunOperationHandler<ProvisionChannelInputRaw, ProvisionChannelResult>(async (ctx, raw) => {
-    const input = refuseInvalid(() => parseProvisioningInput(raw));
-    const { workflowId, ...options } = provisioningStartOptions(input, idempotencyTag(randomUUID()));
-    return temporalNexus.startWorkflow<ProvisionChannelWorkflow>(ctx, WORKFLOW_TYPES.provisionChannel, { workflowId, args: [input], workflowIdConflictPolicy: 'USE_EXISTING', ...options });
-  });
+  const backing = new temporalNexus.WorkflowRunOperationHandler<ProvisionChannelInputRaw, ProvisionChannelResult>(
+    async (ctx, raw) => {
+      const input = refuseInvalid(() => parseProvisioningInput(raw));
+      const { workflowId, ...options } = provisioningStartOptions(input, idempotencyTag(randomUUID()));
+      return temporalNexus.startWorkflow<ProvisionChannelWorkflow>(ctx, WORKFLOW_TYPES.provisionChannel, {
+        workflowId,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        ...options,
+      });
+    },
+  );
   return {
     async start(ctx, raw) {
       try {
@@ -72,7 +100,9 @@ function provisionOperation(): nexus.OperationHandler<ProvisionChannelInputRaw, 
         const outcome = await describeOutcome(temporalNexus.getClient(), err.workflowId);
         if (outcome?.status === 'COMPLETED') return nexus.HandlerStartOperationResult.sync(outcome.result);
         // It failed or started again between the start and this look: the caller's retry decides afresh.
-        throw new nexus.HandlerError('INTERNAL', `${err.workflowId} changed while starting; retry`, { retryableOverride: true });
+        throw new nexus.HandlerError('INTERNAL', `${err.workflowId} changed while starting; retry`, {
+          retryableOverride: true,
+        });
       }
     },
     // Cancels the workflow: the provisioning compensates (deletes the connector it made) and ends cancelled.
@@ -91,7 +121,9 @@ async function provisioningState(client: Client, workflowId: string): Promise<Pr
     const outcome = await describeOutcome(client, workflowId);
     if (outcome) return stateOf(outcome);
   }
-  throw new nexus.HandlerError('INTERNAL', `${workflowId} changed while being read; retry`, { retryableOverride: true });
+  throw new nexus.HandlerError('INTERNAL', `${workflowId} changed while being read; retry`, {
+    retryableOverride: true,
+  });
 }
 
 function stateOf(finished: FinishedProvisioning): ProvisioningState {
@@ -114,13 +146,19 @@ function refuseInvalid<T>(parse: () => T): T {
 
 function refusal(err: InvalidFields): nexus.HandlerError {
   // The same failure type and details as a workflow that refuses its input (src/workflows/invalid-input.ts).
-  const cause = ApplicationFailure.create({ type: err.name, message: err.message, nonRetryable: true, details: [err.problems] });
+  const cause = ApplicationFailure.create({
+    type: err.name,
+    message: err.message,
+    nonRetryable: true,
+    details: [err.problems],
+  });
   return new nexus.HandlerError('BAD_REQUEST', err.message, { cause });
 }
 
 function notFound(workflowId: string) {
   return (err: unknown): never => {
-    if (err instanceof WorkflowNotFoundError) throw new nexus.HandlerError('NOT_FOUND', `no provisioning ${workflowId}`);
+    if (err instanceof WorkflowNotFoundError)
+      throw new nexus.HandlerError('NOT_FOUND', `no provisioning ${workflowId}`);
     throw err;
   };
 }

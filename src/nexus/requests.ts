@@ -25,7 +25,11 @@ const ProvisioningRefSchema = z
   })
   .superRefine((ref, ctx) => {
     if (ref.phoneNumberId === undefined && (ref.connectorTemplateRef === undefined || ref.name === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['phoneNumberId'], message: 'required (or connectorTemplateRef and name, for a connector without a number)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['phoneNumberId'],
+        message: 'required (or connectorTemplateRef and name, for a connector without a number)',
+      });
     }
   });
 

@@ -15,18 +15,24 @@ export const CHANNEL_PROVISIONING_SERVICE = 'channelProvisioning';
  * (other templates), exactly as the provisioning's input named them. The workflow id follows from them.
  */
 export type ProvisioningRef =
-  | { workspaceId: string; phoneNumberId: string }
-  | { workspaceId: string; connectorTemplateRef: string; name: string };
+  { workspaceId: string; phoneNumberId: string } | { workspaceId: string; connectorTemplateRef: string; name: string };
 
 /** A provisioning as `getProvisioning` sees it: running with its progress, or how its latest run ended. */
 export type ProvisioningState = { workflowId: string; runId: string } & (
   | { status: 'RUNNING'; progress: ProvisioningProgress }
   | { status: 'COMPLETED'; closedAt?: string; result: ProvisionChannelResult }
-  | { status: 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT'; closedAt?: string; reason: string; details?: ProvisioningFailureDetails }
+  | {
+      status: 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT';
+      closedAt?: string;
+      reason: string;
+      details?: ProvisioningFailureDetails;
+    }
 );
 
 /** `requested: false` when the provisioning had already ended (nothing to cancel): how it ended. */
-export type CancelProvisioningResult = { workflowId: string } & ({ requested: true; runId: string } | { requested: false; finished: ProvisioningState });
+export type CancelProvisioningResult = { workflowId: string } & (
+  { requested: true; runId: string } | { requested: false; finished: ProvisioningState }
+);
 
 export interface BulkOnboardRequest {
   /** The key of an inventory in the bulk store shared with this deployment's workers (`<workspace>-<16 hex>`). */
@@ -50,4 +56,3 @@ export const channelProvisioningService = nexus.service(CHANNEL_PROVISIONING_SER
   /** Asynchronous, backed by the `bulkOnboard` workflow of a stored inventory; attaches to its run in progress. */
   bulkOnboard: nexus.operation<BulkOnboardRequest, BulkOnboardResult>(),
 });
-

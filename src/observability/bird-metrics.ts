@@ -11,7 +11,11 @@ export const BIRD_RATE_LIMITED = 'bird_api_rate_limited';
 export const BIRD_REQUEST_LATENCY = 'bird_api_request_latency';
 
 export function birdCallMetrics(meter: MetricMeter): BirdCallObserver {
-  const requests = meter.createCounter(BIRD_REQUESTS, '1', 'Bird API calls by operation and HTTP status (or timeout/network)');
+  const requests = meter.createCounter(
+    BIRD_REQUESTS,
+    '1',
+    'Bird API calls by operation and HTTP status (or timeout/network)',
+  );
   const rateLimited = meter.createCounter(BIRD_RATE_LIMITED, '1', 'Bird API calls answered 429 Too Many Requests');
   const latency = meter.createHistogram(BIRD_REQUEST_LATENCY, 'int', 'ms', 'Bird API call latency');
   return ({ operation, outcome, durationMs }) => {

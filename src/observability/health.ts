@@ -5,7 +5,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export async function startHealthServer(host: string, port: number, state: () => string): Promise<{ server: Server; port: number }> {
+export async function startHealthServer(
+  host: string,
+  port: number,
+  state: () => string,
+): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/healthz') {
       const s = state();

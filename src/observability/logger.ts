@@ -21,7 +21,10 @@ export const REDACT_PATHS = [
   '*.securityArguments',
 ];
 
-export function createLogger(service: string, opts: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+export function createLogger(
+  service: string,
+  opts: { level?: string; destination?: pino.DestinationStream } = {},
+): Logger {
   const options: LoggerOptions = {
     name: service,
     level: opts.level ?? process.env.LOG_LEVEL ?? 'info',
@@ -42,7 +45,17 @@ const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'
 };
 
 /** The keys people filter on, lifted to the top level of every Temporal log line. */
-const CONTEXT_KEYS = ['namespace', 'taskQueue', 'workflowId', 'runId', 'workflowType', 'activityId', 'activityType', 'attempt', 'sdkComponent'];
+const CONTEXT_KEYS = [
+  'namespace',
+  'taskQueue',
+  'workflowId',
+  'runId',
+  'workflowType',
+  'activityId',
+  'activityType',
+  'attempt',
+  'sdkComponent',
+];
 
 /** Turns a Temporal LogEntry into a pino call; bigint timestamps and Error values survive JSON. */
 export function temporalLogFunction(logger: Logger): (entry: LogEntry) => void {

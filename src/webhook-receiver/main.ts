@@ -41,7 +41,12 @@ async function main(log: Logger): Promise<number> {
   const env = parsed.data;
   log = createLogger('webhook-receiver', { level: env.LOG_LEVEL });
   // Temporal may be down or not up yet: listen anyway, answer 503 (Bird retries) until it can be reached.
-  const temporal = connectInBackground({ connectionOptions: config.temporal.connectionOptions, namespace: config.temporal.namespace, dataConverter, log });
+  const temporal = connectInBackground({
+    connectionOptions: config.temporal.connectionOptions,
+    namespace: config.temporal.namespace,
+    dataConverter,
+    log,
+  });
   const app = buildWebhookReceiver({
     signingKey: new Secret(env.WEBHOOK_SIGNING_KEY),
     publicUrl: env.WEBHOOK_PUBLIC_URL,
@@ -62,13 +67,28 @@ async function main(log: Logger): Promise<number> {
   } catch (err) {
     await temporal.close();
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EADDRNOTAVAIL' ? 'no such address on this host' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-    log.error({ host: env.RECEIVER_HOST, port: env.RECEIVER_PORT, code }, `cannot listen on ${env.RECEIVER_HOST}:${env.RECEIVER_PORT}: ${why} (set RECEIVER_HOST/RECEIVER_PORT)`);
+    const why =
+      code === 'EADDRINUSE'
+        ? 'the port is already in use'
+        : code === 'EADDRNOTAVAIL'
+          ? 'no such address on this host'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (err as Error).message;
+    log.error(
+      { host: env.RECEIVER_HOST, port: env.RECEIVER_PORT, code },
+      `cannot listen on ${env.RECEIVER_HOST}:${env.RECEIVER_PORT}: ${why} (set RECEIVER_HOST/RECEIVER_PORT)`,
+    );
     return 1;
   }
   temporal.start();
   log.info(
-    { address, path: new URL(env.WEBHOOK_PUBLIC_URL).pathname, publicUrl: env.WEBHOOK_PUBLIC_URL, temporal: temporal.connected() ? 'connected' : 'connecting' },
+    {
+      address,
+      path: new URL(env.WEBHOOK_PUBLIC_URL).pathname,
+      publicUrl: env.WEBHOOK_PUBLIC_URL,
+      temporal: temporal.connected() ? 'connected' : 'connecting',
+    },
     'webhook receiver listening',
   );
   const signal = await stopSignal();
@@ -85,6 +105,8 @@ async function main(log: Logger): Promise<number> {
 if (require.main === module) {
   // Until the configuration is read, a logger that cannot itself fail on a bad LOG_LEVEL.
   const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
-  const log = createLogger('webhook-receiver', { level: LEVELS.includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : 'info' });
+  const log = createLogger('webhook-receiver', {
+    level: LEVELS.includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : 'info',
+  });
   runMain(() => main(log), log, 'receiver');
 }

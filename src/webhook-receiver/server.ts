@@ -40,7 +40,12 @@ export function buildWebhookReceiver(opts: WebhookReceiverOptions): FastifyInsta
 }
 
 /** One delivery: prove it is Bird's, drop a replay, parse it, and hand the event to the router. */
-async function receiveDelivery(opts: WebhookReceiverOptions, guard: ReplayGuard, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+async function receiveDelivery(
+  opts: WebhookReceiverOptions,
+  guard: ReplayGuard,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const header = (name: string) => {
     const v = req.headers[name];
     return typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined;
@@ -94,7 +99,11 @@ interface ClaimedDelivery {
 }
 
 /** The router's answer as Bird's: 2xx settles the delivery, 503 asks Bird to send it again later. */
-async function routeEvent(route: StatusRouter, event: ChannelEvent, { guard, key, sentAtMs, requestId, req, reply }: ClaimedDelivery): Promise<FastifyReply> {
+async function routeEvent(
+  route: StatusRouter,
+  event: ChannelEvent,
+  { guard, key, sentAtMs, requestId, req, reply }: ClaimedDelivery,
+): Promise<FastifyReply> {
   try {
     const routed = await route(event, { deliveryKey: key, sentAtMs });
     switch (routed.outcome) {
@@ -112,7 +121,9 @@ async function routeEvent(route: StatusRouter, event: ChannelEvent, { guard, key
       case 'not-yet':
         guard.release(key);
         req.log.info({ requestId, channelId: event.payload.channelId }, 'no provisioning found yet; Bird will retry');
-        return reply.code(503).send({ status: 'not-yet', error: 'no provisioning found for this channel yet; retry later' });
+        return reply
+          .code(503)
+          .send({ status: 'not-yet', error: 'no provisioning found for this channel yet; retry later' });
     }
   } catch (err) {
     guard.release(key);

@@ -48,7 +48,8 @@ export function temporalStatusRouter(client: Client, opts: StatusRouterOptions =
   async function findProvisioning(event: ChannelEvent, running: boolean): Promise<string | undefined> {
     // Both ids were validated as UUIDs by the event schema, so they are safe inside the query string.
     const clauses = [`${BirdChannelId.name} = '${event.payload.channelId.toLowerCase()}'`];
-    if (event.payload.connectorId) clauses.push(`${BirdConnectorId.name} = '${event.payload.connectorId.toLowerCase()}'`);
+    if (event.payload.connectorId)
+      clauses.push(`${BirdConnectorId.name} = '${event.payload.connectorId.toLowerCase()}'`);
     const status = running ? ` AND ExecutionStatus = 'Running'` : '';
     const query = `WorkflowType = 'provisionChannel'${status} AND (${clauses.join(' OR ')})`;
     for await (const execution of client.workflow.list({ query, pageSize: 1 })) return execution.workflowId;
@@ -71,7 +72,8 @@ export function temporalStatusRouter(client: Client, opts: StatusRouterOptions =
       );
       return { outcome: 'accepted', workflowId };
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) return { outcome: 'refused', workflowId, reason: err.cause?.message ?? err.message };
+      if (err instanceof WorkflowUpdateFailedError)
+        return { outcome: 'refused', workflowId, reason: err.cause?.message ?? err.message };
       if (err instanceof WorkflowNotFoundError) return { outcome: 'no-run' }; // finished meanwhile
       throw err; // Temporal unreachable or the run did not answer in time: Bird retries
     }

@@ -54,7 +54,11 @@ export function connectInBackground(opts: TemporalLinkOptions): TemporalLink {
       reasonToRetry: (err) => err.message,
       meanwhile: 'deliveries are answered 503 (Bird retries)',
     });
-    if (connection) router = temporalStatusRouter(new Client({ connection, namespace: opts.namespace, dataConverter: opts.dataConverter }), opts.router);
+    if (connection)
+      router = temporalStatusRouter(
+        new Client({ connection, namespace: opts.namespace, dataConverter: opts.dataConverter }),
+        opts.router,
+      );
   };
   let connecting: Promise<void> = Promise.resolve();
 

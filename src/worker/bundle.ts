@@ -17,17 +17,26 @@ const RUNNING_COMPILED = __filename.endsWith('.js');
 export function findWorkflowBundle(env: NodeJS.ProcessEnv = process.env): { codePath: string } | undefined {
   const configured = env.WORKFLOW_BUNDLE_PATH;
   if (configured) {
-    if (!existsSync(configured)) throw new ConfigError([`WORKFLOW_BUNDLE_PATH: no file at ${configured} (build it with \`npm run bundle-workflows\`)`]);
+    if (!existsSync(configured))
+      throw new ConfigError([
+        `WORKFLOW_BUNDLE_PATH: no file at ${configured} (build it with \`npm run bundle-workflows\`)`,
+      ]);
     return { codePath: resolve(configured) };
   }
-  return RUNNING_COMPILED && existsSync(DEFAULT_WORKFLOW_BUNDLE_PATH) ? { codePath: DEFAULT_WORKFLOW_BUNDLE_PATH } : undefined;
+  return RUNNING_COMPILED && existsSync(DEFAULT_WORKFLOW_BUNDLE_PATH)
+    ? { codePath: DEFAULT_WORKFLOW_BUNDLE_PATH }
+    : undefined;
 }
 
 /**
  * Bundles src/workflows (and their interceptors) when running from sources. webpack's report (every asset and
  * module, many lines in one message) goes to debug; info gets one line: the bundle's size and how long it took.
  */
-export async function bundleFromSources(workflowsPath: string, workflowInterceptorModules: string[], logger: Logger): Promise<{ code: string }> {
+export async function bundleFromSources(
+  workflowsPath: string,
+  workflowInterceptorModules: string[],
+  logger: Logger,
+): Promise<{ code: string }> {
   const started = Date.now();
   const atDebug: Logger = {
     log: (level, message, meta) => {
@@ -50,6 +59,9 @@ export async function bundleFromSources(workflowsPath: string, workflowIntercept
     },
   };
   const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: atDebug });
-  logger.info('workflow bundle built from sources', { bundleKiB: Math.round(Buffer.byteLength(code) / 1024), bundleMs: Date.now() - started });
+  logger.info('workflow bundle built from sources', {
+    bundleKiB: Math.round(Buffer.byteLength(code) / 1024),
+    bundleMs: Date.now() - started,
+  });
   return { code };
 }

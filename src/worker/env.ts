@@ -47,7 +47,10 @@ export const WorkerEnv = z
       .string()
       .default(TASK_QUEUE_ROLES.join(','))
       .transform((v, ctx) => {
-        const roles = v.split(',').map((s) => s.trim()).filter(Boolean);
+        const roles = v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const unknown = roles.filter((r) => !(TASK_QUEUE_ROLES as readonly string[]).includes(r));
         if (unknown.length || !roles.length) {
           ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of ${TASK_QUEUE_ROLES.join(', ')}` });
@@ -68,9 +71,13 @@ export const WorkerEnv = z
     BIRD_RATE_LIMIT_HEADROOM: z.coerce.number().min(0.5).max(1).default(0.95),
     /** Workflow runs kept in memory (sticky); more are evicted and replayed from history when they next wake. */
     WORKER_MAX_CACHED_WORKFLOWS: count(0, 100_000).default(WORKER_TUNING_DEFAULTS.WORKER_MAX_CACHED_WORKFLOWS),
-    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: count(2, 10_000).default(WORKER_TUNING_DEFAULTS.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: count(2, 10_000).default(
+      WORKER_TUNING_DEFAULTS.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    ),
     WORKER_MAX_CONCURRENT_ACTIVITIES: count(1, 10_000).default(WORKER_TUNING_DEFAULTS.WORKER_MAX_CONCURRENT_ACTIVITIES),
-    WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: count(1, 10_000).default(WORKER_TUNING_DEFAULTS.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES),
+    WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: count(1, 10_000).default(
+      WORKER_TUNING_DEFAULTS.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
+    ),
     /** Long polls kept open per queue for workflow tasks and for activity tasks. */
     WORKER_WORKFLOW_TASK_POLLERS: count(1, 100).default(WORKER_TUNING_DEFAULTS.WORKER_WORKFLOW_TASK_POLLERS),
     WORKER_ACTIVITY_TASK_POLLERS: count(1, 100).default(WORKER_TUNING_DEFAULTS.WORKER_ACTIVITY_TASK_POLLERS),
@@ -79,7 +86,11 @@ export const WorkerEnv = z
   })
   .superRefine((e, ctx) => {
     if (e.WORKER_MAX_CACHED_WORKFLOWS > 0 && e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS > e.WORKER_MAX_CACHED_WORKFLOWS) {
-      ctx.addIssue({ code: 'custom', path: ['WORKER_MAX_CONCURRENT_WORKFLOW_TASKS'], message: 'must not exceed WORKER_MAX_CACHED_WORKFLOWS (a workflow task needs its run cached)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKER_MAX_CONCURRENT_WORKFLOW_TASKS'],
+        message: 'must not exceed WORKER_MAX_CACHED_WORKFLOWS (a workflow task needs its run cached)',
+      });
     }
     if (Boolean(e.TEMPORAL_WORKER_DEPLOYMENT_NAME) !== Boolean(e.TEMPORAL_WORKER_BUILD_ID)) {
       ctx.addIssue({

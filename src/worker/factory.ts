@@ -8,7 +8,12 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, type State, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type Activities, type ActivityDeps } from '../activities';
-import { BIRD_RATE_LIMITS, queueActivitiesPerSecond, type BirdRateLimits, type RateLimitScope } from '../bird/rate-limits/budget';
+import {
+  BIRD_RATE_LIMITS,
+  queueActivitiesPerSecond,
+  type BirdRateLimits,
+  type RateLimitScope,
+} from '../bird/rate-limits/budget';
 import { parseDuration } from '../domain/duration';
 import { bundleFromSources } from './bundle';
 import { channelProvisioningHandler } from '../nexus/handler';
@@ -81,14 +86,22 @@ export interface ProvisioningWorker {
 export async function createProvisioningWorker(opts: ProvisioningWorkerOptions): Promise<ProvisioningWorker> {
   const roles = opts.roles ?? TASK_QUEUE_ROLES;
   const queues = deploymentTaskQueues(opts.taskQueue);
-  const limits = opts.birdRateLimits ?? { getPerSecond: BIRD_RATE_LIMITS.getPerSecond, postPerSecond: BIRD_RATE_LIMITS.postPerSecond };
+  const limits = opts.birdRateLimits ?? {
+    getPerSecond: BIRD_RATE_LIMITS.getPerSecond,
+    postPerSecond: BIRD_RATE_LIMITS.postPerSecond,
+  };
   const scope = opts.rateLimitScope ?? { scope: 'deployment' };
   if (scope.scope === 'workspace' && roles.some((r) => r !== 'workflows')) {
     await applyPerWorkspaceRateLimits(opts.connection, opts.namespace, opts.taskQueue, limits);
   }
   // Every worker registers every activity: a run started by an earlier build may have scheduled a Bird activity on
   // the workflow queue, and it must still find a worker there.
-  const real = createActivities({ bird: opts.bird, secrets: opts.secrets, bulkStore: opts.bulkStore, temporal: opts.temporal });
+  const real = createActivities({
+    bird: opts.bird,
+    secrets: opts.secrets,
+    bulkStore: opts.bulkStore,
+    temporal: opts.temporal,
+  });
   const activities = opts.wrapActivities ? opts.wrapActivities(real) : real;
   const common: WorkerOptions = {
     connection: opts.connection,
@@ -121,17 +134,23 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
           taskQueue: queues.workflows,
           // The channelProvisioning Nexus service (docs/nexus.md): an endpoint targets this queue.
           nexusServices: [channelProvisioningHandler({ bulkStore: opts.bulkStore })],
-          workflowBundle: opts.workflowBundle ?? (await bundleFromSources(WORKFLOWS_PATH, WORKFLOW_INTERCEPTOR_MODULES, Runtime.instance().logger)),
+          workflowBundle:
+            opts.workflowBundle ??
+            (await bundleFromSources(WORKFLOWS_PATH, WORKFLOW_INTERCEPTOR_MODULES, Runtime.instance().logger)),
         }),
       );
     } else {
       const perSecond = queueActivitiesPerSecond(role, limits, scope);
       // With a pacer, the activity slots follow it (src/bird/rate-limits/pacer-shares.ts): a task is polled only when there is room.
       const slots = opts.pacer ? pacedTuning(common, opts.pacer, role === 'bird-reads' ? 'get' : 'write') : common;
-      workers.push(await Worker.create({ ...slots, taskQueue: queues[role], maxTaskQueueActivitiesPerSecond: perSecond }));
+      workers.push(
+        await Worker.create({ ...slots, taskQueue: queues[role], maxTaskQueueActivitiesPerSecond: perSecond }),
+      );
     }
   }
-  const shares = opts.pacer ? sharePacerAmongWorkers(opts.connection, opts.namespace, opts.taskQueue, opts.pacer) : undefined;
+  const shares = opts.pacer
+    ? sharePacerAmongWorkers(opts.connection, opts.namespace, opts.taskQueue, opts.pacer)
+    : undefined;
   return {
     workers,
     run: async () => {

@@ -25,7 +25,9 @@ import { loadWorkerEnv, workerTuning, type WorkerEnv } from './env';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
 // Until the configuration is read, a logger that cannot itself fail on a bad LOG_LEVEL.
-let log: Logger = createLogger('worker', { level: LEVELS.includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : 'info' });
+let log: Logger = createLogger('worker', {
+  level: LEVELS.includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : 'info',
+});
 
 interface WorkerStartup {
   config: AppConfig;
@@ -63,8 +65,14 @@ function installRuntime(ops: WorkerEnv): void {
 
 /** The Bird client, with the pacer when pacing is on; the worker factory needs the same limits and pacer. */
 function birdFor({ config, ops }: WorkerStartup) {
-  const birdRateLimits = { getPerSecond: ops.BIRD_RATE_LIMIT_GET_PER_SECOND, postPerSecond: ops.BIRD_RATE_LIMIT_POST_PER_SECOND };
-  const pacer = ops.BIRD_RATE_LIMIT_PACING === 'on' ? new BirdPacer(birdRateLimits, { headroom: ops.BIRD_RATE_LIMIT_HEADROOM }) : undefined;
+  const birdRateLimits = {
+    getPerSecond: ops.BIRD_RATE_LIMIT_GET_PER_SECOND,
+    postPerSecond: ops.BIRD_RATE_LIMIT_POST_PER_SECOND,
+  };
+  const pacer =
+    ops.BIRD_RATE_LIMIT_PACING === 'on'
+      ? new BirdPacer(birdRateLimits, { headroom: ops.BIRD_RATE_LIMIT_HEADROOM })
+      : undefined;
   const bird = new BirdClient({
     baseUrl: config.bird.baseUrl,
     accessKey: config.bird.accessKey!,
@@ -87,7 +95,11 @@ async function main(): Promise<number> {
   let worker: ProvisioningWorker | undefined;
   let phase = 'CONNECTING';
   // Up before the connection so an orchestrator sees "not ready" (503) rather than nothing while Temporal is away.
-  const health = await startHealthServer(ops.WORKER_HTTP_HOST, ops.WORKER_HEALTH_PORT, () => worker?.getState() ?? phase);
+  const health = await startHealthServer(
+    ops.WORKER_HTTP_HOST,
+    ops.WORKER_HEALTH_PORT,
+    () => worker?.getState() ?? phase,
+  );
 
   // Until a worker exists the SDK's own signal handling has nothing to drain: stop waiting for Temporal instead.
   const stopping = new AbortController();
@@ -135,7 +147,9 @@ function startWorker(
     ...(pacer ? { pacer } : {}),
     tuning: workerTuning(ops),
     rateLimitScope:
-      ops.BIRD_RATE_LIMIT_SCOPE === 'workspace' ? { scope: 'workspace', workspacesAtFullRate: ops.BIRD_RATE_LIMIT_WORKSPACES } : { scope: 'deployment' },
+      ops.BIRD_RATE_LIMIT_SCOPE === 'workspace'
+        ? { scope: 'workspace', workspacesAtFullRate: ops.BIRD_RATE_LIMIT_WORKSPACES }
+        : { scope: 'deployment' },
     bird,
     secrets: envSecretStore(),
     bulkStore: bulkStoreFromEnv(),
@@ -153,7 +167,12 @@ function startWorker(
 function logStarted(
   { config, ops, dataConverter, workflowBundle }: WorkerStartup,
   worker: ProvisioningWorker,
-  { address, namespace, healthPort, pacing }: { address: string; namespace: string; healthPort: number; pacing: boolean },
+  {
+    address,
+    namespace,
+    healthPort,
+    pacing,
+  }: { address: string; namespace: string; healthPort: number; pacing: boolean },
 ): void {
   log.info(
     {
@@ -162,12 +181,16 @@ function logStarted(
       namespace,
       taskQueues: worker.workers.map((w) => w.options.taskQueue),
       birdRateLimits: `${ops.BIRD_RATE_LIMIT_GET_PER_SECOND} GET/s, ${ops.BIRD_RATE_LIMIT_POST_PER_SECOND} POST/s per ${ops.BIRD_RATE_LIMIT_SCOPE}`,
-      birdPacing: pacing ? `even, ${ops.BIRD_RATE_LIMIT_HEADROOM} of the limits shared among the queues' workers` : 'off',
+      birdPacing: pacing
+        ? `even, ${ops.BIRD_RATE_LIMIT_HEADROOM} of the limits shared among the queues' workers`
+        : 'off',
       maxCachedWorkflows: ops.WORKER_MAX_CACHED_WORKFLOWS,
       birdApi: config.bird.baseUrl,
       workflowBundle: workflowBundle?.codePath ?? 'bundled at start-up from src/workflows',
       payloadEncryption: dataConverter.payloadCodecs ? 'on' : 'off',
-      deployment: ops.TEMPORAL_WORKER_DEPLOYMENT_NAME ? `${ops.TEMPORAL_WORKER_DEPLOYMENT_NAME}@${ops.TEMPORAL_WORKER_BUILD_ID}` : 'unversioned',
+      deployment: ops.TEMPORAL_WORKER_DEPLOYMENT_NAME
+        ? `${ops.TEMPORAL_WORKER_DEPLOYMENT_NAME}@${ops.TEMPORAL_WORKER_BUILD_ID}`
+        : 'unversioned',
       healthPort,
       metricsPort: ops.WORKER_METRICS_PORT,
       shutdownGraceTime: ops.WORKER_SHUTDOWN_GRACE_TIME,

@@ -38,19 +38,35 @@ export const lookupOptions: ActivityOptions = {
 export const finalStatusReadOptions: ActivityOptions = {
   startToCloseTimeout: '30s',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3, nonRetryableErrorTypes },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '10s',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes,
+  },
 };
 
 /**
  * Readiness polling as retries of one activity: the poll backoff is the retry policy and the deadline is the
  * schedule-to-close timeout. No attempt limit (maximumAttempts left unset); "not ready yet" is the retryable failure.
  */
-export function readinessPollOptions(p: { initialMs: number; coefficient: number; maxMs: number; remainingMs: number }): ActivityOptions {
+export function readinessPollOptions(p: {
+  initialMs: number;
+  coefficient: number;
+  maxMs: number;
+  remainingMs: number;
+}): ActivityOptions {
   return {
     startToCloseTimeout: '30s',
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     scheduleToCloseTimeout: Math.max(1, p.remainingMs),
-    retry: { initialInterval: p.initialMs, backoffCoefficient: p.coefficient, maximumInterval: p.maxMs, nonRetryableErrorTypes },
+    retry: {
+      initialInterval: p.initialMs,
+      backoffCoefficient: p.coefficient,
+      maximumInterval: p.maxMs,
+      nonRetryableErrorTypes,
+    },
   };
 }
 
@@ -89,5 +105,11 @@ export const bulkStoreOptions: ActivityOptions = {
 export const reconcileDeleteOptions: ActivityOptions = {
   startToCloseTimeout: '2m',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes,
+  },
 };

@@ -9,14 +9,30 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { birdCallRouting } from '../bird/rate-limits/queues';
-import { compensationOptions, createOptions, finalStatusReadOptions, lookupOptions, readinessPollOptions, reconcileDeleteOptions } from './activity-options';
+import {
+  compensationOptions,
+  createOptions,
+  finalStatusReadOptions,
+  lookupOptions,
+  readinessPollOptions,
+  reconcileDeleteOptions,
+} from './activity-options';
 
 export function birdActivities(workspaceId: string) {
   const { reads, writes } = birdCallRouting(workflowInfo().taskQueue, workspaceId);
-  const { createConnector, createChannelSubscription, createWorkspaceSubscription } = proxyActivities<Activities>({ ...createOptions, ...writes });
+  const { createConnector, createChannelSubscription, createWorkspaceSubscription } = proxyActivities<Activities>({
+    ...createOptions,
+    ...writes,
+  });
   const { deleteConnector } = proxyActivities<Activities>({ ...compensationOptions, ...writes });
-  const { findOwnConnector, indexConnectorsPage, auditConnectorsPage } = proxyActivities<Activities>({ ...lookupOptions, ...reads });
-  const { deleteConnector: deleteOrphanConnector } = proxyActivities<Activities>({ ...reconcileDeleteOptions, ...writes });
+  const { findOwnConnector, indexConnectorsPage, auditConnectorsPage } = proxyActivities<Activities>({
+    ...lookupOptions,
+    ...reads,
+  });
+  const { deleteConnector: deleteOrphanConnector } = proxyActivities<Activities>({
+    ...reconcileDeleteOptions,
+    ...writes,
+  });
   const { getChannelReadiness } = proxyActivities<Activities>({ ...finalStatusReadOptions, ...reads });
   // The readiness backoff is set per call (executeWithOptions); these are placeholders it overrides.
   const { awaitChannelActive } = proxyActivities<Activities>({

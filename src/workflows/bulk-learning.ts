@@ -25,7 +25,13 @@ export class ScheduleLearner {
   /** A row's report: an active channel's readiness wait is a sample. */
   observe(finished: ProvisioningFinished): void {
     const l = this.#learning;
-    if (!l || finished.outcome !== 'active' || typeof finished.readinessWaitMs !== 'number' || !finished.readinessSource) return;
+    if (
+      !l ||
+      finished.outcome !== 'active' ||
+      typeof finished.readinessWaitMs !== 'number' ||
+      !finished.readinessSource
+    )
+      return;
     addActivationSample(l.samples, finished.readinessWaitMs, finished.readinessSource);
   }
 

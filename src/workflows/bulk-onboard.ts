@@ -30,7 +30,9 @@ import { provisioningFinishedSignal } from '../domain/messages/provisioning';
 
 export async function bulkOnboard(input: BulkOnboardInput): Promise<BulkOnboardResult> {
   const run = new BulkRun(input);
-  setHandler(bulkProgressQuery, () => run.progress(), { description: 'Counts of the bulk run: pending, running, active, failed, compensated…' });
+  setHandler(bulkProgressQuery, () => run.progress(), {
+    description: 'Counts of the bulk run: pending, running, active, failed, compensated…',
+  });
   setHandler(provisioningFinishedSignal, (finished: ProvisioningFinished) => run.reported(finished), {
     description: 'A provisioning of this bulk run (or one it watches) has ended.',
   });

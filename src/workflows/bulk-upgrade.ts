@@ -14,7 +14,13 @@
  * never sets the flag, and a bulk run then stays on its build as before. test/upgrade/bulk.upgrade.ts shows it on
  * Server 1.30.9 (docs/upgrades.md).
  */
-import { makeContinueAsNewFunc, patched, workflowInfo, type ContinueAsNewOptions, type Workflow } from '@temporalio/workflow';
+import {
+  makeContinueAsNewFunc,
+  patched,
+  workflowInfo,
+  type ContinueAsNewOptions,
+  type Workflow,
+} from '@temporalio/workflow';
 
 export const BULK_UPGRADE_PATCH = 'bulk-upgrade-on-continue-as-new';
 
@@ -25,6 +31,7 @@ export function newVersionAvailable(): boolean {
 
 /** Continues as new; onto the current deployment version when it has changed since this run started. */
 export function continueAsNewFollowingUpgrades<F extends Workflow>(...args: Parameters<F>): Promise<never> {
-  const options: ContinueAsNewOptions = newVersionAvailable() && patched(BULK_UPGRADE_PATCH) ? { initialVersioningBehavior: 'AUTO_UPGRADE' } : {};
+  const options: ContinueAsNewOptions =
+    newVersionAvailable() && patched(BULK_UPGRADE_PATCH) ? { initialVersioningBehavior: 'AUTO_UPGRADE' } : {};
   return makeContinueAsNewFunc<F>(options)(...args);
 }

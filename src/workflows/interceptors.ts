@@ -3,9 +3,20 @@
  * pre-built bundle (`workflowInterceptorModules`). They record the provisioning metrics of ./metrics around every
  * provisionChannel run, so the workflow code itself stays about provisioning.
  */
-import { workflowInfo, type WorkflowExecuteInput, type WorkflowInboundCallsInterceptor, type WorkflowInterceptorsFactory, type Next } from '@temporalio/workflow';
+import {
+  workflowInfo,
+  type WorkflowExecuteInput,
+  type WorkflowInboundCallsInterceptor,
+  type WorkflowInterceptorsFactory,
+  type Next,
+} from '@temporalio/workflow';
 import type { ProvisionChannelResult } from '../domain/provisioning';
-import { outcomeOfFailure, recordProvisioningFinished, recordProvisioningResult, recordProvisioningStarted } from './metrics';
+import {
+  outcomeOfFailure,
+  recordProvisioningFinished,
+  recordProvisioningResult,
+  recordProvisioningStarted,
+} from './metrics';
 
 class ProvisioningMetrics implements WorkflowInboundCallsInterceptor {
   async execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {

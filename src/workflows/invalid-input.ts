@@ -11,7 +11,15 @@ export function parseOrFailRun<T>(parse: () => T): T {
   try {
     return parse();
   } catch (err) {
-    if (err instanceof InvalidFields) throw withoutStack(ApplicationFailure.create({ type: INVALID_WORKFLOW_INPUT, message: err.message, nonRetryable: true, details: [err.problems] }));
+    if (err instanceof InvalidFields)
+      throw withoutStack(
+        ApplicationFailure.create({
+          type: INVALID_WORKFLOW_INPUT,
+          message: err.message,
+          nonRetryable: true,
+          details: [err.problems],
+        }),
+      );
     throw err;
   }
 }

@@ -18,7 +18,12 @@ import type { ProvisionChannelResult } from '../domain/provisioning';
 
 const started = metricMeter.createCounter('provisionings_started', '1', 'provisionings that began executing');
 const finished = metricMeter.createCounter('provisionings_finished', '1', 'provisionings by outcome');
-const readinessWait = metricMeter.createHistogram('provisioning_readiness_wait', 'int', 'ms', 'connector created to channel ready');
+const readinessWait = metricMeter.createHistogram(
+  'provisioning_readiness_wait',
+  'int',
+  'ms',
+  'connector created to channel ready',
+);
 
 export function recordProvisioningStarted(): void {
   started.add(1);

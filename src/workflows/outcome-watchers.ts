@@ -7,7 +7,15 @@
  *
  * Nothing here adds a command to a run that has no parent and no watcher, so single provisionings are unchanged.
  */
-import { CancellationScope, allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { MAX_OUTCOME_WATCHERS, type ProvisioningFinished } from '../domain/provisioning';
 import { provisioningFinishedSignal, watchOutcomeSignal } from '../domain/messages/provisioning';
 
@@ -46,7 +54,9 @@ export class OutcomeWatchers {
           pending.map((w) =>
             getExternalWorkflowHandle(w)
               .signal(provisioningFinishedSignal, finished)
-              .catch((err: unknown) => log.info('outcome watcher not reachable', { watcher: w, error: (err as Error).message })),
+              .catch((err: unknown) =>
+                log.info('outcome watcher not reachable', { watcher: w, error: (err as Error).message }),
+              ),
           ),
         );
         // A watchOutcome signal delivered while we were signalling is handled before the run may end.

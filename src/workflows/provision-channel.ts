@@ -18,7 +18,12 @@ import {
   type ProvisionChannelInputRaw,
 } from '../domain/provisioning-input';
 import { messageOf } from './compensation';
-import { PROVISIONING_FAILED, type ChannelStatusReport, type ProvisionChannelResult, type ProvisioningProgress } from '../domain/provisioning';
+import {
+  PROVISIONING_FAILED,
+  type ChannelStatusReport,
+  type ProvisionChannelResult,
+  type ProvisioningProgress,
+} from '../domain/provisioning';
 import { progressQuery, reportChannelStatusUpdate } from '../domain/messages/provisioning';
 import { failureMessage } from '../domain/describe';
 import { parseOrFailRun } from './invalid-input';

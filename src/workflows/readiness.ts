@@ -10,7 +10,16 @@
  * server terminates the run and compensation never runs. Continue-as-new would bound it too, at the price of
  * carrying the saga across runs; the retry policy needs no state at all.
  */
-import { ActivityFailure, ApplicationFailure, CancellationScope, CancelledFailure, condition, isCancellation, sleep, TimeoutFailure } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
+  condition,
+  isCancellation,
+  sleep,
+  TimeoutFailure,
+} from '@temporalio/workflow';
 import type { ActiveChannel, ChannelReadinessSnapshot } from '../activities';
 import { formatDuration } from '../domain/duration';
 import { FailureType } from '../domain/failure-types';
@@ -71,10 +80,12 @@ class ReadinessWait {
   /** Starts the poll activity in its own scope, so a report that wins the race can cancel it. */
   startPolling(): void {
     if (!this.polling) return;
-    this.poll = this.pollScope.run(() => this.ctx.pollUntilActive(this.deadlineAt - Date.now())).then(
-      (channel): PollOutcome => ({ kind: 'ready', channel }),
-      (err: unknown) => pollFailure(err, this.ctx.progress),
-    );
+    this.poll = this.pollScope
+      .run(() => this.ctx.pollUntilActive(this.deadlineAt - Date.now()))
+      .then(
+        (channel): PollOutcome => ({ kind: 'ready', channel }),
+        (err: unknown) => pollFailure(err, this.ctx.progress),
+      );
   }
 
   /** Records what was seen; the ready channel, undefined while not ready, or ReadinessFailed when it failed. */
@@ -84,7 +95,13 @@ class ReadinessWait {
       progress.channelId = snapshot.channelId;
       this.ctx.onChannelId(snapshot.channelId);
     }
-    progress.lastStatus = { status: snapshot.status, stage: snapshot.stage, errorMessage: snapshot.errorMessage, source, at: new Date().toISOString() };
+    progress.lastStatus = {
+      status: snapshot.status,
+      stage: snapshot.stage,
+      errorMessage: snapshot.errorMessage,
+      source,
+      at: new Date().toISOString(),
+    };
     this.ctx.onObserved();
     const verdict = classifyChannelState(snapshot);
     if (verdict.kind === 'failed') throw new ReadinessFailed(`${verdict.reason} (seen by ${source})`);
@@ -102,7 +119,9 @@ class ReadinessWait {
         if (!this.poll && remaining <= 0) return undefined;
         if (!this.poll && !this.listening) {
           // Retries stop early when the next one would land past the deadline: wait for the deadline itself.
-          await sleep(remaining, { summary: `wait for the readiness deadline (${formatDuration(remaining)}) before the final status check` });
+          await sleep(remaining, {
+            summary: `wait for the readiness deadline (${formatDuration(remaining)}) before the final status check`,
+          });
           return undefined;
         }
         const next = await Promise.race(this.waiters(remaining));
@@ -133,9 +152,9 @@ class ReadinessWait {
       waiters.push(
         this.poll
           ? condition(() => inbox.hasPending()).then(() => 'report' as const) // no timer: the poll ends at the deadline
-          : condition(() => inbox.hasPending(), remaining, { summary: `wait for a webhook report until the deadline (${formatDuration(remaining)})` }).then((got) =>
-              got ? 'report' : 'timeout',
-            ),
+          : condition(() => inbox.hasPending(), remaining, {
+              summary: `wait for a webhook report until the deadline (${formatDuration(remaining)})`,
+            }).then((got) => (got ? 'report' : 'timeout')),
       );
     }
     return waiters;
@@ -174,7 +193,9 @@ class ReadinessWait {
     }
     const lastSeen = `${progress.lastStatus?.status ?? 'none'}/${progress.lastStatus?.stage ?? 'none'}`;
     const why = finalError ?? this.pollLastError;
-    throw new ReadinessFailed(`channel not ready within the ${formatDuration(options.deadline)} deadline (last status: ${lastSeen}${why ? `; ${why}` : ''})`);
+    throw new ReadinessFailed(
+      `channel not ready within the ${formatDuration(options.deadline)} deadline (last status: ${lastSeen}${why ? `; ${why}` : ''})`,
+    );
   }
 }
 
@@ -183,13 +204,25 @@ export function pollFailure(err: unknown, progress: ProvisioningProgress): PollO
   if (isCancellation(err) || err instanceof CancelledFailure) return { kind: 'cancelled', err };
   if (!(err instanceof ActivityFailure)) throw err;
   // A schedule-to-close timeout carries the last attempt's failure as its cause: what the last poll saw.
-  const cause = err.cause instanceof TimeoutFailure && err.cause.cause instanceof ApplicationFailure ? err.cause.cause : err.cause;
+  const cause =
+    err.cause instanceof TimeoutFailure && err.cause.cause instanceof ApplicationFailure ? err.cause.cause : err.cause;
   if (cause instanceof ApplicationFailure) {
-    const seen = cause.details?.[0] as (ChannelReadinessSnapshot & { statusReads?: number; notDue?: boolean }) | undefined;
+    const seen = cause.details?.[0] as
+      (ChannelReadinessSnapshot & { statusReads?: number; notDue?: boolean }) | undefined;
     if (seen?.statusReads) progress.statusPolls += seen.statusReads;
     // An attempt that came before the minimum activation time read nothing: there is no status to show.
-    if (seen && !seen.notDue && (cause.type === FailureType.channelFailed || cause.type === FailureType.channelNotReady)) {
-      progress.lastStatus = { status: seen.status, stage: seen.stage, errorMessage: seen.errorMessage, source: 'poll', at: new Date().toISOString() };
+    if (
+      seen &&
+      !seen.notDue &&
+      (cause.type === FailureType.channelFailed || cause.type === FailureType.channelNotReady)
+    ) {
+      progress.lastStatus = {
+        status: seen.status,
+        stage: seen.stage,
+        errorMessage: seen.errorMessage,
+        source: 'poll',
+        at: new Date().toISOString(),
+      };
     }
     if (cause.type === FailureType.channelFailed) return { kind: 'failed', reason: `${cause.message} (seen by poll)` };
     // "Not ready" with no time left for another retry is the deadline.

@@ -85,9 +85,10 @@ class ReconcileRun {
     let pageToken: string | undefined;
     do {
       this.show(`listing page ${this.report.pages + 1}`);
-      const page = await auditConnectorsPage.executeWithOptions({ summary: `audit connectors of workspace ${workspaceId}, page ${this.report.pages + 1}` }, [
-        { workspaceId, pageToken, pageSize, graceMs: gracePeriod },
-      ]);
+      const page = await auditConnectorsPage.executeWithOptions(
+        { summary: `audit connectors of workspace ${workspaceId}, page ${this.report.pages + 1}` },
+        [{ workspaceId, pageToken, pageSize, graceMs: gracePeriod }],
+      );
       this.tally(page);
       pageToken = page.nextPageToken;
     } while (pageToken);
@@ -111,7 +112,13 @@ class ReconcileRun {
           report.foreign++;
           break;
         case 'unverifiable':
-          if (report.unverifiable.length < MAX_REPORTED_ENTRIES) report.unverifiable.push({ connectorId: c.connectorId, name: c.name, createdAt: c.createdAt, detail: v.detail });
+          if (report.unverifiable.length < MAX_REPORTED_ENTRIES)
+            report.unverifiable.push({
+              connectorId: c.connectorId,
+              name: c.name,
+              createdAt: c.createdAt,
+              detail: v.detail,
+            });
           break;
         case 'orphan':
           this.allOrphans.push({
@@ -139,9 +146,10 @@ class ReconcileRun {
       await Promise.all(
         now.slice(i, i + DELETE_BATCH).map(async (o) => {
           try {
-            const deleted = await deleteOrphanConnector.executeWithOptions({ summary: `delete orphan connector ${o.connectorId} (${o.reason})` }, [
-              { workspaceId: this.input.workspaceId, connectorId: o.connectorId, ownership: { tag: o.tag } },
-            ]);
+            const deleted = await deleteOrphanConnector.executeWithOptions(
+              { summary: `delete orphan connector ${o.connectorId} (${o.reason})` },
+              [{ workspaceId: this.input.workspaceId, connectorId: o.connectorId, ownership: { tag: o.tag } }],
+            );
             o.deletion = deleted.outcome === 'deleted' ? 'deleted' : 'already-gone';
             report.deleted++;
           } catch (err) {
@@ -160,7 +168,12 @@ class ReconcileRun {
     report.finishedAt = new Date().toISOString();
     this.show('done');
     if (allOrphans.length) {
-      log.warn('orphan connectors found', { workspaceId: report.workspaceId, orphans: allOrphans.length, deleted: report.deleted, deleteFailed: report.deleteFailed });
+      log.warn('orphan connectors found', {
+        workspaceId: report.workspaceId,
+        orphans: allOrphans.length,
+        deleted: report.deleted,
+        deleteFailed: report.deleteFailed,
+      });
     }
     return report;
   }

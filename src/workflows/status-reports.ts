@@ -4,7 +4,11 @@
  * readiness wait, and there are at most MAX_STATUS_REPORTS_PER_RUN of them, so no flood of deliveries, genuine or
  * replayed, can grow the history past a fixed bound.
  */
-import { MAX_STATUS_REPORTS_PER_RUN, type ChannelStatusReport, type ProvisioningProgress } from '../domain/provisioning';
+import {
+  MAX_STATUS_REPORTS_PER_RUN,
+  type ChannelStatusReport,
+  type ProvisioningProgress,
+} from '../domain/provisioning';
 
 export class StatusReportInbox {
   readonly #seenDeliveries = new Set<string>();
@@ -16,14 +20,21 @@ export class StatusReportInbox {
 
   /** Why this report is refused, or undefined when the run wants it. */
   refusal(report: ChannelStatusReport): string | undefined {
-    if (!report || typeof report !== 'object' || typeof report.deliveryKey !== 'string' || typeof report.channelId !== 'string') {
+    if (
+      !report ||
+      typeof report !== 'object' ||
+      typeof report.deliveryKey !== 'string' ||
+      typeof report.channelId !== 'string'
+    ) {
       return 'malformed status report';
     }
     if (this.#closed) return this.#closed;
-    if (this.progress.stage !== 'awaiting-readiness') return `not waiting for readiness (stage: ${this.progress.stage})`;
+    if (this.progress.stage !== 'awaiting-readiness')
+      return `not waiting for readiness (stage: ${this.progress.stage})`;
     if (!this.#isOwn(report)) return 'the report is for another connector or channel';
     if (this.#seenDeliveries.has(report.deliveryKey)) return 'duplicate delivery';
-    if (this.progress.statusReports >= MAX_STATUS_REPORTS_PER_RUN) return `this run accepts at most ${MAX_STATUS_REPORTS_PER_RUN} status reports`;
+    if (this.progress.statusReports >= MAX_STATUS_REPORTS_PER_RUN)
+      return `this run accepts at most ${MAX_STATUS_REPORTS_PER_RUN} status reports`;
     return undefined;
   }
 

@@ -4,7 +4,16 @@
  * creates the subscription, every later one attaches and reads its id through the query. It stays open (idle, no
  * history growth) so the record outlives namespace retention.
  */
-import { ApplicationFailure, condition, patched, proxyActivities, setHandler, setWorkflowOptions, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyActivities,
+  setHandler,
+  setWorkflowOptions,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { WorkspaceSubscriptionInput, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
 import { INVALID_WORKFLOW_INPUT, withoutStack } from '../domain/failure-types';
@@ -12,7 +21,11 @@ import { describeIssues } from '../domain/zod-issues';
 import { BirdWorkspaceId } from '../domain/search-attributes';
 import { createOptions } from './activity-options';
 import { birdActivities } from './bird-activities';
-import { retireSubscriptionSignal, workspaceSubscriptionQuery, type WorkspaceSubscriptionState } from '../domain/messages/subscription';
+import {
+  retireSubscriptionSignal,
+  workspaceSubscriptionQuery,
+  type WorkspaceSubscriptionState,
+} from '../domain/messages/subscription';
 
 /** Before the Bird queues existed, the entity's one activity ran on its own task queue. */
 const { createWorkspaceSubscription: createOnWorkflowQueue } = proxyActivities<Activities>(createOptions);
@@ -25,18 +38,29 @@ const { createWorkspaceSubscription: createOnWorkflowQueue } = proxyActivities<A
  */
 // Only on a versioned worker (an unversioned one reports a build id but no deployment name): the server refuses a
 // versioning behavior from an unversioned worker (development, tests).
-setWorkflowOptions(() => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'AUTO_UPGRADE' } : {}), webhookSubscription);
+setWorkflowOptions(
+  () => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'AUTO_UPGRADE' } : {}),
+  webhookSubscription,
+);
 
 /** Entities started without this patch replay without the upsert. */
 export const WORKSPACE_SEARCH_ATTRIBUTE_PATCH = 'subscription-entity-workspace-search-attribute';
 /** The Bird call runs on the rate-limited writes queue; entities started without this patch call it on their own. */
 export const BIRD_QUEUES_PATCH = 'subscription-entity-bird-writes-queue';
 
-export async function webhookSubscription(rawInput: WorkspaceSubscriptionInputRaw): Promise<WorkspaceSubscriptionState> {
+export async function webhookSubscription(
+  rawInput: WorkspaceSubscriptionInputRaw,
+): Promise<WorkspaceSubscriptionState> {
   const parsed = WorkspaceSubscriptionInput.safeParse(rawInput);
   if (!parsed.success) {
     const problems = describeIssues(parsed.error.issues);
-    throw withoutStack(ApplicationFailure.create({ type: INVALID_WORKFLOW_INPUT, message: `invalid subscription input: ${problems.join('; ')}`, nonRetryable: true }));
+    throw withoutStack(
+      ApplicationFailure.create({
+        type: INVALID_WORKFLOW_INPUT,
+        message: `invalid subscription input: ${problems.join('; ')}`,
+        nonRetryable: true,
+      }),
+    );
   }
   const input = parsed.data;
   if (patched(WORKSPACE_SEARCH_ATTRIBUTE_PATCH)) {
@@ -50,7 +74,9 @@ export async function webhookSubscription(rawInput: WorkspaceSubscriptionInputRa
     retired = true;
   });
 
-  const createWorkspaceSubscription = patched(BIRD_QUEUES_PATCH) ? birdActivities(input.workspaceId).createWorkspaceSubscription : createOnWorkflowQueue;
+  const createWorkspaceSubscription = patched(BIRD_QUEUES_PATCH)
+    ? birdActivities(input.workspaceId).createWorkspaceSubscription
+    : createOnWorkflowQueue;
   const registered = await createWorkspaceSubscription(input);
   state.subscriptionId = registered.subscriptionId;
   state.registeredAt = new Date().toISOString();

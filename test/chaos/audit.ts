@@ -58,14 +58,18 @@ export async function auditScenario(
     if (want === 'failed' && got?.outcome === 'failed') failedAsExpected++;
     if ((want === 'active' && !isActive) || (want === 'failed' && got?.outcome !== 'failed')) {
       unexpected++;
-      note(`${number}: expected ${want}, got ${got ? `${got.outcome}${got.reason ? ` (${got.reason})` : ''}` : 'no outcome'}`);
+      note(
+        `${number}: expected ${want}, got ${got ? `${got.outcome}${got.reason ? ` (${got.reason})` : ''}` : 'no outcome'}`,
+      );
     }
     const live = connectors.filter((c) => !c.deletedAt && c.number?.numberId === number);
     if (live.length > 1) duplicates += live.length - 1;
     const wantLive = want === 'active' ? 1 : 0;
     if (live.length !== wantLive || (wantLive === 1 && got?.connectorId && live[0]!.id !== got.connectorId)) {
       connectorMismatches++;
-      note(`${number}: ${live.length} live connector(s), expected ${wantLive}${got?.connectorId ? ` (${got.connectorId})` : ''}`);
+      note(
+        `${number}: ${live.length} live connector(s), expected ${wantLive}${got?.connectorId ? ` (${got.connectorId})` : ''}`,
+      );
     }
   }
   // Two connectors ever made under one tag: one provisioning created twice (deleted ones count too).
@@ -82,12 +86,18 @@ export async function auditScenario(
   }
 
   const client = stack.world.client;
-  const report = await reconcile(client, { workspaceId: stack.workspaceId, gracePeriod: 0 }, { taskQueue: stack.taskQueue });
+  const report = await reconcile(
+    client,
+    { workspaceId: stack.workspaceId, gracePeriod: 0 },
+    { taskQueue: stack.taskQueue },
+  );
   for (const o of report.orphans.slice(0, 3)) note(`orphan ${o.connectorId}: ${o.detail}`);
   for (const u of report.unverifiable.slice(0, 3)) note(`unverifiable ${u.connectorId}: ${u.detail}`);
 
   let stuck = 0;
-  for await (const wf of client.workflow.list({ query: `WorkflowType = 'provisionChannel' AND ExecutionStatus = 'Running' AND BirdWorkspaceId = '${stack.workspaceId}'` })) {
+  for await (const wf of client.workflow.list({
+    query: `WorkflowType = 'provisionChannel' AND ExecutionStatus = 'Running' AND BirdWorkspaceId = '${stack.workspaceId}'`,
+  })) {
     stuck++;
     note(`still running: ${wf.workflowId}`);
   }
@@ -113,10 +123,17 @@ export async function countSecretHits(stack: ChaosStack, texts: string[]): Promi
   const count = (text: string) => secrets.reduce((n, s) => n + text.split(s).length - 1, 0);
   let hits = 0;
   const runs: Array<{ workflowId: string; runId: string }> = [];
-  for await (const wf of stack.world.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) runs.push({ workflowId: wf.workflowId, runId: wf.runId });
+  for await (const wf of stack.world.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` }))
+    runs.push({ workflowId: wf.workflowId, runId: wf.runId });
   if (!runs.length) throw new Error(`no workflow ran on ${stack.taskQueue}: the secret check would prove nothing`);
   for (let i = 0; i < runs.length; i += 20) {
-    const texts = await Promise.all(runs.slice(i, i + 20).map(async (r) => historyText(await stack.world.client.workflow.getHandle(r.workflowId, r.runId).fetchHistory())));
+    const texts = await Promise.all(
+      runs
+        .slice(i, i + 20)
+        .map(async (r) =>
+          historyText(await stack.world.client.workflow.getHandle(r.workflowId, r.runId).fetchHistory()),
+        ),
+    );
     for (const t of texts) hits += count(t);
   }
   for (const line of stack.lines()) hits += count(line);

@@ -14,7 +14,8 @@ import { loadConfig } from '../../src/config/app-config';
 
 async function main(): Promise<number> {
   const [file, defaultsFile, concurrency, sweep] = process.argv.slice(2);
-  if (!file || !defaultsFile) throw new Error('usage: bulk-driver <inventory> <defaults.json> [concurrency] [sweepIntervalMs]');
+  if (!file || !defaultsFile)
+    throw new Error('usage: bulk-driver <inventory> <defaults.json> [concurrency] [sweepIntervalMs]');
   const config = loadConfig();
   const connection = await Connection.connect(config.temporal.connectionOptions);
   try {
@@ -27,7 +28,13 @@ async function main(): Promise<number> {
     });
     console.log(JSON.stringify({ msg: 'bulk started', workflowId: started.workflowId }));
     const end = await awaitBulk(client, started.workflowId);
-    console.log(JSON.stringify({ msg: 'bulk ended', status: end.status, ...(end.status === 'failed' ? { reason: end.reason } : { counts: end.progress.counts }) }));
+    console.log(
+      JSON.stringify({
+        msg: 'bulk ended',
+        status: end.status,
+        ...(end.status === 'failed' ? { reason: end.reason } : { counts: end.progress.counts }),
+      }),
+    );
     return end.status === 'completed' ? 0 : 1;
   } finally {
     await connection.close();

@@ -6,7 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { awaitBulk, bulkReport, getBulkProgress, prepareInventory, startBulk, type BulkEnd } from '../../src/client/bulk-client';
+import {
+  awaitBulk,
+  bulkReport,
+  getBulkProgress,
+  prepareInventory,
+  startBulk,
+  type BulkEnd,
+} from '../../src/client/bulk-client';
 import { startNodeProcess, type NodeProcess } from '../helpers/processes';
 import type { Expected, NumberOutcome } from './audit';
 import type { ChaosStack } from './stack';
@@ -34,17 +41,28 @@ export async function planInventory(stack: ChaosStack, opts: PlanOptions): Promi
   const expected = new Map<string, Expected>();
   numbers.forEach((n, i) => {
     // Spread the failing ones through the file, so they meet every phase of the run.
-    const fails = failing > 0 && i % Math.floor(opts.size / failing) === 0 && [...expected.values()].filter((e) => e === 'failed').length < failing;
+    const fails =
+      failing > 0 &&
+      i % Math.floor(opts.size / failing) === 0 &&
+      [...expected.values()].filter((e) => e === 'failed').length < failing;
     expected.set(n, fails ? 'failed' : 'active');
     const [lo, hi] = opts.delayMs;
-    stack.sim.configureNumber(n, { outcome: fails ? 'error' : 'active', delayMs: Math.round(lo + Math.random() * (hi - lo)), ...(fails ? { errorMessage: 'number rejected by the carrier (chaos)' } : {}) });
+    stack.sim.configureNumber(n, {
+      outcome: fails ? 'error' : 'active',
+      delayMs: Math.round(lo + Math.random() * (hi - lo)),
+      ...(fails ? { errorMessage: 'number rejected by the carrier (chaos)' } : {}),
+    });
   });
   const file = join(stack.world.dir, `inventory-${randomUUID()}.csv`);
   await writeFile(file, ['phoneNumberId', ...numbers].join('\n') + '\n');
   const defaults = {
     workspaceId: stack.workspaceId,
     organizationId: stack.organizationId,
-    connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Chaos SMS', arguments: { channelMessageType: 'transactional' } },
+    connector: {
+      connectorTemplateRef: 'sms-messagebird:1',
+      name: 'Chaos SMS',
+      arguments: { channelMessageType: 'transactional' },
+    },
     readiness: opts.readiness ?? { mode: 'poll', initialPollInterval: '500ms', maxPollInterval: '2s', deadline: '10m' },
   };
   const defaultsFile = join(stack.world.dir, `defaults-${randomUUID()}.json`);
@@ -60,8 +78,13 @@ export interface BulkRunOptions {
 /** Stores the inventory and starts its bulk run with the typed API; returns the bulk workflow id. */
 export async function startBulkRun(stack: ChaosStack, plan: BulkPlan, opts: BulkRunOptions): Promise<string> {
   const inventory = await prepareInventory(plan.file, plan.defaults);
-  if (inventory.invalid.length) throw new Error(`the generated inventory has invalid rows: ${JSON.stringify(inventory.invalid.slice(0, 3))}`);
-  const started = await startBulk(stack.world.client, stack.store, inventory, { taskQueue: stack.taskQueue, concurrency: opts.concurrency, sweepIntervalMs: opts.sweepIntervalMs ?? 30_000 });
+  if (inventory.invalid.length)
+    throw new Error(`the generated inventory has invalid rows: ${JSON.stringify(inventory.invalid.slice(0, 3))}`);
+  const started = await startBulk(stack.world.client, stack.store, inventory, {
+    taskQueue: stack.taskQueue,
+    concurrency: opts.concurrency,
+    sweepIntervalMs: opts.sweepIntervalMs ?? 30_000,
+  });
   return started.workflowId;
 }
 
@@ -79,7 +102,12 @@ export async function finishBulkRun(stack: ChaosStack, workflowId: string): Prom
   const report = await bulkReport(stack.store, progress);
   return {
     end,
-    outcomes: new Map(report.map((r) => [r.phoneNumberId, { outcome: r.outcome, connectorId: r.connectorId || undefined, reason: r.reason || undefined }])),
+    outcomes: new Map(
+      report.map((r) => [
+        r.phoneNumberId,
+        { outcome: r.outcome, connectorId: r.connectorId || undefined, reason: r.reason || undefined },
+      ]),
+    ),
     reportText: JSON.stringify(report),
   };
 }
@@ -90,7 +118,12 @@ export async function finishBulkRun(stack: ChaosStack, workflowId: string): Prom
  * (`prepareInventory`, `startBulk`, `awaitBulk`: test/chaos/bulk-driver.ts, via 'typed-api'). Started for an
  * inventory whose run is going, either attaches to it.
  */
-export function startBulkProcess(stack: ChaosStack, plan: BulkPlan, opts: BulkRunOptions, via: 'cli' | 'typed-api'): NodeProcess {
+export function startBulkProcess(
+  stack: ChaosStack,
+  plan: BulkPlan,
+  opts: BulkRunOptions,
+  via: 'cli' | 'typed-api',
+): NodeProcess {
   const env = {
     TEMPORAL_ADDRESS: stack.world.server.address,
     TEMPORAL_NAMESPACE: 'default',
@@ -99,7 +132,11 @@ export function startBulkProcess(stack: ChaosStack, plan: BulkPlan, opts: BulkRu
   };
   const proc =
     via === 'cli'
-      ? startNodeProcess('src/starter.ts', env, { node: process.execPath, execArgv: ['--import', 'tsx'], args: BULK_CLI_ARGS(plan, opts) })
+      ? startNodeProcess('src/starter.ts', env, {
+          node: process.execPath,
+          execArgv: ['--import', 'tsx'],
+          args: BULK_CLI_ARGS(plan, opts),
+        })
       : startNodeProcess('test/chaos/bulk-driver.ts', env, {
           node: process.execPath,
           execArgv: ['--import', 'tsx'],
@@ -110,10 +147,21 @@ export function startBulkProcess(stack: ChaosStack, plan: BulkPlan, opts: BulkRu
 }
 
 /** `starter bulk --wait`: starts the file's run, follows it to its end, prints the summary (exit 1 when rows failed). */
-const BULK_CLI_ARGS = (plan: BulkPlan, opts: BulkRunOptions) => ['bulk', '--file', plan.file, '--defaults', plan.defaultsFile, '--concurrency', String(opts.concurrency), '--wait'];
+const BULK_CLI_ARGS = (plan: BulkPlan, opts: BulkRunOptions) => [
+  'bulk',
+  '--file',
+  plan.file,
+  '--defaults',
+  plan.defaultsFile,
+  '--concurrency',
+  String(opts.concurrency),
+  '--wait',
+];
 
 /** Whether the bulk client process followed its run to the end: the CLI's summary, or the driver's last line. */
 export function followedToTheEnd(proc: NodeProcess, exit: { code: number | null }): boolean {
-  return proc.lines.some((l) => /^bulk run completed: \d+ rows/.test(l) || l.includes('"msg":"bulk ended"')) && (exit.code === 0 || exit.code === 1);
+  return (
+    proc.lines.some((l) => /^bulk run completed: \d+ rows/.test(l) || l.includes('"msg":"bulk ended"')) &&
+    (exit.code === 0 || exit.code === 1)
+  );
 }
-

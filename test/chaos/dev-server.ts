@@ -83,7 +83,8 @@ export class DevServer {
   async #waitServing(child: ChildProcess): Promise<void> {
     const deadline = Date.now() + 90_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`the dev server exited (${child.exitCode}):\n${this.lines.slice(-20).join('\n')}`);
+      if (child.exitCode !== null)
+        throw new Error(`the dev server exited (${child.exitCode}):\n${this.lines.slice(-20).join('\n')}`);
       try {
         const connection = await Connection.connect({ address: this.address, connectTimeout: 1_000 });
         try {
@@ -93,7 +94,8 @@ export class DevServer {
           await connection.close();
         }
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`the dev server at ${this.address} did not answer within 90 s: ${(err as Error).message}`);
+        if (Date.now() > deadline)
+          throw new Error(`the dev server at ${this.address} did not answer within 90 s: ${(err as Error).message}`);
         await new Promise((r) => setTimeout(r, 250));
       }
     }

@@ -21,7 +21,10 @@ export async function killWorkerDuring(stack: ChaosStack, stage: string, aimMs =
   const deadline = Date.now() + aimMs;
   let aimed = true;
   for (;;) {
-    const busy = await activitiesInFlight(stack.world.client, { workspaceId: stack.workspaceId, ...(aimed ? { stage } : {}) });
+    const busy = await activitiesInFlight(stack.world.client, {
+      workspaceId: stack.workspaceId,
+      ...(aimed ? { stage } : {}),
+    });
     const onLive = busy.filter((a) => stack.workers.byIdentity(a.identity));
     if (onLive.length) {
       const counts = new Map<string, number>();

@@ -25,8 +25,16 @@ export function millisOf(ts: Timestamp): number | undefined {
 }
 
 /** Activities running right now in the workspace's running provisionings (optionally in one stage). */
-export async function activitiesInFlight(client: Client, opts: { workspaceId: string; stage?: string; limit?: number }): Promise<InFlightActivity[]> {
-  const query = [`WorkflowType = 'provisionChannel'`, `ExecutionStatus = 'Running'`, `BirdWorkspaceId = '${opts.workspaceId}'`, ...(opts.stage ? [`ProvisioningStage = '${opts.stage}'`] : [])].join(' AND ');
+export async function activitiesInFlight(
+  client: Client,
+  opts: { workspaceId: string; stage?: string; limit?: number },
+): Promise<InFlightActivity[]> {
+  const query = [
+    `WorkflowType = 'provisionChannel'`,
+    `ExecutionStatus = 'Running'`,
+    `BirdWorkspaceId = '${opts.workspaceId}'`,
+    ...(opts.stage ? [`ProvisioningStage = '${opts.stage}'`] : []),
+  ].join(' AND ');
   const ids: string[] = [];
   for await (const wf of client.workflow.list({ query, pageSize: 100 })) {
     ids.push(wf.workflowId);
@@ -36,10 +44,19 @@ export async function activitiesInFlight(client: Client, opts: { workspaceId: st
   for (let i = 0; i < ids.length; i += 10) {
     await Promise.all(
       ids.slice(i, i + 10).map(async (workflowId) => {
-        const d = await client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+        const d = await client.workflow
+          .getHandle(workflowId)
+          .describe()
+          .catch(() => undefined);
         for (const a of d?.raw.pendingActivities ?? []) {
           if (a.state !== STARTED || !a.lastWorkerIdentity || !a.activityId) continue;
-          found.push({ workflowId, activityId: a.activityId, activityType: a.activityType?.name ?? '?', attempt: a.attempt ?? 1, identity: a.lastWorkerIdentity });
+          found.push({
+            workflowId,
+            activityId: a.activityId,
+            activityType: a.activityType?.name ?? '?',
+            attempt: a.attempt ?? 1,
+            identity: a.lastWorkerIdentity,
+          });
         }
       }),
     );
@@ -47,10 +64,17 @@ export async function activitiesInFlight(client: Client, opts: { workspaceId: st
   return found;
 }
 
-export type Resumption = { activity: InFlightActivity; outcome: 'resumed'; afterMs: number } | { activity: InFlightActivity; outcome: 'not-interrupted' | 'unknown' };
+export type Resumption =
+  | { activity: InFlightActivity; outcome: 'resumed'; afterMs: number }
+  | { activity: InFlightActivity; outcome: 'not-interrupted' | 'unknown' };
 
 /** Waits until each activity is running again (or done) after `since`; `afterMs` is measured from `since`. */
-export async function awaitResumed(client: Client, activities: InFlightActivity[], since: number, timeoutMs = 120_000): Promise<Resumption[]> {
+export async function awaitResumed(
+  client: Client,
+  activities: InFlightActivity[],
+  since: number,
+  timeoutMs = 120_000,
+): Promise<Resumption[]> {
   const pending = new Set(activities);
   const out: Resumption[] = [];
   const deadline = Date.now() + timeoutMs;
@@ -81,14 +105,21 @@ async function probe(client: Client, activity: InFlightActivity, since: number):
   const now = described.raw.pendingActivities?.find((a) => a.activityId === activity.activityId);
   if (now) {
     const started = millisOf(now.lastStartedTime);
-    if ((now.attempt ?? 1) > activity.attempt && started !== undefined && started >= since) return { activity, outcome: 'resumed', afterMs: started - since };
+    if ((now.attempt ?? 1) > activity.attempt && started !== undefined && started >= since)
+      return { activity, outcome: 'resumed', afterMs: started - since };
     return undefined;
   }
   // No longer pending: the history says on which attempt, and when, it last started.
   const history = await handle.fetchHistory().catch(() => undefined);
   if (!history) return undefined;
-  const scheduled = history.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityId === activity.activityId);
-  const startedEvent = scheduled && history.events?.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId ?? '') === String(scheduled.eventId ?? ''));
+  const scheduled = history.events?.find(
+    (e) => e.activityTaskScheduledEventAttributes?.activityId === activity.activityId,
+  );
+  const startedEvent =
+    scheduled &&
+    history.events?.find(
+      (e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId ?? '') === String(scheduled.eventId ?? ''),
+    );
   const attempt = startedEvent?.activityTaskStartedEventAttributes?.attempt;
   const at = millisOf(startedEvent?.eventTime);
   if (attempt === undefined || attempt === null || at === undefined) return { activity, outcome: 'unknown' };

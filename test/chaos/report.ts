@@ -19,14 +19,44 @@ export interface ScenarioResult {
   failedChecks?: string[];
 }
 
-const COLUMNS = ['scenario', 'size', 'runs exp.', 'completed', 'failed as exp.', 'unexpected', 'conn. mismatches', 'orphans', 'duplicates', 'secret hits', 'stuck', 'recovery median / max', 'time'];
+const COLUMNS = [
+  'scenario',
+  'size',
+  'runs exp.',
+  'completed',
+  'failed as exp.',
+  'unexpected',
+  'conn. mismatches',
+  'orphans',
+  'duplicates',
+  'secret hits',
+  'stuck',
+  'recovery median / max',
+  'time',
+];
 
 export function formatTable(results: ScenarioResult[]): string {
   const rows = results.map((r) => {
     const f = r.figures;
     const med = median(r.recoveries);
-    const recovery = r.recoveries.length ? `${seconds(med!)} / ${seconds(Math.max(...r.recoveries))} (n=${r.recoveries.length})` : '–';
-    return [r.name, r.size, f.runsExpected, f.completed, f.failedAsExpected, f.unexpected, f.connectorMismatches, f.orphans, f.duplicates, f.secretHits, f.stuck, recovery, seconds(r.durationMs)].map(String);
+    const recovery = r.recoveries.length
+      ? `${seconds(med!)} / ${seconds(Math.max(...r.recoveries))} (n=${r.recoveries.length})`
+      : '–';
+    return [
+      r.name,
+      r.size,
+      f.runsExpected,
+      f.completed,
+      f.failedAsExpected,
+      f.unexpected,
+      f.connectorMismatches,
+      f.orphans,
+      f.duplicates,
+      f.secretHits,
+      f.stuck,
+      recovery,
+      seconds(r.durationMs),
+    ].map(String);
   });
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
@@ -40,7 +70,8 @@ export function problemsOf(r: ScenarioResult): string[] {
   const f = r.figures;
   const problems: string[] = [];
   if (f.unexpected) problems.push(`${f.unexpected} number(s) did not end as expected`);
-  if (f.completed + f.failedAsExpected !== f.runsExpected) problems.push(`${f.completed} completed + ${f.failedAsExpected} failed as expected ≠ ${f.runsExpected} expected`);
+  if (f.completed + f.failedAsExpected !== f.runsExpected)
+    problems.push(`${f.completed} completed + ${f.failedAsExpected} failed as expected ≠ ${f.runsExpected} expected`);
   if (f.connectorMismatches) problems.push(`${f.connectorMismatches} number(s) with the wrong connectors`);
   if (f.orphans) problems.push(`${f.orphans} orphan connector(s)`);
   if (f.duplicates) problems.push(`${f.duplicates} duplicate connector(s)`);

@@ -55,7 +55,11 @@ export async function startChaosStack(world: ChaosWorld, opts: ChaosStackOptions
     accessKeys: [accessKey],
     workspaces: [{ id: workspaceId, organizationId }],
   });
-  const temporalEnv = { TEMPORAL_ADDRESS: world.server.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue };
+  const temporalEnv = {
+    TEMPORAL_ADDRESS: world.server.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  };
   const workers = new WorkerFleet({
     ...temporalEnv,
     BIRD_API_BASE_URL: sim.url,
@@ -93,11 +97,22 @@ export async function startChaosStack(world: ChaosWorld, opts: ChaosStackOptions
     if (opts.receiver) {
       const proc = startNodeProcess(
         'src/webhook-receiver/main.ts',
-        { ...temporalEnv, WEBHOOK_SIGNING_KEY: signingKey, WEBHOOK_PUBLIC_URL: CHAOS_PUBLIC_URL, RECEIVER_HOST: '127.0.0.1', RECEIVER_PORT: '0', LOG_LEVEL: 'info' },
+        {
+          ...temporalEnv,
+          WEBHOOK_SIGNING_KEY: signingKey,
+          WEBHOOK_PUBLIC_URL: CHAOS_PUBLIC_URL,
+          RECEIVER_HOST: '127.0.0.1',
+          RECEIVER_PORT: '0',
+          LOG_LEVEL: 'info',
+        },
         { node: process.execPath, execArgv: ['--import', 'tsx'] },
       );
       adopted.push(proc);
-      const line = await proc.waitForLine('the receiver to listen', (l) => l.includes('webhook receiver listening'), 60_000);
+      const line = await proc.waitForLine(
+        'the receiver to listen',
+        (l) => l.includes('webhook receiver listening'),
+        60_000,
+      );
       const address = (JSON.parse(line) as { address: string }).address;
       stack.receiver = { proc, url: `${address}${new URL(CHAOS_PUBLIC_URL).pathname}` };
       sim.routeDeliveries(new URL(CHAOS_PUBLIC_URL).origin, address);

@@ -20,7 +20,10 @@ export class WorkerFleet {
   constructor(private readonly env: Record<string, string>) {}
 
   async start(): Promise<WorkerProcess> {
-    const proc = startNodeProcess('src/worker/main.ts', this.env, { node: process.execPath, execArgv: ['--import', 'tsx'] });
+    const proc = startNodeProcess('src/worker/main.ts', this.env, {
+      node: process.execPath,
+      execArgv: ['--import', 'tsx'],
+    });
     this.started.push(proc);
     try {
       await proc.waitForLine('"worker started"', (l) => l.includes('"msg":"worker started"'), 120_000);

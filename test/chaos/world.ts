@@ -26,7 +26,10 @@ export interface ChaosWorld {
 export async function startWorld(opts: { bundlePath?: string } = {}): Promise<ChaosWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'chaos-'));
   const bundlePath = opts.bundlePath ?? join(dir, 'workflow-bundle.js');
-  const [server] = await Promise.all([DevServer.start(dir), opts.bundlePath ? undefined : writeWorkflowBundle(bundlePath, quietLogger)]);
+  const [server] = await Promise.all([
+    DevServer.start(dir),
+    opts.bundlePath ? undefined : writeWorkflowBundle(bundlePath, quietLogger),
+  ]);
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
   return {

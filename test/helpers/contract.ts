@@ -71,7 +71,8 @@ function inlineRefs(node: unknown, doc: JsonObject, at: string, notes: string[],
     if (stack.includes(ref)) throw new Error(`circular $ref ${ref} at ${at}`);
     const { $ref: _ref, ...siblings } = obj;
     const siblingKeys = Object.keys(siblings);
-    if (siblingKeys.length > 0 && stack.length === 0) notes.push(`keywords beside $ref at ${at}: ${siblingKeys.sort().join(', ')}`);
+    if (siblingKeys.length > 0 && stack.length === 0)
+      notes.push(`keywords beside $ref at ${at}: ${siblingKeys.sort().join(', ')}`);
     const target = inlineRefs(resolvePointer(doc, ref), doc, at, notes, [...stack, ref]) as JsonObject;
     return { ...target, ...(inlineRefs(siblings, doc, at, notes, stack) as JsonObject) };
   }
@@ -96,7 +97,10 @@ function declarePathParameters(doc: JsonObject, notes: string[]): void {
       const missing = names.filter((n) => !declared.has(n));
       if (missing.length === 0) continue;
       notes.push(`${op.operationId as string}: path parameters not declared: ${missing.join(', ')}`);
-      op.parameters = [...own, ...missing.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }))];
+      op.parameters = [
+        ...own,
+        ...missing.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      ];
     }
   }
 }
@@ -113,7 +117,9 @@ function dropPrimitiveExplode(doc: JsonObject, notes: string[]): void {
       for (const prm of (op?.parameters as JsonObject[] | undefined) ?? []) {
         const type = (prm.schema as JsonObject | undefined)?.type;
         if (prm.explode === undefined || type === 'array' || type === 'object') continue;
-        notes.push(`${op!.operationId as string}: explode on ${String(type)} parameter ${prm.name as string} (no meaning; openapi-backend splits it)`);
+        notes.push(
+          `${op!.operationId as string}: explode on ${String(type)} parameter ${prm.name as string} (no meaning; openapi-backend splits it)`,
+        );
         delete prm.explode;
       }
     }
@@ -165,7 +171,9 @@ export function compileComponent(definition: JsonObject, name: string): Validate
 }
 
 export function describeErrors(errors: readonly ErrorObject[] | null | undefined): string {
-  return (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`).join('; ');
+  return (errors ?? [])
+    .map((e) => `${e.instancePath || '(root)'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`)
+    .join('; ');
 }
 
 // ---- recording fetch ---------------------------------------------------------------------------
@@ -240,7 +248,12 @@ export function recordingFetch(log: Exchange[], inner: typeof fetch = fetch): ty
     }
     // Read a clone, so the caller still gets an unread body.
     const text = await response.clone().text();
-    exchange.response = { status: response.status, headers: headersObject(response.headers), text, body: parseMaybeJson(text) };
+    exchange.response = {
+      status: response.status,
+      headers: headersObject(response.headers),
+      text,
+      body: parseMaybeJson(text),
+    };
     return response;
   };
 }

@@ -2,7 +2,11 @@
 import type { Client } from '@temporalio/client';
 import assert from 'node:assert/strict';
 
-export async function assertNoSecretsInHistories(client: Client, workflowIds: string[], secrets: string[]): Promise<void> {
+export async function assertNoSecretsInHistories(
+  client: Client,
+  workflowIds: string[],
+  secrets: string[],
+): Promise<void> {
   assert.ok(workflowIds.length > 0, 'expected workflows to check');
   for (const workflowId of new Set(workflowIds)) {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();

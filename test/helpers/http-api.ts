@@ -81,7 +81,12 @@ export async function startApi(stack: Stack, overrides: Partial<ApiServerOptions
   return { app, url, keyA, keyB, otherWorkspaceId, validator, call };
 }
 
-function checkExchange(api: OpenAPIBackend, req: { method: string; path: string; headers: Record<string, string>; body?: unknown }, res: Response, json: unknown): void {
+function checkExchange(
+  api: OpenAPIBackend,
+  req: { method: string; path: string; headers: Record<string, string>; body?: unknown },
+  res: Response,
+  json: unknown,
+): void {
   const request = { method: req.method, path: req.path, headers: req.headers, query: {}, body: req.body };
   const operation = api.matchOperation(request);
   if (!operation) return; // an undocumented route: its 404/405 body is still checked by the test itself
@@ -90,10 +95,16 @@ function checkExchange(api: OpenAPIBackend, req: { method: string; path: string;
     assert.ok(valid.valid, `${req.method} ${req.path} request breaks the contract: ${JSON.stringify(valid.errors)}`);
   }
   const documented = Object.keys((operation.responses ?? {}) as JsonObject);
-  assert.ok(documented.includes(String(res.status)), `${operation.operationId} answered ${res.status}, not documented (${documented.join(', ')})`);
+  assert.ok(
+    documented.includes(String(res.status)),
+    `${operation.operationId} answered ${res.status}, not documented (${documented.join(', ')})`,
+  );
   if ((res.headers.get('content-type') ?? '').startsWith('application/json')) {
     const valid = api.validateResponse(json, operation, res.status);
-    assert.ok(!valid.errors?.length, `${operation.operationId} ${res.status} response breaks the contract: ${describeErrors(valid.errors as never)} ${JSON.stringify(json).slice(0, 500)}`);
+    assert.ok(
+      !valid.errors?.length,
+      `${operation.operationId} ${res.status} response breaks the contract: ${describeErrors(valid.errors as never)} ${JSON.stringify(json).slice(0, 500)}`,
+    );
   }
 }
 

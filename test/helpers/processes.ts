@@ -25,10 +25,22 @@ export interface NodeProcess {
  * process signals go to; otherwise tsx's CLI wraps it, which relays a signal to its child but SIGKILLs it when the
  * child does not acknowledge within ~60 ms (a loaded machine), so signal tests use `node`.
  */
-export function startNodeProcess(entry: string, env: Record<string, string>, opts: { args?: string[]; node?: string; execArgv?: string[] } = {}): NodeProcess {
+export function startNodeProcess(
+  entry: string,
+  env: Record<string, string>,
+  opts: { args?: string[]; node?: string; execArgv?: string[] } = {},
+): NodeProcess {
   const child = opts.node
-    ? spawn(opts.node, [...(opts.execArgv ?? []), entry, ...(opts.args ?? [])], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(TSX, [entry, ...(opts.args ?? [])], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    ? spawn(opts.node, [...(opts.execArgv ?? []), entry, ...(opts.args ?? [])], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawn(TSX, [entry, ...(opts.args ?? [])], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
   const lines: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
     let buffer = '';
@@ -40,7 +52,9 @@ export function startNodeProcess(entry: string, env: Record<string, string>, opt
       lines.push(...parts.filter((l) => l.length > 0));
     });
   }
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (code, signal) => res({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.once('exit', (code, signal) => res({ code, signal })),
+  );
   let done = false;
   void exited.then(() => (done = true));
   return {
@@ -56,12 +70,17 @@ export function startNodeProcess(entry: string, env: Record<string, string>, opt
         }
       }),
     waitForLine: (what, match, timeoutMs = 60_000) =>
-      waitFor(what, () => {
-        const hit = lines.find(match);
-        if (hit) return hit;
-        if (done) throw new Error(`process exited while waiting for ${what}:\n${lines.slice(-30).join('\n')}`);
-        return undefined;
-      }, timeoutMs, 50),
+      waitFor(
+        what,
+        () => {
+          const hit = lines.find(match);
+          if (hit) return hit;
+          if (done) throw new Error(`process exited while waiting for ${what}:\n${lines.slice(-30).join('\n')}`);
+          return undefined;
+        },
+        timeoutMs,
+        50,
+      ),
     exited,
     kill: () => {
       if (!done) child.kill('SIGKILL');
@@ -70,7 +89,9 @@ export function startNodeProcess(entry: string, env: Record<string, string>, opt
 }
 
 /** Fetches a Prometheus text page and returns `name{labels} value` samples. */
-export async function scrape(url: string): Promise<{ text: string; samples: { name: string; labels: Record<string, string>; value: number }[] }> {
+export async function scrape(
+  url: string,
+): Promise<{ text: string; samples: { name: string; labels: Record<string, string>; value: number }[] }> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
   const text = await res.text();
@@ -88,7 +109,11 @@ export async function scrape(url: string): Promise<{ text: string; samples: { na
   return { text, samples };
 }
 
-export function sum(samples: { name: string; labels: Record<string, string>; value: number }[], name: string, labels: Record<string, string> = {}): number {
+export function sum(
+  samples: { name: string; labels: Record<string, string>; value: number }[],
+  name: string,
+  labels: Record<string, string> = {},
+): number {
   return samples
     .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
     .reduce((acc, s) => acc + s.value, 0);

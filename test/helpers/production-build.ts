@@ -14,12 +14,21 @@ export const BUILD_DIR = resolve(ROOT, '.test-build');
 
 let built: Promise<{ workerJs: string; receiverJs: string; bundle: string; bundleLog: string }> | undefined;
 
-export function productionBuild(): Promise<{ workerJs: string; receiverJs: string; bundle: string; bundleLog: string }> {
+export function productionBuild(): Promise<{
+  workerJs: string;
+  receiverJs: string;
+  bundle: string;
+  bundleLog: string;
+}> {
   built ??= (async () => {
     rmSync(BUILD_DIR, { recursive: true, force: true });
-    await run(resolve(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], { cwd: ROOT });
+    await run(resolve(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], {
+      cwd: ROOT,
+    });
     // As in the Dockerfile: no argument, so the compiled script's own default (beside dist/src/) is what is tested.
-    const { stdout } = await run(process.execPath, [resolve(BUILD_DIR, 'scripts', 'bundle-workflows.js')], { cwd: ROOT });
+    const { stdout } = await run(process.execPath, [resolve(BUILD_DIR, 'scripts', 'bundle-workflows.js')], {
+      cwd: ROOT,
+    });
     const bundle = resolve(BUILD_DIR, 'workflow-bundle.js');
     if (!existsSync(bundle)) throw new Error(`bundle-workflows.js wrote no ${bundle}: ${stdout}`);
     return {

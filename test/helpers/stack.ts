@@ -17,7 +17,11 @@ import { Secret } from '../../src/config/secret';
 import { staticSecretStore } from '../../src/config/secrets';
 import { buildWebhookReceiver } from '../../src/webhook-receiver/server';
 import { temporalStatusRouter } from '../../src/webhook-receiver/status-router';
-import { createProvisioningWorker, type ProvisioningWorker, type ProvisioningWorkerOptions } from '../../src/worker/factory';
+import {
+  createProvisioningWorker,
+  type ProvisioningWorker,
+  type ProvisioningWorkerOptions,
+} from '../../src/worker/factory';
 import type { ProvisionChannelInputRaw } from '../../src/domain/provisioning-input';
 import { assertNoSecretsInHistories } from './history';
 import { bundleWithInterceptors, temporal } from './temporal';
@@ -55,7 +59,9 @@ export interface StackOptions {
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const harness = await temporal();
   const { env } = harness;
-  const workflowBundle = opts.workflowInterceptorModules ? await bundleWithInterceptors(opts.workflowInterceptorModules) : harness.workflowBundle;
+  const workflowBundle = opts.workflowInterceptorModules
+    ? await bundleWithInterceptors(opts.workflowInterceptorModules)
+    : harness.workflowBundle;
   const accessKey = `sim-key-${randomUUID()}`;
   const signingKey = `signing-key-${randomUUID()}`;
   const workspaceId = randomUUID();
@@ -114,7 +120,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     async closeCheckingHistories() {
       try {
         const ids = [...stack.startedWorkflowIds];
-        for await (const wf of env.client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) ids.push(wf.workflowId);
+        for await (const wf of env.client.workflow.list({ query: `TaskQueue = '${taskQueue}'` }))
+          ids.push(wf.workflowId);
         await assertNoSecretsInHistories(env.client, ids, [accessKey, signingKey]);
       } finally {
         await stack.close();

@@ -10,7 +10,10 @@ export interface TcpProxy {
 }
 
 export async function startTcpProxy(port: number, target: string): Promise<TcpProxy> {
-  const [host, targetPort] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+  const [host, targetPort] = [
+    target.slice(0, target.lastIndexOf(':')),
+    Number(target.slice(target.lastIndexOf(':') + 1)),
+  ];
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect({ host, port: targetPort });

@@ -47,7 +47,11 @@ export function temporal(): Promise<TemporalHarness> {
           extraArgs: ['--dynamic-config-value', 'matching.enableFairness=true'],
         },
       }),
-      bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietLogger }),
+      bundleWorkflowCode({
+        workflowsPath: WORKFLOWS_PATH,
+        workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+        logger: quietLogger,
+      }),
     ]);
     const address = String(env.connection.options.address);
     return { env, workflowBundle, address, uiUrl: `http://127.0.0.1:${uiPort}` };
@@ -64,7 +68,11 @@ export async function shutdownTemporal(): Promise<void> {
 
 /** The product's workflows with test-only workflow interceptors added (a bundle of their own, for one stack). */
 export function bundleWithInterceptors(modules: string[]): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...modules], logger: quietLogger });
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...modules],
+    logger: quietLogger,
+  });
 }
 
 const noop = () => undefined;

@@ -53,7 +53,11 @@ export async function runVersionedUpgrade(opts: {
   const organizationId = randomUUID();
   const taskQueue = `upgrade-${randomUUID()}`;
   const deploymentName = `bird-provisioning-${randomUUID().slice(0, 8)}`;
-  const sim = await BirdSimulator.start({ provisioningDelayMs: 200, accessKeys: [accessKey], workspaces: [{ id: workspaceId, organizationId }] });
+  const sim = await BirdSimulator.start({
+    provisioningDelayMs: 200,
+    accessKeys: [accessKey],
+    workspaces: [{ id: workspaceId, organizationId }],
+  });
   const bird = new BirdClient({ baseUrl: sim.url, accessKey: new Secret(accessKey) });
   const workers: { worker: ProvisioningWorker; running: Promise<void> }[] = [];
 
@@ -76,17 +80,28 @@ export async function runVersionedUpgrade(opts: {
 
   // Makes a build current; retried until the server has seen its pollers on every task queue type.
   const setCurrent = async (buildId: string) => {
-    await waitFor(`${buildId} to become current`, async () => {
-      try {
-        await opts.client.workflowService.setWorkerDeploymentCurrentVersion({ namespace, deploymentName, buildId, identity: 'versioned-upgrade' });
-        return true;
-      } catch (err) {
-        // Until the new build's pollers have registered every task queue type (workflow and activity), the server
-        // refuses: "no Worker Deployment found … have pollers?" or "missing active task queues from the current version".
-        if (/not found|does not exist|pollers|NotFound|missing active task queues/i.test(String(err))) return undefined;
-        throw err;
-      }
-    }, 30_000, 250);
+    await waitFor(
+      `${buildId} to become current`,
+      async () => {
+        try {
+          await opts.client.workflowService.setWorkerDeploymentCurrentVersion({
+            namespace,
+            deploymentName,
+            buildId,
+            identity: 'versioned-upgrade',
+          });
+          return true;
+        } catch (err) {
+          // Until the new build's pollers have registered every task queue type (workflow and activity), the server
+          // refuses: "no Worker Deployment found … have pollers?" or "missing active task queues from the current version".
+          if (/not found|does not exist|pollers|NotFound|missing active task queues/i.test(String(err)))
+            return undefined;
+          throw err;
+        }
+      },
+      30_000,
+      250,
+    );
     say(`current version: ${deploymentName}.${buildId}`);
   };
 
@@ -96,7 +111,11 @@ export async function runVersionedUpgrade(opts: {
     return {
       workspaceId,
       organizationId,
-      connector: { connectorTemplateRef: 'sms-messagebird:1', name, arguments: { phoneNumberId, channelMessageType: 'transactional' } },
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name,
+        arguments: { phoneNumberId, channelMessageType: 'transactional' },
+      },
       readiness: { mode: 'poll' as const, initialPollInterval: '200ms', maxPollInterval: '500ms', deadline: '1m' },
     };
   };
@@ -114,13 +133,21 @@ export async function runVersionedUpgrade(opts: {
     const a = await startProvisioning(opts.client, slowInput('in flight A', 8_000), { taskQueue });
     const b = await startProvisioning(opts.client, slowInput('in flight B', 8_000), { taskQueue });
     for (const run of [a, b]) {
-      await waitFor(`${run.workflowId} awaiting readiness`, async () => ((await getProgress(opts.client, run.workflowId)).stage === 'awaiting-readiness' ? true : undefined), 20_000, 100);
+      await waitFor(
+        `${run.workflowId} awaiting readiness`,
+        async () =>
+          (await getProgress(opts.client, run.workflowId)).stage === 'awaiting-readiness' ? true : undefined,
+        20_000,
+        100,
+      );
     }
     say('provisionings A and B started on v1, now awaiting readiness (channels turn active in 8 s)');
 
     await startWorker('v2');
     await setCurrent('v2');
-    const statuses = await Promise.all([a, b].map(async (run) => (await opts.client.workflow.getHandle(run.workflowId).describe()).status.name));
+    const statuses = await Promise.all(
+      [a, b].map(async (run) => (await opts.client.workflow.getHandle(run.workflowId).describe()).status.name),
+    );
     const inFlightAtUpgrade = statuses.every((st) => st === 'RUNNING');
     say(`A and B when v2 became current: ${statuses.join(', ')}`);
     const c = await startProvisioning(opts.client, slowInput('after upgrade C', 300), { taskQueue });
@@ -172,12 +199,18 @@ async function describeRun(client: Client, label: string, workflowId: string, ou
   }
   const description = await handle.describe();
   const behaviorCode = description.raw.workflowExecutionInfo?.versioningInfo?.behavior ?? 0;
-  const behavior = (proto.api.enums.v1.VersioningBehavior[behaviorCode] ?? String(behaviorCode)).replace('VERSIONING_BEHAVIOR_', '');
+  const behavior = (proto.api.enums.v1.VersioningBehavior[behaviorCode] ?? String(behaviorCode)).replace(
+    'VERSIONING_BEHAVIOR_',
+    '',
+  );
   return { label, workflowId, workflowType: description.type, builds, behavior, outcome };
 }
 
 export function formatUpgradeReport(report: UpgradeReport): string {
-  const rows = report.runs.map((r) => `  ${r.label.padEnd(36)} ${r.workflowType.padEnd(20)} ${r.behavior.padEnd(13)} ${r.builds.join(' → ').padEnd(10)} ${r.outcome}`);
+  const rows = report.runs.map(
+    (r) =>
+      `  ${r.label.padEnd(36)} ${r.workflowType.padEnd(20)} ${r.behavior.padEnd(13)} ${r.builds.join(' → ').padEnd(10)} ${r.outcome}`,
+  );
   return [
     `Worker Deployment ${report.deploymentName}`,
     ...report.log.map((l) => `  ${l}`),

@@ -3,7 +3,14 @@
  * service through a Nexus endpoint with nothing but the service definition (src/nexus/service.ts). Each returns
  * what it saw, failures included (as a chain of causes), so the test can assert what a caller actually gets.
  */
-import { ApplicationFailure, CancellationScope, condition, createNexusServiceClient, defineSignal, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  createNexusServiceClient,
+  defineSignal,
+  setHandler,
+} from '@temporalio/workflow';
 import { HandlerError } from 'nexus-rpc';
 import { channelProvisioningService } from '../../src/nexus/service';
 import type { ProvisionChannelInputRaw } from '../../src/domain/provisioning-input';
@@ -45,7 +52,9 @@ function seenFailure(err: unknown): Seen {
 /** Calls one operation and waits for its result (at once for a synchronous one, when the workflow ends otherwise). */
 export async function callOperation(endpoint: string, operation: OperationName, input: unknown): Promise<Seen> {
   try {
-    const value: unknown = await client(endpoint).executeOperation(operation, input as never, { scheduleToCloseTimeout: TIMEOUT });
+    const value: unknown = await client(endpoint).executeOperation(operation, input as never, {
+      scheduleToCloseTimeout: TIMEOUT,
+    });
     return { ok: true, value };
   } catch (err) {
     return seenFailure(err);
@@ -55,7 +64,10 @@ export async function callOperation(endpoint: string, operation: OperationName, 
 /** Two `provision` calls for the same number at once, then a third once both have answered. */
 export async function provisionThrice(endpoint: string, input: ProvisionChannelInputRaw): Promise<Seen[]> {
   const nexus = client(endpoint);
-  const call = () => nexus.executeOperation('provision', input, { scheduleToCloseTimeout: TIMEOUT }).then((value): Seen => ({ ok: true, value }), seenFailure);
+  const call = () =>
+    nexus
+      .executeOperation('provision', input, { scheduleToCloseTimeout: TIMEOUT })
+      .then((value): Seen => ({ ok: true, value }), seenFailure);
   const both = await Promise.all([call(), call()]);
   return [...both, await call()];
 }

@@ -46,7 +46,10 @@ describe("pacing under Bird's strict (sliding-window) limit, two worker processe
   async function run(pacing: 'on' | 'off'): Promise<Outcome> {
     const stack = await startStack({
       // Channels never activate on their own: the test activates them once it has measured.
-      sim: { provisioningDelayMs: 3_600_000, rateLimits: { getPerSecond: GET_PER_SECOND, postPerSecond: 500, window: 'sliding-window' } },
+      sim: {
+        provisioningDelayMs: 3_600_000,
+        rateLimits: { getPerSecond: GET_PER_SECOND, postPerSecond: 500, window: 'sliding-window' },
+      },
       // This process runs the workflows only; the Bird calls go to the two worker processes.
       worker: { roles: ['workflows'] },
     });
@@ -67,17 +70,24 @@ describe("pacing under Bird's strict (sliding-window) limit, two worker processe
       WORKER_METRICS_PORT: '0',
       LOG_LEVEL: process.env.PACING_LOG_LEVEL ?? 'warn',
     };
-    const workers = [0, 1].map(() => startNodeProcess('src/worker/main.ts', env, { node: process.execPath, execArgv: ['--import', 'tsx'] }));
+    const workers = [0, 1].map(() =>
+      startNodeProcess('src/worker/main.ts', env, { node: process.execPath, execArgv: ['--import', 'tsx'] }),
+    );
     processes.push(...workers);
     // Both workers polling the reads queue, and long enough for each to have counted the other (refreshed every 5 s).
-    await waitFor('two workers polling the Bird reads queue', async () => {
-      const d = await stack.client.workflowService.describeTaskQueue({
-        namespace: 'default',
-        taskQueue: { name: birdReadsQueue(stack.taskQueue) },
-        taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-      });
-      return new Set(d.pollers?.map((p) => p.identity)).size >= 2 ? true : undefined;
-    }, 90_000, 250);
+    await waitFor(
+      'two workers polling the Bird reads queue',
+      async () => {
+        const d = await stack.client.workflowService.describeTaskQueue({
+          namespace: 'default',
+          taskQueue: { name: birdReadsQueue(stack.taskQueue) },
+          taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+        });
+        return new Set(d.pollers?.map((p) => p.identity)).size >= 2 ? true : undefined;
+      },
+      90_000,
+      250,
+    );
     await new Promise((r) => setTimeout(r, 5_500));
 
     const numbers = Array.from({ length: NUMBERS }, () => randomUUID());
@@ -86,19 +96,38 @@ describe("pacing under Bird's strict (sliding-window) limit, two worker processe
     const inventory = await prepareInventory(file, {
       workspaceId: stack.workspaceId,
       organizationId: stack.organizationId,
-      connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Paced', arguments: { channelMessageType: 'transactional' } },
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name: 'Paced',
+        arguments: { channelMessageType: 'transactional' },
+      },
       // A minimum activation time of its own (0): the run has nothing to learn, so it starts every row at once
       // instead of a few scouts first (src/workflows/bulk-learning.ts), and every number polls.
-      readiness: { mode: 'poll', firstPollAfter: '0s', initialPollInterval: '200ms', backoffCoefficient: 1, maxPollInterval: '200ms', deadline: '2m' },
+      readiness: {
+        mode: 'poll',
+        firstPollAfter: '0s',
+        initialPollInterval: '200ms',
+        backoffCoefficient: 1,
+        maxPollInterval: '200ms',
+        deadline: '2m',
+      },
     });
-    const started = await startBulk(stack.client, stack.bulkStore, inventory, { taskQueue: stack.taskQueue, concurrency: NUMBERS });
+    const started = await startBulk(stack.client, stack.bulkStore, inventory, {
+      taskQueue: stack.taskQueue,
+      concurrency: NUMBERS,
+    });
     stack.startedWorkflowIds.push(started.workflowId);
     // Once every number is created and polling, the demand is 5 GETs/s per number, 120/s against 10
     // allowed: the limit is what bounds the run while the GETs are counted. Then the channels become active.
-    const made = await waitFor('every number created', () => {
-      const mine = stack.sim.connectors().filter((c) => c.workspaceId === stack.workspaceId);
-      return mine.length >= NUMBERS ? mine : undefined;
-    }, 120_000, 200).catch((err: unknown) => {
+    const made = await waitFor(
+      'every number created',
+      () => {
+        const mine = stack.sim.connectors().filter((c) => c.workspaceId === stack.workspaceId);
+        return mine.length >= NUMBERS ? mine : undefined;
+      },
+      120_000,
+      200,
+    ).catch((err: unknown) => {
       const created = stack.sim.connectors().filter((c) => c.workspaceId === stack.workspaceId).length;
       const byKind: Record<string, number> = {};
       for (const c of stack.sim.calls()) {
@@ -106,7 +135,13 @@ describe("pacing under Bird's strict (sliding-window) limit, two worker processe
         byKind[k] = (byKind[k] ?? 0) + 1;
       }
       console.log(`      ${pacing}: ${created} of ${NUMBERS} created; Bird calls ${JSON.stringify(byKind)}`);
-      for (const w of workers) console.log(`      worker ${w.child.pid} (${pacing}):\n${w.lines.filter((l) => !l.includes('awaitChannelActive')).slice(-10).join('\n')}`);
+      for (const w of workers)
+        console.log(
+          `      worker ${w.child.pid} (${pacing}):\n${w.lines
+            .filter((l) => !l.includes('awaitChannelActive'))
+            .slice(-10)
+            .join('\n')}`,
+        );
       throw err;
     });
     // Counted from 3 s on: the children's workflow tasks after their create are done by then.
@@ -120,7 +155,12 @@ describe("pacing under Bird's strict (sliding-window) limit, two worker processe
 
     const calls = stack.sim.calls().filter((c) => c.path.includes(stack.workspaceId));
     const accepted = calls.filter((c) => c.method === 'GET' && !c.rateLimited && c.at >= from && c.at < until).length;
-    return { calls: calls.length, refused: calls.filter((c) => c.rateLimited).length, acceptedGetRate: accepted / ((until - from) / 1000), windowSeconds: (until - from) / 1000 };
+    return {
+      calls: calls.length,
+      refused: calls.filter((c) => c.rateLimited).length,
+      acceptedGetRate: accepted / ((until - from) / 1000),
+      windowSeconds: (until - from) / 1000,
+    };
   }
 
   it('paced: under 1% of calls answered 429, accepted GETs at >= 90% of the limit; unpaced: more 429s than that', async () => {
@@ -129,10 +169,17 @@ describe("pacing under Bird's strict (sliding-window) limit, two worker processe
     // spaced calls of 9.5/s in one logged second).
     const paced = await run('on');
     const unpaced = await run('off');
-    const line = (o: Outcome) => `${o.refused} of ${o.calls} calls answered 429 (${((o.refused / o.calls) * 100).toFixed(2)}%), ${o.acceptedGetRate.toFixed(2)} accepted GETs/s = ${((o.acceptedGetRate / GET_PER_SECOND) * 100).toFixed(0)}% of the limit over ${o.windowSeconds.toFixed(1)} s`;
+    const line = (o: Outcome) =>
+      `${o.refused} of ${o.calls} calls answered 429 (${((o.refused / o.calls) * 100).toFixed(2)}%), ${o.acceptedGetRate.toFixed(2)} accepted GETs/s = ${((o.acceptedGetRate / GET_PER_SECOND) * 100).toFixed(0)}% of the limit over ${o.windowSeconds.toFixed(1)} s`;
     console.log(`      paced: ${line(paced)}\n      unpaced: ${line(unpaced)}`);
     assert.ok(paced.refused / paced.calls < 0.01, `paced: ${paced.refused} of ${paced.calls} calls answered 429`);
-    assert.ok(paced.acceptedGetRate >= 0.9 * GET_PER_SECOND, `paced: ${paced.acceptedGetRate.toFixed(1)} accepted GETs/s`);
-    assert.ok(unpaced.refused / unpaced.calls >= 0.01, `unpaced: only ${unpaced.refused} of ${unpaced.calls} calls answered 429`);
+    assert.ok(
+      paced.acceptedGetRate >= 0.9 * GET_PER_SECOND,
+      `paced: ${paced.acceptedGetRate.toFixed(1)} accepted GETs/s`,
+    );
+    assert.ok(
+      unpaced.refused / unpaced.calls >= 0.01,
+      `unpaced: only ${unpaced.refused} of ${unpaced.calls} calls answered 429`,
+    );
   });
 });

@@ -52,14 +52,22 @@ describe('bulk store on an S3-compatible object store (SeaweedFS), workers and C
   const workerDirs: string[] = [];
   let cliDir: string;
   let defaultsFile: string;
-  const temporalEnv = () => ({ TEMPORAL_ADDRESS: world.server.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue });
+  const temporalEnv = () => ({
+    TEMPORAL_ADDRESS: world.server.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  });
 
   before(async function () {
     this.timeout(1_800_000);
     [weed, world, sim] = await Promise.all([
       SeaweedFs.start(),
       startWorld(),
-      BirdSimulator.start({ provisioningDelayMs: 500, accessKeys: [accessKey], workspaces: [{ id: workspaceId, organizationId }] }),
+      BirdSimulator.start({
+        provisioningDelayMs: 500,
+        accessKeys: [accessKey],
+        workspaces: [{ id: workspaceId, organizationId }],
+      }),
     ]);
     for (let i = 0; i < 2; i++) {
       const dir = await mkdtemp(join(tmpdir(), `s3-host-${i}-`));
@@ -77,7 +85,11 @@ describe('bulk store on an S3-compatible object store (SeaweedFS), workers and C
         LOG_LEVEL: 'warn',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       };
-      const proc = spawn(process.execPath, ['--import', TSX_LOADER, resolve(ROOT, 'src', 'worker.ts')], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+      const proc = spawn(process.execPath, ['--import', TSX_LOADER, resolve(ROOT, 'src', 'worker.ts')], {
+        cwd: dir,
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       workers.push(proc);
     }
     cliDir = await mkdtemp(join(tmpdir(), 's3-cli-'));
@@ -87,7 +99,11 @@ describe('bulk store on an S3-compatible object store (SeaweedFS), workers and C
       JSON.stringify({
         workspaceId,
         organizationId,
-        connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Acme Support', arguments: { channelMessageType: 'transactional' } },
+        connector: {
+          connectorTemplateRef: 'sms-messagebird:1',
+          name: 'Acme Support',
+          arguments: { channelMessageType: 'transactional' },
+        },
         readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '2m' },
       }),
     );
@@ -98,13 +114,25 @@ describe('bulk store on an S3-compatible object store (SeaweedFS), workers and C
     await Promise.all([weed?.stop(), world?.close(), sim?.close()]);
   });
 
-  function cli(args: string[], env: Record<string, string> = weed.env(prefix)): { done: Promise<Run>; child: ChildProcess } {
+  function cli(
+    args: string[],
+    env: Record<string, string> = weed.env(prefix),
+  ): { done: Promise<Run>; child: ChildProcess } {
     let child!: ChildProcess;
     const done = new Promise<Run>((res) => {
       child = execFile(
         process.execPath,
         ['--import', TSX_LOADER, resolve(ROOT, 'src', 'starter.ts'), ...args],
-        { cwd: cliDir, env: { PATH: process.env.PATH ?? '', ...temporalEnv(), ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, timeout: 600_000 },
+        {
+          cwd: cliDir,
+          env: {
+            PATH: process.env.PATH ?? '',
+            ...temporalEnv(),
+            ...env,
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          },
+          timeout: 600_000,
+        },
         (err, stdout, stderr) => res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
@@ -119,7 +147,8 @@ describe('bulk store on an S3-compatible object store (SeaweedFS), workers and C
   }
 
   const live = (n: string) => sim.connectors().filter((c) => !c.deletedAt && c.number?.numberId === n).length;
-  const store = () => bulkStoreFromEnv({ ...weed.env(prefix), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+  const store = () =>
+    bulkStoreFromEnv({ ...weed.env(prefix), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
 
   async function checkReport(reportFile: string, numbers: string[]) {
     const report = await readReport(reportFile);
@@ -143,7 +172,8 @@ describe('bulk store on an S3-compatible object store (SeaweedFS), workers and C
     const run = await cli(['bulk', '--file', file, '--defaults', defaultsFile, '--wait', '--report', report]).done;
     assert.equal(run.code, 0, run.stderr);
     await checkReport(report, numbers);
-    for (const dir of [...workerDirs, cliDir]) assert.equal(existsSync(join(dir, '.data')), false, `nothing stored locally in ${dir}`);
+    for (const dir of [...workerDirs, cliDir])
+      assert.equal(existsSync(join(dir, '.data')), false, `nothing stored locally in ${dir}`);
     const outcomes = await storedOutcomes(file);
     assert.equal(outcomes.length, 40);
     assert.equal(new Set(outcomes.map((o) => o.row)).size, 40);
@@ -152,8 +182,24 @@ describe('bulk store on an S3-compatible object store (SeaweedFS), workers and C
   it('waits out the object store going away mid-run and resumes: nothing lost, nothing duplicated', async () => {
     const { file, numbers } = await numbersFile('outage.csv', 40);
     const report = join(cliDir, 'outage-report.csv');
-    const { done, child } = cli(['bulk', '--file', file, '--defaults', defaultsFile, '--wait', '--report', report, '--concurrency', '10']);
-    await waitFor('some provisionings to be under way', () => (numbers.filter((n) => live(n) > 0).length >= 5 ? true : undefined), 180_000, 100);
+    const { done, child } = cli([
+      'bulk',
+      '--file',
+      file,
+      '--defaults',
+      defaultsFile,
+      '--wait',
+      '--report',
+      report,
+      '--concurrency',
+      '10',
+    ]);
+    await waitFor(
+      'some provisionings to be under way',
+      () => (numbers.filter((n) => live(n) > 0).length >= 5 ? true : undefined),
+      180_000,
+      100,
+    );
     assert.equal(child.exitCode, null, 'the run had not finished when the store went away');
     await weed.stop();
     try {
@@ -178,18 +224,31 @@ describe('bulk store on an S3-compatible object store (SeaweedFS), workers and C
       const manifest = await s.saveInventory(inventory, file);
       const key = `${prefix}/${manifest.bulkKey}/rows/000001.jsonl`;
       const admin = weed.client(weed.admin);
-      if (damage === 'altered') await admin.send(new PutObjectCommand({ Bucket: weed.bucket, Key: key, Body: '{"row":5}\n' }));
+      if (damage === 'altered')
+        await admin.send(new PutObjectCommand({ Bucket: weed.bucket, Key: key, Body: '{"row":5}\n' }));
       else await admin.send(new DeleteObjectCommand({ Bucket: weed.bucket, Key: key }));
       admin.destroy();
       const started = await startBulk(world.client, s, inventory, { taskQueue, concurrency: 5, pageSize: 5 });
-      const err = await started.handle.result().then(() => assert.fail('the run fails'), (e: unknown) => e);
+      const err = await started.handle.result().then(
+        () => assert.fail('the run fails'),
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof WorkflowFailedError);
       const cause = err.cause as (Error & { cause?: Error }) | undefined; // ActivityFailure, then the ApplicationFailure
       const message = cause?.cause?.message ?? cause?.message ?? '';
       assert.ok(message.includes(`s3://${weed.bucket}/${key}`), message);
       assert.match(message, damage === 'altered' ? /was altered/ : /is missing/);
-      await waitFor('the first chunk\'s rows to be provisioned', () => (numbers.slice(0, 5).every((n) => live(n) === 1) ? true : undefined), 120_000, 100);
-      assert.deepEqual(numbers.slice(5).filter((n) => live(n) > 0), [], 'no row after the damaged chunk was started');
+      await waitFor(
+        "the first chunk's rows to be provisioned",
+        () => (numbers.slice(0, 5).every((n) => live(n) === 1) ? true : undefined),
+        120_000,
+        100,
+      );
+      assert.deepEqual(
+        numbers.slice(5).filter((n) => live(n) > 0),
+        [],
+        'no row after the damaged chunk was started',
+      );
     });
   }
 
@@ -200,6 +259,7 @@ describe('bulk store on an S3-compatible object store (SeaweedFS), workers and C
     assert.match(run.stderr, new RegExp(`could not (read|write) s3://${weed.bucket}/${prefix}/`));
     assert.match(run.stderr, /access denied by the object store/);
     assert.match(run.stderr, new RegExp(`BULK_STORE_S3_CREDENTIALS\\) may read, write and list bucket ${weed.bucket}`));
-    for (const secret of [weed.outsider.secretAccessKey, weed.outsider.accessKeyId]) assert.ok(!run.stderr.includes(secret) && !run.stdout.includes(secret), 'no credential printed');
+    for (const secret of [weed.outsider.secretAccessKey, weed.outsider.accessKeyId])
+      assert.ok(!run.stderr.includes(secret) && !run.stdout.includes(secret), 'no credential printed');
   });
 });

@@ -21,7 +21,10 @@ export interface S3Identity {
 }
 
 function identity(name: string): S3Identity {
-  return { accessKeyId: `${name.toUpperCase()}${randomBytes(6).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(24).toString('base64url') };
+  return {
+    accessKeyId: `${name.toUpperCase()}${randomBytes(6).toString('hex').toUpperCase()}`,
+    secretAccessKey: randomBytes(24).toString('base64url'),
+  };
 }
 
 export class SeaweedFs {
@@ -36,7 +39,10 @@ export class SeaweedFs {
     readonly weed: string,
     readonly dir: string,
     readonly bucket: string,
-    readonly ports: Record<'master' | 'volume' | 'filer' | 's3' | 'masterGrpc' | 'volumeGrpc' | 'filerGrpc' | 's3Grpc', number>,
+    readonly ports: Record<
+      'master' | 'volume' | 'filer' | 's3' | 'masterGrpc' | 'volumeGrpc' | 'filerGrpc' | 's3Grpc',
+      number
+    >,
   ) {}
 
   get endpoint(): string {
@@ -44,7 +50,10 @@ export class SeaweedFs {
   }
 
   static async start(bucket = 'bulk-store'): Promise<SeaweedFs> {
-    const weed = execFileSync('bash', [join(ROOT, 'scripts', 'seaweedfs.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    const weed = execFileSync('bash', [join(ROOT, 'scripts', 'seaweedfs.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
     const dir = await mkdtemp(join(tmpdir(), 'seaweedfs-'));
     const ports = { master: 0, volume: 0, filer: 0, s3: 0, masterGrpc: 0, volumeGrpc: 0, filerGrpc: 0, s3Grpc: 0 };
     for (const k of Object.keys(ports) as (keyof typeof ports)[]) ports[k] = await freePort();
@@ -52,15 +61,21 @@ export class SeaweedFs {
     await writeFile(join(dir, 's3.json'), JSON.stringify(s.#identities(), null, 2));
     await s.resume();
     const admin = s.client(s.admin);
-    await waitFor('the S3 gateway to create a bucket', async () => {
-      try {
-        await admin.send(new CreateBucketCommand({ Bucket: bucket }));
-        return true;
-      } catch (err) {
-        if ((err as Error).name === 'BucketAlreadyOwnedByYou' || (err as Error).name === 'BucketAlreadyExists') return true;
-        return undefined;
-      }
-    }, 90_000, 500);
+    await waitFor(
+      'the S3 gateway to create a bucket',
+      async () => {
+        try {
+          await admin.send(new CreateBucketCommand({ Bucket: bucket }));
+          return true;
+        } catch (err) {
+          if ((err as Error).name === 'BucketAlreadyOwnedByYou' || (err as Error).name === 'BucketAlreadyExists')
+            return true;
+          return undefined;
+        }
+      },
+      90_000,
+      500,
+    );
     admin.destroy();
     return s;
   }
@@ -69,16 +84,35 @@ export class SeaweedFs {
     const b = this.bucket;
     return {
       identities: [
-        { name: 'admin', credentials: [{ accessKey: this.admin.accessKeyId, secretKey: this.admin.secretAccessKey }], actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'] },
-        { name: 'bulk', credentials: [{ accessKey: this.product.accessKeyId, secretKey: this.product.secretAccessKey }], actions: [`Read:${b}`, `Write:${b}`, `List:${b}`] },
-        { name: 'outsider', credentials: [{ accessKey: this.outsider.accessKeyId, secretKey: this.outsider.secretAccessKey }], actions: ['Read:elsewhere', 'Write:elsewhere', 'List:elsewhere'] },
+        {
+          name: 'admin',
+          credentials: [{ accessKey: this.admin.accessKeyId, secretKey: this.admin.secretAccessKey }],
+          actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'],
+        },
+        {
+          name: 'bulk',
+          credentials: [{ accessKey: this.product.accessKeyId, secretKey: this.product.secretAccessKey }],
+          actions: [`Read:${b}`, `Write:${b}`, `List:${b}`],
+        },
+        {
+          name: 'outsider',
+          credentials: [{ accessKey: this.outsider.accessKeyId, secretKey: this.outsider.secretAccessKey }],
+          actions: ['Read:elsewhere', 'Write:elsewhere', 'List:elsewhere'],
+        },
       ],
     };
   }
 
   /** An SDK client as one identity (the tests' own view of the bucket). */
   client(who: S3Identity): S3Client {
-    return new S3Client({ region: 'us-east-1', endpoint: this.endpoint, forcePathStyle: true, credentials: who, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+    return new S3Client({
+      region: 'us-east-1',
+      endpoint: this.endpoint,
+      forcePathStyle: true,
+      credentials: who,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
   }
 
   /** The product's settings for BULK_STORE_URL=s3://bucket/prefix, credentials by reference (BIRD_SECRET_<REF>_*). */
@@ -123,17 +157,24 @@ export class SeaweedFs {
     mkdirSync(join(this.dir, 'data'), { recursive: true });
     const proc = spawn(this.weed, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#proc = proc;
-    for (const stream of [proc.stdout, proc.stderr]) stream.on('data', (d: Buffer) => this.lines.push(...d.toString('utf8').split('\n').filter(Boolean)));
+    for (const stream of [proc.stdout, proc.stderr])
+      stream.on('data', (d: Buffer) => this.lines.push(...d.toString('utf8').split('\n').filter(Boolean)));
     this.#exited = new Promise((res) => proc.once('exit', () => res()));
-    await waitFor('the S3 gateway to answer', async () => {
-      if (proc.exitCode !== null) throw new Error(`weed exited (${proc.exitCode}):\n${this.lines.slice(-30).join('\n')}`);
-      try {
-        const res = await fetch(`${this.endpoint}/`, { signal: AbortSignal.timeout(2_000) });
-        return res.status > 0 ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    }, 90_000, 250);
+    await waitFor(
+      'the S3 gateway to answer',
+      async () => {
+        if (proc.exitCode !== null)
+          throw new Error(`weed exited (${proc.exitCode}):\n${this.lines.slice(-30).join('\n')}`);
+        try {
+          const res = await fetch(`${this.endpoint}/`, { signal: AbortSignal.timeout(2_000) });
+          return res.status > 0 ? true : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      90_000,
+      250,
+    );
   }
 
   /** Stops the whole server (SIGTERM, then SIGKILL): the store is unreachable until resume(). */

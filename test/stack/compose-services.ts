@@ -61,8 +61,13 @@ export function localEnv(service: ComposeService, l: Localizer): Record<string, 
  * The service's `node dist/...` command as [entry, ...args] against the production build; `runArgs`, as
  * `docker compose run <service> <args>` does, replace the service's `command` (the CLI's `--help`).
  */
-export function localCommand(service: ComposeService, l: Localizer, runArgs?: string[]): { entry: string; args: string[] } {
+export function localCommand(
+  service: ComposeService,
+  l: Localizer,
+  runArgs?: string[],
+): { entry: string; args: string[] } {
   const argv = [...(service.entrypoint ?? []), ...(runArgs ?? service.command ?? [])];
-  if (argv[0] !== 'node' || !argv[1]?.startsWith('dist/')) throw new Error(`not a node dist/ command: ${argv.join(' ')}`);
+  if (argv[0] !== 'node' || !argv[1]?.startsWith('dist/'))
+    throw new Error(`not a node dist/ command: ${argv.join(' ')}`);
   return { entry: join(l.buildDir, argv[1].slice('dist/'.length)), args: argv.slice(2) };
 }

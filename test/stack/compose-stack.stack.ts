@@ -48,7 +48,11 @@ describe('the Compose stack on Temporal Server 1.29.1 on PostgreSQL', function (
   const startService = (name: string, runArgs?: string[]) => {
     const svc = services[name]!;
     const { entry, args } = localCommand(svc, local, runArgs);
-    const p = startNodeProcess(entry, { NODE_ENV: 'production', ...localEnv(svc, local) }, { node: process.execPath, args });
+    const p = startNodeProcess(
+      entry,
+      { NODE_ENV: 'production', ...localEnv(svc, local) },
+      { node: process.execPath, args },
+    );
     processes.push(p);
     return p;
   };
@@ -60,7 +64,10 @@ describe('the Compose stack on Temporal Server 1.29.1 on PostgreSQL', function (
     // The server needs the credentials the postgres service is created with.
     const pgEnv = services.postgresql!.environment!;
     const temporalEnv = services.temporal!.environment!;
-    assert.deepEqual([temporalEnv.POSTGRES_USER, temporalEnv.POSTGRES_PWD], [pgEnv.POSTGRES_USER, pgEnv.POSTGRES_PASSWORD]);
+    assert.deepEqual(
+      [temporalEnv.POSTGRES_USER, temporalEnv.POSTGRES_PWD],
+      [pgEnv.POSTGRES_USER, pgEnv.POSTGRES_PASSWORD],
+    );
     [stack] = await Promise.all([startComposeTemporal({ timed }), timed('production build', productionBuild)]);
     ({ pg, server } = stack);
 
@@ -94,7 +101,9 @@ describe('the Compose stack on Temporal Server 1.29.1 on PostgreSQL', function (
     const test = services.temporal!.healthcheck!.test!;
     assert.equal(test[0], 'CMD-SHELL');
     const script = test[1]!.replaceAll('temporal:7233', server.address);
-    await run('sh', ['-c', script], { env: { PATH: `${dirname(temporalCliPath())}:${process.env.PATH ?? ''}`, HOME: work } });
+    await run('sh', ['-c', script], {
+      env: { PATH: `${dirname(temporalCliPath())}:${process.env.PATH ?? ''}`, HOME: work },
+    });
   });
 
   it('registers the search attributes with the Compose one-shot, on PostgreSQL visibility', async () => {
@@ -102,7 +111,8 @@ describe('the Compose stack on Temporal Server 1.29.1 on PostgreSQL', function (
     // Idempotent, as Compose may run it again on every `up` (the server accepts an attribute it has, same type).
     await stack!.registerSearchAttributes();
     const listed = await server.cli(['operator', 'search-attribute', 'list', '--namespace', 'default', '-o', 'json']);
-    for (const sa of PROVISIONING_SEARCH_ATTRIBUTES) assert.ok(listed.includes(`"${sa.name}"`), `${sa.name} is registered`);
+    for (const sa of PROVISIONING_SEARCH_ATTRIBUTES)
+      assert.ok(listed.includes(`"${sa.name}"`), `${sa.name} is registered`);
   });
 
   it('runs the simulator, the worker and the receiver from the production build; the subscription one-shot completes', async () => {
@@ -118,42 +128,87 @@ describe('the Compose stack on Temporal Server 1.29.1 on PostgreSQL', function (
   });
 
   it('provisions one channel with the CLI', async () => {
-    const input = JSON.parse(readFileSync(join(ROOT, 'examples', 'provision-sms.json'), 'utf8')) as { connector: { arguments: Record<string, string> } };
+    const input = JSON.parse(readFileSync(join(ROOT, 'examples', 'provision-sms.json'), 'utf8')) as {
+      connector: { arguments: Record<string, string> };
+    };
     input.connector.arguments.phoneNumberId = randomUUID();
     const file = join(work, 'provision.json');
     writeFileSync(file, JSON.stringify(input));
     const cli = startService('starter', ['provision', '--input', file, '--wait']);
     const { code } = await timed('provision', () => cli.exited);
     assert.equal(code, 0, cli.lines.slice(-20).join('\n'));
-    assert.match(cli.lines.join('\n'), new RegExp(input.connector.arguments.phoneNumberId), 'the result names the number');
+    assert.match(
+      cli.lines.join('\n'),
+      new RegExp(input.connector.arguments.phoneNumberId),
+      'the result names the number',
+    );
   });
 
   it('onboards 200 numbers in bulk with the CLI: every row active', async () => {
     const file = join(work, 'numbers.csv');
     writeFileSync(file, ['phoneNumberId', ...Array.from({ length: 200 }, () => randomUUID())].join('\n'));
     const report = join(work, 'report.csv');
-    const cli = startService('starter', ['bulk', '--file', file, '--defaults', join(ROOT, 'examples', 'bulk-defaults.json'), '--report', report]);
+    const cli = startService('starter', [
+      'bulk',
+      '--file',
+      file,
+      '--defaults',
+      join(ROOT, 'examples', 'bulk-defaults.json'),
+      '--report',
+      report,
+    ]);
     const { code } = await timed('bulk of 200', () => cli.exited);
     assert.equal(code, 0, cli.lines.slice(-20).join('\n'));
     assert.ok(existsSync(report), `no report written; the CLI said:\n${cli.lines.slice(-20).join('\n')}`);
     const rows = readFileSync(report, 'utf8').trim().split('\n').slice(1);
     assert.equal(rows.length, 200);
-    assert.equal(rows.filter((r) => r.includes(',active,')).length, 200, rows.filter((r) => !r.includes(',active,')).slice(0, 5).join('\n'));
+    assert.equal(
+      rows.filter((r) => r.includes(',active,')).length,
+      200,
+      rows
+        .filter((r) => !r.includes(',active,'))
+        .slice(0, 5)
+        .join('\n'),
+    );
   });
 
   it("holds per-workspace fairness: the worker's per-workspace rate on the Bird queues, matched by the fair matcher", async () => {
     const workerEnv = services.worker!.environment!;
     const queue = services.worker!.environment!.TEMPORAL_TASK_QUEUE!;
-    for (const [tq, rate] of [[birdReadsQueue(queue), workerEnv.BIRD_RATE_LIMIT_GET_PER_SECOND], [birdWritesQueue(queue), workerEnv.BIRD_RATE_LIMIT_POST_PER_SECOND]] as const) {
-      const config = JSON.parse(await server.cli(['task-queue', 'config', 'get', '--namespace', 'default', '--task-queue', tq, '--task-queue-type', 'activity', '-o', 'json'])) as {
+    for (const [tq, rate] of [
+      [birdReadsQueue(queue), workerEnv.BIRD_RATE_LIMIT_GET_PER_SECOND],
+      [birdWritesQueue(queue), workerEnv.BIRD_RATE_LIMIT_POST_PER_SECOND],
+    ] as const) {
+      const config = JSON.parse(
+        await server.cli([
+          'task-queue',
+          'config',
+          'get',
+          '--namespace',
+          'default',
+          '--task-queue',
+          tq,
+          '--task-queue-type',
+          'activity',
+          '-o',
+          'json',
+        ]),
+      ) as {
         fairnessKeysRateLimitDefault?: { rateLimit?: { requestsPerSecond?: number } };
       };
-      assert.equal(config.fairnessKeysRateLimitDefault?.rateLimit?.requestsPerSecond, Number(rate), `${tq}: ${JSON.stringify(config)}`);
+      assert.equal(
+        config.fairnessKeysRateLimitDefault?.rateLimit?.requestsPerSecond,
+        Number(rate),
+        `${tq}: ${JSON.stringify(config)}`,
+      );
     }
     // matching.enableFairness (from deploy/dynamicconfig.yaml) switches the server's task persistence to the fair
     // matcher's tables (tasks_v2, task_queues_v2); without it the queues would be in task_queues.
     const queuesIn = async (table: string) =>
-      pg.query('temporal', `SELECT count(*) FROM ${table} WHERE position(convert_to('${birdReadsQueue(queue)}', 'UTF8') IN task_queue_id) > 0`);
+      pg.query(
+        'temporal',
+        `SELECT count(*) FROM ${table} WHERE position(convert_to('${birdReadsQueue(queue)}', 'UTF8') IN task_queue_id) > 0`,
+      );
     assert.ok(Number((await queuesIn('task_queues_v2'))[0]) > 0, 'the Bird reads queue is in the fair tables');
     assert.equal(Number((await queuesIn('task_queues'))[0]), 0, 'and not in the classic ones');
   });

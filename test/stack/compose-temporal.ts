@@ -25,17 +25,23 @@ export interface ComposeTemporal {
   stop(): Promise<void>;
 }
 
-export async function startComposeTemporal(opts: { timed?: <T>(what: string, f: () => Promise<T>) => Promise<T> } = {}): Promise<ComposeTemporal> {
+export async function startComposeTemporal(
+  opts: { timed?: <T>(what: string, f: () => Promise<T>) => Promise<T> } = {},
+): Promise<ComposeTemporal> {
   const timed = opts.timed ?? (<T>(_: string, f: () => Promise<T>) => f());
   const services = loadComposeServices();
   const composeEnv = services.temporal!.environment!;
   const pgEnv = services.postgresql!.environment!;
   const bin = await timed('server build (cached after the first)', ensureServerBin);
-  const pg = await timed('PostgreSQL', () => startPostgres({ user: pgEnv.POSTGRES_USER!, password: pgEnv.POSTGRES_PASSWORD! }));
+  const pg = await timed('PostgreSQL', () =>
+    startPostgres({ user: pgEnv.POSTGRES_USER!, password: pgEnv.POSTGRES_PASSWORD! }),
+  );
   let server: TemporalServer | undefined;
   try {
     await timed('schema', () => setUpSchema({ toolBin: bin, schemaBin: bin, pg, plugin: composeEnv.DB! }));
-    server = await timed('Temporal Server', () => startTemporalServer({ bin, composeEnv, pg, dynamicConfigFile: DYNAMIC_CONFIG_FILE }));
+    server = await timed('Temporal Server', () =>
+      startTemporalServer({ bin, composeEnv, pg, dynamicConfigFile: DYNAMIC_CONFIG_FILE }),
+    );
   } catch (err) {
     await pg.stop();
     throw err;
@@ -46,9 +52,14 @@ export async function startComposeTemporal(opts: { timed?: <T>(what: string, f: 
     pg,
     server: started,
     async registerSearchAttributes() {
-      if (oneShot.entrypoint?.join(' ') !== '/bin/sh -c') throw new Error('the search-attribute one-shot is no longer a /bin/sh -c script');
+      if (oneShot.entrypoint?.join(' ') !== '/bin/sh -c')
+        throw new Error('the search-attribute one-shot is no longer a /bin/sh -c script');
       // The CLI wants a home for its config file, as the admin-tools image has.
-      const env = { PATH: `${dirname(temporalCliPath())}:${process.env.PATH ?? ''}`, HOME: tmpdir(), TEMPORAL_ADDRESS: started.address };
+      const env = {
+        PATH: `${dirname(temporalCliPath())}:${process.env.PATH ?? ''}`,
+        HOME: tmpdir(),
+        TEMPORAL_ADDRESS: started.address,
+      };
       return (await run('sh', ['-c', unescapeDollars(oneShot.command![0]!)], { env })).stdout;
     },
     async stop() {

@@ -35,7 +35,9 @@ export interface TemporalServer {
 
 /** The directory with temporal-server, temporal-sql-tool, schema/ and config_template.yaml (scripts/temporal-server.sh). */
 export async function ensureServerBin(): Promise<string> {
-  const { stdout } = await run('bash', [join(ROOT, 'scripts', 'temporal-server.sh'), 'ensure'], { maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('bash', [join(ROOT, 'scripts', 'temporal-server.sh'), 'ensure'], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return stdout.trim();
 }
 
@@ -43,11 +45,33 @@ export async function ensureServerBin(): Promise<string> {
  * The auto-setup image's schema steps for PostgreSQL (SQL_PLUGIN postgres12, schema dir v12): the tool applies the
  * versioned SQL files of the schema directory it is given (that of `schemaBin`'s server version).
  */
-export async function setUpSchema(opts: { toolBin: string; schemaBin: string; pg: Postgres; plugin: string }): Promise<void> {
+export async function setUpSchema(opts: {
+  toolBin: string;
+  schemaBin: string;
+  pg: Postgres;
+  plugin: string;
+}): Promise<void> {
   const { pg } = opts;
   const tool = (db: string, ...args: string[]) =>
-    run(join(opts.toolBin, 'temporal-sql-tool'), ['--plugin', opts.plugin, '--ep', '127.0.0.1', '-p', String(pg.port), '-u', pg.user, '--pw', pg.password, '--db', db, ...args]);
-  for (const [db, dir] of [['temporal', 'temporal'], ['temporal_visibility', 'visibility']] as const) {
+    run(join(opts.toolBin, 'temporal-sql-tool'), [
+      '--plugin',
+      opts.plugin,
+      '--ep',
+      '127.0.0.1',
+      '-p',
+      String(pg.port),
+      '-u',
+      pg.user,
+      '--pw',
+      pg.password,
+      '--db',
+      db,
+      ...args,
+    ]);
+  for (const [db, dir] of [
+    ['temporal', 'temporal'],
+    ['temporal_visibility', 'visibility'],
+  ] as const) {
     await tool(db, 'create-database');
     await tool(db, 'setup-schema', '-v', '0.0');
     await tool(db, 'update-schema', '-d', join(opts.schemaBin, 'schema', 'postgresql', 'v12', dir, 'versioned'));
@@ -76,16 +100,21 @@ export async function startTemporalServer(opts: {
 }): Promise<TemporalServer> {
   const etc = mkdtempSync(join(tmpdir(), 'stack-temporal-'));
   mkdirSync(join(etc, 'config'), { recursive: true });
-  writeFileSync(join(etc, 'config', 'docker.yaml'), serverTemplate(readFileSync(join(opts.bin, 'config_template.yaml'), 'utf8')));
+  writeFileSync(
+    join(etc, 'config', 'docker.yaml'),
+    serverTemplate(readFileSync(join(opts.bin, 'config_template.yaml'), 'utf8')),
+  );
   const dynamicPath = opts.composeEnv.DYNAMIC_CONFIG_FILE_PATH;
   if (!dynamicPath) throw new Error('the temporal service sets no DYNAMIC_CONFIG_FILE_PATH');
   mkdirSync(dirname(join(etc, dynamicPath)), { recursive: true });
   copyFileSync(opts.dynamicConfigFile, join(etc, dynamicPath));
 
   const ports: Record<string, number> = {};
-  for (const name of ['FRONTEND_GRPC', 'FRONTEND_HTTP', 'HISTORY_GRPC', 'MATCHING_GRPC', 'WORKER_GRPC']) ports[`${name}_PORT`] = await freePort();
+  for (const name of ['FRONTEND_GRPC', 'FRONTEND_HTTP', 'HISTORY_GRPC', 'MATCHING_GRPC', 'WORKER_GRPC'])
+    ports[`${name}_PORT`] = await freePort();
   // Membership ports are stored in a SMALLINT column (cluster_membership.rpc_port): below 32768, unlike ephemeral ones.
-  for (const name of ['FRONTEND_MEMBERSHIP', 'HISTORY_MEMBERSHIP', 'MATCHING_MEMBERSHIP', 'WORKER_MEMBERSHIP']) ports[`${name}_PORT`] = await freeLowPort();
+  for (const name of ['FRONTEND_MEMBERSHIP', 'HISTORY_MEMBERSHIP', 'MATCHING_MEMBERSHIP', 'WORKER_MEMBERSHIP'])
+    ports[`${name}_PORT`] = await freeLowPort();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     ...opts.composeEnv,
@@ -96,14 +125,20 @@ export async function startTemporalServer(opts: {
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
   };
   // As the image's entrypoint runs it, from /etc/temporal: `temporal-server --env docker start`.
-  const child = spawn(join(opts.bin, 'temporal-server'), ['--env', 'docker', 'start'], { cwd: etc, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(join(opts.bin, 'temporal-server'), ['--env', 'docker', 'start'], {
+    cwd: etc,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
-  for (const s of [child.stdout, child.stderr]) s.setEncoding('utf8').on('data', (c: string) => lines.push(...c.split('\n').filter(Boolean)));
+  for (const s of [child.stdout, child.stderr])
+    s.setEncoding('utf8').on('data', (c: string) => lines.push(...c.split('\n').filter(Boolean)));
   let exited = false;
   child.once('exit', () => (exited = true));
 
   const address = `127.0.0.1:${ports.FRONTEND_GRPC_PORT}`;
-  const cli = async (args: string[]) => (await run(temporalCliPath(), [...args, '--address', address], { maxBuffer: 16 * 1024 * 1024 })).stdout;
+  const cli = async (args: string[]) =>
+    (await run(temporalCliPath(), [...args, '--address', address], { maxBuffer: 16 * 1024 * 1024 })).stdout;
   const server: TemporalServer = {
     address,
     cli,
@@ -118,14 +153,26 @@ export async function startTemporalServer(opts: {
     },
   };
   try {
-    await waitFor('the Temporal frontend to serve', async () => {
-      if (exited) throw new Error(`temporal-server exited:\n${lines.filter((l) => /"level":"(error|fatal)"|^[^{]/.test(l)).slice(-5).join('\n').slice(0, 4000)}`);
-      try {
-        return (await cli(['operator', 'cluster', 'health'])).includes('SERVING') ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    }, 180_000, 1_000);
+    await waitFor(
+      'the Temporal frontend to serve',
+      async () => {
+        if (exited)
+          throw new Error(
+            `temporal-server exited:\n${lines
+              .filter((l) => /"level":"(error|fatal)"|^[^{]/.test(l))
+              .slice(-5)
+              .join('\n')
+              .slice(0, 4000)}`,
+          );
+        try {
+          return (await cli(['operator', 'cluster', 'health'])).includes('SERVING') ? true : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      180_000,
+      1_000,
+    );
     await autoSetupNamespace(cli);
   } catch (err) {
     await server.stop();
@@ -139,24 +186,63 @@ async function autoSetupNamespace(cli: (args: string[]) => Promise<string>): Pro
   try {
     await cli(['operator', 'namespace', 'describe', 'default']);
   } catch {
-    await cli(['operator', 'namespace', 'create', '--retention', '24h', '--description', 'Default namespace for Temporal Server.', 'default']);
+    await cli([
+      'operator',
+      'namespace',
+      'create',
+      '--retention',
+      '24h',
+      '--description',
+      'Default namespace for Temporal Server.',
+      'default',
+    ]);
   }
-  await waitFor('the default namespace to be usable', async () => {
-    try {
-      return await cli(['operator', 'search-attribute', 'list', '--namespace', 'default']);
-    } catch {
-      return undefined;
-    }
-  }, 60_000, 1_000);
+  await waitFor(
+    'the default namespace to be usable',
+    async () => {
+      try {
+        return await cli(['operator', 'search-attribute', 'list', '--namespace', 'default']);
+      } catch {
+        return undefined;
+      }
+    },
+    60_000,
+    1_000,
+  );
   await cli([
-    'operator', 'search-attribute', 'create', '--namespace', 'default',
-    '--name', 'CustomKeywordField', '--type', 'Keyword',
-    '--name', 'CustomStringField', '--type', 'Text',
-    '--name', 'CustomTextField', '--type', 'Text',
-    '--name', 'CustomIntField', '--type', 'Int',
-    '--name', 'CustomDatetimeField', '--type', 'Datetime',
-    '--name', 'CustomDoubleField', '--type', 'Double',
-    '--name', 'CustomBoolField', '--type', 'Bool',
+    'operator',
+    'search-attribute',
+    'create',
+    '--namespace',
+    'default',
+    '--name',
+    'CustomKeywordField',
+    '--type',
+    'Keyword',
+    '--name',
+    'CustomStringField',
+    '--type',
+    'Text',
+    '--name',
+    'CustomTextField',
+    '--type',
+    'Text',
+    '--name',
+    'CustomIntField',
+    '--type',
+    'Int',
+    '--name',
+    'CustomDatetimeField',
+    '--type',
+    'Datetime',
+    '--name',
+    'CustomDoubleField',
+    '--type',
+    'Double',
+    '--name',
+    'CustomBoolField',
+    '--type',
+    'Bool',
   ]);
 }
 

@@ -6,7 +6,12 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../src/activities';
-import type { ActiveChannel, ChannelReadinessSnapshot, CreateConnectorOutcome, DeletedConnector } from '../../src/activities';
+import type {
+  ActiveChannel,
+  ChannelReadinessSnapshot,
+  CreateConnectorOutcome,
+  DeletedConnector,
+} from '../../src/activities';
 import { FailureType } from '../../src/domain/failure-types';
 
 export interface FakeBirdScript {
@@ -54,15 +59,27 @@ export class FakeBird {
         const { attempt } = Context.current().info;
         if (snapshot.status === 'ok') return { ...snapshot, statusReads: attempt };
         if (snapshot.status === 'error') {
-          throw ApplicationFailure.create({ type: FailureType.channelFailed, message: `channel status is error: ${snapshot.errorMessage}`, nonRetryable: true, details: [{ ...snapshot, statusReads: attempt }] });
+          throw ApplicationFailure.create({
+            type: FailureType.channelFailed,
+            message: `channel status is error: ${snapshot.errorMessage}`,
+            nonRetryable: true,
+            details: [{ ...snapshot, statusReads: attempt }],
+          });
         }
-        throw ApplicationFailure.create({ type: FailureType.channelNotReady, message: 'channel not ready yet (pending/provisioning)', details: [{ ...snapshot, statusReads: attempt }] });
+        throw ApplicationFailure.create({
+          type: FailureType.channelNotReady,
+          message: 'channel not ready yet (pending/provisioning)',
+          details: [{ ...snapshot, statusReads: attempt }],
+        });
       },
       deleteConnector: async (): Promise<DeletedConnector> => {
         const { deletesFailUntil } = this.script;
         if (deletesFailUntil !== undefined && (await this.serverNow()) < deletesFailUntil) {
           await this.#record('deleteConnector', 'failed');
-          throw ApplicationFailure.create({ type: FailureType.serverError, message: 'Bird answered 503 Service Unavailable' });
+          throw ApplicationFailure.create({
+            type: FailureType.serverError,
+            message: 'Bird answered 503 Service Unavailable',
+          });
         }
         await this.#record('deleteConnector', 'deleted');
         return { outcome: 'deleted', connectorId: CONNECTOR_ID };
@@ -80,7 +97,12 @@ export class FakeBird {
       : ready
         ? { channelId: CHANNEL_ID, status: 'ok', stage: 'active' }
         : { channelId: CHANNEL_ID, status: 'pending', stage: 'provisioning' };
-    this.calls.push({ name, at: now, attempt: Context.current().info.attempt, result: `${snapshot.status}/${snapshot.stage}` });
+    this.calls.push({
+      name,
+      at: now,
+      attempt: Context.current().info.attempt,
+      result: `${snapshot.status}/${snapshot.stage}`,
+    });
     return snapshot;
   }
 

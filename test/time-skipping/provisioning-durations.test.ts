@@ -10,7 +10,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ProvisionChannelInputRaw } from '../../src/domain/provisioning-input';
 import { deploymentTaskQueues } from '../../src/bird/rate-limits/queues';
-import { PROVISIONING_FAILED, type ProvisionChannelResult, type ProvisioningFailureDetails } from '../../src/domain/provisioning';
+import {
+  PROVISIONING_FAILED,
+  type ProvisionChannelResult,
+  type ProvisioningFailureDetails,
+} from '../../src/domain/provisioning';
 import { bundleProductWorkflows, createTimeSkippingEnv } from '../helpers/time-skipping';
 import { FakeBird, type FakeCall } from './fake-bird';
 
@@ -30,25 +34,39 @@ describe('provisioning durations (time-skipping test server)', function () {
   after(() => env?.teardown());
 
   /** Runs one provisioning to its end on a fresh task queue, with Bird scripted by `bird`. */
-  async function provision(bird: FakeBird, readiness: ProvisionChannelInputRaw['readiness']): Promise<{ result?: ProvisionChannelResult; failure?: ProvisioningFailureDetails; startedAt: number }> {
+  async function provision(
+    bird: FakeBird,
+    readiness: ProvisionChannelInputRaw['readiness'],
+  ): Promise<{ result?: ProvisionChannelResult; failure?: ProvisioningFailureDetails; startedAt: number }> {
     const taskQueue = `time-skipping-${randomUUID()}`;
     const activities = bird.activities();
     const queues = Object.values(deploymentTaskQueues(taskQueue));
     const workers = await Promise.all(
       queues.map((q) =>
-        Worker.create({ connection: env.nativeConnection, taskQueue: q, activities, ...(q === taskQueue ? { workflowBundle } : {}) }),
+        Worker.create({
+          connection: env.nativeConnection,
+          taskQueue: q,
+          activities,
+          ...(q === taskQueue ? { workflowBundle } : {}),
+        }),
       ),
     );
     const input: ProvisionChannelInputRaw = {
       workspaceId: randomUUID(),
       organizationId: randomUUID(),
-      connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'SMS time-skipping', arguments: { phoneNumberId: randomUUID(), channelMessageType: 'transactional' } },
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name: 'SMS time-skipping',
+        arguments: { phoneNumberId: randomUUID(), channelMessageType: 'transactional' },
+      },
       readiness,
     };
     const startedAt = await env.currentTimeMs();
     const running = Promise.all(workers.map((w) => w.run()));
     try {
-      const result = await env.client.workflow.execute<(arg: ProvisionChannelInputRaw) => Promise<ProvisionChannelResult>>('provisionChannel', {
+      const result = await env.client.workflow.execute<
+        (arg: ProvisionChannelInputRaw) => Promise<ProvisionChannelResult>
+      >('provisionChannel', {
         taskQueue,
         workflowId: `provision/${randomUUID()}`,
         args: [input],
@@ -56,7 +74,10 @@ describe('provisioning durations (time-skipping test server)', function () {
       return { result, startedAt };
     } catch (err) {
       if (!(err instanceof WorkflowFailedError)) throw err;
-      assert.ok(err.cause instanceof ApplicationFailure && err.cause.type === PROVISIONING_FAILED, `a provisioning failure, got: ${err.cause?.message}`);
+      assert.ok(
+        err.cause instanceof ApplicationFailure && err.cause.type === PROVISIONING_FAILED,
+        `a provisioning failure, got: ${err.cause?.message}`,
+      );
       return { failure: err.cause.details?.[0] as ProvisioningFailureDetails, startedAt };
     } finally {
       for (const w of workers) w.shutdown();
@@ -66,12 +87,19 @@ describe('provisioning durations (time-skipping test server)', function () {
 
   const gaps = (calls: FakeCall[]) => calls.slice(1).map((c, i) => c.at - calls[i]!.at);
   /** Equal within the little real time that passes while time skipping is held (an activity running). */
-  const near = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 2 * SECOND, `${what}: ${actual} ms, expected ${expected} ms`);
+  const near = (actual: number, expected: number, what: string) =>
+    assert.ok(Math.abs(actual - expected) < 2 * SECOND, `${what}: ${actual} ms, expected ${expected} ms`);
 
   it('a 30-minute readiness deadline: polls back off to the cap, and the run fails at the deadline, its connector deleted', async () => {
     const bird = new FakeBird(() => env.currentTimeMs());
     const realStart = Date.now();
-    const { failure, startedAt } = await provision(bird, { mode: 'poll', initialPollInterval: '2s', backoffCoefficient: 2, maxPollInterval: '1m', deadline: '30m' });
+    const { failure, startedAt } = await provision(bird, {
+      mode: 'poll',
+      initialPollInterval: '2s',
+      backoffCoefficient: 2,
+      maxPollInterval: '1m',
+      deadline: '30m',
+    });
     assert.ok(failure);
     assert.equal(failure.failedStep, 'awaiting-readiness');
     assert.match(failure.reason, /not ready within the 30m deadline \(last status: pending\/provisioning/);
@@ -83,7 +111,10 @@ describe('provisioning durations (time-skipping test server)', function () {
     gaps(polls).forEach((gap, i) => near(gap, Math.min(2 * SECOND * 2 ** i, MINUTE), `gap before poll ${i + 2}`));
     assert.ok(polls.length >= 30, `${polls.length} polls in 30 minutes`);
     const lastPoll = polls.at(-1)!.at;
-    assert.ok(lastPoll - created <= 30 * MINUTE && lastPoll - created + MINUTE > 30 * MINUTE - 2 * SECOND, 'polls go on until the next one would pass the deadline');
+    assert.ok(
+      lastPoll - created <= 30 * MINUTE && lastPoll - created + MINUTE > 30 * MINUTE - 2 * SECOND,
+      'polls go on until the next one would pass the deadline',
+    );
     // At the deadline, one last read; then the compensation.
     const [finalRead] = bird.callsTo('getChannelReadiness');
     near(finalRead!.at - created, 30 * MINUTE, 'the final read');
@@ -97,14 +128,29 @@ describe('provisioning durations (time-skipping test server)', function () {
     const bird = new FakeBird(() => env.currentTimeMs());
     // Ready 29.5 minutes after the create: after the last poll that fits the 30-minute deadline, before the deadline.
     bird.script = { readyAfterCreateMs: 29.5 * MINUTE };
-    const { result, failure } = await provision(bird, { mode: 'poll', initialPollInterval: '2s', backoffCoefficient: 2, maxPollInterval: '1m', deadline: '30m' });
+    const { result, failure } = await provision(bird, {
+      mode: 'poll',
+      initialPollInterval: '2s',
+      backoffCoefficient: 2,
+      maxPollInterval: '1m',
+      deadline: '30m',
+    });
     assert.ok(result, `failed: ${failure?.reason}`);
     assert.equal(result.readinessSource, 'poll');
     const polls = bird.callsTo('awaitChannelActive');
-    assert.ok(polls.every((p) => p.result === 'pending/provisioning'), 'no poll saw it ready');
-    assert.deepEqual(bird.callsTo('getChannelReadiness').map((c) => c.result), ['ok/active']);
+    assert.ok(
+      polls.every((p) => p.result === 'pending/provisioning'),
+      'no poll saw it ready',
+    );
+    assert.deepEqual(
+      bird.callsTo('getChannelReadiness').map((c) => c.result),
+      ['ok/active'],
+    );
     assert.equal(bird.callsTo('deleteConnector').length, 0);
-    assert.ok(result.timings.readinessWaitMs >= 29.5 * MINUTE && result.timings.readinessWaitMs <= 30 * MINUTE + 2 * SECOND, `waited ${result.timings.readinessWaitMs} ms`);
+    assert.ok(
+      result.timings.readinessWaitMs >= 29.5 * MINUTE && result.timings.readinessWaitMs <= 30 * MINUTE + 2 * SECOND,
+      `waited ${result.timings.readinessWaitMs} ms`,
+    );
   });
 
   it('webhook mode with no report: one timer for a week-long deadline, then the final read, then the delete', async () => {
@@ -123,7 +169,12 @@ describe('provisioning durations (time-skipping test server)', function () {
     const bird = new FakeBird(() => env.currentTimeMs());
     const startedAt = await env.currentTimeMs();
     bird.script = { channelError: 'number not verified for A2P', deletesFailUntil: startedAt + 3 * HOUR };
-    const { failure } = await provision(bird, { mode: 'poll', initialPollInterval: '2s', maxPollInterval: '1m', deadline: '30m' });
+    const { failure } = await provision(bird, {
+      mode: 'poll',
+      initialPollInterval: '2s',
+      maxPollInterval: '1m',
+      deadline: '30m',
+    });
     assert.ok(failure);
     assert.match(failure.reason, /channel status is error: number not verified for A2P/);
     assert.deepEqual(failure.undone, ['deleted connector conn-time-skipping']);
@@ -131,10 +182,16 @@ describe('provisioning durations (time-skipping test server)', function () {
     assert.deepEqual(failure.leftBehind, []);
 
     const deletes = bird.callsTo('deleteConnector');
-    assert.deepEqual(deletes.map((d) => d.attempt), deletes.map((_, i) => i + 1), 'one activity, retried');
+    assert.deepEqual(
+      deletes.map((d) => d.attempt),
+      deletes.map((_, i) => i + 1),
+      'one activity, retried',
+    );
     assert.equal(deletes.at(-1)!.result, 'deleted');
     assert.ok(deletes.slice(0, -1).every((d) => d.result === 'failed'));
-    gaps(deletes).forEach((gap, i) => near(gap, Math.min(SECOND * 2 ** i, 5 * MINUTE), `gap before delete attempt ${i + 2}`));
+    gaps(deletes).forEach((gap, i) =>
+      near(gap, Math.min(SECOND * 2 ** i, 5 * MINUTE), `gap before delete attempt ${i + 2}`),
+    );
     // 1 s doubling reaches the cap after 9 retries (about 8.5 minutes), then one try every 5 minutes until Bird is back.
     assert.ok(deletes.length > 40, `${deletes.length} attempts`);
     assert.ok(deletes.at(-1)!.at - startedAt >= 3 * HOUR, 'retried until Bird came back, three hours later');

@@ -48,7 +48,14 @@ describe('bulk window', () => {
     w.record({ row: 1, workflowId: 'b', outcome: 'cancelled', compensated: true });
     w.record({ row: 2, workflowId: 'c', outcome: 'failed', compensated: false });
     w.record({ row: 3, workflowId: 'd', outcome: 'active', compensated: true });
-    assert.deepEqual(w.state.counts, { active: 1, alreadyActive: 0, failed: 2, compensated: 2, cancelled: 1, notStarted: 0 });
+    assert.deepEqual(w.state.counts, {
+      active: 1,
+      alreadyActive: 0,
+      failed: 2,
+      compensated: 2,
+      cancelled: 1,
+      notStarted: 0,
+    });
   });
 
   it('hands out unflushed outcomes once, in batches numbered without gaps', () => {
@@ -57,13 +64,19 @@ describe('bulk window', () => {
     w.record({ row: 1, workflowId: 'b', outcome: 'already-active' });
     const first = w.takeUnflushed();
     assert.equal(first.seq, 0);
-    assert.deepEqual(first.outcomes.map((o) => o.row), [0, 1]);
+    assert.deepEqual(
+      first.outcomes.map((o) => o.row),
+      [0, 1],
+    );
     // Nothing new: no batch number is used up.
     assert.deepEqual(w.takeUnflushed(), { seq: 1, outcomes: [] });
     w.record({ row: 2, workflowId: 'c', outcome: 'active' });
     const second = w.takeUnflushed();
     assert.equal(second.seq, 1);
-    assert.deepEqual(second.outcomes.map((o) => o.row), [2]);
+    assert.deepEqual(
+      second.outcomes.map((o) => o.row),
+      [2],
+    );
     assert.equal(w.state.nextBatch, 2);
   });
 
@@ -97,15 +110,29 @@ describe('bulk window', () => {
     w.takeUnflushed();
     const next = new BulkWindow(JSON.parse(JSON.stringify(w.state)) as BulkWindowState);
     assert.equal(next.finish('wf-3', { outcome: 'failed', compensated: false }), true);
-    assert.deepEqual(next.takeUnflushed(), { seq: 1, outcomes: [{ outcome: 'failed', compensated: false, row: 3, workflowId: 'wf-3' }] });
+    assert.deepEqual(next.takeUnflushed(), {
+      seq: 1,
+      outcomes: [{ outcome: 'failed', compensated: false, row: 3, workflowId: 'wf-3' }],
+    });
     assert.equal(next.state.counts.active + next.state.counts.failed, 2);
   });
 
   it('any sequence of starts and reports: counts match the outcomes handed out, nothing is lost or counted twice', () => {
-    const outcome = fc.constantFrom<RowOutcome['outcome']>('active', 'already-active', 'failed', 'cancelled', 'not-started');
+    const outcome = fc.constantFrom<RowOutcome['outcome']>(
+      'active',
+      'already-active',
+      'failed',
+      'cancelled',
+      'not-started',
+    );
     const op = fc.oneof(
       fc.record({ kind: fc.constant('track' as const), id: fc.integer({ min: 0, max: 15 }) }),
-      fc.record({ kind: fc.constant('finish' as const), id: fc.integer({ min: 0, max: 15 }), outcome, compensated: fc.boolean() }),
+      fc.record({
+        kind: fc.constant('finish' as const),
+        id: fc.integer({ min: 0, max: 15 }),
+        outcome,
+        compensated: fc.boolean(),
+      }),
       fc.record({ kind: fc.constant('record' as const), outcome, compensated: fc.boolean() }),
       fc.record({ kind: fc.constant('flush' as const) }),
     );
@@ -122,7 +149,10 @@ describe('bulk window', () => {
             inFlight.add(`wf-${o.id}`);
             w.track(`wf-${o.id}`, row++, false, 0);
           } else if (o.kind === 'finish') {
-            assert.equal(w.finish(`wf-${o.id}`, { outcome: o.outcome, compensated: o.compensated }), inFlight.delete(`wf-${o.id}`));
+            assert.equal(
+              w.finish(`wf-${o.id}`, { outcome: o.outcome, compensated: o.compensated }),
+              inFlight.delete(`wf-${o.id}`),
+            );
           } else if (o.kind === 'record') {
             w.record({ row: row++, workflowId: `decided-${row}`, outcome: o.outcome, compensated: o.compensated });
           } else {

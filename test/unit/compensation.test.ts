@@ -19,7 +19,11 @@ describe('compensations', () => {
     }
     const report = await c.runAll();
     assert.deepEqual(ran, ['tag', 'register subscription', 'create connector']);
-    assert.deepEqual(report, { undone: ['undid tag', 'undid register subscription', 'undid create connector'], failures: [], failedSteps: [] });
+    assert.deepEqual(report, {
+      undone: ['undid tag', 'undid register subscription', 'undid create connector'],
+      failures: [],
+      failedSteps: [],
+    });
   });
 
   it('a failed undo is reported and the others still run', async () => {
@@ -70,9 +74,18 @@ describe('compensations', () => {
         const report = await c.runAll();
         assert.deepEqual(ran, kinds.map((_, i) => i).reverse());
         const indexes = (kind: string) => kinds.flatMap((k, i) => (k === kind ? [i] : [])).reverse();
-        assert.deepEqual(report.undone, indexes('ok').map((i) => `undid ${i}`));
-        assert.deepEqual(report.failedSteps, indexes('fails').map((i) => `step ${i}`));
-        assert.deepEqual(report.failures, indexes('fails').map((i) => `step ${i}: boom ${i}`));
+        assert.deepEqual(
+          report.undone,
+          indexes('ok').map((i) => `undid ${i}`),
+        );
+        assert.deepEqual(
+          report.failedSteps,
+          indexes('fails').map((i) => `step ${i}`),
+        );
+        assert.deepEqual(
+          report.failures,
+          indexes('fails').map((i) => `step ${i}: boom ${i}`),
+        );
       }),
     );
   });
@@ -80,8 +93,18 @@ describe('compensations', () => {
 
 describe('messageOf', () => {
   it("prefers the cause's message: an activity failure wraps the activity's own failure", () => {
-    const cause = ApplicationFailure.create({ type: 'BirdRejected', message: 'Bird answered 422: useCaseId is required' });
-    const err = new ActivityFailure('activity failed', 'deleteConnector', 'id-1', RetryState.NON_RETRYABLE_FAILURE, 'worker', cause);
+    const cause = ApplicationFailure.create({
+      type: 'BirdRejected',
+      message: 'Bird answered 422: useCaseId is required',
+    });
+    const err = new ActivityFailure(
+      'activity failed',
+      'deleteConnector',
+      'id-1',
+      RetryState.NON_RETRYABLE_FAILURE,
+      'worker',
+      cause,
+    );
     assert.equal(messageOf(err), 'Bird answered 422: useCaseId is required');
   });
 

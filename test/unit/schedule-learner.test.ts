@@ -16,12 +16,21 @@ function row(i: number, readiness: Record<string, unknown> = { mode: 'poll' }): 
   const input = parseProvisioningInput({
     workspaceId: randomUUID(),
     organizationId: randomUUID(),
-    connector: { connectorTemplateRef: 'sms-messagebird:1', name: `SMS ${i}`, arguments: { phoneNumberId, channelMessageType: 'transactional' } },
+    connector: {
+      connectorTemplateRef: 'sms-messagebird:1',
+      name: `SMS ${i}`,
+      arguments: { phoneNumberId, channelMessageType: 'transactional' },
+    },
     readiness,
   });
   return { row: i, line: i + 2, phoneNumberId, workflowId: `provision/${phoneNumberId}`, input };
 }
-const active = (waitMs: number, source: 'poll' | 'webhook' = 'poll') => ({ workflowId: randomUUID(), outcome: 'active' as const, readinessWaitMs: waitMs, readinessSource: source });
+const active = (waitMs: number, source: 'poll' | 'webhook' = 'poll') => ({
+  workflowId: randomUUID(),
+  outcome: 'active' as const,
+  readinessWaitMs: waitMs,
+  readinessSource: source,
+});
 
 describe('schedule learner (bulk runs)', () => {
   it(`sends ${MIN_ACTIVATION_SAMPLES} scouts with their own schedule, then holds the other rows while scouts run`, () => {

@@ -4,16 +4,37 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MAX_STATUS_REPORTS_PER_RUN, type ChannelStatusReport, type ProvisioningProgress } from '../../src/domain/provisioning';
+import {
+  MAX_STATUS_REPORTS_PER_RUN,
+  type ChannelStatusReport,
+  type ProvisioningProgress,
+} from '../../src/domain/provisioning';
 import { StatusReportInbox } from '../../src/workflows/status-reports';
 
 function progress(overrides: Partial<ProvisioningProgress> = {}): ProvisioningProgress {
-  return { stage: 'awaiting-readiness', adopted: false, statusPolls: 0, statusReports: 0, subscriptionIds: [], connectorId: 'Conn-1', channelId: 'Chan-1', ...overrides };
+  return {
+    stage: 'awaiting-readiness',
+    adopted: false,
+    statusPolls: 0,
+    statusReports: 0,
+    subscriptionIds: [],
+    connectorId: 'Conn-1',
+    channelId: 'Chan-1',
+    ...overrides,
+  };
 }
 
 let deliveries = 0;
 function report(overrides: Partial<ChannelStatusReport> = {}): ChannelStatusReport {
-  return { event: 'channel.updated', channelId: 'chan-1', connectorId: 'conn-1', status: 'ok', stage: 'active', deliveryKey: `delivery-${++deliveries}`, ...overrides };
+  return {
+    event: 'channel.updated',
+    channelId: 'chan-1',
+    connectorId: 'conn-1',
+    status: 'ok',
+    stage: 'active',
+    deliveryKey: `delivery-${++deliveries}`,
+    ...overrides,
+  };
 }
 
 describe('status report inbox', () => {
@@ -25,14 +46,37 @@ describe('status report inbox', () => {
 
   it('refuses malformed reports before anything else', () => {
     const inbox = new StatusReportInbox(progress());
-    for (const bad of [null, undefined, 'text', {}, { channelId: 'chan-1' }, { deliveryKey: 'k' }, { deliveryKey: 1, channelId: 'chan-1' }]) {
-      assert.equal(inbox.refusal(bad as unknown as ChannelStatusReport), 'malformed status report', JSON.stringify(bad));
+    for (const bad of [
+      null,
+      undefined,
+      'text',
+      {},
+      { channelId: 'chan-1' },
+      { deliveryKey: 'k' },
+      { deliveryKey: 1, channelId: 'chan-1' },
+    ]) {
+      assert.equal(
+        inbox.refusal(bad as unknown as ChannelStatusReport),
+        'malformed status report',
+        JSON.stringify(bad),
+      );
     }
   });
 
   it('refuses every report outside the readiness wait, naming the stage', () => {
-    for (const stage of ['validating', 'creating-connector', 'registering-subscriptions', 'completed', 'compensating', 'failed', 'cancelled'] as const) {
-      assert.equal(new StatusReportInbox(progress({ stage })).refusal(report()), `not waiting for readiness (stage: ${stage})`);
+    for (const stage of [
+      'validating',
+      'creating-connector',
+      'registering-subscriptions',
+      'completed',
+      'compensating',
+      'failed',
+      'cancelled',
+    ] as const) {
+      assert.equal(
+        new StatusReportInbox(progress({ stage })).refusal(report()),
+        `not waiting for readiness (stage: ${stage})`,
+      );
     }
   });
 
@@ -40,11 +84,20 @@ describe('status report inbox', () => {
     const inbox = new StatusReportInbox(progress());
     assert.equal(inbox.refusal(report({ connectorId: 'conn-2' })), 'the report is for another connector or channel');
     assert.equal(inbox.refusal(report({ connectorId: undefined, channelId: 'CHAN-1' })), undefined);
-    assert.equal(inbox.refusal(report({ connectorId: undefined, channelId: 'chan-2' })), 'the report is for another connector or channel');
+    assert.equal(
+      inbox.refusal(report({ connectorId: undefined, channelId: 'chan-2' })),
+      'the report is for another connector or channel',
+    );
     // A run that has not learned its channel id cannot tell a channel-only report is its own.
-    assert.equal(new StatusReportInbox(progress({ channelId: undefined })).refusal(report({ connectorId: undefined })), 'the report is for another connector or channel');
+    assert.equal(
+      new StatusReportInbox(progress({ channelId: undefined })).refusal(report({ connectorId: undefined })),
+      'the report is for another connector or channel',
+    );
     // Before the connector exists, no report can be the run's.
-    assert.equal(new StatusReportInbox(progress({ connectorId: undefined })).refusal(report()), 'the report is for another connector or channel');
+    assert.equal(
+      new StatusReportInbox(progress({ connectorId: undefined })).refusal(report()),
+      'the report is for another connector or channel',
+    );
   });
 
   it('refuses a delivery it has accepted before (a replayed webhook)', () => {
@@ -90,23 +143,29 @@ describe('status report inbox', () => {
 
   it('whatever the deliveries, the run accepts each key once and never more than the cap', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ key: fc.integer({ min: 0, max: 30 }), own: fc.boolean() }), { maxLength: 100 }), (sent) => {
-        const p = progress();
-        const inbox = new StatusReportInbox(p);
-        const accepted: string[] = [];
-        for (const { key, own } of sent) {
-          const r = report({ deliveryKey: `k${key}`, connectorId: own ? 'conn-1' : 'other' });
-          if (inbox.refusal(r) === undefined) {
-            inbox.accept(r);
-            accepted.push(r.deliveryKey);
+      fc.property(
+        fc.array(fc.record({ key: fc.integer({ min: 0, max: 30 }), own: fc.boolean() }), { maxLength: 100 }),
+        (sent) => {
+          const p = progress();
+          const inbox = new StatusReportInbox(p);
+          const accepted: string[] = [];
+          for (const { key, own } of sent) {
+            const r = report({ deliveryKey: `k${key}`, connectorId: own ? 'conn-1' : 'other' });
+            if (inbox.refusal(r) === undefined) {
+              inbox.accept(r);
+              accepted.push(r.deliveryKey);
+            }
           }
-        }
-        const distinctOwn = new Set(sent.filter((s) => s.own).map((s) => `k${s.key}`)).size;
-        assert.equal(accepted.length, Math.min(distinctOwn, MAX_STATUS_REPORTS_PER_RUN));
-        assert.equal(new Set(accepted).size, accepted.length);
-        assert.equal(p.statusReports, accepted.length);
-        assert.deepEqual(inbox.take().map((r) => r.deliveryKey), accepted);
-      }),
+          const distinctOwn = new Set(sent.filter((s) => s.own).map((s) => `k${s.key}`)).size;
+          assert.equal(accepted.length, Math.min(distinctOwn, MAX_STATUS_REPORTS_PER_RUN));
+          assert.equal(new Set(accepted).size, accepted.length);
+          assert.equal(p.statusReports, accepted.length);
+          assert.deepEqual(
+            inbox.take().map((r) => r.deliveryKey),
+            accepted,
+          );
+        },
+      ),
     );
   });
 });

@@ -11,15 +11,16 @@ describe('ensureWorkspaceSubscription input', () => {
   it('refuses a bad input as InvalidSubscriptionInput naming each field, before any call to Temporal', async () => {
     const untouchable = new Proxy({}, { get: () => assert.fail('the client was used') }) as Client;
     const bad = { organizationId: 'not-a-uuid', workspaceId: 'also-not', event: 'channel.deleted', url: 'ftp://x' };
-    await assert.rejects(
-      ensureWorkspaceSubscription(untouchable, bad as never, { taskQueue: 'q' }),
-      (err: unknown) => {
-        assert.ok(err instanceof InvalidSubscriptionInput, `got ${String(err)}`);
-        assert.ok(!(err instanceof InvalidProvisioningInput));
-        assert.match(err.message, /^invalid webhook subscription input/);
-        for (const field of ['organizationId', 'workspaceId', 'event', 'url']) assert.ok(err.problems.some((p) => p.startsWith(`${field}:`)), field);
-        return true;
-      },
-    );
+    await assert.rejects(ensureWorkspaceSubscription(untouchable, bad as never, { taskQueue: 'q' }), (err: unknown) => {
+      assert.ok(err instanceof InvalidSubscriptionInput, `got ${String(err)}`);
+      assert.ok(!(err instanceof InvalidProvisioningInput));
+      assert.match(err.message, /^invalid webhook subscription input/);
+      for (const field of ['organizationId', 'workspaceId', 'event', 'url'])
+        assert.ok(
+          err.problems.some((p) => p.startsWith(`${field}:`)),
+          field,
+        );
+      return true;
+    });
   });
 });

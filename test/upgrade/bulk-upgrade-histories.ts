@@ -71,10 +71,13 @@ async function behaviorOf(client: Client, workflowId: string, runId?: string): P
   return (proto.api.enums.v1.VersioningBehavior[code] ?? String(code)).replace('VERSIONING_BEHAVIOR_', '');
 }
 
-function startedAs(attrs: protoTypes.api.history.v1.IWorkflowExecutionStartedEventAttributes | null | undefined): string {
+function startedAs(
+  attrs: protoTypes.api.history.v1.IWorkflowExecutionStartedEventAttributes | null | undefined,
+): string {
   if (attrs?.inheritedPinnedVersion) return `pinned to ${attrs.inheritedPinnedVersion.buildId}`;
   // Set for a continue-as-new with initialVersioningBehavior AUTO_UPGRADE (UNSPECIFIED in it means the same).
-  if (attrs?.inheritedAutoUpgradeInfo) return `auto-upgrade from ${attrs.inheritedAutoUpgradeInfo.sourceDeploymentVersion?.buildId ?? '?'}`;
+  if (attrs?.inheritedAutoUpgradeInfo)
+    return `auto-upgrade from ${attrs.inheritedAutoUpgradeInfo.sourceDeploymentVersion?.buildId ?? '?'}`;
   return attrs?.continuedExecutionRunId ? 'not pinned' : 'first run';
 }
 
@@ -82,30 +85,44 @@ function reportsIn(events: protoTypes.api.history.v1.IHistoryEvent[]): string[] 
   return events.flatMap((e) => {
     const signal = e.workflowExecutionSignaledEventAttributes;
     if (signal?.signalName !== provisioningFinishedSignal.name) return [];
-    return (signal.input?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload<ProvisioningFinished>(p).workflowId);
+    return (signal.input?.payloads ?? []).map(
+      (p) => defaultPayloadConverter.fromPayload<ProvisioningFinished>(p).workflowId,
+    );
   });
 }
 
 function hasPatchMarker(events: protoTypes.api.history.v1.IHistoryEvent[], patchId: string): boolean {
   return events.some((e) =>
-    Object.values(e.markerRecordedEventAttributes?.details ?? {}).some((p) => p.payloads?.some((payload) => Buffer.from(payload.data ?? []).toString('utf8').includes(patchId))),
+    Object.values(e.markerRecordedEventAttributes?.details ?? {}).some((p) =>
+      p.payloads?.some((payload) =>
+        Buffer.from(payload.data ?? [])
+          .toString('utf8')
+          .includes(patchId),
+      ),
+    ),
   );
 }
 
 /** The runs of a workflow's continue-as-new chain from its first run, following each run's last event. */
 export async function describeChain(client: Client, workflowId: string, firstRunId: string): Promise<BulkRunReport[]> {
   const runs: BulkRunReport[] = [];
-  for (let runId: string | undefined = firstRunId; runId; ) {
+  for (let runId: string | undefined = firstRunId; runId;) {
     const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events = history.events ?? [];
     const last = events[events.length - 1];
     const can = last?.workflowExecutionContinuedAsNewEventAttributes;
-    const childIds = events.flatMap((e) => (e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId ? [e.childWorkflowExecutionStartedEventAttributes.workflowExecution.workflowId] : []));
+    const childIds = events.flatMap((e) =>
+      e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId
+        ? [e.childWorkflowExecutionStartedEventAttributes.workflowExecution.workflowId]
+        : [],
+    );
     runs.push({
       runId,
       builds: buildsOf(history),
       behavior: await behaviorOf(client, workflowId, runId),
-      toldOfNewVersion: events.some((e) => e.workflowTaskStartedEventAttributes?.targetWorkerDeploymentVersionChanged === true),
+      toldOfNewVersion: events.some(
+        (e) => e.workflowTaskStartedEventAttributes?.targetWorkerDeploymentVersionChanged === true,
+      ),
       startedAs: startedAs(events[0]?.workflowExecutionStartedEventAttributes),
       upgradeMarked: hasPatchMarker(events, BULK_UPGRADE_PATCH),
       continuedAsNew: can !== undefined && can !== null,
@@ -120,7 +137,12 @@ export async function describeChain(client: Client, workflowId: string, firstRun
 }
 
 /** Every row's child: which run started it, the builds that ran it, and its outcome in the bulk report. */
-export async function describeChildren(client: Client, runs: BulkRunReport[], store: BulkStore, end: BulkEnd): Promise<ChildReport[]> {
+export async function describeChildren(
+  client: Client,
+  runs: BulkRunReport[],
+  store: BulkStore,
+  end: BulkEnd,
+): Promise<ChildReport[]> {
   if (end.status === 'failed') return [];
   const report = await bulkReport(store, end.progress);
   const children: ChildReport[] = [];

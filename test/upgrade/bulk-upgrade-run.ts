@@ -16,7 +16,13 @@ import { join } from 'node:path';
 import { BirdClient } from '../../src/bird/client';
 import { BirdSimulator } from '../../src/bird-sim';
 import { BulkStore } from '../../src/bulk/store';
-import { awaitBulk, getBulkProgress, prepareInventoryText, startBulk, type BulkEnd } from '../../src/client/bulk-client';
+import {
+  awaitBulk,
+  getBulkProgress,
+  prepareInventoryText,
+  startBulk,
+  type BulkEnd,
+} from '../../src/client/bulk-client';
 import { Secret } from '../../src/config/secret';
 import { staticSecretStore } from '../../src/config/secrets';
 import { createProvisioningWorker, type ProvisioningWorker } from '../../src/worker/factory';
@@ -61,7 +67,11 @@ export async function runBulkUpgrade(opts: BulkUpgradeOptions): Promise<BulkUpgr
   const connection = await Connection.connect({ address: opts.address });
   const nativeConnection = await NativeConnection.connect({ address: opts.address });
   const client = new Client({ connection, namespace: opts.namespace });
-  const sim = await BirdSimulator.start({ provisioningDelayMs: 200, accessKeys: [accessKey], workspaces: [{ id: workspaceId, organizationId }] });
+  const sim = await BirdSimulator.start({
+    provisioningDelayMs: 200,
+    accessKeys: [accessKey],
+    workspaces: [{ id: workspaceId, organizationId }],
+  });
   const bird = new BirdClient({ baseUrl: sim.url, accessKey: new Secret(accessKey), timeoutMs: 3_000 });
   const bulkStore = new BulkStore(mkdtempSync(join(tmpdir(), 'bulk-upgrade-store-')));
   const workers: { worker: ProvisioningWorker; running: Promise<void> }[] = [];
@@ -87,15 +97,26 @@ export async function runBulkUpgrade(opts: BulkUpgradeOptions): Promise<BulkUpgr
 
   // Retried until the server has seen the build's pollers on every task queue (workflows and both Bird queues).
   const setCurrent = async (buildId: string) => {
-    await waitFor(`${buildId} to become current`, async () => {
-      try {
-        await client.workflowService.setWorkerDeploymentCurrentVersion({ namespace: opts.namespace, deploymentName, buildId, identity: 'bulk-upgrade' });
-        return true;
-      } catch (err) {
-        if (/not found|does not exist|pollers|NotFound|missing active task queues/i.test(String(err))) return undefined;
-        throw err;
-      }
-    }, 60_000, 250);
+    await waitFor(
+      `${buildId} to become current`,
+      async () => {
+        try {
+          await client.workflowService.setWorkerDeploymentCurrentVersion({
+            namespace: opts.namespace,
+            deploymentName,
+            buildId,
+            identity: 'bulk-upgrade',
+          });
+          return true;
+        } catch (err) {
+          if (/not found|does not exist|pollers|NotFound|missing active task queues/i.test(String(err)))
+            return undefined;
+          throw err;
+        }
+      },
+      60_000,
+      250,
+    );
     say(`current version: ${deploymentName}.${buildId}`);
   };
 
@@ -104,21 +125,41 @@ export async function runBulkUpgrade(opts: BulkUpgradeOptions): Promise<BulkUpgr
     const a = await startWorker('A');
     await setCurrent('A');
     // One window per run: the run continues as new after its first window, before any new version exists.
-    const started = await startBulk(client, bulkStore, inventory, { taskQueue, concurrency, startsPerRun: concurrency, sweepIntervalMs: 1_000 });
-    await waitFor('the first window in flight, and a continue-as-new', async () => {
-      const p = await getBulkProgress(client, started.workflowId);
-      return p.running === concurrency && p.continuedAsNew >= 1 ? true : undefined;
-    }, 30_000, 100);
-    say(`bulk run ${started.workflowId} started ${concurrency} of ${rows} rows on A (their channels stay pending) and continued as new`);
+    const started = await startBulk(client, bulkStore, inventory, {
+      taskQueue,
+      concurrency,
+      startsPerRun: concurrency,
+      sweepIntervalMs: 1_000,
+    });
+    await waitFor(
+      'the first window in flight, and a continue-as-new',
+      async () => {
+        const p = await getBulkProgress(client, started.workflowId);
+        return p.running === concurrency && p.continuedAsNew >= 1 ? true : undefined;
+      },
+      30_000,
+      100,
+    );
+    say(
+      `bulk run ${started.workflowId} started ${concurrency} of ${rows} rows on A (their channels stay pending) and continued as new`,
+    );
 
     await startWorker('B');
     await setCurrent('B');
     const atUpgrade = await getBulkProgress(client, started.workflowId);
     say(`when B became current: ${atUpgrade.running} children in flight, ${atUpgrade.pending} rows not started`);
     // The bulk run moves at its next workflow task (its sweep timer at the latest); A's children are still pending.
-    await waitFor('the bulk run to move to B', async () => ((await currentBuild(client, started.workflowId)) === 'B' ? true : undefined), 60_000, 200);
-    say(`the bulk run's current run is on B; ${(await getBulkProgress(client, started.workflowId)).running} children in flight`);
-    for (const c of sim.connectors()) if (c.number && held.has(c.number.numberId)) sim.setChannelStatus(c.id, 'ok', 'active');
+    await waitFor(
+      'the bulk run to move to B',
+      async () => ((await currentBuild(client, started.workflowId)) === 'B' ? true : undefined),
+      60_000,
+      200,
+    );
+    say(
+      `the bulk run's current run is on B; ${(await getBulkProgress(client, started.workflowId)).running} children in flight`,
+    );
+    for (const c of sim.connectors())
+      if (c.number && held.has(c.number.numberId)) sim.setChannelStatus(c.id, 'ok', 'active');
     say(`the first window's channels turn active`);
 
     const end = await awaitBulk(client, started.workflowId);
@@ -130,7 +171,15 @@ export async function runBulkUpgrade(opts: BulkUpgradeOptions): Promise<BulkUpgr
 
     const runs = await describeChain(client, started.workflowId, started.runId);
     const children = await describeChildren(client, runs, bulkStore, end);
-    return { deploymentName, serverVersion: opts.serverVersion, inFlightAtUpgrade: atUpgrade.running, end, runs, children, log };
+    return {
+      deploymentName,
+      serverVersion: opts.serverVersion,
+      inFlightAtUpgrade: atUpgrade.running,
+      end,
+      runs,
+      children,
+      log,
+    };
   } finally {
     for (const w of workers) if (w.worker.getState() === 'RUNNING') w.worker.shutdown();
     await Promise.all(workers.map((w) => w.running));
@@ -141,7 +190,12 @@ export async function runBulkUpgrade(opts: BulkUpgradeOptions): Promise<BulkUpgr
 }
 
 /** A file of fresh numbers whose first `concurrency` channels stay pending until released (`held`). */
-function heldInventory(sim: BirdSimulator, rows: number, concurrency: number, workspace: { workspaceId: string; organizationId: string }) {
+function heldInventory(
+  sim: BirdSimulator,
+  rows: number,
+  concurrency: number,
+  workspace: { workspaceId: string; organizationId: string },
+) {
   const numbers = Array.from({ length: rows }, () => randomUUID());
   // The first window's channels stay pending until B is current: the upgrade happens under them.
   const held = new Set<string>(numbers.slice(0, concurrency));
@@ -151,7 +205,11 @@ function heldInventory(sim: BirdSimulator, rows: number, concurrency: number, wo
     'csv',
     {
       ...workspace,
-      connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Acme Support', arguments: { channelMessageType: 'transactional' } },
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name: 'Acme Support',
+        arguments: { channelMessageType: 'transactional' },
+      },
       readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '500ms', deadline: '1m' },
     },
     'bulk-upgrade.csv',
@@ -172,7 +230,10 @@ export function formatBulkUpgradeReport(r: BulkUpgradeReport): string {
       `told of a new version: ${run.toldOfNewVersion ? 'yes' : 'no '}  upgrade marker: ${run.upgradeMarked ? 'yes' : 'no '}  ` +
       `started ${run.childrenStarted} children, received ${run.reportsFrom.length} reports, ${run.continuedAsNew ? 'continued as new' : 'completed'}`,
   );
-  const children = r.children.map((c) => `  ${c.workflowId.padEnd(82)} from run ${c.startedByRun}  builds ${c.builds.join(' → ').padEnd(6)} ${c.behavior.padEnd(7)} ${c.outcome}`);
+  const children = r.children.map(
+    (c) =>
+      `  ${c.workflowId.padEnd(82)} from run ${c.startedByRun}  builds ${c.builds.join(' → ').padEnd(6)} ${c.behavior.padEnd(7)} ${c.outcome}`,
+  );
   return [
     `Worker Deployment ${r.deploymentName} on Temporal Server ${r.serverVersion}`,
     ...r.log.map((l) => `  ${l}`),

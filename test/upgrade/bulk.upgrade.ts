@@ -27,14 +27,23 @@ describe('a bulk run follows a Worker Deployment upgrade at continue-as-new (Ser
   after(() => server?.stop());
 
   it('moves the bulk run to B at its next continue-as-new; the children started on A finish on A', async () => {
-    report = await runBulkUpgrade({ address: server!.address, namespace: server!.namespace, serverVersion: server!.version, workflowBundle });
+    report = await runBulkUpgrade({
+      address: server!.address,
+      namespace: server!.namespace,
+      serverVersion: server!.version,
+      workflowBundle,
+    });
     text = formatBulkUpgradeReport(report);
     if (process.env.SHOW_UPGRADE) console.log(text);
     assert.match(report.serverVersion, /^1\.30\./, text);
     assert.equal(report.inFlightAtUpgrade, 3, `the first window was still in flight when B became current\n${text}`);
     assert.equal(report.end.status, 'completed', text);
     assert.ok(report.end.status === 'completed');
-    assert.deepEqual(report.end.progress.counts, { active: 6, alreadyActive: 0, failed: 0, compensated: 0, cancelled: 0, notStarted: 0 }, text);
+    assert.deepEqual(
+      report.end.progress.counts,
+      { active: 6, alreadyActive: 0, failed: 0, compensated: 0, cancelled: 0, notStarted: 0 },
+      text,
+    );
     assert.equal(report.end.progress.pending, 0, text);
 
     // Runs before the move, and the one that moves: on A. A continue-as-new while A is current stays pinned to A.
@@ -65,7 +74,11 @@ describe('a bulk run follows a Worker Deployment upgrade at continue-as-new (Ser
       assert.ok(parent, `${child.workflowId} was started by a run of the bulk run\n${text}`);
       assert.equal(child.outcome, 'active', text);
       assert.equal(child.behavior, 'PINNED', text);
-      assert.deepEqual(child.builds, parent.builds, `${child.workflowId} ran on the build of the run that started it, only\n${text}`);
+      assert.deepEqual(
+        child.builds,
+        parent.builds,
+        `${child.workflowId} ran on the build of the run that started it, only\n${text}`,
+      );
     }
     const onA = report.children.filter((c) => c.builds[0] === 'A').map((c) => c.workflowId);
     assert.equal(onA.length, 3, `the first window finished on A\n${text}`);
@@ -76,7 +89,10 @@ describe('a bulk run follows a Worker Deployment upgrade at continue-as-new (Ser
 
   it('replays every history of it with the current workflow code', async () => {
     assert.ok(report, 'the upgrade ran');
-    const histories = [...report.runs.map((r, i) => ({ workflowId: `bulk run ${i + 1}`, history: r.history })), ...report.children.map((c) => ({ workflowId: c.workflowId, history: c.history }))];
+    const histories = [
+      ...report.runs.map((r, i) => ({ workflowId: `bulk run ${i + 1}`, history: r.history })),
+      ...report.children.map((c) => ({ workflowId: c.workflowId, history: c.history })),
+    ];
     let replayed = 0;
     for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'bulk-upgrade' }, histories)) {
       assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}\n${text}`);

@@ -34,7 +34,9 @@ export interface UpgradeServer {
 
 /** The directory with temporal-server and development-sqlite.yaml, built on first use (slow, once). */
 export async function ensureUpgradeServerBin(): Promise<string> {
-  const { stdout } = await run('bash', [join(ROOT, 'scripts', 'temporal-server.sh'), 'ensure-upgrade'], { maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('bash', [join(ROOT, 'scripts', 'temporal-server.sh'), 'ensure-upgrade'], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return stdout.trim();
 }
 
@@ -62,12 +64,17 @@ export async function startUpgradeServer(opts: { bin: string; dynamicConfigFile?
   const dir = mkdtempSync(join(tmpdir(), 'upgrade-temporal-'));
   const { yaml, frontendPort } = await serverConfig(opts.bin, opts.dynamicConfigFile ?? UPGRADE_DYNAMIC_CONFIG);
   writeFileSync(join(dir, 'config.yaml'), yaml);
-  const child = spawn(join(opts.bin, 'temporal-server'), ['--config-file', join(dir, 'config.yaml'), '--allow-no-auth', 'start'], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    join(opts.bin, 'temporal-server'),
+    ['--config-file', join(dir, 'config.yaml'), '--allow-no-auth', 'start'],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const lines: string[] = [];
-  for (const s of [child.stdout, child.stderr]) s.setEncoding('utf8').on('data', (c: string) => lines.push(...c.split('\n').filter(Boolean)));
+  for (const s of [child.stdout, child.stderr])
+    s.setEncoding('utf8').on('data', (c: string) => lines.push(...c.split('\n').filter(Boolean)));
   let exited = false;
   child.once('exit', () => (exited = true));
   const address = `127.0.0.1:${frontendPort}`;
@@ -89,16 +96,21 @@ export async function startUpgradeServer(opts: { bin: string; dynamicConfigFile?
     },
   };
   try {
-    connection = await waitFor('the Temporal frontend to serve', async () => {
-      if (exited) throw new Error(`temporal-server exited:\n${lines.slice(-8).join('\n').slice(0, 4000)}`);
-      try {
-        const c = await Connection.connect({ address, connectTimeout: 1_000 });
-        await c.workflowService.getSystemInfo({});
-        return c;
-      } catch {
-        return undefined;
-      }
-    }, 120_000, 500);
+    connection = await waitFor(
+      'the Temporal frontend to serve',
+      async () => {
+        if (exited) throw new Error(`temporal-server exited:\n${lines.slice(-8).join('\n').slice(0, 4000)}`);
+        try {
+          const c = await Connection.connect({ address, connectTimeout: 1_000 });
+          await c.workflowService.getSystemInfo({});
+          return c;
+        } catch {
+          return undefined;
+        }
+      },
+      120_000,
+      500,
+    );
     server.version = (await connection.workflowService.getSystemInfo({})).serverVersion ?? '?';
     await setUpNamespace(connection, namespace);
   } catch (err) {
@@ -114,17 +126,28 @@ async function setUpNamespace(connection: Connection, namespace: string): Promis
   const Keyword = proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
   const wanted = Object.fromEntries(PROVISIONING_SEARCH_ATTRIBUTES.map((key) => [key.name, Keyword]));
   // The namespace reaches every service's cache within system.namespaceCacheRefreshInterval (2 s).
-  await waitFor('the namespace to take search attributes', async () => {
-    try {
-      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: wanted });
-      return true;
-    } catch (err) {
-      if (/not found|NotFound|already exists/i.test(String(err))) return /already exists/i.test(String(err)) ? true : undefined;
-      throw err;
-    }
-  }, 30_000, 500);
-  await waitFor('the search attributes to be listed', async () => {
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-    return Object.keys(wanted).every((name) => customAttributes?.[name] !== undefined) ? true : undefined;
-  }, 30_000, 250);
+  await waitFor(
+    'the namespace to take search attributes',
+    async () => {
+      try {
+        await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: wanted });
+        return true;
+      } catch (err) {
+        if (/not found|NotFound|already exists/i.test(String(err)))
+          return /already exists/i.test(String(err)) ? true : undefined;
+        throw err;
+      }
+    },
+    30_000,
+    500,
+  );
+  await waitFor(
+    'the search attributes to be listed',
+    async () => {
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+      return Object.keys(wanted).every((name) => customAttributes?.[name] !== undefined) ? true : undefined;
+    },
+    30_000,
+    250,
+  );
 }

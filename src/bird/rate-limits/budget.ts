@@ -31,7 +31,11 @@ export type RateLimitScope = { scope: 'deployment' } | { scope: 'workspace'; wor
  * The rate the server hands out a Bird queue's activities at, across every worker polling it. The last worker to
  * poll sets the value, so every worker must compute the same one: it derives from settings alone.
  */
-export function queueActivitiesPerSecond(queue: 'bird-reads' | 'bird-writes', limits: BirdRateLimits, scope: RateLimitScope): number {
+export function queueActivitiesPerSecond(
+  queue: 'bird-reads' | 'bird-writes',
+  limits: BirdRateLimits,
+  scope: RateLimitScope,
+): number {
   const perQueue = queue === 'bird-reads' ? limits.getPerSecond : limits.postPerSecond;
   return perQueue * (scope.scope === 'workspace' ? scope.workspacesAtFullRate : 1);
 }

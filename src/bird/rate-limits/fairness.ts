@@ -11,7 +11,12 @@ import { temporal } from '@temporalio/proto';
 import type { BirdRateLimits } from './budget';
 import { birdReadsQueue, birdWritesQueue } from './queues';
 
-export async function applyPerWorkspaceRateLimits(connection: NativeConnection, namespace: string, workflowTaskQueue: string, limits: BirdRateLimits): Promise<void> {
+export async function applyPerWorkspaceRateLimits(
+  connection: NativeConnection,
+  namespace: string,
+  workflowTaskQueue: string,
+  limits: BirdRateLimits,
+): Promise<void> {
   const updates: Array<[string, number]> = [
     [birdReadsQueue(workflowTaskQueue), limits.getPerSecond],
     [birdWritesQueue(workflowTaskQueue), limits.postPerSecond],
@@ -22,7 +27,10 @@ export async function applyPerWorkspaceRateLimits(connection: NativeConnection, 
       taskQueue,
       taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
       identity: 'bird-provisioning-worker',
-      updateFairnessKeyRateLimitDefault: { rateLimit: { requestsPerSecond }, reason: "Bird's per-workspace rate limit" },
+      updateFairnessKeyRateLimitDefault: {
+        rateLimit: { requestsPerSecond },
+        reason: "Bird's per-workspace rate limit",
+      },
     });
   }
 }

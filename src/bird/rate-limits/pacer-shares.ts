@@ -20,7 +20,12 @@ export interface PacerShares {
   stop(): void;
 }
 
-export function sharePacerAmongWorkers(connection: NativeConnection, namespace: string, workflowTaskQueue: string, pacer: BirdPacer): PacerShares {
+export function sharePacerAmongWorkers(
+  connection: NativeConnection,
+  namespace: string,
+  workflowTaskQueue: string,
+  pacer: BirdPacer,
+): PacerShares {
   const queues: Array<[CallKind, string]> = [
     ['get', birdReadsQueue(workflowTaskQueue)],
     ['write', birdWritesQueue(workflowTaskQueue)],
@@ -35,7 +40,9 @@ export function sharePacerAmongWorkers(connection: NativeConnection, namespace: 
         });
         const since = Date.now() - RECENT_MS;
         const identities = new Set(
-          (described.pollers ?? []).filter((p) => Number(p.lastAccessTime?.seconds ?? 0) * 1000 >= since).map((p) => p.identity),
+          (described.pollers ?? [])
+            .filter((p) => Number(p.lastAccessTime?.seconds ?? 0) * 1000 >= since)
+            .map((p) => p.identity),
         );
         pacer.setWorkers(kind, Math.max(1, identities.size));
       } catch {
@@ -71,7 +78,11 @@ interface PacedPermit {
  * workflow per workspace) costs a billable action and a round trip per Bird call.
  * Held slots (reserved or running) stay within `maxSlots` (WORKER_MAX_CONCURRENT_ACTIVITIES).
  */
-export function pacedActivitySlots(pacer: BirdPacer, kind: CallKind, maxSlots: number): CustomSlotSupplier<ActivitySlotInfo> {
+export function pacedActivitySlots(
+  pacer: BirdPacer,
+  kind: CallKind,
+  maxSlots: number,
+): CustomSlotSupplier<ActivitySlotInfo> {
   let held = 0;
   /** Reserved for a poll that has brought no task yet: a task may arrive on each. */
   let polling = 0;
@@ -130,7 +141,12 @@ export function pacedActivitySlots(pacer: BirdPacer, kind: CallKind, maxSlots: n
  * as the three `maxConcurrent*` options or as a tuner, so the counts move into the tuner (same defaults as the SDK).
  */
 export function pacedTuning(options: WorkerOptions, pacer: BirdPacer, kind: CallKind): WorkerOptions {
-  const { maxConcurrentWorkflowTaskExecutions, maxConcurrentActivityTaskExecutions, maxConcurrentLocalActivityExecutions, ...rest } = options;
+  const {
+    maxConcurrentWorkflowTaskExecutions,
+    maxConcurrentActivityTaskExecutions,
+    maxConcurrentLocalActivityExecutions,
+    ...rest
+  } = options;
   return {
     ...rest,
     tuner: {

@@ -181,7 +181,14 @@ export class BirdPacer {
     const key = `${workspaceId}/${kind}`;
     let lane = this.#lanes.get(key);
     if (!lane) {
-      lane = { kind, last: Number.NEGATIVE_INFINITY, tail: Promise.resolve(), factor: 1, waiting: 0, used: this.#now() };
+      lane = {
+        kind,
+        last: Number.NEGATIVE_INFINITY,
+        tail: Promise.resolve(),
+        factor: 1,
+        waiting: 0,
+        used: this.#now(),
+      };
       this.#lanes.set(key, lane);
     }
     return lane;

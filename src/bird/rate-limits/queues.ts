@@ -17,7 +17,11 @@ export function birdWritesQueue(workflowTaskQueue: string): string {
 
 /** Every queue a complete worker serves, with the role that names it in WORKER_TASK_QUEUES. */
 export function deploymentTaskQueues(workflowTaskQueue: string): Record<TaskQueueRole, string> {
-  return { workflows: workflowTaskQueue, 'bird-reads': birdReadsQueue(workflowTaskQueue), 'bird-writes': birdWritesQueue(workflowTaskQueue) };
+  return {
+    workflows: workflowTaskQueue,
+    'bird-reads': birdReadsQueue(workflowTaskQueue),
+    'bird-writes': birdWritesQueue(workflowTaskQueue),
+  };
 }
 
 export const TASK_QUEUE_ROLES = ['workflows', 'bird-reads', 'bird-writes'] as const;

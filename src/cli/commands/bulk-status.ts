@@ -18,12 +18,18 @@ export function registerBulkStatus(program: Command, ctx: CliContext): void {
     .action(async (workflowId: string, opts: { wait?: boolean; report?: string }) =>
       ctx.withClient(async ({ client }) => {
         const store = bulkStoreFromEnv();
-        if (opts.wait) return followBulk(ctx, client, store, workflowId, { cancelOnInterrupt: false, report: opts.report, requireAllActive: true });
+        if (opts.wait)
+          return followBulk(ctx, client, store, workflowId, {
+            cancelOnInterrupt: false,
+            report: opts.report,
+            requireAllActive: true,
+          });
         const { progress, status } = await bulkProgressOf(client, workflowId);
         ctx.out.json({ workflowId, status, ...progress });
         ctx.out.info(progressLine(progress));
         if (status === 'RUNNING') {
-          if (opts.report) throw usageError(`${workflowId} is still running: its report is written once it ends (add --wait)`);
+          if (opts.report)
+            throw usageError(`${workflowId} is still running: its report is written once it ends (add --wait)`);
           return;
         }
         await finishBulk(ctx, store, progress, status, { report: opts.report, requireAllActive: true });

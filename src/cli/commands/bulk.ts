@@ -33,14 +33,28 @@ const MAX_LISTED = 50;
 export function registerBulk(program: Command, ctx: CliContext): void {
   program
     .command('bulk')
-    .description('provision every number of a CSV or JSON Lines file, within Bird\'s rate limits (see docs/bulk.md)')
-    .requiredOption('-f, --file <file>', 'numbers: CSV with a header (phoneNumberId, name, channelMessageType, useCaseId, connectorTemplateRef) or .jsonl')
-    .requiredOption('-d, --defaults <file>', 'JSON: a provisioning input without the per-number fields, merged under every row')
+    .description("provision every number of a CSV or JSON Lines file, within Bird's rate limits (see docs/bulk.md)")
+    .requiredOption(
+      '-f, --file <file>',
+      'numbers: CSV with a header (phoneNumberId, name, channelMessageType, useCaseId, connectorTemplateRef) or .jsonl',
+    )
+    .requiredOption(
+      '-d, --defaults <file>',
+      'JSON: a provisioning input without the per-number fields, merged under every row',
+    )
     .option('--workspace-id <id>', 'Bird workspace (overrides the defaults)')
     .option('--organization-id <id>', 'Bird organization (overrides the defaults)')
-    .option('-c, --concurrency <n>', `provisionings at once (1–${BULK_LIMITS.maxConcurrency})`, concurrency, BULK_LIMITS.defaultConcurrency)
+    .option(
+      '-c, --concurrency <n>',
+      `provisionings at once (1–${BULK_LIMITS.maxConcurrency})`,
+      concurrency,
+      BULK_LIMITS.defaultConcurrency,
+    )
     .option('-r, --report <file>', 'write one row per number at the end (.csv, or .json); implies --wait')
-    .option('--skip-invalid', 'start the valid rows; report invalid ones as "invalid" (default: nothing starts if a row is invalid)')
+    .option(
+      '--skip-invalid',
+      'start the valid rows; report invalid ones as "invalid" (default: nothing starts if a row is invalid)',
+    )
     .option('--dry-run', 'validate and print what would start; start nothing')
     .option('-w, --wait', 'follow the run with a progress bar until it ends (Ctrl-C asks before cancelling it)')
     .option('--retry-failed <report>', 'only the rows a previous report lists as failed, cancelled or not-started')
@@ -49,27 +63,59 @@ export function registerBulk(program: Command, ctx: CliContext): void {
       const inventory = await prepare(opts, defaults);
       const invalid = inventory.invalid;
       if (invalid.length && !opts.skipInvalid) {
-        throw usageError(`${describeInvalid(opts.file, invalid)}\nnothing was started: fix these rows, or use --skip-invalid to start the valid ones and report these as invalid`);
+        throw usageError(
+          `${describeInvalid(opts.file, invalid)}\nnothing was started: fix these rows, or use --skip-invalid to start the valid ones and report these as invalid`,
+        );
       }
-      if (invalid.length) ctx.out.info(`${describeInvalid(opts.file, invalid)}\nthese rows are skipped (reported as invalid)`);
+      if (invalid.length)
+        ctx.out.info(`${describeInvalid(opts.file, invalid)}\nthese rows are skipped (reported as invalid)`);
       if (opts.dryRun) {
-        ctx.out.text(formatTable(['line', 'phoneNumberId', 'name', 'template', 'workflowId'], inventory.valid.map((r) => [String(r.line), r.phoneNumberId, r.input.connector.name, r.input.connector.connectorTemplateRef, r.workflowId])));
-        ctx.out.info(`dry run: would start ${inventory.valid.length} provisioning(s) in workspace ${inventory.workspaceId}${invalid.length ? `; ${invalid.length} invalid row(s) would be reported as invalid` : ''}; nothing was started`);
+        ctx.out.text(
+          formatTable(
+            ['line', 'phoneNumberId', 'name', 'template', 'workflowId'],
+            inventory.valid.map((r) => [
+              String(r.line),
+              r.phoneNumberId,
+              r.input.connector.name,
+              r.input.connector.connectorTemplateRef,
+              r.workflowId,
+            ]),
+          ),
+        );
+        ctx.out.info(
+          `dry run: would start ${inventory.valid.length} provisioning(s) in workspace ${inventory.workspaceId}${invalid.length ? `; ${invalid.length} invalid row(s) would be reported as invalid` : ''}; nothing was started`,
+        );
         return;
       }
       if (!inventory.valid.length) {
-        if (opts.retryFailed) return ctx.out.info(`nothing to retry: ${opts.retryFailed} lists no failed, cancelled or not-started row of ${opts.file}`);
+        if (opts.retryFailed)
+          return ctx.out.info(
+            `nothing to retry: ${opts.retryFailed} lists no failed, cancelled or not-started row of ${opts.file}`,
+          );
         throw usageError(`${opts.file}: no valid row to start`);
       }
       const store = bulkStoreFromEnv();
       await ctx.withClient(async ({ client, settings }) => {
-        const started = await startBulk(client, store, inventory, { taskQueue: settings.taskQueue, concurrency: opts.concurrency });
+        const started = await startBulk(client, store, inventory, {
+          taskQueue: settings.taskQueue,
+          concurrency: opts.concurrency,
+        });
         ctx.out.info(
           `bulk run ${started.workflowId} (run ${started.runId}): ${started.manifest.rows} number(s) in workspace ${started.manifest.workspaceId}, ${opts.concurrency} at once` +
             `\n  follow it: starter bulk-status ${started.workflowId} --wait   cancel it: starter bulk-cancel ${started.workflowId}`,
         );
-        if (!opts.wait && !opts.report) return ctx.out.json({ workflowId: started.workflowId, runId: started.runId, bulkKey: started.manifest.bulkKey, rows: started.manifest.rows });
-        await followBulk(ctx, client, store, started.workflowId, { cancelOnInterrupt: true, report: opts.report, requireAllActive: true });
+        if (!opts.wait && !opts.report)
+          return ctx.out.json({
+            workflowId: started.workflowId,
+            runId: started.runId,
+            bulkKey: started.manifest.bulkKey,
+            rows: started.manifest.rows,
+          });
+        await followBulk(ctx, client, store, started.workflowId, {
+          cancelOnInterrupt: true,
+          report: opts.report,
+          requireAllActive: true,
+        });
       });
     });
 }
@@ -77,7 +123,12 @@ export function registerBulk(program: Command, ctx: CliContext): void {
 async function prepare(opts: BulkOptions, defaults: unknown) {
   try {
     const retry = opts.retryFailed ? await numbersToRetry(opts.retryFailed) : undefined;
-    return await prepareInventory(opts.file, defaults, { workspaceId: opts.workspaceId, organizationId: opts.organizationId }, retry);
+    return await prepareInventory(
+      opts.file,
+      defaults,
+      { workspaceId: opts.workspaceId, organizationId: opts.organizationId },
+      retry,
+    );
   } catch (err) {
     if (err instanceof InvalidBulkDefaults) throw usageError(`--defaults ${opts.defaults}: ${err.message}`);
     if (err instanceof InventoryFileError) throw usageError(`--file ${opts.file}: ${err.message}`);
@@ -93,6 +144,7 @@ function describeInvalid(file: string, invalid: InvalidRow[]): string {
 
 function concurrency(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > BULK_LIMITS.maxConcurrency) throw new InvalidArgumentError(`must be a whole number from 1 to ${BULK_LIMITS.maxConcurrency}`);
+  if (!Number.isInteger(n) || n < 1 || n > BULK_LIMITS.maxConcurrency)
+    throw new InvalidArgumentError(`must be a whole number from 1 to ${BULK_LIMITS.maxConcurrency}`);
   return n;
 }

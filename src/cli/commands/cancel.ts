@@ -19,14 +19,25 @@ export function registerCancel(program: Command, ctx: CliContext): void {
       ctx.withClient(async (session) => {
         const { client, settings } = session;
         const cancel = await cancelProvisioning(client, workflowId).catch(notFound(settings.namespace, workflowId));
-        if (!cancel.requested) throw usageError(`nothing to cancel: ${workflowId} already finished ${shortTime(cancel.finished.closedAt)}: ${how(cancel.finished)}`);
-        ctx.out.info(`cancellation requested for ${workflowId} (run ${cancel.runId})${opts.wait ? '; waiting for its compensation' : ''}`);
+        if (!cancel.requested)
+          throw usageError(
+            `nothing to cancel: ${workflowId} already finished ${shortTime(cancel.finished.closedAt)}: ${how(cancel.finished)}`,
+          );
+        ctx.out.info(
+          `cancellation requested for ${workflowId} (run ${cancel.runId})${opts.wait ? '; waiting for its compensation' : ''}`,
+        );
         if (!opts.wait) return ctx.out.json({ workflowId, runId: cancel.runId, cancelRequested: true });
         const outcome = await waitForOutcome(ctx, session, workflowId);
-        if (outcome.status === 'COMPLETED') throw usageError(`${workflowId} completed before the cancellation took effect: ${how(outcome)}`);
-        if (outcome.status !== 'CANCELLED') throw new CliError(`${workflowId} ended before the cancellation took effect: ${oneLine(outcome)}`, ExitCode.provisioningFailed);
+        if (outcome.status === 'COMPLETED')
+          throw usageError(`${workflowId} completed before the cancellation took effect: ${how(outcome)}`);
+        if (outcome.status !== 'CANCELLED')
+          throw new CliError(
+            `${workflowId} ended before the cancellation took effect: ${oneLine(outcome)}`,
+            ExitCode.provisioningFailed,
+          );
         ctx.out.json({ workflowId, runId: outcome.runId, status: outcome.status, compensation: outcome.details });
-        if (outcome.details.compensationFailures.length || outcome.details.leftBehind.length) throw new CliError(oneLine(outcome), ExitCode.provisioningFailed);
+        if (outcome.details.compensationFailures.length || outcome.details.leftBehind.length)
+          throw new CliError(oneLine(outcome), ExitCode.provisioningFailed);
         ctx.out.info(oneLine(outcome));
       }),
     );

@@ -15,7 +15,9 @@ import { reportOutcome, waitForOutcome } from '../report';
 export function registerProvision(program: Command, ctx: CliContext): void {
   program
     .command('provision')
-    .description('start a provisioning from a JSON file (attaches to one running for the number; reports the result of a completed one)')
+    .description(
+      'start a provisioning from a JSON file (attaches to one running for the number; reports the result of a completed one)',
+    )
     .requiredOption('-i, --input <file>', 'provisioning input (JSON, see docs/provisioning.md)')
     .option('-w, --wait', 'wait for the result: print it as JSON, or a one-line reason and exit 1')
     .action(async (opts: { input: string; wait?: boolean }) => {

@@ -19,29 +19,46 @@ interface AuditOptions {
 }
 
 export function registerReconcile(program: Command, ctx: CliContext): void {
-  const workspace = () => new Option('--workspace <id>', 'Bird workspace id').env('BIRD_WORKSPACE_ID').makeOptionMandatory();
-  const grace = () => new Option('--grace <duration>', 'leave alone connectors younger than this that no run records yet (their run may not be visible yet)').default('10m');
+  const workspace = () =>
+    new Option('--workspace <id>', 'Bird workspace id').env('BIRD_WORKSPACE_ID').makeOptionMandatory();
+  const grace = () =>
+    new Option(
+      '--grace <duration>',
+      'leave alone connectors younger than this that no run records yet (their run may not be visible yet)',
+    ).default('10m');
 
   program
     .command('reconcile')
-    .description("audit the workspace's connectors: list those this tool created whose provisioning failed, was terminated or no longer exists; delete them with --delete")
+    .description(
+      "audit the workspace's connectors: list those this tool created whose provisioning failed, was terminated or no longer exists; delete them with --delete",
+    )
     .addOption(workspace())
     .option('--delete', 'delete the orphans found (otherwise only report them)')
     .addOption(grace())
     .option('--json', 'print the report as JSON')
     .action(async (opts: AuditOptions) =>
       ctx.withClient(async ({ client, settings }) => {
-        const report = await reconcile(client, { workspaceId: opts.workspace, delete: Boolean(opts.delete), gracePeriod: opts.grace }, { taskQueue: settings.taskQueue });
+        const report = await reconcile(
+          client,
+          { workspaceId: opts.workspace, delete: Boolean(opts.delete), gracePeriod: opts.grace },
+          { taskQueue: settings.taskQueue },
+        );
         if (opts.json) ctx.out.json(report);
         else ctx.out.text(formatReport(report));
         const remaining = report.orphanCount - report.deleted;
-        if (remaining > 0) throw new CliError(`${remaining} orphan connector(s) remain${opts.delete ? '' : ' (delete them with --delete)'}`, ExitCode.provisioningFailed);
+        if (remaining > 0)
+          throw new CliError(
+            `${remaining} orphan connector(s) remain${opts.delete ? '' : ' (delete them with --delete)'}`,
+            ExitCode.provisioningFailed,
+          );
       }),
     );
 
   program
     .command('reconcile-schedule')
-    .description('run the orphan audit on a Temporal Schedule (created, or updated if it exists); overlapping runs are skipped')
+    .description(
+      'run the orphan audit on a Temporal Schedule (created, or updated if it exists); overlapping runs are skipped',
+    )
     .addOption(workspace())
     .requiredOption('--every <duration>', 'how often, e.g. 1h or 30m (at least 1m)')
     .option('--delete', 'delete the orphans each run finds')
@@ -53,7 +70,9 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
           { workspaceId: opts.workspace, delete: Boolean(opts.delete), gracePeriod: opts.grace, every: opts.every },
           { taskQueue: settings.taskQueue },
         );
-        ctx.out.info(`${created ? 'created' : 'updated'} schedule ${scheduleId}: every ${opts.every}${opts.delete ? ', deleting orphans' : ', report only'}`);
+        ctx.out.info(
+          `${created ? 'created' : 'updated'} schedule ${scheduleId}: every ${opts.every}${opts.delete ? ', deleting orphans' : ', report only'}`,
+        );
       }),
     );
 }
@@ -66,9 +85,13 @@ export function formatReport(r: ReconcileReport): string {
   if (!r.orphanCount) {
     lines.push('no orphan connectors');
   } else {
-    lines.push(`${r.orphanCount} orphan connector(s)${r.deleteRequested ? `: ${r.deleted} deleted, ${r.deleteFailed} failed` : ' (not deleted: add --delete)'}`);
+    lines.push(
+      `${r.orphanCount} orphan connector(s)${r.deleteRequested ? `: ${r.deleted} deleted, ${r.deleteFailed} failed` : ' (not deleted: add --delete)'}`,
+    );
     for (const o of r.orphans) {
-      lines.push(`  ${o.connectorId} "${o.name}"${o.numberId ? ` number ${o.numberId}` : ''} created ${o.createdAt}: ${o.detail}${o.deletion ? ` → ${o.deletion}` : ''}`);
+      lines.push(
+        `  ${o.connectorId} "${o.name}"${o.numberId ? ` number ${o.numberId}` : ''} created ${o.createdAt}: ${o.detail}${o.deletion ? ` → ${o.deletion}` : ''}`,
+      );
     }
     if (r.orphans.length < r.orphanCount) lines.push(`  … and ${r.orphanCount - r.orphans.length} more (use --json)`);
   }

@@ -7,5 +7,7 @@ export function registerResult(program: Command, ctx: CliContext): void {
   program
     .command('result <workflowId>')
     .description('wait for a provisioning to finish; print its result, or why not and what was undone (exit 1)')
-    .action(async (workflowId: string) => ctx.withClient(async (session) => reportOutcome(ctx, await waitForOutcome(ctx, session, workflowId))));
+    .action(async (workflowId: string) =>
+      ctx.withClient(async (session) => reportOutcome(ctx, await waitForOutcome(ctx, session, workflowId))),
+    );
 }

@@ -22,13 +22,26 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .description('print where a provisioning stands (JSON): its progress, or how it ended and what was undone')
     .action(async (workflowId: string) =>
       ctx.withClient(async ({ client, settings }) => {
-        const d = await client.workflow.getHandle(workflowId).describe().catch(notFound(settings.namespace, workflowId));
-        const base = { workflowId, runId: d.runId, status: d.status.name, taskQueue: d.taskQueue, startedAt: d.startTime.toISOString(), closedAt: d.closeTime?.toISOString(), ...fromSearchAttributes(d) };
+        const d = await client.workflow
+          .getHandle(workflowId)
+          .describe()
+          .catch(notFound(settings.namespace, workflowId));
+        const base = {
+          workflowId,
+          runId: d.runId,
+          status: d.status.name,
+          taskQueue: d.taskQueue,
+          startedAt: d.startTime.toISOString(),
+          closedAt: d.closeTime?.toISOString(),
+          ...fromSearchAttributes(d),
+        };
         if (d.status.name !== 'RUNNING') {
           const outcome = await describeOutcome(client, workflowId, { queryTimeoutMs: QUERY_TIMEOUT_MS });
           if (outcome) {
             ctx.out.json({ ...base, ...finishedFields(outcome) });
-            return ctx.out.info(`${workflowId}: ${outcome.status === 'COMPLETED' ? `completed: connector ${outcome.result.connectorId}, channel ${outcome.result.channelId} active` : oneLine(outcome)}`);
+            return ctx.out.info(
+              `${workflowId}: ${outcome.status === 'COMPLETED' ? `completed: connector ${outcome.result.connectorId}, channel ${outcome.result.channelId} active` : oneLine(outcome)}`,
+            );
           }
         }
         const pollers = await workflowTaskPollers(client, d.taskQueue);
@@ -37,7 +50,9 @@ export function registerStatus(program: Command, ctx: CliContext): void {
           try {
             const progress = await getProgress(client, workflowId, { timeoutMs: QUERY_TIMEOUT_MS, runId: d.runId });
             ctx.out.json({ ...base, source: 'worker', ...progress });
-            return ctx.out.info(`${workflowId}: running, stage ${progress.stage}${progress.connectorId ? `, connector ${progress.connectorId}` : ''}, ${progress.statusPolls} status poll(s)`);
+            return ctx.out.info(
+              `${workflowId}: running, stage ${progress.stage}${progress.connectorId ? `, connector ${progress.connectorId}` : ''}, ${progress.statusPolls} status poll(s)`,
+            );
           } catch (err) {
             why = `warning: no worker answered the progress query within ${QUERY_TIMEOUT_MS / 1000} s on task queue "${d.taskQueue}" (${(err as Error).message})`;
           }

@@ -6,4 +6,3 @@ import { defineQuery } from '@temporalio/workflow';
 import type { BulkProgress } from '../bulk-onboarding';
 
 export const bulkProgressQuery = defineQuery<BulkProgress>('bulkProgress');
-

@@ -13,4 +13,3 @@ export interface WorkspaceSubscriptionState {
 export const workspaceSubscriptionQuery = defineQuery<WorkspaceSubscriptionState>('subscription');
 /** Ends the entity workflow (the subscription itself stays: Bird's API cannot delete it). */
 export const retireSubscriptionSignal = defineSignal('retire');
-

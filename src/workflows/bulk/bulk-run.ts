@@ -70,7 +70,9 @@ export class BulkRun {
     // Runs started before the bulk run learned its rows' poll schedule start every row as they did.
     this.#learner = new ScheduleLearner(this.window, patched('bulk-learns-poll-schedule'));
     this.#stage = this.window.state.indexedAt ? 'onboarding' : 'indexing';
-    this.#rows = new RowStarter(input, this.window, this.#learner, this.#bird, (id, row, attached, scout) => this.#enter(id, row, attached, scout));
+    this.#rows = new RowStarter(input, this.window, this.#learner, this.#bird, (id, row, attached, scout) =>
+      this.#enter(id, row, attached, scout),
+    );
   }
 
   /** The answer to the `bulkProgress` query. */
@@ -125,9 +127,19 @@ export class BulkRun {
     for (const templateRef of input.templateRefs) {
       let pageToken: string | undefined;
       do {
-        const r = await this.#bird.indexConnectorsPage.executeWithOptions({ summary: `index Bird's existing ${templateRef} connectors, page ${page + 1}` }, [
-          { bulkKey: input.bulkKey, runKey: this.#runKey, workspaceId: input.workspaceId, templateRef, page, pageToken },
-        ]);
+        const r = await this.#bird.indexConnectorsPage.executeWithOptions(
+          { summary: `index Bird's existing ${templateRef} connectors, page ${page + 1}` },
+          [
+            {
+              bulkKey: input.bulkKey,
+              runKey: this.#runKey,
+              workspaceId: input.workspaceId,
+              templateRef,
+              page,
+              pageToken,
+            },
+          ],
+        );
         pageToken = r.nextPageToken;
         page++;
       } while (pageToken);
@@ -137,7 +149,13 @@ export class BulkRun {
 
   // Once a new deployment version is current, no more rows start on this build: the run moves (bulk-upgrade.ts).
   mayStartMore(): boolean {
-    return this.#room() > 0 && this.#moreRows() && this.#startsThisRun < this.input.startsPerRun && this.#learner.startable() > 0 && !newVersionAvailable();
+    return (
+      this.#room() > 0 &&
+      this.#moreRows() &&
+      this.#startsThisRun < this.input.startsPerRun &&
+      this.#learner.startable() > 0 &&
+      !newVersionAvailable()
+    );
   }
 
   /** Every row is handled and no provisioning is left in the window. */
@@ -160,13 +178,20 @@ export class BulkRun {
   async startBatch(): Promise<void> {
     const { input, window } = this;
     if (!this.#buffer.length) this.#buffer = await this.#readPage();
-    const batch = takeBatch(this.#buffer, Math.min(this.#room(), input.startsPerRun - this.#startsThisRun, this.#learner.startable()));
+    const batch = takeBatch(
+      this.#buffer,
+      Math.min(this.#room(), input.startsPerRun - this.#startsThisRun, this.#learner.startable()),
+    );
     window.state.nextRow += batch.length;
     this.#starting = batch.length;
     // Not cancellable: a cancellation lands between batches, never between a child's start and its tracking.
     // Each row leaves `starting` once handled (in the window or decided), so progress never counts it twice.
     const started = await CancellationScope.nonCancellable(() =>
-      Promise.all(batch.map((row) => this.#rows.carryOut(row, decideRow(row, window.state.indexedAt)).finally(() => this.#starting--))),
+      Promise.all(
+        batch.map((row) =>
+          this.#rows.carryOut(row, decideRow(row, window.state.indexedAt)).finally(() => this.#starting--),
+        ),
+      ),
     ).finally(() => this.#earlyReports.clear());
     this.#startsThisRun += started.filter(Boolean).length;
     this.show();
@@ -177,9 +202,15 @@ export class BulkRun {
   async awaitReports(): Promise<void> {
     const { input, window } = this;
     const woke = await condition(
-      () => this.mayStartMore() || window.state.unflushed.length >= FLUSH_BATCH || this.allDone() || (this.#moreRows() && newVersionAvailable()),
+      () =>
+        this.mayStartMore() ||
+        window.state.unflushed.length >= FLUSH_BATCH ||
+        this.allDone() ||
+        (this.#moreRows() && newVersionAvailable()),
       input.sweepIntervalMs,
-      { summary: `wait for ${window.running} provisioning(s) to report (look up the silent ones after ${formatDuration(input.sweepIntervalMs)})` },
+      {
+        summary: `wait for ${window.running} provisioning(s) to report (look up the silent ones after ${formatDuration(input.sweepIntervalMs)})`,
+      },
     );
     if (!woke) await this.#rows.sweep();
     this.show();
@@ -208,7 +239,9 @@ export class BulkRun {
     await this.flush(true);
     this.#finishedAt = new Date().toISOString();
     const c = this.window.state.counts;
-    upsertSearchAttributes([{ key: sa.ProvisioningOutcome, value: c.failed + c.cancelled + c.notStarted > 0 ? 'some-failed' : 'all-active' }]);
+    upsertSearchAttributes([
+      { key: sa.ProvisioningOutcome, value: c.failed + c.cancelled + c.notStarted > 0 ? 'some-failed' : 'all-active' },
+    ]);
     this.setStage('completed');
     return this.progress();
   }
@@ -222,13 +255,24 @@ export class BulkRun {
     this.setStage('cancelling');
     for (const [id, entry] of window.inFlight()) {
       // Not ours: a provisioning someone else started keeps running; this bulk run only stops watching it.
-      if (entry.attached) window.finish(id, { outcome: 'not-started', reason: 'left running: its provisioning was started elsewhere' });
+      if (entry.attached)
+        window.finish(id, { outcome: 'not-started', reason: 'left running: its provisioning was started elsewhere' });
     }
-    await Promise.all(window.inFlight().map(([id]) => getExternalWorkflowHandle(id).cancel().catch(() => undefined)));
+    await Promise.all(
+      window.inFlight().map(([id]) =>
+        getExternalWorkflowHandle(id)
+          .cancel()
+          .catch(() => undefined),
+      ),
+    );
     while (window.running > 0) {
-      const done = await condition(() => window.running === 0 || window.state.unflushed.length >= FLUSH_BATCH, input.sweepIntervalMs, {
-        summary: `wait for ${window.running} cancelled provisioning(s) to compensate`,
-      });
+      const done = await condition(
+        () => window.running === 0 || window.state.unflushed.length >= FLUSH_BATCH,
+        input.sweepIntervalMs,
+        {
+          summary: `wait for ${window.running} cancelled provisioning(s) to compensate`,
+        },
+      );
       if (!done) await this.#rows.sweep();
       this.show();
       await this.flush(false);
@@ -255,10 +299,25 @@ export class BulkRun {
   async #readPage(): Promise<InventoryPageRow[]> {
     const { input, window } = this;
     const next = window.state.nextRow;
-    const rows = await readInventoryPage.executeWithOptions({ summary: `read rows ${next + 1}–${Math.min(next + input.pageSize, input.rows)} of ${input.rows}` }, [
-      { bulkKey: input.bulkKey, runKey: this.#runKey, offset: next, limit: input.pageSize, maxBytes: START_BATCH.bytes },
-    ]);
-    if (!rows.length) throw withoutStack(ApplicationFailure.nonRetryable(`the stored inventory ends at row ${next} of ${input.rows}`, 'BulkInventoryCorrupt'));
+    const rows = await readInventoryPage.executeWithOptions(
+      { summary: `read rows ${next + 1}–${Math.min(next + input.pageSize, input.rows)} of ${input.rows}` },
+      [
+        {
+          bulkKey: input.bulkKey,
+          runKey: this.#runKey,
+          offset: next,
+          limit: input.pageSize,
+          maxBytes: START_BATCH.bytes,
+        },
+      ],
+    );
+    if (!rows.length)
+      throw withoutStack(
+        ApplicationFailure.nonRetryable(
+          `the stored inventory ends at row ${next} of ${input.rows}`,
+          'BulkInventoryCorrupt',
+        ),
+      );
     return rows;
   }
 

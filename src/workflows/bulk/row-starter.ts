@@ -4,10 +4,24 @@
  * and look up, in batches, the provisionings that have not reported. The rule (which of these) is the pure
  * `decideRow`; this carries it out.
  */
-import { CancellationScope, ParentClosePolicy, getExternalWorkflowHandle, log, proxyActivities, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  ParentClosePolicy,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  startChild,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities, InventoryPageRow } from '../../activities';
-import { decideKnownConnector, decideRow, type ProvisioningSnapshot, type RowDecision } from '../../domain/bulk-decision';
+import {
+  decideKnownConnector,
+  decideRow,
+  type ProvisioningSnapshot,
+  type RowDecision,
+} from '../../domain/bulk-decision';
 import { rowResultOfSnapshot } from '../../domain/provisioning-outcome';
 import { provisioningStartOptions } from '../../domain/provisioning-start';
 import { idempotencyTag } from '../../domain/idempotency';
@@ -48,7 +62,8 @@ export class RowStarter {
         this.#record(row, {
           action: 'done',
           outcome: 'failed',
-          reason: 'its provisioning could not be started (a run with its id exists but is neither running nor completed); retry the row',
+          reason:
+            'its provisioning could not be started (a run with its id exists but is neither running nor completed); retry the row',
         });
         return false;
       case 'attach':
@@ -108,7 +123,9 @@ export class RowStarter {
   /** Watches a provisioning started elsewhere; if it ended meanwhile, decides from its outcome. */
   async #attach(row: InventoryPageRow): Promise<void> {
     try {
-      await getExternalWorkflowHandle(row.workflowId).signal(watchOutcomeSignal, { watcherWorkflowId: this.#info.workflowId });
+      await getExternalWorkflowHandle(row.workflowId).signal(watchOutcomeSignal, {
+        watcherWorkflowId: this.#info.workflowId,
+      });
       this.enter(row.workflowId, row.row, true, false);
     } catch {
       await this.#decideAgain(row, row.workflowId);
@@ -116,16 +133,31 @@ export class RowStarter {
   }
 
   /** Reads the status of the connector Bird already has for the number, and decides from it. */
-  async #checkBird(row: InventoryPageRow, connector: Extract<RowDecision, { action: 'check-bird' }>['connector'], mayStart: boolean): Promise<boolean> {
+  async #checkBird(
+    row: InventoryPageRow,
+    connector: Extract<RowDecision, { action: 'check-bird' }>['connector'],
+    mayStart: boolean,
+  ): Promise<boolean> {
     const { connectorId } = connector;
     try {
-      const status = await this.bird.getChannelReadiness.executeWithOptions({ summary: `status of existing connector ${connectorId} for row ${row.line}` }, [
-        { workspaceId: this.input.workspaceId, connectorId },
-      ]);
-      this.#record(row, decideKnownConnector(connector, { status: status.status, stage: status.stage, channelId: status.channelId }) as Decided);
+      const status = await this.bird.getChannelReadiness.executeWithOptions(
+        { summary: `status of existing connector ${connectorId} for row ${row.line}` },
+        [{ workspaceId: this.input.workspaceId, connectorId }],
+      );
+      this.#record(
+        row,
+        decideKnownConnector(connector, {
+          status: status.status,
+          stage: status.stage,
+          channelId: status.channelId,
+        }) as Decided,
+      );
     } catch (err) {
       // Gone since it was indexed (404), or unreadable: the provisioning itself will find out (409 or not).
-      log.info('existing connector could not be read; starting the provisioning', { connectorId, error: messageOf(err) });
+      log.info('existing connector could not be read; starting the provisioning', {
+        connectorId,
+        error: messageOf(err),
+      });
       return mayStart ? this.#start(row) : false;
     }
     return false;
@@ -134,11 +166,22 @@ export class RowStarter {
   /** Looks the row's provisioning up again and decides from what is found; it is never started a second time. */
   async #decideAgain(row: InventoryPageRow, workflowId: string): Promise<void> {
     const snapshot = (await this.#lookUp([workflowId]))[workflowId];
-    await this.carryOut(row, decideRow({ provisioning: snapshot, existing: row.existing }, this.window.state.indexedAt), false);
+    await this.carryOut(
+      row,
+      decideRow({ provisioning: snapshot, existing: row.existing }, this.window.state.indexedAt),
+      false,
+    );
   }
 
   #record(row: InventoryPageRow, decision: Decided): void {
-    this.window.record({ row: row.row, workflowId: row.workflowId, outcome: decision.outcome, connectorId: decision.connectorId, channelId: decision.channelId, reason: decision.reason });
+    this.window.record({
+      row: row.row,
+      workflowId: row.workflowId,
+      outcome: decision.outcome,
+      connectorId: decision.connectorId,
+      channelId: decision.channelId,
+      reason: decision.reason,
+    });
   }
 
   /** Looks up provisionings by id (those that have not reported, or that a start found already there). */
@@ -146,7 +189,12 @@ export class RowStarter {
     const found: Record<string, ProvisioningSnapshot> = {};
     for (let i = 0; i < workflowIds.length; i += LOOKUP_BATCH) {
       const chunk = workflowIds.slice(i, i + LOOKUP_BATCH);
-      Object.assign(found, await describeProvisionings.executeWithOptions({ summary: `look up ${chunk.length} provisioning run(s)` }, [{ workflowIds: chunk }]));
+      Object.assign(
+        found,
+        await describeProvisionings.executeWithOptions({ summary: `look up ${chunk.length} provisioning run(s)` }, [
+          { workflowIds: chunk },
+        ]),
+      );
     }
     return found;
   }

@@ -76,10 +76,9 @@ export class RunConnector {
     const { connectorId } = this.progress;
     const ownership = this.ownership;
     const target = connectorId ? `connector ${connectorId}` : `the connector tagged ${ownership.tag}, if it exists`;
-    const deleted = await this.bird.deleteConnector.executeWithOptions(
-      { summary: `delete ${target} (compensation)` },
-      [{ workspaceId: this.input.workspaceId, connectorId, ownership }],
-    );
+    const deleted = await this.bird.deleteConnector.executeWithOptions({ summary: `delete ${target} (compensation)` }, [
+      { workspaceId: this.input.workspaceId, connectorId, ownership },
+    ]);
     if (deleted.outcome === 'never-created') return 'no connector had been created (none of ours was found)';
     if (deleted.outcome === 'deleted') return `deleted connector ${deleted.connectorId}`;
     return `connector ${deleted.connectorId} was already gone`;

@@ -37,12 +37,21 @@ export async function badInput(world: ChaosWorld, size: BadInputSize, seed = fre
 
   const properties = allProperties();
   for (const p of properties) {
-    await p.check(size.runsPerProperty, seed).catch((err: unknown) => failedChecks.push(`${p.name}: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`));
+    await p
+      .check(size.runsPerProperty, seed)
+      .catch((err: unknown) =>
+        failedChecks.push(`${p.name}: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`),
+      );
   }
-  notes.push(`${properties.length} properties × ${size.runsPerProperty} generated inputs each, seed ${seed}: ${failedChecks.length ? `${failedChecks.length} failed (${REPLAY_HINT(seed)})` : 'all held'}`);
+  notes.push(
+    `${properties.length} properties × ${size.runsPerProperty} generated inputs each, seed ${seed}: ${failedChecks.length ? `${failedChecks.length} failed (${REPLAY_HINT(seed)})` : 'all held'}`,
+  );
 
   // Generated invalid inputs through the typed client, against the real server.
-  const invalid = fc.sample(mutatedInput.map((m) => m.input).filter((input) => !accepts(input)), { numRuns: size.starts, seed });
+  const invalid = fc.sample(
+    mutatedInput.map((m) => m.input).filter((input) => !accepts(input)),
+    { numRuns: size.starts, seed },
+  );
   let refused = 0;
   for (const input of invalid) {
     try {
@@ -56,26 +65,49 @@ export async function badInput(world: ChaosWorld, size: BadInputSize, seed = fre
 
   // The CLI, as a person meets it: a bad input file, a file that is not JSON, a bulk file with bad rows.
   const cli = await Promise.all([
-    starter(world, taskQueue, ['provision', '--input', await file(world, 'bad.json', JSON.stringify(invalid[0] ?? { workspaceId: 'x' }))]),
+    starter(world, taskQueue, [
+      'provision',
+      '--input',
+      await file(world, 'bad.json', JSON.stringify(invalid[0] ?? { workspaceId: 'x' })),
+    ]),
     starter(world, taskQueue, ['provision', '--input', await file(world, 'not.json', '{"workspaceId": ')]),
     starter(world, taskQueue, [
       'bulk',
       '--file',
-      await file(world, 'rows.csv', `phoneNumberId,channelMessageType\n${randomUUID()},transactional\nnot-a-uuid,transactional\n${randomUUID()},sometimes\n`),
+      await file(
+        world,
+        'rows.csv',
+        `phoneNumberId,channelMessageType\n${randomUUID()},transactional\nnot-a-uuid,transactional\n${randomUUID()},sometimes\n`,
+      ),
       '--defaults',
-      await file(world, 'defaults.json', JSON.stringify({ workspaceId: randomUUID(), organizationId: randomUUID(), connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Bad rows' } })),
+      await file(
+        world,
+        'defaults.json',
+        JSON.stringify({
+          workspaceId: randomUUID(),
+          organizationId: randomUUID(),
+          connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'Bad rows' },
+        }),
+      ),
     ]),
   ]);
   for (const run of cli) {
-    if (run.code !== 2) failedChecks.push(`starter ${run.args[0]} with bad input exited ${run.code} (expected 2): ${run.output.slice(0, 300)}`);
-    if (STACK_LINE.test(run.output) || /unexpected error/.test(run.output)) failedChecks.push(`starter ${run.args[0]} printed a stack or an unexpected error: ${run.output.slice(0, 300)}`);
+    if (run.code !== 2)
+      failedChecks.push(
+        `starter ${run.args[0]} with bad input exited ${run.code} (expected 2): ${run.output.slice(0, 300)}`,
+      );
+    if (STACK_LINE.test(run.output) || /unexpected error/.test(run.output))
+      failedChecks.push(`starter ${run.args[0]} printed a stack or an unexpected error: ${run.output.slice(0, 300)}`);
   }
   const bulkOutput = cli[2].output;
-  if (!/rows\.csv:3: phoneNumberId: /.test(bulkOutput) || !/rows\.csv:4: channelMessageType: /.test(bulkOutput)) failedChecks.push(`starter bulk did not name each bad row's line and column: ${bulkOutput.slice(0, 400)}`);
+  if (!/rows\.csv:3: phoneNumberId: /.test(bulkOutput) || !/rows\.csv:4: channelMessageType: /.test(bulkOutput))
+    failedChecks.push(`starter bulk did not name each bad row's line and column: ${bulkOutput.slice(0, 400)}`);
 
   const { count } = await world.client.workflow.count(`TaskQueue = '${taskQueue}'`);
   if (count !== 0) failedChecks.push(`${count} workflow(s) started from invalid input`);
-  notes.push(`${invalid.length} generated invalid inputs sent to the real server through the typed client: ${refused} refused naming their fields, ${count} workflows started; \`starter provision\` and \`starter bulk\` with bad files: exit 2, each line and field named, no stack`);
+  notes.push(
+    `${invalid.length} generated invalid inputs sent to the real server through the typed client: ${refused} refused naming their fields, ${count} workflows started; \`starter provision\` and \`starter bulk\` with bad files: exit 2, each line and field named, no stack`,
+  );
 
   const figures: Figures = {
     runsExpected: 0,
@@ -89,7 +121,15 @@ export async function badInput(world: ChaosWorld, size: BadInputSize, seed = fre
     stuck: 0,
     problems: [],
   };
-  return { name: 'bad input', size: `${properties.length} properties × ${size.runsPerProperty}, ${invalid.length} real starts, 3 CLI runs`, figures, recoveries: [], durationMs: Date.now() - started, notes, failedChecks };
+  return {
+    name: 'bad input',
+    size: `${properties.length} properties × ${size.runsPerProperty}, ${invalid.length} real starts, 3 CLI runs`,
+    figures,
+    recoveries: [],
+    durationMs: Date.now() - started,
+    notes,
+    failedChecks,
+  };
 }
 
 function accepts(input: unknown): boolean {
@@ -107,12 +147,25 @@ async function file(world: ChaosWorld, name: string, content: string): Promise<s
   return path;
 }
 
-async function starter(world: ChaosWorld, taskQueue: string, args: string[]): Promise<{ args: string[]; code: number | null; output: string }> {
-  const proc = startNodeProcess('src/starter.ts', { TEMPORAL_ADDRESS: world.server.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, BULK_STORE_DIR: world.dir }, {
-    node: process.execPath,
-    execArgv: ['--import', 'tsx'],
-    args,
-  });
+async function starter(
+  world: ChaosWorld,
+  taskQueue: string,
+  args: string[],
+): Promise<{ args: string[]; code: number | null; output: string }> {
+  const proc = startNodeProcess(
+    'src/starter.ts',
+    {
+      TEMPORAL_ADDRESS: world.server.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      BULK_STORE_DIR: world.dir,
+    },
+    {
+      node: process.execPath,
+      execArgv: ['--import', 'tsx'],
+      args,
+    },
+  );
   const { code } = await proc.exited;
   return { args, code, output: proc.lines.join('\n') };
 }

@@ -24,11 +24,20 @@ const FLAKY = { serverErrorRate: 0.2, rateLimitRate: 0.1, retryAfterSeconds: 1, 
 
 export async function flakyBird(world: ChaosWorld, size: FlakyBirdSize): Promise<ScenarioResult> {
   const started = Date.now();
-  const stack = await startChaosStack(world, { workers: 2, sim: { faults: FLAKY, seed: 20261201 }, workerEnv: { BIRD_REQUEST_TIMEOUT_MS: '3000' } });
+  const stack = await startChaosStack(world, {
+    workers: 2,
+    sim: { faults: FLAKY, seed: 20261201 },
+    workerEnv: { BIRD_REQUEST_TIMEOUT_MS: '3000' },
+  });
   const notes: string[] = [];
   try {
     // Phase 1: the flaky bulk run, with latency spikes and held requests.
-    const plan = await planInventory(stack, { size: size.numbers, failShare: 0.1, delayMs: [1_000, 6_000], readiness: { mode: 'poll', initialPollInterval: '500ms', maxPollInterval: '2s', deadline: '15m' } });
+    const plan = await planInventory(stack, {
+      size: size.numbers,
+      failShare: 0.1,
+      delayMs: [1_000, 6_000],
+      readiness: { mode: 'poll', initialPollInterval: '500ms', maxPollInterval: '2s', deadline: '15m' },
+    });
     const spikes = latencySpikes(stack, Math.max(2, Math.round(size.numbers / 20)));
     const phase1 = Date.now();
     const bulkId = await startBulkRun(stack, plan, { concurrency: size.concurrency });
@@ -90,7 +99,11 @@ function latencySpikes(stack: ChaosStack, maxHeld: number): { stop(): void; coun
       stack.sim.setFaults({ latencyMs: 1_500 });
       const held = stack.sim.calls().filter((c) => c.fault === 'timeout');
       for (const op of ['getConnectorStatus', 'createConnector'] as const) {
-        if ((scripted.get(op) ?? 0) >= maxHeld || held.filter((c) => c.operationId === op).length < (scripted.get(op) ?? 0)) continue;
+        if (
+          (scripted.get(op) ?? 0) >= maxHeld ||
+          held.filter((c) => c.operationId === op).length < (scripted.get(op) ?? 0)
+        )
+          continue;
         stack.sim.scriptFault(op, 'timeout');
         scripted.set(op, (scripted.get(op) ?? 0) + 1);
       }
@@ -108,7 +121,9 @@ function latencySpikes(stack: ChaosStack, maxHeld: number): { stop(): void; coun
 }
 
 async function countStage(client: Client, stack: ChaosStack, stage: string): Promise<number> {
-  const { count } = await client.workflow.count(`WorkflowType = 'provisionChannel' AND ExecutionStatus = 'Running' AND BirdWorkspaceId = '${stack.workspaceId}' AND ProvisioningStage = '${stage}'`);
+  const { count } = await client.workflow.count(
+    `WorkflowType = 'provisionChannel' AND ExecutionStatus = 'Running' AND BirdWorkspaceId = '${stack.workspaceId}' AND ProvisioningStage = '${stage}'`,
+  );
   return count;
 }
 

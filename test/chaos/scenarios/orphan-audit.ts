@@ -34,7 +34,11 @@ export async function orphanAudit(world: ChaosWorld, size: OrphanAuditSize): Pro
           {
             workspaceId: stack.workspaceId,
             organizationId: stack.organizationId,
-            connector: { connectorTemplateRef: 'sms-messagebird:1', name: `Audit ${i}`, arguments: { phoneNumberId, channelMessageType: 'transactional' } },
+            connector: {
+              connectorTemplateRef: 'sms-messagebird:1',
+              name: `Audit ${i}`,
+              arguments: { phoneNumberId, channelMessageType: 'transactional' },
+            },
             readiness: { mode: 'poll', initialPollInterval: '500ms', maxPollInterval: '2s', deadline: '5m' },
           },
           { taskQueue: stack.taskQueue },
@@ -44,7 +48,10 @@ export async function orphanAudit(world: ChaosWorld, size: OrphanAuditSize): Pro
     );
     // Terminated mid-readiness: the connector exists, and no compensation will ever run for it.
     for (const run of runs.filter((r) => r.doomed)) {
-      await waitUntil(async () => (await getProgress(world.client, run.workflowId)).stage === 'awaiting-readiness', 60_000);
+      await waitUntil(
+        async () => (await getProgress(world.client, run.workflowId)).stage === 'awaiting-readiness',
+        60_000,
+      );
       await run.handle.terminate('chaos: planting an orphan');
     }
     const expected = new Map<string, Expected>();
@@ -52,16 +59,26 @@ export async function orphanAudit(world: ChaosWorld, size: OrphanAuditSize): Pro
     for (const run of runs) {
       expected.set(run.phoneNumberId, run.doomed ? 'failed' : 'active');
       const outcome = await awaitResult(world.client, run.workflowId);
-      outcomes.set(run.phoneNumberId, outcome.ok ? { outcome: 'active', connectorId: outcome.result.connectorId } : { outcome: 'failed' });
+      outcomes.set(
+        run.phoneNumberId,
+        outcome.ok ? { outcome: 'active', connectorId: outcome.result.connectorId } : { outcome: 'failed' },
+      );
     }
 
     const found = await reconcileCli(stack);
     const terminatedFound = found.report?.orphans.filter((o) => o.reason === 'run-terminated').length ?? 0;
     if (found.code !== 1) failedChecks.push(`reconcile exited ${found.code} with orphans present (expected 1)`);
-    if (found.report?.orphanCount !== size.terminated || terminatedFound !== size.terminated) failedChecks.push(`reconcile found ${found.report?.orphanCount} orphan(s), ${terminatedFound} terminated; planted ${size.terminated}`);
+    if (found.report?.orphanCount !== size.terminated || terminatedFound !== size.terminated)
+      failedChecks.push(
+        `reconcile found ${found.report?.orphanCount} orphan(s), ${terminatedFound} terminated; planted ${size.terminated}`,
+      );
     const liveAfterReport = stack.sim.connectors().filter((c) => !c.deletedAt).length;
 
-    const { scheduleId } = await ensureReconcileSchedule(world.client, { workspaceId: stack.workspaceId, every: '1h', delete: true, gracePeriod: '0s' }, { taskQueue: stack.taskQueue });
+    const { scheduleId } = await ensureReconcileSchedule(
+      world.client,
+      { workspaceId: stack.workspaceId, every: '1h', delete: true, gracePeriod: '0s' },
+      { taskQueue: stack.taskQueue },
+    );
     const schedule = world.client.schedule.getHandle(scheduleId);
     try {
       await schedule.trigger();
@@ -88,11 +105,21 @@ export async function orphanAudit(world: ChaosWorld, size: OrphanAuditSize): Pro
   }
 }
 
-async function reconcileCli(stack: ChaosStack): Promise<{ code: number | null; report?: ReconcileReport; output: string }> {
+async function reconcileCli(
+  stack: ChaosStack,
+): Promise<{ code: number | null; report?: ReconcileReport; output: string }> {
   const proc = startNodeProcess(
     'src/starter.ts',
-    { TEMPORAL_ADDRESS: stack.world.server.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: stack.taskQueue },
-    { node: process.execPath, execArgv: ['--import', 'tsx'], args: ['reconcile', '--workspace', stack.workspaceId, '--grace', '0s', '--json'] },
+    {
+      TEMPORAL_ADDRESS: stack.world.server.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    },
+    {
+      node: process.execPath,
+      execArgv: ['--import', 'tsx'],
+      args: ['reconcile', '--workspace', stack.workspaceId, '--grace', '0s', '--json'],
+    },
   );
   stack.adopt(proc);
   const { code } = await proc.exited;

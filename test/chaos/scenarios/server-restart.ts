@@ -72,28 +72,44 @@ export async function serverRestart(world: ChaosWorld, size: ServerRestartSize):
       {
         workspaceId: stack.workspaceId,
         organizationId: stack.organizationId,
-        connector: { connectorTemplateRef: 'sms-messagebird:1', name: 'After the restart', arguments: { phoneNumberId, channelMessageType: 'transactional' } },
+        connector: {
+          connectorTemplateRef: 'sms-messagebird:1',
+          name: 'After the restart',
+          arguments: { phoneNumberId, channelMessageType: 'transactional' },
+        },
         readiness: { mode: 'webhook', deadline: '3m' },
       },
       { taskQueue: stack.taskQueue },
     );
     const webhookOutcome = await awaitResult(world.client, webhookOnly.workflowId);
-    notes.push(`after the restart, a webhook-only provisioning ${webhookOutcome.ok ? `became ready by ${webhookOutcome.result.readinessSource}` : `failed: ${webhookOutcome.reason}`}`);
+    notes.push(
+      `after the restart, a webhook-only provisioning ${webhookOutcome.ok ? `became ready by ${webhookOutcome.result.readinessSource}` : `failed: ${webhookOutcome.reason}`}`,
+    );
 
     const follow = async (what: string, proc: NodeProcess) => {
       const exit = await proc.exited;
       const followed = followedToTheEnd(proc, exit);
-      notes.push(`${what} ${followed ? `followed the run through the restart(s) to its end (exit ${exit.code})` : `exited ${exit.code ?? exit.signal}: ${proc.lines.slice(-3).join(' | ')}`}`);
+      notes.push(
+        `${what} ${followed ? `followed the run through the restart(s) to its end (exit ${exit.code})` : `exited ${exit.code ?? exit.signal}: ${proc.lines.slice(-3).join(' | ')}`}`,
+      );
       return followed;
     };
-    const followers = await Promise.all([follow('`starter bulk --wait`', bulk), follow('the typed-API client (awaitBulk)', service)]);
+    const followers = await Promise.all([
+      follow('`starter bulk --wait`', bulk),
+      follow('the typed-API client (awaitBulk)', service),
+    ]);
     const finished = await finishBulkRun(stack, bulkId);
     const expected = new Map(plan.expected).set(phoneNumberId, 'active');
-    const outcomes = new Map<string, NumberOutcome>(finished.outcomes).set(phoneNumberId, webhookOutcome.ok ? { outcome: 'active', connectorId: webhookOutcome.result.connectorId } : { outcome: 'failed' });
+    const outcomes = new Map<string, NumberOutcome>(finished.outcomes).set(
+      phoneNumberId,
+      webhookOutcome.ok ? { outcome: 'active', connectorId: webhookOutcome.result.connectorId } : { outcome: 'failed' },
+    );
     const figures = await auditScenario(stack, expected, outcomes, [finished.reportText, ...world.server.lines]);
     const failedChecks = [
       ...(followers.includes(false) ? ['a bulk client did not survive the restart'] : []),
-      ...(!webhookOutcome.ok || webhookOutcome.result.readinessSource !== 'webhook' ? ['the receiver did not deliver after the restart'] : []),
+      ...(!webhookOutcome.ok || webhookOutcome.result.readinessSource !== 'webhook'
+        ? ['the receiver did not deliver after the restart']
+        : []),
     ];
     return {
       name: 'Temporal server restarted',
@@ -115,7 +131,8 @@ async function waitForProgress(world: ChaosWorld, bulkId: string, handled: numbe
     const p = await getBulkProgress(world.client, bulkId).catch(() => undefined);
     if (p) {
       const c = p.counts;
-      if (c.active + c.alreadyActive + c.failed + c.cancelled + c.notStarted >= handled || p.stage === 'completed') return;
+      if (c.active + c.alreadyActive + c.failed + c.cancelled + c.notStarted >= handled || p.stage === 'completed')
+        return;
     }
     if (Date.now() > deadline) throw new Error(`the bulk run did not reach ${handled} handled rows`);
     await new Promise((r) => setTimeout(r, 500));

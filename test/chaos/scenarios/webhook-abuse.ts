@@ -64,7 +64,11 @@ export async function webhookAbuse(world: ChaosWorld, size: WebhookAbuseSize): P
           {
             workspaceId: stack.workspaceId,
             organizationId: stack.organizationId,
-            connector: { connectorTemplateRef: 'sms-messagebird:1', name: `Genuine ${i}`, arguments: { phoneNumberId, channelMessageType: 'transactional' } },
+            connector: {
+              connectorTemplateRef: 'sms-messagebird:1',
+              name: `Genuine ${i}`,
+              arguments: { phoneNumberId, channelMessageType: 'transactional' },
+            },
             readiness: { mode: 'webhook', deadline: '3m' },
           },
           { taskQueue: stack.taskQueue },
@@ -81,7 +85,14 @@ export async function webhookAbuse(world: ChaosWorld, size: WebhookAbuseSize): P
     const answers = new Map<string, Map<string, number>>();
     const wrong: string[] = [];
     let peakRss = rssBefore;
-    const sampler = setInterval(() => void rss().then((v) => (peakRss = Math.max(peakRss, v)), () => undefined), 500);
+    const sampler = setInterval(
+      () =>
+        void rss().then(
+          (v) => (peakRss = Math.max(peakRss, v)),
+          () => undefined,
+        ),
+      500,
+    );
     const floodStarted = Date.now();
     let next = 0;
     await Promise.all(
@@ -102,11 +113,15 @@ export async function webhookAbuse(world: ChaosWorld, size: WebhookAbuseSize): P
     const floodMs = Date.now() - floodStarted;
     clearInterval(sampler);
     const rssAfter = await rss();
-    const health = await fetch(`${origin}/healthz`).then((r) => r.status, () => 'down');
+    const health = await fetch(`${origin}/healthz`).then(
+      (r) => r.status,
+      () => 'down',
+    );
     if (health !== 200) failedChecks.push(`the receiver's /healthz answered ${health} after the flood`);
     if (stack.receiver!.proc.child.exitCode !== null) failedChecks.push('the receiver process exited');
     // Bounded: the replay cache and every buffer are capped; a flood must not grow the process without limit.
-    if (peakRss - rssBefore > MAX_RSS_GROWTH) failedChecks.push(`the receiver grew by ${((peakRss - rssBefore) / 2 ** 20).toFixed(0)} MiB during the flood`);
+    if (peakRss - rssBefore > MAX_RSS_GROWTH)
+      failedChecks.push(`the receiver grew by ${((peakRss - rssBefore) / 2 ** 20).toFixed(0)} MiB during the flood`);
     failedChecks.push(...wrong.map((w) => `a ${w}`));
     for (const k of kinds) {
       const n = k.once ? (answers.get(k.name)?.get(k.once) ?? 0) : 1;
@@ -119,17 +134,24 @@ export async function webhookAbuse(world: ChaosWorld, size: WebhookAbuseSize): P
     for (const g of genuine) {
       expected.set(g.phoneNumberId, 'active');
       const outcome = await awaitResult(world.client, g.workflowId);
-      outcomes.set(g.phoneNumberId, outcome.ok ? { outcome: 'active', connectorId: outcome.result.connectorId } : { outcome: 'failed' });
+      outcomes.set(
+        g.phoneNumberId,
+        outcome.ok ? { outcome: 'active', connectorId: outcome.result.connectorId } : { outcome: 'failed' },
+      );
       if (!outcome.ok) continue;
-      if (outcome.result.readinessSource !== 'webhook') failedChecks.push(`${g.workflowId} became ready by ${outcome.result.readinessSource}, not by webhook`);
+      if (outcome.result.readinessSource !== 'webhook')
+        failedChecks.push(`${g.workflowId} became ready by ${outcome.result.readinessSource}, not by webhook`);
       const reports = (await getProgress(world.client, g.workflowId)).statusReports;
-      const sent = stack.sim.deliveries().filter((d) => d.body.payload.connectorId === outcome.result.connectorId && d.attempt === 1).length;
+      const sent = stack.sim
+        .deliveries()
+        .filter((d) => d.body.payload.connectorId === outcome.result.connectorId && d.attempt === 1).length;
       if (reports > sent) failedChecks.push(`${g.workflowId} accepted ${reports} reports; Bird sent ${sent}`);
     }
     const metrics = (await scrape(`${origin}/metrics`)).samples;
     const accepted = sum(metrics, 'webhook_deliveries_total', { result: 'accepted' });
     const genuineSent = stack.sim.deliveries().filter((d) => d.status === 200).length;
-    if (accepted > genuineSent) failedChecks.push(`the receiver accepted ${accepted} deliveries; Bird delivered ${genuineSent}`);
+    if (accepted > genuineSent)
+      failedChecks.push(`the receiver accepted ${accepted} deliveries; Bird delivered ${genuineSent}`);
 
     const sorted = [...latencies].sort((a, b) => a - b);
     const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -162,11 +184,15 @@ export async function webhookAbuse(world: ChaosWorld, size: WebhookAbuseSize): P
  */
 function post(url: string, d: Delivery): Promise<number | 'error'> {
   return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', agent: false, headers: { ...d.headers, 'content-length': String(Buffer.byteLength(d.body)) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 'error'));
-      res.on('error', () => resolve('error'));
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent: false, headers: { ...d.headers, 'content-length': String(Buffer.byteLength(d.body)) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 'error'));
+        res.on('error', () => resolve('error'));
+      },
+    );
     req.on('error', () => resolve('error'));
     req.end(d.body);
   });
@@ -186,7 +212,12 @@ async function waitForGenuineDelivery(stack: ChaosStack): Promise<{ timestamp: s
 function abuseKinds(stack: ChaosStack, captured: { timestamp: string; body: string }): Kind[] {
   const key = stack.secrets.signingKey;
   const now = () => String(Math.floor(Date.now() / 1000));
-  const event = (channelId = randomUUID()) => JSON.stringify({ service: 'channels', event: 'channel.updated', payload: { channelId, connectorId: randomUUID(), status: 'ok', stage: 'active' } });
+  const event = (channelId = randomUUID()) =>
+    JSON.stringify({
+      service: 'channels',
+      event: 'channel.updated',
+      payload: { channelId, connectorId: randomUUID(), status: 'ok', stage: 'active' },
+    });
   const signed = (body: string, timestamp = now(), signingKey = key, url = CHAOS_PUBLIC_URL): Delivery => ({
     body,
     headers: {
@@ -198,7 +229,10 @@ function abuseKinds(stack: ChaosStack, captured: { timestamp: string; body: stri
   });
   const hoursAgo = String(Math.floor(Date.now() / 1000) - 2 * 3600);
   const oldBody = event();
-  const is = (...codes: Array<number | 'error'>) => (status: number | 'error') => codes.includes(status);
+  const is =
+    (...codes: Array<number | 'error'>) =>
+    (status: number | 'error') =>
+      codes.includes(status);
   return [
     { name: 'forged signature', make: () => signed(event(), now(), `forged-${randomUUID()}`), ok: is(401) },
     {
@@ -210,14 +244,30 @@ function abuseKinds(stack: ChaosStack, captured: { timestamp: string; body: stri
       },
       ok: is(401),
     },
-    { name: 'signature over another URL', make: () => signed(event(), now(), key, 'https://attacker.example.com/bird/events'), ok: is(401) },
+    {
+      name: 'signature over another URL',
+      make: () => signed(event(), now(), key, 'https://attacker.example.com/bird/events'),
+      ok: is(401),
+    },
     { name: 'replay of a genuine delivery', make: () => signed(captured.body, captured.timestamp), ok: is(200) },
     // Processed once (no run has its channel: 202), a duplicate ever after, even sent concurrently.
     { name: 'replay stamped 2 h ago', make: () => signed(oldBody, hoursAgo), ok: is(200, 202), once: '202' },
-    { name: 'expired timestamp (25 h)', make: () => signed(event(), String(Math.floor(Date.now() / 1000) - 25 * 3600)), ok: is(401) },
-    { name: 'future timestamp', make: () => signed(event(), String(Math.floor(Date.now() / 1000) + 3600)), ok: is(401) },
+    {
+      name: 'expired timestamp (25 h)',
+      make: () => signed(event(), String(Math.floor(Date.now() / 1000) - 25 * 3600)),
+      ok: is(401),
+    },
+    {
+      name: 'future timestamp',
+      make: () => signed(event(), String(Math.floor(Date.now() / 1000) + 3600)),
+      ok: is(401),
+    },
     { name: 'malformed body', make: () => signed(`{"service":"channels",${randomUUID()}`), ok: is(400) },
-    { name: 'oversized body', make: () => signed(JSON.stringify({ service: 'channels', padding: 'x'.repeat(70 * 1024), id: randomUUID() })), ok: is(413, 'error') },
+    {
+      name: 'oversized body',
+      make: () => signed(JSON.stringify({ service: 'channels', padding: 'x'.repeat(70 * 1024), id: randomUUID() })),
+      ok: is(413, 'error'),
+    },
     {
       name: 'huge headers',
       make: () => {
@@ -227,7 +277,14 @@ function abuseKinds(stack: ChaosStack, captured: { timestamp: string; body: stri
       },
       ok: is(431, 'error'),
     },
-    { name: 'other service event', make: () => signed(JSON.stringify({ service: 'conversations', event: 'conversation.created', payload: { id: randomUUID() } })), ok: is(202) },
+    {
+      name: 'other service event',
+      make: () =>
+        signed(
+          JSON.stringify({ service: 'conversations', event: 'conversation.created', payload: { id: randomUUID() } }),
+        ),
+      ok: is(202),
+    },
     // Signed, fresh, for a channel no run has: the receiver looks it up (visibility) and asks Bird to retry later.
     { name: 'unknown channel', cap: 20, make: () => signed(event()), ok: is(503) },
   ];
