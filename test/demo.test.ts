@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_WORKSPACE } from '../src/bird-sim';
-import { workspaceSubscriptionWorkflowId } from '../src/domain/provisioning-input';
+import { workspaceSubscriptionWorkflowId } from '../src/domain/subscription-input';
 import { PUBLIC_URL } from '../src/demo';
 import { webhookSubscription } from '../src/workflows';
 import { freePort, temporal, type TemporalHarness } from './helpers/temporal';

@@ -26,6 +26,7 @@ import type { InvalidRow, ValidRow } from '../domain/bulk-input';
 import type { RowOutcome, StoredRowRef } from '../domain/bulk-report';
 import type { ProvisionChannelInput } from '../domain/provisioning-input';
 import { BulkStoreError, DirectoryBackend, type ObjectBackend } from './object-backend';
+import { chunkName, keyOf, parseJson, runOf, sha256 } from './object-names';
 
 export { BulkStoreError } from './object-backend';
 
@@ -279,31 +280,5 @@ export class BulkStore {
         return parseJson<T>(text, this.backend.describe(k));
       }),
     );
-  }
-}
-
-function keyOf(bulkKey: string): string {
-  if (!/^[A-Za-z0-9-]{1,100}$/.test(bulkKey)) throw new BulkStoreError(`not a bulk key: ${JSON.stringify(bulkKey)}`);
-  return bulkKey;
-}
-
-function runOf(bulkKey: string, runKey: string): string {
-  if (!/^[A-Za-z0-9-]{1,100}$/.test(runKey)) throw new BulkStoreError(`not a run key: ${JSON.stringify(runKey)}`);
-  return `${keyOf(bulkKey)}/runs/${runKey}`;
-}
-
-function chunkName(n: number): string {
-  return `${String(n).padStart(6, '0')}.jsonl`;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function parseJson<T>(text: string, name: string): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new BulkStoreError(`bulk store object ${name} was altered: it is not the JSON the store wrote`, 'corrupt');
   }
 }

@@ -14,7 +14,7 @@ import {
   WorkspaceSubscriptionInput,
   workspaceSubscriptionWorkflowId,
   type WorkspaceSubscriptionInputRaw,
-} from '../domain/provisioning-input';
+} from '../domain/subscription-input';
 import { WORKFLOW_TYPES, type WebhookSubscriptionWorkflow } from '../domain/workflow-types';
 import {
   retireSubscriptionSignal,

@@ -6,11 +6,8 @@
 import type { BulkOnboardInput, BulkOnboardResult } from './bulk-onboarding';
 import type { WorkspaceSubscriptionState } from './messages/subscription';
 import type { ProvisionChannelResult } from './provisioning';
-import type {
-  ProvisionChannelInput,
-  ProvisionChannelInputRaw,
-  WorkspaceSubscriptionInputRaw,
-} from './provisioning-input';
+import type { ProvisionChannelInput, ProvisionChannelInputRaw } from './provisioning-input';
+import type { WorkspaceSubscriptionInputRaw } from './subscription-input';
 import type { ReconcileInputRaw, ReconcileReport } from './reconcile';
 
 export type ProvisionChannelWorkflow = (

@@ -15,7 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { WorkspaceSubscriptionInput, type WorkspaceSubscriptionInputRaw } from '../domain/provisioning-input';
+import { WorkspaceSubscriptionInput, type WorkspaceSubscriptionInputRaw } from '../domain/subscription-input';
 import { INVALID_WORKFLOW_INPUT, withoutStack } from '../domain/failure-types';
 import { describeIssues } from '../domain/zod-issues';
 import { BirdWorkspaceId } from '../domain/search-attributes';

@@ -8,7 +8,6 @@
  * running bulk run fails its replay.
  */
 import {
-  ApplicationFailure,
   CancellationScope,
   condition,
   getExternalWorkflowHandle,
@@ -21,7 +20,6 @@ import {
 import type { Activities, InventoryPageRow } from '../../activities';
 import { decideRow } from '../../domain/bulk-decision';
 import { formatDuration } from '../../domain/duration';
-import { withoutStack } from '../../domain/failure-types';
 import { rowResultOfReport } from '../../domain/provisioning-outcome';
 import * as sa from '../../domain/search-attributes';
 import { bulkStoreOptions } from '../activity-options';
@@ -32,14 +30,13 @@ import { ScheduleLearner } from '../bulk-learning';
 import { newVersionAvailable } from '../bulk-upgrade';
 import { BulkWindow, emptyWindow } from '../bulk-window';
 import type { ProvisioningFinished } from '../../domain/provisioning';
+import { indexBirdConnectors, readInventoryRows, takeBatch } from './inventory';
 import { RowStarter } from './row-starter';
 
-const { readInventoryPage, recordOutcomes } = proxyActivities<Activities>(bulkStoreOptions);
+const { recordOutcomes } = proxyActivities<Activities>(bulkStoreOptions);
 
 /** Outcomes are written to the store in batches of this many (and before every continue-as-new and at the end). */
 const FLUSH_BATCH = 200;
-/** Children started in one workflow task: their inputs travel in its completion, which must stay far below 4 MB. */
-const START_BATCH = { rows: 100, bytes: 1_000_000 };
 /** Own bounds for continuing as new, besides the server's suggestion. */
 const HISTORY_BOUND = { events: 10_000, bytes: 10_000_000 };
 
@@ -119,31 +116,10 @@ export class BulkRun {
     setCurrentDetails(describeBulk(this.progress()));
   }
 
-  /** Bird's connectors of the inventory's templates, once per bulk run, a page (one GET) per activity. */
+  /** Bird's connectors of the inventory's templates, once per bulk run. */
   async indexBirdConnectors(): Promise<void> {
     if (this.window.state.indexedAt) return;
-    const { input } = this;
-    let page = 0;
-    for (const templateRef of input.templateRefs) {
-      let pageToken: string | undefined;
-      do {
-        const r = await this.#bird.indexConnectorsPage.executeWithOptions(
-          { summary: `index Bird's existing ${templateRef} connectors, page ${page + 1}` },
-          [
-            {
-              bulkKey: input.bulkKey,
-              runKey: this.#runKey,
-              workspaceId: input.workspaceId,
-              templateRef,
-              page,
-              pageToken,
-            },
-          ],
-        );
-        pageToken = r.nextPageToken;
-        page++;
-      } while (pageToken);
-    }
+    await indexBirdConnectors(this.#bird, this.input, this.#runKey);
     this.window.state.indexedAt = new Date().toISOString();
   }
 
@@ -296,29 +272,8 @@ export class BulkRun {
     }
   }
 
-  async #readPage(): Promise<InventoryPageRow[]> {
-    const { input, window } = this;
-    const next = window.state.nextRow;
-    const rows = await readInventoryPage.executeWithOptions(
-      { summary: `read rows ${next + 1}–${Math.min(next + input.pageSize, input.rows)} of ${input.rows}` },
-      [
-        {
-          bulkKey: input.bulkKey,
-          runKey: this.#runKey,
-          offset: next,
-          limit: input.pageSize,
-          maxBytes: START_BATCH.bytes,
-        },
-      ],
-    );
-    if (!rows.length)
-      throw withoutStack(
-        ApplicationFailure.nonRetryable(
-          `the stored inventory ends at row ${next} of ${input.rows}`,
-          'BulkInventoryCorrupt',
-        ),
-      );
-    return rows;
+  #readPage(): Promise<InventoryPageRow[]> {
+    return readInventoryRows(this.input, this.#runKey, this.window.state.nextRow);
   }
 
   #room(): number {
@@ -328,16 +283,4 @@ export class BulkRun {
   #moreRows(): boolean {
     return this.window.state.nextRow < this.input.rows;
   }
-}
-
-/** The next rows to start: at most `room` of them, and no more input bytes than one workflow task should carry. */
-function takeBatch(buffer: InventoryPageRow[], room: number): InventoryPageRow[] {
-  let bytes = 0;
-  let n = 0;
-  while (n < buffer.length && n < room && n < START_BATCH.rows) {
-    bytes += JSON.stringify(buffer[n]!.input).length;
-    if (n > 0 && bytes > START_BATCH.bytes) break;
-    n++;
-  }
-  return buffer.splice(0, n);
 }
