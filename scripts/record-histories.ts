@@ -223,10 +223,45 @@ scenarios['poll-ready-tag-set-at-start'] = async (stack) => {
     url: 'https://hooks.example.com/x',
     signingKeyRef: SIGNING_KEY_REF,
   };
+  // The secret check before the create, as the starters asked for it then (without it they now ask 'with-create').
+  const input = smsInput(stack, { subscriptions: [subscription], secretCheck: 'before-create' });
+  const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+  await awaitResult(stack.client, workflowId);
+  return workflowId;
+};
+
+// The secret check inside the create (secretCheck 'with-create', what the starters ask for): no local activity, no
+// patch marker.
+scenarios['poll-ready-secrets-checked-in-create'] = async (stack) => {
+  const subscription = {
+    service: 'channels' as const,
+    event: 'channel.updated',
+    url: 'https://hooks.example.com/x',
+    signingKeyRef: SIGNING_KEY_REF,
+  };
   const input = smsInput(stack, { subscriptions: [subscription] });
   const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
   await awaitResult(stack.client, workflowId);
   return workflowId;
+};
+scenarios['secret-missing-in-create'] = async (stack) => {
+  const subscription = {
+    service: 'channels' as const,
+    event: 'channel.updated',
+    url: 'https://hooks.example.com/x',
+    signingKeyRef: 'NOT_CONFIGURED',
+  };
+  const input = smsInput(stack, { subscriptions: [subscription] });
+  const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+  await awaitResult(stack.client, workflowId);
+  return workflowId;
+};
+scenarios['bulk-secrets-checked-in-create'] = async (stack) => {
+  const numbers = Array.from({ length: 3 }, () => randomUUID());
+  const started = await bulkOf(stack, numbers, { concurrency: 3, startsPerRun: 500, pageSize: 100 });
+  await awaitBulk(stack.client, started.workflowId);
+  await writeHistory(stack, 'child-of-bulk-secrets-checked-in-create', `provision/${stack.workspaceId}/${numbers[0]!}`);
+  return started.workflowId;
 };
 
 async function writeHistory(

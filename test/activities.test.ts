@@ -242,6 +242,32 @@ describe('activities against the simulator', () => {
     assert.equal(missing.nonRetryable, true);
   });
 
+  it('a create given the signing-key references checks them all before sending anything to Bird', async () => {
+    const connector = spec({ securityArgumentsRef: 'MISSING_CONNECTOR_REF' });
+    const f = await failure(
+      attempt(1).run(activities.createConnector, {
+        workspaceId,
+        connector,
+        ownership: own(connector),
+        signingKeyRefs: ['SIGNING', 'MISSING_ONE'],
+      }),
+    );
+    assert.equal(f.type, FailureType.secretNotFound);
+    assert.equal(f.nonRetryable, true);
+    assert.match(f.message, /"MISSING_ONE", "MISSING_CONNECTOR_REF"/);
+    assert.deepEqual(f.details?.[0], { operation: 'checkSecretReferences', attempt: 1 }, 'refused on attempt 1');
+    assert.equal(sim.calls().length, 0, 'no Bird call');
+    const ok = spec();
+    await created(
+      attempt(1).run(activities.createConnector, {
+        workspaceId,
+        connector: ok,
+        ownership: own(ok),
+        signingKeyRefs: ['SIGNING'],
+      }),
+    );
+  });
+
   it('compensation finds a connector by ownership when the id is unknown, and 404 counts as done', async () => {
     const connector = spec();
     const ownership = own(connector);

@@ -47,6 +47,18 @@ describe('billable actions of a history', () => {
     assert.ok(run.total + BULK_SIDE_PER_CHILD <= 10, JSON.stringify(run));
   });
 
+  it('a run that checks its secrets in the create records no marker: 7 actions with a subscription, 9 per number', () => {
+    const run = billableActions(load('poll-ready-secrets-checked-in-create'));
+    assert.equal(run.byKind.markers ?? 0, 0, 'no local activity and no patch marker');
+    assert.equal(run.byKind.searchAttributeUpsert, 2, JSON.stringify(run));
+    assert.ok(run.total <= 7, JSON.stringify(run));
+    assert.ok(run.total + BULK_SIDE_PER_CHILD <= 9, JSON.stringify(run));
+    // A bulk run's child (no subscription): the starter sets the tag and the secret check for it, too.
+    const child = billableActions(load('child-of-bulk-secrets-checked-in-create'));
+    assert.equal(child.byKind.markers ?? 0, 0, JSON.stringify(child));
+    assert.ok(child.total + BULK_SIDE_PER_CHILD <= 8, JSON.stringify(child));
+  });
+
   it('a webhook report before the first poll costs the report, not a status read', () => {
     const run = billableActions(load('both-webhook-before-first-poll'));
     assert.equal(run.byKind.updateAccepted, 1);

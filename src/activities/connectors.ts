@@ -12,7 +12,7 @@ import { classifyChannelState } from '../domain/readiness';
 import type { SecretStore } from '../config/secrets';
 import { FailureType, withoutStack } from '../domain/failure-types';
 import { checkpoint } from './heartbeat';
-import { resolveSecurityArguments } from './secret-references';
+import { assertSecretReferences, resolveSecurityArguments } from './secret-references';
 
 export interface ConnectorActivityDeps {
   bird: BirdClient;
@@ -23,6 +23,11 @@ export interface CreateConnectorInput {
   workspaceId: string;
   connector: ConnectorSpec;
   ownership: Ownership;
+  /**
+   * Given by runs that check their secrets here (`secretCheck: 'with-create'`): every reference, these and the
+   * connector's, is checked before anything is sent to Bird.
+   */
+  signingKeyRefs?: string[];
 }
 
 export interface AwaitChannelActiveInput {
@@ -135,8 +140,10 @@ const refOf = (c: Connector): ConnectorRef => ({ connectorId: c.id, channelId: c
  */
 async function createConnector(
   { bird, secrets }: ConnectorActivityDeps,
-  { workspaceId, connector, ownership }: CreateConnectorInput,
+  { workspaceId, connector, ownership, signingKeyRefs }: CreateConnectorInput,
 ): Promise<CreateConnectorOutcome> {
+  if (signingKeyRefs)
+    assertSecretReferences(secrets, { securityArgumentsRef: connector.securityArgumentsRef, signingKeyRefs });
   const attempt = Context.current().info.attempt;
   if (attempt > 1) {
     const earlier = await findOwn(bird, workspaceId, ownership);

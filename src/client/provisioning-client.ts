@@ -63,8 +63,7 @@ async function start(
   const handle = await client.workflow.start<ProvisionChannelWorkflow>(WORKFLOW_TYPES.provisionChannel, {
     taskQueue: opts.taskQueue,
     workflowId,
-    // The parsed input, defaults applied: the run keeps exactly these values even if a default changes later.
-    args: [input],
+    // options.args: the parsed input, defaults applied: the run keeps exactly these values even if a default changes.
     workflowIdConflictPolicy: conflictPolicy,
     ...options,
   });

@@ -129,6 +129,15 @@ export const ProvisionChannelInput = z.strictObject({
   connector: ConnectorSpec,
   readiness: ReadinessOptions.default(ReadinessOptions.parse({})),
   subscriptions: z.array(ChannelSubscriptionSpec).max(20).default([]),
+  /**
+   * Where the run checks that every secret reference exists, before anything is made in Bird: `before-create` (also
+   * when absent: runs started by hand, and runs started before this option existed) in a local activity of its own,
+   * whose marker is a billable action; `with-create` inside the create activity, before its POST, which saves that
+   * action. The typed client, the Nexus handler and the bulk run ask for `with-create` (provisioningStartOptions).
+   * No default: the workflow parses a short-notation input again on replay, and a new default would change the
+   * commands of a run in flight.
+   */
+  secretCheck: z.enum(['before-create', 'with-create']).optional(),
 });
 /** What callers write (durations may be strings, defaults may be left out). */
 export type ProvisionChannelInputRaw = z.input<typeof ProvisionChannelInput>;
@@ -270,6 +279,11 @@ export function isResolvedInput(value: unknown): value is ProvisionChannelInput 
 export interface ProvisioningIdentity {
   workspaceId: string;
   connector: { connectorTemplateRef: string; name: string; arguments?: Record<string, unknown> | null };
+}
+
+/** The subscriptions' signing-key references, checked with the connector's before the create. */
+export function signingKeyRefsOf(input: ProvisionChannelInput): string[] {
+  return input.subscriptions.flatMap((s) => (s.signingKeyRef ? [s.signingKeyRef] : []));
 }
 
 /** The phone number id of an SMS connector, or undefined for other templates. */

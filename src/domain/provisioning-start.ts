@@ -10,6 +10,8 @@ import * as sa from './search-attributes';
 
 export interface ProvisioningStartOptions {
   workflowId: string;
+  /** The input as the run is started with it: the secret check inside the create unless the caller chose otherwise. */
+  args: [ProvisionChannelInput];
   /** A new attempt is allowed only after a failed (or cancelled, terminated) one, never after a completed one. */
   workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY';
   typedSearchAttributes: SearchAttributePair[];
@@ -20,8 +22,8 @@ export interface ProvisioningStartOptions {
 /**
  * `ownershipTag` (idempotencyTag of a fresh random UUID, drawn by the starter) is the run's connector tag, set at
  * start with the creating-connector stage: search attributes given at start are free, so the run does not upsert
- * them before its create (docs/budgets.md). The secret check before the create takes milliseconds. Without one, the
- * run draws its own tag and records it with the stage, as runs started by hand do.
+ * them before its create (docs/budgets.md). The secret check, inside the create (`secretCheck: 'with-create'`), takes
+ * milliseconds. Without one, the run draws its own tag and records it with the stage, as runs started by hand do.
  */
 export function provisioningStartOptions(
   input: ProvisionChannelInput,
@@ -31,6 +33,7 @@ export function provisioningStartOptions(
   const r = input.readiness;
   return {
     workflowId: provisioningWorkflowId(input),
+    args: [{ ...input, secretCheck: input.secretCheck ?? 'with-create' }],
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     typedSearchAttributes: [
       { key: sa.BirdWorkspaceId, value: input.workspaceId },

@@ -85,7 +85,6 @@ function provisionOperation(): nexus.OperationHandler<ProvisionChannelInputRaw, 
       const { workflowId, ...options } = provisioningStartOptions(input, idempotencyTag(randomUUID()));
       return temporalNexus.startWorkflow<ProvisionChannelWorkflow>(ctx, WORKFLOW_TYPES.provisionChannel, {
         workflowId,
-        args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         ...options,
       });

@@ -105,7 +105,6 @@ export class RowStarter {
       await startChild(provisionChannel, {
         ...startOptions,
         workflowId,
-        args: [childInput],
         taskQueue: this.#info.taskQueue,
         // Children outlive this run (continue-as-new) and report back by signal to the bulk run's id.
         parentClosePolicy: ParentClosePolicy.ABANDON,

@@ -5,7 +5,7 @@
 import { CancellationScope } from '@temporalio/workflow';
 import type { ConnectorRef, CreateConnectorOutcome } from '../../activities';
 import type { Ownership } from '../../domain/idempotency';
-import type { ProvisionChannelInput } from '../../domain/provisioning-input';
+import { signingKeyRefsOf, type ProvisionChannelInput } from '../../domain/provisioning-input';
 import type { birdActivities } from '../bird-activities';
 import type { CreateOutcome, ProvisioningProgress } from '../../domain/provisioning';
 import { alreadyExists, assertConnectorRef, refusedOnFirstAttempt, stepFailure } from './step-failed';
@@ -20,6 +20,8 @@ export class RunConnector {
     private readonly input: ProvisionChannelInput,
     readonly ownership: Ownership,
     private readonly progress: ProvisioningProgress,
+    /** The create checks every secret reference before its POST (`secretCheck: 'with-create'`). */
+    private readonly checksSecrets: boolean,
   ) {}
 
   get createOutcome(): CreateOutcome {
@@ -34,7 +36,7 @@ export class RunConnector {
     // Not cancellable: a cancel during the create must still learn the connector id, or compensation could race it.
     const created = await CancellationScope.nonCancellable(() =>
       this.bird.createConnector.executeWithOptions({ summary: `create connector '${spec.name}'` }, [
-        { workspaceId, connector: spec, ownership },
+        { workspaceId, connector: spec, ownership, ...this.#secretRefs() },
       ]),
     ).catch((err: unknown) => {
       if (refusedOnFirstAttempt(err)) this.#outcome = 'refused';
@@ -47,6 +49,10 @@ export class RunConnector {
     this.progress.connectorId = connector.connectorId;
     this.progress.channelId = connector.channelId;
     return { connectorId: connector.connectorId, channelId: connector.channelId };
+  }
+
+  #secretRefs(): { signingKeyRefs?: string[] } {
+    return this.checksSecrets ? { signingKeyRefs: signingKeyRefsOf(this.input) } : {};
   }
 
   /** A 409: someone else's connector, unless a retried create met the one its own earlier attempt made. */

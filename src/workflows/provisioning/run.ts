@@ -20,7 +20,7 @@ import type { Activities, ActiveChannel, ConnectorRef } from '../../activities';
 import { isCompensated } from '../../domain/compensation';
 import { formatDuration } from '../../domain/duration';
 import { idempotencyTag, isIdempotencyTag, type Ownership } from '../../domain/idempotency';
-import { phoneNumberIdOf, type ProvisionChannelInput } from '../../domain/provisioning-input';
+import { phoneNumberIdOf, signingKeyRefsOf, type ProvisionChannelInput } from '../../domain/provisioning-input';
 import * as sa from '../../domain/search-attributes';
 import { readinessPollOptions, secretCheckOptions } from '../activity-options';
 import { birdActivities } from '../bird-activities';
@@ -54,15 +54,20 @@ export interface ReadyConnector extends ConnectorRef {
  * The run's connector tag: the one its starter set at start, or else drawn once from the workflow's deterministic
  * randomness (unique even for runs started in the same millisecond, and the same on every replay).
  */
-function ownershipTag(): string {
+function ownershipTag(current: boolean): string {
   const atStart = workflowInfo().typedSearchAttributes.get(sa.ProvisioningTag);
-  if (isIdempotencyTag(atStart) && patched(TAG_SET_AT_START_PATCH)) return atStart;
+  if (isIdempotencyTag(atStart) && (current || patched(TAG_SET_AT_START_PATCH))) return atStart;
   return idempotencyTag(uuid4());
 }
 
 export class ProvisioningRun {
   /** connectorCreatedAt and readyAt are set as the run reaches them. */
   readonly #milestones = { startedAt: Date.now(), connectorCreatedAt: 0, readyAt: 0 };
+  /**
+   * Started by a starter that knows every patch below and asked for the secret check inside the create: such a run
+   * asks no patched() (each would record a marker, a billable action of its own) and runs no local activity.
+   */
+  readonly #current: boolean;
   readonly #fewerActions: boolean;
   readonly #attrs: SearchAttributeBatch;
   readonly #bird: ReturnType<typeof birdActivities>;
@@ -75,8 +80,9 @@ export class ProvisioningRun {
     private readonly inbox: StatusReportInbox,
     private readonly watchers: OutcomeWatchers,
   ) {
+    this.#current = input.secretCheck === 'with-create';
     // Asked in the first workflow task, whose local-activity marker its marker joins (one action for both).
-    this.#fewerActions = patched(FEWER_ACTIONS_PATCH);
+    this.#fewerActions = this.#current || patched(FEWER_ACTIONS_PATCH);
     this.#attrs = new SearchAttributeBatch(this.#fewerActions);
     if (input.readiness.mode === 'poll') {
       inbox.close('this run reads its channel status by polling only (readiness mode "poll")');
@@ -88,19 +94,23 @@ export class ProvisioningRun {
       { key: sa.BirdWorkspaceId, value: input.workspaceId },
       ...(phoneNumberId ? [{ key: sa.BirdPhoneNumberId, value: phoneNumberId }] : []),
     ]);
-    const tag = ownershipTag();
+    const tag = ownershipTag(this.#current);
     const ownership: Ownership = { tag, templateRef: input.connector.connectorTemplateRef, phoneNumberId };
-    this.#connector = new RunConnector(this.#bird, input, ownership, progress);
+    this.#connector = new RunConnector(this.#bird, input, ownership, progress, this.#current);
     // Recorded before the create is sent: the orphan audit finds this run from its connector's tag alone, even if the
     // run never learns the connector's id (a lost reply, a termination mid-create). Runs with fewer actions record
     // it with the creating-connector stage, in the same upsert, still before the create.
     if (!this.#fewerActions && patched(RECORD_TAG_PATCH)) this.#attrs.set([{ key: sa.ProvisioningTag, value: tag }]);
   }
 
-  /** Every secret the run will need exists, before anything is made in Bird. */
+  /**
+   * Every secret the run will need exists, before anything is made in Bird: checked here by a local activity, or,
+   * for a run started with `secretCheck: 'with-create'`, by the create activity before its POST (RunConnector).
+   */
   async checkSecrets(): Promise<void> {
-    const { connector, subscriptions } = this.input;
-    const signingKeyRefs = subscriptions.flatMap((s) => (s.signingKeyRef ? [s.signingKeyRef] : []));
+    if (this.#current) return;
+    const { connector } = this.input;
+    const signingKeyRefs = signingKeyRefsOf(this.input);
     const refs = [connector.securityArgumentsRef, ...signingKeyRefs].filter(Boolean);
     const summary = refs.length
       ? `check secret references ${refs.join(', ')} before creating anything`
