@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command, from nothing: installs npm packages if needed, finds or builds the Temporal CLI (the tests
 # start their own dev server with it), installs Debian's Chromium for the browser test when missing, then
-# typecheck, lint, the formatting check (prettier) and the whole mocha suite on the machine's Node, then its in-process part again on Node 24, the
-# current LTS (scripts/test-node24.sh --fast; TEST_NODE24=0 skips it, TEST_NODE24=all runs the whole suite there).
+# typecheck, lint, the formatting check (prettier) and the whole mocha suite on the machine's Node (in two shards,
+# below), and its in-process part again on Node 24.
 set -euo pipefail
 # shellcheck source=scripts/prepare.sh
 source "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/prepare.sh"
@@ -12,27 +12,56 @@ npm run --silent lint
 npm run --silent format:check
 logs=()
 trap 'rm -f "${logs[@]}"' EXIT
-status=0
-run_suite() {
-  local label="$1" log
-  shift
-  log="$(mktemp)"
-  logs+=("$log")
-  echo "== mocha on ${label}"
-  "$@" 2>&1 | tee "$log" || status=1
+# The mocha suite runs as two shards side by side, each a mocha process with its own dev server: the suite mostly
+# waits (timers, child processes, a browser), so one process leaves a core idle. Shard A: the slowest files of the
+# suite (measured: the fault suite and the CLI, about 2 min each), then the in-process suites again on Node 24, the
+# current LTS (scripts/test-node24.sh --fast; TEST_NODE24=0 skips it, TEST_NODE24=all runs the whole suite there).
+# Shard B: every other file (a new test file lands there). Each shard's output is printed whole when it ends.
+# TEST_SHARDS=1 runs the same, one after the other.
+SHARD_A=(test/chaos.test.ts test/cli.test.ts test/provisioning.test.ts test/polling.test.ts)
+shard_b=('test/**/*.test.ts')
+for file in "${SHARD_A[@]}"; do shard_b+=(--ignore "$file"); done
+node24() {
+  case "${TEST_NODE24:-1}" in
+    0) ;;
+    all) echo "== mocha on Node 24" && bash scripts/test-node24.sh ;;
+    *) echo "== mocha on Node 24 (in-process suites)" && bash scripts/test-node24.sh --fast ;;
+  esac
 }
-run_suite "Node $(node --version)" npm test
-case "${TEST_NODE24:-1}" in
-  0) ;;
-  all) run_suite "Node 24" bash scripts/test-node24.sh ;;
-  *) run_suite "Node 24 (in-process suites)" bash scripts/test-node24.sh --fast ;;
-esac
+shard_a() {
+  echo "== mocha on Node $(node --version), shard A (${SHARD_A[*]})"
+  npx mocha "${SHARD_A[@]}" || status_a=1
+  node24 || status_a=1
+  return "${status_a:-0}"
+}
+shard_b() {
+  echo "== mocha on Node $(node --version), shard B (every other file)"
+  npx mocha "${shard_b[@]}"
+}
+log_a="$(mktemp)"
+log_b="$(mktemp)"
+logs+=("$log_a" "$log_b")
+status=0
+if [[ "${TEST_SHARDS:-2}" == 1 ]]; then
+  shard_a 2>&1 | tee "$log_a" || status=1
+  shard_b 2>&1 | tee "$log_b" || status=1
+else
+  shard_a >"$log_a" 2>&1 &
+  pid_a=$!
+  shard_b >"$log_b" 2>&1 &
+  pid_b=$!
+  wait "$pid_a" || status=1
+  cat "$log_a"
+  wait "$pid_b" || status=1
+  cat "$log_b"
+fi
 # A plain summary line in the form CI tooling reads in any language: "N passed, N failed" (over every run).
 passed=0
 failed=0
 for log in "${logs[@]}"; do
-  p="$(grep -Eo '^ +[0-9]+ passing' "$log" | grep -Eo '[0-9]+' | tail -1 || true)"
-  f="$(grep -Eo '^ +[0-9]+ failing' "$log" | grep -Eo '[0-9]+' | tail -1 || true)"
+  # A shard's log can hold two mocha runs (shard A and Node 24): every summary in it counts.
+  p="$(grep -Eo '^ +[0-9]+ passing' "$log" | grep -Eo '[0-9]+' | paste -sd+ | bc || true)"
+  f="$(grep -Eo '^ +[0-9]+ failing' "$log" | grep -Eo '[0-9]+' | paste -sd+ | bc || true)"
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
 done

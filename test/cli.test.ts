@@ -517,16 +517,18 @@ describe('starter CLI', function () {
           /unknown event "channel\.deleted"/,
         ],
       ];
-      for (const [args, message] of cases) {
-        const run = await starter(...args);
-        assert.equal(run.code, ExitCode.usage, `${args.join(' ')}: ${run.stderr}`);
-        assert.match(run.stderr, message, args.join(' '));
-      }
-      for (const args of [['--help'], ['help'], ['provision', '--help'], ['help', 'list']]) {
-        const run = await starter(...args);
-        assert.equal(run.code, ExitCode.ok, args.join(' '));
-        assert.match(run.stdout, /^Usage: starter/);
-      }
+      // Side by side: each is its own process, and none connects to anything.
+      const usage = await Promise.all(cases.map(([args]) => starter(...args)));
+      cases.forEach(([args, message], i) => {
+        assert.equal(usage[i]!.code, ExitCode.usage, `${args.join(' ')}: ${usage[i]!.stderr}`);
+        assert.match(usage[i]!.stderr, message, args.join(' '));
+      });
+      const helps = [['--help'], ['help'], ['provision', '--help'], ['help', 'list']];
+      const helped = await Promise.all(helps.map((args) => starter(...args)));
+      helps.forEach((args, i) => {
+        assert.equal(helped[i]!.code, ExitCode.ok, args.join(' '));
+        assert.match(helped[i]!.stdout, /^Usage: starter/);
+      });
     });
 
     it('input file errors exit 2 before connecting: no such file, bad JSON at a line and column, a missing field is "required"', async () => {
@@ -598,9 +600,10 @@ describe('starter CLI', function () {
       ];
       const main = await starter('--help');
       assert.ok(doc.includes(main.stdout.trimEnd()), `docs/cli.md lacks the help as printed:\n${main.stdout}`);
-      for (const command of commands) {
+      const helps = await Promise.all(commands.map((command) => starter(command, '--help')));
+      for (const [i, command] of commands.entries()) {
         assert.match(main.stdout, new RegExp(`^  ${command} `, 'm'));
-        const help = await starter(command, '--help');
+        const help = helps[i]!;
         assert.ok(
           doc.includes(help.stdout.trimEnd()),
           `docs/cli.md lacks \`starter ${command} --help\` as printed:\n${help.stdout}`,
