@@ -21,31 +21,36 @@ const OUT = resolve(__dirname, '../test/histories');
 
 type Scenario = (stack: Stack) => Promise<string | { workflowId: string; runId: string }>;
 
+/** The per-channel subscription the recorded provisionings register. */
+const SUBSCRIPTION = {
+  service: 'channels' as const,
+  event: 'channel.updated',
+  url: 'https://hooks.example.com/x',
+  signingKeyRef: SIGNING_KEY_REF,
+};
+
+/** The workspace's channel.updated subscription to the receiver (its entity workflow), so reports reach the runs. */
+function receiverSubscription(stack: Stack) {
+  const { organizationId, workspaceId, taskQueue } = stack;
+  const subscription = { organizationId, workspaceId, event: 'channel.updated' as const, url: RECEIVER_PUBLIC_URL };
+  return ensureWorkspaceSubscription(stack.client, { ...subscription, signingKeyRef: SIGNING_KEY_REF }, { taskQueue });
+}
+
+/** Starts a provisioning through the typed client and waits for its end; its workflow id. */
+async function provisionToTheEnd(stack: Stack, input: ReturnType<typeof smsInput>): Promise<string> {
+  return provisionToTheEnd(stack, input);
+}
+
 const scenarios: Record<string, Scenario> = {
-  'poll-ready-with-subscription': async (stack) => {
-    const input = smsInput(stack, {
-      subscriptions: [
-        {
-          service: 'channels',
-          event: 'channel.updated',
-          url: 'https://hooks.example.com/x',
-          signingKeyRef: SIGNING_KEY_REF,
-        },
-      ],
-    });
-    const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-    await awaitResult(stack.client, workflowId);
-    return workflowId;
-  },
+  'poll-ready-with-subscription': (stack) =>
+    provisionToTheEnd(stack, smsInput(stack, { subscriptions: [SUBSCRIPTION] })),
   'error-status-compensated': async (stack) => {
     const input = smsInput(stack);
     stack.sim.configureNumber((input.connector.arguments as { phoneNumberId: string }).phoneNumberId, {
       outcome: 'error',
       errorMessage: 'rejected',
     });
-    const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-    await awaitResult(stack.client, workflowId);
-    return workflowId;
+    return provisionToTheEnd(stack, input);
   },
   'cancelled-compensated': async (stack) => {
     const input = smsInput(stack);
@@ -89,29 +94,15 @@ const scenarios: Record<string, Scenario> = {
       outcome: 'active',
       delayMs: 5_500,
     });
-    const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-    await awaitResult(stack.client, workflowId);
-    return workflowId;
+    return provisionToTheEnd(stack, input);
   },
   'webhook-ready-by-report': async (stack) => {
-    const ensured = await ensureWorkspaceSubscription(
-      stack.client,
-      {
-        organizationId: stack.organizationId,
-        workspaceId: stack.workspaceId,
-        event: 'channel.updated',
-        url: RECEIVER_PUBLIC_URL,
-        signingKeyRef: SIGNING_KEY_REF,
-      },
-      { taskQueue: stack.taskQueue },
-    );
+    const ensured = await receiverSubscription(stack);
     await writeHistory(stack, 'workspace-subscription-entity', ensured.workflowId);
     const input = smsInput(stack, {
       readiness: { mode: 'both', initialPollInterval: '20s', deadline: '1m', maxPollInterval: '1m' },
     });
-    const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-    await awaitResult(stack.client, workflowId);
-    return workflowId;
+    return provisionToTheEnd(stack, input);
   },
 };
 
@@ -172,17 +163,7 @@ scenarios['bulk-learns-poll-schedule'] = async (stack) => {
   return started.workflowId;
 };
 scenarios['both-webhook-before-first-poll'] = async (stack) => {
-  await ensureWorkspaceSubscription(
-    stack.client,
-    {
-      organizationId: stack.organizationId,
-      workspaceId: stack.workspaceId,
-      event: 'channel.updated',
-      url: RECEIVER_PUBLIC_URL,
-      signingKeyRef: SIGNING_KEY_REF,
-    },
-    { taskQueue: stack.taskQueue },
-  );
+  await receiverSubscription(stack);
   const input = smsInput(stack, {
     readiness: {
       mode: 'both',
@@ -191,18 +172,9 @@ scenarios['both-webhook-before-first-poll'] = async (stack) => {
       maxPollInterval: '10s',
       deadline: '1m',
     },
-    subscriptions: [
-      {
-        service: 'channels',
-        event: 'channel.updated',
-        url: 'https://hooks.example.com/x',
-        signingKeyRef: SIGNING_KEY_REF,
-      },
-    ],
+    subscriptions: [SUBSCRIPTION],
   });
-  const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-  await awaitResult(stack.client, workflowId);
-  return workflowId;
+  return provisionToTheEnd(stack, input);
 };
 scenarios['error-status-compensated-merged-upserts'] = async (stack) => {
   const input = smsInput(stack);
@@ -210,52 +182,20 @@ scenarios['error-status-compensated-merged-upserts'] = async (stack) => {
     outcome: 'error',
     errorMessage: 'rejected',
   });
-  const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-  await awaitResult(stack.client, workflowId);
-  return workflowId;
+  return provisionToTheEnd(stack, input);
 };
 
 // The tag drawn by the starter and set at start with the creating-connector stage (patched('tag-set-at-start')).
-scenarios['poll-ready-tag-set-at-start'] = async (stack) => {
-  const subscription = {
-    service: 'channels' as const,
-    event: 'channel.updated',
-    url: 'https://hooks.example.com/x',
-    signingKeyRef: SIGNING_KEY_REF,
-  };
+scenarios['poll-ready-tag-set-at-start'] = (stack) =>
   // The secret check before the create, as the starters asked for it then (without it they now ask 'with-create').
-  const input = smsInput(stack, { subscriptions: [subscription], secretCheck: 'before-create' });
-  const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-  await awaitResult(stack.client, workflowId);
-  return workflowId;
-};
+  provisionToTheEnd(stack, smsInput(stack, { subscriptions: [SUBSCRIPTION], secretCheck: 'before-create' }));
 
 // The secret check inside the create (secretCheck 'with-create', what the starters ask for): no local activity, no
 // patch marker.
-scenarios['poll-ready-secrets-checked-in-create'] = async (stack) => {
-  const subscription = {
-    service: 'channels' as const,
-    event: 'channel.updated',
-    url: 'https://hooks.example.com/x',
-    signingKeyRef: SIGNING_KEY_REF,
-  };
-  const input = smsInput(stack, { subscriptions: [subscription] });
-  const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-  await awaitResult(stack.client, workflowId);
-  return workflowId;
-};
-scenarios['secret-missing-in-create'] = async (stack) => {
-  const subscription = {
-    service: 'channels' as const,
-    event: 'channel.updated',
-    url: 'https://hooks.example.com/x',
-    signingKeyRef: 'NOT_CONFIGURED',
-  };
-  const input = smsInput(stack, { subscriptions: [subscription] });
-  const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-  await awaitResult(stack.client, workflowId);
-  return workflowId;
-};
+scenarios['poll-ready-secrets-checked-in-create'] = (stack) =>
+  provisionToTheEnd(stack, smsInput(stack, { subscriptions: [SUBSCRIPTION] }));
+scenarios['secret-missing-in-create'] = (stack) =>
+  provisionToTheEnd(stack, smsInput(stack, { subscriptions: [{ ...SUBSCRIPTION, signingKeyRef: 'NOT_CONFIGURED' }] }));
 scenarios['bulk-secrets-checked-in-create'] = async (stack) => {
   const numbers = Array.from({ length: 3 }, () => randomUUID());
   const started = await bulkOf(stack, numbers, { concurrency: 3, startsPerRun: 500, pageSize: 100 });

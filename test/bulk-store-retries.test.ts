@@ -13,27 +13,10 @@ import { bulkActivities } from '../src/activities/bulk';
 import type { BirdClient } from '../src/bird/client';
 import { BulkStore, BulkStoreError } from '../src/bulk/store';
 import { DirectoryBackend } from '../src/bulk/object-backend';
-import { buildInventory, parseBulkDefaults } from '../src/domain/bulk-input';
+import { sampleInventory } from './helpers/inventory';
 import { bulkStoreOptions } from '../src/workflows/activity-options';
 
-const DEFAULTS = {
-  workspaceId: randomUUID(),
-  organizationId: randomUUID(),
-  connector: {
-    connectorTemplateRef: 'sms-messagebird:1',
-    name: 'Acme Support',
-    arguments: { channelMessageType: 'transactional' },
-  },
-};
-
-function inventory(n: number) {
-  const rows = Array.from({ length: n }, (_, i) => ({
-    line: i + 2,
-    kind: 'columns' as const,
-    columns: { phoneNumberId: randomUUID() },
-  }));
-  return buildInventory(parseBulkDefaults(DEFAULTS), rows);
-}
+const inventory = sampleInventory;
 
 /** The activities on a store; no row is read past the store, so neither Bird nor Temporal is ever called. */
 function activitiesOn(store: BulkStore) {
@@ -59,7 +42,7 @@ describe('bulk-store activity retries', () => {
 
   it('does not retry reading an inventory that is not in the store', async () => {
     const store = new BulkStore(await mkdtemp(join(tmpdir(), 'bulk-retry-')));
-    const bulkKey = `${DEFAULTS.workspaceId}-0000000000000000`;
+    const bulkKey = `${randomUUID()}-0000000000000000`;
     const err = await failureOf(activitiesOn(store).readInventoryPage({ ...page, bulkKey }));
     assert.ok(err instanceof ApplicationFailure, String(err));
     assert.match(err.message, /is not in the bulk store/);

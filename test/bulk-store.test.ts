@@ -4,35 +4,15 @@
  * and BULK_STORE_URL / BULK_STORE_S3_* parse with errors that name the field and never a credential.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BulkStore, BulkStoreError } from '../src/bulk/store';
 import { bulkStoreFromEnv } from '../src/bulk/store-env';
-import { buildInventory, parseBulkDefaults } from '../src/domain/bulk-input';
+import { sampleInventory } from './helpers/inventory';
 
-const DEFAULTS = {
-  workspaceId: randomUUID(),
-  organizationId: randomUUID(),
-  connector: {
-    connectorTemplateRef: 'sms-messagebird:1',
-    name: 'Acme Support',
-    arguments: { channelMessageType: 'transactional' },
-  },
-};
-
-function inventory(n: number) {
-  return buildInventory(
-    parseBulkDefaults(DEFAULTS),
-    Array.from({ length: n }, (_, i) => ({
-      line: i + 2,
-      kind: 'columns' as const,
-      columns: { phoneNumberId: randomUUID() },
-    })),
-  );
-}
+const inventory = sampleInventory;
 
 describe('bulk store integrity', () => {
   it('records each chunk digest and refuses an altered chunk or a missing one, naming its key; other chunks still read', async () => {

@@ -27,6 +27,9 @@ export interface Delivery {
   sentAtMs: number;
 }
 
+/** How many runs matching one channel's ids are read (one is the rule). */
+const MATCHES_READ = 10;
+
 export type StatusRouter = (event: ChannelEvent, delivery: Delivery) => Promise<RouteOutcome>;
 
 export interface StatusRouterOptions {
@@ -45,15 +48,26 @@ export function temporalStatusRouter(client: Client, opts: StatusRouterOptions =
   const updateTimeoutMs = opts.updateTimeoutMs ?? 10_000;
   const now = opts.now ?? Date.now;
 
-  async function findProvisioning(event: ChannelEvent, running: boolean): Promise<string | undefined> {
+  /**
+   * The provisioning of this channel: the running one if any, else one that has finished. One query for both, so a
+   * run that becomes visible between two lookups is seen as what it is (a running run taken for a finished one
+   * would drop the report).
+   */
+  async function findProvisioning(event: ChannelEvent): Promise<{ workflowId: string; running: boolean } | undefined> {
     // Both ids were validated as UUIDs by the event schema, so they are safe inside the query string.
     const clauses = [`${BirdChannelId.name} = '${event.payload.channelId.toLowerCase()}'`];
     if (event.payload.connectorId)
       clauses.push(`${BirdConnectorId.name} = '${event.payload.connectorId.toLowerCase()}'`);
-    const status = running ? ` AND ExecutionStatus = 'Running'` : '';
-    const query = `WorkflowType = 'provisionChannel'${status} AND (${clauses.join(' OR ')})`;
-    for await (const execution of client.workflow.list({ query, pageSize: 1 })) return execution.workflowId;
-    return undefined;
+    const query = `WorkflowType = 'provisionChannel' AND (${clauses.join(' OR ')})`;
+    let finished: string | undefined;
+    let seen = 0;
+    // A connector belongs to one run: a handful of matches at most (its retried attempts).
+    for await (const execution of client.workflow.list({ query, pageSize: MATCHES_READ })) {
+      if (execution.status.name === 'RUNNING') return { workflowId: execution.workflowId, running: true };
+      finished ??= execution.workflowId;
+      if (++seen >= MATCHES_READ) break;
+    }
+    return finished ? { workflowId: finished, running: false } : undefined;
   }
 
   async function report(workflowId: string, event: ChannelEvent, delivery: Delivery): Promise<RouteOutcome> {
@@ -81,14 +95,14 @@ export function temporalStatusRouter(client: Client, opts: StatusRouterOptions =
 
   return async (event, delivery) => {
     for (let attempt = 0; ; attempt++) {
-      const workflowId = await findProvisioning(event, true);
-      if (workflowId) return report(workflowId, event, delivery);
+      const found = await findProvisioning(event);
+      if (found?.running) return report(found.workflowId, event, delivery);
+      // Its provisioning has finished: the event is no longer needed.
+      if (found) return { outcome: 'no-run' };
       const delay = delays[attempt];
       if (delay === undefined) break;
       await sleep(delay);
     }
-    // A provisioning that has finished is found with any status: the event is no longer needed.
-    if (await findProvisioning(event, false)) return { outcome: 'no-run' };
     // Nothing yet: it may be a connector created moments ago whose ids are not yet visible. Let Bird retry, for a while.
     return now() - delivery.sentAtMs < notYetWindowMs ? { outcome: 'not-yet' } : { outcome: 'no-run' };
   };
