@@ -42,26 +42,27 @@ const event = (): ChannelEvent =>
     event: 'channel.updated',
     payload: { channelId: randomUUID(), connectorId: randomUUID(), status: 'ok', stage: 'active' },
   }) as ChannelEvent;
-const delivery = { deliveryKey: 'k', sentAtMs: Date.now() };
+// Sent just now (a fresh timestamp per call: mocha may load this file minutes before it runs).
+const delivery = () => ({ deliveryKey: 'k', sentAtMs: Date.now() });
 
 describe('status router', () => {
   it('a run that becomes visible between lookups gets the report (not "no-run")', async () => {
     const running = [{ workflowId: 'provision/w/n', status: 'RUNNING' as const }];
     const { client, lookups, updates } = fakeClient([[], running]);
-    const outcome = await temporalStatusRouter(client, { lookupRetryDelaysMs: [1] })(event(), delivery);
+    const outcome = await temporalStatusRouter(client, { lookupRetryDelaysMs: [1] })(event(), delivery());
     assert.deepEqual(outcome, { outcome: 'accepted', workflowId: 'provision/w/n' });
     assert.deepEqual(updates, ['provision/w/n']);
     assert.equal(lookups.length, 2);
     // With no lookup left, the run just made visible is still "not yet" (Bird sends it again), never "no-run".
     const late = fakeClient([[], running]);
-    assert.deepEqual(await temporalStatusRouter(late.client, { lookupRetryDelaysMs: [] })(event(), delivery), {
+    assert.deepEqual(await temporalStatusRouter(late.client, { lookupRetryDelaysMs: [] })(event(), delivery()), {
       outcome: 'not-yet',
     });
   });
 
   it('nothing visible yet: "not-yet" (Bird retries), within the window; a finished run: "no-run"', async () => {
     const none = fakeClient([[]]);
-    assert.deepEqual(await temporalStatusRouter(none.client, { lookupRetryDelaysMs: [1, 1] })(event(), delivery), {
+    assert.deepEqual(await temporalStatusRouter(none.client, { lookupRetryDelaysMs: [1, 1] })(event(), delivery()), {
       outcome: 'not-yet',
     });
     assert.equal(none.lookups.length, 3);
@@ -70,7 +71,7 @@ describe('status router', () => {
       outcome: 'no-run',
     });
     const finished = fakeClient([[{ workflowId: 'provision/w/n', status: 'COMPLETED' }]]);
-    assert.deepEqual(await temporalStatusRouter(finished.client)(event(), delivery), { outcome: 'no-run' });
+    assert.deepEqual(await temporalStatusRouter(finished.client)(event(), delivery()), { outcome: 'no-run' });
     assert.deepEqual(finished.updates, []);
   });
 
@@ -81,7 +82,7 @@ describe('status router', () => {
         { workflowId: 'provision/w/n', status: 'RUNNING' },
       ],
     ]);
-    assert.deepEqual(await temporalStatusRouter(client)(event(), delivery), {
+    assert.deepEqual(await temporalStatusRouter(client)(event(), delivery()), {
       outcome: 'accepted',
       workflowId: 'provision/w/n',
     });
