@@ -110,7 +110,7 @@ const scenarios: Record<string, Scenario> = {
 async function bulkOf(
   stack: Stack,
   numbers: string[],
-  opts: { concurrency: number; startsPerRun: number; pageSize: number },
+  opts: { concurrency?: number; startsPerRun: number; pageSize: number },
 ) {
   const file = resolve(await mkdtemp(resolve(tmpdir(), 'record-')), 'numbers.csv');
   await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
@@ -201,6 +201,16 @@ scenarios['bulk-secrets-checked-in-create'] = async (stack) => {
   const started = await bulkOf(stack, numbers, { concurrency: 3, startsPerRun: 500, pageSize: 100 });
   await awaitBulk(stack.client, started.workflowId);
   await writeHistory(stack, 'child-of-bulk-secrets-checked-in-create', `provision/${stack.workspaceId}/${numbers[0]!}`);
+  return started.workflowId;
+};
+
+// Only real reads on Bird's reads queue (a timer waits out the learned minimum activation time), and a window that
+// adapts to Bird's limit (the default window: no concurrency given).
+scenarios['bulk-adaptive-window'] = async (stack) => {
+  const numbers = Array.from({ length: 10 }, () => randomUUID());
+  const started = await bulkOf(stack, numbers, { startsPerRun: 500, pageSize: 100 });
+  await awaitBulk(stack.client, started.workflowId);
+  await writeHistory(stack, 'child-of-bulk-timer-before-first-read', `provision/${stack.workspaceId}/${numbers[9]!}`);
   return started.workflowId;
 };
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { awaitBulk, bulkReport, getBulkProgress, prepareInventory, startBulk } from '../src/client/bulk-client';
 import { ensureWorkspaceSubscription } from '../src/client/subscriptions-client';
 import { MIN_ACTIVATION_SAMPLES } from '../src/domain/readiness';
+import { readsQueueDispatches } from '../src/domain/billable-actions';
 import type { ProvisionChannelInput } from '../src/domain/provisioning-input';
 import { RECEIVER_PUBLIC_URL, SIGNING_KEY_REF, startStack, type Stack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
@@ -43,7 +44,11 @@ describe('polling fit to the activation time (bulk)', function () {
   });
   after(() => stack?.closeCheckingHistories());
 
-  async function startRun(numbers: string[], readiness: Record<string, unknown>) {
+  async function startRun(
+    numbers: string[],
+    readiness: Record<string, unknown>,
+    window: { concurrency: number; maxConcurrency?: number } = { concurrency: numbers.length },
+  ) {
     const file = join(dir, `${randomUUID()}.csv`);
     await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
     const inventory = await prepareInventory(file, {
@@ -58,7 +63,7 @@ describe('polling fit to the activation time (bulk)', function () {
     });
     const started = await startBulk(stack.client, stack.bulkStore, inventory, {
       taskQueue: stack.taskQueue,
-      concurrency: numbers.length,
+      ...window,
       sweepIntervalMs: 5_000,
     });
     stack.startedWorkflowIds.push(started.workflowId);
@@ -81,7 +86,8 @@ describe('polling fit to the activation time (bulk)', function () {
         const reads = stack.sim
           .calls()
           .filter((c) => c.operationId === 'getConnectorStatus' && c.path.includes(connector.id)).length;
-        return { number, readiness: input.readiness, reads };
+        const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+        return { number, readiness: input.readiness, reads, dispatches: readsQueueDispatches(history) };
       }),
     );
   }
@@ -121,6 +127,37 @@ describe('polling fit to the activation time (bulk)', function () {
       mean(learned) <= 1.5 && mean(learned) < mean(scouts),
       `learned rows read ${mean(learned)} times each, scouts ${mean(scouts)}`,
     );
+    // Only real reads take a task of the reads queue, whose rate is Bird's GET budget: the wait for the learned first
+    // read is a workflow timer, not an activity attempt that reads nothing.
+    for (const r of rows) assert.equal(r.dispatches, r.reads, JSON.stringify(r));
+  });
+
+  it('an adapting window grows by Little’s law while it, not Bird’s budget, binds the run', async () => {
+    // Bird reads 50 GET/s here and a row takes about 2 s: about 100 rows in flight would keep Bird busy, not 4.
+    const numbers = fresh(40);
+    for (const n of numbers) stack.sim.configureNumber(n, { outcome: 'active', delayMs: 1_500 });
+    const workflowId = await startRun(
+      numbers,
+      { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '1m' },
+      { concurrency: 4, maxConcurrency: 30 },
+    );
+    const sizes = new Set<number>();
+    const watching = setInterval(
+      () =>
+        void getBulkProgress(stack.client, workflowId).then(
+          (p) => sizes.add(p.window ?? 0),
+          () => undefined,
+        ),
+      200,
+    );
+    try {
+      const report = await finish(workflowId);
+      assert.ok(report.every((r) => r.outcome === 'active'));
+    } finally {
+      clearInterval(watching);
+    }
+    assert.ok(sizes.has(4), `started at 4: ${[...sizes].join(', ')}`);
+    assert.ok(Math.max(...sizes) === 30, `grew to its maximum (30) once rows reported: ${[...sizes].join(', ')}`);
   });
 
   it('both mode: while webhooks arrive, polling is a late safety net (≤ 0.2 status reads per number)', async () => {

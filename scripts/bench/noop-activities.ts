@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Activities } from '../../src/activities';
+import { BIRD_RATE_LIMITS } from '../../src/bird/rate-limits/budget';
 
 export function noopActivities(real: Activities): Activities {
   return {
@@ -32,6 +33,6 @@ export function noopActivities(real: Activities): Activities {
       event: input.event,
       url: input.url,
     }),
-    indexConnectorsPage: async () => ({ indexed: 0 }),
+    indexConnectorsPage: async () => ({ indexed: 0, birdGetPerSecond: BIRD_RATE_LIMITS.getPerSecond }),
   };
 }

@@ -7,6 +7,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { BirdClient } from '../bird/client';
+import { BIRD_RATE_LIMITS, type BirdRateLimits } from '../bird/rate-limits/budget';
 import { BulkStoreError, type BulkStore, type ExistingConnector, type StoredRow } from '../bulk/store';
 import type { KnownConnector, ProvisioningSnapshot } from '../domain/bulk-decision';
 import type { RowOutcome } from '../domain/bulk-report';
@@ -19,6 +20,8 @@ export interface BulkActivityDeps {
   store?: BulkStore;
   /** Defaults to the worker's own client (the activity context's); tests may pass one. */
   temporal?: () => Client;
+  /** Bird's limits as the worker is told them; Bird's documented ones when absent. */
+  birdRateLimits?: BirdRateLimits;
 }
 
 /** A page of the inventory, each row with what is known of its number. */
@@ -141,7 +144,7 @@ async function readInventoryPage(
 async function indexConnectorsPage(
   deps: BulkActivityDeps,
   { bulkKey, runKey, workspaceId, templateRef, page, pageToken }: IndexConnectorsPageInput,
-): Promise<{ nextPageToken?: string; indexed: number }> {
+): Promise<{ nextPageToken?: string; indexed: number; birdGetPerSecond: number }> {
   const list = await deps.bird.listConnectorsPage(workspaceId, { templateRef, limit: INDEX_PAGE_SIZE, pageToken });
   const connectors: ExistingConnector[] = list.results.flatMap((c) => {
     const numberId =
@@ -159,7 +162,9 @@ async function indexConnectorsPage(
       : [];
   });
   await bulkStoreOf(deps).saveIndexPage(bulkKey, runKey, page, connectors);
-  return { nextPageToken: list.nextPageToken, indexed: connectors.length };
+  // The rate this worker's reads queue is served at: the bulk run sizes its window from it.
+  const birdGetPerSecond = (deps.birdRateLimits ?? BIRD_RATE_LIMITS).getPerSecond;
+  return { nextPageToken: list.nextPageToken, indexed: connectors.length, birdGetPerSecond };
 }
 
 /** Runs that have not reported their outcome (or were found already running), looked up by id. */

@@ -4,6 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { BirdClient } from '../bird/client';
+import type { BirdRateLimits } from '../bird/rate-limits/budget';
 import type { BulkStore } from '../bulk/store';
 import type { SecretStore } from '../config/secrets';
 import { bulkActivities } from './bulk';
@@ -21,6 +22,8 @@ export interface ActivityDeps {
   bulkStore?: BulkStore;
   /** For tests; activities otherwise use the worker's own client. */
   temporal?: () => Client;
+  /** Bird's limits as this worker is told them (a bulk run sizes its window from them). */
+  birdRateLimits?: BirdRateLimits;
 }
 
 type BirdActivities = ReturnType<typeof connectorActivities> &
@@ -35,7 +38,12 @@ export function createActivities(deps: ActivityDeps): Activities {
   const bird: BirdActivities = {
     ...connectorActivities(deps),
     ...subscriptionActivities(deps),
-    ...bulkActivities({ bird: deps.bird, store: deps.bulkStore, temporal: deps.temporal }),
+    ...bulkActivities({
+      bird: deps.bird,
+      store: deps.bulkStore,
+      temporal: deps.temporal,
+      birdRateLimits: deps.birdRateLimits,
+    }),
     ...reconcileActivities({ bird: deps.bird, temporal: deps.temporal }),
   };
   const wrapped: Record<string, unknown> = {};

@@ -31,7 +31,7 @@ export function progressLine(p: BulkProgress, now = Date.now()): string {
   return [
     `${p.stage}: ${rowsHandled(p.counts)}/${p.total} done`,
     `pending ${p.pending}`,
-    `running ${p.running}`,
+    `running ${p.running}${p.window ? `/${p.window}` : ''}`,
     `active ${c.active + c.alreadyActive}${c.alreadyActive ? ` (${c.alreadyActive} already)` : ''}`,
     `failed ${c.failed}`,
     `compensated ${c.compensated}`,

@@ -27,7 +27,10 @@ import { type BulkOnboardInput, type BulkProgress } from '../domain/bulk-onboard
 import { bulkProgressQuery } from '../domain/messages/bulk';
 
 export const BULK_LIMITS = {
-  /** Provisionings at once; each run's pending children must stay far below the server's 2,000. */
+  /**
+   * Provisionings at once; each run's pending children must stay far below the server's 2,000, and a worker holds
+   * 1,000 in flight within its memory goal (docs/worker-tuning.md). The default window adapts up to it.
+   */
   maxConcurrency: 1_000,
   defaultConcurrency: 100,
   pageSize: 100,
@@ -92,7 +95,13 @@ export function bulkWorkflowId(manifest: Pick<BulkManifest, 'workspaceId' | 'dig
 
 export interface StartBulkOptions {
   taskQueue: string;
+  /**
+   * The window: provisionings at once. Given alone, it stays fixed; with `maxConcurrency`, or when neither is given
+   * (100 up to 1,000), it is where an adapting window starts (docs/bulk.md).
+   */
   concurrency?: number;
+  /** The most an adapting window grows to. */
+  maxConcurrency?: number;
   pageSize?: number;
   startsPerRun?: number;
   sweepIntervalMs?: number;
@@ -132,6 +141,13 @@ export async function startBulk(
  */
 export function bulkStartOptions(manifest: BulkManifest, opts: Omit<StartBulkOptions, 'taskQueue'>) {
   const concurrency = Math.min(opts.concurrency ?? BULK_LIMITS.defaultConcurrency, BULK_LIMITS.maxConcurrency);
+  // A window the starter chose stays as chosen; the default one adapts to Bird's limit up to the memory goal.
+  const maxConcurrency =
+    opts.maxConcurrency !== undefined
+      ? Math.max(concurrency, Math.min(opts.maxConcurrency, BULK_LIMITS.maxConcurrency))
+      : opts.concurrency === undefined
+        ? BULK_LIMITS.maxConcurrency
+        : undefined;
   const input: BulkOnboardInput = {
     bulkKey: manifest.bulkKey,
     workspaceId: manifest.workspaceId,
@@ -140,6 +156,7 @@ export function bulkStartOptions(manifest: BulkManifest, opts: Omit<StartBulkOpt
     source: baseName(manifest.source),
     templateRefs: manifest.templateRefs,
     concurrency,
+    ...(maxConcurrency ? { maxConcurrency } : {}),
     pageSize: opts.pageSize ?? BULK_LIMITS.pageSize,
     startsPerRun: Math.min(opts.startsPerRun ?? BULK_LIMITS.startsPerRun, BULK_LIMITS.maxConcurrency),
     sweepIntervalMs: opts.sweepIntervalMs ?? BULK_LIMITS.sweepIntervalMs,
@@ -156,7 +173,7 @@ export function bulkStartOptions(manifest: BulkManifest, opts: Omit<StartBulkOpt
     staticDetails: [
       `- **Workspace:** ${manifest.workspaceId}`,
       `- **Inventory:** ${manifest.rows} numbers from ${input.source}${manifest.invalid ? ` (${manifest.invalid} invalid rows skipped)` : ''}; templates ${manifest.templateRefs.join(', ')}`,
-      `- **Window:** ${concurrency} provisionings at once; continue-as-new every ${input.startsPerRun} starts`,
+      `- **Window:** ${concurrency} provisionings at once${maxConcurrency ? `, adapting up to ${maxConcurrency} to keep Bird's GET budget busy` : ''}; continue-as-new every ${input.startsPerRun} starts`,
       `- **Bulk store key:** ${manifest.bulkKey}`,
     ].join('\n'),
   };

@@ -94,3 +94,20 @@ export function sumActions(counts: ActionCount[]): ActionCount {
   for (const c of counts) for (const [k, v] of Object.entries(c.byKind)) byKind[k] = (byKind[k] ?? 0) + v;
   return { total: counts.reduce((a, c) => a + c.total, 0), byKind };
 }
+
+/**
+ * Tasks a Bird reads queue handed out to a run: the attempts of the activities scheduled on it (an activity's
+ * started event carries its last attempt). That queue is served at Bird's GET limit, so each spends its budget.
+ * One cancelled between attempts has no started event, so the count is a lower bound in the modes that cancel polls.
+ */
+export function readsQueueDispatches(history: History): number {
+  const onReads = new Set<string>();
+  let attempts = 0;
+  for (const e of history.events ?? []) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled?.taskQueue?.name?.endsWith('-bird-reads')) onReads.add(String(e.eventId));
+    const started = e.activityTaskStartedEventAttributes;
+    if (started && onReads.has(String(started.scheduledEventId))) attempts += started.attempt ?? 1;
+  }
+  return attempts;
+}

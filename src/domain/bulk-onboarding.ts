@@ -4,6 +4,7 @@
  */
 import type { RowOutcome } from './bulk-report';
 import type { ActivationSamples } from './readiness';
+import type { WindowSizing } from './bulk-window-size';
 
 export type BulkStage = 'indexing' | 'onboarding' | 'cancelling' | 'completed' | 'cancelled';
 
@@ -19,8 +20,13 @@ export interface BulkOnboardInput {
   source: string;
   /** Templates in the inventory: Bird's connectors of these are indexed first. */
   templateRefs: string[];
-  /** The sliding window: provisionings running at once. */
+  /** The sliding window: provisionings running at once (where it starts, when it adapts). */
   concurrency: number;
+  /**
+   * When set, the window adapts between `concurrency` and this by Little's law (src/domain/bulk-window-size.ts), so
+   * a run keeps Bird's GET budget busy; unset, it stays at `concurrency` (a window the starter chose).
+   */
+  maxConcurrency?: number;
   /** Rows per inventory page read. */
   pageSize: number;
   /** Continue-as-new after this many provisionings were started in one run (bounds each run's history). */
@@ -40,6 +46,8 @@ export interface InFlight {
   attached: boolean;
   /** Started before the run had learned its rows' activation time, to learn it (see BulkLearning). */
   scout?: boolean;
+  /** Started with the learned poll schedule: its readiness wait does not measure the activation time. */
+  learned?: boolean;
 }
 
 /**
@@ -53,6 +61,8 @@ export interface BulkLearning {
   scoutsRunning: number;
   /** The rows bring their own schedule (a minimum activation time) or read by webhook only: nothing to learn. */
   off?: boolean;
+  /** Rows started on the learned schedule since the last scout. */
+  sinceScout?: number;
 }
 
 export interface BulkCounts {
@@ -82,6 +92,8 @@ export interface BulkWindowState {
   continuedAsNew: number;
   /** Set by runs that learn their rows' poll schedule. */
   learning?: BulkLearning;
+  /** Set by runs whose window adapts (`maxConcurrency`). */
+  sizing?: WindowSizing;
 }
 
 export interface BulkProgress {
@@ -97,6 +109,8 @@ export interface BulkProgress {
   pending: number;
   /** Provisionings in the window. */
   running: number;
+  /** How many the window holds now (it adapts when the run was started with a maximum). */
+  window?: number;
   counts: BulkCounts;
   startedAt: string;
   finishedAt?: string;

@@ -62,6 +62,12 @@ export const ReadinessOptions = z
      * (docs/polling.md).
      */
     firstPollAfter: duration(0, 7 * 24 * 3_600_000).optional(),
+    /**
+     * How the run waits out `firstPollAfter`: `timer`, a workflow timer, so the wait takes nothing from the
+     * rate-limited reads queue (what every starter of this product asks for); `retry-delay`, the poll activity's
+     * first attempt reads nothing and asks to be retried then (runs started without the option, which replay so).
+     */
+    firstPollWait: z.enum(['timer', 'retry-delay']).optional(),
   })
   .refine((r) => r.maxPollInterval >= r.initialPollInterval, {
     path: ['maxPollInterval'],

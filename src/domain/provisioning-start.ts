@@ -33,7 +33,13 @@ export function provisioningStartOptions(
   const r = input.readiness;
   return {
     workflowId: provisioningWorkflowId(input),
-    args: [{ ...input, secretCheck: input.secretCheck ?? 'with-create' }],
+    args: [
+      {
+        ...input,
+        secretCheck: input.secretCheck ?? 'with-create',
+        readiness: { ...r, firstPollWait: r.firstPollWait ?? 'timer' },
+      },
+    ],
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     typedSearchAttributes: [
       { key: sa.BirdWorkspaceId, value: input.workspaceId },

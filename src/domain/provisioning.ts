@@ -111,6 +111,8 @@ export interface ProvisioningFinished {
   /** For active runs: connector created → channel seen ready (ms), and who saw it; a bulk run learns from them. */
   readinessWaitMs?: number;
   readinessSource?: 'poll' | 'webhook';
+  /** For active runs: the status reads it made (a bulk run sizes its window from them). */
+  statusReads?: number;
 }
 /** A run accepts at most this many watchers (a bulk run watches only runs it found already running). */
 export const MAX_OUTCOME_WATCHERS = 10;

@@ -33,9 +33,9 @@ export function classifyChannelState(state: ChannelState): Readiness {
 
 /** What a bulk run has seen of its rows' activation: connector created → channel seen ready, and by whom. */
 export interface ActivationSamples {
-  /** Readiness waits (ms) of the latest active rows, oldest first. */
+  /** Readiness waits (ms) of the latest active rows that measured their activation time, oldest first. */
   waitsMs: number[];
-  /** Who saw each of them ready, in the same order. */
+  /** Who saw the latest active rows ready, oldest first. */
   sources: Array<'poll' | 'webhook'>;
 }
 
@@ -83,17 +83,18 @@ export function learnedSchedule(
   };
 }
 
-/** Keeps the latest `cap` samples (a bulk run carries them through continue-as-new). */
+/**
+ * Keeps the latest `cap` waits and sources (a bulk run carries them through continue-as-new). A report whose wait
+ * says nothing of the activation time (undefined: see ScheduleLearner.observe) still counts for who saw it ready.
+ */
 export function addActivationSample(
   samples: ActivationSamples,
-  waitMs: number,
+  waitMs: number | undefined,
   source: 'poll' | 'webhook',
   cap = 64,
 ): void {
-  samples.waitsMs.push(Math.max(0, Math.round(waitMs)));
+  if (waitMs !== undefined) samples.waitsMs.push(Math.max(0, Math.round(waitMs)));
   samples.sources.push(source);
-  if (samples.waitsMs.length > cap) {
-    samples.waitsMs.splice(0, samples.waitsMs.length - cap);
-    samples.sources.splice(0, samples.sources.length - cap);
-  }
+  if (samples.waitsMs.length > cap) samples.waitsMs.splice(0, samples.waitsMs.length - cap);
+  if (samples.sources.length > cap) samples.sources.splice(0, samples.sources.length - cap);
 }

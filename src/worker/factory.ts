@@ -101,6 +101,7 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
     secrets: opts.secrets,
     bulkStore: opts.bulkStore,
     temporal: opts.temporal,
+    birdRateLimits: limits,
   });
   const activities = opts.wrapActivities ? opts.wrapActivities(real) : real;
   const common: WorkerOptions = {

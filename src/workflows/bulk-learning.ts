@@ -13,6 +13,9 @@ import type { BulkLearning } from '../domain/bulk-onboarding';
 import type { BulkWindow } from './bulk-window';
 import type { ProvisioningFinished } from '../domain/provisioning';
 
+/** One row in this many is a scout once the schedule is learned: about 0.1 extra reads per number. */
+export const SCOUT_EVERY = 25;
+
 export class ScheduleLearner {
   readonly #learning?: BulkLearning;
 
@@ -22,8 +25,13 @@ export class ScheduleLearner {
     this.#learning = enabled ? window.state.learning : undefined;
   }
 
-  /** A row's report: an active channel's readiness wait is a sample. */
-  observe(finished: ProvisioningFinished): void {
+  /**
+   * A row's report: an active channel's readiness wait is a sample of the activation time, unless the row polled on
+   * a learned schedule (`learned`). Such a row found ready says only that its channel was ready by its read, which
+   * came after the learned wait and the reads queue's: taking it as the activation time would push the learned wait
+   * up by the queue's wait with every generation of rows. Its source still counts (are webhooks arriving?).
+   */
+  observe(finished: ProvisioningFinished, learned = false): void {
     const l = this.#learning;
     if (
       !l ||
@@ -32,7 +40,8 @@ export class ScheduleLearner {
       !finished.readinessSource
     )
       return;
-    addActivationSample(l.samples, finished.readinessWaitMs, finished.readinessSource);
+    const measured = !learned || finished.readinessSource === 'webhook';
+    addActivationSample(l.samples, measured ? finished.readinessWaitMs : undefined, finished.readinessSource);
   }
 
   /** How many more rows may start now: none while the scouts are out and too few have reported. */
@@ -44,22 +53,29 @@ export class ScheduleLearner {
     return l.scoutsRunning > 0 ? 0 : Number.POSITIVE_INFINITY;
   }
 
-  /** The input a row is started with, and whether it is a scout. */
-  prepare(row: InventoryPageRow): { input: ProvisionChannelInput; scout: boolean } {
+  /** The input a row is started with, whether it is a scout, and whether it polls on a learned schedule. */
+  prepare(row: InventoryPageRow): { input: ProvisionChannelInput; scout: boolean; learned: boolean } {
     const l = this.#learning;
     const r = row.input.readiness;
-    if (!l || l.off) return { input: row.input, scout: false };
+    const asIs = { input: row.input, scout: false, learned: false };
+    if (!l || l.off) return asIs;
     if (r.mode === 'webhook' || r.firstPollAfter !== undefined) {
       // The inventory's rows share their readiness settings: if the first brings its own, there is nothing to learn.
       if (l.scouts === 0 && l.samples.waitsMs.length === 0) l.off = true;
-      return { input: row.input, scout: false };
+      return asIs;
     }
     const learned = learnedSchedule(l.samples, r);
-    if (learned) return { input: { ...row.input, readiness: { ...r, ...learned } }, scout: false };
+    // A polling run keeps measuring: every SCOUT_EVERY-th row polls as its input says, so the schedule follows Bird's
+    // activation time as it changes (rows on the learned schedule cannot measure it).
+    if (learned && r.mode === 'poll' && (l.sinceScout = (l.sinceScout ?? 0) + 1) >= SCOUT_EVERY) {
+      l.sinceScout = 0;
+      return { ...asIs, scout: true };
+    }
+    if (learned) return { input: { ...row.input, readiness: { ...r, ...learned } }, scout: false, learned: true };
     if (l.scouts < MIN_ACTIVATION_SAMPLES) {
       l.scouts++;
-      return { input: row.input, scout: true };
+      return { ...asIs, scout: true };
     }
-    return { input: row.input, scout: false };
+    return asIs;
   }
 }

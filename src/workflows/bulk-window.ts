@@ -5,6 +5,8 @@
  */
 import type { RowOutcome } from '../domain/bulk-report';
 import type { BulkCounts, BulkWindowState, InFlight } from '../domain/bulk-onboarding';
+import { observeRow, windowFor } from '../domain/bulk-window-size';
+import type { ProvisioningFinished } from '../domain/provisioning';
 
 export function emptyWindow(startedAt: string): BulkWindowState {
   return {
@@ -29,8 +31,14 @@ export class BulkWindow {
     return Object.entries(this.state.inFlight);
   }
 
-  track(workflowId: string, row: number, attached: boolean, now: number, scout = false): void {
-    this.state.inFlight[workflowId] = { row, since: now, attached, ...(scout ? { scout } : {}) };
+  track(workflowId: string, row: number, attached: boolean, now: number, scout = false, learned = false): void {
+    this.state.inFlight[workflowId] = {
+      row,
+      since: now,
+      attached,
+      ...(scout ? { scout } : {}),
+      ...(learned ? { learned } : {}),
+    };
     if (scout && this.state.learning) this.state.learning.scoutsRunning++;
   }
 
@@ -74,6 +82,23 @@ export class BulkWindow {
     if (!outcomes.length) return { seq: this.state.nextBatch, outcomes };
     this.state.unflushed = [];
     return { seq: this.state.nextBatch++, outcomes };
+  }
+
+  /** How many provisionings the window holds now: `concurrency`, or what an adapting window has grown or shrunk to. */
+  size(concurrency: number): number {
+    return this.state.sizing?.size ?? concurrency;
+  }
+
+  /** An active row's start-to-report time and status reads move an adapting window (src/domain/bulk-window-size.ts). */
+  resize(
+    finished: ProvisioningFinished,
+    latencyMs: number,
+    limits: { concurrency: number; maxConcurrency?: number },
+  ): void {
+    const { sizing } = this.state;
+    if (!sizing || finished.outcome !== 'active') return;
+    observeRow(sizing, latencyMs, finished.statusReads);
+    sizing.size = windowFor(sizing, limits.concurrency, limits.maxConcurrency ?? limits.concurrency);
   }
 
   /** Provisionings that have been in the window for longer than `ms` (to look up in case their report was lost). */

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { InventoryPageRow } from '../../src/activities';
 import { parseProvisioningInput } from '../../src/domain/provisioning-input';
 import { learnedSchedule, MIN_ACTIVATION_SAMPLES } from '../../src/domain/readiness';
-import { ScheduleLearner } from '../../src/workflows/bulk-learning';
+import { ScheduleLearner, SCOUT_EVERY } from '../../src/workflows/bulk-learning';
 import { BulkWindow, emptyWindow } from '../../src/workflows/bulk-window';
 
 function row(i: number, readiness: Record<string, unknown> = { mode: 'poll' }): InventoryPageRow {
@@ -75,6 +75,35 @@ describe('schedule learner (bulk runs)', () => {
     assert.deepEqual(window.state.learning?.samples, { waitsMs: [42_000], sources: ['webhook'] });
   });
 
+  it('a row polled on the learned schedule is no sample of the activation time (the schedule would ratchet up)', () => {
+    const window = new BulkWindow(emptyWindow('2026-12-01T00:00:00Z'));
+    const learner = new ScheduleLearner(window, true);
+    for (let i = 0; i < MIN_ACTIVATION_SAMPLES; i++) learner.prepare(row(i));
+    for (let i = 0; i < MIN_ACTIVATION_SAMPLES; i++) learner.observe(active(3_000 + i * 100));
+    const first = learner.prepare(row(100));
+    assert.equal(first.learned, true);
+    // Found ready at its first read, after the learned wait and a wait in the reads queue: 4.5 s says nothing more
+    // than "ready by then". Many such reports must leave the learned wait where the measured ones put it.
+    for (let i = 0; i < 200; i++) learner.observe(active(first.input.readiness.firstPollAfter! + 1_500), true);
+    const later = learner.prepare(row(101));
+    assert.equal(later.input.readiness.firstPollAfter, first.input.readiness.firstPollAfter);
+    // A webhook's report is a measurement whatever the schedule; its source always counts.
+    learner.observe(active(3_500, 'webhook'), true);
+    assert.equal(window.state.learning!.samples.waitsMs.length, MIN_ACTIVATION_SAMPLES + 1);
+    assert.equal(window.state.learning!.samples.sources.at(-1), 'webhook');
+  });
+
+  it(`keeps measuring in poll mode: one row in ${SCOUT_EVERY} after learning is a scout with its own schedule`, () => {
+    const window = new BulkWindow(emptyWindow('2026-12-01T00:00:00Z'));
+    const learner = new ScheduleLearner(window, true);
+    for (let i = 0; i < MIN_ACTIVATION_SAMPLES; i++) learner.prepare(row(i));
+    for (let i = 0; i < MIN_ACTIVATION_SAMPLES; i++) learner.observe(active(3_000));
+    const kinds = Array.from({ length: 2 * SCOUT_EVERY }, (_, i) => learner.prepare(row(10 + i)));
+    assert.equal(kinds.filter((k) => k.scout).length, 2);
+    assert.equal(kinds.filter((k) => k.learned).length, 2 * SCOUT_EVERY - 2);
+    for (const k of kinds.filter((k) => k.scout)) assert.equal(k.input.readiness.firstPollAfter, undefined);
+  });
+
   it('scouts that all failed leave nothing to learn from: once none runs, the rows keep their own schedule', () => {
     const window = new BulkWindow(emptyWindow('2026-12-01T00:00:00Z'));
     const learner = new ScheduleLearner(window, true);
@@ -85,7 +114,7 @@ describe('schedule learner (bulk runs)', () => {
     for (const [id] of window.inFlight()) window.finish(id, { outcome: 'failed', compensated: true });
     assert.equal(learner.startable(), Number.POSITIVE_INFINITY);
     const r = row(50);
-    assert.deepEqual(learner.prepare(r), { input: r.input, scout: false });
+    assert.deepEqual(learner.prepare(r), { input: r.input, scout: false, learned: false });
   });
 
   it('rows that bring their own schedule, or read by webhook only, turn learning off for the run', () => {
@@ -93,11 +122,11 @@ describe('schedule learner (bulk runs)', () => {
       const window = new BulkWindow(emptyWindow('2026-12-01T00:00:00Z'));
       const learner = new ScheduleLearner(window, true);
       const first = row(0, readiness);
-      assert.deepEqual(learner.prepare(first), { input: first.input, scout: false });
+      assert.deepEqual(learner.prepare(first), { input: first.input, scout: false, learned: false });
       assert.equal(window.state.learning?.off, true);
       assert.equal(learner.startable(), Number.POSITIVE_INFINITY);
       const next = row(1);
-      assert.deepEqual(learner.prepare(next), { input: next.input, scout: false });
+      assert.deepEqual(learner.prepare(next), { input: next.input, scout: false, learned: false });
     }
   });
 
@@ -108,7 +137,7 @@ describe('schedule learner (bulk runs)', () => {
     learner.observe(active(1_000));
     assert.equal(learner.startable(), Number.POSITIVE_INFINITY);
     const r = row(0);
-    assert.deepEqual(learner.prepare(r), { input: r.input, scout: false });
+    assert.deepEqual(learner.prepare(r), { input: r.input, scout: false, learned: false });
     assert.equal(window.state.learning, undefined);
   });
 });

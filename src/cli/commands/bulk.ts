@@ -19,7 +19,7 @@ interface BulkOptions {
   defaults: string;
   workspaceId?: string;
   organizationId?: string;
-  concurrency: number;
+  concurrency?: number;
   report?: string;
   skipInvalid?: boolean;
   dryRun?: boolean;
@@ -46,9 +46,8 @@ export function registerBulk(program: Command, ctx: CliContext): void {
     .option('--organization-id <id>', 'Bird organization (overrides the defaults)')
     .option(
       '-c, --concurrency <n>',
-      `provisionings at once (1–${BULK_LIMITS.maxConcurrency})`,
+      `provisionings at once, fixed (1–${BULK_LIMITS.maxConcurrency}; default: ${BULK_LIMITS.defaultConcurrency}, adapting up to ${BULK_LIMITS.maxConcurrency} to keep Bird's GET budget busy)`,
       concurrency,
-      BULK_LIMITS.defaultConcurrency,
     )
     .option('-r, --report <file>', 'write one row per number at the end (.csv, or .json); implies --wait')
     .option(
@@ -101,7 +100,7 @@ export function registerBulk(program: Command, ctx: CliContext): void {
           concurrency: opts.concurrency,
         });
         ctx.out.info(
-          `bulk run ${started.workflowId} (run ${started.runId}): ${started.manifest.rows} number(s) in workspace ${started.manifest.workspaceId}, ${opts.concurrency} at once` +
+          `bulk run ${started.workflowId} (run ${started.runId}): ${started.manifest.rows} number(s) in workspace ${started.manifest.workspaceId}, ${opts.concurrency ?? `${BULK_LIMITS.defaultConcurrency} (adapting up to ${BULK_LIMITS.maxConcurrency})`} at once` +
             `\n  follow it: starter bulk-status ${started.workflowId} --wait   cancel it: starter bulk-cancel ${started.workflowId}`,
         );
         if (!opts.wait && !opts.report)

@@ -29,6 +29,7 @@ import { describeBulk } from '../bulk-describe';
 import { ScheduleLearner } from '../bulk-learning';
 import { newVersionAvailable } from '../bulk-upgrade';
 import { BulkWindow, emptyWindow } from '../bulk-window';
+import { initialSizing } from '../../domain/bulk-window-size';
 import type { ProvisioningFinished } from '../../domain/provisioning';
 import { indexBirdConnectors, readInventoryRows, takeBatch } from './inventory';
 import { RowStarter } from './row-starter';
@@ -63,12 +64,14 @@ export class BulkRun {
 
   constructor(readonly input: BulkOnboardInput) {
     this.window = new BulkWindow(input.carried ?? emptyWindow(new Date().toISOString()));
+    // Only runs started with a maximum adapt their window: the others start their rows as they always did.
+    if (input.maxConcurrency !== undefined) this.window.state.sizing ??= initialSizing(input.concurrency);
     this.#bird = birdActivities(input.workspaceId);
     // Runs started before the bulk run learned its rows' poll schedule start every row as they did.
     this.#learner = new ScheduleLearner(this.window, patched('bulk-learns-poll-schedule'));
     this.#stage = this.window.state.indexedAt ? 'onboarding' : 'indexing';
-    this.#rows = new RowStarter(input, this.window, this.#learner, this.#bird, (id, row, attached, scout) =>
-      this.#enter(id, row, attached, scout),
+    this.#rows = new RowStarter(input, this.window, this.#learner, this.#bird, (id, row, attached, scout, learned) =>
+      this.#enter(id, row, attached, scout, learned),
     );
   }
 
@@ -85,6 +88,7 @@ export class BulkRun {
       invalid: input.invalid,
       pending: input.rows - window.state.nextRow,
       running: window.running + this.#starting,
+      window: window.size(input.concurrency),
       counts: { ...window.state.counts },
       startedAt: window.state.startedAt,
       finishedAt: this.#finishedAt,
@@ -94,8 +98,9 @@ export class BulkRun {
 
   /** The `provisioningFinished` signal: a row of the window (or of the batch being started) has ended. */
   reported(finished: ProvisioningFinished): void {
-    this.#learner.observe(finished);
     const entry = this.window.state.inFlight[finished.workflowId];
+    this.#learner.observe(finished, entry?.learned === true);
+    if (entry) this.window.resize(finished, Date.now() - entry.since, this.input);
     if (entry) this.window.finish(finished.workflowId, rowResultOfReport(finished, entry.attached));
     else if (this.#starting > 0) this.#earlyReports.set(finished.workflowId, finished);
   }
@@ -119,7 +124,9 @@ export class BulkRun {
   /** Bird's connectors of the inventory's templates, once per bulk run. */
   async indexBirdConnectors(): Promise<void> {
     if (this.window.state.indexedAt) return;
-    await indexBirdConnectors(this.#bird, this.input, this.#runKey);
+    const getPerSecond = await indexBirdConnectors(this.#bird, this.input, this.#runKey);
+    const { sizing } = this.window.state;
+    if (sizing && getPerSecond !== undefined) sizing.getPerSecond = getPerSecond;
     this.window.state.indexedAt = new Date().toISOString();
   }
 
@@ -262,8 +269,8 @@ export class BulkRun {
   }
 
   /** A row enters the window; a report that arrived before it (see #earlyReports) finishes it at once. */
-  #enter(workflowId: string, row: number, attached: boolean, scout: boolean): void {
-    this.window.track(workflowId, row, attached, Date.now(), scout);
+  #enter(workflowId: string, row: number, attached: boolean, scout: boolean, learned = false): void {
+    this.window.track(workflowId, row, attached, Date.now(), scout, learned);
     const early = this.#earlyReports.get(workflowId);
     // Runs recorded without the early-report inbox keep dropping such a report when replayed (their sweep finds it).
     if (early && patched('bulk-early-reports')) {
@@ -277,7 +284,7 @@ export class BulkRun {
   }
 
   #room(): number {
-    return this.input.concurrency - this.window.running;
+    return this.window.size(this.input.concurrency) - this.window.running;
   }
 
   #moreRows(): boolean {

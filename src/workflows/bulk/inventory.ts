@@ -14,13 +14,17 @@ const { readInventoryPage } = proxyActivities<Activities>(bulkStoreOptions);
 /** Children started in one workflow task: their inputs travel in its completion, which must stay far below 4 MB. */
 export const START_BATCH = { rows: 100, bytes: 1_000_000 };
 
-/** Bird's connectors of the inventory's templates, a page (one GET) per activity. */
+/**
+ * Bird's connectors of the inventory's templates, a page (one GET) per activity; returns Bird's GET limit as the
+ * worker that read them is told it.
+ */
 export async function indexBirdConnectors(
   bird: ReturnType<typeof birdActivities>,
   input: BulkOnboardInput,
   runKey: string,
-): Promise<void> {
+): Promise<number | undefined> {
   let page = 0;
+  let getPerSecond: number | undefined;
   for (const templateRef of input.templateRefs) {
     let pageToken: string | undefined;
     do {
@@ -38,9 +42,11 @@ export async function indexBirdConnectors(
         ],
       );
       pageToken = r.nextPageToken;
+      getPerSecond = r.birdGetPerSecond;
       page++;
     } while (pageToken);
   }
+  return getPerSecond;
 }
 
 /** The inventory's rows from `next` on, one page; an inventory shorter than its row count is corrupt. */

@@ -41,7 +41,7 @@ const LOOKUP_BATCH = 100;
 
 type Decided = Extract<RowDecision, { action: 'done' }>;
 /** Puts a provisioning into the window (BulkRun's, which also settles a report that came before it). */
-export type Enter = (workflowId: string, row: number, attached: boolean, scout: boolean) => void;
+export type Enter = (workflowId: string, row: number, attached: boolean, scout: boolean, learned?: boolean) => void;
 
 export class RowStarter {
   readonly #info = workflowInfo();
@@ -99,7 +99,7 @@ export class RowStarter {
 
   /** Starts the number's provisioning; true if a child was started. */
   async #start(row: InventoryPageRow): Promise<boolean> {
-    const { input: childInput, scout } = this.learner.prepare(row);
+    const { input: childInput, scout, learned } = this.learner.prepare(row);
     const { workflowId, ...startOptions } = provisioningStartOptions(childInput, idempotencyTag(uuid4()));
     try {
       await startChild(provisionChannel, {
@@ -109,7 +109,7 @@ export class RowStarter {
         // Children outlive this run (continue-as-new) and report back by signal to the bulk run's id.
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
-      this.enter(workflowId, row.row, false, scout);
+      this.enter(workflowId, row.row, false, scout, learned);
       return true;
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -13,6 +13,7 @@ import {
   patched,
   proxyLocalActivities,
   setCurrentDetails,
+  sleep,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -167,15 +168,37 @@ export class ProvisioningRun {
     return { connectorId, channelId, readiness };
   }
 
-  /** One activity whose retries are the polls: the retry policy is the backoff, the deadline its schedule-to-close. */
-  #pollUntilActive(connectorId: string, remainingMs: number): Promise<ActiveChannel> {
+  /**
+   * One activity whose retries are the polls: the retry policy is the backoff, the deadline its schedule-to-close.
+   * A run that asks for it waits out the minimum activation time on a timer first, so only real reads are handed out
+   * by the reads queue, whose rate is Bird's GET budget.
+   */
+  async #pollUntilActive(connectorId: string, remainingMs: number): Promise<ActiveChannel> {
     const r = this.input.readiness;
-    const first = r.firstPollAfter ? `first after ${formatDuration(r.firstPollAfter)}, then ` : '';
+    if (r.firstPollAfter && r.firstPollWait === 'timer') {
+      const wait = this.#milestones.connectorCreatedAt + r.firstPollAfter - Date.now();
+      if (wait > 0) {
+        await sleep(wait, {
+          summary: `wait ${formatDuration(wait)} before the first status read of connector ${connectorId} (minimum activation time)`,
+        });
+      }
+      return this.#poll(connectorId, remainingMs - Math.max(0, wait), false);
+    }
+    return this.#poll(connectorId, remainingMs, true);
+  }
+
+  #poll(connectorId: string, remainingMs: number, notBeforeInActivity: boolean): Promise<ActiveChannel> {
+    const r = this.input.readiness;
+    const first =
+      r.firstPollAfter && notBeforeInActivity ? `first after ${formatDuration(r.firstPollAfter)}, then ` : '';
     const interval = `every ${formatDuration(r.initialPollInterval)}, ×${r.backoffCoefficient}`;
     const schedule = `${first}${interval}, up to ${formatDuration(r.maxPollInterval)}`;
     const backoff = { initialMs: r.initialPollInterval, coefficient: r.backoffCoefficient, maxMs: r.maxPollInterval };
     // Only inputs that ask for a minimum activation time carry it: the others schedule what they always did.
-    const notBefore = r.firstPollAfter ? { notBefore: this.#milestones.connectorCreatedAt + r.firstPollAfter } : {};
+    const notBefore =
+      r.firstPollAfter && notBeforeInActivity
+        ? { notBefore: this.#milestones.connectorCreatedAt + r.firstPollAfter }
+        : {};
     return this.#bird.awaitChannelActive.executeWithOptions(
       {
         ...readinessPollOptions({ ...backoff, remainingMs }),
@@ -215,7 +238,9 @@ export class ProvisioningRun {
       connectorId,
       channelId,
       // What a bulk run learns its later rows' poll schedule from (docs/polling.md).
-      ...(this.#fewerActions ? { readinessWaitMs, readinessSource: readiness.source } : {}),
+      ...(this.#fewerActions
+        ? { readinessWaitMs, readinessSource: readiness.source, statusReads: this.progress.statusPolls }
+        : {}),
     });
     return activeResult(workflowInfo().workflowId, this.progress, ready, { ...this.#milestones, completedAt });
   }
