@@ -9,6 +9,7 @@ import { ChannelEvent, WebhookHeaders } from '../src/bird/events';
 import { Connector, ConnectorList, ConnectorStatus, ErrorBody, WebhookSubscription } from '../src/bird/schemas';
 import { verifyWebhookSignature } from '../src/bird/signature';
 import { BIRD_RETRY_SCHEDULE_MS, BirdSimulator, DEFAULT_WORKSPACE, type SimDelivery } from '../src/bird-sim';
+import { signedAsBirdsGuide } from './helpers/bird-guide';
 import { waitFor } from './helpers/wait';
 
 const WS = DEFAULT_WORKSPACE.id;
@@ -362,6 +363,7 @@ describe('Bird simulator', function () {
           'signature over the public URL',
         );
         assert.equal(verifyWebhookSignature(SIGNING_KEY, timestamp, r.url, r.raw, signature), false);
+        assert.equal(signature, signedAsBirdsGuide(SIGNING_KEY, timestamp, PUBLIC + HOOK_PATH, r.raw.toString('utf8')));
         const { channelId, connectorId, identifier } = events[i]!.payload;
         assert.deepEqual(
           { channelId, connectorId, identifier },

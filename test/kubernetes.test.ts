@@ -5,14 +5,19 @@
  *    from KEDA's Go module (there is no network for kubeconform's own schema download);
  *  - and against the code, as test/compose.test.ts does for Compose: every variable is one a config reader reads and
  *    parses with it, ports and probes are the ones the processes listen on, the drain fits the grace period, memory
- *    matches the measured peak, KEDA watches the task queues the worker serves, the Job registers the attributes.
+ *    matches the measured peak, KEDA watches the task queues the worker serves, the Job registers the attributes,
+ *    and the HTTP API's probe is a path the API serves without a key.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { parseAllDocuments, parseDocument } from 'yaml';
+import { API_KEY_ENV_PREFIX, apiKeysFromEnv } from '../src/api/api-keys';
+import { ApiServerEnv } from '../src/api/main';
+import { buildApiServer } from '../src/api/server';
 import { bulkStoreFromEnv } from '../src/bulk/store-env';
 import { CodecServerEnv } from '../src/codec/main';
 import { ACTIVE_KEY_VAR, KEY_VAR_PREFIX, payloadCodecFromEnv } from '../src/codec/env';
@@ -52,6 +57,8 @@ interface Container {
   resources: { requests: { cpu: string; memory: string }; limits: { memory: string } };
 }
 interface Spec {
+  replicas: number;
+  maxUnavailable: number;
   template: {
     metadata: { labels: Record<string, string>; annotations: Record<string, string> };
     spec: { containers: Container[]; terminationGracePeriodSeconds: number; restartPolicy: string };
@@ -230,6 +237,8 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
       ...Object.keys(ReceiverEnv.shape),
       ...Object.keys(WorkerEnv.shape),
       ...Object.keys(CodecServerEnv.shape),
+      ...Object.keys(ApiServerEnv.shape),
+      'API_KEYS',
       'TEMPORAL_ADDRESS',
       'TEMPORAL_NAMESPACE',
       'TEMPORAL_API_KEY',
@@ -237,12 +246,14 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
       'TEMPORAL_CONFIG_FILE',
       ACTIVE_KEY_VAR,
     ]);
-    const apps = ['worker', 'webhook-receiver', 'codec-server'];
+    const apps = ['worker', 'webhook-receiver', 'codec-server', 'http-api'];
     for (const name of apps) {
       for (const variable of Object.keys(envOf(container(name)))) {
         assert.ok(
           known.has(variable) ||
-            [SECRET_ENV_PREFIX, KEY_VAR_PREFIX].some((p) => variable.startsWith(p) && variable.length > p.length),
+            [SECRET_ENV_PREFIX, KEY_VAR_PREFIX, API_KEY_ENV_PREFIX].some(
+              (p) => variable.startsWith(p) && variable.length > p.length,
+            ),
           `${name}: ${variable} is read by no code`,
         );
       }
@@ -266,7 +277,15 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
     );
     const codec = withKey(container('codec-server'));
     assert.equal(CodecServerEnv.safeParse(codec).success, true);
-    for (const env of [worker, receiver, codec]) assert.ok(payloadCodecFromEnv(env), 'payload encryption keys parse');
+    const api = withKey(container('http-api'));
+    assert.equal(ApiServerEnv.safeParse(api).success, true, JSON.stringify(ApiServerEnv.safeParse(api).error?.issues));
+    assert.equal(EnvSchema.safeParse(api).success, true);
+    const { keys, problems } = apiKeysFromEnv(api);
+    assert.deepEqual(problems, [], 'API_KEYS and each API_KEY_<NAME> parse');
+    assert.ok(keys.length > 0, 'the API has a key');
+    assert.match(bulkStoreFromEnv(api).dir, /^s3:\/\//, 'bulk uploads land where the workers read them');
+    for (const env of [worker, receiver, codec, api])
+      assert.ok(payloadCodecFromEnv(env), 'payload encryption keys parse');
   });
 
   it('wires ports and probes to what the processes listen on', () => {
@@ -308,12 +327,52 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
     }
   });
 
+  it('probes the HTTP API on the path it serves without a key, even with Temporal away, on the port it listens on', async () => {
+    const c = container('http-api');
+    const env = ApiServerEnv.parse(envOf(c));
+    assert.equal(env.API_HOST, '0.0.0.0', 'reachable by the kubelet and the Service');
+    assert.equal(c.ports.find((p) => p.name === 'http')?.containerPort, env.API_PORT);
+    const probe = c.readinessProbe.httpGet;
+    assert.equal(probe.port, 'http');
+    assert.deepEqual(c.livenessProbe.httpGet, probe);
+    const measured = /HTTP API peak RSS ([\d,]+) MiB/.exec(
+      readFileSync(path.join(ROOT, 'docs', 'kubernetes.md'), 'utf8'),
+    );
+    assert.ok(measured, 'docs/kubernetes.md states the HTTP API peak RSS for a full-size bulk upload');
+    const peakMiB = Number(measured[1]!.replaceAll(',', ''));
+    const limitMiB = Number(/^(\d+)Mi$/.exec(c.resources.limits.memory)?.[1]);
+    assert.ok(limitMiB >= peakMiB * 1.2 && limitMiB <= peakMiB * 2, `limit ${limitMiB} Mi covers ${peakMiB} MiB`);
+    assert.ok(c.resources.requests.cpu && c.resources.requests.memory, 'requests');
+    const connection = Connection.lazy({ address: '127.0.0.1:1' }); // nothing listens: Temporal is away
+    const app = await buildApiServer({
+      client: new Client({ connection }),
+      taskQueue: 'channel-provisioning',
+      keys: apiKeysFromEnv(envOf(c)).keys,
+      bulkStore: bulkStoreFromEnv(envOf(c)),
+    });
+    try {
+      assert.equal((await app.inject({ method: 'GET', url: probe.path })).statusCode, 200, `${probe.path} answers`);
+      const keyless = await app.inject({ method: 'GET', url: '/v1/provisionings/x/y' });
+      assert.equal(keyless.statusCode, 401, 'other routes still want a key: the probe is the exemption');
+    } finally {
+      await app.close();
+      await connection.close();
+    }
+    const svc = byKind('Service', 'http-api');
+    assert.deepEqual(svc.spec.selector, byKind('Deployment', 'http-api').spec.template.metadata.labels);
+    assert.equal(svc.spec.ports[0]!.targetPort, 'http');
+    const pdb = byKind('PodDisruptionBudget', 'http-api');
+    assert.deepEqual(pdb.spec.selector.matchLabels, svc.spec.selector);
+    assert.ok(pdb.spec.maxUnavailable < byKind('Deployment', 'http-api').spec.replicas, 'a drain leaves one pod');
+  });
+
   it('runs the compiled entry points of the image the Dockerfile builds, the same image Compose runs', () => {
     const compose = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
     const entry: Record<string, string> = {
       worker: 'src/worker/main',
       'webhook-receiver': 'src/webhook-receiver/main',
       'codec-server': 'src/codec/main',
+      'http-api': 'src/api/main',
     };
     for (const [name, src] of Object.entries(entry)) {
       const c = container(name);
@@ -396,15 +455,19 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
 
   it('hands each secret only to the container that uses it, by secretKeyRef, never as a literal', () => {
     const holders = (variable: string) =>
-      ['worker', 'webhook-receiver', 'codec-server'].filter((n) =>
+      ['worker', 'webhook-receiver', 'codec-server', 'http-api'].filter((n) =>
         (container(n).env ?? []).some((e) => e.name === variable),
       );
     assert.deepEqual(holders('BIRD_ACCESS_KEY'), ['worker']);
     assert.deepEqual(holders('WEBHOOK_SIGNING_KEY'), ['webhook-receiver']);
-    assert.deepEqual(holders('BIRD_SECRET_BULK_STORE_SECRET_ACCESS_KEY'), ['worker']);
-    for (const n of ['worker', 'webhook-receiver', 'codec-server']) {
+    assert.deepEqual(holders('BIRD_SECRET_BULK_STORE_SECRET_ACCESS_KEY'), ['worker', 'http-api']);
+    for (const { name } of apiKeysFromEnv(envOf(container('http-api'))).keys)
+      assert.deepEqual(holders(`${API_KEY_ENV_PREFIX}${name.toUpperCase()}`), ['http-api']);
+    // Names that hold no secret: the active key's id, a secret reference, the API's key names and workspaces.
+    const notSecret = new Set([ACTIVE_KEY_VAR, 'BULK_STORE_S3_CREDENTIALS', 'API_KEYS']);
+    for (const n of ['worker', 'webhook-receiver', 'codec-server', 'http-api']) {
       for (const e of container(n).env ?? []) {
-        if (/KEY|TOKEN|SECRET/.test(e.name) && e.name !== ACTIVE_KEY_VAR && e.name !== 'BULK_STORE_S3_CREDENTIALS')
+        if (/KEY|TOKEN|SECRET/.test(e.name) && !notSecret.has(e.name))
           assert.ok(e.valueFrom?.secretKeyRef, `${n}: ${e.name} comes from a Secret`);
       }
     }

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { WebhookHeaders, type ChannelEvent } from '../src/bird/events';
 import { signWebhook } from '../src/bird/signature';
 import { Secret } from '../src/config/secret';
+import { birdGuideHeaders } from './helpers/bird-guide';
 import { buildWebhookReceiver } from '../src/webhook-receiver/server';
 import type { Delivery, RouteOutcome } from '../src/webhook-receiver/status-router';
 
@@ -154,6 +155,75 @@ describe('webhook receiver', () => {
     assert.equal(res.statusCode, 202);
     assert.equal(res.json<{ status: string }>().status, 'ignored');
     assert.equal(routed.length, 1);
+  });
+
+  describe("deliveries as Bird's guide signs and verifies them", () => {
+    const post = (body: string, headers: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: '/bird/events',
+        headers: { 'content-type': 'application/json', ...headers },
+        payload: body,
+      });
+    const guideSigned = (body: string, timestamp: string) =>
+      post(body, birdGuideHeaders(KEY, timestamp, PUBLIC_URL, body));
+
+    it('accepts a delivery carrying only the signature and timestamp headers, and de-duplicates its retry', async () => {
+      const body = event();
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const res = await guideSigned(body, timestamp);
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json<{ status: string }>().status, 'accepted');
+      const retry = await guideSigned(body, timestamp);
+      assert.equal(retry.json<{ status: string }>().status, 'duplicate');
+      // With or without a request id, the same signed delivery has the same key.
+      const withId = await post(body, {
+        ...birdGuideHeaders(KEY, timestamp, PUBLIC_URL, body),
+        [WebhookHeaders.requestId]: randomUUID(),
+      });
+      assert.equal(withId.json<{ status: string }>().status, 'duplicate');
+      assert.equal(routed.length, 1);
+    });
+
+    it('reads a 13-digit timestamp as milliseconds, verified over the header as sent', async () => {
+      const body = event();
+      const timestamp = String(Date.now() - 2 * 3_600_000);
+      const res = await post(body, {
+        ...birdGuideHeaders(KEY, timestamp, PUBLIC_URL, body),
+        [WebhookHeaders.requestId]: randomUUID(),
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(routed[0]!.delivery.sentAtMs, Number(timestamp));
+      assert.match(routed[0]!.delivery.deliveryKey, new RegExp(`^${timestamp}\\.`));
+      // The same instant in seconds is another header, so the millisecond signature does not cover it.
+      const asSeconds = String(Math.floor(Number(timestamp) / 1000));
+      const forged = await post(body, {
+        ...birdGuideHeaders(KEY, timestamp, PUBLIC_URL, body),
+        [WebhookHeaders.timestamp]: asSeconds,
+      });
+      assert.deepEqual([forged.statusCode, forged.json()], [401, { error: 'invalid signature' }]);
+      for (const [ms, verdict] of [
+        [Date.now() - 25 * 3_600_000, 'too-old'],
+        [Date.now() + 3_600_000, 'in-future'],
+      ] as const) {
+        const refused = await guideSigned(event(), String(ms));
+        assert.deepEqual([refused.statusCode, refused.json()], [401, { error: `timestamp ${verdict}` }]);
+      }
+      assert.equal(routed.length, 1);
+    });
+
+    for (const [unit, divisor] of [
+      ['tens of seconds (9 digits)', 10_000],
+      ['deciseconds (11 digits)', 100],
+      ['centiseconds (12 digits)', 10],
+      ['microseconds (16 digits)', 0.001],
+    ] as const) {
+      it(`refuses a timestamp in ${unit} by name`, async () => {
+        const res = await guideSigned(event(), String(Math.floor(Date.now() / divisor)));
+        assert.deepEqual([res.statusCode, res.json()], [401, { error: 'timestamp neither seconds nor milliseconds' }]);
+        assert.equal(routed.length, 0);
+      });
+    }
   });
 
   it('caps the body size', async () => {

@@ -5,6 +5,7 @@
  * older than the window, or from the future, is refused.
  */
 import { LRUCache } from 'lru-cache';
+import { webhookSentAtMs } from '../bird/signature';
 
 export interface ReplayGuardOptions {
   /** How long a delivery key is remembered and how old a timestamp may be. Default 24 h. */
@@ -15,7 +16,9 @@ export interface ReplayGuardOptions {
   now?: () => number;
 }
 
-export type TimestampVerdict = 'ok' | 'malformed' | 'too-old' | 'in-future';
+export type TimestampVerdict =
+  | { verdict: 'ok'; sentAtMs: number }
+  | { verdict: 'malformed' | 'neither seconds nor milliseconds' | 'too-old' | 'in-future' };
 
 export class ReplayGuard {
   readonly #seen: LRUCache<string, 'done' | 'in-flight'>;
@@ -31,12 +34,12 @@ export class ReplayGuard {
   }
 
   checkTimestamp(header: string): TimestampVerdict {
-    if (!/^\d{1,13}$/.test(header)) return 'malformed';
-    const sentAtMs = Number(header) * 1000;
+    const sentAtMs = webhookSentAtMs(header);
+    if (typeof sentAtMs === 'string') return { verdict: sentAtMs };
     const now = this.#now();
-    if (sentAtMs < now - this.#windowMs) return 'too-old';
-    if (sentAtMs > now + this.#futureSkewMs) return 'in-future';
-    return 'ok';
+    if (sentAtMs < now - this.#windowMs) return { verdict: 'too-old' };
+    if (sentAtMs > now + this.#futureSkewMs) return { verdict: 'in-future' };
+    return { verdict: 'ok', sentAtMs };
   }
 
   /** Claims a delivery (its signed key) for processing; false when it was already processed or is being processed. */

@@ -59,9 +59,10 @@ async function receiveDelivery(
     return reply.code(status).send({ error: reason });
   };
 
-  if (!signature || !timestamp || !requestId) return reject(401, 'missing signature, timestamp or request id header');
-  const age = guard.checkTimestamp(timestamp);
-  if (age !== 'ok') return reject(401, `timestamp ${age}`);
+  // Bird's guide verifies with these two headers; the request id (only a reference in Bird's logs) may be absent.
+  if (!signature || !timestamp) return reject(401, 'missing signature or timestamp header');
+  const sent = guard.checkTimestamp(timestamp);
+  if (sent.verdict !== 'ok') return reject(401, `timestamp ${sent.verdict}`);
   if (!verifyWebhookSignature(opts.signingKey.reveal(), timestamp, opts.publicUrl, raw, signature)) {
     return reject(401, 'invalid signature');
   }
@@ -85,7 +86,7 @@ async function receiveDelivery(
     req.log.info({ requestId }, 'event ignored: not a channel event this receiver handles');
     return reply.code(202).send({ status: 'ignored' });
   }
-  return routeEvent(opts.route, event.data, { guard, key, sentAtMs: Number(timestamp) * 1000, requestId, req, reply });
+  return routeEvent(opts.route, event.data, { guard, key, sentAtMs: sent.sentAtMs, requestId, req, reply });
 }
 
 interface ClaimedDelivery {
@@ -93,7 +94,8 @@ interface ClaimedDelivery {
   /** Claimed in the guard: completed once the event is settled, released when Bird should send it again. */
   key: string;
   sentAtMs: number;
-  requestId: string;
+  /** Bird's reference for its delivery logs, when it sent one: logged, never trusted (it is not signed). */
+  requestId: string | undefined;
   req: FastifyRequest;
   reply: FastifyReply;
 }
