@@ -185,7 +185,7 @@ function mutate(value: Json, where: number, how: number): Json {
     else delete parent[key as string];
   } else if (how === MUTANTS.length + 1) {
     if (isObject(parent)) parent.unknownField = 1;
-    else (parent as Json[]).push(null);
+    else parent.push(null);
   } else {
     (parent as Record<string | number, Json>)[key] = structuredClone(MUTANTS[how]);
   }
