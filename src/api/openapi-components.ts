@@ -122,7 +122,7 @@ export function registerComponents(): void {
   component('BulkProgress', BulkProgressSchema, 'output');
   components.ProvisioningRequest = {
     description:
-      'a provisioning input for a number: the HTTP API provisions numbers, so connector.arguments.phoneNumberId (the id GET and cancel name it by) is required whatever the template',
+      'a provisioning input for a number: the HTTP API provisions numbers, so connector.arguments.phoneNumberId (the id GET and cancel name it by) is required whatever the template. As any JSON body here, one with a "__proto__" key, or a "constructor" object with a "prototype" key, is refused 400 (prototype poisoning), which a schema does not say.',
     allOf: [
       ref('ProvisioningInput'),
       {
