@@ -10,6 +10,21 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { contractDocuments, serialiseContract } from '../src/client/contract-documents';
 import { ProvisioningFailureDetailsSchema } from '../src/client/contract-schemas';
+import { KNOWN_TEMPLATE_REFS } from '../src/bird/schemas';
+import {
+  CONNECTOR_ARGUMENTS,
+  parseProvisioningInput,
+  type ProvisionChannelInputRaw,
+} from '../src/domain/provisioning-input';
+
+function parseOk(input: unknown): boolean {
+  try {
+    parseProvisioningInput(input);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const DIR = join(__dirname, '..', 'contracts');
 
@@ -48,6 +63,49 @@ describe('caller contract (contracts/*.schema.json, conventions.json)', () => {
     );
     assert.equal(validate({ ...example, workspaceId: 'not-a-uuid' }), false);
     assert.ok(validate.errors?.some((e) => e.instancePath === '/workspaceId'));
+  });
+
+  it('the input schema refuses what the validator refuses: per-template arguments, blanks, durations, bounds', () => {
+    const validate = validator('provisioning-input.schema.json');
+    const example = JSON.parse(
+      readFileSync(join(__dirname, '..', 'examples', 'provision-sms.json'), 'utf8'),
+    ) as ProvisionChannelInputRaw;
+    const connector = example.connector;
+    const refused = (input: unknown, path: string) => {
+      assert.equal(parseOk(input), false, `the validator accepts ${JSON.stringify(input)}`);
+      assert.equal(validate(input), false, `the schema accepts ${JSON.stringify(input)}`);
+      assert.ok(
+        validate.errors?.some((e) => e.instancePath.startsWith(path)),
+        `${path}: ${JSON.stringify(validate.errors)}`,
+      );
+    };
+    const { arguments: _a, ...noArguments } = connector;
+    refused({ ...example, connector: noArguments }, '/connector');
+    refused({ ...example, connector: { ...connector, arguments: { phoneNumberId: 'x' } } }, '/connector/arguments');
+    refused({ ...example, connector: { ...connector, name: '   ' } }, '/connector/name');
+    refused({ ...example, connector: { ...connector, name: 'x'.repeat(201) } }, '/connector/name');
+    refused({ ...example, connector: { ...connector, name: 'a\uD800' } }, '/connector/name');
+    refused({ ...example, readiness: { deadline: 'soon' } }, '/readiness/deadline');
+    refused({ ...example, readiness: { initialPollInterval: 99 } }, '/readiness/initialPollInterval');
+    refused({ ...example, readiness: { backoffCoefficient: 11 } }, '/readiness/backoffCoefficient');
+    const [subscription] = example.subscriptions!;
+    refused({ ...example, subscriptions: [{ ...subscription, event: '' }] }, '/subscriptions/0/event');
+    refused(
+      { ...example, subscriptions: [{ ...subscription, eventFilters: [{ key: 'channelId', value: 'c' }] }] },
+      '/subscriptions/0/eventFilters',
+    );
+    // One if/then per template the server checks the arguments of; any other template takes any object.
+    const schema = JSON.parse(readFileSync(join(DIR, 'provisioning-input.schema.json'), 'utf8')) as {
+      properties: { connector: { allOf: Array<{ if: { properties: { connectorTemplateRef: { const: string } } } }> } };
+    };
+    assert.deepEqual(
+      schema.properties.connector.allOf.map((rule) => rule.if.properties.connectorTemplateRef.const),
+      Object.keys(CONNECTOR_ARGUMENTS),
+    );
+    for (const connectorTemplateRef of KNOWN_TEMPLATE_REFS.filter((t) => !(t in CONNECTOR_ARGUMENTS))) {
+      const other = { ...example, connector: { ...connector, connectorTemplateRef, arguments: {} } };
+      assert.ok(parseOk(other) && validate(other), JSON.stringify(validate.errors));
+    }
   });
 
   it('the failure and progress schemas accept what the workflow reports, and refuse a renamed field', () => {

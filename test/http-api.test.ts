@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { buildApiServer } from '../src/api/server';
 import { Secret } from '../src/config/secret';
 import { startApi, type ApiHarness } from './helpers/http-api';
+import { SchemaArbitraries } from './helpers/schema-arbitrary';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 import { freePort } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
@@ -299,6 +300,16 @@ describe('HTTP API: bulk onboarding', function () {
     assert.equal(events.status, 200);
     assert.match(events.headers.get('content-type') ?? '', /text\/event-stream/);
     const stream = await events.text(); // ends when the run has ended
+    // Each event is what the document's per-event schema says (as a fuzzer reads it), its data a BulkProgress.
+    const schemas = new SchemaArbitraries((await (await fetch(`${api.url}/openapi.json`)).json()) as never);
+    const blocks = stream.split('\n\n').filter((block) => /^data:/m.test(block));
+    for (const block of blocks) {
+      const fields = block.split('\n').filter((line) => !line.startsWith(':'));
+      const event = Object.fromEntries(fields.map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+      assert.ok(schemas.valid({ $ref: '#/components/schemas/BulkProgressEvent' }, event), block);
+      assert.ok(schemas.valid({ $ref: '#/components/schemas/BulkProgress' }, JSON.parse(event.data!)), block);
+    }
+    assert.ok(blocks.length >= 2);
     const end = /event: end\ndata: (.*)\n/.exec(stream);
     assert.ok(end, stream.slice(-500));
     assert.ok(stream.includes('event: progress'));

@@ -2,7 +2,9 @@
  * The reusable parts of the HTTP API's OpenAPI document (src/api/openapi.ts): the schemas generated from the
  * contract's zod schemas, the error bodies, parameters and headers every path shares.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { contractJsonSchema } from '../client/contract-json-schema';
+import { BirdId } from '../bird/schemas';
 import {
   BulkProgressSchema,
   ProvisionChannelResultSchema,
@@ -16,19 +18,18 @@ export const components: Record<string, Json> = {};
 
 /** A zod schema as an OpenAPI component: its $defs become components too, and its refs point there. */
 export function component(name: string, schema: z.ZodType, io: 'input' | 'output'): Json {
-  const generated = z.toJSONSchema(schema, {
-    io,
-    target: 'draft-2020-12',
-    unrepresentable: 'throw',
-    override: (ctx) => {
-      delete (ctx.jsonSchema as Json).id;
-    },
-  }) as Json;
+  const generated = contractJsonSchema(schema, io);
   const text = JSON.stringify(generated).replace(/"#\/\$defs\//g, '"#/components/schemas/');
   const { $schema: _s, $defs, ...rest } = JSON.parse(text) as Json & { $defs?: Record<string, Json> };
   Object.assign(components, $defs ?? {});
   components[name] = rest;
   return ref(name);
+}
+
+/** A Bird id as the contract writes it (the same JSON Schema as every id of ProvisioningInput). */
+function birdIdSchema(): Json {
+  const { $schema: _s, ...id } = contractJsonSchema(BirdId, 'input');
+  return id;
 }
 
 export const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
@@ -43,6 +44,22 @@ export const Problem = {
   },
   required: ['reason'],
   additionalProperties: false,
+};
+
+/**
+ * One Server-Sent Event of GET /v1/bulk-onboardings/{id}/events, its fields as the SSE format names them. OpenAPI 3.1
+ * has no keyword for one item of a stream (3.2's itemSchema); a 3.1 media type's schema is read per event by
+ * fuzzers (Schemathesis) and is this. Comment lines (": …") carry no event.
+ */
+export const BulkProgressEvent = {
+  type: 'object',
+  description:
+    'a `progress` event at each change of the progress, then one `end` event with the final progress; `data` is the BulkProgress as JSON',
+  properties: {
+    event: { type: 'string', enum: ['progress', 'end'] },
+    data: { type: 'string', contentMediaType: 'application/json', contentSchema: ref('BulkProgress') },
+  },
+  required: ['event', 'data'],
 };
 
 export const ErrorBody = {
@@ -103,6 +120,30 @@ export function registerComponents(): void {
   component('ProvisionChannelResult', ProvisionChannelResultSchema, 'output');
   component('ProvisioningFailureDetails', ProvisioningFailureDetailsSchema, 'output');
   component('BulkProgress', BulkProgressSchema, 'output');
+  components.ProvisioningRequest = {
+    description:
+      'a provisioning input for a number: the HTTP API provisions numbers, so connector.arguments.phoneNumberId (the id GET and cancel name it by) is required whatever the template. As any JSON body here, one with a "__proto__" key, or a "constructor" object with a "prototype" key, is refused 400 (prototype poisoning), which a schema does not say.',
+    allOf: [
+      ref('ProvisioningInput'),
+      {
+        type: 'object',
+        properties: {
+          connector: {
+            type: 'object',
+            properties: {
+              arguments: {
+                type: 'object',
+                properties: { phoneNumberId: birdIdSchema() },
+                required: ['phoneNumberId'],
+              },
+            },
+            required: ['arguments'],
+          },
+        },
+      },
+    ],
+  };
+  components.BulkProgressEvent = BulkProgressEvent;
   components.Problem = Problem;
   components.Error = ErrorBody;
   components.ProvisioningState = {

@@ -25,7 +25,7 @@ function provisioningPaths(): Json {
       post: {
         operationId: 'startProvisioning',
         summary: 'Provision a channel for a number (idempotent: the same number is the same provisioning)',
-        requestBody: { required: true, content: json(ref('ProvisioningInput')) },
+        requestBody: { required: true, content: json(ref('ProvisioningRequest')) },
         responses: {
           '202': { description: 'started', headers: Location, content: json(ref('ProvisioningAccepted')) },
           '200': {
@@ -130,7 +130,10 @@ function bulkOnboardingPaths(): Json {
         summary: 'Progress as Server-Sent Events: a `progress` event at each change, then `end` when the run has ended',
         parameters: [BulkIdParam],
         responses: {
-          '200': { description: 'the event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          '200': {
+            description: 'the event stream: its schema describes each event (see BulkProgressEvent)',
+            content: { 'text/event-stream': { schema: ref('BulkProgressEvent') } },
+          },
           '400': error('a bad id'),
           '404': error('no such bulk onboarding'),
           ...COMMON_ERRORS,

@@ -3,7 +3,7 @@
  * compares with the committed ones: JSON Schema (draft 2020-12) generated from the zod schemas, plus the conventions
  * a caller in any language needs (workflow types, task queue, workflow ids, policies, query/update/signal names).
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { FailureType } from '../domain/failure-types';
 import { provisioningStartOptions } from '../domain/provisioning-start';
 import { bulkProgressQuery } from '../domain/messages/bulk';
@@ -16,6 +16,7 @@ import {
   ProvisioningInputSchema,
   ProvisioningProgressSchema,
 } from './contract-schemas';
+import { contractJsonSchema } from './contract-json-schema';
 
 export const CONTRACTS_BASE_URI = 'https://github.com/bird-channel-provisioning/contracts/';
 /** The workflow task queue a deployment uses unless TEMPORAL_TASK_QUEUE says otherwise. */
@@ -27,15 +28,7 @@ function schemaDocument(
   schema: z.ZodType,
   io: 'input' | 'output',
 ): Record<string, unknown> {
-  const generated = z.toJSONSchema(schema, {
-    io,
-    target: 'draft-2020-12',
-    unrepresentable: 'throw',
-    // A schema's meta id names its $defs entry; as a keyword it would be draft-04's "id", which 2020-12 does not know.
-    override: (ctx) => {
-      delete (ctx.jsonSchema as Record<string, unknown>).id;
-    },
-  }) as Record<string, unknown>;
+  const generated = contractJsonSchema(schema, io);
   const { $schema, ...rest } = generated;
   return { $schema, $id: `${CONTRACTS_BASE_URI}${file}`, title, ...rest };
 }

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { ComponentStage, ComponentStatus } from '../bird/schemas';
 import { FailureType, INVALID_WORKFLOW_INPUT } from '../domain/failure-types';
-import { ProvisionChannelInput } from '../domain/provisioning-input';
+import { MAX_INPUT_BYTES, MAX_WORKFLOW_ID_LENGTH, ProvisionChannelInput } from '../domain/provisioning-input';
 import type { BulkCounts, BulkProgress } from '../domain/bulk-onboarding';
 import {
   PROVISIONING_FAILED,
@@ -188,4 +188,6 @@ export const ProvisioningFailureSchema = z
   });
 
 /** The provisioning input as callers write it: durations may be strings, every field with a default may be left out. */
-export const ProvisioningInputSchema = ProvisionChannelInput;
+export const ProvisioningInputSchema = ProvisionChannelInput.meta({
+  description: `Checked by the server beyond this schema (JSON Schema cannot say it): the whole input at most ${MAX_INPUT_BYTES} bytes as JSON; a workflow id of at most ${MAX_WORKFLOW_ID_LENGTH} characters (for a template without a phone number, "provision/<workspaceId>/<connectorTemplateRef>/" and the URI-encoded connector.name); the bounds of a duration written as a string; readiness.maxPollInterval not smaller than readiness.initialPollInterval.`,
+});

@@ -28,20 +28,23 @@ export const MAX_WORKFLOW_ID_LENGTH = 1_000;
  */
 export const MAX_INPUT_BYTES = 64 * 1024;
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const BLANK = 'must not be empty or only spaces';
 /**
  * Free text that must say something: a blank name would reach Bird as " [prov-…]", a blank id or event as a
  * request Bird refuses later, in the middle of a run. Refused rather than trimmed, so an input that was valid stays
  * exactly what it was (names are part of workflow ids).
  */
-const NonBlankText = z.string().refine((text) => text.trim() !== '', BLANK);
-/** Names end up in workflow ids and URLs: a lone surrogate would surface later as "URI malformed". */
+const NonBlankText = z.string().regex(/\S/, BLANK);
+/**
+ * Names end up in workflow ids and URLs: a lone surrogate would surface later as "URI malformed". Checked as
+ * patterns (not refinements) so the contract's JSON Schema says the same: `u` reads a surrogate pair as one
+ * character, and a lone surrogate as itself, which the class refuses.
+ */
 const WellFormedName = z
   .string()
   .max(200)
-  .refine((name) => name.trim() !== '', BLANK)
-  .refine((name) => !LONE_SURROGATE.test(name), 'must be valid Unicode text (it contains a lone surrogate)');
+  .regex(/\S/, BLANK)
+  .regex(/^[^\uD800-\uDFFF]*$/u, 'must be valid Unicode text (it contains a lone surrogate)');
 
 /** The name of a secret the worker resolves (BIRD_SECRET_<REF>); never the secret itself. */
 export const SecretRef = z
@@ -72,6 +75,10 @@ export const ReadinessOptions = z
   .refine((r) => r.maxPollInterval >= r.initialPollInterval, {
     path: ['maxPollInterval'],
     message: 'must not be smaller than initialPollInterval',
+  })
+  .meta({
+    description:
+      'maxPollInterval must not be smaller than initialPollInterval (a comparison of two fields, which JSON Schema cannot say)',
   });
 export type ReadinessOptions = z.infer<typeof ReadinessOptions>;
 
@@ -91,6 +98,7 @@ export const ChannelSubscriptionSpec = z.strictObject({
       (filters) => filters.every((f) => f.key !== 'channelId'),
       'channelId is added by the workflow; leave it out',
     )
+    .meta({ not: { contains: { type: 'object', properties: { key: { const: 'channelId' } }, required: ['key'] } } })
     .default([]),
   signingKeyRef: SecretRef.optional(),
 });
@@ -102,6 +110,15 @@ const SmsArguments = z.looseObject({
   useCaseId: NonBlankText.optional(),
 });
 
+/**
+ * The `arguments` each template requires, checked in place of the free-form record (a template not listed takes any
+ * object). The contract's JSON Schema says the same, one `if template then arguments` per entry
+ * (src/client/contract-json-schema.ts).
+ */
+export const CONNECTOR_ARGUMENTS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
+  'sms-messagebird:1': SmsArguments,
+};
+
 export const ConnectorSpec = CreateConnectorRequest.omit({ securityArguments: true })
   .extend({
     connectorTemplateRef: z.enum(KNOWN_TEMPLATE_REFS as [string, ...string[]]),
@@ -111,8 +128,9 @@ export const ConnectorSpec = CreateConnectorRequest.omit({ securityArguments: tr
     securityArgumentsRef: SecretRef.optional(),
   })
   .transform((c, ctx) => {
-    if (c.connectorTemplateRef !== 'sms-messagebird:1') return c;
-    const parsed = SmsArguments.safeParse(c.arguments ?? undefined);
+    const templateArguments = CONNECTOR_ARGUMENTS[c.connectorTemplateRef];
+    if (!templateArguments) return c;
+    const parsed = templateArguments.safeParse(c.arguments ?? undefined);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         ctx.addIssue({
@@ -124,8 +142,8 @@ export const ConnectorSpec = CreateConnectorRequest.omit({ securityArguments: tr
       }
       return z.NEVER;
     }
-    // The canonical (lower-case) phone number id is what Bird is sent and what names the workflow.
-    return { ...c, arguments: { ...c.arguments, phoneNumberId: parsed.data.phoneNumberId } };
+    // As parsed: the canonical (lower-case) phone number id is what Bird is sent and what names the workflow.
+    return { ...c, arguments: { ...c.arguments, ...parsed.data } };
   });
 export type ConnectorSpec = z.infer<typeof ConnectorSpec>;
 
