@@ -38,6 +38,7 @@ import { memoryScenario } from './bench/memory';
 import { throughputScenario } from './bench/throughput';
 import { getBoundFigures } from './bench/get-bound';
 import { sampleWindow } from './bench/window-sampler';
+import { detectionLatency } from './bench/detection';
 
 const int = (v: string) => Number.parseInt(v, 10);
 const opts = new Command()
@@ -283,6 +284,7 @@ async function main(): Promise<void> {
     for (const c of made) perNumber.set(c.number!.numberId, (perNumber.get(c.number!.numberId) ?? 0) + 1);
     const reported = new Set(report.map((r) => r.connectorId));
     const histories = await largestHistories(client, started.workflowId);
+    const detection = await detectionLatency(client, sim, workspaceId, numbers);
 
     const cluster = await clusterFigures({
       client,
@@ -307,6 +309,7 @@ async function main(): Promise<void> {
       rateLimited429: rateLimited,
       rateLimitedShare: `${((rateLimited / Math.max(1, calls.length)) * 100).toFixed(2)}%`,
       ...cluster,
+      ...detection,
       ...histories,
       duplicates: [...perNumber.values()].filter((k) => k > 1).length,
       orphans: made.filter((c) => !c.deletedAt && !reported.has(c.id)).length,
