@@ -39,6 +39,8 @@ export function redactAttributes(attributes: Attributes): Attributes {
   for (const [key, value] of Object.entries(attributes)) {
     if (key === WORKFLOW_ID_KEY) {
       if (typeof value === 'string') out[`${WORKFLOW_ID_KEY}.sha256`] = hashId(value);
+    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      continue; // not an attribute value OpenTelemetry knows (a WorkflowInfo's search attributes, its memo)
     } else if (PATH_KEYS.includes(key)) {
       const route = attributes['http.route'];
       if (typeof route === 'string') out[key] = route;

@@ -22,6 +22,7 @@ import {
   TraceIdRatioBasedSampler,
   type Sampler,
   type SpanExporter,
+  type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { ClientInterceptors } from '@temporalio/client';
@@ -33,8 +34,10 @@ import {
   OpenTelemetryNexusOutboundInterceptor,
   OpenTelemetryWorkflowClientInterceptor,
   type OpenTelemetrySinks,
+  type OpenTelemetryWorkflowExporter,
 } from '@temporalio/interceptors-opentelemetry';
-import type { InjectedSinks, WorkerInterceptors } from '@temporalio/worker';
+import type { InjectedSink, InjectedSinks, WorkerInterceptors } from '@temporalio/worker';
+import type { WorkflowInfo } from '@temporalio/workflow';
 import { ConfigError } from '../config/app-config';
 import { RedactingSpanProcessor } from './span-redaction';
 
@@ -94,7 +97,7 @@ export function startTracing(opts: TracingOptions): Tracing | undefined {
         }),
       ],
     },
-    workflowSinks: { exporter: makeWorkflowExporter(processor, resource) },
+    workflowSinks: { exporter: workflowExporter(processor, resource) },
   };
   active = { tracing, fastify };
   return tracing;
@@ -123,6 +126,30 @@ export function clientTracing(): { interceptors?: ClientInterceptors } {
 export function workerTracing(): { interceptors?: WorkerInterceptors; sinks: InjectedSinks<OpenTelemetrySinks> } {
   if (!active) return { sinks: { exporter: { export: { fn: () => undefined } } } };
   return { interceptors: active.tracing.workerInterceptors, sinks: active.tracing.workflowSinks };
+}
+
+/**
+ * Temporal's workflow span sink puts the whole WorkflowInfo on every workflow span, search attributes (the
+ * BirdPhoneNumberId) and memo included: only what identifies the run without the number goes on.
+ */
+function workflowExporter(processor: SpanProcessor, resource: Resource): InjectedSink<OpenTelemetryWorkflowExporter> {
+  const sink = makeWorkflowExporter(processor, resource);
+  return {
+    export: {
+      ...sink.export,
+      fn: (info, spans) => {
+        const kept = {
+          temporalWorkflowId: info.workflowId, // hashed by span-redaction.ts
+          run_id: info.runId,
+          workflowType: info.workflowType,
+          taskQueue: info.taskQueue,
+          namespace: info.namespace,
+          attempt: info.attempt,
+        };
+        sink.export.fn(kept as unknown as WorkflowInfo, spans);
+      },
+    },
+  };
 }
 
 function tracesUrl(env: NodeJS.ProcessEnv): string {
