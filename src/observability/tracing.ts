@@ -146,7 +146,7 @@ function workflowExporter(processor: SpanProcessor, resource: Resource): Injecte
           namespace: info.namespace,
           attempt: info.attempt,
         };
-        sink.export.fn(kept as unknown as WorkflowInfo, spans);
+        return sink.export.fn(kept as unknown as WorkflowInfo, spans);
       },
     },
   };
