@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { Worker } from '@temporalio/worker';
 import { samplerFromEnv, startTracing, tracingConfigured } from '../src/observability/tracing';
 import { redactSpan } from '../src/observability/span-redaction';
 import {
@@ -18,6 +19,7 @@ import {
   type TracedStack,
 } from './helpers/traced-provisioning';
 import { assertNothingForbidden, fromReadableSpans, TraceView } from './helpers/trace';
+import { temporal } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
 
 describe('tracing, in memory', function () {
@@ -64,6 +66,17 @@ describe('tracing, in memory', function () {
     await waitFor('the webhook report span', () => view.all('ReportChannelStatus').length || undefined, 10_000);
     assertReadyByWebhookTrace(new TraceView(fromReadableSpans(exporter.getFinishedSpans())), run);
     assertNothingForbidden(fromReadableSpans(exporter.getFinishedSpans()), forbidden(run));
+  });
+
+  it('a traced run replays: the workflow interceptors add headers and spans, never commands', async () => {
+    const run = await provisionThroughApi(traced, readyByWebhook, (number) =>
+      traced.stack.sim.configureNumber(number, { outcome: 'active', delayMs: 500 }),
+    );
+    const history = await traced.stack.client.workflow.getHandle(run.workflowId).fetchHistory();
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    assert.ok(started?.header?.fields?.['_tracer-data'], 'the run was started with a trace context');
+    const { workflowBundle } = await temporal();
+    await Worker.runReplayHistory({ workflowBundle, replayName: 'traced' }, history, run.workflowId);
   });
 
   it("a failed provisioning shows the refused create and the compensation's delete, with Bird's status codes", async () => {
