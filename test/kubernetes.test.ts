@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, parseDocument } from 'yaml';
+import { samplerFromEnv, TRACING_ENV_VARS } from '../src/observability/tracing';
 import { bulkStoreFromEnv } from '../src/bulk/store-env';
 import { CodecServerEnv } from '../src/codec/main';
 import { ACTIVE_KEY_VAR, KEY_VAR_PREFIX, payloadCodecFromEnv } from '../src/codec/env';
@@ -57,7 +58,7 @@ interface Spec {
     spec: { containers: Container[]; terminationGracePeriodSeconds: number; restartPolicy: string };
   };
   selector: { matchLabels?: Record<string, string>; [label: string]: unknown };
-  ports: { targetPort: string }[];
+  ports: { name?: string; port?: number; targetPort: string }[];
   scaleTargetRef: { name: string };
   triggers: { type: string; metadata: Record<string, string> }[];
   minReplicaCount: number;
@@ -236,6 +237,7 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
       'TEMPORAL_PROFILE',
       'TEMPORAL_CONFIG_FILE',
       ACTIVE_KEY_VAR,
+      ...TRACING_ENV_VARS,
     ]);
     const apps = ['worker', 'webhook-receiver', 'codec-server'];
     for (const name of apps) {
@@ -306,6 +308,21 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
       );
       assert.equal(svc.spec.ports[0]!.targetPort, 'http');
     }
+  });
+
+  it("sends every app's spans to the jaeger Service, each under its own name", () => {
+    const jaeger = byKind('Service', 'jaeger');
+    const otlp = jaeger.spec.ports.find((p) => p.name === 'otlp-http');
+    assert.ok(otlp, 'the jaeger Service has an otlp-http port');
+    assert.deepEqual(jaeger.spec.selector, byKind('Deployment', 'jaeger').spec.template.metadata.labels);
+    const names = new Set<string>();
+    for (const name of ['worker', 'webhook-receiver', 'codec-server']) {
+      const env = envOf(container(name));
+      assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, `http://jaeger:${otlp.port}`, name);
+      assert.doesNotThrow(() => samplerFromEnv(env), name);
+      names.add(env.OTEL_SERVICE_NAME ?? assert.fail(`${name} names itself`));
+    }
+    assert.equal(names.size, 3);
   });
 
   it('runs the compiled entry points of the image the Dockerfile builds, the same image Compose runs', () => {

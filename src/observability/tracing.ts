@@ -41,6 +41,16 @@ import type { WorkflowInfo } from '@temporalio/workflow';
 import { ConfigError } from '../config/app-config';
 import { RedactingSpanProcessor } from './span-redaction';
 
+/** The variables tracing reads (the OpenTelemetry standard ones). */
+export const TRACING_ENV_VARS = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_SERVICE_NAME',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_SDK_DISABLED',
+] as const;
+
 export interface TracingOptions {
   /** OTEL_SERVICE_NAME wins over it. */
   serviceName: string;
