@@ -41,6 +41,7 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
       otel ? otel.outbound.startChildWorkflowExecution(input, next) : next(input),
     continueAsNew: (input, next) => (otel ? otel.outbound.continueAsNew(input, next) : next(input)),
     signalWorkflow: (input, next) => (otel ? otel.outbound.signalWorkflow(input, next) : next(input)),
+    startNexusOperation: (input, next) => (otel ? otel.outbound.startNexusOperation(input, next) : next(input)),
     getLogAttributes: (input, next) => (otel ? otel.outbound.getLogAttributes(input, next) : next(input)),
   };
   return { inbound: [inbound], outbound: [outbound], internals: [new OpenTelemetryInternalsInterceptor()] };
