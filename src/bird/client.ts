@@ -2,10 +2,11 @@
  * Typed client for the Bird endpoints in contracts/bird-provisioning.openapi.json. No Temporal imports:
  * activities wrap it, the CLI and tests use it directly.
  */
-import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { describeIssues } from '../domain/zod-issues';
 import type { Secret } from '../config/secret';
+import { inCallSpan } from './call-span';
 import { BirdApiError } from './errors';
 import { parseRetryAfter } from './rate-limits/budget';
 import type { BirdPacer, CallKind } from './rate-limits/pacer';
@@ -33,13 +34,6 @@ export interface BirdClientOptions {
   /** The retry attempt of the call (the calling activity's), put on the call's span; absent outside an activity. */
   attempt?: () => number | undefined;
 }
-
-/**
- * Every call is a client span (a no-op unless the process installed a tracer provider, src/observability/tracing.ts):
- * the operation, the status code, the attempt, whether Bird answered 429 and how long the pacer held the call.
- * Never the path, the body or a header: those carry ids and the access key.
- */
-const tracer = trace.getTracer('bird-client');
 
 /** One finished Bird call: the HTTP status, or `timeout`/`network` when there was no reply. */
 export type BirdCallObserver = (call: {
@@ -150,22 +144,10 @@ export class BirdClient {
     okStatuses: number[],
     body?: unknown,
   ): Promise<T> {
-    const attributes = {
-      'bird.operation': operation,
-      'http.request.method': method,
-      'bird.attempt': this.#attempt?.(),
-    };
-    return tracer.startActiveSpan(`Bird ${operation}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-      try {
-        return await this.#send(span, operation, method, path, schema, okStatuses, body);
-      } catch (err) {
-        if (err instanceof BirdApiError) span.setAttribute('bird.error.kind', err.kind);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof BirdApiError ? err.kind : 'error' });
-        throw err;
-      } finally {
-        span.end();
-      }
-    });
+    const attempt = this.#attempt?.();
+    return inCallSpan({ operation, method, attempt }, (span) =>
+      this.#send(span, operation, method, path, schema, okStatuses, body),
+    );
   }
 
   async #send<T>(
