@@ -7,6 +7,9 @@
 import assert from 'node:assert/strict';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Worker } from '@temporalio/worker';
+import { BirdClient } from '../src/bird/client';
+import { BirdPacer } from '../src/bird/rate-limits/pacer';
+import { Secret } from '../src/config/secret';
 import { samplerFromEnv, startTracing, tracingConfigured } from '../src/observability/tracing';
 import { redactSpan } from '../src/observability/span-redaction';
 import {
@@ -18,7 +21,7 @@ import {
   type Provisioned,
   type TracedStack,
 } from './helpers/traced-provisioning';
-import { assertNothingForbidden, fromReadableSpans, TraceView } from './helpers/trace';
+import { assertNothingForbidden, fromReadableSpans, TraceView, type TraceSpan } from './helpers/trace';
 import { temporal } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
 
@@ -77,6 +80,27 @@ describe('tracing, in memory', function () {
     assert.ok(started?.header?.fields?.['_tracer-data'], 'the run was started with a trace context');
     const { workflowBundle } = await temporal();
     await Worker.runReplayHistory({ workflowBundle, replayName: 'traced' }, history, run.workflowId);
+  });
+
+  it("a Bird call's span says it was answered 429 and how long the pacer held it", async () => {
+    const { sim, workspaceId, secrets } = traced.stack;
+    // 5 GET/s: each call of the workspace leaves 200 ms after the previous one.
+    const pacer = new BirdPacer({ getPerSecond: 5, postPerSecond: 5 }, { headroom: 1 });
+    const bird = new BirdClient({ baseUrl: sim.url, accessKey: new Secret(secrets.accessKey), pacer });
+    sim.scriptFault('listConnectors', '429', 1);
+    exporter.reset();
+    await assert.rejects(bird.listConnectorsPage(workspaceId), /429/);
+    await bird.listConnectorsPage(workspaceId);
+    const calls = fromReadableSpans(exporter.getFinishedSpans()).filter((s) => s.name === 'Bird listConnectors');
+    assert.equal(calls.length, 2);
+    const [refused, accepted] = calls as [TraceSpan, TraceSpan];
+    assert.equal(refused.attributes['http.response.status_code'], 429);
+    assert.equal(refused.attributes['bird.rate_limited'], true);
+    assert.equal(refused.attributes['bird.error.kind'], 'http');
+    assert.equal(accepted.attributes['bird.rate_limited'], false);
+    // After a 429 the pacer slows the lane (to 3/4): the next call waits at least one interval.
+    assert.ok(Number(accepted.attributes['bird.pacer.held_ms']) >= 150, accepted.raw);
+    assertNothingForbidden(calls, { 'Bird access key': secrets.accessKey, workspace: workspaceId });
   });
 
   it("a failed provisioning shows the refused create and the compensation's delete, with Bird's status codes", async () => {
