@@ -105,7 +105,10 @@ export async function provisionThroughApi(
 /** The run's own spans: HTTP request → client start → workflow. */
 export function runChain(view: TraceView, run: Provisioned): { start: TraceSpan; workflow: TraceSpan } {
   const start = view.one('StartWorkflow:provisionChannel', undefined, (s) => s.attributes.run_id === run.runId);
-  const request = view.spans.find((s) => view.isBelow(start, s) && s.attributes['http.route'] === '/v1/provisionings');
+  // @fastify/otel's request span (its hook and handler spans carry the route too).
+  const request = view.spans.find(
+    (s) => s.name === 'request' && view.isBelow(start, s) && s.attributes['http.route'] === '/v1/provisionings',
+  );
   assert.ok(request, `the client start is not below the HTTP request span (${view.names()})`);
   assert.equal(request.attributes['http.request.method'], 'POST');
   // The workflow id holds the number: only its hash is on the span, beside the run id.
@@ -141,7 +144,9 @@ export function assertReadyByWebhookTrace(view: TraceView, run: Provisioned): vo
   birdCall(view, status, 'getConnectorStatus', 200);
   const report = view.one('ReportChannelStatus', undefined, (s) => s.links.some((l) => l.traceId === workflow.traceId));
   assert.equal(report.attributes.run_id, run.runId);
-  const delivery = view.spans.find((s) => view.isBelow(report, s) && s.attributes['http.route'] === '/bird/events');
+  const delivery = view.spans.find(
+    (s) => s.name === 'request' && view.isBelow(report, s) && s.attributes['http.route'] === '/bird/events',
+  );
   assert.ok(delivery, `the report is not below the receiver's request span (${view.names()})`);
 }
 
