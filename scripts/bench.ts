@@ -63,6 +63,7 @@ const opts = new Command()
     "workflow cache sizes to compare in the throughput run, e.g. 100,2310 (empty: the worker environment's)",
     '',
   )
+  .option('--throughput-tracing', 'compare the throughput with tracing off and on (sampling 100%) instead', false)
   .option('--fairness-numbers <n>', 'numbers per workspace for the fairness comparison (0 skips it)', int, 60)
   .option(
     '--get-limit <n>',
@@ -90,6 +91,7 @@ const opts = new Command()
     modes: string;
     throughputNumbers: number;
     throughputCaches: string;
+    throughputTracing: boolean;
     fairnessNumbers: number;
     memoryLevels: string;
     burstNumbers: number;
@@ -210,6 +212,7 @@ async function main(): Promise<void> {
       },
       opts.throughputNumbers,
       caches,
+      opts.throughputTracing,
     );
   }
   if (opts.fairnessNumbers > 0) await fairnessScenario();

@@ -24,6 +24,7 @@ import { PROVISIONING_SEARCH_ATTRIBUTES } from '../src/domain/search-attributes'
 import { SECRET_ENV_PREFIX } from '../src/config/secrets';
 import { ReceiverEnv } from '../src/webhook-receiver/main';
 import { WorkerEnv } from '../src/worker/env';
+import { samplerFromEnv, TRACING_ENV_VARS } from '../src/observability/tracing';
 
 const ROOT = path.resolve(__dirname, '..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
@@ -350,6 +351,7 @@ describe('docker-compose.yml', () => {
       'API_KEYS',
       ...Object.keys(SimEnv.shape),
       ...starterEnvVars(),
+      ...TRACING_ENV_VARS,
       // @temporalio/envconfig's variables (the same the Temporal CLI reads).
       'TEMPORAL_ADDRESS',
       'TEMPORAL_NAMESPACE',
@@ -439,6 +441,21 @@ describe('docker-compose.yml', () => {
     assert.deepEqual(services['temporal-ui']!.ports, ['8080:8080']);
     // The worker's secret reference and the receiver's key are the same simulator-only value.
     assert.equal(envOf(worker).BIRD_SECRET_WEBHOOK_SIGNING_KEY, renv.WEBHOOK_SIGNING_KEY);
+  });
+
+  it('sends the spans of the worker, the receiver and the HTTP API to the jaeger service, each under its own name', () => {
+    const jaeger = services.jaeger!;
+    assert.deepEqual(jaeger.ports, ['16686:16686'], 'the UI and query API');
+    assert.deepEqual(jaeger.expose, ['4318'], 'OTLP/HTTP inside the network');
+    const names = new Set<string>();
+    for (const name of ['worker', 'webhook-receiver', 'http-api']) {
+      const env = envOf(services[name]!);
+      assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://jaeger:4318', name);
+      assert.doesNotThrow(() => samplerFromEnv(env), name);
+      assert.ok(env.OTEL_SERVICE_NAME, `${name} names itself`);
+      names.add(env.OTEL_SERVICE_NAME);
+    }
+    assert.equal(names.size, 3);
   });
 
   it("hands each secret only to the service that uses it, and the subscription one-shot the receiver's public URL", () => {

@@ -18,6 +18,7 @@ import { parseAllDocuments, parseDocument } from 'yaml';
 import { API_KEY_ENV_PREFIX, apiKeysFromEnv } from '../src/api/api-keys';
 import { ApiServerEnv } from '../src/api/main';
 import { buildApiServer } from '../src/api/server';
+import { samplerFromEnv, TRACING_ENV_VARS } from '../src/observability/tracing';
 import { bulkStoreFromEnv } from '../src/bulk/store-env';
 import { CodecServerEnv } from '../src/codec/main';
 import { ACTIVE_KEY_VAR, KEY_VAR_PREFIX, payloadCodecFromEnv } from '../src/codec/env';
@@ -64,7 +65,7 @@ interface Spec {
     spec: { containers: Container[]; terminationGracePeriodSeconds: number; restartPolicy: string };
   };
   selector: { matchLabels?: Record<string, string>; [label: string]: unknown };
-  ports: { targetPort: string }[];
+  ports: { name?: string; port?: number; targetPort: string }[];
   scaleTargetRef: { name: string };
   triggers: { type: string; metadata: Record<string, string> }[];
   minReplicaCount: number;
@@ -245,6 +246,7 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
       'TEMPORAL_PROFILE',
       'TEMPORAL_CONFIG_FILE',
       ACTIVE_KEY_VAR,
+      ...TRACING_ENV_VARS,
     ]);
     const apps = ['worker', 'webhook-receiver', 'codec-server', 'http-api'];
     for (const name of apps) {
@@ -364,6 +366,21 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
     const pdb = byKind('PodDisruptionBudget', 'http-api');
     assert.deepEqual(pdb.spec.selector.matchLabels, svc.spec.selector);
     assert.ok(pdb.spec.maxUnavailable < byKind('Deployment', 'http-api').spec.replicas, 'a drain leaves one pod');
+  });
+
+  it("sends every app's spans to the jaeger Service, each under its own name", () => {
+    const jaeger = byKind('Service', 'jaeger');
+    const otlp = jaeger.spec.ports.find((p) => p.name === 'otlp-http');
+    assert.ok(otlp, 'the jaeger Service has an otlp-http port');
+    assert.deepEqual(jaeger.spec.selector, byKind('Deployment', 'jaeger').spec.template.metadata.labels);
+    const names = new Set<string>();
+    for (const name of ['worker', 'webhook-receiver', 'codec-server', 'http-api']) {
+      const env = envOf(container(name));
+      assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, `http://jaeger:${otlp.port}`, name);
+      assert.doesNotThrow(() => samplerFromEnv(env), name);
+      names.add(env.OTEL_SERVICE_NAME ?? assert.fail(`${name} names itself`));
+    }
+    assert.equal(names.size, 4);
   });
 
   it('runs the compiled entry points of the image the Dockerfile builds, the same image Compose runs', () => {

@@ -3,9 +3,13 @@
  * rate limit: the product beside a baseline of the same workflows with no-op activities, on the same server in the
  * same run. With `--throughput-caches 100,2310` the product runs once per workflow cache size (the other knobs as the
  * worker's environment sets them), in the order A B … then … B A, so a machine whose load drifts during the run
- * weighs on every size alike; each size's rate is the mean of its two runs.
+ * weighs on every size alike; each size's rate is the mean of its two runs. With `--throughput-tracing` the product
+ * runs with tracing off and on (sampling 100%, the bulk started by a traced client so every child run is traced), in
+ * the order off on on off: spans go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set, else to an exporter that drops
+ * them (the cost of making them, not of shipping them).
  */
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { BirdClient } from '../../src/bird/client';
@@ -16,6 +20,7 @@ import { Secret } from '../../src/config/secret';
 import { staticSecretStore } from '../../src/config/secrets';
 import { loadWorkerEnv, workerTuning } from '../../src/worker/env';
 import { createProvisioningWorker, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../src/worker/factory';
+import { clientTracing, startTracing, stopTracing, tracingConfigured } from '../../src/observability/tracing';
 import { noopActivities } from './noop-activities';
 
 type Inventory = Awaited<ReturnType<typeof prepareInventory>>;
@@ -38,12 +43,26 @@ interface Variant {
   name: string;
   noop: boolean;
   maxCachedWorkflows?: number;
+  tracing?: boolean;
+}
+
+/** Counts the spans and drops them. */
+class DroppingExporter implements SpanExporter {
+  spans = 0;
+  export(spans: ReadableSpan[], done: (result: { code: number }) => void): void {
+    this.spans += spans.length;
+    done({ code: 0 });
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 export async function throughputScenario(
   ctx: ThroughputContext,
   n: number,
   caches: number[],
+  tracing = false,
 ): Promise<Record<string, number>> {
   ctx.say(
     `\n[throughput] ${n} numbers, no activation delay, no rate limit, window ${ctx.concurrency}: the product vs no-op activities`,
@@ -60,12 +79,16 @@ export async function throughputScenario(
   });
   const connection = await NativeConnection.connect({ address: ctx.address });
   const bySize: Variant[] = caches.map((c) => ({ name: `product, cache ${c}`, noop: false, maxCachedWorkflows: c }));
-  const variants: Variant[] = caches.length
-    ? [...bySize, ...[...bySize].reverse(), { name: 'no-op baseline', noop: true }]
-    : [
-        { name: 'product', noop: false },
-        { name: 'no-op baseline', noop: true },
-      ];
+  const off: Variant = { name: 'product, tracing off', noop: false, tracing: false };
+  const on: Variant = { name: 'product, tracing on (sampling 100%)', noop: false, tracing: true };
+  const variants: Variant[] = tracing
+    ? [off, on, on, off, { name: 'no-op baseline', noop: true }]
+    : caches.length
+      ? [...bySize, ...[...bySize].reverse(), { name: 'no-op baseline', noop: true }]
+      : [
+          { name: 'product', noop: false },
+          { name: 'no-op baseline', noop: true },
+        ];
   const runs: Record<string, number[]> = {};
   try {
     for (const variant of variants) {
@@ -105,6 +128,15 @@ async function oneRun(
   variant: Variant,
 ): Promise<number> {
   const queue = `bench-${variant.noop ? 'base' : 'tp'}-${randomUUID().slice(0, 8)}`;
+  const dropping = variant.tracing && !tracingConfigured() ? new DroppingExporter() : undefined;
+  if (variant.tracing) {
+    const env = { ...process.env, OTEL_TRACES_SAMPLER: 'always_on', OTEL_SERVICE_NAME: 'bench' };
+    startTracing({ serviceName: 'bench', env, ...(dropping ? { exporter: dropping } : {}) });
+  }
+  // The bulk's starter: traced when tracing is on, so the bulk run and every child carry the trace.
+  const client = variant.tracing
+    ? new Client({ connection: ctx.client.connection, namespace: ctx.client.options.namespace, ...clientTracing() })
+    : ctx.client;
   const tuning = workerTuning(loadWorkerEnv(process.env));
   if (variant.maxCachedWorkflows !== undefined) {
     tuning.maxCachedWorkflows = variant.maxCachedWorkflows;
@@ -133,18 +165,20 @@ async function oneRun(
       readiness: { mode: 'poll', initialPollInterval: 100, maxPollInterval: 1_000, deadline: '10m' },
     });
     const t0 = Date.now();
-    const started = await startBulk(ctx.client, ctx.store, inventory, {
+    const started = await startBulk(client, ctx.store, inventory, {
       taskQueue: queue,
       concurrency: ctx.concurrency,
     });
     const end = await awaitBulk(ctx.client, started.workflowId);
     const wallS = (Date.now() - t0) / 1000;
+    const spans = dropping ? `, ${dropping.spans} spans made` : variant.tracing ? ', spans sent over OTLP' : '';
     ctx.say(
-      `  ${variant.name}: ${n} in ${wallS.toFixed(1)} s = ${(n / wallS).toFixed(2)} provisionings/s (${end.status})`,
+      `  ${variant.name}: ${n} in ${wallS.toFixed(1)} s = ${(n / wallS).toFixed(2)} provisionings/s (${end.status}${spans})`,
     );
     return n / wallS;
   } finally {
     w.shutdown();
     await running;
+    if (variant.tracing) await stopTracing();
   }
 }

@@ -13,6 +13,7 @@ import { ConfigError, ConfigReader, loadConfig } from '../config/app-config';
 import { parseFields } from '../domain/zod-issues';
 import { createLogger } from '../observability/logger';
 import { runMain, stopSignal } from '../observability/run-main';
+import { clientTracing, startTracing } from '../observability/tracing';
 import { apiKeysFromEnv } from './api-keys';
 import { buildApiServer, DEFAULT_BODY_LIMIT, DEFAULT_BULK_BODY_LIMIT } from './server';
 
@@ -35,12 +36,13 @@ async function main(log: Logger): Promise<number> {
   });
   const config = reader.read(() => loadConfig(process.env));
   const dataConverter = reader.read(() => dataConverterFromEnv());
+  reader.read(() => startTracing({ serviceName: 'bird-provisioning-api' }) ?? null);
   if (!env || !keys || !config || !dataConverter || reader.problems.length) {
     log.error({ problems: reader.problems }, `invalid configuration: ${reader.problems.join('; ')}`);
     return 2;
   }
   const connection = Connection.lazy(config.temporal.connectionOptions);
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter, ...clientTracing() });
   const app = await buildApiServer({
     client,
     taskQueue: config.temporal.taskQueue,

@@ -2,9 +2,11 @@
  * Typed client for the Bird endpoints in contracts/bird-provisioning.openapi.json. No Temporal imports:
  * activities wrap it, the CLI and tests use it directly.
  */
+import type { Span } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { describeIssues } from '../domain/zod-issues';
 import type { Secret } from '../config/secret';
+import { inCallSpan } from './call-span';
 import { BirdApiError } from './errors';
 import { parseRetryAfter } from './rate-limits/budget';
 import type { BirdPacer, CallKind } from './rate-limits/pacer';
@@ -29,6 +31,8 @@ export interface BirdClientOptions {
   observe?: BirdCallObserver;
   /** Spaces the calls of each workspace evenly within this worker's share of Bird's limits (src/bird/rate-limits/pacer.ts). */
   pacer?: BirdPacer;
+  /** The retry attempt of the call (the calling activity's), put on the call's span; absent outside an activity. */
+  attempt?: () => number | undefined;
 }
 
 /** One finished Bird call: the HTTP status, or `timeout`/`network` when there was no reply. */
@@ -54,6 +58,7 @@ export class BirdClient {
   readonly #fetch: typeof fetch;
   readonly #observe: BirdCallObserver | undefined;
   readonly #pacer: BirdPacer | undefined;
+  readonly #attempt: (() => number | undefined) | undefined;
 
   constructor(opts: BirdClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
@@ -62,6 +67,7 @@ export class BirdClient {
     this.#fetch = opts.fetch ?? fetch;
     this.#observe = opts.observe;
     this.#pacer = opts.pacer;
+    this.#attempt = opts.attempt;
   }
 
   async createConnector(workspaceId: string, request: CreateConnectorRequest): Promise<Connector> {
@@ -130,7 +136,22 @@ export class BirdClient {
     return this.#call('createLegacyWebhookSubscription', 'POST', path, WebhookSubscription, [201], body);
   }
 
-  async #call<T>(
+  #call<T>(
+    operation: string,
+    method: Method,
+    path: string,
+    schema: z.ZodType<T> | null,
+    okStatuses: number[],
+    body?: unknown,
+  ): Promise<T> {
+    const attempt = this.#attempt?.();
+    return inCallSpan({ operation, method, attempt }, (span) =>
+      this.#send(span, operation, method, path, schema, okStatuses, body),
+    );
+  }
+
+  async #send<T>(
+    span: Span,
     operation: string,
     method: Method,
     path: string,
@@ -148,7 +169,9 @@ export class BirdClient {
     if (lane) {
       // A turn further away than a request may take is not waited for: the activity's start-to-close timeout
       // allows one request and the wait before it, and a retry after the wait costs less than a timed-out attempt.
+      const queued = performance.now();
       const { waitMs } = await this.#pacer!.acquire(lane.workspaceId, lane.kind, this.#timeoutMs);
+      span.setAttribute('bird.pacer.held_ms', Math.round(performance.now() - queued));
       if (waitMs !== undefined) {
         throw new BirdApiError({
           operation,
@@ -177,6 +200,7 @@ export class BirdClient {
       throw failure;
     }
     this.#observe?.({ operation, outcome: response.status, durationMs: performance.now() - started });
+    span.setAttributes({ 'http.response.status_code': response.status, 'bird.rate_limited': response.status === 429 });
     if (lane) this.#pacer!.observe(lane.workspaceId, lane.kind, response.status);
 
     let text: string;

@@ -9,6 +9,7 @@ import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import { dataConverterFromEnv } from '../codec/env';
 import { loadConfig } from '../config/app-config';
 import { tcpUnreachableReason } from '../connection/reachability';
+import { clientTracing } from '../observability/tracing';
 import { CliError } from './errors';
 import { ExitCode } from './exit-codes';
 
@@ -91,7 +92,10 @@ export async function withSession<T>(settings: ConnectionSettings, fn: (session:
   }
   try {
     await checkNamespace(connection, settings);
-    return await fn({ client: new Client({ connection, namespace: settings.namespace, dataConverter }), settings });
+    return await fn({
+      client: new Client({ connection, namespace: settings.namespace, dataConverter, ...clientTracing() }),
+      settings,
+    });
   } catch (err) {
     // The server went away in the middle of a command: the same answer as at the start.
     if (isGrpcServiceError(err) && Number(err.code) === grpcStatus.UNAVAILABLE)

@@ -7,6 +7,7 @@ import { ConfigError, ConfigReader } from '../config/app-config';
 import { parseFields } from '../domain/zod-issues';
 import { createLogger } from '../observability/logger';
 import { runMain, stopSignal } from '../observability/run-main';
+import { startTracing } from '../observability/tracing';
 import { Secret } from '../config/secret';
 import { payloadCodecFromEnv } from './env';
 import { buildCodecServer } from './server';
@@ -33,6 +34,7 @@ async function main(log: Logger): Promise<number> {
   const codec = reader.read(() => payloadCodecFromEnv() ?? null);
   if (codec === null)
     reader.problems.push('PAYLOAD_ENCRYPTION_KEY_ID: required by the codec server (it names the active key)');
+  reader.read(() => startTracing({ serviceName: 'bird-provisioning-codec-server' }) ?? null);
   if (!env || !codec || reader.problems.length) {
     log.error({ problems: reader.problems }, `invalid configuration: ${reader.problems.join('; ')}`);
     return 2;

@@ -13,6 +13,7 @@ import { ConfigReader, loadConfig } from '../config/app-config';
 import { describeIssues } from '../domain/zod-issues';
 import { createLogger } from '../observability/logger';
 import { runMain, stopSignal } from '../observability/run-main';
+import { startTracing } from '../observability/tracing';
 import { Secret } from '../config/secret';
 import { instrumentReceiver } from './metrics';
 import { buildWebhookReceiver } from './server';
@@ -34,6 +35,7 @@ async function main(log: Logger): Promise<number> {
   if (!parsed.success) problems.push(...describeIssues(parsed.error.issues));
   const config = read(() => loadConfig());
   const dataConverter = read(() => dataConverterFromEnv());
+  read(() => startTracing({ serviceName: 'bird-provisioning-webhook-receiver' }) ?? null);
   if (!parsed.success || !config || !dataConverter || problems.length) {
     log.error({ problems }, `invalid configuration: ${problems.join('; ')}`);
     return 2;

@@ -8,11 +8,13 @@
  * ago the answer is "not yet" (the receiver answers 503 and Bird retries), within a bounded window.
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { trace } from '@opentelemetry/api';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelEvent } from '../bird/events';
 import { BirdChannelId, BirdConnectorId } from '../domain/search-attributes';
 import { type ChannelStatusReport } from '../domain/provisioning';
 import { reportChannelStatusUpdate } from '../domain/messages/provisioning';
+import { runTraceLink } from './run-link';
 
 export type RouteOutcome =
   | { outcome: 'accepted'; workflowId: string }
@@ -42,6 +44,8 @@ export interface StatusRouterOptions {
   now?: () => number;
 }
 
+const tracer = trace.getTracer('webhook-receiver');
+
 export function temporalStatusRouter(client: Client, opts: StatusRouterOptions = {}): StatusRouter {
   const delays = opts.lookupRetryDelaysMs ?? [250, 500];
   const notYetWindowMs = opts.notYetWindowMs ?? 5 * 60_000;
@@ -53,21 +57,24 @@ export function temporalStatusRouter(client: Client, opts: StatusRouterOptions =
    * run that becomes visible between two lookups is seen as what it is (a running run taken for a finished one
    * would drop the report).
    */
-  async function findProvisioning(event: ChannelEvent): Promise<{ workflowId: string; running: boolean } | undefined> {
+  async function findProvisioning(
+    event: ChannelEvent,
+  ): Promise<{ workflowId: string; runId: string; running: boolean } | undefined> {
     // Both ids were validated as UUIDs by the event schema, so they are safe inside the query string.
     const clauses = [`${BirdChannelId.name} = '${event.payload.channelId.toLowerCase()}'`];
     if (event.payload.connectorId)
       clauses.push(`${BirdConnectorId.name} = '${event.payload.connectorId.toLowerCase()}'`);
     const query = `WorkflowType = 'provisionChannel' AND (${clauses.join(' OR ')})`;
-    let finished: string | undefined;
+    let finished: { workflowId: string; runId: string } | undefined;
     let seen = 0;
     // A connector belongs to one run: a handful of matches at most (its retried attempts).
     for await (const execution of client.workflow.list({ query, pageSize: MATCHES_READ })) {
-      if (execution.status.name === 'RUNNING') return { workflowId: execution.workflowId, running: true };
-      finished ??= execution.workflowId;
+      const { workflowId, runId } = execution;
+      if (execution.status.name === 'RUNNING') return { workflowId, runId, running: true };
+      finished ??= { workflowId, runId };
       if (++seen >= MATCHES_READ) break;
     }
-    return finished ? { workflowId: finished, running: false } : undefined;
+    return finished ? { ...finished, running: false } : undefined;
   }
 
   async function report(workflowId: string, event: ChannelEvent, delivery: Delivery): Promise<RouteOutcome> {
@@ -93,10 +100,25 @@ export function temporalStatusRouter(client: Client, opts: StatusRouterOptions =
     }
   }
 
+  /** The report, in a span linked to the run's trace (src/webhook-receiver/run-link.ts) when tracing is on. */
+  async function reportLinked(run: { workflowId: string; runId: string }, event: ChannelEvent, delivery: Delivery) {
+    const link = await runTraceLink(client, run.workflowId, run.runId);
+    const options = { attributes: { run_id: run.runId }, links: link ? [link] : [] };
+    return tracer.startActiveSpan('ReportChannelStatus', options, async (span) => {
+      try {
+        const routed = await report(run.workflowId, event, delivery);
+        span.setAttribute('webhook.outcome', routed.outcome);
+        return routed;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
   return async (event, delivery) => {
     for (let attempt = 0; ; attempt++) {
       const found = await findProvisioning(event);
-      if (found?.running) return report(found.workflowId, event, delivery);
+      if (found?.running) return reportLinked(found, event, delivery);
       // Its provisioning has finished: the event is no longer needed.
       if (found) return { outcome: 'no-run' };
       const delay = delays[attempt];

@@ -7,6 +7,7 @@ import { Client, Connection, type ConnectionOptions, type DataConverter } from '
 import type { Logger } from 'pino';
 import { tcpUnreachableReason } from '../connection/reachability';
 import { connectWithBackoff, type RetryPolicy } from '../connection/retry';
+import { clientTracing } from '../observability/tracing';
 import { temporalStatusRouter, type StatusRouter, type StatusRouterOptions } from './status-router';
 
 export interface TemporalLinkOptions {
@@ -56,7 +57,7 @@ export function connectInBackground(opts: TemporalLinkOptions): TemporalLink {
     });
     if (connection)
       router = temporalStatusRouter(
-        new Client({ connection, namespace: opts.namespace, dataConverter: opts.dataConverter }),
+        new Client({ connection, namespace: opts.namespace, dataConverter: opts.dataConverter, ...clientTracing() }),
         opts.router,
       );
   };

@@ -21,10 +21,14 @@ import { deploymentTaskQueues, TASK_QUEUE_ROLES, type TaskQueueRole } from '../b
 import type { BirdPacer } from '../bird/rate-limits/pacer';
 import { pacedTuning, sharePacerAmongWorkers } from '../bird/rate-limits/pacer-shares';
 import { applyPerWorkspaceRateLimits } from '../bird/rate-limits/fairness';
+import { workerTracing } from '../observability/tracing';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
-/** Workflow interceptors (provisioning metrics) that run inside the sandbox; bundled alongside the workflows. */
-export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/interceptors')];
+/** Workflow interceptors (provisioning metrics, tracing) that run inside the sandbox; bundled alongside the workflows. */
+export const WORKFLOW_INTERCEPTOR_MODULES = [
+  require.resolve('../workflows/interceptors'),
+  require.resolve('../workflows/tracing-interceptors'),
+];
 
 /** How long SIGTERM lets in-flight activities finish before cancelling them (the SDK's default, 0, abandons them). */
 export const DEFAULT_SHUTDOWN_GRACE_TIME = '30s';
@@ -124,6 +128,8 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
           },
         }
       : {}),
+    // The process's tracing (src/observability/tracing.ts), if its entry point started one.
+    ...workerTracing(),
     ...opts.tuning,
   };
   const workers: Worker[] = [];

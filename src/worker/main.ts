@@ -17,6 +17,8 @@ import { birdCallMetrics } from '../observability/bird-metrics';
 import { startHealthServer } from '../observability/health';
 import { createLogger, temporalLogger } from '../observability/logger';
 import { runMain } from '../observability/run-main';
+import { startTracing } from '../observability/tracing';
+import { activityAttempt } from '../activities/attempt';
 import { envSecretStore } from '../config/secrets';
 import { findWorkflowBundle } from './bundle';
 import { connectWithBackoff, transportReason } from '../connection/retry';
@@ -46,6 +48,7 @@ function readStartup(): WorkerStartup | undefined {
   const ops = read(() => loadWorkerEnv());
   const dataConverter = read(() => dataConverterFromEnv());
   const workflowBundle = read(() => findWorkflowBundle() ?? null);
+  read(() => startTracing({ serviceName: 'bird-provisioning-worker' }) ?? null);
   if (!config || !ops || !dataConverter || workflowBundle === undefined || problems.length) {
     log.error({ problems }, `invalid configuration: ${problems.join('; ')}`);
     return undefined;
@@ -79,6 +82,7 @@ function birdFor({ config, ops }: WorkerStartup) {
     timeoutMs: config.bird.requestTimeoutMs,
     observe: birdCallMetrics(Runtime.instance().metricMeter),
     fetch: activityCancellableFetch(),
+    attempt: activityAttempt,
     ...(pacer ? { pacer } : {}),
   });
   return { bird, birdRateLimits, pacer };

@@ -10,6 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { activityAttempt } from '../../src/activities/attempt';
 import { BirdClient } from '../../src/bird/client';
 import { BirdSimulator, type SimulatorOptions } from '../../src/bird-sim';
 import { BulkStore } from '../../src/bulk/store';
@@ -74,7 +75,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     accessKeys: [accessKey],
     workspaces: [{ id: workspaceId, organizationId }],
   });
-  const bird = new BirdClient({ baseUrl: sim.url, accessKey: new Secret(accessKey), timeoutMs: 3_000 });
+  const bird = new BirdClient({
+    baseUrl: sim.url,
+    accessKey: new Secret(accessKey),
+    timeoutMs: 3_000,
+    attempt: activityAttempt,
+  });
   const taskQueue = `test-${randomUUID()}`;
   const bulkStore = new BulkStore(mkdtempSync(join(tmpdir(), 'bulk-store-')));
   const worker: ProvisioningWorker = await createProvisioningWorker({

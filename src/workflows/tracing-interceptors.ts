@@ -1,0 +1,48 @@
+/**
+ * Tracing inside the workflow sandbox (bundled like ./interceptors, src/worker/factory.ts): Temporal's OpenTelemetry
+ * workflow interceptors, for runs whose starter traced them. A run started with a trace context in its headers gets
+ * a RunWorkflow span, child of the starter's span, with a StartActivity span around each activity it schedules (the
+ * activity's headers carry the context on to its RunActivity span); a traced signal gets its HandleSignal span. A
+ * run started without one (tracing off, or a history recorded before tracing) runs exactly as without this module:
+ * no span, no tracer, no header added, so its commands and its replay are unchanged.
+ */
+import {
+  OpenTelemetryInboundInterceptor,
+  OpenTelemetryInternalsInterceptor,
+  OpenTelemetryOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import type {
+  Headers,
+  WorkflowInboundCallsInterceptor,
+  WorkflowInterceptorsFactory,
+  WorkflowOutboundCallsInterceptor,
+} from '@temporalio/workflow';
+
+/** Where Temporal's interceptors carry the trace context (TRACE_HEADER in @temporalio/interceptors-opentelemetry). */
+const TRACE_HEADER = '_tracer-data';
+
+const traced = (headers: Headers) => TRACE_HEADER in headers;
+
+export const interceptors: WorkflowInterceptorsFactory = () => {
+  let otel: { inbound: OpenTelemetryInboundInterceptor; outbound: OpenTelemetryOutboundInterceptor } | undefined;
+  const start = () =>
+    (otel ??= { inbound: new OpenTelemetryInboundInterceptor(), outbound: new OpenTelemetryOutboundInterceptor() });
+  const inbound: WorkflowInboundCallsInterceptor = {
+    execute: (input, next) => (traced(input.headers) ? start().inbound.execute(input, next) : next(input)),
+    handleSignal: (input, next) =>
+      otel || traced(input.headers) ? start().inbound.handleSignal(input, next) : next(input),
+    handleUpdate: (input, next) =>
+      otel || traced(input.headers) ? start().inbound.handleUpdate(input, next) : next(input),
+  };
+  const outbound: WorkflowOutboundCallsInterceptor = {
+    scheduleActivity: (input, next) => (otel ? otel.outbound.scheduleActivity(input, next) : next(input)),
+    scheduleLocalActivity: (input, next) => (otel ? otel.outbound.scheduleLocalActivity(input, next) : next(input)),
+    startChildWorkflowExecution: (input, next) =>
+      otel ? otel.outbound.startChildWorkflowExecution(input, next) : next(input),
+    continueAsNew: (input, next) => (otel ? otel.outbound.continueAsNew(input, next) : next(input)),
+    signalWorkflow: (input, next) => (otel ? otel.outbound.signalWorkflow(input, next) : next(input)),
+    startNexusOperation: (input, next) => (otel ? otel.outbound.startNexusOperation(input, next) : next(input)),
+    getLogAttributes: (input, next) => (otel ? otel.outbound.getLogAttributes(input, next) : next(input)),
+  };
+  return { inbound: [inbound], outbound: [outbound], internals: [new OpenTelemetryInternalsInterceptor()] };
+};
