@@ -199,8 +199,9 @@ async function startWorker(
         ...(process.env.BENCH_HEAP_SNAPSHOT_DIR
           ? { BENCH_HEAP_SNAPSHOT_DIR: process.env.BENCH_HEAP_SNAPSHOT_DIR }
           : {}),
-        // The worker's V8 options (e.g. a heap limit: --max-old-space-size=512), apart from the bench's own.
-        ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
+        // The worker's V8 options, apart from the bench's own: the image's heap limit unless the bench's environment
+        // sets others (BENCH_WORKER_NODE_OPTIONS= empty: V8's default).
+        NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? imageNodeOptions(ctx.root),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -274,6 +275,13 @@ function samples(file: string): Sample[] {
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Sample);
+}
+
+/** The NODE_OPTIONS the image runs with (the Dockerfile's ENV line). */
+function imageNodeOptions(root: string): string {
+  const env = /^ENV NODE_OPTIONS=(\S+)$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'));
+  if (!env) throw new Error('the Dockerfile sets no NODE_OPTIONS');
+  return env[1]!;
 }
 
 export function peakRssMiB(pid: number): number {
