@@ -253,9 +253,9 @@ async function untilCreated(sim: BirdSimulator, workspaceId: string, n: number, 
   ) {
     if (worker.exitCode !== null || worker.signalCode !== null)
       throw new Error(`the bench worker died (${worker.exitCode ?? worker.signalCode})`);
-    if (Date.now() - t0 > 30 * 60_000)
+    if (Date.now() - t0 > 60 * 60_000)
       throw new Error(
-        `only ${sim.connectors().filter((c) => c.workspaceId === workspaceId).length} of ${n} provisionings reached Bird in 30 min`,
+        `only ${sim.connectors().filter((c) => c.workspaceId === workspaceId).length} of ${n} provisionings reached Bird in 60 min`,
       );
   }
 }
