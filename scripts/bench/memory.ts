@@ -2,15 +2,17 @@
  * The worker's memory against the provisionings it holds in flight (`npm run bench -- --memory-levels …`): a real
  * worker process (src/worker/main.ts) loading the production workflow bundle (written by scripts/bundle-workflows.ts, as
  * the image does), with the tuning knobs of src/worker/env.ts at their defaults unless the bench's environment sets
- * them. Provisionings by webhook whose channel never activates stay in flight (waiting for a report until their
- * deadline); at each level (cumulative) the steady RSS and V8 heap are averaged over 5 s once every one of them is
- * waiting, apart from the start-up peak. Then the burst: a fresh worker gets N starts at once; its peak RSS, and
- * whether it is still alive, then its steady state with the burst in flight (unless a level measured it).
+ * them, and the image's V8 heap limit (the Dockerfile's NODE_OPTIONS, or BENCH_WORKER_NODE_OPTIONS). Provisionings by
+ * webhook whose channel never activates stay in flight (waiting for a report until their deadline). At each level
+ * (cumulative), measured the same way every time: once every one of them is in its readiness wait (visibility:
+ * ProvisioningStage awaiting-readiness) and 5 s more have passed, the RSS and V8 heap just before a forced full GC
+ * (what the process happens to hold), then the medians over 10 s after it (the steady state: live memory). Then the
+ * burst: a fresh worker gets N starts at once; its peak RSS, whether it is still alive, then its steady state.
  */
 import type { Client } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,16 +36,23 @@ interface Sample {
   thread: string | number;
   rss: number;
   heapUsed: number;
+  /** Set on the first sample after the forced GC the bench asked for with this label. */
+  gc?: string;
 }
 
-/** Mean RSS of the process, and the V8 heap used summed over its threads (each thread's mean). */
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** Median RSS of the process, and the V8 heap used summed over its threads (each thread's median). */
 function steady(window: Sample[]): { rss: number; heap: number } {
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const threads = [...new Set(window.map((s) => s.thread))];
   return {
-    rss: Math.round(mean(window.filter((s) => s.thread === 'main').map((s) => s.rss))),
+    rss: Math.round(median(window.filter((s) => s.thread === 'main').map((s) => s.rss))),
     heap: Math.round(
-      threads.reduce<number>((sum, t) => sum + mean(window.filter((s) => s.thread === t).map((s) => s.heapUsed)), 0),
+      threads.reduce<number>((sum, t) => sum + median(window.filter((s) => s.thread === t).map((s) => s.heapUsed)), 0),
     ),
   };
 }
@@ -80,15 +89,7 @@ export async function memoryScenario(
           await startMany(ctx.client, w.taskQueue, { workspaceId, organizationId }, level - inFlight);
           inFlight = level;
           await untilCreated(sim, workspaceId, level, w.child);
-          await sleep(5_000);
-          const from = Date.now();
-          await sleep(5_000);
-          const m = steady(samples(w.file).filter((s) => s.at >= from));
-          figures[`workerSteadyRssMiB${level}`] = m.rss;
-          figures[`workerSteadyHeapMiB${level}`] = m.heap;
-          ctx.say(
-            `  ${level} in flight: steady RSS ${m.rss} MiB, V8 heap used ${m.heap} MiB (all threads; peak RSS so far ${peakRssMiB(w.child.pid!)} MiB)`,
-          );
+          Object.assign(figures, await measure(ctx, w, workspaceId, level));
         }
       } finally {
         w.child.kill('SIGKILL');
@@ -117,17 +118,7 @@ export async function memoryScenario(
         );
         // Then the same worker holds `burst` provisionings in flight: its steady state at that level, measured as the
         // levels are (a level of 5,000 needs no second run of 5,000 starts).
-        if (!levels.includes(burst)) {
-          await sleep(5_000);
-          const from = Date.now();
-          await sleep(5_000);
-          const m = steady(samples(w.file).filter((s) => s.at >= from));
-          figures[`workerSteadyRssMiB${burst}`] = m.rss;
-          figures[`workerSteadyHeapMiB${burst}`] = m.heap;
-          ctx.say(
-            `  ${burst} in flight after the burst: steady RSS ${m.rss} MiB, V8 heap used ${m.heap} MiB (all threads)`,
-          );
-        }
+        if (!levels.includes(burst)) Object.assign(figures, await measure(ctx, w, workspaceId, burst));
       } finally {
         w.child.kill('SIGKILL');
       }
@@ -139,16 +130,57 @@ export async function memoryScenario(
   return figures;
 }
 
+/**
+ * The steady state with `n` in flight: once all `n` wait for their readiness and 5 s more have passed, RSS and heap
+ * over the 2 s before a forced full GC in every thread, then their medians over the 10 s after it.
+ */
+async function measure(
+  ctx: MemoryContext,
+  w: BenchWorker,
+  workspaceId: string,
+  n: number,
+): Promise<Record<string, number>> {
+  await untilWaiting(ctx.client, workspaceId, n, w.child);
+  await sleep(5_000);
+  const before = steady(samples(w.file).filter((s) => s.at >= Date.now() - 2_000));
+  const label = String(n);
+  const threads = new Set(samples(w.file).map((s) => s.thread));
+  writeFileSync(`${w.file}.gc`, label);
+  for (const t0 = Date.now(); ; await sleep(250)) {
+    const collected = new Set(samples(w.file).flatMap((s) => (s.gc === label ? [s.thread] : [])));
+    if ([...threads].every((t) => collected.has(t))) break;
+    if (Date.now() - t0 > 300_000) throw new Error('the bench worker did not run the forced GC in 5 min');
+  }
+  const from = Date.now();
+  await sleep(10_000);
+  const m = steady(samples(w.file).filter((s) => s.at >= from));
+  ctx.say(
+    `  ${n} in flight: steady RSS ${m.rss} MiB, V8 heap used ${m.heap} MiB (all threads; medians over 10 s after a forced GC; before it ${before.rss} MiB / ${before.heap} MiB; peak RSS so far ${peakRssMiB(w.child.pid!)} MiB)`,
+  );
+  return {
+    [`workerSteadyRssMiB${n}`]: m.rss,
+    [`workerSteadyHeapMiB${n}`]: m.heap,
+    [`workerRssBeforeGcMiB${n}`]: before.rss,
+    [`workerHeapBeforeGcMiB${n}`]: before.heap,
+  };
+}
+
+interface BenchWorker {
+  child: ChildProcess;
+  taskQueue: string;
+  file: string;
+}
+
 async function startWorker(
   ctx: MemoryContext,
   birdUrl: string,
   bundlePath: string,
   file: string,
-): Promise<{ child: ChildProcess; taskQueue: string; file: string }> {
+): Promise<BenchWorker> {
   const taskQueue = `bench-mem-${randomUUID().slice(0, 8)}`;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', './scripts/bench/memory-probe.mjs', 'src/worker/main.ts'],
+    ['--expose-gc', '--import', 'tsx', '--import', './scripts/bench/memory-probe.mjs', 'src/worker/main.ts'],
     {
       cwd: ctx.root,
       env: {
@@ -164,8 +196,12 @@ async function startWorker(
         WORKER_METRICS_PORT: '0',
         LOG_LEVEL: 'info',
         ...forwardedWorkerEnv(),
-        // The worker's V8 options (e.g. a heap limit: --max-old-space-size=512), apart from the bench's own.
-        ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
+        ...(process.env.BENCH_HEAP_SNAPSHOT_DIR
+          ? { BENCH_HEAP_SNAPSHOT_DIR: process.env.BENCH_HEAP_SNAPSHOT_DIR }
+          : {}),
+        // The worker's V8 options, apart from the bench's own: the image's heap limit unless the bench's environment
+        // sets others (BENCH_WORKER_NODE_OPTIONS= empty: V8's default).
+        NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? imageNodeOptions(ctx.root),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -217,10 +253,20 @@ async function untilCreated(sim: BirdSimulator, workspaceId: string, n: number, 
   ) {
     if (worker.exitCode !== null || worker.signalCode !== null)
       throw new Error(`the bench worker died (${worker.exitCode ?? worker.signalCode})`);
-    if (Date.now() - t0 > 30 * 60_000)
+    if (Date.now() - t0 > 60 * 60_000)
       throw new Error(
-        `only ${sim.connectors().filter((c) => c.workspaceId === workspaceId).length} of ${n} provisionings reached Bird in 30 min`,
+        `only ${sim.connectors().filter((c) => c.workspaceId === workspaceId).length} of ${n} provisionings reached Bird in 60 min`,
       );
+  }
+}
+
+/** Until all `n` provisionings of the workspace are in their readiness wait, by their search attributes. */
+async function untilWaiting(client: Client, workspaceId: string, n: number, worker: ChildProcess): Promise<void> {
+  const query = `BirdWorkspaceId = '${workspaceId}' AND ProvisioningStage = 'awaiting-readiness' AND ExecutionStatus = 'Running'`;
+  for (const t0 = Date.now(); (await client.workflow.count(query)).count < n; await sleep(1_000)) {
+    if (worker.exitCode !== null || worker.signalCode !== null)
+      throw new Error(`the bench worker died (${worker.exitCode ?? worker.signalCode})`);
+    if (Date.now() - t0 > 10 * 60_000) throw new Error(`not all ${n} provisionings reached their readiness wait`);
   }
 }
 
@@ -229,6 +275,13 @@ function samples(file: string): Sample[] {
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Sample);
+}
+
+/** The NODE_OPTIONS the image runs with (the Dockerfile's ENV line). */
+function imageNodeOptions(root: string): string {
+  const env = /^ENV NODE_OPTIONS=(\S+)$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'));
+  if (!env) throw new Error('the Dockerfile sets no NODE_OPTIONS');
+  return env[1]!;
 }
 
 export function peakRssMiB(pid: number): number {
