@@ -597,6 +597,7 @@ describe('starter CLI', function () {
         'bulk-cancel',
         'reconcile',
         'reconcile-schedule',
+        'offboard',
       ];
       const main = await starter('--help');
       assert.ok(doc.includes(main.stdout.trimEnd()), `docs/cli.md lacks the help as printed:\n${main.stdout}`);

@@ -10,6 +10,7 @@ import { bulkActivities } from './bulk';
 import { connectorActivities } from './connectors';
 import { classified } from './failures';
 import { heartbeating } from './heartbeat';
+import { offboardingActivities } from './offboarding';
 import { reconcileActivities } from './reconcile';
 import { secretReferenceActivities } from './secret-references';
 import { subscriptionActivities } from './subscriptions';
@@ -26,7 +27,8 @@ export interface ActivityDeps {
 type BirdActivities = ReturnType<typeof connectorActivities> &
   ReturnType<typeof subscriptionActivities> &
   ReturnType<typeof bulkActivities> &
-  ReturnType<typeof reconcileActivities>;
+  ReturnType<typeof reconcileActivities> &
+  ReturnType<typeof offboardingActivities>;
 type RawActivities = BirdActivities & ReturnType<typeof secretReferenceActivities>;
 /** Plain function properties (not methods): activities are always called unbound. */
 export type Activities = { [K in keyof RawActivities]: RawActivities[K] };
@@ -37,6 +39,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...subscriptionActivities(deps),
     ...bulkActivities({ bird: deps.bird, store: deps.bulkStore, temporal: deps.temporal }),
     ...reconcileActivities({ bird: deps.bird, temporal: deps.temporal }),
+    ...offboardingActivities({ bird: deps.bird, temporal: deps.temporal }),
   };
   const wrapped: Record<string, unknown> = {};
   // Every remote call heartbeats (a killed worker's request is retried within seconds); the secret check is local.
@@ -55,4 +58,5 @@ export type {
   DeletedConnector,
 } from './connectors';
 export type { InventoryPageRow } from './bulk';
+export type { ChannelConnectorsPage, ProvisioningRecord } from './offboarding';
 export type { RegisteredSubscription } from './subscriptions';

@@ -9,6 +9,7 @@ import { registerBulkStatus } from './commands/bulk-status';
 import { registerCancel } from './commands/cancel';
 import { registerEnsureWebhookSubscription } from './commands/ensure-webhook-subscription';
 import { registerList } from './commands/list';
+import { registerOffboard } from './commands/offboard';
 import { registerProvision } from './commands/provision';
 import { registerReconcile } from './commands/reconcile';
 import { registerResult } from './commands/result';
@@ -51,6 +52,7 @@ export function buildProgram(out?: Output): { program: Command; context: CliCont
   registerBulkStatus(program, context);
   registerBulkCancel(program, context);
   registerReconcile(program, context);
+  registerOffboard(program, context);
   return { program, context };
 }
 

@@ -8,6 +8,7 @@ import type * as workflows from '../../src/workflows';
 import {
   WORKFLOW_TYPES,
   type BulkOnboardWorkflow,
+  type OffboardChannelWorkflow,
   type ProvisionChannelWorkflow,
   type ReconcileConnectorsWorkflow,
   type WebhookSubscriptionWorkflow,
@@ -19,8 +20,9 @@ const signatures: [
   Same<typeof workflows.bulkOnboard, BulkOnboardWorkflow>,
   Same<typeof workflows.webhookSubscription, WebhookSubscriptionWorkflow>,
   Same<typeof workflows.reconcileConnectors, ReconcileConnectorsWorkflow>,
+  Same<typeof workflows.offboardChannel, OffboardChannelWorkflow>,
   Same<keyof typeof workflows, keyof typeof WORKFLOW_TYPES>,
-] = [true, true, true, true, true];
+] = [true, true, true, true, true, true];
 
 describe('workflow types for callers', () => {
   it('name every workflow the worker registers, by its registered name', () => {
