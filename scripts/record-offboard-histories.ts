@@ -1,7 +1,12 @@
-/** The offboarding scenarios of `npm run record-histories` (scripts/record-histories.ts). */
+/** The offboarding and plan scenarios of `npm run record-histories` (scripts/record-histories.ts). */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { offboard } from '../src/client/offboarding-client';
+import { planFromFile } from '../src/client/plan-client';
 import { startProvisioning } from '../src/client/provisioning-client';
+import { nameWithInventory } from '../src/domain/plan';
 import { smsInput, type Stack } from '../test/helpers/stack';
 
 type Provision = (stack: Stack, input: ReturnType<typeof smsInput>) => Promise<string>;
@@ -30,5 +35,25 @@ export function offboardScenarios(provisionToTheEnd: Provision, subscription: ob
       return offboardNumber(stack, numberOf(input));
     },
     'offboard-already-absent': (stack: Stack) => offboardNumber(stack, randomUUID()),
+    'plan-keep-create-prune': async (stack: Stack) => {
+      const kept = smsInput(stack);
+      kept.connector.name = nameWithInventory('Kept', 'team-a');
+      const pruned = smsInput(stack);
+      pruned.connector.name = nameWithInventory('Pruned', 'team-a');
+      await provisionToTheEnd(stack, kept);
+      await provisionToTheEnd(stack, pruned);
+      const file = join(await mkdtemp(join(tmpdir(), 'plan-')), 'inventory.csv');
+      await writeFile(file, `phoneNumberId\n${numberOf(kept)}\n${randomUUID()}\n`);
+      const { workspaceId, organizationId } = stack;
+      const connector = {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name: 'Team A',
+        arguments: { channelMessageType: 'transactional' },
+      };
+      const defaults = { workspaceId, organizationId, connector };
+      const planned = await planFromFile(stack.client, { file, defaults, inventory: 'team-a' }, stack);
+      if (planned.plan.counts.prune !== 1) throw new Error('plan-keep-create-prune: expected one prune');
+      return planned.workflowId;
+    },
   };
 }

@@ -598,6 +598,7 @@ describe('starter CLI', function () {
         'reconcile',
         'reconcile-schedule',
         'offboard',
+        'plan',
       ];
       const main = await starter('--help');
       assert.ok(doc.includes(main.stdout.trimEnd()), `docs/cli.md lacks the help as printed:\n${main.stdout}`);

@@ -10,6 +10,7 @@ import { registerCancel } from './commands/cancel';
 import { registerEnsureWebhookSubscription } from './commands/ensure-webhook-subscription';
 import { registerList } from './commands/list';
 import { registerOffboard } from './commands/offboard';
+import { registerPlan } from './commands/plan';
 import { registerProvision } from './commands/provision';
 import { registerReconcile } from './commands/reconcile';
 import { registerResult } from './commands/result';
@@ -53,6 +54,7 @@ export function buildProgram(out?: Output): { program: Command; context: CliCont
   registerBulkCancel(program, context);
   registerReconcile(program, context);
   registerOffboard(program, context);
+  registerPlan(program, context);
   return { program, context };
 }
 

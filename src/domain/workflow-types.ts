@@ -10,6 +10,8 @@ import type { ProvisionChannelInput, ProvisionChannelInputRaw } from './provisio
 import type { WorkspaceSubscriptionInputRaw } from './subscription-input';
 import type { ReconcileInputRaw, ReconcileReport } from './reconcile';
 import type { OffboardInputRaw, OffboardResult } from './offboarding';
+import type { Plan } from './plan';
+import type { PlanInputRaw } from './plan-input';
 
 export type ProvisionChannelWorkflow = (
   arg: ProvisionChannelInput | ProvisionChannelInputRaw,
@@ -18,6 +20,7 @@ export type BulkOnboardWorkflow = (input: BulkOnboardInput) => Promise<BulkOnboa
 export type WebhookSubscriptionWorkflow = (input: WorkspaceSubscriptionInputRaw) => Promise<WorkspaceSubscriptionState>;
 export type ReconcileConnectorsWorkflow = (input: ReconcileInputRaw) => Promise<ReconcileReport>;
 export type OffboardChannelWorkflow = (input: OffboardInputRaw) => Promise<OffboardResult>;
+export type PlanInventoryWorkflow = (input: PlanInputRaw) => Promise<Plan>;
 
 /** The workflow type names the worker registers (the exported function names in src/workflows/index.ts). */
 export const WORKFLOW_TYPES = {
@@ -26,4 +29,5 @@ export const WORKFLOW_TYPES = {
   webhookSubscription: 'webhookSubscription',
   reconcileConnectors: 'reconcileConnectors',
   offboardChannel: 'offboardChannel',
+  planInventory: 'planInventory',
 } as const;

@@ -4,3 +4,4 @@ export { webhookSubscription } from './webhook-subscription';
 export { bulkOnboard } from './bulk-onboard';
 export { reconcileConnectors } from './reconcile';
 export { offboardChannel } from './offboard-channel';
+export { planInventory } from './plan-inventory';
