@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { awaitBulk, cancelBulk, getBulkProgress, prepareInventory, startBulk } from '../src/client/bulk-client';
 import { awaitResult, cancelProvisioning, getProgress, startProvisioning } from '../src/client/provisioning-client';
 import { ensureWorkspaceSubscription } from '../src/client/subscriptions-client';
+import { offboardScenarios } from './record-offboard-histories';
 import { RECEIVER_PUBLIC_URL, SIGNING_KEY_REF, smsInput, startStack, type Stack } from '../test/helpers/stack';
 import { shutdownTemporal } from '../test/helpers/temporal';
 
@@ -38,7 +39,9 @@ function receiverSubscription(stack: Stack) {
 
 /** Starts a provisioning through the typed client and waits for its end; its workflow id. */
 async function provisionToTheEnd(stack: Stack, input: ReturnType<typeof smsInput>): Promise<string> {
-  return provisionToTheEnd(stack, input);
+  const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+  await awaitResult(stack.client, workflowId);
+  return workflowId;
 }
 
 const scenarios: Record<string, Scenario> = {
@@ -213,6 +216,7 @@ scenarios['bulk-adaptive-window'] = async (stack) => {
   await writeHistory(stack, 'child-of-bulk-timer-before-first-read', `provision/${stack.workspaceId}/${numbers[9]!}`);
   return started.workflowId;
 };
+Object.assign(scenarios, offboardScenarios(provisionToTheEnd, SUBSCRIPTION));
 
 async function writeHistory(
   stack: Stack,

@@ -597,6 +597,8 @@ describe('starter CLI', function () {
         'bulk-cancel',
         'reconcile',
         'reconcile-schedule',
+        'offboard',
+        'plan',
       ];
       const main = await starter('--help');
       assert.ok(doc.includes(main.stdout.trimEnd()), `docs/cli.md lacks the help as printed:\n${main.stdout}`);

@@ -31,7 +31,13 @@ describe('replay of recorded histories', function () {
         return first?.workflowExecutionStartedEventAttributes?.workflowType?.name;
       }),
     );
-    assert.deepEqual([...types].sort(), ['bulkOnboard', 'provisionChannel', 'webhookSubscription']);
+    assert.deepEqual([...types].sort(), [
+      'bulkOnboard',
+      'offboardChannel',
+      'planInventory',
+      'provisionChannel',
+      'webhookSubscription',
+    ]);
   });
 
   it('replays each of them without nondeterminism', async () => {

@@ -11,6 +11,8 @@ import { bulkActivities } from './bulk';
 import { connectorActivities } from './connectors';
 import { classified } from './failures';
 import { heartbeating } from './heartbeat';
+import { offboardingActivities } from './offboarding';
+import { planActivities } from './plan';
 import { reconcileActivities } from './reconcile';
 import { secretReferenceActivities } from './secret-references';
 import { subscriptionActivities } from './subscriptions';
@@ -29,7 +31,9 @@ export interface ActivityDeps {
 type BirdActivities = ReturnType<typeof connectorActivities> &
   ReturnType<typeof subscriptionActivities> &
   ReturnType<typeof bulkActivities> &
-  ReturnType<typeof reconcileActivities>;
+  ReturnType<typeof reconcileActivities> &
+  ReturnType<typeof offboardingActivities> &
+  ReturnType<typeof planActivities>;
 type RawActivities = BirdActivities & ReturnType<typeof secretReferenceActivities>;
 /** Plain function properties (not methods): activities are always called unbound. */
 export type Activities = { [K in keyof RawActivities]: RawActivities[K] };
@@ -45,6 +49,8 @@ export function createActivities(deps: ActivityDeps): Activities {
       birdRateLimits: deps.birdRateLimits,
     }),
     ...reconcileActivities({ bird: deps.bird, temporal: deps.temporal }),
+    ...offboardingActivities({ bird: deps.bird, temporal: deps.temporal }),
+    ...planActivities({ bird: deps.bird, temporal: deps.temporal }),
   };
   const wrapped: Record<string, unknown> = {};
   // Every remote call heartbeats (a killed worker's request is retried within seconds); the secret check is local.
@@ -63,4 +69,6 @@ export type {
   DeletedConnector,
 } from './connectors';
 export type { InventoryPageRow } from './bulk';
+export type { ChannelConnectorsPage, ProvisioningRecord } from './offboarding';
+export type { PlanPage } from './plan';
 export type { RegisteredSubscription } from './subscriptions';

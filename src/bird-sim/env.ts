@@ -45,6 +45,7 @@ export const SimEnv = z.object({
   BIRD_SIM_HOST: optional(z.string()).default('127.0.0.1'),
   BIRD_SIM_ACCESS_KEY: optional(z.string().regex(/^\S+$/, 'must be a non-empty token without spaces')),
   BIRD_SIM_PROVISIONING_DELAY_MS: optional(int(0)),
+  BIRD_SIM_DEPROVISIONING_DELAY_MS: optional(int(0)),
   BIRD_SIM_LATENCY_MS: optional(int(0)),
   BIRD_SIM_5XX_RATE: optional(rate()),
   BIRD_SIM_429_RATE: optional(rate()),
@@ -100,6 +101,9 @@ export function parseSimEnv(env: NodeJS.ProcessEnv): SimEnvConfig {
       accessKeys: [e.BIRD_SIM_ACCESS_KEY ?? DEFAULT_ACCESS_KEY],
       ...(e.BIRD_SIM_PROVISIONING_DELAY_MS !== undefined
         ? { provisioningDelayMs: e.BIRD_SIM_PROVISIONING_DELAY_MS }
+        : {}),
+      ...(e.BIRD_SIM_DEPROVISIONING_DELAY_MS !== undefined
+        ? { deprovisioningDelayMs: e.BIRD_SIM_DEPROVISIONING_DELAY_MS }
         : {}),
       ...(e.BIRD_SIM_SEED !== undefined ? { seed: e.BIRD_SIM_SEED } : {}),
       ...(e.BIRD_SIM_RATE_LIMIT_GET_PER_SECOND !== undefined ||

@@ -15,6 +15,7 @@ export class Provisioning {
   constructor(
     private readonly defaultDelayMs: number,
     private readonly announce: (workspaceId: string, body: ChannelEventBody) => void,
+    private readonly deprovisioningDelayMs = 0,
   ) {}
 
   configureNumber(phoneNumberId: string, behaviour: NumberBehaviour): void {
@@ -47,10 +48,26 @@ export class Provisioning {
     this.change(c, state);
   }
 
+  /**
+   * ok/deprovisioning for deprovisioningDelayMs (the connector is still there: gettable, listed, its number taken),
+   * then ok/deprovisioned and gone (404). With no delay, straight to deprovisioned, one announcement.
+   */
   deprovision(c: SimConnector, at: string): void {
+    // A second delete while deprovisioning changes nothing (and must not stop the timer that finishes it).
+    if (c.deletingAt) return;
     this.cancel(c.id);
-    c.deletedAt = at;
-    this.change(c, { status: 'ok', stage: 'deprovisioned' }, at);
+    const gone = (when: string) => {
+      c.deletedAt = when;
+      this.change(c, { status: 'ok', stage: 'deprovisioned' }, when);
+    };
+    if (this.deprovisioningDelayMs <= 0) return gone(at);
+    c.deletingAt = at;
+    this.change(c, { status: 'ok', stage: 'deprovisioning' }, at);
+    const timer = setTimeout(() => {
+      this.timers.delete(c.id);
+      gone(new Date().toISOString());
+    }, this.deprovisioningDelayMs);
+    this.timers.set(c.id, timer);
   }
 
   reset(): void {

@@ -67,8 +67,10 @@ export class BirdSimulator {
       opts.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
       opts.webhookRetryScale ?? 1,
     );
-    this.provisioning = new Provisioning(opts.provisioningDelayMs ?? DEFAULT_PROVISIONING_DELAY_MS, (ws, body) =>
-      this.dispatcher.dispatch(ws, body),
+    this.provisioning = new Provisioning(
+      opts.provisioningDelayMs ?? DEFAULT_PROVISIONING_DELAY_MS,
+      (ws, body) => this.dispatcher.dispatch(ws, body),
+      opts.deprovisioningDelayMs ?? 0,
     );
     this.subscriptionOps = new SubscriptionOperations(this.store);
     this.app = this.buildApp();

@@ -52,6 +52,8 @@ export interface SimulatorOptions {
   accessKeys?: string[];
   workspaces?: SimWorkspace[];
   provisioningDelayMs?: number;
+  /** How long a deleted connector stays `deprovisioning` before it is `deprovisioned` and gone (0: at once). */
+  deprovisioningDelayMs?: number;
   faults?: Partial<FaultConfig>;
   deliveryTimeoutMs?: number;
   /**
@@ -94,6 +96,8 @@ export interface SimConnector {
   createdAt: string;
   updatedAt: string;
   deletedAt?: string;
+  /** Deleted and still deprovisioning (gettable, listed, its number still taken) until deletedAt. */
+  deletingAt?: string;
 }
 
 export interface SimCall {

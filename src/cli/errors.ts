@@ -5,6 +5,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { CommanderError } from 'commander';
 import { InvalidFields } from '../domain/zod-issues';
+import { ProvisioningRefused } from '../client/offboarding-client';
 import { ExitCode } from './exit-codes';
 
 export class CliError extends Error {
@@ -26,6 +27,7 @@ export function describeError(err: unknown): { message?: string; code: ExitCode 
   if (err instanceof CommanderError) return { code: err.exitCode === 0 ? ExitCode.ok : ExitCode.usage };
   // Configuration, provisioning input, bulk defaults, audit input: each names its bad fields.
   if (err instanceof InvalidFields) return { message: err.message, code: ExitCode.usage };
+  if (err instanceof ProvisioningRefused) return { message: err.message, code: ExitCode.provisioningFailed };
   if (err instanceof WorkflowNotFoundError)
     return { message: `no such workflow: ${err.workflowId ?? err.message}`, code: ExitCode.usage };
   // Anything else is unexpected: its message, without a stack (which would only confuse a user of the CLI).

@@ -9,6 +9,8 @@ import { registerBulkStatus } from './commands/bulk-status';
 import { registerCancel } from './commands/cancel';
 import { registerEnsureWebhookSubscription } from './commands/ensure-webhook-subscription';
 import { registerList } from './commands/list';
+import { registerOffboard } from './commands/offboard';
+import { registerPlan } from './commands/plan';
 import { registerProvision } from './commands/provision';
 import { registerReconcile } from './commands/reconcile';
 import { registerResult } from './commands/result';
@@ -51,6 +53,8 @@ export function buildProgram(out?: Output): { program: Command; context: CliCont
   registerBulkStatus(program, context);
   registerBulkCancel(program, context);
   registerReconcile(program, context);
+  registerOffboard(program, context);
+  registerPlan(program, context);
   return { program, context };
 }
 

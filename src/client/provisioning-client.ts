@@ -11,7 +11,9 @@ import {
 } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { idempotencyTag } from '../domain/idempotency';
+import { channelKeyOf } from '../domain/offboarding';
 import { parseProvisioningInput, provisioningWorkflowId } from '../domain/provisioning-input';
+import { refuseWhileOffboarding } from './offboarding-client';
 import { provisioningStartOptions } from '../domain/provisioning-start';
 import { waitThroughOutages, type OutageOptions } from './outages';
 // Type only: the client starts the workflow by its type name and never loads workflow code.
@@ -58,6 +60,7 @@ async function start(
   conflictPolicy: 'USE_EXISTING' | 'FAIL',
 ): Promise<StartedProvisioning> {
   const input = parseProvisioningInput(rawInput);
+  await refuseWhileOffboarding(client, channelKeyOf(input));
   // The run's connector tag, drawn here and set at start (free) instead of upserted by the run.
   const { workflowId, ...options } = provisioningStartOptions(input, idempotencyTag(randomUUID()));
   const handle = await client.workflow.start<ProvisionChannelWorkflow>(WORKFLOW_TYPES.provisionChannel, {

@@ -9,6 +9,9 @@ import type { ProvisionChannelResult } from './provisioning';
 import type { ProvisionChannelInput, ProvisionChannelInputRaw } from './provisioning-input';
 import type { WorkspaceSubscriptionInputRaw } from './subscription-input';
 import type { ReconcileInputRaw, ReconcileReport } from './reconcile';
+import type { OffboardInputRaw, OffboardResult } from './offboarding';
+import type { Plan } from './plan';
+import type { PlanInputRaw } from './plan-input';
 
 export type ProvisionChannelWorkflow = (
   arg: ProvisionChannelInput | ProvisionChannelInputRaw,
@@ -16,6 +19,8 @@ export type ProvisionChannelWorkflow = (
 export type BulkOnboardWorkflow = (input: BulkOnboardInput) => Promise<BulkOnboardResult>;
 export type WebhookSubscriptionWorkflow = (input: WorkspaceSubscriptionInputRaw) => Promise<WorkspaceSubscriptionState>;
 export type ReconcileConnectorsWorkflow = (input: ReconcileInputRaw) => Promise<ReconcileReport>;
+export type OffboardChannelWorkflow = (input: OffboardInputRaw) => Promise<OffboardResult>;
+export type PlanInventoryWorkflow = (input: PlanInputRaw) => Promise<Plan>;
 
 /** The workflow type names the worker registers (the exported function names in src/workflows/index.ts). */
 export const WORKFLOW_TYPES = {
@@ -23,4 +28,6 @@ export const WORKFLOW_TYPES = {
   bulkOnboard: 'bulkOnboard',
   webhookSubscription: 'webhookSubscription',
   reconcileConnectors: 'reconcileConnectors',
+  offboardChannel: 'offboardChannel',
+  planInventory: 'planInventory',
 } as const;

@@ -3,3 +3,5 @@ export { provisionChannel } from './provision-channel';
 export { webhookSubscription } from './webhook-subscription';
 export { bulkOnboard } from './bulk-onboard';
 export { reconcileConnectors } from './reconcile';
+export { offboardChannel } from './offboard-channel';
+export { planInventory } from './plan-inventory';

@@ -8,6 +8,8 @@ import type * as workflows from '../../src/workflows';
 import {
   WORKFLOW_TYPES,
   type BulkOnboardWorkflow,
+  type OffboardChannelWorkflow,
+  type PlanInventoryWorkflow,
   type ProvisionChannelWorkflow,
   type ReconcileConnectorsWorkflow,
   type WebhookSubscriptionWorkflow,
@@ -19,8 +21,10 @@ const signatures: [
   Same<typeof workflows.bulkOnboard, BulkOnboardWorkflow>,
   Same<typeof workflows.webhookSubscription, WebhookSubscriptionWorkflow>,
   Same<typeof workflows.reconcileConnectors, ReconcileConnectorsWorkflow>,
+  Same<typeof workflows.offboardChannel, OffboardChannelWorkflow>,
+  Same<typeof workflows.planInventory, PlanInventoryWorkflow>,
   Same<keyof typeof workflows, keyof typeof WORKFLOW_TYPES>,
-] = [true, true, true, true, true];
+] = [true, true, true, true, true, true, true];
 
 describe('workflow types for callers', () => {
   it('name every workflow the worker registers, by its registered name', () => {

@@ -1,0 +1,84 @@
+/**
+ * The typed API of offboarding: validate, start (or attach to the running one for that number), await the report.
+ * Also the other half of "two operations on one number never interleave": a provisioning is refused while the
+ * number's offboarding runs (refuseWhileOffboarding, called by every provisioning start of the client).
+ */
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  channelLabel,
+  offboardWorkflowId,
+  parseOffboardInput,
+  type ChannelKey,
+  type OffboardInputRaw,
+  type OffboardResult,
+} from '../domain/offboarding';
+import * as sa from '../domain/search-attributes';
+import { WORKFLOW_TYPES, type OffboardChannelWorkflow } from '../domain/workflow-types';
+
+export interface StartedOffboarding {
+  workflowId: string;
+  runId: string;
+  handle: WorkflowHandle<OffboardChannelWorkflow>;
+}
+
+/** Validates (InvalidOffboardInput names each bad field) and starts; a second start attaches to the running one. */
+export async function startOffboarding(
+  client: Client,
+  raw: OffboardInputRaw,
+  opts: { taskQueue: string },
+): Promise<StartedOffboarding> {
+  const input = parseOffboardInput(raw);
+  const workflowId = offboardWorkflowId(input);
+  const handle = await client.workflow.start<OffboardChannelWorkflow>(WORKFLOW_TYPES.offboardChannel, {
+    taskQueue: opts.taskQueue,
+    workflowId,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    typedSearchAttributes: [
+      { key: sa.BirdWorkspaceId, value: input.workspaceId },
+      ...(input.phoneNumberId ? [{ key: sa.BirdPhoneNumberId, value: input.phoneNumberId }] : []),
+      { key: sa.ProvisioningStage, value: 'offboarding' },
+    ],
+    staticSummary: `Offboard ${channelLabel(input)} from workspace ${input.workspaceId}`,
+  });
+  return { workflowId, runId: handle.firstExecutionRunId, handle };
+}
+
+/** Offboards and returns the report. */
+export async function offboard(
+  client: Client,
+  raw: OffboardInputRaw,
+  opts: { taskQueue: string },
+): Promise<OffboardResult> {
+  const { handle } = await startOffboarding(client, raw, opts);
+  return handle.result();
+}
+
+export class ProvisioningRefused extends Error {
+  constructor(
+    message: string,
+    readonly offboardingWorkflowId: string,
+  ) {
+    super(message);
+    this.name = 'ProvisioningRefused';
+  }
+}
+
+/**
+ * A provisioning started while the number's offboarding runs is refused with the reason, not queued: the caller
+ * asked for a channel that is being taken away, and should decide again once the offboarding has finished.
+ */
+export async function refuseWhileOffboarding(client: Client, key: ChannelKey): Promise<void> {
+  const workflowId = offboardWorkflowId(key);
+  try {
+    const d = await client.workflow.getHandle(workflowId).describe();
+    if (d.status.name === 'RUNNING')
+      throw new ProvisioningRefused(
+        `${channelLabel(key)} is being offboarded (${workflowId}); start its provisioning again once that has finished`,
+        workflowId,
+      );
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return;
+    throw err;
+  }
+}

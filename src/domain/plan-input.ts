@@ -1,0 +1,31 @@
+/** The plan workflow's input: the workspace, the inventory's identity and its numbers (with their lines). */
+import { z } from 'zod';
+import { BirdId } from '../bird/schemas';
+import { inventoryNameProblem } from './plan';
+import { InvalidFields, parseFields } from './zod-issues';
+
+const Lower = BirdId.transform((id) => id.toLowerCase());
+
+export const PlanInput = z.strictObject({
+  workspaceId: Lower,
+  inventory: z.string().superRefine((name, ctx) => {
+    const problem = inventoryNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  entries: z.array(z.strictObject({ phoneNumberId: Lower, line: z.number().int().min(1).optional() })).max(20_000),
+  /** Connectors per Bird list request. */
+  pageSize: z.number().int().min(1).max(100).default(100),
+});
+export type PlanInputRaw = z.input<typeof PlanInput>;
+export type PlanInput = z.output<typeof PlanInput>;
+
+export class InvalidPlanInput extends InvalidFields {
+  constructor(problems: string[]) {
+    super('plan input', problems);
+    this.name = 'InvalidPlanInput';
+  }
+}
+
+export function parsePlanInput(raw: unknown): PlanInput {
+  return parseFields(PlanInput, raw, (problems) => new InvalidPlanInput(problems));
+}

@@ -1,0 +1,195 @@
+/**
+ * The plan: what it takes for a workspace to match an inventory, per number, as a pure function of the inventory,
+ * the workspace's connectors (Bird's list, with each connector's status) and our records (the provisioning runs that
+ * recorded a connector). Nothing here reads or writes anything; `plan` and `apply` feed it.
+ *
+ * Actions, for a number in the inventory:
+ * - create: no connector for the number;
+ * - keep: ours and active (or still provisioning);
+ * - repair: ours, but error, inactive, deprovisioning or deprovisioned: deleted and created again;
+ * - adopt: ours by tag and healthy, but no run records it (e.g. a create whose reply was lost);
+ * - foreign: a connector for the number that is not ours: never touched, a conflict;
+ * - other: ours, but made by another inventory: never touched.
+ * For our connectors of numbers not in the inventory:
+ * - prune: made by this inventory: deleted, only when asked (`--prune`);
+ * - other: made by another inventory or by a single provisioning: never pruned.
+ *
+ * An inventory's identity is written into the names of the connectors it makes, before the tag:
+ * `<name> {inv:<inventory>} [prov-<16 hex>]`, so Bird alone tells which inventory made a connector, even after
+ * its run has left Temporal's retention.
+ */
+import { parseTaggedName } from './idempotency';
+
+export type PlanAction = 'create' | 'keep' | 'repair' | 'adopt' | 'foreign' | 'prune' | 'other';
+
+export const PLAN_ACTIONS: readonly PlanAction[] = ['create', 'keep', 'repair', 'adopt', 'foreign', 'prune', 'other'];
+
+/** Actions that change something (Bird, or our records); the rest leave the workspace as it is. */
+export const CHANGING_ACTIONS: readonly PlanAction[] = ['create', 'repair', 'adopt', 'prune'];
+
+const INVENTORY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const MARKER = / \{inv:([A-Za-z0-9][A-Za-z0-9._-]{0,62})\}$/;
+
+/** A valid inventory name (letters, digits, `.`, `_`, `-`; at most 63), or the reason it is not. */
+export function inventoryNameProblem(name: string): string | undefined {
+  return INVENTORY_NAME.test(name)
+    ? undefined
+    : 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit';
+}
+
+/** The connector name an inventory gives (the idempotency tag is appended after it by the create). */
+export function nameWithInventory(name: string, inventory: string): string {
+  return `${name} {inv:${inventory}}`;
+}
+
+/** The inventory a connector name records, and the name without it (the tag, if any, already removed or not). */
+export function parseInventoryName(connectorName: string): { inventory?: string; name: string } {
+  const base = parseTaggedName(connectorName)?.name ?? connectorName;
+  const m = MARKER.exec(base);
+  return m ? { inventory: m[1]!, name: base.slice(0, m.index) } : { name: base };
+}
+
+/** A number of the inventory (one per valid row). */
+export interface InventoryEntry {
+  phoneNumberId: string;
+  /** The file's line, for people. */
+  line?: number;
+}
+
+/** A connector of the workspace, with its status as read for the plan. */
+export interface WorkspaceConnector {
+  connectorId: string;
+  name: string;
+  numberId?: string;
+  status?: string | null;
+  stage?: string | null;
+}
+
+export interface PlanEntry {
+  action: PlanAction;
+  phoneNumberId?: string;
+  line?: number;
+  connectorId?: string;
+  /** The inventory that made the connector, when its name records one. */
+  madeBy?: string;
+  reason: string;
+}
+
+export interface Plan {
+  inventory: string;
+  workspaceId: string;
+  entries: PlanEntry[];
+  counts: Record<PlanAction, number>;
+  /** Connectors of the workspace that are not ours and not for a number of the inventory: not listed, never touched. */
+  unrelated: number;
+}
+
+export interface PlanInput {
+  inventory: string;
+  workspaceId: string;
+  entries: InventoryEntry[];
+  connectors: WorkspaceConnector[];
+  /** Connector ids that a provisioning run records (BirdConnectorId) or whose tag one records (ProvisioningTag). */
+  recorded: (c: { connectorId: string; tag: string }) => boolean;
+}
+
+const BROKEN_STAGES = ['inactive', 'deprovisioning', 'deprovisioned'];
+
+function health(c: WorkspaceConnector): 'healthy' | 'broken' {
+  return c.status === 'error' || BROKEN_STAGES.includes(c.stage ?? '') ? 'broken' : 'healthy';
+}
+
+/** One connector for a number of the inventory. */
+function judgeListed(c: WorkspaceConnector, input: PlanInput): Omit<PlanEntry, 'phoneNumberId' | 'line'> {
+  const tagged = parseTaggedName(c.name);
+  const at = { connectorId: c.connectorId };
+  if (!tagged)
+    return {
+      ...at,
+      action: 'foreign',
+      reason: 'a connector for this number that is not ours: a conflict, never touched',
+    };
+  const { inventory } = parseInventoryName(c.name);
+  const madeBy = inventory ? { madeBy: inventory } : {};
+  if (inventory && inventory !== input.inventory)
+    return { ...at, ...madeBy, action: 'other', reason: `made by inventory "${inventory}": never touched` };
+  const state = `${c.status ?? '?'}/${c.stage ?? '?'}`;
+  if (health(c) === 'broken')
+    return { ...at, ...madeBy, action: 'repair', reason: `ours but ${state}: deleted and created again` };
+  if (!input.recorded({ connectorId: c.connectorId, tag: tagged.tag }))
+    return { ...at, ...madeBy, action: 'adopt', reason: `ours by tag (${state}) but no run records it` };
+  return { ...at, ...madeBy, action: 'keep', reason: `ours and ${state}` };
+}
+
+/** Which of several connectors for one number decides its action: a conflict first, then what needs work. */
+const PRECEDENCE: PlanAction[] = ['foreign', 'other', 'repair', 'adopt', 'keep'];
+
+export function planWorkspace(input: PlanInput): Plan {
+  const byNumber = new Map<string, WorkspaceConnector[]>();
+  for (const c of input.connectors) {
+    const n = c.numberId?.toLowerCase();
+    if (n) byNumber.set(n, [...(byNumber.get(n) ?? []), c]);
+  }
+  const entries: PlanEntry[] = [];
+  const inInventory = new Set<string>();
+  for (const e of input.entries) {
+    const number = e.phoneNumberId.toLowerCase();
+    if (inInventory.has(number)) continue;
+    inInventory.add(number);
+    const who = { phoneNumberId: number, ...(e.line !== undefined ? { line: e.line } : {}) };
+    const judged = (byNumber.get(number) ?? []).map((c) => judgeListed(c, input));
+    if (!judged.length) {
+      entries.push({ ...who, action: 'create', reason: 'no connector for this number' });
+      continue;
+    }
+    judged.sort((a, b) => PRECEDENCE.indexOf(a.action) - PRECEDENCE.indexOf(b.action));
+    entries.push({ ...who, ...judged[0]! });
+  }
+  let unrelated = 0;
+  for (const c of input.connectors) {
+    const number = c.numberId?.toLowerCase();
+    if (number && inInventory.has(number)) continue;
+    if (!parseTaggedName(c.name)) {
+      unrelated++;
+      continue;
+    }
+    const { inventory } = parseInventoryName(c.name);
+    const base = { ...(number ? { phoneNumberId: number } : {}), connectorId: c.connectorId };
+    if (inventory === input.inventory)
+      entries.push({ ...base, madeBy: inventory, action: 'prune', reason: 'made by this inventory, no longer in it' });
+    else
+      entries.push({
+        ...base,
+        ...(inventory ? { madeBy: inventory } : {}),
+        action: 'other',
+        reason: inventory
+          ? `made by inventory "${inventory}": never pruned`
+          : 'made by a single provisioning: never pruned',
+      });
+  }
+  const counts = Object.fromEntries(PLAN_ACTIONS.map((a) => [a, 0])) as Record<PlanAction, number>;
+  for (const e of entries) counts[e.action]++;
+  return { inventory: input.inventory, workspaceId: input.workspaceId, entries, counts, unrelated };
+}
+
+/** The entries an apply carries out: every changing one, prune only when asked. */
+export function actionsToApply(plan: Plan, opts: { prune: boolean }): PlanEntry[] {
+  return plan.entries.filter((e) => CHANGING_ACTIONS.includes(e.action) && (e.action !== 'prune' || opts.prune));
+}
+
+/** The plan for people: one line per entry that is not `keep`, then the counts. */
+export function formatPlan(plan: Plan): string {
+  const lines = plan.entries
+    .filter((e) => e.action !== 'keep')
+    .map((e) => {
+      const what = e.phoneNumberId ?? '(no number)';
+      const where = e.line !== undefined ? ` (line ${e.line})` : '';
+      const connector = e.connectorId ? ` connector ${e.connectorId}` : '';
+      return `${e.action.padEnd(8)}${what}${where}${connector}: ${e.reason}`;
+    });
+  const counts = PLAN_ACTIONS.map((a) => `${plan.counts[a]} ${a}`).join(', ');
+  const changes = plan.entries.some((e) => CHANGING_ACTIONS.includes(e.action));
+  lines.push(`inventory "${plan.inventory}" in workspace ${plan.workspaceId}: ${counts}`);
+  if (!changes) lines.push('no changes');
+  return lines.join('\n');
+}

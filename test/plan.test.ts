@@ -1,0 +1,143 @@
+/**
+ * The plan on the real dev server with a real worker and the simulator over HTTP, on a workspace with every kind of
+ * row (create, keep, repair, adopt, foreign, prune, and other for another team's and a single provisioning's
+ * connectors): each is listed correctly, and planning writes nothing to Bird. The CLI prints the same as JSON.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { planFromFile } from '../src/client/plan-client';
+import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { nameWithInventory, type Plan } from '../src/domain/plan';
+import { smsInput, startStack, type Stack } from './helpers/stack';
+import { temporal } from './helpers/temporal';
+import { waitFor } from './helpers/wait';
+
+const ROOT = resolve(__dirname, '..');
+
+describe('plan', function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  const n = Array.from({ length: 9 }, () => randomUUID());
+  let file: string;
+  let defaultsFile: string;
+
+  before(async function () {
+    this.timeout(120_000);
+    stack = await startStack({ sim: { provisioningDelayMs: 200 } });
+  });
+  after(() => stack?.closeCheckingHistories());
+
+  async function provision(number: string, name: string): Promise<string> {
+    const input = smsInput(stack);
+    input.connector = {
+      ...input.connector,
+      name,
+      arguments: { phoneNumberId: number, channelMessageType: 'transactional' },
+    };
+    const started = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    stack.startedWorkflowIds.push(started.workflowId);
+    const result = await awaitResult(stack.client, started.workflowId);
+    assert.ok(result.ok);
+    return result.result.connectorId;
+  }
+  const seed = (number: string, name: string) =>
+    stack.sim.seedConnector(stack.workspaceId, {
+      name,
+      connectorTemplateRef: 'sms-messagebird:1',
+      arguments: { phoneNumberId: number, channelMessageType: 'transactional' },
+    });
+
+  it('lists each kind of row, and writes nothing to Bird', async () => {
+    await provision(n[2]!, nameWithInventory('Keep', 'team-a'));
+    const broken = await provision(n[3]!, nameWithInventory('Repair', 'team-a'));
+    stack.sim.setChannelStatus(broken, 'error', 'inactive', 'drift made by hand');
+    const adopted = seed(n[4]!, `${nameWithInventory('Adopt', 'team-a')} [prov-00000000000000aa]`);
+    seed(n[5]!, 'Made in the dashboard');
+    await provision(n[6]!, nameWithInventory('Prune', 'team-a'));
+    await provision(n[7]!, nameWithInventory('Other team', 'team-b'));
+    await provision(n[8]!, 'Single provisioning');
+    await waitFor('the seeded connectors to be active', () =>
+      stack.sim.connectors().find((c) => c.id === adopted)?.state.stage === 'active' ? true : undefined,
+    );
+
+    const dir = await mkdtemp(join(tmpdir(), 'plan-'));
+    file = join(dir, 'inventory.csv');
+    defaultsFile = join(dir, 'defaults.json');
+    await writeFile(file, `phoneNumberId\n${[1, 2, 3, 4, 5].map((i) => n[i]).join('\n')}\n`);
+    const defaults = {
+      workspaceId: stack.workspaceId,
+      organizationId: stack.organizationId,
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name: 'Team A',
+        arguments: { channelMessageType: 'transactional' },
+      },
+    };
+    await writeFile(defaultsFile, JSON.stringify(defaults));
+
+    const before = stack.sim.calls().length;
+    const { plan, invalid } = await planFromFile(
+      stack.client,
+      { file, defaults, inventory: 'team-a' },
+      { taskQueue: stack.taskQueue },
+    );
+    assert.deepEqual(invalid, []);
+    const actionOf = (i: number) => plan.entries.find((e) => e.phoneNumberId === n[i])?.action;
+    assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8].map(actionOf), [
+      'create',
+      'keep',
+      'repair',
+      'adopt',
+      'foreign',
+      'prune',
+      'other',
+      'other',
+    ]);
+    assert.equal(plan.entries.find((e) => e.phoneNumberId === n[1])?.line, 2);
+    const writes = stack.sim
+      .calls()
+      .slice(before)
+      .filter((c) => c.method !== 'GET');
+    assert.deepEqual(writes, []);
+  });
+
+  it('the CLI prints the plan as JSON', async () => {
+    const { env } = await temporal();
+    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+      execFile(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src/starter.ts',
+          'plan',
+          '--file',
+          file,
+          '--defaults',
+          defaultsFile,
+          '--inventory',
+          'team-a',
+          '--json',
+        ],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            TEMPORAL_ADDRESS: env.address,
+            TEMPORAL_NAMESPACE: 'default',
+            TEMPORAL_TASK_QUEUE: stack.taskQueue,
+          },
+          timeout: 60_000,
+        },
+        (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const plan = JSON.parse(run.stdout) as Plan;
+    assert.deepEqual(plan.counts, { create: 1, keep: 1, repair: 1, adopt: 1, foreign: 1, prune: 1, other: 2 });
+  });
+});
