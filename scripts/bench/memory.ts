@@ -1,6 +1,6 @@
 /**
  * The worker's memory against the provisionings it holds in flight (`npm run bench -- --memory-levels …`): a real
- * worker process (src/worker/main.ts) loading the production workflow bundle (written by scripts/bundle-workflows.ts, as
+ * worker process (src/worker.ts) loading the production workflow bundle (written by scripts/bundle-workflows.ts, as
  * the image does), with the tuning knobs of src/worker/env.ts at their defaults unless the bench's environment sets
  * them. Provisionings by webhook whose channel never activates stay in flight (waiting for a report until their
  * deadline); at each level (cumulative) the steady RSS and V8 heap are averaged over 5 s once every one of them is
@@ -148,7 +148,7 @@ async function startWorker(
   const taskQueue = `bench-mem-${randomUUID().slice(0, 8)}`;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', './scripts/bench/memory-probe.mjs', 'src/worker/main.ts'],
+    ['--import', 'tsx', '--import', './scripts/bench/memory-probe.mjs', 'src/worker.ts'],
     {
       cwd: ctx.root,
       env: {

@@ -3,8 +3,8 @@
  * activities wrap it, the CLI and tests use it directly.
  */
 import type { z } from 'zod';
-import { describeIssues } from '../domain/zod-issues';
-import type { Secret } from '../config/secret';
+import { describeIssues } from '../base/zod-issues';
+import type { Secret } from '../base/secret';
 import { BirdApiError } from './errors';
 import { parseRetryAfter } from './rate-limits/budget';
 import type { BirdPacer, CallKind } from './rate-limits/pacer';

@@ -4,10 +4,10 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ConfigError, ConfigReader } from '../config/app-config';
-import { parseFields } from '../domain/zod-issues';
+import { parseFields } from '../base/zod-issues';
 import { createLogger } from '../observability/logger';
 import { runMain, stopSignal } from '../observability/run-main';
-import { Secret } from '../config/secret';
+import { Secret } from '../base/secret';
 import { payloadCodecFromEnv } from './env';
 import { buildCodecServer } from './server';
 

@@ -15,7 +15,7 @@ import {
   provisioningWorkflowId,
   type ProvisionChannelInput,
 } from './provisioning-input';
-import { InvalidFields, parseFields } from './zod-issues';
+import { InvalidFields, parseFields } from '../base/zod-issues';
 
 /** The CSV columns a row may have; `phoneNumberId` is the only required one. */
 export const ROW_COLUMNS = [

@@ -12,7 +12,7 @@ import {
   WebhookUrl,
 } from '../bird/schemas';
 import { duration } from './duration';
-import { describeIssues, InvalidFields, issueReason } from './zod-issues';
+import { describeIssues, InvalidFields, issueReason } from '../base/zod-issues';
 
 /**
  * Bird ids are UUIDs, and UUIDs are case-insensitive: one number written in two cases is one number. Every id

@@ -24,7 +24,7 @@ import {
 import { idempotencyTag } from '../domain/idempotency';
 import { parseProvisioningInput, type ProvisionChannelInputRaw } from '../domain/provisioning-input';
 import { provisioningStartOptions } from '../domain/provisioning-start';
-import { InvalidFields } from '../domain/zod-issues';
+import { InvalidFields } from '../base/zod-issues';
 import { WORKFLOW_TYPES, type BulkOnboardWorkflow, type ProvisionChannelWorkflow } from '../domain/workflow-types';
 import type { ProvisionChannelResult } from '../domain/provisioning';
 import { InvalidNexusRequest, parseBulkOnboardRequest, workflowIdOfRef } from './requests';

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { BULK_LIMITS } from '../client/bulk-client';
 import { CanonicalId, provisioningWorkflowId } from '../domain/provisioning-input';
-import { InvalidFields, parseFields } from '../domain/zod-issues';
+import { InvalidFields, parseFields } from '../base/zod-issues';
 import type { BulkOnboardRequest } from './service';
 
 export class InvalidNexusRequest extends InvalidFields {
