@@ -8,13 +8,8 @@
  * the row's line and the field (the CSV column where there is one).
  */
 import { z } from 'zod';
-import {
-  InvalidProvisioningInput,
-  parseProvisioningInput,
-  phoneNumberIdOf,
-  provisioningWorkflowId,
-  type ProvisionChannelInput,
-} from './provisioning-input';
+import { InvalidProvisioningInput, parseProvisioningInput, type ProvisionChannelInput } from './provisioning-input';
+import { phoneNumberIdOf, provisioningWorkflowId } from './provisioning-identity';
 import { InvalidFields, parseFields } from '../base/zod-issues';
 
 /** The CSV columns a row may have; `phoneNumberId` is the only required one. */

@@ -3,15 +3,10 @@
  * the workflow, so a run started by any other means still fails before it touches Bird.
  */
 import { z } from 'zod';
-import {
-  BirdId,
-  CreateConnectorRequest,
-  KNOWN_TEMPLATE_REFS,
-  SMS_CHANNEL_MESSAGE_TYPES,
-  WebhookEventFilter,
-  WebhookUrl,
-} from '../bird/schemas';
+import { BirdId, CreateConnectorRequest, WebhookEventFilter, WebhookUrl } from '../bird/schemas';
+import { CONNECTOR_TEMPLATES, TEMPLATE_REFS } from './connector-templates';
 import { duration } from './duration';
+import { provisioningWorkflowId } from './provisioning-identity';
 import { describeIssues, InvalidFields, issueReason } from '../base/zod-issues';
 
 /**
@@ -90,23 +85,18 @@ export const ChannelSubscriptionSpec = z.strictObject({
 });
 export type ChannelSubscriptionSpec = z.infer<typeof ChannelSubscriptionSpec>;
 
-const SmsArguments = z.looseObject({
-  phoneNumberId: CanonicalId,
-  channelMessageType: z.enum(SMS_CHANNEL_MESSAGE_TYPES),
-  useCaseId: NonBlankText.optional(),
-});
-
 export const ConnectorSpec = CreateConnectorRequest.omit({ securityArguments: true })
   .extend({
-    connectorTemplateRef: z.enum(KNOWN_TEMPLATE_REFS as [string, ...string[]]),
+    connectorTemplateRef: z.enum(TEMPLATE_REFS),
     // Names stay short enough for Bird once the workflow appends its idempotency tag.
     name: WellFormedName,
     invitationToken: NonBlankText.nullable().optional(),
     securityArgumentsRef: SecretRef.optional(),
   })
   .transform((c, ctx) => {
-    if (c.connectorTemplateRef !== 'sms-messagebird:1') return c;
-    const parsed = SmsArguments.safeParse(c.arguments ?? undefined);
+    const schema = (CONNECTOR_TEMPLATES[c.connectorTemplateRef] as { arguments?: z.ZodType }).arguments;
+    if (!schema) return c;
+    const parsed = schema.safeParse(c.arguments ?? undefined);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         ctx.addIssue({
@@ -118,8 +108,8 @@ export const ConnectorSpec = CreateConnectorRequest.omit({ securityArguments: tr
       }
       return z.NEVER;
     }
-    // The canonical (lower-case) phone number id is what Bird is sent and what names the workflow.
-    return { ...c, arguments: { ...c.arguments, phoneNumberId: parsed.data.phoneNumberId } };
+    // The canonical form (lower-case ids) is what Bird is sent and what names the workflow.
+    return { ...c, arguments: { ...c.arguments, ...(parsed.data as Record<string, unknown>) } };
   });
 export type ConnectorSpec = z.infer<typeof ConnectorSpec>;
 
@@ -275,29 +265,7 @@ export function isResolvedInput(value: unknown): value is ProvisionChannelInput 
   );
 }
 
-/** What names a provisioning: enough of an input (or of a connector Bird lists) to derive its workflow id. */
-export interface ProvisioningIdentity {
-  workspaceId: string;
-  connector: { connectorTemplateRef: string; name: string; arguments?: Record<string, unknown> | null };
-}
-
 /** The subscriptions' signing-key references, checked with the connector's before the create. */
 export function signingKeyRefsOf(input: ProvisionChannelInput): string[] {
   return input.subscriptions.flatMap((s) => (s.signingKeyRef ? [s.signingKeyRef] : []));
-}
-
-/** The phone number id of an SMS connector, or undefined for other templates. */
-export function phoneNumberIdOf(input: Pick<ProvisioningIdentity, 'connector'>): string | undefined {
-  const id = input.connector.arguments?.['phoneNumberId'];
-  return typeof id === 'string' ? id : undefined;
-}
-
-/**
- * One provisioning per workspace and number (or connector name): starting the same one twice attaches to the
- * running workflow instead of creating a second connector.
- */
-export function provisioningWorkflowId(input: ProvisioningIdentity): string {
-  const number = phoneNumberIdOf(input);
-  if (number) return `provision/${input.workspaceId}/${number}`;
-  return `provision/${input.workspaceId}/${input.connector.connectorTemplateRef}/${encodeURIComponent(input.connector.name)}`;
 }

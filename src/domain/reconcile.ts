@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { BirdId } from '../bird/schemas';
 import { duration } from './duration';
-import { provisioningWorkflowId } from './provisioning-input';
+import { provisioningWorkflowId } from './provisioning-identity';
 import { InvalidFields, parseFields } from '../base/zod-issues';
 
 export const ReconcileInput = z.strictObject({
