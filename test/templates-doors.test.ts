@@ -21,6 +21,7 @@ import { parseTaggedName } from '../src/domain/idempotency';
 import { provisioningWorkflowId } from '../src/domain/provisioning-identity';
 import { parseProvisioningInput, type ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
 import { PROVISIONING_FAILED, type ProvisionChannelResult } from '../src/domain/provisioning';
+import type { ProvisioningState } from '../src/api/provisioning-state';
 import { callOperation, type Seen } from './nexus/caller-workflows';
 import { startApi, type ApiHarness } from './helpers/http-api';
 import { startStack, type Stack } from './helpers/stack';
@@ -143,13 +144,14 @@ describe('every connector template through every door', function () {
           async () => {
             const now = await api.call('GET', location);
             assert.equal(now.status, 200, now.text);
-            return now.json.status === 'running' ? undefined : now.json;
+            const body = now.json as ProvisioningState;
+            return body.status === 'running' ? undefined : body;
           },
           60_000,
           200,
         );
         return state.status === 'completed'
-          ? { completed: true, connectorId: state.connectorId }
+          ? { completed: true, connectorId: state.connectorId! }
           : { completed: false, reason: `${state.failure?.type}: ${state.failure?.reason}` };
       },
     },
