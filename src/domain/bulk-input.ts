@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { InvalidProvisioningInput, parseProvisioningInput, type ProvisionChannelInput } from './provisioning-input';
-import { phoneNumberIdOf, provisioningWorkflowId } from './provisioning-identity';
+import { identifyingNumberOf, phoneNumberIdOf, provisioningWorkflowId } from './provisioning-identity';
 import { InvalidFields, parseFields } from '../base/zod-issues';
 
 /** The CSV columns a row may have; `phoneNumberId` is the only required one. */
@@ -176,12 +176,16 @@ function validateRow(defaults: BulkDefaults, row: SourceRow): ValidRow | Invalid
   const written = writtenNumber(row);
   try {
     const input = parseProvisioningInput(mergeOver(defaults, partial));
-    const phoneNumberId = phoneNumberIdOf(input);
+    const phoneNumberId = identifyingNumberOf(input);
     if (!phoneNumberId)
       return {
         line: row.line,
         phoneNumberId: written,
-        problems: ['phoneNumberId: required (bulk onboarding is per number)'],
+        problems: [
+          phoneNumberIdOf(input)
+            ? `connectorTemplateRef: bulk onboarding is per number, and ${input.connector.connectorTemplateRef} is identified by name; provision it through the client, the CLI, the HTTP API or Nexus`
+            : 'phoneNumberId: required (bulk onboarding is per number)',
+        ],
       };
     return { line: row.line, phoneNumberId, workflowId: provisioningWorkflowId(input), input };
   } catch (err) {
