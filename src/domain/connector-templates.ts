@@ -28,19 +28,22 @@ export interface ConnectorTemplate {
    */
   arguments?: z.ZodType<Record<string, unknown>>;
   identity: TemplateIdentity;
-  /** The CSV columns of a bulk file for this template, each with where it lands in the provisioning input. */
+  /**
+   * The CSV columns of a bulk file for this template, each with where it lands in the provisioning input (the same
+   * as src/domain/bulk-input.ts ROW_COLUMNS). Empty: bulk files onboard numbers, so a template identified by name
+   * is provisioned one by one, through any other door.
+   */
   bulkColumns: Readonly<Record<string, readonly string[]>>;
 }
 
 const ARGUMENT = (name: string) => ['connector', 'arguments', name] as const;
-const NAME_COLUMNS = { name: ['connector', 'name'], connectorTemplateRef: ['connector', 'connectorTemplateRef'] };
 
 /** Pass-through templates: identified by name, their arguments as Bird defines them. */
 const byName = (ref: string, channel: string): ConnectorTemplate => ({
   ref,
   channel,
   identity: 'name',
-  bulkColumns: NAME_COLUMNS,
+  bulkColumns: {},
 });
 
 export const CONNECTOR_TEMPLATES = {
@@ -55,9 +58,10 @@ export const CONNECTOR_TEMPLATES = {
     identity: 'phone-number',
     bulkColumns: {
       phoneNumberId: ARGUMENT('phoneNumberId'),
+      name: ['connector', 'name'],
       channelMessageType: ARGUMENT('channelMessageType'),
       useCaseId: ARGUMENT('useCaseId'),
-      ...NAME_COLUMNS,
+      connectorTemplateRef: ['connector', 'connectorTemplateRef'],
     },
   },
   'whatsapp:1': byName('whatsapp:1', 'WhatsApp'),
@@ -74,8 +78,3 @@ export const TEMPLATE_REFS = Object.keys(CONNECTOR_TEMPLATES) as [TemplateRef, .
 export function templateOf(ref: string): ConnectorTemplate | undefined {
   return Object.hasOwn(CONNECTOR_TEMPLATES, ref) ? CONNECTOR_TEMPLATES[ref as TemplateRef] : undefined;
 }
-
-/** Every bulk column any template has, in a stable order (the header a CSV may use). */
-export const ALL_BULK_COLUMNS: readonly string[] = [
-  ...new Set(Object.values(CONNECTOR_TEMPLATES).flatMap((t) => Object.keys(t.bulkColumns))),
-];
