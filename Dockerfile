@@ -3,7 +3,7 @@
 # workflow code pre-bundled at build time. Node 24 (the current LTS), production dependencies only, non-root.
 #
 #   docker build -t bird-provisioning .
-#   docker run --rm bird-provisioning node dist/src/worker/main.js      # the default command
+#   docker run --rm bird-provisioning node dist/src/worker.js      # the default command
 #
 # test/production-worker.test.ts builds exactly this way (tsc -p tsconfig.build.json, then the compiled
 # bundle-workflows.js) and runs the result against a real Temporal dev server.
@@ -43,4 +43,4 @@ USER node
 # Health and metrics of the worker; the receiver's port; the codec server's; the simulator's; the HTTP API's.
 EXPOSE 9464 9465 8788 8789 8787 8790
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/src/worker/main.js"]
+CMD ["node", "dist/src/worker.js"]

@@ -27,7 +27,7 @@ import { BirdSimulator } from '../src/bird-sim';
 import { BulkStore } from '../src/bulk/store';
 import { awaitBulk, bulkReport, getBulkProgress, prepareInventory, startBulk } from '../src/client/bulk-client';
 import { PROVISIONING_SEARCH_ATTRIBUTES } from '../src/domain/search-attributes';
-import { Secret } from '../src/config/secret';
+import { Secret } from '../src/base/secret';
 import { staticSecretStore } from '../src/config/secrets';
 import { buildWebhookReceiver } from '../src/webhook-receiver/server';
 import { temporalStatusRouter } from '../src/webhook-receiver/status-router';
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   );
 
   const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts'], {
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

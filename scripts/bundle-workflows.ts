@@ -1,7 +1,7 @@
 /**
  * Pre-bundles the workflow code (and its interceptors) at build time: `npm run bundle-workflows [-- out.js]`.
  * The Dockerfile runs it, so the production worker starts without webpack and without TypeScript sources of the
- * workflows; src/worker/main.ts loads the bundle when it exists (WORKFLOW_BUNDLE_PATH, default dist/workflow-bundle.js).
+ * workflows; src/worker.ts loads the bundle when it exists (WORKFLOW_BUNDLE_PATH, default dist/workflow-bundle.js).
  */
 import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
 import { mkdir, writeFile } from 'node:fs/promises';

@@ -25,7 +25,7 @@ import { dataConverterFromEnv } from './codec/env';
 import { loadConfig } from './config/app-config';
 import { type ProvisionChannelInputRaw } from './domain/provisioning-input';
 import { workspaceSubscriptionWorkflowId } from './domain/subscription-input';
-import { Secret } from './config/secret';
+import { Secret } from './base/secret';
 import { staticSecretStore } from './config/secrets';
 import { buildWebhookReceiver } from './webhook-receiver/server';
 import { temporalStatusRouter } from './webhook-receiver/status-router';

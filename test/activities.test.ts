@@ -13,7 +13,7 @@ import { BirdClient } from '../src/bird/client';
 import { BirdSimulator } from '../src/bird-sim';
 import { idempotencyTag, taggedConnectorName, type Ownership } from '../src/domain/idempotency';
 import type { ConnectorSpec } from '../src/domain/provisioning-input';
-import { Secret } from '../src/config/secret';
+import { Secret } from '../src/base/secret';
 import { staticSecretStore } from '../src/config/secrets';
 
 describe('activities against the simulator', () => {

@@ -14,7 +14,7 @@ import { BirdApiError, type BirdErrorKind } from '../src/bird/errors';
 import { parseRetryAfter } from '../src/bird/rate-limits/budget';
 import type { CreateConnectorRequest } from '../src/bird/schemas';
 import { BirdSimulator } from '../src/bird-sim';
-import { Secret } from '../src/config/secret';
+import { Secret } from '../src/base/secret';
 
 const ACCESS_KEY = `client-key-${randomUUID()}`;
 const WORKSPACE = { id: randomUUID(), organizationId: randomUUID() };

@@ -169,6 +169,14 @@ describe('bulk inventory validation', () => {
     assert.match(invalid[0]!.problems[0]!, /^workspaceId: must be the bulk run's workspace/);
   });
 
+  it('refuses a row of a template identified by name, naming the column (a bulk file onboards numbers)', () => {
+    const { valid, invalid } = buildInventory(defaults, [
+      { line: 2, kind: 'columns', columns: { phoneNumberId: randomUUID(), connectorTemplateRef: 'whatsapp:1' } },
+    ]);
+    assert.deepEqual(valid, []);
+    assert.match(invalid[0]!.problems[0]!, /^connectorTemplateRef: bulk onboarding is per number, and whatsapp:1 /);
+  });
+
   it('checks the defaults once: unknown fields, per-number fields, bad values, a missing workspace', () => {
     assert.throws(
       () => parseBulkDefaults({ ...DEFAULTS, conector: {} }),

@@ -15,7 +15,7 @@ import { dataConverterFromEnv, payloadCodecFromEnv } from '../src/codec/env';
 import { buildCodecServer } from '../src/codec/server';
 import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
 import { ConfigError } from '../src/config/app-config';
-import { Secret } from '../src/config/secret';
+import { Secret } from '../src/base/secret';
 import { staticSecretStore } from '../src/config/secrets';
 import { createProvisioningWorker, type ProvisioningWorker } from '../src/worker/factory';
 import { temporal } from './helpers/temporal';

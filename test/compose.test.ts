@@ -314,7 +314,7 @@ describe('docker-compose.yml', () => {
 
   it('runs every app service from the image the Dockerfile builds, with the compiled entry point of an existing source file', () => {
     const expected: Record<string, string> = {
-      worker: 'src/worker/main',
+      worker: 'src/worker',
       'webhook-receiver': 'src/webhook-receiver/main',
       'bird-sim': 'src/bird-sim/main',
       'ensure-webhook-subscription': 'src/starter',
@@ -520,7 +520,7 @@ describe('docker-compose.yml', () => {
     assert.match(dockerfile, /npx tsc -p tsconfig\.build\.json --outDir dist/);
     assert.match(dockerfile, /node dist\/scripts\/bundle-workflows\.js/);
     assert.match(dockerfile, /^USER node$/m);
-    assert.match(dockerfile, /^CMD \["node", "dist\/src\/worker\/main\.js"\]$/m);
+    assert.match(dockerfile, /^CMD \["node", "dist\/src\/worker\.js"\]$/m);
     const dockerignore = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n');
     assert.ok(dockerignore.includes('node_modules'), 'the host node_modules never enters the image');
   });

@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
 import { buildApiServer } from '../src/api/server';
 import { BulkStore } from '../src/bulk/store';
-import { Secret } from '../src/config/secret';
+import { Secret } from '../src/base/secret';
 import { mutated, SchemaArbitraries } from './helpers/schema-arbitrary';
 import { temporal } from './helpers/temporal';
 

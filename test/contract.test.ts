@@ -15,7 +15,7 @@ import { BirdClient } from '../src/bird/client';
 import { BirdApiError } from '../src/bird/errors';
 import { CreateConnectorRequest, type Connector } from '../src/bird/schemas';
 import { BirdSimulator } from '../src/bird-sim';
-import { Secret } from '../src/config/secret';
+import { Secret } from '../src/base/secret';
 import {
   buildValidator,
   compileComponent,

@@ -10,7 +10,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { contractDocuments, serialiseContract } from '../src/client/contract-documents';
 import { ProvisioningFailureDetailsSchema } from '../src/client/contract-schemas';
-import { KNOWN_TEMPLATE_REFS } from '../src/bird/schemas';
+import { TEMPLATE_REFS as KNOWN_TEMPLATE_REFS } from '../src/domain/connector-templates';
 import {
   CONNECTOR_ARGUMENTS,
   parseProvisioningInput,

@@ -25,7 +25,7 @@ describe('crash recovery with real worker processes', function () {
     stack = await startStack();
     const { env } = await temporal();
     const startWorker = async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts'], {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
         cwd: ROOT,
         env: {
           ...process.env,

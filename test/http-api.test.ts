@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { buildApiServer } from '../src/api/server';
-import { Secret } from '../src/config/secret';
+import { Secret } from '../src/base/secret';
 import { startApi, type ApiHarness } from './helpers/http-api';
 import { SchemaArbitraries } from './helpers/schema-arbitrary';
 import { smsInput, startStack, type Stack } from './helpers/stack';

@@ -1,10 +1,12 @@
 /**
- * The layers of src/ hold: no import cycle, nothing under activities/, bird/, bulk/, domain/ or the callers imports
+ * The layers of src/ hold: no import cycle, not even between folders (bird/ ↔ domain/ was one), base/ and bird/ at the
+ * bottom, nothing under activities/, bird/, bulk/, domain/ or the callers imports
  * workflow code, domain/ stays pure, the simulator stays apart (.dependency-cruiser.cjs says each rule and why).
  * dependency-cruiser reads the graph the way TypeScript resolves it, type-only imports included.
  */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 
 interface CruiseResult {
@@ -39,5 +41,14 @@ describe('import graph of src/', function () {
       (v) => `${v.rule.name}: ${v.from} → ${v.cycle ? v.cycle.map((c) => c.name).join(' → ') : v.to}`,
     );
     assert.deepEqual(violations, []);
+  });
+
+  it('checks loops between folders, not only between files', async () => {
+    const config = createRequire(__filename)('../.dependency-cruiser.cjs') as {
+      forbidden: Array<{ name: string; scope?: string; to: { circular?: boolean } }>;
+    };
+    const rule = config.forbidden.find((r) => r.name === 'no-folder-cycle');
+    assert.equal(rule?.scope, 'folder');
+    assert.equal(rule?.to.circular, true);
   });
 });

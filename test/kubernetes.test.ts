@@ -388,7 +388,7 @@ describe('deploy/k8s (Kubernetes manifests)', function () {
   it('runs the compiled entry points of the image the Dockerfile builds, the same image Compose runs', () => {
     const compose = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
     const entry: Record<string, string> = {
-      worker: 'src/worker/main',
+      worker: 'src/worker',
       'webhook-receiver': 'src/webhook-receiver/main',
       'codec-server': 'src/codec/main',
       'http-api': 'src/api/main',

@@ -231,7 +231,7 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
 
     const ref = failed(await call('getProvisioning', { workspaceId: stack.workspaceId }));
     assert.deepEqual(ref.find((c) => c.type === 'InvalidNexusRequest')?.details?.[0], [
-      'phoneNumberId: required (or connectorTemplateRef and name, for a connector without a number)',
+      'phoneNumberId: required (or connectorTemplateRef and name, for a template identified by name)',
     ]);
     const unknown = failed(
       await call('getProvisioning', { workspaceId: stack.workspaceId, phoneNumberId: randomUUID() }),

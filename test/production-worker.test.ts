@@ -1,6 +1,6 @@
 /**
  * The production worker as the image runs it: compiled JS, the workflow bundle pre-built by
- * scripts/bundle-workflows.js, `node dist/src/worker/main.js` as a real process against the dev server and the simulator.
+ * scripts/bundle-workflows.js, `node dist/src/worker.js` as a real process against the dev server and the simulator.
  * Checks the operational contract: it loads the bundle, answers /healthz, exports the SDK's and the product's
  * metrics on /metrics, logs JSON with workflow/activity context and never a secret, and drains on SIGTERM.
  */

@@ -10,9 +10,9 @@ import {
   MAX_INPUT_BYTES,
   MAX_WORKFLOW_ID_LENGTH,
   parseProvisioningInput,
-  provisioningWorkflowId,
 } from '../src/domain/provisioning-input';
-import { KNOWN_TEMPLATE_REFS } from '../src/bird/schemas';
+import { provisioningWorkflowId } from '../src/domain/provisioning-identity';
+import { TEMPLATE_REFS } from '../src/domain/connector-templates';
 import { blankTextAcceptedBefore, parseProvisioningInputAcceptingBlankText } from '../src/domain/blank-text';
 
 const uuid = (): string => randomUUID();
@@ -61,7 +61,7 @@ describe('provisioning input', () => {
     const raw = base();
     delete (raw.connector as { connectorTemplateRef?: string }).connectorTemplateRef;
     assert.deepEqual(problemsOf(raw), [
-      `connector.connectorTemplateRef: required (one of ${KNOWN_TEMPLATE_REFS.map((t) => `"${t}"`).join(', ')})`,
+      `connector.connectorTemplateRef: required (one of ${TEMPLATE_REFS.map((t) => `"${t}"`).join(', ')})`,
     ]);
     const sms = base();
     delete (sms.connector.arguments as Record<string, unknown>).channelMessageType;

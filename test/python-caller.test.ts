@@ -5,6 +5,7 @@
  * channel, sees a refusal with its failure type and details, and cancels one that is compensated, against the real
  * dev server, worker and simulator; exactly one connector per number.
  */
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
@@ -12,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { smsInput, startStack, type Stack } from './helpers/stack';
+import { provisioningWorkflowId } from '../src/domain/provisioning-identity';
+import { parseProvisioningInput } from '../src/domain/provisioning-input';
 import { temporal } from './helpers/temporal';
 
 const run = promisify(execFile);
@@ -60,6 +63,26 @@ describe('Python caller (examples/python, temporalio from PyPI)', function () {
     assert.equal(out.result.workflowId, `provision/${stack.workspaceId}/${numberOf(input)}`);
     assert.equal(out.result.finalStatus.stage, 'active');
     assert.equal(connectorsFor(numberOf(input)).length, 1);
+  });
+
+  it('provisions a template other than SMS (named by its template and name), the same run the typed client would start', async () => {
+    const input = {
+      ...smsInput(stack),
+      connector: {
+        connectorTemplateRef: 'telegram:1',
+        name: `Telegram (support) ${randomUUID().slice(0, 8)}`,
+        arguments: {},
+      },
+    };
+    const out = await caller(['provision'], input);
+    assert.equal(out.ok, true, JSON.stringify(out));
+    assert.equal(out.result.workflowId, provisioningWorkflowId(parseProvisioningInput(input)));
+    assert.equal(out.result.finalStatus.stage, 'active');
+    const made = stack.sim.connectors().filter((c) => c.name.startsWith(`${input.connector.name} [`));
+    assert.deepEqual(
+      made.map((c) => c.connectorTemplateRef),
+      ['telegram:1'],
+    );
   });
 
   it("sees Bird's refusal with its failure type and details", async () => {

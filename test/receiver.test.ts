@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { WebhookHeaders, type ChannelEvent } from '../src/bird/events';
 import { signWebhook } from '../src/bird/signature';
-import { Secret } from '../src/config/secret';
+import { Secret } from '../src/base/secret';
 import { birdGuideHeaders } from './helpers/bird-guide';
 import { buildWebhookReceiver } from '../src/webhook-receiver/server';
 import type { Delivery, RouteOutcome } from '../src/webhook-receiver/status-router';

@@ -81,7 +81,7 @@ describe('worker and receiver start-up (real processes)', function () {
       const address = `127.0.0.1:${port}`;
       const taskQueue = `startup-${randomUUID()}`;
       const env = await workerEnv(address, taskQueue);
-      const worker = spawn('src/worker/main.ts', env);
+      const worker = spawn('src/worker.ts', env);
       await worker.waitForLine('the second attempt', (l) => l.includes('"attempt":2'), 30_000);
       const health = await fetch(`http://127.0.0.1:${env.WORKER_HEALTH_PORT}/healthz`);
       assert.equal(health.status, 503);
@@ -130,7 +130,7 @@ describe('worker and receiver start-up (real processes)', function () {
     it("run from sources, it bundles its workflows and logs that as one short info line (webpack's report only at debug)", async () => {
       const env = await workerEnv(harness.address, `startup-${randomUUID()}`);
       const { WORKFLOW_BUNDLE_PATH: _prebuilt, ...fromSources } = env;
-      const worker = spawn('src/worker/main.ts', fromSources);
+      const worker = spawn('src/worker.ts', fromSources);
       await worker.waitForLine('worker started', (l) => l.includes('"worker started"'), 110_000);
       const lines = worker.json();
       const bundled = lines.filter((l) => String(l.msg).includes('bundle'));
@@ -150,7 +150,7 @@ describe('worker and receiver start-up (real processes)', function () {
 
     it('SIGTERM while it waits for Temporal: stops at once, exit 0', async () => {
       const worker = spawn(
-        'src/worker/main.ts',
+        'src/worker.ts',
         await workerEnv(`127.0.0.1:${await freePort()}`, `startup-${randomUUID()}`),
       );
       await worker.waitForLine('the first attempt', (l) => l.includes('cannot reach Temporal'), 30_000);
@@ -164,7 +164,7 @@ describe('worker and receiver start-up (real processes)', function () {
 
     it('a bad configuration is one line naming every bad variable, exit 2', async () => {
       const env = await workerEnv('127.0.0.1:1', 'q');
-      const worker = spawn('src/worker/main.ts', {
+      const worker = spawn('src/worker.ts', {
         ...env,
         BIRD_ACCESS_KEY: '',
         LOG_LEVEL: 'loud',

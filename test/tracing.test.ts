@@ -9,7 +9,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Worker } from '@temporalio/worker';
 import { BirdClient } from '../src/bird/client';
 import { BirdPacer } from '../src/bird/rate-limits/pacer';
-import { Secret } from '../src/config/secret';
+import { Secret } from '../src/base/secret';
 import { samplerFromEnv, startTracing, tracingConfigured } from '../src/observability/tracing';
 import { redactSpan } from '../src/observability/span-redaction';
 import {

@@ -17,7 +17,7 @@ import { AesGcmPayloadCodec } from '../src/codec/aes-gcm-codec';
 import { buildCodecServer } from '../src/codec/server';
 import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
 import { PROVISIONING_SEARCH_ATTRIBUTES } from '../src/domain/search-attributes';
-import { Secret } from '../src/config/secret';
+import { Secret } from '../src/base/secret';
 import { staticSecretStore } from '../src/config/secrets';
 import { createProvisioningWorker } from '../src/worker/factory';
 import { launchChromium } from './helpers/browser';

@@ -10,7 +10,7 @@ import { ensureWorkspaceSubscription } from '../src/client/subscriptions-client'
 import { WebhookHeaders } from '../src/bird/events';
 import { signWebhook } from '../src/bird/signature';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
-import { Secret } from '../src/config/secret';
+import { Secret } from '../src/base/secret';
 import { buildWebhookReceiver } from '../src/webhook-receiver/server';
 import { temporalStatusRouter } from '../src/webhook-receiver/status-router';
 import { MAX_STATUS_REPORTS_PER_RUN } from '../src/domain/provisioning';

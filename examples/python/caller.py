@@ -9,15 +9,25 @@ import asyncio
 import json
 import os
 import sys
+from urllib.parse import quote
 
 from temporalio.client import Client, WorkflowFailureError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, CancelledError
 
 
+SAFE = "!'()*"
+
+
 def workflow_id(inp: dict) -> str:
-    # contracts/conventions.json: provision/<workspaceId>/<phoneNumberId>, UUIDs lower-cased.
-    return f"provision/{inp['workspaceId'].lower()}/{inp['connector']['arguments']['phoneNumberId'].lower()}"
+    # contracts/conventions.json, workflows.provisionChannel.templates: SMS is named by its number
+    # (provision/<workspaceId>/<phoneNumberId>), every other template by its name
+    # (provision/<workspaceId>/<connectorTemplateRef>/<encodeURIComponent(name)>); UUIDs lower-cased.
+    workspace, connector = inp["workspaceId"].lower(), inp["connector"]
+    if connector["connectorTemplateRef"] == "sms-messagebird:1":
+        return f"provision/{workspace}/{connector['arguments']['phoneNumberId'].lower()}"
+    # quote(safe=...) encodes exactly what JavaScript's encodeURIComponent does.
+    return f"provision/{workspace}/{connector['connectorTemplateRef']}/{quote(connector['name'], safe=SAFE)}"
 
 
 async def start(client: Client, inp: dict):

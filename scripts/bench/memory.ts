@@ -1,6 +1,6 @@
 /**
  * The worker's memory against the provisionings it holds in flight (`npm run bench -- --memory-levels …`): a real
- * worker process (src/worker/main.ts) loading the production workflow bundle (written by scripts/bundle-workflows.ts, as
+ * worker process (src/worker.ts) loading the production workflow bundle (written by scripts/bundle-workflows.ts, as
  * the image does), with the tuning knobs of src/worker/env.ts at their defaults unless the bench's environment sets
  * them, and the image's V8 heap limit (the Dockerfile's NODE_OPTIONS, or BENCH_WORKER_NODE_OPTIONS). Provisionings by
  * webhook whose channel never activates stay in flight (waiting for a report until their deadline). At each level
@@ -180,7 +180,7 @@ async function startWorker(
   const taskQueue = `bench-mem-${randomUUID().slice(0, 8)}`;
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', '--import', './scripts/bench/memory-probe.mjs', 'src/worker/main.ts'],
+    ['--expose-gc', '--import', 'tsx', '--import', './scripts/bench/memory-probe.mjs', 'src/worker.ts'],
     {
       cwd: ctx.root,
       env: {

@@ -16,7 +16,7 @@ import { BirdClient } from '../../src/bird/client';
 import { BirdSimulator } from '../../src/bird-sim';
 import type { BulkStore } from '../../src/bulk/store';
 import { awaitBulk, startBulk, type prepareInventory } from '../../src/client/bulk-client';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/base/secret';
 import { staticSecretStore } from '../../src/config/secrets';
 import { loadWorkerEnv, workerTuning } from '../../src/worker/env';
 import { createProvisioningWorker, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../src/worker/factory';

@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BirdId } from '../bird/schemas';
-import { Secret } from '../config/secret';
+import { Secret } from '../base/secret';
 
 export interface ApiKey {
   name: string;

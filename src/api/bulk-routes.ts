@@ -18,7 +18,7 @@ import {
 } from '../client/bulk-client';
 import { InvalidBulkDefaults } from '../domain/bulk-input';
 import { REPORT_COLUMNS } from '../domain/bulk-report';
-import { parseFields, InvalidFields } from '../domain/zod-issues';
+import { parseFields, InvalidFields } from '../base/zod-issues';
 import type { BulkProgress } from '../domain/bulk-onboarding';
 import { ApiError, fieldProblems, isNotFound, notFound, type Problem } from './errors';
 import type { ApiContext } from './context';

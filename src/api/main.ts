@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { bulkStoreFromEnv } from '../bulk/store-env';
 import { dataConverterFromEnv } from '../codec/env';
 import { ConfigError, ConfigReader, loadConfig } from '../config/app-config';
-import { parseFields } from '../domain/zod-issues';
+import { parseFields } from '../base/zod-issues';
 import { createLogger } from '../observability/logger';
 import { runMain, stopSignal } from '../observability/run-main';
 import { clientTracing, startTracing } from '../observability/tracing';

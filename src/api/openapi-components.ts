@@ -4,7 +4,6 @@
  */
 import type { z } from 'zod';
 import { contractJsonSchema } from '../client/contract-json-schema';
-import { BirdId } from '../bird/schemas';
 import {
   BulkProgressSchema,
   ProvisionChannelResultSchema,
@@ -24,12 +23,6 @@ export function component(name: string, schema: z.ZodType, io: 'input' | 'output
   Object.assign(components, $defs ?? {});
   components[name] = rest;
   return ref(name);
-}
-
-/** A Bird id as the contract writes it (the same JSON Schema as every id of ProvisioningInput). */
-function birdIdSchema(): Json {
-  const { $schema: _s, ...id } = contractJsonSchema(BirdId, 'input');
-  return id;
 }
 
 export const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
@@ -120,29 +113,6 @@ export function registerComponents(): void {
   component('ProvisionChannelResult', ProvisionChannelResultSchema, 'output');
   component('ProvisioningFailureDetails', ProvisioningFailureDetailsSchema, 'output');
   component('BulkProgress', BulkProgressSchema, 'output');
-  components.ProvisioningRequest = {
-    description:
-      'a provisioning input for a number: the HTTP API provisions numbers, so connector.arguments.phoneNumberId (the id GET and cancel name it by) is required whatever the template. As any JSON body here, one with a "__proto__" key, or a "constructor" object with a "prototype" key, is refused 400 (prototype poisoning), which a schema does not say.',
-    allOf: [
-      ref('ProvisioningInput'),
-      {
-        type: 'object',
-        properties: {
-          connector: {
-            type: 'object',
-            properties: {
-              arguments: {
-                type: 'object',
-                properties: { phoneNumberId: birdIdSchema() },
-                required: ['phoneNumberId'],
-              },
-            },
-            required: ['arguments'],
-          },
-        },
-      },
-    ],
-  };
   components.BulkProgressEvent = BulkProgressEvent;
   components.Problem = Problem;
   components.Error = ErrorBody;

@@ -16,37 +16,29 @@ import {
   COMMON_ERRORS,
   registerComponents,
 } from './openapi-components';
+import { CONNECTOR_TEMPLATES, TEMPLATE_REFS } from '../domain/connector-templates';
 
-const provisioningParams = [UuidParam('workspaceId', 'the workspace'), UuidParam('phoneNumberId', 'the number')];
+const numberParams = [UuidParam('workspaceId', 'the workspace'), UuidParam('phoneNumberId', 'the number')];
+const nameParams = [
+  UuidParam('workspaceId', 'the workspace'),
+  {
+    name: 'connectorTemplateRef',
+    in: 'path',
+    required: true,
+    description: 'a template identified by name (every template but sms-messagebird:1)',
+    schema: { type: 'string', enum: TEMPLATE_REFS.filter((t) => CONNECTOR_TEMPLATES[t].identity === 'name') },
+  },
+  { name: 'name', in: 'path', required: true, description: 'the connector name', schema: { type: 'string' } },
+];
 
-function provisioningPaths(): Json {
-  return {
-    '/v1/provisionings': {
-      post: {
-        operationId: 'startProvisioning',
-        summary: 'Provision a channel for a number (idempotent: the same number is the same provisioning)',
-        requestBody: { required: true, content: json(ref('ProvisioningRequest')) },
-        responses: {
-          '202': { description: 'started', headers: Location, content: json(ref('ProvisioningAccepted')) },
-          '200': {
-            description: 'this number is already being provisioned, or was: its state (nothing new started)',
-            headers: Location,
-            content: json(ref('ProvisioningState')),
-          },
-          '400': error('not JSON'),
-          '404': error('the workspace is not one of this key’s'),
-          '413': error('body too large'),
-          '415': error('not application/json'),
-          '422': error('invalid input: every bad field is named'),
-          ...COMMON_ERRORS,
-        },
-      },
-    },
-    '/v1/provisionings/{workspaceId}/{phoneNumberId}': {
+/** GET and cancel of one provisioning, at the path of its identity. */
+function onePaths(parameters: Json[]): Json[] {
+  return [
+    {
       get: {
-        operationId: 'getProvisioning',
+        operationId: parameters === numberParams ? 'getProvisioning' : 'getProvisioningByName',
         summary: 'Stage, outcome, connector, channel and what was undone',
-        parameters: provisioningParams,
+        parameters,
         responses: {
           '200': { description: 'its state', content: json(ref('ProvisioningState')) },
           '400': error('a bad id (named)'),
@@ -55,11 +47,11 @@ function provisioningPaths(): Json {
         },
       },
     },
-    '/v1/provisionings/{workspaceId}/{phoneNumberId}/cancel': {
+    {
       post: {
-        operationId: 'cancelProvisioning',
+        operationId: parameters === numberParams ? 'cancelProvisioning' : 'cancelProvisioningByName',
         summary: 'Cancel a running provisioning: it deletes what it made, then ends cancelled',
-        parameters: provisioningParams,
+        parameters,
         responses: {
           '202': {
             description: 'cancellation requested; follow it with GET',
@@ -73,6 +65,42 @@ function provisioningPaths(): Json {
         },
       },
     },
+  ];
+}
+
+function provisioningPaths(): Json {
+  return {
+    '/v1/provisionings': {
+      post: {
+        operationId: 'startProvisioning',
+        summary:
+          'Provision a channel of any template Bird lists (idempotent: the same number, or template and name, is the same provisioning)',
+        requestBody: {
+          required: true,
+          description:
+            'the provisioning input of any template. As any JSON body here, one with a "__proto__" key, or a "constructor" object with a "prototype" key, is refused 400 (prototype poisoning), which a schema does not say.',
+          content: json(ref('ProvisioningInput')),
+        },
+        responses: {
+          '202': { description: 'started', headers: Location, content: json(ref('ProvisioningAccepted')) },
+          '200': {
+            description: 'this identity is already being provisioned, or was: its state (nothing new started)',
+            headers: Location,
+            content: json(ref('ProvisioningState')),
+          },
+          '400': error('not JSON'),
+          '404': error('the workspace is not one of this key’s'),
+          '413': error('body too large'),
+          '415': error('not application/json'),
+          '422': error('invalid input: every bad field is named'),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    '/v1/provisionings/{workspaceId}/{phoneNumberId}': onePaths(numberParams)[0],
+    '/v1/provisionings/{workspaceId}/{phoneNumberId}/cancel': onePaths(numberParams)[1],
+    '/v1/provisionings/{workspaceId}/{connectorTemplateRef}/{name}': onePaths(nameParams)[0],
+    '/v1/provisionings/{workspaceId}/{connectorTemplateRef}/{name}/cancel': onePaths(nameParams)[1],
   };
 }
 

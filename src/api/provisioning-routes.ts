@@ -1,28 +1,30 @@
 /**
- * POST /v1/provisionings, GET /v1/provisionings/{workspaceId}/{phoneNumberId}, POST …/cancel: through the typed
- * client (attachOrStart, cancelProvisioning), so validation and idempotency are the CLI's own.
+ * POST /v1/provisionings, GET /v1/provisionings/{workspaceId}/{phoneNumberId} (a template identified by number) or
+ * …/{workspaceId}/{connectorTemplateRef}/{name} (every other template), POST …/cancel: through the typed client
+ * (attachOrStart, cancelProvisioning), so validation and idempotency are the CLI's own. Any template Bird lists.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { attachOrStart, cancelProvisioning } from '../client/provisioning-client';
-import { BirdId } from '../bird/schemas';
+import { InvalidProvisioningInput, parseProvisioningInput } from '../domain/provisioning-input';
 import {
-  InvalidProvisioningInput,
-  parseProvisioningInput,
-  phoneNumberIdOf,
   provisioningWorkflowId,
-} from '../domain/provisioning-input';
+  ProvisioningRefSchema,
+  refOf,
+  type ProvisioningRef,
+} from '../domain/provisioning-identity';
 import { ApiError, fieldProblems, isNotFound, notFound } from './errors';
 import { finishedState, provisioningState } from './provisioning-state';
 import type { ApiContext } from './context';
 
-export function provisioningLocation(workspaceId: string, phoneNumberId: string): string {
-  return `/v1/provisionings/${workspaceId}/${phoneNumberId}`;
+export function provisioningLocation(ref: ProvisioningRef): string {
+  return 'phoneNumberId' in ref
+    ? `/v1/provisionings/${ref.workspaceId}/${ref.phoneNumberId}`
+    : `/v1/provisionings/${ref.workspaceId}/${ref.connectorTemplateRef}/${encodeURIComponent(ref.name)}`;
 }
 
-interface NumberParams {
-  workspaceId: string;
-  phoneNumberId: string;
-}
+type RefParams = Record<string, string>;
+const NUMBER_PATH = '/v1/provisionings/:workspaceId/:phoneNumberId';
+const NAME_PATH = '/v1/provisionings/:workspaceId/:connectorTemplateRef/:name';
 
 export function registerProvisioningRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/v1/provisionings', async (request, reply) => {
@@ -38,16 +40,10 @@ export function registerProvisioningRoutes(app: FastifyInstance, ctx: ApiContext
         throw new ApiError(422, 'invalid-input', err.message, fieldProblems(err.problems));
       throw err;
     }
-    const phoneNumberId = phoneNumberIdOf(input);
-    if (!phoneNumberId) {
-      throw new ApiError(422, 'invalid-input', 'the HTTP API provisions numbers', [
-        { field: 'connector.arguments.phoneNumberId', reason: 'required (use the sms-messagebird:1 template)' },
-      ]);
-    }
     ctx.requireWorkspace(request, input.workspaceId);
     await ctx.requireWorkers();
-    const location = provisioningLocation(input.workspaceId, phoneNumberId);
-    const outcome = await attachOrStart(ctx.client, body, { taskQueue: ctx.taskQueue });
+    const location = provisioningLocation(refOf(input));
+    const outcome = await attachOrStart(ctx.client, input, { taskQueue: ctx.taskQueue });
     void reply.header('location', location);
     if (outcome.kind === 'started') {
       return reply
@@ -58,15 +54,15 @@ export function registerProvisioningRoutes(app: FastifyInstance, ctx: ApiContext
     return reply.code(200).send(await provisioningState(ctx.client, outcome.workflowId, ctx.queryTimeoutMs, true));
   });
 
-  app.get<{ Params: NumberParams }>('/v1/provisionings/:workspaceId/:phoneNumberId', async (request) => {
-    const workflowId = numberWorkflowId(request.params);
-    ctx.requireWorkspace(request, request.params.workspaceId);
-    return provisioningState(ctx.client, workflowId, ctx.queryTimeoutMs);
-  });
-
-  app.post<{ Params: NumberParams }>('/v1/provisionings/:workspaceId/:phoneNumberId/cancel', async (request, reply) => {
-    const workflowId = numberWorkflowId(request.params);
-    ctx.requireWorkspace(request, request.params.workspaceId);
+  const read = async (request: FastifyRequest<{ Params: RefParams }>) => {
+    const ref = refOfPath(request.params);
+    ctx.requireWorkspace(request, ref.workspaceId);
+    return provisioningState(ctx.client, provisioningWorkflowId(ref), ctx.queryTimeoutMs);
+  };
+  const cancel = async (request: FastifyRequest<{ Params: RefParams }>, reply: FastifyReply) => {
+    const ref = refOfPath(request.params);
+    ctx.requireWorkspace(request, ref.workspaceId);
+    const workflowId = provisioningWorkflowId(ref);
     let cancelled;
     try {
       cancelled = await cancelProvisioning(ctx.client, workflowId);
@@ -75,24 +71,25 @@ export function registerProvisioningRoutes(app: FastifyInstance, ctx: ApiContext
       throw err;
     }
     if (!cancelled.requested) return reply.code(409).send(finishedState(cancelled.finished));
-    void reply.header(
-      'location',
-      provisioningLocation(request.params.workspaceId.toLowerCase(), request.params.phoneNumberId.toLowerCase()),
-    );
+    void reply.header('location', provisioningLocation(ref));
     return reply.code(202).send(await provisioningState(ctx.client, workflowId, ctx.queryTimeoutMs, true));
-  });
+  };
+  app.get<{ Params: RefParams }>(NUMBER_PATH, read);
+  app.get<{ Params: RefParams }>(NAME_PATH, read);
+  app.post<{ Params: RefParams }>(`${NUMBER_PATH}/cancel`, cancel);
+  app.post<{ Params: RefParams }>(`${NAME_PATH}/cancel`, cancel);
 }
 
-/** The workflow id of a number's provisioning, the ids checked and lower-cased as the input schema does. */
-function numberWorkflowId(params: NumberParams): string {
-  const problems = (['workspaceId', 'phoneNumberId'] as const)
-    .filter((name) => !BirdId.safeParse(params[name]).success)
-    .map((field) => ({ field, reason: 'must be a UUID (8-4-4-4-12 hex digits)' }));
-  if (problems.length) throw new ApiError(400, 'invalid-path', 'bad ids in the path', problems);
-  const connector = {
-    connectorTemplateRef: 'sms-messagebird:1',
-    name: '',
-    arguments: { phoneNumberId: params.phoneNumberId.toLowerCase() },
-  };
-  return provisioningWorkflowId({ workspaceId: params.workspaceId.toLowerCase(), connector });
+/** The provisioning a path names, its ids checked and lower-cased as the input schema does (400 naming each). */
+function refOfPath(params: RefParams): ProvisioningRef {
+  const parsed = ProvisioningRefSchema.safeParse(params);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => ({
+    field: String(issue.path[0] ?? 'path'),
+    reason:
+      issue.path[0] === 'workspaceId' || issue.path[0] === 'phoneNumberId'
+        ? 'must be a UUID (8-4-4-4-12 hex digits)'
+        : issue.message,
+  }));
+  throw new ApiError(400, 'invalid-path', 'bad ids in the path', problems);
 }

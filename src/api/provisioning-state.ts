@@ -1,9 +1,10 @@
 /**
  * A provisioning as the HTTP API shows it: running with its stage and progress, or how it ended (result, or reason
- * with what was undone and left), read through the typed client (the `progress` query, the run's outcome).
+ * with what was undone and left): the HTTP mapping of the client's one reading (readProvisioning).
  */
 import type { Client } from '@temporalio/client';
-import { describeOutcome, getProgress, type FinishedProvisioning } from '../client/provisioning-client';
+import type { FinishedProvisioning } from '../client/provisioning-client';
+import { readProvisioning } from '../client/read-provisioning';
 import type {
   ProvisionChannelResult,
   ProvisioningFailureDetails,
@@ -33,42 +34,21 @@ export async function provisioningState(
   queryTimeoutMs: number,
   progressOptional = false,
 ): Promise<ProvisioningState> {
-  let description;
-  try {
-    description = await client.withDeadline(Date.now() + queryTimeoutMs, () =>
-      client.workflow.getHandle(workflowId).describe(),
-    );
-  } catch (err) {
+  const reading = await readProvisioning(client, workflowId, { queryTimeoutMs }).catch((err: unknown) => {
     if (isNotFound(err)) throw notFound('such provisioning');
     throw err;
-  }
-  if (description.status.name === 'RUNNING') {
-    const progress = await getProgress(client, workflowId, {
-      timeoutMs: queryTimeoutMs,
-      runId: description.runId,
-    }).catch(() => {
-      if (progressOptional) return undefined;
-      throw new ApiError(
-        503,
-        'no-worker',
-        `no worker answered within ${queryTimeoutMs} ms; the provisioning goes on`,
-        undefined,
-        5,
-      );
-    });
-    if (!progress) return { workflowId, runId: description.runId, status: 'running' };
-    return {
-      workflowId,
-      runId: description.runId,
-      status: 'running',
-      stage: progress.stage,
-      ...ids(progress),
-      progress,
-    };
-  }
-  const finished = await describeOutcome(client, workflowId, { queryTimeoutMs });
-  if (!finished) return provisioningState(client, workflowId, queryTimeoutMs);
-  return finishedState(finished);
+  });
+  if (reading.kind === 'finished') return finishedState(reading.finished);
+  const { runId, progress } = reading;
+  if (progress) return { workflowId, runId, status: 'running', stage: progress.stage, ...ids(progress), progress };
+  if (progressOptional) return { workflowId, runId, status: 'running' };
+  throw new ApiError(
+    503,
+    'no-worker',
+    `no worker answered within ${queryTimeoutMs} ms; the provisioning goes on`,
+    undefined,
+    5,
+  );
 }
 
 export function finishedState(f: FinishedProvisioning): ProvisioningState {

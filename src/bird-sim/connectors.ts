@@ -7,7 +7,8 @@ import type { Provisioning } from './provisioning';
 import { connectorResource, connectorStatusResource } from './resources';
 import { error, invalidField, invalidFromZod, ok, parseJson, type ApiResult } from './results';
 import type { SimStore } from './store';
-import { isSmsTemplate, KNOWN_REFS, phoneNumberFor, SmsArguments, templateSlug } from './templates';
+import { KNOWN_REFS, phoneNumberFor, SIM_TEMPLATE_RULES, templateSlug } from './templates';
+import type { TemplateRef } from '../domain/connector-templates';
 import type { SimConnector, SimNumber } from './types';
 
 const DEFAULT_LIMIT = 10;
@@ -70,12 +71,13 @@ export class ConnectorOperations {
       return invalidField('connectorTemplateRef', `unknown template "${ref}" (known: ${KNOWN_REFS.join(', ')})`);
 
     let phoneNumberId: string | undefined;
-    if (isSmsTemplate(ref)) {
-      const args = SmsArguments.safeParse(req.arguments ?? {});
+    const rule = SIM_TEMPLATE_RULES[ref as TemplateRef];
+    if (rule.arguments) {
+      const args = rule.arguments.safeParse(req.arguments ?? {});
       if (!args.success) return invalidFromZod(args.error, 'arguments.');
-      phoneNumberId = args.data.phoneNumberId;
+      phoneNumberId = rule.forNumber ? args.data.phoneNumberId : undefined;
       // Only Bird knows which numbers are 10DLC, so only Bird (here: the simulator) can refuse a missing use case.
-      if (this.provisioning.behaviourOf(phoneNumberId)?.tenDlc && !args.data.useCaseId) {
+      if (phoneNumberId && this.provisioning.behaviourOf(phoneNumberId)?.tenDlc && !args.data.useCaseId) {
         return invalidField('arguments.useCaseId', 'is required for 10DLC numbers');
       }
     }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { BIRD_RATE_LIMITS } from '../bird/rate-limits/budget';
-import { describeIssues } from '../domain/zod-issues';
+import { describeIssues } from '../base/zod-issues';
 import { DEFAULT_ACCESS_KEY } from './defaults';
 import { RATE_LIMIT_WINDOWS } from './rate-limits';
 import type { FaultConfig, SimulatorOptions } from './types';

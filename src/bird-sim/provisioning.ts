@@ -3,6 +3,7 @@
  * error/inactive for numbers configured to fail) after a delay, and deprovisioned on delete. Every change
  * is announced through `announce`, which the simulator turns into webhook deliveries.
  */
+import { parseTaggedName } from '../domain/idempotency';
 import { channelEvent } from './resources';
 import type { ChannelEventBody, ChannelState, NumberBehaviour, SimConnector } from './types';
 
@@ -22,6 +23,11 @@ export class Provisioning {
     this.behaviours.set(phoneNumberId, behaviour);
   }
 
+  /** For a connector without a number: the name it is created with, before the orchestrator's tag. */
+  configureName(name: string, behaviour: NumberBehaviour): void {
+    this.behaviours.set(`name:${name}`, behaviour);
+  }
+
   behaviourOf(phoneNumberId: string): NumberBehaviour | undefined {
     return this.behaviours.get(phoneNumberId);
   }
@@ -30,7 +36,9 @@ export class Provisioning {
   begin(c: SimConnector): void {
     c.state = { status: 'pending', stage: 'provisioning' };
     this.announce(c.workspaceId, channelEvent('channel.created', c));
-    const behaviour = c.number ? this.behaviours.get(c.number.numberId) : undefined;
+    const behaviour = c.number
+      ? this.behaviours.get(c.number.numberId)
+      : this.behaviours.get(`name:${parseTaggedName(c.name)?.name ?? c.name}`);
     const finalState: ChannelState =
       behaviour?.outcome === 'error'
         ? { status: 'error', stage: 'inactive', errorMessage: behaviour.errorMessage ?? DEFAULT_NUMBER_ERROR }

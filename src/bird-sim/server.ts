@@ -120,6 +120,11 @@ export class BirdSimulator {
     this.provisioning.configureNumber(phoneNumberId, behaviour);
   }
 
+  /** How a connector without a number behaves, by the name it is given (before any idempotency tag). */
+  configureName(name: string, behaviour: NumberBehaviour): void {
+    this.provisioning.configureName(name, behaviour);
+  }
+
   addWorkspace(ws: SimWorkspace): void {
     this.store.addWorkspace(ws);
   }

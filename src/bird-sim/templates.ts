@@ -1,20 +1,13 @@
 /**
- * What Bird documents per connector template: the known refs, and for SMS the required arguments.
- * Other templates take their arguments as-is (their requirements are not in the seed documentation).
+ * How the simulated Bird treats each connector template it lists: the templates are the product's own table
+ * (src/domain/connector-templates.ts), and each has one rule here: the arguments Bird itself checks, and the number
+ * it attaches when the connector is for one. Adding a template is one entry there and one rule here.
  */
 import { z } from 'zod';
-import { ConnectorTemplateRef, KNOWN_TEMPLATE_REFS, SMS_CHANNEL_MESSAGE_TYPES } from '../bird/schemas';
+import { SMS_CHANNEL_MESSAGE_TYPES } from '../bird/schemas';
+import { TEMPLATE_REFS, type TemplateRef } from '../domain/connector-templates';
 
-export const KNOWN_REFS: readonly string[] = KNOWN_TEMPLATE_REFS;
-
-export function isSmsTemplate(ref: string): boolean {
-  return ref === ConnectorTemplateRef.sms;
-}
-
-/** 'sms-messagebird:1' -> 'sms-messagebird' (used as slug and as channel platform). */
-export function templateSlug(ref: string): string {
-  return ref.replace(/:\d+$/, '');
-}
+export const KNOWN_REFS: readonly string[] = TEMPLATE_REFS;
 
 const required = (what: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${what}`;
@@ -26,6 +19,30 @@ export const SmsArguments = z.looseObject({
   }),
   useCaseId: z.string({ error: required('a string') }).optional(),
 });
+
+export interface SimTemplateRule {
+  /** What Bird refuses (422) in the arguments; undefined: any object. */
+  arguments?: z.ZodType<{ phoneNumberId?: string; useCaseId?: string }>;
+  /** Whether the connector is for a number (arguments.phoneNumberId): Bird attaches it and refuses a second. */
+  forNumber: boolean;
+}
+
+const CHANNEL_ONLY: SimTemplateRule = { forNumber: false };
+
+export const SIM_TEMPLATE_RULES: Record<TemplateRef, SimTemplateRule> = {
+  'sms-messagebird:1': { arguments: SmsArguments, forNumber: true },
+  'whatsapp:1': CHANNEL_ONLY,
+  'instagram:1': CHANNEL_ONLY,
+  'facebook:1': CHANNEL_ONLY,
+  'telegram:1': CHANNEL_ONLY,
+  'line:1': CHANNEL_ONLY,
+  'email-messagebird:1': CHANNEL_ONLY,
+};
+
+/** 'sms-messagebird:1' -> 'sms-messagebird' (used as slug and as channel platform). */
+export function templateSlug(ref: string): string {
+  return ref.replace(/:\d+$/, '');
+}
 
 /** A stable Dutch +3197 number per phone number id, so the same number always shows the same identifier. */
 export function phoneNumberFor(phoneNumberId: string): string {

@@ -4,8 +4,8 @@
  */
 import type { Span } from '@opentelemetry/api';
 import type { z } from 'zod';
-import { describeIssues } from '../domain/zod-issues';
-import type { Secret } from '../config/secret';
+import { describeIssues } from '../base/zod-issues';
+import type { Secret } from '../base/secret';
 import { inCallSpan } from './call-span';
 import { BirdApiError } from './errors';
 import { parseRetryAfter } from './rate-limits/budget';

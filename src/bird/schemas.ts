@@ -28,17 +28,7 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 
 // ---- Connectors --------------------------------------------------------------------------------
 
-export const ConnectorTemplateRef = {
-  sms: 'sms-messagebird:1',
-  whatsapp: 'whatsapp:1',
-  instagram: 'instagram:1',
-  facebook: 'facebook:1',
-  telegram: 'telegram:1',
-  line: 'line:1',
-  email: 'email-messagebird:1',
-} as const;
-export const KNOWN_TEMPLATE_REFS = Object.values(ConnectorTemplateRef);
-
+// The templates Bird lists, with their arguments, are described once in src/domain/connector-templates.ts.
 export const SMS_CHANNEL_MESSAGE_TYPES = [
   'promotional',
   'transactional',

@@ -13,7 +13,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import type { Secret } from '../config/secret';
+import type { Secret } from '../base/secret';
 import { BulkStoreError, type ObjectBackend } from './object-backend';
 
 export interface S3BackendOptions {

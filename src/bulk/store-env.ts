@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../config/app-config';
-import { parseFields } from '../domain/zod-issues';
+import { parseFields } from '../base/zod-issues';
 import { envSecretStore, SecretNotFoundError } from '../config/secrets';
 import { S3Backend } from './s3-backend';
 import { BulkStore } from './store';

@@ -4,7 +4,7 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { CommanderError } from 'commander';
-import { InvalidFields } from '../domain/zod-issues';
+import { InvalidFields } from '../base/zod-issues';
 import { ProvisioningRefused } from '../client/offboarding-client';
 import { ExitCode } from './exit-codes';
 

@@ -3,6 +3,7 @@
  * compares with the committed ones: JSON Schema (draft 2020-12) generated from the zod schemas, plus the conventions
  * a caller in any language needs (workflow types, task queue, workflow ids, policies, query/update/signal names).
  */
+import { CONNECTOR_TEMPLATES, type ConnectorTemplate } from '../domain/connector-templates';
 import type { z } from 'zod';
 import { FailureType } from '../domain/failure-types';
 import { provisioningStartOptions } from '../domain/provisioning-start';
@@ -47,6 +48,27 @@ function samplePolicies() {
     }),
   );
   return { workflowIdReusePolicy: options.workflowIdReusePolicy };
+}
+
+/** Each connector template Bird lists: what identifies its provisioning, its arguments, its bulk columns. */
+function templateConventions(): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.values(CONNECTOR_TEMPLATES).map((t: ConnectorTemplate) => [
+      t.ref,
+      {
+        channel: t.channel,
+        identity: t.identity === 'phone-number' ? 'connector.arguments.phoneNumberId' : 'connector.name',
+        workflowId:
+          t.identity === 'phone-number'
+            ? 'provision/<workspaceId>/<phoneNumberId>'
+            : `provision/<workspaceId>/${t.ref}/<encodeURIComponent(connector.name)>`,
+        arguments: t.arguments
+          ? 'as Bird documents them (provisioning-input.schema.json)'
+          : 'passed through as Bird defines them; secrets only by reference (connector.securityArgumentsRef)',
+        bulkColumns: Object.keys(t.bulkColumns),
+      },
+    ]),
+  );
 }
 
 export function contractDocuments(): Record<string, unknown> {
@@ -95,6 +117,7 @@ export function contractDocuments(): Record<string, unknown> {
           otherTemplates: 'provision/<workspaceId>/<connectorTemplateRef>/<encodeURIComponent(connector.name)>',
           ids: 'UUIDs lower-cased',
         },
+        templates: templateConventions(),
         ...samplePolicies(),
         workflowIdConflictPolicy: 'USE_EXISTING',
         queries: { [progressQuery.name]: 'provisioning-progress.schema.json' },

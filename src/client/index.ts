@@ -48,9 +48,10 @@ export { BulkStore } from '../bulk/store';
 export { InventoryFileError } from '../bulk/inventory-file';
 export { InvalidBulkDefaults } from '../domain/bulk-input';
 export { FailureType, INVALID_WORKFLOW_INPUT } from '../domain/failure-types';
+export { provisioningWorkflowId, refOf, type ProvisioningRef } from '../domain/provisioning-identity';
+export { CONNECTOR_TEMPLATES, TEMPLATE_REFS, type TemplateRef } from '../domain/connector-templates';
 export {
   InvalidProvisioningInput,
-  provisioningWorkflowId,
   type ProvisionChannelInput,
   type ProvisionChannelInputRaw,
 } from '../domain/provisioning-input';

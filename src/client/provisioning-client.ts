@@ -12,7 +12,8 @@ import {
 import { randomUUID } from 'node:crypto';
 import { idempotencyTag } from '../domain/idempotency';
 import { channelKeyOf } from '../domain/offboarding';
-import { parseProvisioningInput, provisioningWorkflowId } from '../domain/provisioning-input';
+import { parseProvisioningInput, type ProvisionChannelInput } from '../domain/provisioning-input';
+import { provisioningWorkflowId } from '../domain/provisioning-identity';
 import { refuseWhileOffboarding } from './offboarding-client';
 import { provisioningStartOptions } from '../domain/provisioning-start';
 import { waitThroughOutages, type OutageOptions } from './outages';
@@ -40,26 +41,25 @@ export interface StartedProvisioning {
 }
 
 /**
- * Validates the input (throwing InvalidProvisioningInput naming each bad field, before anything starts) and starts
- * the workflow. Starting the same workspace+number again attaches to the running provisioning; a new attempt is
- * allowed only after a failed one.
+ * The typed client's own door: validates the input (throwing InvalidProvisioningInput naming each bad field,
+ * before anything starts) and starts the workflow. Starting the same identity again (workspace and number, or
+ * template and name) attaches to the running provisioning; a new attempt is allowed only after a failed one.
  */
 export async function startProvisioning(
   client: Client,
   rawInput: unknown,
   opts: { taskQueue: string },
 ): Promise<StartedProvisioning> {
-  return start(client, rawInput, opts, 'USE_EXISTING');
+  return start(client, parseProvisioningInput(rawInput), opts, 'USE_EXISTING');
 }
 
 /** FAIL instead of USE_EXISTING tells the caller whether this start made the run (attachOrStart says which). */
 async function start(
   client: Client,
-  rawInput: unknown,
+  input: ProvisionChannelInput,
   opts: { taskQueue: string },
   conflictPolicy: 'USE_EXISTING' | 'FAIL',
 ): Promise<StartedProvisioning> {
-  const input = parseProvisioningInput(rawInput);
   await refuseWhileOffboarding(client, channelKeyOf(input));
   // The run's connector tag, drawn here and set at start (free) instead of upserted by the run.
   const { workflowId, ...options } = provisioningStartOptions(input, idempotencyTag(randomUUID()));
@@ -91,19 +91,20 @@ export type AttachOrStart =
       result: ProvisionChannelResult;
     };
 
+/** `input` is what the door parsed (parseProvisioningInput), once: it is not parsed again here. */
 export async function attachOrStart(
   client: Client,
-  rawInput: unknown,
+  input: ProvisionChannelInput,
   opts: { taskQueue: string },
 ): Promise<AttachOrStart> {
-  const workflowId = provisioningWorkflowId(parseProvisioningInput(rawInput));
+  const workflowId = provisioningWorkflowId(input);
   const handle = client.workflow.getHandle<ProvisionChannelWorkflow>(workflowId);
   // Two rounds at most: a run that fails between our start and our look allows a new attempt at once.
   for (let round = 0; ; round++) {
     const before = await describeIfAny(client, workflowId);
     if (before?.status.name === 'COMPLETED') return alreadyProvisioned(client, workflowId);
     try {
-      const started = await start(client, rawInput, opts, 'FAIL');
+      const started = await start(client, input, opts, 'FAIL');
       return {
         ...started,
         kind: 'started',

@@ -21,7 +21,7 @@ import {
   type ReconcileReport,
 } from '../domain/reconcile';
 import * as sa from '../domain/search-attributes';
-import { parseFields } from '../domain/zod-issues';
+import { parseFields } from '../base/zod-issues';
 import { WORKFLOW_TYPES, type ReconcileConnectorsWorkflow } from '../domain/workflow-types';
 
 export interface StartedReconcile {

@@ -21,7 +21,7 @@ import {
   workspaceSubscriptionQuery,
   type WorkspaceSubscriptionState,
 } from '../domain/messages/subscription';
-import { describeIssues, InvalidFields } from '../domain/zod-issues';
+import { describeIssues, InvalidFields } from '../base/zod-issues';
 
 export interface EnsuredSubscription extends WorkspaceSubscriptionState {
   workflowId: string;

@@ -4,11 +4,11 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ConfigError, ConfigReader } from '../config/app-config';
-import { parseFields } from '../domain/zod-issues';
+import { parseFields } from '../base/zod-issues';
 import { createLogger } from '../observability/logger';
 import { runMain, stopSignal } from '../observability/run-main';
 import { startTracing } from '../observability/tracing';
-import { Secret } from '../config/secret';
+import { Secret } from '../base/secret';
 import { payloadCodecFromEnv } from './env';
 import { buildCodecServer } from './server';
 

@@ -10,7 +10,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Secret } from '../config/secret';
+import type { Secret } from '../base/secret';
 
 export interface CodecServerOptions {
   codec: PayloadCodec;

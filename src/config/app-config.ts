@@ -8,8 +8,8 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
-import { InvalidFields, parseFields } from '../domain/zod-issues';
-import { Secret } from './secret';
+import { InvalidFields, parseFields } from '../base/zod-issues';
+import { Secret } from '../base/secret';
 
 export class ConfigError extends InvalidFields {
   constructor(problems: string[]) {

@@ -6,7 +6,7 @@
  * The environment store reads BIRD_SECRET_<REF>. The prefix is deliberate: a reference can never resolve to an
  * arbitrary process variable (say BIRD_ACCESS_KEY) and ship it to a URL named in a workflow input.
  */
-import { Secret } from './secret';
+import { Secret } from '../base/secret';
 
 export interface SecretStore {
   /** Throws SecretNotFoundError (naming the reference, never a value) when the reference is unknown. */

@@ -8,33 +8,18 @@
  * the row's line and the field (the CSV column where there is one).
  */
 import { z } from 'zod';
-import {
-  InvalidProvisioningInput,
-  parseProvisioningInput,
-  phoneNumberIdOf,
-  provisioningWorkflowId,
-  type ProvisionChannelInput,
-} from './provisioning-input';
-import { InvalidFields, parseFields } from './zod-issues';
+import { InvalidProvisioningInput, parseProvisioningInput, type ProvisionChannelInput } from './provisioning-input';
+import { identifyingNumberOf, phoneNumberIdOf, provisioningWorkflowId } from './provisioning-identity';
+import { CONNECTOR_TEMPLATES } from './connector-templates';
+import { InvalidFields, parseFields } from '../base/zod-issues';
 
-/** The CSV columns a row may have; `phoneNumberId` is the only required one. */
-export const ROW_COLUMNS = [
-  'phoneNumberId',
-  'name',
-  'channelMessageType',
-  'useCaseId',
-  'connectorTemplateRef',
-] as const;
-export type RowColumn = (typeof ROW_COLUMNS)[number];
+/** The CSV columns a row may have (the SMS template's, from its descriptor); `phoneNumberId` is the only required one. */
+const SMS_COLUMNS = CONNECTOR_TEMPLATES['sms-messagebird:1'].bulkColumns;
+export type RowColumn = keyof typeof SMS_COLUMNS;
+export const ROW_COLUMNS = Object.keys(SMS_COLUMNS) as RowColumn[];
 
 /** Where each column lands in a provisioning input (and so how a problem on that path is named back to the user). */
-const COLUMN_PATHS: Record<RowColumn, string[]> = {
-  phoneNumberId: ['connector', 'arguments', 'phoneNumberId'],
-  name: ['connector', 'name'],
-  channelMessageType: ['connector', 'arguments', 'channelMessageType'],
-  useCaseId: ['connector', 'arguments', 'useCaseId'],
-  connectorTemplateRef: ['connector', 'connectorTemplateRef'],
-};
+const COLUMN_PATHS: Record<RowColumn, readonly string[]> = SMS_COLUMNS;
 
 /** Fields that identify one number: they belong in the file, never in the defaults (every row would share them). */
 const PER_NUMBER_PATHS = [COLUMN_PATHS.phoneNumberId];
@@ -181,12 +166,16 @@ function validateRow(defaults: BulkDefaults, row: SourceRow): ValidRow | Invalid
   const written = writtenNumber(row);
   try {
     const input = parseProvisioningInput(mergeOver(defaults, partial));
-    const phoneNumberId = phoneNumberIdOf(input);
+    const phoneNumberId = identifyingNumberOf(input);
     if (!phoneNumberId)
       return {
         line: row.line,
         phoneNumberId: written,
-        problems: ['phoneNumberId: required (bulk onboarding is per number)'],
+        problems: [
+          phoneNumberIdOf(input)
+            ? `connectorTemplateRef: bulk onboarding is per number, and ${input.connector.connectorTemplateRef} is identified by name; provision it through the client, the CLI, the HTTP API or Nexus`
+            : 'phoneNumberId: required (bulk onboarding is per number)',
+        ],
       };
     return { line: row.line, phoneNumberId, workflowId: provisioningWorkflowId(input), input };
   } catch (err) {
@@ -250,7 +239,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function getPath(obj: unknown, path: string[]): unknown {
+function getPath(obj: unknown, path: readonly string[]): unknown {
   let node = obj;
   for (const key of path) {
     if (!isPlainObject(node)) return undefined;
@@ -259,12 +248,12 @@ function getPath(obj: unknown, path: string[]): unknown {
   return node;
 }
 
-function stringAt(obj: unknown, path: string[]): string | undefined {
+function stringAt(obj: unknown, path: readonly string[]): string | undefined {
   const v = getPath(obj, path);
   return typeof v === 'string' ? v : undefined;
 }
 
-function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+function setPath(obj: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let node = obj;
   for (const key of path.slice(0, -1)) {
     if (!isPlainObject(node[key])) node[key] = {};

@@ -2,7 +2,8 @@
  * How a provisioning reads in the Temporal UI ("current details", markdown) and in its failure message.
  */
 import { formatDuration } from './duration';
-import { phoneNumberIdOf, type ProvisionChannelInput } from './provisioning-input';
+import type { ProvisionChannelInput } from './provisioning-input';
+import { phoneNumberIdOf } from './provisioning-identity';
 import type { ProvisioningFailureDetails, ProvisioningProgress } from './provisioning';
 
 export function describeProgress(p: ProvisioningProgress, input: ProvisionChannelInput): string {

@@ -10,8 +10,8 @@ import { z } from 'zod';
 import { BirdId } from '../bird/schemas';
 import { duration } from './duration';
 import { parseTaggedName } from './idempotency';
-import { phoneNumberIdOf, provisioningWorkflowId, type ProvisioningIdentity } from './provisioning-input';
-import { InvalidFields, parseFields } from './zod-issues';
+import { identifyingNumberOf, provisioningWorkflowId, type ProvisioningIdentity } from './provisioning-identity';
+import { InvalidFields, parseFields } from '../base/zod-issues';
 
 const Lower = BirdId.transform((id) => id.toLowerCase());
 
@@ -50,17 +50,20 @@ export type ChannelKey = Pick<OffboardInput, 'workspaceId' | 'phoneNumberId' | '
 
 /** The provisioning of this channel (same rule as the clients start it with). */
 export function provisioningIdOf(key: ChannelKey): string {
-  return provisioningWorkflowId({
-    workspaceId: key.workspaceId,
-    connector: key.phoneNumberId
-      ? { connectorTemplateRef: '', name: '', arguments: { phoneNumberId: key.phoneNumberId } }
-      : { connectorTemplateRef: key.connector!.connectorTemplateRef, name: key.connector!.name },
-  });
+  return provisioningWorkflowId(
+    key.phoneNumberId
+      ? { workspaceId: key.workspaceId, phoneNumberId: key.phoneNumberId }
+      : {
+          workspaceId: key.workspaceId,
+          connectorTemplateRef: key.connector!.connectorTemplateRef,
+          name: key.connector!.name,
+        },
+  );
 }
 
-/** The channel a provisioning input is for. */
+/** The channel a provisioning input is for: its number for a template identified by number, else its name. */
 export function channelKeyOf(input: ProvisioningIdentity): ChannelKey {
-  const number = phoneNumberIdOf(input);
+  const number = identifyingNumberOf(input);
   return number
     ? { workspaceId: input.workspaceId, phoneNumberId: number.toLowerCase() }
     : {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { BirdId } from '../bird/schemas';
 import { inventoryNameProblem } from './plan';
-import { InvalidFields, parseFields } from './zod-issues';
+import { InvalidFields, parseFields } from '../base/zod-issues';
 
 const Lower = BirdId.transform((id) => id.toLowerCase());
 

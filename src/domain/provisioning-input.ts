@@ -3,16 +3,11 @@
  * the workflow, so a run started by any other means still fails before it touches Bird.
  */
 import { z } from 'zod';
-import {
-  BirdId,
-  CreateConnectorRequest,
-  KNOWN_TEMPLATE_REFS,
-  SMS_CHANNEL_MESSAGE_TYPES,
-  WebhookEventFilter,
-  WebhookUrl,
-} from '../bird/schemas';
+import { BirdId, CreateConnectorRequest, WebhookEventFilter, WebhookUrl } from '../bird/schemas';
+import { CONNECTOR_TEMPLATES, TEMPLATE_REFS, type ConnectorTemplate } from './connector-templates';
 import { duration } from './duration';
-import { describeIssues, InvalidFields, issueReason } from './zod-issues';
+import { provisioningWorkflowId } from './provisioning-identity';
+import { describeIssues, InvalidFields, issueReason } from '../base/zod-issues';
 
 /**
  * Bird ids are UUIDs, and UUIDs are case-insensitive: one number written in two cases is one number. Every id
@@ -104,24 +99,20 @@ export const ChannelSubscriptionSpec = z.strictObject({
 });
 export type ChannelSubscriptionSpec = z.infer<typeof ChannelSubscriptionSpec>;
 
-const SmsArguments = z.looseObject({
-  phoneNumberId: CanonicalId,
-  channelMessageType: z.enum(SMS_CHANNEL_MESSAGE_TYPES),
-  useCaseId: NonBlankText.optional(),
-});
-
 /**
- * The `arguments` each template requires, checked in place of the free-form record (a template not listed takes any
- * object). The contract's JSON Schema says the same, one `if template then arguments` per entry
- * (src/client/contract-json-schema.ts).
+ * The `arguments` each template requires (src/domain/connector-templates.ts), checked in place of the free-form
+ * record (a template without them takes any object). The contract's JSON Schema says the same, one
+ * `if template then arguments` per entry (src/client/contract-json-schema.ts).
  */
-export const CONNECTOR_ARGUMENTS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
-  'sms-messagebird:1': SmsArguments,
-};
+export const CONNECTOR_ARGUMENTS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = Object.fromEntries(
+  Object.values(CONNECTOR_TEMPLATES as Record<string, ConnectorTemplate>).flatMap((t) =>
+    t.arguments ? [[t.ref, t.arguments]] : [],
+  ),
+);
 
 export const ConnectorSpec = CreateConnectorRequest.omit({ securityArguments: true })
   .extend({
-    connectorTemplateRef: z.enum(KNOWN_TEMPLATE_REFS as [string, ...string[]]),
+    connectorTemplateRef: z.enum(TEMPLATE_REFS),
     // Names stay short enough for Bird once the workflow appends its idempotency tag.
     name: WellFormedName,
     invitationToken: NonBlankText.nullable().optional(),
@@ -142,7 +133,7 @@ export const ConnectorSpec = CreateConnectorRequest.omit({ securityArguments: tr
       }
       return z.NEVER;
     }
-    // As parsed: the canonical (lower-case) phone number id is what Bird is sent and what names the workflow.
+    // As parsed: the canonical form (lower-case ids) is what Bird is sent and what names the workflow.
     return { ...c, arguments: { ...c.arguments, ...parsed.data } };
   });
 export type ConnectorSpec = z.infer<typeof ConnectorSpec>;
@@ -299,29 +290,7 @@ export function isResolvedInput(value: unknown): value is ProvisionChannelInput 
   );
 }
 
-/** What names a provisioning: enough of an input (or of a connector Bird lists) to derive its workflow id. */
-export interface ProvisioningIdentity {
-  workspaceId: string;
-  connector: { connectorTemplateRef: string; name: string; arguments?: Record<string, unknown> | null };
-}
-
 /** The subscriptions' signing-key references, checked with the connector's before the create. */
 export function signingKeyRefsOf(input: ProvisionChannelInput): string[] {
   return input.subscriptions.flatMap((s) => (s.signingKeyRef ? [s.signingKeyRef] : []));
-}
-
-/** The phone number id of an SMS connector, or undefined for other templates. */
-export function phoneNumberIdOf(input: Pick<ProvisioningIdentity, 'connector'>): string | undefined {
-  const id = input.connector.arguments?.['phoneNumberId'];
-  return typeof id === 'string' ? id : undefined;
-}
-
-/**
- * One provisioning per workspace and number (or connector name): starting the same one twice attaches to the
- * running workflow instead of creating a second connector.
- */
-export function provisioningWorkflowId(input: ProvisioningIdentity): string {
-  const number = phoneNumberIdOf(input);
-  if (number) return `provision/${input.workspaceId}/${number}`;
-  return `provision/${input.workspaceId}/${input.connector.connectorTemplateRef}/${encodeURIComponent(input.connector.name)}`;
 }

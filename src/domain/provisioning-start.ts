@@ -5,7 +5,8 @@
  */
 import type { SearchAttributePair } from '@temporalio/common';
 import { formatDuration } from './duration';
-import { phoneNumberIdOf, provisioningWorkflowId, type ProvisionChannelInput } from './provisioning-input';
+import type { ProvisionChannelInput } from './provisioning-input';
+import { phoneNumberIdOf, provisioningWorkflowId } from './provisioning-identity';
 import * as sa from './search-attributes';
 
 export interface ProvisioningStartOptions {

@@ -14,8 +14,8 @@
 import { z } from 'zod';
 import { BirdId } from '../bird/schemas';
 import { duration } from './duration';
-import { provisioningWorkflowId } from './provisioning-input';
-import { InvalidFields, parseFields } from './zod-issues';
+import { provisioningWorkflowId } from './provisioning-identity';
+import { InvalidFields, parseFields } from '../base/zod-issues';
 
 export const ReconcileInput = z.strictObject({
   workspaceId: BirdId.transform((id) => id.toLowerCase()),

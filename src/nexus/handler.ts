@@ -15,16 +15,12 @@ import * as nexus from 'nexus-rpc';
 import { randomUUID } from 'node:crypto';
 import { BulkStoreError, type BulkStore } from '../bulk/store';
 import { bulkStartOptions } from '../client/bulk-client';
-import {
-  cancelProvisioning,
-  describeOutcome,
-  getProgress,
-  type FinishedProvisioning,
-} from '../client/provisioning-client';
+import { cancelProvisioning, describeOutcome, type FinishedProvisioning } from '../client/provisioning-client';
+import { readProvisioning } from '../client/read-provisioning';
 import { idempotencyTag } from '../domain/idempotency';
 import { parseProvisioningInput, type ProvisionChannelInputRaw } from '../domain/provisioning-input';
 import { provisioningStartOptions } from '../domain/provisioning-start';
-import { InvalidFields } from '../domain/zod-issues';
+import { InvalidFields } from '../base/zod-issues';
 import { WORKFLOW_TYPES, type BulkOnboardWorkflow, type ProvisionChannelWorkflow } from '../domain/workflow-types';
 import type { ProvisionChannelResult } from '../domain/provisioning';
 import { InvalidNexusRequest, parseBulkOnboardRequest, workflowIdOfRef } from './requests';
@@ -109,18 +105,14 @@ function provisionOperation(): nexus.OperationHandler<ProvisionChannelInputRaw, 
   };
 }
 
+/** The Nexus mapping of the client's one reading (readProvisioning). */
 async function provisioningState(client: Client, workflowId: string): Promise<ProvisioningState> {
-  // Two rounds at most: a new attempt may start between the describe and the reading of the outcome.
-  for (let round = 0; round < 2; round++) {
-    const description = await client.workflow.getHandle(workflowId).describe().catch(notFound(workflowId));
-    if (description.status.name === 'RUNNING') {
-      const progress = await getProgress(client, workflowId, { timeoutMs: QUERY_TIMEOUT_MS, runId: description.runId });
-      return { workflowId, runId: description.runId, status: 'RUNNING', progress };
-    }
-    const outcome = await describeOutcome(client, workflowId);
-    if (outcome) return stateOf(outcome);
-  }
-  throw new nexus.HandlerError('INTERNAL', `${workflowId} changed while being read; retry`, {
+  const reading = await readProvisioning(client, workflowId, { queryTimeoutMs: QUERY_TIMEOUT_MS }).catch(
+    notFound(workflowId),
+  );
+  if (reading.kind === 'finished') return stateOf(reading.finished);
+  if (reading.progress) return { workflowId, runId: reading.runId, status: 'RUNNING', progress: reading.progress };
+  throw new nexus.HandlerError('UNAVAILABLE', `no worker answered the progress query: ${reading.progressProblem}`, {
     retryableOverride: true,
   });
 }

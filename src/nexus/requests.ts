@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { BULK_LIMITS } from '../client/bulk-client';
-import { CanonicalId, provisioningWorkflowId } from '../domain/provisioning-input';
-import { InvalidFields, parseFields } from '../domain/zod-issues';
+import { provisioningWorkflowId, ProvisioningRefSchema } from '../domain/provisioning-identity';
+import { InvalidFields, parseFields } from '../base/zod-issues';
 import type { BulkOnboardRequest } from './service';
 
 export class InvalidNexusRequest extends InvalidFields {
@@ -16,34 +16,11 @@ export class InvalidNexusRequest extends InvalidFields {
   }
 }
 
-const ProvisioningRefSchema = z
-  .strictObject({
-    workspaceId: CanonicalId,
-    phoneNumberId: CanonicalId.optional(),
-    connectorTemplateRef: z.string().min(1).optional(),
-    name: z.string().min(1).max(200).optional(),
-  })
-  .superRefine((ref, ctx) => {
-    if (ref.phoneNumberId === undefined && (ref.connectorTemplateRef === undefined || ref.name === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['phoneNumberId'],
-        message: 'required (or connectorTemplateRef and name, for a connector without a number)',
-      });
-    }
-  });
-
 /** The workflow id of the provisioning a ref names (the same rule as the provisioning's own input). */
 export function workflowIdOfRef(raw: unknown): string {
-  const ref = parseFields(ProvisioningRefSchema, raw, (problems) => new InvalidNexusRequest(problems));
-  return provisioningWorkflowId({
-    workspaceId: ref.workspaceId,
-    connector: {
-      connectorTemplateRef: ref.connectorTemplateRef ?? 'sms-messagebird:1',
-      name: ref.name ?? '',
-      arguments: ref.phoneNumberId ? { phoneNumberId: ref.phoneNumberId } : {},
-    },
-  });
+  return provisioningWorkflowId(
+    parseFields(ProvisioningRefSchema, raw, (problems) => new InvalidNexusRequest(problems)),
+  );
 }
 
 const BulkOnboardRequestSchema = z.strictObject({

@@ -6,16 +6,16 @@
 import * as nexus from 'nexus-rpc';
 import type { ProvisionChannelInputRaw } from '../domain/provisioning-input';
 import type { BulkOnboardResult } from '../domain/bulk-onboarding';
+import type { ProvisioningRef } from '../domain/provisioning-identity';
 import type { ProvisionChannelResult, ProvisioningFailureDetails, ProvisioningProgress } from '../domain/provisioning';
 
 export const CHANNEL_PROVISIONING_SERVICE = 'channelProvisioning';
 
 /**
  * Which provisioning: the workspace and the phone number id (SMS), or the workspace, template and connector name
- * (other templates), exactly as the provisioning's input named them. The workflow id follows from them.
+ * (every other template), exactly as the provisioning's input named them. The workflow id follows from them.
  */
-export type ProvisioningRef =
-  { workspaceId: string; phoneNumberId: string } | { workspaceId: string; connectorTemplateRef: string; name: string };
+export type { ProvisioningRef } from '../domain/provisioning-identity';
 
 /** A provisioning as `getProvisioning` sees it: running with its progress, or how its latest run ended. */
 export type ProvisioningState = { workflowId: string; runId: string } & (
@@ -43,8 +43,8 @@ export interface BulkOnboardRequest {
 
 export const channelProvisioningService = nexus.service(CHANNEL_PROVISIONING_SERVICE, {
   /**
-   * Asynchronous, backed by the `provisionChannel` workflow `provision/<workspace>/<number>`. A second call for the
-   * same number attaches to the provisioning in progress, or answers at once with the result of the completed one.
+   * Asynchronous, backed by the `provisionChannel` workflow of the input's identity (its number for SMS, its
+   * template and name for the others). A second call for the same identity attaches to the provisioning in progress, or answers at once with the result of the completed one.
    * Fails with the workflow's failure (`ProvisioningFailed`, its details saying what was undone); cancelling the
    * operation cancels the provisioning, which deletes the connector it created.
    */

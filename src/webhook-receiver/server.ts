@@ -6,7 +6,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ChannelEvent, WebhookHeaders } from '../bird/events';
 import { verifyWebhookSignature } from '../bird/signature';
-import type { Secret } from '../config/secret';
+import type { Secret } from '../base/secret';
 import { deliveryKey } from './delivery-key';
 import { ReplayGuard, type ReplayGuardOptions } from './replay-guard';
 import type { StatusRouter } from './status-router';

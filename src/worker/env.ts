@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { BulkStoreEnvShape } from '../bulk/store-env';
 import { ConfigError } from '../config/app-config';
-import { parseFields } from '../domain/zod-issues';
+import { parseFields } from '../base/zod-issues';
 import { parseDuration } from '../domain/duration';
 import { BIRD_RATE_LIMITS } from '../bird/rate-limits/budget';
 import { TASK_QUEUE_ROLES, type TaskQueueRole } from '../bird/rate-limits/queues';

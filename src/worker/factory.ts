@@ -1,7 +1,7 @@
 /**
  * Builds the provisioning worker: one process serving every task queue of the deployment (the workflow queue and
  * the two rate-limited Bird queues, src/bird/rate-limits/queues.ts), or only some of them (WORKER_TASK_QUEUES), so each
- * kind of work can be scaled on its own. Shared by src/worker/main.ts, the demo and the tests, which pass a pre-built
+ * kind of work can be scaled on its own. Shared by src/worker.ts, the demo and the tests, which pass a pre-built
  * workflow bundle (bundled once per test run, or at image build time by scripts/bundle-workflows.ts) and a Bird
  * client pointed at the simulator.
  */

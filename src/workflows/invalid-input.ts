@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import { INVALID_WORKFLOW_INPUT, withoutStack } from '../domain/failure-types';
-import { InvalidFields } from '../domain/zod-issues';
+import { InvalidFields } from '../base/zod-issues';
 
 export function parseOrFailRun<T>(parse: () => T): T {
   try {

@@ -17,7 +17,7 @@ import {
 import type { Activities } from '../activities';
 import { WorkspaceSubscriptionInput, type WorkspaceSubscriptionInputRaw } from '../domain/subscription-input';
 import { INVALID_WORKFLOW_INPUT, withoutStack } from '../domain/failure-types';
-import { describeIssues } from '../domain/zod-issues';
+import { describeIssues } from '../base/zod-issues';
 import { BirdWorkspaceId } from '../domain/search-attributes';
 import { createOptions } from './activity-options';
 import { birdActivities } from './bird-activities';

@@ -1,5 +1,5 @@
 /**
- * Worker processes for the fault suite: `node --import tsx src/worker/main.ts`, one process each, so SIGKILL kills the
+ * Worker processes for the fault suite: `node --import tsx src/worker.ts`, one process each, so SIGKILL kills the
  * worker itself. Every process ever started is kept, killed ones included: their output is checked for secrets too.
  */
 import { hostname } from 'node:os';
@@ -20,7 +20,7 @@ export class WorkerFleet {
   constructor(private readonly env: Record<string, string>) {}
 
   async start(): Promise<WorkerProcess> {
-    const proc = startNodeProcess('src/worker/main.ts', this.env, {
+    const proc = startNodeProcess('src/worker.ts', this.env, {
       node: process.execPath,
       execArgv: ['--import', 'tsx'],
     });

@@ -24,7 +24,7 @@ import {
   type BulkDefaults,
 } from '../../src/domain/bulk-input';
 import { InvalidProvisioningInput, parseProvisioningInput } from '../../src/domain/provisioning-input';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/base/secret';
 import { buildWebhookReceiver } from '../../src/webhook-receiver/server';
 
 export interface NamedProperty {

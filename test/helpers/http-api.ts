@@ -10,7 +10,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import OpenAPIBackend, { type Document } from 'openapi-backend';
 import { buildApiServer, type ApiServerOptions } from '../../src/api/server';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/base/secret';
 import { describeErrors, type JsonObject } from './contract';
 import type { Stack } from './stack';
 

@@ -14,7 +14,7 @@ import { activityAttempt } from '../../src/activities/attempt';
 import { BirdClient } from '../../src/bird/client';
 import { BirdSimulator, type SimulatorOptions } from '../../src/bird-sim';
 import { BulkStore } from '../../src/bulk/store';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/base/secret';
 import { staticSecretStore } from '../../src/config/secrets';
 import { buildWebhookReceiver } from '../../src/webhook-receiver/server';
 import { temporalStatusRouter } from '../../src/webhook-receiver/status-router';

@@ -13,7 +13,7 @@ import { BirdClient } from '../../src/bird/client';
 import { BirdSimulator } from '../../src/bird-sim';
 import { awaitResult, getProgress, startProvisioning } from '../../src/client/provisioning-client';
 import { ensureWorkspaceSubscription } from '../../src/client/subscriptions-client';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/base/secret';
 import { staticSecretStore } from '../../src/config/secrets';
 import { retireSubscriptionSignal } from '../../src/domain/messages/subscription';
 import { createProvisioningWorker, type ProvisioningWorker } from '../../src/worker/factory';

@@ -71,7 +71,7 @@ describe("pacing under Bird's strict (sliding-window) limit, two worker processe
       LOG_LEVEL: process.env.PACING_LOG_LEVEL ?? 'warn',
     };
     const workers = [0, 1].map(() =>
-      startNodeProcess('src/worker/main.ts', env, { node: process.execPath, execArgv: ['--import', 'tsx'] }),
+      startNodeProcess('src/worker.ts', env, { node: process.execPath, execArgv: ['--import', 'tsx'] }),
     );
     processes.push(...workers);
     // Both workers polling the reads queue, and long enough for each to have counted the other (refreshed every 5 s).

@@ -23,7 +23,7 @@ import {
   startBulk,
   type BulkEnd,
 } from '../../src/client/bulk-client';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/base/secret';
 import { staticSecretStore } from '../../src/config/secrets';
 import { createProvisioningWorker, type ProvisioningWorker } from '../../src/worker/factory';
 import { waitFor } from '../helpers/wait';

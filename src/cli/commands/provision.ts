@@ -16,16 +16,16 @@ export function registerProvision(program: Command, ctx: CliContext): void {
   program
     .command('provision')
     .description(
-      'start a provisioning from a JSON file (attaches to one running for the number; reports the result of a completed one)',
+      'start a provisioning from a JSON file (attaches to one running for the same number or name; reports the result of a completed one)',
     )
     .requiredOption('-i, --input <file>', 'provisioning input (JSON, see docs/provisioning.md)')
     .option('-w, --wait', 'wait for the result: print it as JSON, or a one-line reason and exit 1')
     .action(async (opts: { input: string; wait?: boolean }) => {
       const raw = await readJsonFile(opts.input, '--input');
-      parseProvisioningInput(raw); // fail before connecting to anything
+      const input = parseProvisioningInput(raw); // once, before connecting to anything
       await ctx.withClient(async (session) => {
         const { client, settings } = session;
-        const run = await attachOrStart(client, raw, { taskQueue: settings.taskQueue });
+        const run = await attachOrStart(client, input, { taskQueue: settings.taskQueue });
         if (run.kind === 'already-provisioned') {
           const r = run.result;
           ctx.out.info(

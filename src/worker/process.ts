@@ -1,5 +1,5 @@
 /**
- * The worker process: `npm run worker` (in the image: `node dist/src/worker/main.js`). Reads configuration from the
+ * The worker process, started by src/worker.ts (`npm run worker`; in the image `node dist/src/worker.js`). Reads configuration from the
  * environment (docs/operating.md), installs the Temporal runtime with JSON logs (pino) and Prometheus metrics, connects
  * (retrying with backoff while Temporal cannot be reached) and serves the provisioning task queue. SIGTERM/SIGINT
  * drain it: polling stops, in-flight activities get WORKER_SHUTDOWN_GRACE_TIME to finish, then the process exits 0.
@@ -16,7 +16,6 @@ import { ConfigReader, loadConfig, type AppConfig } from '../config/app-config';
 import { birdCallMetrics } from '../observability/bird-metrics';
 import { startHealthServer } from '../observability/health';
 import { createLogger, temporalLogger } from '../observability/logger';
-import { runMain } from '../observability/run-main';
 import { startTracing } from '../observability/tracing';
 import { activityAttempt } from '../activities/attempt';
 import { envSecretStore } from '../config/secrets';
@@ -88,7 +87,8 @@ function birdFor({ config, ops }: WorkerStartup) {
   return { bird, birdRateLimits, pacer };
 }
 
-async function main(): Promise<number> {
+/** The process's exit code: 0 once drained, 2 for a bad configuration (each problem logged). */
+export async function workerMain(): Promise<number> {
   const startup = readStartup();
   if (!startup) return 2;
   const { config, ops } = startup;
@@ -203,4 +203,7 @@ function logStarted(
   );
 }
 
-runMain(main, log, 'worker');
+/** The logger of the start-up, before the configuration has set the level. */
+export function startupLog(): Logger {
+  return log;
+}
