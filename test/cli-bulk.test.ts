@@ -165,7 +165,7 @@ describe('starter bulk commands', function () {
     assert.match(run.stderr, /bulk run bulk\//);
     assert.match(
       run.stderr,
-      /\d+\/30 done · pending \d+ · running \d+ · active \d+ · failed \d+ · compensated \d+ · [\d.]+\/s · ETA /,
+      /\d+\/30 done · pending \d+ · running \d+(?:\/\d+)? · active \d+ · failed \d+ · compensated \d+ · [\d.]+\/s · ETA /,
       'plain progress lines off a terminal',
     );
     assert.match(run.stderr, /outcome\s+rows\nactive\s+27\nfailed\s+3\ninvalid\s+2/);

@@ -143,7 +143,15 @@ describe('tracing configuration', () => {
         'url.path': '/v1/provisionings/ws/n',
         'http.route': '/v1/provisionings/:w/:n',
       },
-      events: [{ name: 'exception', time: [0, 0], attributes: { 'exception.message': `already started: ${id}` } }],
+      events: [
+        { name: 'exception', time: [0, 0], attributes: { 'exception.message': `already started: ${id}` } },
+        // The offboarding a start looks for is named by the number too.
+        {
+          name: 'exception',
+          time: [0, 0],
+          attributes: { 'exception.message': `not found: ${id.replace('provision/', 'offboard/')}` },
+        },
+      ],
       links: [],
       status: { code: 2, message: `no ${id}` },
       spanContext: () => ({ traceId: '1', spanId: '2', traceFlags: 1 }),

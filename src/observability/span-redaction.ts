@@ -17,15 +17,18 @@ import type { ReadableSpan, Span, SpanProcessor, TimedEvent } from '@opentelemet
 
 const WORKFLOW_ID_KEY = 'temporalWorkflowId';
 const PATH_KEYS = ['url.path', 'url.full', 'http.target', 'http.url', 'url.query'];
-/** A provisioning workflow id inside any text, up to the next blank, quote or bracket. */
-const WORKFLOW_ID_IN_TEXT = /provision\/[^\s"'`)\]]+/g;
+/**
+ * A workflow id that names a channel (a provisioning's, an offboarding's) inside any text, up to the next blank,
+ * quote or bracket.
+ */
+const WORKFLOW_ID_IN_TEXT = /(provision|offboard)\/[^\s"'`)\]]+/g;
 
 export function hashId(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 16);
 }
 
 export function scrubText(text: string): string {
-  return text.replace(WORKFLOW_ID_IN_TEXT, 'provision/<redacted>');
+  return text.replace(WORKFLOW_ID_IN_TEXT, '$1/<redacted>');
 }
 
 function scrubValue(value: AttributeValue | undefined): AttributeValue | undefined {

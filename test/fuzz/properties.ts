@@ -7,7 +7,7 @@
  * Shared by test/fuzz-input.test.ts (a bounded number of runs, in every test run) and the fault suite's bad-input
  * scenario (many more runs, counted in its table).
  */
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { randomInt } from 'node:crypto';
@@ -279,6 +279,10 @@ export function provisioningProperties(): NamedProperty[] {
               starts.push(opts),
               { firstExecutionRunId: 'run' }
             ),
+            // No offboarding runs for any number here.
+            getHandle: (workflowId: string) => ({
+              describe: () => Promise.reject(new WorkflowNotFoundError('not found', workflowId, undefined)),
+            }),
           },
         } as unknown as Client;
         let parsed: unknown;
@@ -295,9 +299,14 @@ export function provisioningProperties(): NamedProperty[] {
           return;
         }
         if (parsed === undefined) fail('an input the schema refuses was started');
-        // The parsed input, with the secret check inside the create unless the caller chose where.
-        const { secretCheck } = parsed as { secretCheck?: string };
-        const expected = { ...(parsed as object), secretCheck: secretCheck ?? 'with-create' };
+        // The parsed input, with the secret check inside the create and the first read after a timer unless the
+        // caller chose otherwise.
+        const { secretCheck, readiness } = parsed as { secretCheck?: string; readiness: { firstPollWait?: string } };
+        const expected = {
+          ...(parsed as object),
+          secretCheck: secretCheck ?? 'with-create',
+          readiness: { ...readiness, firstPollWait: readiness.firstPollWait ?? 'timer' },
+        };
         if (starts.length !== 1 || JSON.stringify(starts[0]!.args[0]) !== JSON.stringify(expected))
           fail('the started input is not the parsed one');
       }),

@@ -32,7 +32,7 @@ export function productionBuild(): Promise<{
     const bundle = resolve(BUILD_DIR, 'workflow-bundle.js');
     if (!existsSync(bundle)) throw new Error(`bundle-workflows.js wrote no ${bundle}: ${stdout}`);
     return {
-      workerJs: resolve(BUILD_DIR, 'src', 'worker', 'main.js'),
+      workerJs: resolve(BUILD_DIR, 'src', 'worker.js'),
       receiverJs: resolve(BUILD_DIR, 'src', 'webhook-receiver', 'main.js'),
       bundle,
       bundleLog: stdout,
