@@ -139,13 +139,9 @@ export const BulkProgressSchema = describes<BulkProgress>()(
       invalid: z.number().int(),
       pending: z.number().int(),
       running: z.number().int(),
-      window: z
-        .number()
-        .int()
-        .optional()
-        .meta({
-          description: 'provisionings the window holds now (it adapts when the run was started with a maximum)',
-        }),
+      window: z.number().int().optional().meta({
+        description: 'provisionings the window holds now (it adapts when the run was started with a maximum)',
+      }),
       counts: BulkCountsSchema,
       startedAt: IsoTime,
       finishedAt: IsoTime.optional(),
