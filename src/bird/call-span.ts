@@ -7,7 +7,8 @@
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { BirdApiError } from './errors';
 
-const tracer = trace.getTracer('bird-client');
+/** Looked up per call: a provider installed after this module loaded (a process's tracing restarted) is the one used. */
+const tracer = () => trace.getTracer('bird-client');
 
 export function inCallSpan<T>(
   call: { operation: string; method: string; attempt: number | undefined },
@@ -18,7 +19,7 @@ export function inCallSpan<T>(
     'http.request.method': call.method,
     'bird.attempt': call.attempt,
   };
-  return tracer.startActiveSpan(`Bird ${call.operation}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+  return tracer().startActiveSpan(`Bird ${call.operation}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
     try {
       return await send(span);
     } catch (err) {

@@ -44,7 +44,8 @@ export interface StatusRouterOptions {
   now?: () => number;
 }
 
-const tracer = trace.getTracer('webhook-receiver');
+/** Looked up per delivery: a provider installed after this module loaded is the one used. */
+const tracer = () => trace.getTracer('webhook-receiver');
 
 export function temporalStatusRouter(client: Client, opts: StatusRouterOptions = {}): StatusRouter {
   const delays = opts.lookupRetryDelaysMs ?? [250, 500];
@@ -104,7 +105,7 @@ export function temporalStatusRouter(client: Client, opts: StatusRouterOptions =
   async function reportLinked(run: { workflowId: string; runId: string }, event: ChannelEvent, delivery: Delivery) {
     const link = await runTraceLink(client, run.workflowId, run.runId);
     const options = { attributes: { run_id: run.runId }, links: link ? [link] : [] };
-    return tracer.startActiveSpan('ReportChannelStatus', options, async (span) => {
+    return tracer().startActiveSpan('ReportChannelStatus', options, async (span) => {
       try {
         const routed = await report(run.workflowId, event, delivery);
         span.setAttribute('webhook.outcome', routed.outcome);
