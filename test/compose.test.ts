@@ -443,19 +443,20 @@ describe('docker-compose.yml', () => {
     assert.equal(envOf(worker).BIRD_SECRET_WEBHOOK_SIGNING_KEY, renv.WEBHOOK_SIGNING_KEY);
   });
 
-  it('sends the spans of the worker, the receiver and the HTTP API to the jaeger service, each under its own name', () => {
+  it('sends the spans of the worker, the receiver, the HTTP API and the CLI one-shots to the jaeger service, each under its own name', () => {
     const jaeger = services.jaeger!;
     assert.deepEqual(jaeger.ports, ['16686:16686'], 'the UI and query API');
     assert.deepEqual(jaeger.expose, ['4318'], 'OTLP/HTTP inside the network');
-    const names = new Set<string>();
-    for (const name of ['worker', 'webhook-receiver', 'http-api']) {
+    const names = new Map<string, string>();
+    for (const name of ['worker', 'webhook-receiver', 'http-api', 'ensure-webhook-subscription', 'starter']) {
       const env = envOf(services[name]!);
       assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://jaeger:4318', name);
       assert.doesNotThrow(() => samplerFromEnv(env), name);
       assert.ok(env.OTEL_SERVICE_NAME, `${name} names itself`);
-      names.add(env.OTEL_SERVICE_NAME);
+      names.set(name, env.OTEL_SERVICE_NAME);
     }
-    assert.equal(names.size, 3);
+    assert.equal(new Set(names.values()).size, 4, "the two CLI one-shots share the CLI's name");
+    assert.equal(names.get('starter'), names.get('ensure-webhook-subscription'));
   });
 
   it("hands each secret only to the service that uses it, and the subscription one-shot the receiver's public URL", () => {

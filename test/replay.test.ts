@@ -6,6 +6,7 @@ import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-uti
 import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { workerTracing } from '../src/observability/tracing';
 import { resolve } from 'node:path';
 import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
 import { ensureWorkspaceSubscription } from '../src/client/subscriptions-client';
@@ -14,6 +15,8 @@ import { RECEIVER_PUBLIC_URL, smsInput, startStack } from './helpers/stack';
 import { temporal } from './helpers/temporal';
 
 const DIR = resolve(__dirname, 'histories');
+/** The worker's span sink (a no-op without tracing), which the traced histories' runs call. */
+const replaySinks = { sinks: workerTracing().sinks };
 
 describe('replay of recorded histories', function () {
   this.timeout(120_000);
@@ -47,7 +50,10 @@ describe('replay of recorded histories', function () {
       history: historyFromJSON(JSON.parse(readFileSync(resolve(DIR, file), 'utf8'))),
     }));
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'recorded' }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle, replayName: 'recorded', ...replaySinks },
+      histories,
+    )) {
       assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}`);
       replayed++;
     }

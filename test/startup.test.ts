@@ -169,6 +169,8 @@ describe('worker and receiver start-up (real processes)', function () {
         BIRD_ACCESS_KEY: '',
         LOG_LEVEL: 'loud',
         WORKER_HEALTH_PORT: 'ninety',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1',
+        OTEL_TRACES_SAMPLER: 'sometimes',
       });
       assert.deepEqual(await worker.exited, { code: 2, signal: null });
       assert.equal(worker.lines.length, 1, worker.lines.join('\n'));
@@ -176,7 +178,23 @@ describe('worker and receiver start-up (real processes)', function () {
       assert.equal(line?.level, 'error');
       assert.match(
         String(line?.msg),
-        /^invalid configuration: BIRD_ACCESS_KEY: .*; WORKER_HEALTH_PORT: .*; LOG_LEVEL: /,
+        /^invalid configuration: BIRD_ACCESS_KEY: .*; WORKER_HEALTH_PORT: .*; LOG_LEVEL: .*; OTEL_TRACES_SAMPLER: "sometimes" is not one of /,
+      );
+    });
+
+    it('tracing asked for with a sampler ratio out of range: one line naming OTEL_TRACES_SAMPLER_ARG, exit 2', async () => {
+      const env = await workerEnv('127.0.0.1:1', 'q');
+      const worker = spawn('src/worker.ts', {
+        ...env,
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1',
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '2',
+      });
+      assert.deepEqual(await worker.exited, { code: 2, signal: null });
+      assert.equal(worker.lines.length, 1, worker.lines.join('\n'));
+      assert.match(
+        String(worker.json()[0]?.msg),
+        /^invalid configuration: OTEL_TRACES_SAMPLER_ARG: "2" is not a ratio between 0 and 1$/,
       );
     });
   });

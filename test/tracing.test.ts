@@ -10,7 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { BirdClient } from '../src/bird/client';
 import { BirdPacer } from '../src/bird/rate-limits/pacer';
 import { Secret } from '../src/base/secret';
-import { samplerFromEnv, startTracing, tracingConfigured } from '../src/observability/tracing';
+import { samplerFromEnv, startTracing, tracingConfigured, workerTracing } from '../src/observability/tracing';
 import { redactSpan } from '../src/observability/span-redaction';
 import {
   assertCompensatedTrace,
@@ -79,7 +79,11 @@ describe('tracing, in memory', function () {
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     assert.ok(started?.header?.fields?.['_tracer-data'], 'the run was started with a trace context');
     const { workflowBundle } = await temporal();
-    await Worker.runReplayHistory({ workflowBundle, replayName: 'traced' }, history, run.workflowId);
+    await Worker.runReplayHistory(
+      { workflowBundle, replayName: 'traced', sinks: workerTracing().sinks },
+      history,
+      run.workflowId,
+    );
   });
 
   it("a Bird call's span says it was answered 429 and how long the pacer held it", async () => {

@@ -90,16 +90,21 @@ export async function throughputScenario(
           { name: 'no-op baseline', noop: true },
         ];
   const runs: Record<string, number[]> = {};
+  /** CPU ms per provisioning of this process (worker, simulator and starter): what contention does not inflate. */
+  const cpu: Record<string, number[]> = {};
   try {
     for (const variant of variants) {
-      const rate = await oneRun(ctx, connection, fastSim.url, workflowBundle, n, variant);
+      const { rate, cpuMs } = await oneRun(ctx, connection, fastSim.url, workflowBundle, n, variant);
       (runs[variant.name] ??= []).push(rate);
+      (cpu[variant.name] ??= []).push(cpuMs);
     }
   } finally {
     await connection.close();
     await fastSim.close();
   }
-  const rates = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]));
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const rates = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, mean(v)]));
+  const cpuMs = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, mean(v)]));
   const baseline = rates['no-op baseline']!;
   for (const [name, rate] of Object.entries(rates)) {
     if (name !== 'no-op baseline')
@@ -112,9 +117,16 @@ export async function throughputScenario(
     for (const v of bySize.slice(1))
       ctx.say(`  ${v.name} runs at ${((rates[v.name]! / first) * 100).toFixed(0)}% of ${bySize[0]!.name}`);
   }
-  const figures = Object.fromEntries(
-    Object.entries(rates).map(([k, v]) => [`provisioningsPerSecond ${k}`, +v.toFixed(3)]),
-  );
+  if (tracing) {
+    const [offName, onName] = [variants[0]!.name, variants[1]!.name];
+    ctx.say(
+      `  tracing on / off: throughput ${(rates[onName]! / rates[offName]!).toFixed(2)}, ` +
+        `CPU per provisioning ${cpuMs[onName]!.toFixed(1)} / ${cpuMs[offName]!.toFixed(1)} ms`,
+    );
+  }
+  const figures: Record<string, number> = {};
+  for (const [k, v] of Object.entries(rates)) figures[`provisioningsPerSecond ${k}`] = +v.toFixed(3);
+  for (const [k, v] of Object.entries(cpuMs)) figures[`cpuMsPerProvisioning ${k}`] = +v.toFixed(2);
   ctx.say(JSON.stringify({ throughput: figures }, null, 2));
   return figures;
 }
@@ -126,7 +138,7 @@ async function oneRun(
   workflowBundle: { code: string },
   n: number,
   variant: Variant,
-): Promise<number> {
+): Promise<{ rate: number; cpuMs: number }> {
   const queue = `bench-${variant.noop ? 'base' : 'tp'}-${randomUUID().slice(0, 8)}`;
   const dropping = variant.tracing && !tracingConfigured() ? new DroppingExporter() : undefined;
   if (variant.tracing) {
@@ -165,17 +177,20 @@ async function oneRun(
       readiness: { mode: 'poll', initialPollInterval: 100, maxPollInterval: 1_000, deadline: '10m' },
     });
     const t0 = Date.now();
+    const cpu0 = process.cpuUsage();
     const started = await startBulk(client, ctx.store, inventory, {
       taskQueue: queue,
       concurrency: ctx.concurrency,
     });
     const end = await awaitBulk(ctx.client, started.workflowId);
     const wallS = (Date.now() - t0) / 1000;
+    const used = process.cpuUsage(cpu0);
+    const cpuMs = (used.user + used.system) / 1000 / n;
     const spans = dropping ? `, ${dropping.spans} spans made` : variant.tracing ? ', spans sent over OTLP' : '';
     ctx.say(
-      `  ${variant.name}: ${n} in ${wallS.toFixed(1)} s = ${(n / wallS).toFixed(2)} provisionings/s (${end.status}${spans})`,
+      `  ${variant.name}: ${n} in ${wallS.toFixed(1)} s = ${(n / wallS).toFixed(2)} provisionings/s, CPU ${cpuMs.toFixed(1)} ms each (${end.status}${spans})`,
     );
-    return n / wallS;
+    return { rate: n / wallS, cpuMs };
   } finally {
     w.shutdown();
     await running;
