@@ -7,19 +7,19 @@
  * workflow creates, for the UI's stack-trace query. Temporal's `instrument()` nests five async functions per span, so
  * a traced run paid five stack traces per activity it scheduled, on the one workflow thread every run shares (the
  * bench's profile: a sixth of that thread's time with tracing on). Here a span is opened synchronously, the headers
- * carry its context, and one `then` ends it when the call settles. The run's own span (RunWorkflow) stays Temporal's:
- * it opens once per run and is what makes every span here its child.
+ * carry its context, and one `then` ends it when the call settles; an ended span goes to the worker's span sink at
+ * once (Temporal's SimpleSpanProcessor makes two promises per span to do the same). The run's own span (RunWorkflow)
+ * stays Temporal's: it opens once per run, sets up the sandbox's context manager and propagator, and is what makes
+ * every span here its child.
  */
 import { context as otelContext, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import {
   extractContextFromHeaders,
   headersWithContext,
 } from '@temporalio/interceptors-opentelemetry/lib/instrumentation';
-import {
-  OpenTelemetryOutboundInterceptor,
-  SpanName,
-  SPAN_DELIMITER,
-} from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import { SpanName, SPAN_DELIMITER } from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import { SpanExporter } from '@temporalio/interceptors-opentelemetry/lib/workflow/span-exporter';
+import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { ContinueAsNew, type Headers } from '@temporalio/workflow';
 
@@ -60,15 +60,27 @@ function markFailure(span: Span, err: unknown): void {
   if (err instanceof Error) span.recordException(err);
 }
 
-/** Temporal's tracer for the sandbox (one per workflow context), reached through the interceptor that owns it. */
-class SandboxTracer extends OpenTelemetryOutboundInterceptor {
-  get sandboxTracer(): Tracer {
-    return this.tracer;
+/** Hands each ended span to the worker's sink as it ends: the sink's calls already leave once per activation. */
+class SinkSpanProcessor implements SpanProcessor {
+  readonly #exporter = new SpanExporter();
+  onStart(): void {}
+  onEnd(span: ReadableSpan): void {
+    this.#exporter.export([span], () => undefined);
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
   }
 }
 
+/** Opened after Temporal's inbound interceptor, which registers the sandbox's context manager and propagator. */
+const sinkTracer = (): Tracer =>
+  new BasicTracerProvider({ spanProcessors: [new SinkSpanProcessor()] }).getTracer('@temporalio/interceptor-workflow');
+
 export class LeanSpans {
-  readonly #tracer = new SandboxTracer().sandboxTracer;
+  readonly #tracer = sinkTracer();
 
   /** An outbound call: a span under the active one, its context in the call's headers. */
   outbound<I extends { headers: Headers }, T>(kind: SpanName, target: string, input: I, next: (i: I) => Promise<T>) {
