@@ -5,12 +5,24 @@
  * in any span.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { BirdClient } from '../src/bird/client';
 import { BirdPacer } from '../src/bird/rate-limits/pacer';
 import { Secret } from '../src/base/secret';
-import { samplerFromEnv, startTracing, tracingConfigured, workerTracing } from '../src/observability/tracing';
+import { awaitBulk, prepareInventory, startBulk } from '../src/client/bulk-client';
+import {
+  clientTracing,
+  samplerFromEnv,
+  startTracing,
+  tracingConfigured,
+  workerTracing,
+} from '../src/observability/tracing';
 import { redactSpan } from '../src/observability/span-redaction';
 import {
   assertCompensatedTrace,
@@ -115,6 +127,58 @@ describe('tracing, in memory', function () {
     assert.equal(run.ok, false);
     assertCompensatedTrace(await spansOf(run), run);
     assertNothingForbidden(fromReadableSpans(exporter.getFinishedSpans()), forbidden(run));
+  });
+
+  it('a traced bulk run: each provisioning is a trace of its own, linked to the bulk run that started it', async () => {
+    const { stack } = traced;
+    const numbers = [randomUUID(), randomUUID()];
+    for (const n of numbers) stack.sim.configureNumber(n, { outcome: 'active', delayMs: 100 });
+    const file = join(await mkdtemp(join(tmpdir(), 'traced-bulk-')), 'numbers.csv');
+    await writeFile(file, ['phoneNumberId', ...numbers].join('\n') + '\n');
+    const inventory = await prepareInventory(file, {
+      workspaceId: stack.workspaceId,
+      organizationId: stack.organizationId,
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name: 'Acme',
+        arguments: { channelMessageType: 'transactional' },
+      },
+      readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '200ms', deadline: '30s' },
+    });
+    const client = new Client({
+      connection: stack.client.connection,
+      namespace: stack.client.options.namespace,
+      ...clientTracing(),
+    });
+    const started = await startBulk(client, stack.bulkStore, inventory, { taskQueue: stack.taskQueue, concurrency: 2 });
+    stack.startedWorkflowIds.push(started.workflowId);
+    assert.equal((await awaitBulk(client, started.workflowId)).status, 'completed');
+
+    const view = await waitFor(
+      'both provisionings traced',
+      () => {
+        const v = new TraceView(fromReadableSpans(exporter.getFinishedSpans()));
+        const runs = v
+          .all('RunWorkflow:provisionChannel')
+          .filter((r) => v.all('StartChildWorkflow:provisionChannel').some((c) => r.parentSpanId === c.spanId));
+        return runs.length === 2 && v.all('RunWorkflow:bulkOnboard').length ? v : undefined;
+      },
+      20_000,
+    );
+    const bulk = view.one('RunWorkflow:bulkOnboard');
+    const bulkTrace = new Set(view.spans.filter((s) => s.traceId === bulk.traceId).map((s) => s.spanId));
+    const children = view
+      .all('StartChildWorkflow:provisionChannel')
+      .filter((c) => c.links.some((l) => bulkTrace.has(l.spanId)));
+    assert.equal(children.length, 2, 'each child start is linked to a span of the bulk run');
+    const childTraces = new Set(children.map((c) => c.traceId));
+    assert.equal(childTraces.size, 2, 'two provisionings, two traces');
+    assert.ok(!childTraces.has(bulk.traceId), "neither is in the bulk run's trace");
+    for (const child of children) {
+      assert.equal(child.parentSpanId, undefined, "a child start is its trace's root");
+      const run = view.one('RunWorkflow:provisionChannel', child);
+      assert.ok(view.all(/^RunActivity:/, run).length >= 2, "the provisioning's activities are in its trace");
+    }
   });
 });
 
