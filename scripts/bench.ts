@@ -39,6 +39,7 @@ import { throughputScenario } from './bench/throughput';
 import { getBoundFigures } from './bench/get-bound';
 import { sampleWindow } from './bench/window-sampler';
 import { detectionLatency } from './bench/detection';
+import { offboardScenario } from './bench/offboard';
 
 const int = (v: string) => Number.parseInt(v, 10);
 const opts = new Command()
@@ -56,7 +57,12 @@ const opts = new Command()
     "bulk window (provisionings at once; default: the product's own, as a user gets it)",
     int,
   )
-  .option('--modes <list>', 'readiness modes to run (poll, webhook, both)', 'poll,webhook,both')
+  .option(
+    '--modes <list>',
+    'modes to run: readiness modes (poll, webhook, both), or offboard (provision N, then offboard them)',
+    'poll,webhook,both',
+  )
+  .option('--deprovisioning-ms <n>', "Bird's time from a connector's DELETE to its deprovisioned state", int, 1_000)
   .option('--throughput-numbers <n>', 'numbers for the throughput comparison (0 skips it)', int, 1_000)
   .option(
     '--throughput-caches <list>',
@@ -89,6 +95,7 @@ const opts = new Command()
     latencyMs: number;
     concurrency?: number;
     modes: string;
+    deprovisioningMs: number;
     throughputNumbers: number;
     throughputCaches: string;
     throughputTracing: boolean;
@@ -129,6 +136,7 @@ async function main(): Promise<void> {
     faults: { latencyMs: opts.latencyMs },
     rateLimits: { ...BIRD_RATE_LIMITS, getPerSecond: opts.getLimit },
     webhookRetryScale: 0.002,
+    deprovisioningDelayMs: opts.deprovisioningMs,
   });
   const receiver = buildWebhookReceiver({
     signingKey: new Secret(signingKey),
@@ -174,13 +182,28 @@ async function main(): Promise<void> {
     for (const mode of opts.modes
       .split(',')
       .map((m) => m.trim())
-      .filter(Boolean) as Array<'poll' | 'webhook' | 'both'>) {
+      .filter(Boolean) as Array<'poll' | 'webhook' | 'both' | 'offboard'>) {
+      const scenario = () =>
+        mode === 'offboard'
+          ? offboardScenario({
+              client,
+              sim,
+              store,
+              taskQueue,
+              workspaceId,
+              numbers: opts.numbers,
+              timeScale: opts.timeScale,
+              inventory: (name, numbers, over) =>
+                benchInventory(dir, name, numbers, { workspaceId, organizationId }, over),
+              say,
+            })
+          : bulkScenario(mode);
       results.push(
         await underBothLimiterModels(
           sim,
           { ...BIRD_RATE_LIMITS, getPerSecond: opts.getLimit },
           mode,
-          () => bulkScenario(mode),
+          scenario,
           say,
           limiterModels(opts.limiters),
         ),

@@ -11,6 +11,9 @@ import addFormats from 'ajv-formats';
 import { contractDocuments, serialiseContract } from '../src/client/contract-documents';
 import { ProvisioningFailureDetailsSchema } from '../src/client/contract-schemas';
 import { TEMPLATE_REFS as KNOWN_TEMPLATE_REFS } from '../src/domain/connector-templates';
+import { parseOffboardInput, type OffboardResult } from '../src/domain/offboarding';
+import { planWorkspace } from '../src/domain/plan';
+import { parsePlanInput } from '../src/domain/plan-input';
 import {
   CONNECTOR_ARGUMENTS,
   parseProvisioningInput,
@@ -158,5 +161,50 @@ describe('caller contract (contracts/*.schema.json, conventions.json)', () => {
       progress({ stage: 'done', adopted: false, statusPolls: 2, statusReports: 0, subscriptionIds: [] }),
       false,
     );
+  });
+
+  it('the offboard and plan schemas take what the validators take, and describe what the workflows answer', () => {
+    const offboardInput = validator('offboard-input.schema.json');
+    const ws = '00000000-0000-4000-8000-000000000001';
+    const number = '00000000-0000-4000-8000-000000000002';
+    for (const ok of [
+      { workspaceId: ws, phoneNumberId: number, confirmDeadline: '5m' },
+      { workspaceId: ws, connector: { connectorTemplateRef: 'whatsapp', name: 'Support' } },
+    ]) {
+      assert.ok(offboardInput(ok), JSON.stringify(offboardInput.errors));
+      parseOffboardInput(ok);
+    }
+    assert.equal(offboardInput({ workspaceId: ws, phoneNumberId: 'x' }), false);
+    assert.equal(offboardInput({ workspaceId: ws, phoneNumberId: number, force: true }), false);
+
+    const report: OffboardResult = {
+      workflowId: `offboard/${ws}/${number}`,
+      workspaceId: ws,
+      phoneNumberId: number,
+      outcome: 'offboarded',
+      deleted: [{ connectorId: 'c1', name: 'SMS [prov-0123456789abcdef]', confirmedBy: 'not-found' }],
+      foreign: [],
+      leftBehind: [{ kind: 'webhook-subscription', subscriptionId: 's1' }],
+      birdWrites: 1,
+    };
+    const offboardResult = validator('offboard-result.schema.json');
+    assert.ok(offboardResult(report), JSON.stringify(offboardResult.errors));
+    assert.equal(offboardResult({ ...report, outcome: 'gone' }), false);
+
+    const planInput = { workspaceId: ws, inventory: 'crm-eu', entries: [{ phoneNumberId: number, line: 2 }] };
+    assert.ok(validator('plan-input.schema.json')(planInput));
+    parsePlanInput(planInput);
+    const plan = planWorkspace({
+      ...planInput,
+      connectors: [{ connectorId: 'c9', name: 'x {inv:crm-eu} [prov-0123456789abcdef]', numberId: ws }],
+      recorded: () => true,
+    });
+    assert.deepEqual(
+      plan.entries.map((e) => e.action),
+      ['create', 'prune'],
+    );
+    const planResult = validator('plan-result.schema.json');
+    assert.ok(planResult(plan), JSON.stringify(planResult.errors));
+    assert.equal(planResult({ ...plan, counts: { ...plan.counts, destroy: 1 } }), false);
   });
 });

@@ -162,9 +162,9 @@ describe('HTTP API (src/api)', function () {
     const unknown = await api.call('GET', '/v2/nothing');
     assert.equal(unknown.status, 404);
     assert.equal(unknown.json.error.code, 'no-such-route');
-    const wrongMethod = await api.call('DELETE', pathOf(input));
+    const wrongMethod = await api.call('PUT', pathOf(input));
     assert.equal(wrongMethod.status, 405);
-    assert.equal(wrongMethod.headers.get('allow'), 'GET');
+    assert.equal(wrongMethod.headers.get('allow'), 'GET, DELETE');
     assert.equal(connectorsFor(numberOf(input)).length, 0);
   });
 

@@ -20,6 +20,8 @@ import {
   type ProvisioningFailureDetails,
 } from '../src/domain/provisioning';
 import { INVALID_WORKFLOW_INPUT } from '../src/domain/failure-types';
+import type { OffboardResult } from '../src/domain/offboarding';
+import { nameWithInventory, type Plan } from '../src/domain/plan';
 import {
   callOperation,
   cancelCallSignal,
@@ -237,6 +239,69 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
       await call('getProvisioning', { workspaceId: stack.workspaceId, phoneNumberId: randomUUID() }),
     );
     assert.equal(unknown.find((c) => c.name === 'HandlerError')?.type, 'NOT_FOUND');
+  });
+
+  it('offboard deletes our connector and confirms it gone; a bad input is refused by field', async () => {
+    const input = smsInput(stack);
+    const provisioned = ok<ProvisionChannelResult>(await call('provision', input));
+    const report = ok<OffboardResult>(await call('offboard', refOf(input)));
+    assert.equal(report.workflowId, `offboard/${stack.workspaceId}/${phoneOf(input)}`);
+    assert.equal(report.outcome, 'offboarded');
+    assert.deepEqual(
+      report.deleted.map((d) => d.connectorId),
+      [provisioned.connectorId],
+    );
+    assert.equal(report.birdWrites, 1);
+    assert.equal(liveConnectors().length, 0, 'the connector was deleted');
+    assert.equal(stack.sim.calls().filter((c) => c.method === 'DELETE').length, 1);
+
+    const again = ok<OffboardResult>(await call('offboard', refOf(input)));
+    assert.equal(again.outcome, 'already-absent');
+    assert.equal(stack.sim.calls().filter((c) => c.method === 'DELETE').length, 1, 'no second DELETE');
+
+    const refused = failed(await call('offboard', { workspaceId: stack.workspaceId }));
+    assert.equal(refused.find((c) => c.name === 'HandlerError')?.type, 'BAD_REQUEST');
+    assert.deepEqual(refused.find((c) => c.type === 'InvalidOffboardInput')?.details?.[0], [
+      'phoneNumberId: give exactly one of phoneNumberId or connector',
+    ]);
+  });
+
+  it("plan answers each number's action and writes nothing to Bird", async () => {
+    const kept = smsInput(stack);
+    kept.connector = { ...kept.connector, name: nameWithInventory('Keep', 'team-n') };
+    ok<ProvisionChannelResult>(await call('provision', kept));
+    const fresh = randomUUID();
+    const before = stack.sim.calls().length;
+    const plan = ok<Plan>(
+      await call('plan', {
+        workspaceId: stack.workspaceId,
+        inventory: 'team-n',
+        entries: [{ phoneNumberId: phoneOf(kept), line: 2 }, { phoneNumberId: fresh }],
+      }),
+    );
+    assert.deepEqual(
+      plan.entries.map((e) => [e.phoneNumberId, e.action]),
+      [
+        [phoneOf(kept), 'keep'],
+        [fresh, 'create'],
+      ],
+    );
+    assert.equal(plan.counts.keep, 1);
+    assert.deepEqual(
+      stack.sim
+        .calls()
+        .slice(before)
+        .filter((c) => c.method !== 'GET'),
+      [],
+    );
+    const refused = failed(await call('plan', { workspaceId: stack.workspaceId, inventory: 'no spaces', entries: [] }));
+    assert.equal(
+      refused
+        .find((c) => c.type === 'InvalidPlanInput')
+        ?.details?.[0]?.toString()
+        .startsWith('inventory: '),
+      true,
+    );
   });
 
   it('bulkOnboard runs a stored inventory and answers with its progress; an unknown key is refused', async () => {

@@ -16,7 +16,7 @@ import {
   startBulk,
   BULK_LIMITS,
 } from '../client/bulk-client';
-import { InvalidBulkDefaults } from '../domain/bulk-input';
+import { InvalidBulkDefaults, type InvalidRow } from '../domain/bulk-input';
 import { REPORT_COLUMNS } from '../domain/bulk-report';
 import { parseFields, InvalidFields } from '../base/zod-issues';
 import type { BulkProgress } from '../domain/bulk-onboarding';
@@ -53,13 +53,7 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: 
     const inventory = prepare(body.inventory, body.format, body.defaults);
     ctx.requireWorkspace(request, inventory.workspaceId);
     if (inventory.invalid.length) {
-      const problems: Problem[] = inventory.invalid.flatMap((row) =>
-        fieldProblems(row.problems).map((p) => ({
-          line: row.line,
-          ...(row.phoneNumberId ? { phoneNumberId: row.phoneNumberId } : {}),
-          ...p,
-        })),
-      );
+      const problems = rowProblems(inventory.invalid);
       throw new ApiError(
         422,
         'invalid-lines',
@@ -145,16 +139,32 @@ function prepare(text: string, format: 'csv' | 'jsonl', defaults: unknown) {
   try {
     return prepareInventoryText(text, format, defaults, `http-upload.${format}`);
   } catch (err) {
-    if (err instanceof InvalidBulkDefaults)
-      throw new ApiError(422, 'invalid-defaults', err.message, fieldProblems(err.problems, 'defaults.'));
-    if (err instanceof InventoryFileError) {
-      const m = /^line (\d+): (.*)$/s.exec(err.message);
-      throw new ApiError(422, 'invalid-inventory', err.message, [
-        m ? { line: Number(m[1]), reason: m[2]! } : { field: 'inventory', reason: err.message },
-      ]);
-    }
-    throw err;
+    throw inventoryApiError(err);
   }
+}
+
+/** Bad defaults or an unreadable inventory as the API says them (422, naming the field or the line); else `err`. */
+export function inventoryApiError(err: unknown): unknown {
+  if (err instanceof InvalidBulkDefaults)
+    return new ApiError(422, 'invalid-defaults', err.message, fieldProblems(err.problems, 'defaults.'));
+  if (err instanceof InventoryFileError) {
+    const m = /^line (\d+): (.*)$/s.exec(err.message);
+    return new ApiError(422, 'invalid-inventory', err.message, [
+      m ? { line: Number(m[1]), reason: m[2]! } : { field: 'inventory', reason: err.message },
+    ]);
+  }
+  return err;
+}
+
+/** Each refused row's problems, by line (and number, when it was readable). */
+export function rowProblems(invalid: readonly InvalidRow[]): Problem[] {
+  return invalid.flatMap((row) =>
+    fieldProblems(row.problems).map((p) => ({
+      line: row.line,
+      ...(row.phoneNumberId ? { phoneNumberId: row.phoneNumberId } : {}),
+      ...p,
+    })),
+  );
 }
 
 /** `<workspaceId>-<16 hex>` (the bulk key) → the bulk run's workflow id. */

@@ -17,6 +17,12 @@ import {
   registerComponents,
 } from './openapi-components';
 import { CONNECTOR_TEMPLATES, TEMPLATE_REFS } from '../domain/connector-templates';
+import {
+  offboardingStateOperation,
+  offboardOperation,
+  planPaths,
+  registerLifecycleComponents,
+} from './openapi-lifecycle';
 
 const numberParams = [UuidParam('workspaceId', 'the workspace'), UuidParam('phoneNumberId', 'the number')];
 const nameParams = [
@@ -90,6 +96,7 @@ function provisioningPaths(): Json {
           },
           '400': error('not JSON'),
           '404': error('the workspace is not one of this key’s'),
+          '409': error('the channel is being offboarded: start it again once that has finished'),
           '413': error('body too large'),
           '415': error('not application/json'),
           '422': error('invalid input: every bad field is named'),
@@ -97,10 +104,18 @@ function provisioningPaths(): Json {
         },
       },
     },
-    '/v1/provisionings/{workspaceId}/{phoneNumberId}': onePaths(numberParams)[0],
+    '/v1/provisionings/{workspaceId}/{phoneNumberId}': {
+      ...onePaths(numberParams)[0],
+      delete: offboardOperation(numberParams, false),
+    },
     '/v1/provisionings/{workspaceId}/{phoneNumberId}/cancel': onePaths(numberParams)[1],
-    '/v1/provisionings/{workspaceId}/{connectorTemplateRef}/{name}': onePaths(nameParams)[0],
+    '/v1/provisionings/{workspaceId}/{connectorTemplateRef}/{name}': {
+      ...onePaths(nameParams)[0],
+      delete: offboardOperation(nameParams, true),
+    },
     '/v1/provisionings/{workspaceId}/{connectorTemplateRef}/{name}/cancel': onePaths(nameParams)[1],
+    '/v1/offboardings/{workspaceId}/{phoneNumberId}': offboardingStateOperation(numberParams, false),
+    '/v1/offboardings/{workspaceId}/{connectorTemplateRef}/{name}': offboardingStateOperation(nameParams, true),
   };
 }
 
@@ -173,17 +188,18 @@ function bulkOnboardingPaths(): Json {
 
 function buildDocument(): Json {
   registerComponents();
+  registerLifecycleComponents();
   return {
     openapi: '3.1.0',
     info: {
       title: 'Bird channel provisioning',
       version: '1.0.0',
       description:
-        'Provision Bird channels and onboard numbers in bulk, for services that do not speak Temporal. docs/http-api.md explains each call.',
+        'Provision Bird channels, onboard numbers in bulk, offboard channels and plan an inventory, for services that do not speak Temporal. docs/http-api.md explains each call.',
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
-    paths: { ...provisioningPaths(), ...bulkOnboardingPaths() },
+    paths: { ...provisioningPaths(), ...bulkOnboardingPaths(), ...planPaths() },
     components: {
       schemas: components,
       securitySchemes: {

@@ -4,6 +4,7 @@
  * (attachOrStart, cancelProvisioning), so validation and idempotency are the CLI's own. Any template Bird lists.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ProvisioningRefused } from '../client/offboarding-client';
 import { attachOrStart, cancelProvisioning } from '../client/provisioning-client';
 import { InvalidProvisioningInput, parseProvisioningInput } from '../domain/provisioning-input';
 import {
@@ -22,9 +23,9 @@ export function provisioningLocation(ref: ProvisioningRef): string {
     : `/v1/provisionings/${ref.workspaceId}/${ref.connectorTemplateRef}/${encodeURIComponent(ref.name)}`;
 }
 
-type RefParams = Record<string, string>;
-const NUMBER_PATH = '/v1/provisionings/:workspaceId/:phoneNumberId';
-const NAME_PATH = '/v1/provisionings/:workspaceId/:connectorTemplateRef/:name';
+export type RefParams = Record<string, string>;
+export const NUMBER_PATH = '/v1/provisionings/:workspaceId/:phoneNumberId';
+export const NAME_PATH = '/v1/provisionings/:workspaceId/:connectorTemplateRef/:name';
 
 export function registerProvisioningRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/v1/provisionings', async (request, reply) => {
@@ -43,7 +44,10 @@ export function registerProvisioningRoutes(app: FastifyInstance, ctx: ApiContext
     ctx.requireWorkspace(request, input.workspaceId);
     await ctx.requireWorkers();
     const location = provisioningLocation(refOf(input));
-    const outcome = await attachOrStart(ctx.client, input, { taskQueue: ctx.taskQueue });
+    const outcome = await attachOrStart(ctx.client, input, { taskQueue: ctx.taskQueue }).catch((err: unknown) => {
+      if (err instanceof ProvisioningRefused) throw new ApiError(409, 'being-offboarded', err.message);
+      throw err;
+    });
     void reply.header('location', location);
     if (outcome.kind === 'started') {
       return reply
@@ -81,7 +85,7 @@ export function registerProvisioningRoutes(app: FastifyInstance, ctx: ApiContext
 }
 
 /** The provisioning a path names, its ids checked and lower-cased as the input schema does (400 naming each). */
-function refOfPath(params: RefParams): ProvisioningRef {
+export function refOfPath(params: RefParams): ProvisioningRef {
   const parsed = ProvisioningRefSchema.safeParse(params);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => ({

@@ -13,6 +13,8 @@ import { authenticate, type ApiKey, type Caller } from './api-keys';
 import { registerBulkRoutes } from './bulk-routes';
 import { ApiError, notFound, temporalUnavailable } from './errors';
 import { documentedRoutes, openApiDocument } from './openapi';
+import { registerOffboardingRoutes } from './offboarding-routes';
+import { registerPlanRoutes } from './plan-routes';
 import { registerProvisioningRoutes } from './provisioning-routes';
 import type { ApiContext } from './context';
 
@@ -104,6 +106,8 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
   app.get('/openapi.json', async () => openApiDocument());
   registerProvisioningRoutes(app, ctx);
   registerBulkRoutes(app, ctx, { bodyLimit: opts.bulkBodyLimitBytes ?? DEFAULT_BULK_BODY_LIMIT });
+  registerOffboardingRoutes(app, ctx);
+  registerPlanRoutes(app, ctx, { bodyLimit: opts.bulkBodyLimitBytes ?? DEFAULT_BULK_BODY_LIMIT });
 
   const routes = documentedRoutes();
   app.setNotFoundHandler(async (request, reply) => {

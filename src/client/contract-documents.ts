@@ -18,6 +18,7 @@ import {
   ProvisioningProgressSchema,
 } from './contract-schemas';
 import { contractJsonSchema } from './contract-json-schema';
+import { OffboardInputSchema, OffboardResultSchema, PlanInputSchema, PlanSchema } from './contract-lifecycle';
 
 export const CONTRACTS_BASE_URI = 'https://github.com/bird-channel-provisioning/contracts/';
 /** The workflow task queue a deployment uses unless TEMPORAL_TASK_QUEUE says otherwise. */
@@ -103,6 +104,25 @@ export function contractDocuments(): Record<string, unknown> {
       BulkProgressSchema,
       'output',
     ),
+    'offboard-input.schema.json': schemaDocument(
+      'offboard-input.schema.json',
+      'offboardChannel input, as callers write it',
+      OffboardInputSchema,
+      'input',
+    ),
+    'offboard-result.schema.json': schemaDocument(
+      'offboard-result.schema.json',
+      'offboardChannel result (the report)',
+      OffboardResultSchema,
+      'output',
+    ),
+    'plan-input.schema.json': schemaDocument('plan-input.schema.json', 'planInventory input', PlanInputSchema, 'input'),
+    'plan-result.schema.json': schemaDocument(
+      'plan-result.schema.json',
+      'planInventory result (the plan)',
+      PlanSchema,
+      'output',
+    ),
   };
   files['conventions.json'] = {
     $comment: 'Written by `npm run contracts` from the code; docs/callers.md explains each entry.',
@@ -134,6 +154,26 @@ export function contractDocuments(): Record<string, unknown> {
         workflowId: 'bulk/<workspaceId>/<16 hex of the inventory digest>',
         workflowIdConflictPolicy: 'USE_EXISTING',
         queries: { [bulkProgressQuery.name]: 'bulk-progress.schema.json' },
+      },
+      offboardChannel: {
+        taskQueue: { default: DEFAULT_TASK_QUEUE, configuredBy: 'TEMPORAL_TASK_QUEUE' },
+        input: 'offboard-input.schema.json',
+        result: 'offboard-result.schema.json',
+        workflowId: {
+          smsNumber: 'offboard/<workspaceId>/<phoneNumberId>',
+          otherTemplates: 'offboard/<workspaceId>/<connectorTemplateRef>/<encodeURIComponent(connector.name)>',
+          ids: 'UUIDs lower-cased',
+        },
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        provisioningWhileRunning:
+          'a provisioning of the channel started through the typed client, the CLI or the HTTP API while its offboarding runs is refused (ProvisioningRefused; HTTP 409); start it again once the offboarding has ended',
+      },
+      planInventory: {
+        taskQueue: { default: DEFAULT_TASK_QUEUE, configuredBy: 'TEMPORAL_TASK_QUEUE' },
+        input: 'plan-input.schema.json',
+        result: 'plan-result.schema.json',
+        workflowId: 'plan/<workspaceId>/<inventory>/<ISO time>-<8 hex> (one per plan: plans never attach)',
+        writes: 'none: it reads Bird (connector list pages, status reads) and the visibility store only',
       },
     },
     failureTypes: CALLER_FAILURE_TYPES,

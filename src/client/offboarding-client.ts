@@ -9,6 +9,7 @@ import {
   offboardWorkflowId,
   parseOffboardInput,
   type ChannelKey,
+  type OffboardInput,
   type OffboardInputRaw,
   type OffboardResult,
 } from '../domain/offboarding';
@@ -21,6 +22,20 @@ export interface StartedOffboarding {
   handle: WorkflowHandle<OffboardChannelWorkflow>;
 }
 
+/** How every door starts an offboarding: one per channel, a second start attaches to the running one. */
+export function offboardingStartOptions(input: OffboardInput) {
+  return {
+    workflowId: offboardWorkflowId(input),
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    typedSearchAttributes: [
+      { key: sa.BirdWorkspaceId, value: input.workspaceId },
+      ...(input.phoneNumberId ? [{ key: sa.BirdPhoneNumberId, value: input.phoneNumberId }] : []),
+      { key: sa.ProvisioningStage, value: 'offboarding' },
+    ],
+    staticSummary: `Offboard ${channelLabel(input)} from workspace ${input.workspaceId}`,
+  };
+}
+
 /** Validates (InvalidOffboardInput names each bad field) and starts; a second start attaches to the running one. */
 export async function startOffboarding(
   client: Client,
@@ -28,18 +43,12 @@ export async function startOffboarding(
   opts: { taskQueue: string },
 ): Promise<StartedOffboarding> {
   const input = parseOffboardInput(raw);
-  const workflowId = offboardWorkflowId(input);
+  const { workflowId, ...options } = offboardingStartOptions(input);
   const handle = await client.workflow.start<OffboardChannelWorkflow>(WORKFLOW_TYPES.offboardChannel, {
     taskQueue: opts.taskQueue,
     workflowId,
     args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: [
-      { key: sa.BirdWorkspaceId, value: input.workspaceId },
-      ...(input.phoneNumberId ? [{ key: sa.BirdPhoneNumberId, value: input.phoneNumberId }] : []),
-      { key: sa.ProvisioningStage, value: 'offboarding' },
-    ],
-    staticSummary: `Offboard ${channelLabel(input)} from workspace ${input.workspaceId}`,
+    ...options,
   });
   return { workflowId, runId: handle.firstExecutionRunId, handle };
 }

@@ -6,9 +6,10 @@ import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { BulkOverrides, InvalidRow } from '../domain/bulk-input';
 import type { Plan } from '../domain/plan';
-import { parsePlanInput } from '../domain/plan-input';
+import { parsePlanInput, type PlanInput } from '../domain/plan-input';
 import { WORKFLOW_TYPES, type PlanInventoryWorkflow } from '../domain/workflow-types';
-import { prepareInventory } from './bulk-client';
+import type { InventoryFormat } from '../bulk/inventory-file';
+import { prepareInventory, prepareInventoryText, type PreparedInventory } from './bulk-client';
 
 export interface InventoryPlan {
   plan: Plan;
@@ -24,18 +25,44 @@ export async function planFromFile(
   opts: { taskQueue: string },
 ): Promise<InventoryPlan> {
   const inventory = await prepareInventory(args.file, args.defaults, args.overrides);
+  return planPrepared(client, inventory, args.inventory, opts);
+}
+
+/** The same for an inventory received as text (the HTTP API): the same readers, rules and line numbers. */
+export async function planFromText(
+  client: Client,
+  args: { text: string; format: InventoryFormat; defaults: unknown; inventory: string; source: string },
+  opts: { taskQueue: string },
+): Promise<InventoryPlan> {
+  const inventory = prepareInventoryText(args.text, args.format, args.defaults, args.source);
+  return planPrepared(client, inventory, args.inventory, opts);
+}
+
+/** How every door starts a plan: one id per plan, so plans never attach to each other. */
+export function planStartOptions(input: PlanInput) {
+  return {
+    workflowId: `plan/${input.workspaceId}/${input.inventory}/${new Date().toISOString()}-${randomUUID().slice(0, 8)}`,
+    staticSummary: `Plan of inventory ${input.inventory} against workspace ${input.workspaceId} (reads only)`,
+  };
+}
+
+async function planPrepared(
+  client: Client,
+  inventory: PreparedInventory,
+  name: string,
+  opts: { taskQueue: string },
+): Promise<InventoryPlan> {
   const input = parsePlanInput({
     workspaceId: inventory.workspaceId,
-    inventory: args.inventory,
+    inventory: name,
     entries: inventory.valid.map((r) => ({ phoneNumberId: r.phoneNumberId, line: r.line })),
   });
-  // One id per plan: plans never attach to each other.
-  const workflowId = `plan/${input.workspaceId}/${input.inventory}/${new Date().toISOString()}-${randomUUID().slice(0, 8)}`;
+  const { workflowId, staticSummary } = planStartOptions(input);
   const plan = await client.workflow.execute<PlanInventoryWorkflow>(WORKFLOW_TYPES.planInventory, {
     taskQueue: opts.taskQueue,
     workflowId,
     args: [input],
-    staticSummary: `Plan of inventory ${input.inventory} against workspace ${input.workspaceId} (reads only)`,
+    staticSummary,
   });
   return { plan, invalid: inventory.invalid, workflowId };
 }

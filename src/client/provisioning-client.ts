@@ -99,6 +99,8 @@ export async function attachOrStart(
 ): Promise<AttachOrStart> {
   const workflowId = provisioningWorkflowId(input);
   const handle = client.workflow.getHandle<ProvisionChannelWorkflow>(workflowId);
+  // Refused first: a completed provisioning whose channel is being offboarded is no channel to report.
+  await refuseWhileOffboarding(client, channelKeyOf(input));
   // Two rounds at most: a run that fails between our start and our look allows a new attempt at once.
   for (let round = 0; ; round++) {
     const before = await describeIfAny(client, workflowId);

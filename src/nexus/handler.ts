@@ -2,7 +2,7 @@
  * The handlers of the `channelProvisioning` Nexus service (src/nexus/service.ts), registered by the worker on its
  * workflow task queue. Each operation goes through the typed client's own code: the same validation, workflow ids,
  * id-reuse and conflict policies, outcome reading and cancellation as `startProvisioning`, `describeOutcome`,
- * `cancelProvisioning` and `startBulk`.
+ * `cancelProvisioning`, `startBulk`, `startOffboarding` and `planFromFile`.
  */
 import {
   ApplicationFailure,
@@ -21,7 +21,17 @@ import { idempotencyTag } from '../domain/idempotency';
 import { parseProvisioningInput, type ProvisionChannelInputRaw } from '../domain/provisioning-input';
 import { provisioningStartOptions } from '../domain/provisioning-start';
 import { InvalidFields } from '../base/zod-issues';
-import { WORKFLOW_TYPES, type BulkOnboardWorkflow, type ProvisionChannelWorkflow } from '../domain/workflow-types';
+import {
+  WORKFLOW_TYPES,
+  type BulkOnboardWorkflow,
+  type OffboardChannelWorkflow,
+  type PlanInventoryWorkflow,
+  type ProvisionChannelWorkflow,
+} from '../domain/workflow-types';
+import { offboardingStartOptions } from '../client/offboarding-client';
+import { planStartOptions } from '../client/plan-client';
+import { parseOffboardInput } from '../domain/offboarding';
+import { parsePlanInput } from '../domain/plan-input';
 import type { ProvisionChannelResult } from '../domain/provisioning';
 import { InvalidNexusRequest, parseBulkOnboardRequest, workflowIdOfRef } from './requests';
 import { channelProvisioningService, type ProvisioningState } from './service';
@@ -50,6 +60,24 @@ export function channelProvisioningHandler(deps: ChannelProvisioningDeps) {
         ? { workflowId, requested: true, runId: cancelled.runId }
         : { workflowId, requested: false, finished: stateOf(cancelled.finished) };
     },
+    offboard: new temporalNexus.WorkflowRunOperationHandler(async (ctx, raw) => {
+      const input = refuseInvalid(() => parseOffboardInput(raw));
+      const { workflowId, ...options } = offboardingStartOptions(input);
+      return temporalNexus.startWorkflow<OffboardChannelWorkflow>(ctx, WORKFLOW_TYPES.offboardChannel, {
+        workflowId,
+        args: [input],
+        ...options,
+      });
+    }),
+    plan: new temporalNexus.WorkflowRunOperationHandler(async (ctx, raw) => {
+      const input = refuseInvalid(() => parsePlanInput(raw));
+      const { workflowId, staticSummary } = planStartOptions(input);
+      return temporalNexus.startWorkflow<PlanInventoryWorkflow>(ctx, WORKFLOW_TYPES.planInventory, {
+        workflowId,
+        args: [input],
+        staticSummary,
+      });
+    }),
     bulkOnboard: new temporalNexus.WorkflowRunOperationHandler(async (ctx, raw) => {
       const request = refuseInvalid(() => parseBulkOnboardRequest(raw));
       if (!deps.bulkStore)

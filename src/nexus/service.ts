@@ -8,6 +8,9 @@ import type { ProvisionChannelInputRaw } from '../domain/provisioning-input';
 import type { BulkOnboardResult } from '../domain/bulk-onboarding';
 import type { ProvisioningRef } from '../domain/provisioning-identity';
 import type { ProvisionChannelResult, ProvisioningFailureDetails, ProvisioningProgress } from '../domain/provisioning';
+import type { OffboardInputRaw, OffboardResult } from '../domain/offboarding';
+import type { Plan } from '../domain/plan';
+import type { PlanInputRaw } from '../domain/plan-input';
 
 export const CHANNEL_PROVISIONING_SERVICE = 'channelProvisioning';
 
@@ -55,4 +58,12 @@ export const channelProvisioningService = nexus.service(CHANNEL_PROVISIONING_SER
   cancelProvisioning: nexus.operation<ProvisioningRef, CancelProvisioningResult>(),
   /** Asynchronous, backed by the `bulkOnboard` workflow of a stored inventory; attaches to its run in progress. */
   bulkOnboard: nexus.operation<BulkOnboardRequest, BulkOnboardResult>(),
+  /**
+   * Asynchronous, backed by the `offboardChannel` workflow of the channel (its number, or its template and name): a
+   * second call while it runs attaches to it. Cancels the channel's running provisioning first; deletes only our
+   * connector and confirms it gone; the result reports what was deleted and what was left.
+   */
+  offboard: nexus.operation<OffboardInputRaw, OffboardResult>(),
+  /** Asynchronous, backed by a `planInventory` run of its own: each number's action. Reads only, writes nothing. */
+  plan: nexus.operation<PlanInputRaw, Plan>(),
 });

@@ -1,0 +1,112 @@
+/**
+ * The OpenAPI document's part for the rest of a channel's life: DELETE of a provisioning (offboarding), the
+ * offboarding's state, and POST /v1/plans; their schemas generated from the contract's zod schemas
+ * (src/client/contract-lifecycle.ts) and from the plan request's own.
+ */
+import { OffboardResultSchema, PlanSchema } from '../client/contract-lifecycle';
+import { COMMON_ERRORS, Location, component, components, error, json, ref, type Json } from './openapi-components';
+import { PlanRequest } from './plan-routes';
+
+/** DELETE at a provisioning's path: its channel's offboarding. */
+export function offboardOperation(parameters: Json[], byName: boolean): Json {
+  return {
+    operationId: byName ? 'offboardByName' : 'offboard',
+    summary:
+      'Offboard the channel: cancel its provisioning if running, delete our connector and confirm it gone; connectors without our tag are never touched. Idempotent: repeated while it runs, it attaches to that offboarding',
+    parameters,
+    responses: {
+      '202': {
+        description: 'started, or attached to the running offboarding; follow it at Location',
+        headers: Location,
+        content: json(ref('OffboardingAccepted')),
+      },
+      '400': error('a bad id (named)'),
+      '404': error('the workspace is not one of this key’s'),
+      ...COMMON_ERRORS,
+    },
+  };
+}
+
+/** GET of a channel's offboarding. */
+export function offboardingStateOperation(parameters: Json[], byName: boolean): Json {
+  return {
+    get: {
+      operationId: byName ? 'getOffboardingByName' : 'getOffboarding',
+      summary: "The channel's latest offboarding: running, or its report (what was deleted, confirmed and left)",
+      parameters,
+      responses: {
+        '200': { description: 'its state', content: json(ref('OffboardingState')) },
+        '400': error('a bad id (named)'),
+        '404': error('this channel was never offboarded (or not this key’s workspace)'),
+        ...COMMON_ERRORS,
+      },
+    },
+  };
+}
+
+export function planPaths(): Json {
+  return {
+    '/v1/plans': {
+      post: {
+        operationId: 'plan',
+        summary:
+          'What it takes for the workspace to match an inventory, per number (create, keep, repair, adopt, foreign, prune, other). Reads only: writes nothing',
+        requestBody: { required: true, content: json(ref('PlanRequest')) },
+        responses: {
+          '200': { description: 'the plan, and the rows not planned (invalid)', content: json(ref('PlanResponse')) },
+          '400': error('not JSON'),
+          '404': error('the workspace is not one of this key’s'),
+          '413': error('body too large'),
+          '415': error('not application/json'),
+          '422': error('invalid request, defaults or file: every bad field or line is named'),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+  };
+}
+
+export function registerLifecycleComponents(): void {
+  component('OffboardResult', OffboardResultSchema, 'output');
+  component('Plan', PlanSchema, 'output');
+  component('PlanRequest', PlanRequest, 'input');
+  components.OffboardingAccepted = {
+    type: 'object',
+    properties: {
+      workflowId: { type: 'string' },
+      runId: { type: 'string' },
+      status: { const: 'accepted' },
+      location: { type: 'string' },
+    },
+    required: ['workflowId', 'runId', 'status', 'location'],
+    additionalProperties: false,
+  };
+  components.OffboardingState = {
+    type: 'object',
+    description: "a channel's latest offboarding: running, or how it ended (its report, or the reason)",
+    properties: {
+      workflowId: { type: 'string' },
+      runId: { type: 'string' },
+      status: { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed-out'] },
+      result: ref('OffboardResult'),
+      failure: {
+        type: 'object',
+        properties: { reason: { type: 'string' } },
+        required: ['reason'],
+        additionalProperties: false,
+      },
+    },
+    required: ['workflowId', 'runId', 'status'],
+    additionalProperties: false,
+  };
+  components.PlanResponse = {
+    type: 'object',
+    properties: {
+      workflowId: { type: 'string', description: 'the plan’s run (its history shows every read it made)' },
+      plan: ref('Plan'),
+      notPlanned: { type: 'array', items: ref('Problem'), description: 'rows refused at validation, by line' },
+    },
+    required: ['workflowId', 'plan', 'notPlanned'],
+    additionalProperties: false,
+  };
+}
