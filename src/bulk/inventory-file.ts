@@ -64,7 +64,7 @@ export function parseCsv(text: string): ReadInventory {
       `the file is empty: it needs a header row (phoneNumberId or name, and optionally ${ROW_COLUMNS.filter((c) => !(IDENTITY_COLUMNS as readonly string[]).includes(c)).join(', ')})`,
     );
   const columns = header.record.map((c) => c.trim());
-  const unknown = columns.filter((c) => !(ROW_COLUMNS as readonly string[]).includes(c));
+  const unknown = columns.filter((c) => !ROW_COLUMNS.includes(c));
   const problems: string[] = [];
   if (unknown.length)
     problems.push(
@@ -89,7 +89,7 @@ export function parseCsv(text: string): ReadInventory {
       continue;
     }
     const fields: Partial<Record<RowColumn, string>> = {};
-    columns.forEach((c, i) => (fields[c as RowColumn] = r.record[i]));
+    columns.forEach((c, i) => (fields[c] = r.record[i]));
     rows.push({ line, kind: 'columns', columns: fields });
   }
   return { rows, unreadable };
@@ -121,13 +121,13 @@ export function parseJsonLines(text: string): ReadInventory {
       return;
     }
     const obj = value as Record<string, unknown>;
-    const flat = Object.keys(obj).some((k) => (ROW_COLUMNS as readonly string[]).includes(k));
+    const flat = Object.keys(obj).some((k) => ROW_COLUMNS.includes(k));
     if (!flat) {
       rows.push({ line, kind: 'partial', input: obj });
       return;
     }
     // The CSV's columns as JSON keys: the same rules as a CSV row.
-    const extra = Object.keys(obj).filter((k) => !(ROW_COLUMNS as readonly string[]).includes(k));
+    const extra = Object.keys(obj).filter((k) => !ROW_COLUMNS.includes(k));
     const notText = ROW_COLUMNS.filter((c) => obj[c] !== undefined && typeof obj[c] !== 'string');
     if (extra.length || notText.length) {
       unreadable.push({
