@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { InvalidProvisioningInput, parseProvisioningInput, type ProvisionChannelInput } from './provisioning-input';
 import { identifyingNumberOf, provisioningWorkflowId } from './provisioning-identity';
 import { CONNECTOR_TEMPLATES, templateOf, type ConnectorTemplate } from './connector-templates';
-import type { RowIdentity } from './bulk-report';
+import { identityOf, type RowIdentity } from './bulk-report';
 import { InvalidFields, parseFields } from '../base/zod-issues';
 import { getPath, mergeOver, setPath, stringAt } from './json-paths';
 
@@ -156,7 +156,7 @@ export function buildInventory(defaults: BulkDefaults, rows: Iterable<SourceRow>
     const written =
       result.phoneNumberId !== undefined
         ? { phoneNumberId: writtenNumber(row) ?? result.phoneNumberId }
-        : identityOfValid(result);
+        : identityOf(result);
     if (result.input.workspaceId !== workspaceId) {
       invalid.push({
         line: row.line,
@@ -182,10 +182,6 @@ export function buildInventory(defaults: BulkDefaults, rows: Iterable<SourceRow>
     valid.push(result);
   }
   return { workspaceId, valid, invalid };
-}
-
-function identityOfValid(r: ValidRow): RowIdentity {
-  return { connectorTemplateRef: r.connectorTemplateRef, name: r.name };
 }
 
 function validateRow(defaults: BulkDefaults, row: SourceRow): ValidRow | InvalidRow {
