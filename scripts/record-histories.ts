@@ -15,6 +15,7 @@ import { awaitBulk, cancelBulk, getBulkProgress, prepareInventory, startBulk } f
 import { awaitResult, cancelProvisioning, getProgress, startProvisioning } from '../src/client/provisioning-client';
 import { ensureWorkspaceSubscription } from '../src/client/subscriptions-client';
 import { offboardScenarios } from './record-offboard-histories';
+import { bulkTemplateScenarios } from './record-bulk-template-histories';
 import { RECEIVER_PUBLIC_URL, SIGNING_KEY_REF, smsInput, startStack, type Stack } from '../test/helpers/stack';
 import { shutdownTemporal } from '../test/helpers/temporal';
 
@@ -217,6 +218,7 @@ scenarios['bulk-adaptive-window'] = async (stack) => {
   return started.workflowId;
 };
 Object.assign(scenarios, offboardScenarios(provisionToTheEnd, SUBSCRIPTION));
+Object.assign(scenarios, bulkTemplateScenarios(provisionToTheEnd, writeHistory));
 
 async function writeHistory(
   stack: Stack,

@@ -59,7 +59,10 @@ describe('bulk inventory files', () => {
       () => parseCsv('phoneNumberId,nmae\nx,y\n'),
       (e: Error) => e instanceof InventoryFileError && /^line 1: unknown column "nmae"/.test(e.message),
     );
-    assert.throws(() => parseCsv('name\nx\n'), /line 1: the phoneNumberId column is required/);
+    assert.throws(
+      () => parseCsv('useCaseId\nx\n'),
+      /line 1: the phoneNumberId column is required \(or the name column/,
+    );
     assert.throws(() => parseCsv(''), /the file is empty/);
     assert.throws(() => parseCsv('phoneNumberId,name\n"x,y\n'), /line 2: not valid CSV: Quote Not Closed/);
   });
@@ -169,12 +172,15 @@ describe('bulk inventory validation', () => {
     assert.match(invalid[0]!.problems[0]!, /^workspaceId: must be the bulk run's workspace/);
   });
 
-  it('refuses a row of a template identified by name, naming the column (a bulk file onboards numbers)', () => {
+  it("refuses a row filling a column that is not its template's, naming the column", () => {
     const { valid, invalid } = buildInventory(defaults, [
       { line: 2, kind: 'columns', columns: { phoneNumberId: randomUUID(), connectorTemplateRef: 'whatsapp:1' } },
     ]);
     assert.deepEqual(valid, []);
-    assert.match(invalid[0]!.problems[0]!, /^connectorTemplateRef: bulk onboarding is per number, and whatsapp:1 /);
+    assert.match(
+      invalid[0]!.problems[0]!,
+      /^phoneNumberId: not a column of whatsapp:1, which is identified by its connector name/,
+    );
   });
 
   it('checks the defaults once: unknown fields, per-number fields, bad values, a missing workspace', () => {

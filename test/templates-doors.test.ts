@@ -1,7 +1,8 @@
 /**
  * Every connector template Bird lists, through every door that provisions one: the typed client, the CLI (its
- * program in process, the very code `starter` runs), the HTTP API and the Nexus service (a caller workflow in a
- * second namespace). Each template × door is provisioned to ready and then asked again (one connector per identity),
+ * program in process, the very code `starter` runs), the HTTP API, the Nexus service (a caller workflow in a
+ * second namespace) and a bulk file (one CSV with a row of each, through the bulk client the CLI and the HTTP API
+ * call). Each template × door is provisioned to ready and then asked again (one connector per identity),
  * and refused by Bird once ready (the channel ends in error: the run compensates and nothing is left). One dev
  * server, simulator and worker for the whole table; the cases of a door run side by side.
  */
@@ -16,6 +17,8 @@ import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { runCli } from '../src/cli/program';
 import { attachOrStart, awaitOutcome } from '../src/client/provisioning-client';
+import { awaitBulk, bulkReport, getBulkProgress, prepareInventory, startBulk } from '../src/client/bulk-client';
+import type { ReportRow } from '../src/domain/bulk-report';
 import { TEMPLATE_REFS, type TemplateRef } from '../src/domain/connector-templates';
 import { parseTaggedName } from '../src/domain/idempotency';
 import { provisioningWorkflowId } from '../src/domain/provisioning-identity';
@@ -238,6 +241,86 @@ describe('every connector template through every door', function () {
       assert.equal(new Set(ids).size, TEMPLATE_REFS.length, 'each template has its own workflow id');
     });
   }
+
+  /** A bulk file through the bulk client (what `bulk` and POST /v1/bulk-onboardings call), to its report. */
+  async function bulkFile(rows: ProvisionChannelInputRaw[]): Promise<ReportRow[]> {
+    const cell = (v: string) => `"${v.replace(/"/g, '""')}"`;
+    const file = join(dir, `${randomUUID()}.csv`);
+    await writeFile(
+      file,
+      [
+        'phoneNumberId,name,connectorTemplateRef',
+        ...rows.map((r) => {
+          const number = (r.connector.arguments as { phoneNumberId?: string }).phoneNumberId;
+          const sms = r.connector.connectorTemplateRef === 'sms-messagebird:1';
+          return [sms ? number! : '', r.connector.name, r.connector.connectorTemplateRef].map(cell).join(',');
+        }),
+      ].join('\r\n'),
+    );
+    const { connector: _perRow, ...shared } = rows[0]!;
+    const defaults = {
+      ...shared,
+      connector: { connectorTemplateRef: 'sms-messagebird:1', arguments: { channelMessageType: 'transactional' } },
+    };
+    const inventory = await prepareInventory(file, defaults);
+    assert.deepEqual(inventory.invalid, []);
+    const started = await startBulk(stack.client, stack.bulkStore, inventory, {
+      taskQueue: stack.taskQueue,
+      sweepIntervalMs: 2_000,
+    });
+    stack.startedWorkflowIds.push(started.workflowId);
+    const end = await awaitBulk(stack.client, started.workflowId);
+    assert.equal(end.status, 'completed', JSON.stringify(end));
+    return bulkReport(stack.bulkStore, await getBulkProgress(stack.client, started.workflowId));
+  }
+
+  it(`bulk file: one file with a row of each of the ${TEMPLATE_REFS.length} templates, and one each that Bird refuses`, async () => {
+    const ok = TEMPLATE_REFS.map((t) => inputFor(t, 'bulk', false));
+    const refused = TEMPLATE_REFS.map((t) => inputFor(t, 'bulk', true));
+    const report = await bulkFile([...ok, ...refused]);
+    assert.equal(report.length, 2 * TEMPLATE_REFS.length);
+    const rowOf = (input: ProvisionChannelInputRaw) =>
+      report.find((r) => r.workflowId === provisioningWorkflowId(parseProvisioningInput(input)))!;
+    for (const input of ok) {
+      const template = input.connector.connectorTemplateRef;
+      const row = rowOf(input);
+      assert.equal(row.outcome, 'active', `${template}: ${row.reason}`);
+      assert.deepEqual(
+        template === 'sms-messagebird:1'
+          ? [row.phoneNumberId, row.name]
+          : [row.phoneNumberId, row.connectorTemplateRef, row.name],
+        template === 'sms-messagebird:1'
+          ? [(input.connector.arguments as { phoneNumberId: string }).phoneNumberId, undefined]
+          : ['', template, input.connector.name],
+        `${template}: the report names the row by its identity`,
+      );
+      const { live, all } = connectorsOf(input);
+      assert.deepEqual(
+        live.map((c) => c.id),
+        [row.connectorId],
+        `${template}: one connector for its identity`,
+      );
+      assert.equal(all.length, 1, `${template}: created once`);
+      assert.equal(live[0]!.connectorTemplateRef, template);
+    }
+    for (const input of refused) {
+      const template = input.connector.connectorTemplateRef;
+      const row = rowOf(input);
+      assert.equal(row.outcome, 'failed', template);
+      assert.match(row.reason, /error|inactive|failed/i, template);
+      const { live, all } = connectorsOf(input);
+      assert.equal(all.length, 1, `${template}: its connector was created`);
+      assert.deepEqual(live, [], `${template}: and deleted by the compensation`);
+    }
+    // Asked again (a file of the rows that succeeded): the same provisionings answer, nothing is created twice.
+    const again = await bulkFile(ok);
+    for (const input of ok) {
+      const template = input.connector.connectorTemplateRef;
+      const [first, second] = [rowOf(input), again.find((r) => r.workflowId === rowOf(input).workflowId)!];
+      assert.deepEqual([second.outcome, second.connectorId], ['already-active', first.connectorId], template);
+      assert.equal(connectorsOf(input).all.length, 1, `${template}: still created once`);
+    }
+  });
 });
 
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };

@@ -10,7 +10,10 @@ import type { BirdClient } from '../bird/client';
 import { BIRD_RATE_LIMITS, type BirdRateLimits } from '../bird/rate-limits/budget';
 import { BulkStoreError, type BulkStore, type ExistingConnector, type StoredRow } from '../bulk/store';
 import type { KnownConnector, ProvisioningSnapshot } from '../domain/bulk-decision';
-import type { RowOutcome } from '../domain/bulk-report';
+import { rowKey, type RowOutcome } from '../domain/bulk-report';
+import { templateOf } from '../domain/connector-templates';
+import { parseTaggedName } from '../domain/idempotency';
+import { identityKey } from '../domain/provisioning-identity';
 import { endOfFailure, snapshotOfEnd } from '../domain/provisioning-outcome';
 import type { ProvisionChannelResult } from '../domain/provisioning';
 import { FailureType } from '../domain/failure-types';
@@ -129,7 +132,8 @@ async function readInventoryPage(
   ]).catch(rethrowStoreError);
   return Promise.all(
     rows.map(async (row): Promise<InventoryPageRow> => {
-      const found = index.get(row.phoneNumberId.toLowerCase());
+      const key = rowKey(row);
+      const found = key === undefined ? undefined : index.get(key);
       const existing =
         found && (!found.templateRef || found.templateRef === row.input.connector.connectorTemplateRef)
           ? knownOf(found)
@@ -147,6 +151,8 @@ async function indexConnectorsPage(
 ): Promise<{ nextPageToken?: string; indexed: number; birdGetPerSecond: number }> {
   const list = await deps.bird.listConnectorsPage(workspaceId, { templateRef, limit: INDEX_PAGE_SIZE, pageToken });
   const connectors: ExistingConnector[] = list.results.flatMap((c) => {
+    const ref = c.connectorTemplateRef ?? templateRef;
+    if (templateOf(ref)?.identity === 'name') return namedConnector(c, ref);
     const numberId =
       typeof c.arguments?.['phoneNumberId'] === 'string' ? c.arguments['phoneNumberId'] : c.number?.numberId;
     return numberId
@@ -155,7 +161,7 @@ async function indexConnectorsPage(
             connectorId: c.id,
             numberId,
             channelId: c.channel?.channelId,
-            templateRef: c.connectorTemplateRef ?? templateRef,
+            templateRef: ref,
             name: c.name,
           },
         ]
@@ -165,6 +171,20 @@ async function indexConnectorsPage(
   // The rate this worker's reads queue is served at: the bulk run sizes its window from it.
   const birdGetPerSecond = (deps.birdRateLimits ?? BIRD_RATE_LIMITS).getPerSecond;
   return { nextPageToken: list.nextPageToken, indexed: connectors.length, birdGetPerSecond };
+}
+
+/**
+ * A connector of a template identified by name is a row's only when it is ours: our tag on its name (any run's: the
+ * tag is drawn per provisioning), its template, and its name without the tag the row's (src/domain/offboarding.ts).
+ */
+function namedConnector(
+  c: { id: string; name: string; channel?: { channelId?: string } | null },
+  templateRef: string,
+): ExistingConnector[] {
+  const tagged = parseTaggedName(c.name);
+  if (!tagged) return [];
+  const key = identityKey({ connectorTemplateRef: templateRef, name: tagged.name });
+  return [{ connectorId: c.id, key, channelId: c.channel?.channelId ?? undefined, templateRef, name: c.name }];
 }
 
 /** Runs that have not reported their outcome (or were found already running), looked up by id. */
@@ -191,5 +211,5 @@ async function recordOutcomes(
 }
 
 function knownOf(c: ExistingConnector): KnownConnector {
-  return { connectorId: c.connectorId, channelId: c.channelId, name: c.name };
+  return { connectorId: c.connectorId, channelId: c.channelId, name: c.name, ...(c.key ? { byName: true } : {}) };
 }

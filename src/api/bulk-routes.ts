@@ -17,7 +17,7 @@ import {
   BULK_LIMITS,
 } from '../client/bulk-client';
 import { InvalidBulkDefaults, type InvalidRow } from '../domain/bulk-input';
-import { REPORT_COLUMNS } from '../domain/bulk-report';
+import { reportCells, reportColumns } from '../domain/bulk-report';
 import { parseFields, InvalidFields } from '../base/zod-issues';
 import type { BulkProgress } from '../domain/bulk-onboarding';
 import { ApiError, fieldProblems, isNotFound, notFound, type Problem } from './errors';
@@ -83,10 +83,11 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: 
   app.get<{ Params: { id: string } }>('/v1/bulk-onboardings/:id/report', async (request, reply) => {
     const progress = await progressOf(ctx, request);
     const rows = await bulkReport(ctx.bulkStore, progress);
+    const columns = reportColumns(rows);
     return reply.type('text/csv; charset=utf-8').send(
       stringify(
-        rows.map((r) => Object.fromEntries(REPORT_COLUMNS.map((c) => [c, r[c]]))),
-        { header: true, columns: [...REPORT_COLUMNS] },
+        rows.map((r) => reportCells(r, columns)),
+        { header: true, columns },
       ),
     );
   });

@@ -1,13 +1,13 @@
 /**
  * Reads a bulk inventory file into rows with their line numbers: CSV (a header row; quoted fields with commas, a BOM,
- * CRLF, multi-line quoted fields, all handled by csv-parse) or JSON Lines (`.jsonl`: one partial provisioning input
+ * CRLF, multi-line quoted fields, all handled by csv-parse; the columns of every template, each row filling its own) or JSON Lines (`.jsonl`: one partial provisioning input
  * per line, or one object with the CSV's column names). Problems that concern one row are returned with its line so
  * the whole file can be reported at once; a file that cannot be read as a whole throws InventoryFileError.
  */
 import { parse } from 'csv-parse/sync';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { ROW_COLUMNS, type InvalidRow, type RowColumn, type SourceRow } from '../domain/bulk-input';
+import { IDENTITY_COLUMNS, ROW_COLUMNS, type InvalidRow, type RowColumn, type SourceRow } from '../domain/bulk-input';
 
 export class InventoryFileError extends Error {
   override readonly name = 'InventoryFileError';
@@ -61,16 +61,17 @@ export function parseCsv(text: string): ReadInventory {
   const [header, ...body] = records;
   if (!header)
     throw new InventoryFileError(
-      'the file is empty: it needs a header row (phoneNumberId, and optionally name, channelMessageType, useCaseId, connectorTemplateRef)',
+      `the file is empty: it needs a header row (phoneNumberId or name, and optionally ${ROW_COLUMNS.filter((c) => !(IDENTITY_COLUMNS as readonly string[]).includes(c)).join(', ')})`,
     );
   const columns = header.record.map((c) => c.trim());
-  const unknown = columns.filter((c) => !(ROW_COLUMNS as readonly string[]).includes(c));
+  const unknown = columns.filter((c) => !ROW_COLUMNS.includes(c));
   const problems: string[] = [];
   if (unknown.length)
     problems.push(
       `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${ROW_COLUMNS.join(', ')})`,
     );
-  if (!columns.includes('phoneNumberId')) problems.push('the phoneNumberId column is required');
+  if (!IDENTITY_COLUMNS.some((c) => columns.includes(c)))
+    problems.push('the phoneNumberId column is required (or the name column, for templates identified by name)');
   const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
   if (repeated.length) problems.push(`column ${repeated.map((c) => `"${c}"`).join(', ')} appears twice`);
   if (problems.length) throw new InventoryFileError(`line ${startLine(header)}: ${problems.join('; ')}`);
@@ -88,7 +89,7 @@ export function parseCsv(text: string): ReadInventory {
       continue;
     }
     const fields: Partial<Record<RowColumn, string>> = {};
-    columns.forEach((c, i) => (fields[c as RowColumn] = r.record[i]));
+    columns.forEach((c, i) => (fields[c] = r.record[i]));
     rows.push({ line, kind: 'columns', columns: fields });
   }
   return { rows, unreadable };
@@ -120,13 +121,13 @@ export function parseJsonLines(text: string): ReadInventory {
       return;
     }
     const obj = value as Record<string, unknown>;
-    const flat = Object.keys(obj).some((k) => (ROW_COLUMNS as readonly string[]).includes(k));
+    const flat = Object.keys(obj).some((k) => ROW_COLUMNS.includes(k));
     if (!flat) {
       rows.push({ line, kind: 'partial', input: obj });
       return;
     }
     // The CSV's columns as JSON keys: the same rules as a CSV row.
-    const extra = Object.keys(obj).filter((k) => !(ROW_COLUMNS as readonly string[]).includes(k));
+    const extra = Object.keys(obj).filter((k) => !ROW_COLUMNS.includes(k));
     const notText = ROW_COLUMNS.filter((c) => obj[c] !== undefined && typeof obj[c] !== 'string');
     if (extra.length || notText.length) {
       unreadable.push({

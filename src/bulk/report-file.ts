@@ -6,46 +6,35 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { BULK_OUTCOMES, REPORT_COLUMNS, type BulkOutcome, type ReportRow } from '../domain/bulk-report';
+import {
+  BULK_OUTCOMES,
+  reportCells,
+  reportColumns,
+  rowKey,
+  type BulkOutcome,
+  type ReportRow,
+} from '../domain/bulk-report';
 import { InventoryFileError } from './inventory-file';
 
 /** The outcomes `--retry-failed` runs again. */
 export const RETRIED_OUTCOMES: readonly BulkOutcome[] = ['failed', 'cancelled', 'not-started'];
 
+/** The report; rows identified by name add the connectorTemplateRef and name columns (src/domain/bulk-report.ts). */
 export async function writeReport(path: string, rows: ReportRow[]): Promise<void> {
+  const columns = reportColumns(rows);
+  const cells = rows.map((r) => reportCells(r, columns));
   if (extname(path).toLowerCase() === '.json') {
-    await writeFile(
-      path,
-      `${JSON.stringify(
-        rows.map((r) => pick(r)),
-        null,
-        2,
-      )}\n`,
-    );
+    await writeFile(path, `${JSON.stringify(cells, null, 2)}\n`);
     return;
   }
-  await writeFile(
-    path,
-    stringify(
-      rows.map((r) => pick(r)),
-      { header: true, columns: [...REPORT_COLUMNS] },
-    ),
-  );
+  await writeFile(path, stringify(cells, { header: true, columns }));
 }
 
-function pick(r: ReportRow): Record<(typeof REPORT_COLUMNS)[number], string> {
-  return {
-    phoneNumberId: r.phoneNumberId,
-    outcome: r.outcome,
-    connectorId: r.connectorId,
-    channelId: r.channelId,
-    workflowId: r.workflowId,
-    reason: r.reason,
-  };
-}
-
-/** The (lower-case) phone number ids of a previous report whose outcome is failed, cancelled or not-started. */
-export async function numbersToRetry(path: string): Promise<Set<string>> {
+/**
+ * The keys (src/domain/bulk-report.ts rowKey: the lower-case number, or template and name) of the rows of a previous
+ * report whose outcome is failed, cancelled or not-started.
+ */
+export async function keysToRetry(path: string): Promise<Set<string>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -80,7 +69,16 @@ export async function numbersToRetry(path: string): Promise<Set<string>> {
         `--retry-failed: ${path} row ${i + 1}: not a bulk report row (needs phoneNumberId and outcome)`,
       );
     }
-    if ((RETRIED_OUTCOMES as readonly string[]).includes(outcome)) retry.add(row.phoneNumberId.toLowerCase());
+    const key = rowKey({
+      phoneNumberId: row.phoneNumberId,
+      name: textOf(row.name),
+      connectorTemplateRef: textOf(row.connectorTemplateRef),
+    });
+    if (key && (RETRIED_OUTCOMES as readonly string[]).includes(outcome)) retry.add(key);
   });
   return retry;
+}
+
+function textOf(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }

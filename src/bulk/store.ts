@@ -23,7 +23,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { InvalidRow, ValidRow } from '../domain/bulk-input';
-import type { RowOutcome, StoredRowRef } from '../domain/bulk-report';
+import { identityOf, type RowOutcome, type StoredRowRef } from '../domain/bulk-report';
 import type { ProvisionChannelInput } from '../domain/provisioning-input';
 import { BulkStoreError, DirectoryBackend, type ObjectBackend } from './object-backend';
 import { chunkName, keyOf, parseJson, runOf, sha256 } from './object-names';
@@ -57,7 +57,10 @@ export interface StoredRow extends StoredRowRef {
 /** A connector Bird already has, as far as bulk onboarding cares (from the list endpoint). */
 export interface ExistingConnector {
   connectorId: string;
-  numberId: string;
+  /** The number it is for (templates identified by number). */
+  numberId?: string;
+  /** Else its row key (src/domain/bulk-report.ts rowKey): template and name, for one of ours. */
+  key?: string;
   channelId?: string;
   templateRef?: string;
   name: string;
@@ -89,7 +92,7 @@ export class BulkStore {
     const lines = inventory.valid.map((r, row): StoredRow => ({
       row,
       line: r.line,
-      phoneNumberId: r.phoneNumberId,
+      ...identityOf(r),
       workflowId: r.workflowId,
       input: r.input,
     }));
@@ -206,17 +209,20 @@ export class BulkStore {
     this.#indexes.delete(`${bulkKey}/${runKey}`);
   }
 
-  /** Bird's connectors by (lower-case) number id, as indexed at the start of the run. */
+  /** Bird's connectors by row key (the lower-case number id, or template and name), as indexed at the run's start. */
   async index(bulkKey: string, runKey: string): Promise<Map<string, ExistingConnector>> {
     const cacheKey = `${bulkKey}/${runKey}`;
     const cached = this.#indexes.get(cacheKey);
     if (cached) return cached;
-    const byNumber = new Map<string, ExistingConnector>();
+    const byKey = new Map<string, ExistingConnector>();
     for (const connectors of await this.#readAll<ExistingConnector[]>(`${runOf(bulkKey, runKey)}/index`)) {
-      for (const c of connectors) byNumber.set(c.numberId.toLowerCase(), c);
+      for (const c of connectors) {
+        const key = c.key ?? c.numberId?.toLowerCase();
+        if (key) byKey.set(key, c);
+      }
     }
-    this.#indexes.set(cacheKey, byNumber);
-    return byNumber;
+    this.#indexes.set(cacheKey, byKey);
+    return byKey;
   }
 
   async saveOutcomes(bulkKey: string, runKey: string, seq: number, outcomes: RowOutcome[]): Promise<void> {

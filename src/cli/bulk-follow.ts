@@ -146,7 +146,10 @@ export async function finishBulk(
       )
         .map((o) => `${counts[o]} ${o}`)
         .join(', ')}`,
-      ...failed.map((r) => `  line ${r.line} ${r.phoneNumberId}: ${r.reason.split('\n')[0]}`),
+      ...failed.map(
+        (r) =>
+          `  line ${r.line} ${r.phoneNumberId || `${r.connectorTemplateRef} "${r.name}"`}: ${r.reason.split('\n')[0]}`,
+      ),
       ...(counts.invalid ? [`  ${counts.invalid} row(s) are invalid: fix them in the file (the report says why)`] : []),
       ...(retriable
         ? [

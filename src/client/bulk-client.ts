@@ -18,7 +18,7 @@ import {
   type BulkOverrides,
   type Inventory,
 } from '../domain/bulk-input';
-import { buildReport, type ReportRow } from '../domain/bulk-report';
+import { buildReport, rowKey, type ReportRow, type RowIdentity } from '../domain/bulk-report';
 import * as sa from '../domain/search-attributes';
 // Type only: the client starts the workflow by its type name and never loads workflow code.
 import { WORKFLOW_TYPES, type BulkOnboardWorkflow } from '../domain/workflow-types';
@@ -48,10 +48,10 @@ export async function prepareInventory(
   file: string,
   defaultsRaw: unknown,
   overrides: BulkOverrides = {},
-  onlyNumbers?: Set<string>,
+  onlyKeys?: Set<string>,
 ): Promise<PreparedInventory> {
   const defaults = parseBulkDefaults(defaultsRaw, overrides);
-  return validateInventory(defaults, await readInventoryFile(file), file, onlyNumbers);
+  return validateInventory(defaults, await readInventoryFile(file), file, onlyKeys);
 }
 
 /**
@@ -72,19 +72,16 @@ function validateInventory(
   defaults: BulkDefaults,
   read: ReadInventory,
   source: string,
-  onlyNumbers?: Set<string>,
+  onlyKeys?: Set<string>,
 ): PreparedInventory {
   const inventory = buildInventory(defaults, read.rows);
   const invalid = [...inventory.invalid, ...read.unreadable].sort((a, b) => a.line - b.line);
-  const valid = onlyNumbers
-    ? inventory.valid.filter((r) => onlyNumbers.has(r.phoneNumberId.toLowerCase()))
-    : inventory.valid;
+  // --retry-failed: only the rows the report names, by key (src/domain/bulk-report.ts rowKey).
+  const listed = (r: RowIdentity) => onlyKeys!.has(rowKey(r) ?? '');
   return {
     workspaceId: inventory.workspaceId,
-    valid,
-    invalid: onlyNumbers
-      ? invalid.filter((r) => r.phoneNumberId && onlyNumbers.has(r.phoneNumberId.toLowerCase()))
-      : invalid,
+    valid: onlyKeys ? inventory.valid.filter(listed) : inventory.valid,
+    invalid: onlyKeys ? invalid.filter(listed) : invalid,
     source,
   };
 }

@@ -20,11 +20,13 @@ export interface ProvisioningSnapshot {
   compensated?: boolean;
 }
 
-/** A connector for the number that Bird already has (from the run's index of the workspace). */
+/** A connector for the row that Bird already has (from the run's index of the workspace). */
 export interface KnownConnector {
   connectorId: string;
   channelId?: string;
   name: string;
+  /** For a template identified by name: the connector is one of ours with the row's template and name. */
+  byName?: boolean;
 }
 
 export type RowDecision =
@@ -77,13 +79,16 @@ export function decideKnownConnector(
       outcome: 'already-active',
       connectorId: connector.connectorId,
       channelId: status.channelId ?? connector.channelId,
-      reason: 'Bird already has an active connector for this number',
+      reason: `Bird already has an active connector for this ${connector.byName ? 'template and name' : 'number'}`,
     };
   }
+  const state = `${status.status ?? '?'}/${status.stage ?? '?'}`;
   return {
     action: 'done',
     outcome: 'failed',
     connectorId: connector.connectorId,
-    reason: `Bird already has a connector for this number ("${connector.name}", ${status.status ?? '?'}/${status.stage ?? '?'}) that no provisioning of this tool explains; left untouched`,
+    reason: connector.byName
+      ? `Bird already has a connector of ours for this template and name ("${connector.name}", ${state}) that no provisioning run explains; left untouched`
+      : `Bird already has a connector for this number ("${connector.name}", ${state}) that no provisioning of this tool explains; left untouched`,
   };
 }

@@ -1,28 +1,42 @@
 /**
- * Bulk onboarding input: one defaults document (a provisioning input without the per-number fields) and one row per
- * number (CSV columns, or a partial provisioning input per JSON line). Each row is merged over the defaults and the
- * result goes through the same schema as a single `provision`, so a number onboarded in bulk is exactly the
- * provisioning a single start would make (same input, same workflow id).
+ * Bulk onboarding input: one defaults document (a provisioning input without the per-row fields) and one row per
+ * connector (CSV columns, or a partial provisioning input per JSON line), of any template. Each row is merged over the
+ * defaults and the result goes through the same schema as a single `provision`, so a row onboarded in bulk is exactly
+ * the provisioning a single start would make (same input, same workflow id). A row's columns are its template's
+ * (src/domain/connector-templates.ts bulkColumns), and its key is its identity: the number, or template and name.
  *
  * Pure: no I/O. The file readers are in src/bulk; this module only turns rows into inputs or into problems that name
  * the row's line and the field (the CSV column where there is one).
  */
 import { z } from 'zod';
 import { InvalidProvisioningInput, parseProvisioningInput, type ProvisionChannelInput } from './provisioning-input';
-import { identifyingNumberOf, phoneNumberIdOf, provisioningWorkflowId } from './provisioning-identity';
-import { CONNECTOR_TEMPLATES } from './connector-templates';
+import { identifyingNumberOf, provisioningWorkflowId } from './provisioning-identity';
+import { CONNECTOR_TEMPLATES, templateOf, type ConnectorTemplate } from './connector-templates';
+import { identityOf, type RowIdentity } from './bulk-report';
 import { InvalidFields, parseFields } from '../base/zod-issues';
+import { getPath, mergeOver, setPath, stringAt } from './json-paths';
 
-/** The CSV columns a row may have (the SMS template's, from its descriptor); `phoneNumberId` is the only required one. */
-const SMS_COLUMNS = CONNECTOR_TEMPLATES['sms-messagebird:1'].bulkColumns;
-export type RowColumn = keyof typeof SMS_COLUMNS;
-export const ROW_COLUMNS = Object.keys(SMS_COLUMNS) as RowColumn[];
+export { mergeOver } from './json-paths';
 
-/** Where each column lands in a provisioning input (and so how a problem on that path is named back to the user). */
-const COLUMN_PATHS: Record<RowColumn, readonly string[]> = SMS_COLUMNS;
+/**
+ * The columns a file may have: every template's bulk columns (the SMS template's first, as files always had them);
+ * a row fills only its own template's.
+ */
+const COLUMN_PATHS: Readonly<Record<string, readonly string[]>> = Object.assign(
+  {},
+  ...Object.values(CONNECTOR_TEMPLATES).map((t: ConnectorTemplate) => t.bulkColumns),
+) as Record<string, readonly string[]>;
+export type RowColumn = string;
+export const ROW_COLUMNS: readonly RowColumn[] = Object.keys(COLUMN_PATHS);
+/** The columns that can identify a row: a file needs one of them. */
+export const IDENTITY_COLUMNS = ['phoneNumberId', 'name'] as const;
+
+const NUMBER_PATH = COLUMN_PATHS['phoneNumberId']!;
+const NAME_PATH = COLUMN_PATHS['name']!;
+const TEMPLATE_PATH = COLUMN_PATHS['connectorTemplateRef']!;
 
 /** Fields that identify one number: they belong in the file, never in the defaults (every row would share them). */
-const PER_NUMBER_PATHS = [COLUMN_PATHS.phoneNumberId];
+const PER_NUMBER_PATHS = [NUMBER_PATH];
 
 /**
  * The defaults document: the shape of a provisioning input with every field optional. Only its structure is
@@ -51,17 +65,16 @@ export type SourceRow =
   | { line: number; kind: 'columns'; columns: Partial<Record<RowColumn, string>> }
   | { line: number; kind: 'partial'; input: Record<string, unknown> };
 
-export interface ValidRow {
+/** A valid row: its identity is its number (phoneNumberId) or, for a template identified by name, template and name. */
+export interface ValidRow extends RowIdentity {
   line: number;
-  phoneNumberId: string;
   workflowId: string;
   input: ProvisionChannelInput;
 }
 
-export interface InvalidRow {
+/** A refused row, with its identity as written in the file when there is one (for the report). */
+export interface InvalidRow extends RowIdentity {
   line: number;
-  /** As written in the file, when there is one (for the report). */
-  phoneNumberId?: string;
   /** "field: reason", the field named as in the file (the CSV column, or the path in the JSON line). */
   problems: string[];
 }
@@ -116,7 +129,7 @@ export function parseBulkDefaults(raw: unknown, overrides: BulkOverrides = {}): 
     const own = err.problems.filter(
       (p) =>
         !ROW_COLUMNS.some(
-          (c) => fieldOf(p) === COLUMN_PATHS[c].join('.') && getPath(defaults, COLUMN_PATHS[c]) === undefined,
+          (c) => fieldOf(p) === COLUMN_PATHS[c]!.join('.') && getPath(defaults, COLUMN_PATHS[c]!) === undefined,
         ),
     );
     if (own.length) throw new InvalidBulkDefaults(own);
@@ -124,7 +137,10 @@ export function parseBulkDefaults(raw: unknown, overrides: BulkOverrides = {}): 
   return defaults;
 }
 
-/** Merges every row over the defaults and validates it; duplicates of one number are refused naming both lines. */
+/**
+ * Merges every row over the defaults and validates it; two rows of one identity (a number in any case, or a template
+ * and name) are refused naming the first one's line.
+ */
 export function buildInventory(defaults: BulkDefaults, rows: Iterable<SourceRow>): Inventory {
   const workspaceId = defaults.workspaceId!;
   const valid: ValidRow[] = [];
@@ -137,11 +153,14 @@ export function buildInventory(defaults: BulkDefaults, rows: Iterable<SourceRow>
       continue;
     }
     // Refused rows are reported with the number as the file wrote it.
-    const written = writtenNumber(row) ?? result.phoneNumberId;
+    const written =
+      result.phoneNumberId !== undefined
+        ? { phoneNumberId: writtenNumber(row) ?? result.phoneNumberId }
+        : identityOf(result);
     if (result.input.workspaceId !== workspaceId) {
       invalid.push({
         line: row.line,
-        phoneNumberId: written,
+        ...written,
         problems: [`workspaceId: must be the bulk run's workspace ${workspaceId} (one bulk run per workspace)`],
       });
       continue;
@@ -150,8 +169,12 @@ export function buildInventory(defaults: BulkDefaults, rows: Iterable<SourceRow>
     if (earlier !== undefined) {
       invalid.push({
         line: row.line,
-        phoneNumberId: written,
-        problems: [`phoneNumberId: duplicate of line ${earlier} (the same number once per file)`],
+        ...written,
+        problems: [
+          result.phoneNumberId !== undefined
+            ? `phoneNumberId: duplicate of line ${earlier} (the same number once per file)`
+            : `name: duplicate of line ${earlier} (the same ${result.connectorTemplateRef} connector name once per file)`,
+        ],
       });
       continue;
     }
@@ -163,30 +186,77 @@ export function buildInventory(defaults: BulkDefaults, rows: Iterable<SourceRow>
 
 function validateRow(defaults: BulkDefaults, row: SourceRow): ValidRow | InvalidRow {
   const partial = row.kind === 'columns' ? columnsToPartial(row.columns) : row.input;
-  const written = writtenNumber(row);
+  const template = templateOf(stringAt(partial, TEMPLATE_PATH) ?? defaults.connector?.connectorTemplateRef ?? '');
+  const written = writtenIdentity(row, partial, template);
+  const refused = template && refusedByTemplate(row, partial, template);
+  if (refused) return { line: row.line, ...written, problems: refused };
   try {
-    const input = parseProvisioningInput(mergeOver(defaults, partial));
-    const phoneNumberId = identifyingNumberOf(input);
-    if (!phoneNumberId)
-      return {
-        line: row.line,
-        phoneNumberId: written,
-        problems: [
-          phoneNumberIdOf(input)
-            ? `connectorTemplateRef: bulk onboarding is per number, and ${input.connector.connectorTemplateRef} is identified by name; provision it through the client, the CLI, the HTTP API or Nexus`
-            : 'phoneNumberId: required (bulk onboarding is per number)',
-        ],
-      };
-    return { line: row.line, phoneNumberId, workflowId: provisioningWorkflowId(input), input };
+    const input = parseProvisioningInput(mergeOver(defaultsFor(defaults, template), partial));
+    const number = identifyingNumberOf(input);
+    const identity: RowIdentity = number
+      ? { phoneNumberId: number }
+      : { connectorTemplateRef: input.connector.connectorTemplateRef, name: input.connector.name };
+    return { line: row.line, ...identity, workflowId: provisioningWorkflowId(input), input };
   } catch (err) {
     if (!(err instanceof InvalidProvisioningInput)) throw err;
     const problems = row.kind === 'columns' ? err.problems.map(nameByColumn) : err.problems;
-    return { line: row.line, phoneNumberId: written, problems };
+    return { line: row.line, ...written, problems };
   }
 }
 
+/** A row filling another template's columns, or a row of a template identified by name without its own name. */
+function refusedByTemplate(
+  row: SourceRow,
+  partial: Record<string, unknown>,
+  template: ConnectorTemplate,
+): string[] | undefined {
+  if (row.kind === 'columns') {
+    const own = Object.keys(template.bulkColumns);
+    const foreign = ROW_COLUMNS.filter((c) => !own.includes(c) && (row.columns[c] ?? '').trim() !== '');
+    if (foreign.length)
+      return foreign.map(
+        (c) =>
+          `${c}: not a column of ${template.ref}, which is identified by ${identifiedBy(template)} (its columns: ${own.join(', ')})`,
+      );
+  }
+  if (template.identity === 'name' && getPath(partial, NAME_PATH) === undefined)
+    return [
+      `${row.kind === 'columns' ? 'name' : NAME_PATH.join('.')}: required in each row: ${template.ref} is identified by its connector name`,
+    ];
+  return undefined;
+}
+
+function identifiedBy(template: ConnectorTemplate): string {
+  return template.identity === 'name' ? 'its connector name' : 'its number';
+}
+
+/**
+ * The defaults a row is merged over: their `connector.arguments` are their template's, so a row of another template
+ * (set in the row) does not take them.
+ */
+function defaultsFor(defaults: BulkDefaults, template: ConnectorTemplate | undefined): BulkDefaults {
+  const c = defaults.connector;
+  if (!c?.arguments || !c.connectorTemplateRef || !template || template.ref === c.connectorTemplateRef) return defaults;
+  const { arguments: _theirs, ...connector } = c;
+  return { ...defaults, connector };
+}
+
+/** The row's identity as the file wrote it: its number, or (template identified by name) template and name. */
+function writtenIdentity(
+  row: SourceRow,
+  partial: Record<string, unknown>,
+  template: ConnectorTemplate | undefined,
+): RowIdentity {
+  if (template?.identity === 'name') {
+    const name = stringAt(partial, NAME_PATH);
+    return name === undefined ? {} : { connectorTemplateRef: template.ref, name };
+  }
+  const number = writtenNumber(row);
+  return number === undefined ? {} : { phoneNumberId: number };
+}
+
 function writtenNumber(row: SourceRow): string | undefined {
-  return row.kind === 'columns' ? row.columns.phoneNumberId : stringAt(row.input, COLUMN_PATHS.phoneNumberId);
+  return row.kind === 'columns' ? row.columns['phoneNumberId'] : stringAt(row.input, NUMBER_PATH);
 }
 
 function columnsToPartial(columns: Partial<Record<RowColumn, string>>): Record<string, unknown> {
@@ -195,7 +265,7 @@ function columnsToPartial(columns: Partial<Record<RowColumn, string>>): Record<s
     const value = columns[column];
     // An empty cell means "the default", as people fill spreadsheets; so does a cell of spaces, which looks empty.
     if (value === undefined || value.trim() === '') continue;
-    setPath(partial, COLUMN_PATHS[column], value);
+    setPath(partial, COLUMN_PATHS[column]!, value);
   }
   return partial;
 }
@@ -203,7 +273,7 @@ function columnsToPartial(columns: Partial<Record<RowColumn, string>>): Record<s
 /** "connector.arguments.phoneNumberId: reason" → "phoneNumberId: reason"; fields that come from the defaults say so. */
 function nameByColumn(problem: string): string {
   const field = fieldOf(problem);
-  const column = ROW_COLUMNS.find((c) => COLUMN_PATHS[c].join('.') === field);
+  const column = ROW_COLUMNS.find((c) => COLUMN_PATHS[c]!.join('.') === field);
   const reason = problem.slice(field.length);
   if (column) return `${column}${reason}`;
   return `${field} (from the defaults)${reason}`;
@@ -220,44 +290,4 @@ function withOverrides(defaults: BulkDefaults, overrides: BulkOverrides): BulkDe
     ...(overrides.workspaceId ? { workspaceId: overrides.workspaceId } : {}),
     ...(overrides.organizationId ? { organizationId: overrides.organizationId } : {}),
   };
-}
-
-/** A deep merge of JSON objects: objects merge key by key, anything else (arrays included) in `over` replaces. */
-export function mergeOver(base: unknown, over: unknown): Record<string, unknown> {
-  return mergeValues(base, over) as Record<string, unknown>;
-}
-
-function mergeValues(base: unknown, over: unknown): unknown {
-  if (over === undefined) return base;
-  if (!isPlainObject(base) || !isPlainObject(over)) return over;
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) merged[key] = mergeValues(base[key], value);
-  return merged;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function getPath(obj: unknown, path: readonly string[]): unknown {
-  let node = obj;
-  for (const key of path) {
-    if (!isPlainObject(node)) return undefined;
-    node = node[key];
-  }
-  return node;
-}
-
-function stringAt(obj: unknown, path: readonly string[]): string | undefined {
-  const v = getPath(obj, path);
-  return typeof v === 'string' ? v : undefined;
-}
-
-function setPath(obj: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  let node = obj;
-  for (const key of path.slice(0, -1)) {
-    if (!isPlainObject(node[key])) node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[path[path.length - 1]!] = value;
 }

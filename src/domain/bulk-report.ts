@@ -1,7 +1,8 @@
 /**
- * What became of each number of a bulk run, in the vocabulary of its report. Pure: shared by the bulk workflow
+ * What became of each row of a bulk run, in the vocabulary of its report. Pure: shared by the bulk workflow
  * (which records outcomes), the store and the CLI (which writes the report).
  */
+import { identityKey } from './provisioning-identity';
 
 export const BULK_OUTCOMES = ['active', 'already-active', 'failed', 'cancelled', 'not-started', 'invalid'] as const;
 export type BulkOutcome = (typeof BULK_OUTCOMES)[number];
@@ -39,10 +40,33 @@ export interface RowOutcome {
   compensated?: boolean;
 }
 
-/** One line of the report, in its column order. */
+/**
+ * What identifies a row, as its template does (src/domain/connector-templates.ts): its number for a template
+ * identified by number, else its template and connector name (both absent for a row too broken to tell).
+ */
+export interface RowIdentity {
+  phoneNumberId?: string;
+  connectorTemplateRef?: string;
+  name?: string;
+}
+
+/**
+ * A row's key: its workflow id's identity part (the number, lower-case as the inputs' ids; or template and name),
+ * so a number written in any case is one row. Undefined for a row without an identity.
+ */
+export function rowKey(r: RowIdentity): string | undefined {
+  if (r.phoneNumberId) return identityKey({ phoneNumberId: r.phoneNumberId.toLowerCase() });
+  if (r.connectorTemplateRef && r.name)
+    return identityKey({ connectorTemplateRef: r.connectorTemplateRef, name: r.name });
+  return undefined;
+}
+
+/** One line of the report, in its column order; a row identified by name has its template and name instead of a number. */
 export interface ReportRow {
   line: number;
   phoneNumberId: string;
+  connectorTemplateRef?: string;
+  name?: string;
   outcome: BulkOutcome;
   connectorId: string;
   channelId: string;
@@ -51,18 +75,44 @@ export interface ReportRow {
 }
 
 export const REPORT_COLUMNS = ['phoneNumberId', 'outcome', 'connectorId', 'channelId', 'workflowId', 'reason'] as const;
+/** The columns naming a row identified by name, after phoneNumberId, when the report has one. */
+export const NAME_REPORT_COLUMNS = ['connectorTemplateRef', 'name'] as const;
+export type ReportColumn = (typeof REPORT_COLUMNS)[number] | (typeof NAME_REPORT_COLUMNS)[number];
 
-export interface StoredRowRef {
+/** The report's columns: a report of numbers only keeps the columns it always had. */
+export function reportColumns(rows: Iterable<ReportRow>): ReportColumn[] {
+  for (const r of rows)
+    if (r.connectorTemplateRef !== undefined || r.name !== undefined) {
+      const [first, ...rest] = REPORT_COLUMNS;
+      return [first, ...NAME_REPORT_COLUMNS, ...rest];
+    }
+  return [...REPORT_COLUMNS];
+}
+
+/** A report row's cells, in `columns` order (empty for what a row does not have). */
+export function reportCells(r: ReportRow, columns: readonly ReportColumn[]): Record<ReportColumn, string> {
+  return Object.fromEntries(columns.map((c) => [c, r[c] ?? ''])) as Record<ReportColumn, string>;
+}
+
+export interface StoredRowRef extends RowIdentity {
   row: number;
   line: number;
-  phoneNumberId: string;
   workflowId: string;
 }
 
-export interface InvalidRowRef {
+export interface InvalidRowRef extends RowIdentity {
   line: number;
-  phoneNumberId?: string;
   problems: string[];
+}
+
+/** A row's identity fields, only those it has (a number row keeps exactly the fields it always had). */
+export function identityOf(r: RowIdentity): RowIdentity {
+  return r.phoneNumberId !== undefined
+    ? { phoneNumberId: r.phoneNumberId }
+    : {
+        ...(r.connectorTemplateRef !== undefined ? { connectorTemplateRef: r.connectorTemplateRef } : {}),
+        ...(r.name !== undefined ? { name: r.name } : {}),
+      };
 }
 
 /**
@@ -81,7 +131,8 @@ export function buildReport(
     const o = byRow.get(r.row);
     report.push({
       line: r.line,
-      phoneNumberId: r.phoneNumberId,
+      ...identityOf(r),
+      phoneNumberId: r.phoneNumberId ?? '',
       outcome: o?.outcome ?? 'not-started',
       connectorId: o?.connectorId ?? '',
       channelId: o?.channelId ?? '',
@@ -92,6 +143,7 @@ export function buildReport(
   for (const bad of invalid) {
     report.push({
       line: bad.line,
+      ...identityOf(bad),
       phoneNumberId: bad.phoneNumberId ?? '',
       outcome: 'invalid',
       connectorId: '',

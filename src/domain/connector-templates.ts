@@ -32,21 +32,27 @@ export interface ConnectorTemplate {
   arguments?: z.ZodType<Record<string, unknown>>;
   identity: TemplateIdentity;
   /**
-   * The CSV columns of a bulk file for this template, each with where it lands in the provisioning input (the same
-   * as src/domain/bulk-input.ts ROW_COLUMNS). Empty: bulk files onboard numbers, so a template identified by name
-   * is provisioned one by one, through any other door.
+   * The columns a bulk file's row of this template may fill, each with where it lands in the provisioning input
+   * (src/domain/bulk-input.ts takes the union as the file's columns, and refuses a row filling another template's).
    */
   bulkColumns: Readonly<Record<string, readonly string[]>>;
 }
 
 const ARGUMENT = (name: string) => ['connector', 'arguments', name] as const;
 
-/** Pass-through templates: identified by name, their arguments as Bird defines them. */
+/**
+ * Pass-through templates: identified by name, their arguments as Bird defines them (in a bulk file, from the
+ * defaults or a JSON line's `connector.arguments`); each connector's secrets by reference.
+ */
 const byName = (ref: string, channel: string): ConnectorTemplate => ({
   ref,
   channel,
   identity: 'name',
-  bulkColumns: {},
+  bulkColumns: {
+    name: ['connector', 'name'],
+    connectorTemplateRef: ['connector', 'connectorTemplateRef'],
+    securityArgumentsRef: ['connector', 'securityArgumentsRef'],
+  },
 });
 
 export const CONNECTOR_TEMPLATES = {

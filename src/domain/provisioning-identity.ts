@@ -91,6 +91,14 @@ export function refOf(input: ProvisioningIdentity): ProvisioningRef {
 /** The workflow id of a provisioning, from its input or from a ref (the number's for SMS, unchanged since 0.1). */
 export function provisioningWorkflowId(of: ProvisioningIdentity | ProvisioningRef): string {
   const ref = 'connector' in of ? refOf(of) : of;
-  if ('phoneNumberId' in ref) return `provision/${ref.workspaceId}/${ref.phoneNumberId}`;
-  return `provision/${ref.workspaceId}/${ref.connectorTemplateRef}/${encodeURIComponent(ref.name)}`;
+  return `provision/${ref.workspaceId}/${identityKey(ref)}`;
+}
+
+/**
+ * The identity part of the workflow id: the number, or `<template>/<name, URI-encoded>`. What keys a bulk file's
+ * rows (duplicates, the report, --retry-failed, Bird's connectors found already there) within one workspace.
+ */
+export function identityKey(ref: { phoneNumberId: string } | { connectorTemplateRef: string; name: string }): string {
+  if ('phoneNumberId' in ref) return ref.phoneNumberId;
+  return `${ref.connectorTemplateRef}/${encodeURIComponent(ref.name)}`;
 }

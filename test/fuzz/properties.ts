@@ -368,7 +368,7 @@ function checkRows(
       if (!field) fail(`line ${r.line}: a problem names no field: ${JSON.stringify(p)}`);
       // A JSON line is named by its path in the provisioning input ("(root)" for the line as a whole, or a key "").
       if (
-        !(ROW_COLUMNS as readonly string[]).includes(field) &&
+        !ROW_COLUMNS.includes(field) &&
         !/\(from the defaults\)$/.test(field) &&
         !namesInputField(field, keysOf(r.line))
       ) {

@@ -5,9 +5,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { BULK_LIMITS, prepareInventory, startBulk } from '../../client/bulk-client';
 import { InventoryFileError } from '../../bulk/inventory-file';
-import { numbersToRetry } from '../../bulk/report-file';
+import { keysToRetry } from '../../bulk/report-file';
 import { bulkStoreFromEnv } from '../../bulk/store-env';
-import { InvalidBulkDefaults, type InvalidRow } from '../../domain/bulk-input';
+import { InvalidBulkDefaults, ROW_COLUMNS, type InvalidRow } from '../../domain/bulk-input';
 import { followBulk } from '../bulk-follow';
 import type { CliContext } from '../context';
 import { usageError } from '../errors';
@@ -33,10 +33,12 @@ const MAX_LISTED = 50;
 export function registerBulk(program: Command, ctx: CliContext): void {
   program
     .command('bulk')
-    .description("provision every number of a CSV or JSON Lines file, within Bird's rate limits (see docs/bulk.md)")
+    .description(
+      "provision every row (a number, or a connector by name) of a CSV or JSON Lines file, within Bird's rate limits (see docs/bulk.md)",
+    )
     .requiredOption(
       '-f, --file <file>',
-      'numbers: CSV with a header (phoneNumberId, name, channelMessageType, useCaseId, connectorTemplateRef) or .jsonl',
+      `rows of any template: CSV with a header (${ROW_COLUMNS.join(', ')}; each row fills its template's) or .jsonl`,
     )
     .requiredOption(
       '-d, --defaults <file>',
@@ -49,7 +51,7 @@ export function registerBulk(program: Command, ctx: CliContext): void {
       `provisionings at once, fixed (1–${BULK_LIMITS.maxConcurrency}; default: ${BULK_LIMITS.defaultConcurrency}, adapting up to ${BULK_LIMITS.maxConcurrency} to keep Bird's GET budget busy)`,
       concurrency,
     )
-    .option('-r, --report <file>', 'write one row per number at the end (.csv, or .json); implies --wait')
+    .option('-r, --report <file>', 'write one row per line of the file at the end (.csv, or .json); implies --wait')
     .option(
       '--skip-invalid',
       'start the valid rows; report invalid ones as "invalid" (default: nothing starts if a row is invalid)',
@@ -74,7 +76,7 @@ export function registerBulk(program: Command, ctx: CliContext): void {
             ['line', 'phoneNumberId', 'name', 'template', 'workflowId'],
             inventory.valid.map((r) => [
               String(r.line),
-              r.phoneNumberId,
+              r.phoneNumberId ?? '',
               r.input.connector.name,
               r.input.connector.connectorTemplateRef,
               r.workflowId,
@@ -121,7 +123,7 @@ export function registerBulk(program: Command, ctx: CliContext): void {
 
 async function prepare(opts: BulkOptions, defaults: unknown) {
   try {
-    const retry = opts.retryFailed ? await numbersToRetry(opts.retryFailed) : undefined;
+    const retry = opts.retryFailed ? await keysToRetry(opts.retryFailed) : undefined;
     return await prepareInventory(
       opts.file,
       defaults,
