@@ -169,7 +169,11 @@ export class RowStarter {
     const snapshot = (await this.#lookUp([workflowId]))[workflowId];
     await this.carryOut(
       row,
-      decideRow({ provisioning: snapshot, existing: row.existing }, this.window.state.indexedAt, this.input.createAgain),
+      decideRow(
+        { provisioning: snapshot, existing: row.existing },
+        this.window.state.indexedAt,
+        this.input.createAgain,
+      ),
       false,
     );
   }
