@@ -32,6 +32,7 @@ describe('replay of recorded histories', function () {
       }),
     );
     assert.deepEqual([...types].sort(), [
+      'applyInventory',
       'bulkOnboard',
       'offboardChannel',
       'planInventory',

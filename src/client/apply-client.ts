@@ -5,13 +5,21 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { BulkStore } from '../bulk/store';
-import { withCreateOutcomes, type ApplyResult, type ApplyInputRaw, type ExpectedEntry } from '../domain/apply';
+import {
+  applyWorkflowId,
+  withCreateOutcomes,
+  type ApplyResult,
+  type ApplyInputRaw,
+  type ExpectedEntry,
+} from '../domain/apply';
 import type { BulkOverrides, InvalidRow } from '../domain/bulk-input';
 import { nameWithInventory } from '../domain/plan';
 import { parsePlanInput } from '../domain/plan-input';
 import * as sa from '../domain/search-attributes';
 import { WORKFLOW_TYPES, type ApplyInventoryWorkflow } from '../domain/workflow-types';
 import { BULK_LIMITS, bulkReport, prepareInventory } from './bulk-client';
+
+export { applyWorkflowId };
 
 export interface ApplyArgs {
   file: string;
@@ -41,11 +49,6 @@ export class ApplyAlreadyRunning extends Error {
     super(`an apply of this inventory is running (${workflowId}); wait for it or cancel it`);
     this.name = 'ApplyAlreadyRunning';
   }
-}
-
-/** One apply per inventory and workspace at a time. */
-export function applyWorkflowId(workspaceId: string, inventory: string): string {
-  return `apply/${workspaceId}/${inventory}`;
 }
 
 /** The applyInventory input for a file: validated, stored (rows named with the inventory); nothing started. */

@@ -15,6 +15,14 @@ import { CHANGING_ACTIONS, type Plan, type PlanAction, type PlanEntry } from './
 
 const Lower = z.string().transform((id) => id.toLowerCase());
 
+/**
+ * One apply per inventory and workspace at a time; its children (plan, create) are named from it, by the input, so
+ * a scheduled run (whose own id the schedule draws) names them the same.
+ */
+export function applyWorkflowId(workspaceId: string, inventory: string): string {
+  return `apply/${workspaceId}/${inventory}`;
+}
+
 /** What a run of applyInventory hands the next one (continue-as-new). */
 export interface ApplyCarried {
   plan: Pick<Plan, 'inventory' | 'workspaceId' | 'counts'>;

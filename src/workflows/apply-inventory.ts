@@ -19,6 +19,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
+  applyWorkflowId,
   parseApplyInput,
   pick,
   planDifferences,
@@ -82,7 +83,7 @@ export async function applyInventory(raw: ApplyInputRaw, carried?: ApplyCarried)
 async function planAgain(input: ApplyInput): Promise<ApplyCarried> {
   show(input, 'planning against the workspace as it is now');
   const plan = await executeChild(planInventory, {
-    workflowId: `${workflowInfo().workflowId}/plan`,
+    workflowId: `${applyWorkflowId(input.plan.workspaceId, input.plan.inventory)}/plan`,
     args: [input.plan],
     staticSummary: `Plan of inventory ${input.plan.inventory} (reads only), for an apply`,
   });
@@ -136,7 +137,7 @@ async function createRows(input: ApplyInput, creates: ApplyRow[]): Promise<NonNu
   const manifest = await saveCreateRows.executeWithOptions({ summary: `store the ${creates.length} rows to create` }, [
     { bulkKey: input.bulkKey, numbers: creates.map((r) => r.phoneNumberId!), source: input.source },
   ]);
-  const workflowId = `${workflowInfo().workflowId}/create`;
+  const workflowId = `${applyWorkflowId(input.plan.workspaceId, input.plan.inventory)}/create`;
   const bulkInput: BulkOnboardInput = {
     bulkKey: manifest.bulkKey,
     workspaceId: manifest.workspaceId,
