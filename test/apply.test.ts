@@ -10,11 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
+import { ScheduleNotFoundError, WorkflowFailedError } from '@temporalio/client';
 import { applyFromFile } from '../src/client/apply-client';
+import { ensureApplySchedule } from '../src/client/apply-schedule';
 import { planFromFile } from '../src/client/plan-client';
 import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
-import { expectedOfSavedPlan } from '../src/domain/apply';
+import { expectedOfSavedPlan, type ApplyResult } from '../src/domain/apply';
 import { nameWithInventory, parseInventoryName } from '../src/domain/plan';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 import { temporal } from './helpers/temporal';
@@ -40,7 +41,7 @@ describe('apply', function () {
       .filter((c) => c.method !== 'GET');
 
   before(async function () {
-    this.timeout(120_000);
+    this.timeout(300_000);
     stack = await startStack({ sim: { provisioningDelayMs: 200 } });
   });
   after(() => stack?.closeCheckingHistories());
@@ -73,8 +74,10 @@ describe('apply', function () {
     ids.prune = await provision(n[6]!, nameWithInventory('Prune', 'team-a'));
     ids.otherTeam = await provision(n[7]!, nameWithInventory('Other team', 'team-b'));
     ids.single = await provision(n[8]!, 'Single provisioning');
-    await waitFor('the seeded connectors to be active', () =>
-      stack.sim.connectors().find((c) => c.id === ids.adopt)?.state.stage === 'active' ? true : undefined,
+    await waitFor(
+      'the seeded connectors to be active',
+      () => (stack.sim.connectors().find((c) => c.id === ids.adopt)?.state.stage === 'active' ? true : undefined),
+      30_000,
     );
     const dir = await mkdtemp(join(tmpdir(), 'apply-'));
     file = join(dir, 'inventory.csv');
@@ -186,6 +189,37 @@ describe('apply', function () {
     assert.equal(cli.code, 0, cli.stderr);
     assert.match(cli.stdout, /No changes\./);
     assert.deepEqual(writesSince(before), []);
+  });
+
+  it('a scheduled apply runs applyInventory on a Temporal Schedule, prune off, until unscheduled', async () => {
+    const { scheduleId, created } = await ensureApplySchedule(
+      stack.client,
+      stack.bulkStore,
+      { file, defaults, inventory: 'team-a', every: '1h' },
+      opts(),
+    );
+    assert.ok(created);
+    const handle = stack.client.schedule.getHandle(scheduleId);
+    const described = await handle.describe();
+    assert.equal(described.action.type, 'startWorkflow');
+    assert.equal(described.action.type === 'startWorkflow' && described.action.workflowType, 'applyInventory');
+    const args = described.action.type === 'startWorkflow' ? (described.action.args as [{ prune: boolean }]) : [];
+    assert.equal(args[0]?.prune, false);
+    const before = stack.sim.calls().length;
+    await handle.trigger();
+    const started = await waitFor(
+      'the triggered run',
+      async () => (await handle.describe()).info.recentActions[0],
+      60_000,
+      200,
+    );
+    const result = (await stack.client.workflow.getHandle(started.action.workflow.workflowId).result()) as ApplyResult;
+    assert.equal(result.changed, false);
+    assert.deepEqual(writesSince(before), []);
+
+    const cli = await starter(['apply', '--inventory', 'team-a', '--defaults', defaultsFile, '--unschedule']);
+    assert.equal(cli.code, 0, cli.stderr);
+    await assert.rejects(handle.describe(), ScheduleNotFoundError);
   });
 
   it('the CLI refuses to prune without a terminal unless --yes', async () => {

@@ -6,6 +6,7 @@ import {
   unchangedRow,
   withCreateOutcomes,
 } from '../../src/domain/apply';
+import { decideRow } from '../../src/domain/bulk-decision';
 import { planWorkspace } from '../../src/domain/plan';
 
 const plan = (connectors: Array<{ connectorId: string; name: string; numberId: string; status?: string }>) =>
@@ -60,5 +61,16 @@ describe('apply (pure)', () => {
     );
     const counts = plan([]).counts;
     assert.match(formatApply({ inventory: 'i', workspaceId: 'w', counts, changed: false, rows }), /No changes\./);
+  });
+
+  it("an apply's create child provisions again a number whose completed run's connector is gone", () => {
+    const known = {
+      provisioning: { status: 'COMPLETED' as const, closedAt: '2026-01-01T00:00:00Z', connectorId: 'c' },
+    };
+    assert.equal(decideRow(known, '2026-02-01T00:00:00Z').action, 'done');
+    assert.equal(decideRow(known, '2026-02-01T00:00:00Z', true).action, 'start');
+    // Still there (by Bird's index) or closed after the index: already active, with or without it.
+    const existing = { connectorId: 'c', name: 'x' };
+    assert.equal(decideRow({ ...known, existing }, '2026-02-01T00:00:00Z', true).action, 'done');
   });
 });
