@@ -217,7 +217,7 @@ scenarios['bulk-adaptive-window'] = async (stack) => {
   await writeHistory(stack, 'child-of-bulk-timer-before-first-read', `provision/${stack.workspaceId}/${numbers[9]!}`);
   return started.workflowId;
 };
-Object.assign(scenarios, offboardScenarios(provisionToTheEnd, SUBSCRIPTION));
+Object.assign(scenarios, offboardScenarios(provisionToTheEnd, SUBSCRIPTION, writeHistory));
 Object.assign(scenarios, bulkTemplateScenarios(provisionToTheEnd, writeHistory));
 
 async function writeHistory(

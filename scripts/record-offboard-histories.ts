@@ -1,8 +1,9 @@
-/** The offboarding and plan scenarios of `npm run record-histories` (scripts/record-histories.ts). */
+/** The offboarding, plan and apply scenarios of `npm run record-histories` (scripts/record-histories.ts). */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { applyFromFile, applyWorkflowId } from '../src/client/apply-client';
 import { offboard } from '../src/client/offboarding-client';
 import { planFromFile } from '../src/client/plan-client';
 import { startProvisioning } from '../src/client/provisioning-client';
@@ -10,6 +11,7 @@ import { nameWithInventory } from '../src/domain/plan';
 import { smsInput, type Stack } from '../test/helpers/stack';
 
 type Provision = (stack: Stack, input: ReturnType<typeof smsInput>) => Promise<string>;
+type Write = (stack: Stack, name: string, workflowId: string) => Promise<void>;
 
 const numberOf = (input: ReturnType<typeof smsInput>) =>
   (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
@@ -19,7 +21,7 @@ async function offboardNumber(stack: Stack, phoneNumberId: string): Promise<stri
   return report.workflowId;
 }
 
-export function offboardScenarios(provisionToTheEnd: Provision, subscription: object) {
+export function offboardScenarios(provisionToTheEnd: Provision, subscription: object, write: Write) {
   return {
     'offboard-deleted-subscription-left': async (stack: Stack) => {
       const input = smsInput(stack, { subscriptions: [subscription as never] });
@@ -55,5 +57,50 @@ export function offboardScenarios(provisionToTheEnd: Provision, subscription: ob
       if (planned.plan.counts.prune !== 1) throw new Error('plan-keep-create-prune: expected one prune');
       return planned.workflowId;
     },
+    // One of each changing action the apply carries out, with prune; its create child (createAgain) recorded too.
+    'apply-create-repair-prune': async (stack: Stack) => {
+      const [kept, broken, pruned] = ['Kept', 'Broken', 'Pruned'].map((name) => {
+        const input = smsInput(stack);
+        input.connector.name = nameWithInventory(name, 'team-a');
+        return input;
+      });
+      for (const input of [kept!, broken!, pruned!]) await provisionToTheEnd(stack, input);
+      const brokenId = stack.sim.connectors().find((c) => c.number?.numberId === numberOf(broken!))!.id;
+      stack.sim.setChannelStatus(brokenId, 'error', 'inactive', 'drift made by hand');
+      const args = await inventoryArgs(stack, [numberOf(kept!), numberOf(broken!), randomUUID()]);
+      const { result } = await applyFromFile(
+        stack.client,
+        stack.bulkStore,
+        { ...args, prune: true },
+        {
+          taskQueue: stack.taskQueue,
+          bulk: { sweepIntervalMs: 2_000 },
+        },
+      );
+      if (!result.creates) throw new Error('apply-create-repair-prune: expected a create child');
+      await write(stack, 'child-of-apply-create-again', result.creates.workflowId);
+      return applyWorkflowId(stack.workspaceId, 'team-a');
+    },
+    'apply-no-changes': async (stack: Stack) => {
+      const kept = smsInput(stack);
+      kept.connector.name = nameWithInventory('Kept', 'team-a');
+      await provisionToTheEnd(stack, kept);
+      const args = await inventoryArgs(stack, [numberOf(kept)]);
+      const { result } = await applyFromFile(stack.client, stack.bulkStore, args, { taskQueue: stack.taskQueue });
+      if (result.changed) throw new Error('apply-no-changes: expected no changes');
+      return applyWorkflowId(stack.workspaceId, 'team-a');
+    },
   };
+}
+
+async function inventoryArgs(stack: Stack, numbers: string[]) {
+  const file = join(await mkdtemp(join(tmpdir(), 'apply-')), 'inventory.csv');
+  await writeFile(file, `phoneNumberId\n${numbers.join('\n')}\n`);
+  const { workspaceId, organizationId } = stack;
+  const connector = {
+    connectorTemplateRef: 'sms-messagebird:1',
+    name: 'Team A',
+    arguments: { channelMessageType: 'transactional' },
+  };
+  return { file, defaults: { workspaceId, organizationId, connector }, inventory: 'team-a' };
 }

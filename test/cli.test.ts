@@ -599,6 +599,7 @@ describe('starter CLI', function () {
         'reconcile-schedule',
         'offboard',
         'plan',
+        'apply',
       ];
       const main = await starter('--help');
       assert.ok(doc.includes(main.stdout.trimEnd()), `docs/cli.md lacks the help as printed:\n${main.stdout}`);

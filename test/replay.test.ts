@@ -35,6 +35,7 @@ describe('replay of recorded histories', function () {
       }),
     );
     assert.deepEqual([...types].sort(), [
+      'applyInventory',
       'bulkOnboard',
       'offboardChannel',
       'planInventory',

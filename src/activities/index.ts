@@ -7,6 +7,7 @@ import type { BirdClient } from '../bird/client';
 import type { BirdRateLimits } from '../bird/rate-limits/budget';
 import type { BulkStore } from '../bulk/store';
 import type { SecretStore } from '../config/secrets';
+import { applyActivities } from './apply';
 import { bulkActivities } from './bulk';
 import { connectorActivities } from './connectors';
 import { classified } from './failures';
@@ -33,7 +34,8 @@ type BirdActivities = ReturnType<typeof connectorActivities> &
   ReturnType<typeof bulkActivities> &
   ReturnType<typeof reconcileActivities> &
   ReturnType<typeof offboardingActivities> &
-  ReturnType<typeof planActivities>;
+  ReturnType<typeof planActivities> &
+  ReturnType<typeof applyActivities>;
 type RawActivities = BirdActivities & ReturnType<typeof secretReferenceActivities>;
 /** Plain function properties (not methods): activities are always called unbound. */
 export type Activities = { [K in keyof RawActivities]: RawActivities[K] };
@@ -51,6 +53,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...reconcileActivities({ bird: deps.bird, temporal: deps.temporal }),
     ...offboardingActivities({ bird: deps.bird, temporal: deps.temporal }),
     ...planActivities({ bird: deps.bird, temporal: deps.temporal }),
+    ...applyActivities({ store: deps.bulkStore }),
   };
   const wrapped: Record<string, unknown> = {};
   // Every remote call heartbeats (a killed worker's request is retried within seconds); the secret check is local.

@@ -165,7 +165,7 @@ export async function finishBulk(
 }
 
 /** One line from stdin: yes only for y/yes. End of input (no terminal, a closed pipe) counts as no. */
-async function confirm(question: string): Promise<boolean> {
+export async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
   const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')));
   try {

@@ -3,6 +3,7 @@
  * usage errors included). Registering a command is one import and one call below.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { registerApply } from './commands/apply';
 import { registerBulk } from './commands/bulk';
 import { registerBulkCancel } from './commands/bulk-cancel';
 import { registerBulkStatus } from './commands/bulk-status';
@@ -55,6 +56,7 @@ export function buildProgram(out?: Output): { program: Command; context: CliCont
   registerReconcile(program, context);
   registerOffboard(program, context);
   registerPlan(program, context);
+  registerApply(program, context);
   return { program, context };
 }
 

@@ -39,10 +39,13 @@ export type RowDecision =
 
 /**
  * @param indexedAt when the run indexed Bird's connectors (ISO); a run that closed after it may not be in the index.
+ * @param createAgain an apply's create child: a number whose completed provisioning's connector is gone (offboarded
+ *   by a repair, or deleted by hand) is provisioned again, not reported failed.
  */
 export function decideRow(
   known: { provisioning?: ProvisioningSnapshot; existing?: KnownConnector },
   indexedAt: string | undefined,
+  createAgain = false,
 ): RowDecision {
   const { provisioning: p, existing } = known;
   if (p?.status === 'RUNNING') return { action: 'attach' };
@@ -57,6 +60,7 @@ export function decideRow(
         reason: 'provisioned earlier (its provisioning run completed)',
       };
     }
+    if (createAgain) return { action: 'start' };
     return {
       action: 'done',
       outcome: 'failed',

@@ -33,6 +33,8 @@ export interface BulkOnboardInput {
   startsPerRun: number;
   /** How often provisionings that have not reported are looked up (ms). */
   sweepIntervalMs: number;
+  /** Set by an apply's create child: provision again a number whose completed run's connector is gone. */
+  createAgain?: boolean;
   /** Set by continue-as-new only. */
   carried?: BulkWindowState;
 }

@@ -12,6 +12,7 @@ import type { ReconcileInputRaw, ReconcileReport } from './reconcile';
 import type { OffboardInputRaw, OffboardResult } from './offboarding';
 import type { Plan } from './plan';
 import type { PlanInputRaw } from './plan-input';
+import type { ApplyCarried, ApplyInputRaw, ApplyResult } from './apply';
 
 export type ProvisionChannelWorkflow = (
   arg: ProvisionChannelInput | ProvisionChannelInputRaw,
@@ -21,6 +22,7 @@ export type WebhookSubscriptionWorkflow = (input: WorkspaceSubscriptionInputRaw)
 export type ReconcileConnectorsWorkflow = (input: ReconcileInputRaw) => Promise<ReconcileReport>;
 export type OffboardChannelWorkflow = (input: OffboardInputRaw) => Promise<OffboardResult>;
 export type PlanInventoryWorkflow = (input: PlanInputRaw) => Promise<Plan>;
+export type ApplyInventoryWorkflow = (input: ApplyInputRaw, carried?: ApplyCarried) => Promise<ApplyResult>;
 
 /** The workflow type names the worker registers (the exported function names in src/workflows/index.ts). */
 export const WORKFLOW_TYPES = {
@@ -30,4 +32,5 @@ export const WORKFLOW_TYPES = {
   reconcileConnectors: 'reconcileConnectors',
   offboardChannel: 'offboardChannel',
   planInventory: 'planInventory',
+  applyInventory: 'applyInventory',
 } as const;

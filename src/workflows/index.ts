@@ -5,3 +5,4 @@ export { bulkOnboard } from './bulk-onboard';
 export { reconcileConnectors } from './reconcile';
 export { offboardChannel } from './offboard-channel';
 export { planInventory } from './plan-inventory';
+export { applyInventory } from './apply-inventory';

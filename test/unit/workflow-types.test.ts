@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import type * as workflows from '../../src/workflows';
 import {
   WORKFLOW_TYPES,
+  type ApplyInventoryWorkflow,
   type BulkOnboardWorkflow,
   type OffboardChannelWorkflow,
   type PlanInventoryWorkflow,
@@ -23,8 +24,9 @@ const signatures: [
   Same<typeof workflows.reconcileConnectors, ReconcileConnectorsWorkflow>,
   Same<typeof workflows.offboardChannel, OffboardChannelWorkflow>,
   Same<typeof workflows.planInventory, PlanInventoryWorkflow>,
+  Same<typeof workflows.applyInventory, ApplyInventoryWorkflow>,
   Same<keyof typeof workflows, keyof typeof WORKFLOW_TYPES>,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true];
 
 describe('workflow types for callers', () => {
   it('name every workflow the worker registers, by its registered name', () => {

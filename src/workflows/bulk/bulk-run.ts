@@ -172,7 +172,9 @@ export class BulkRun {
     const started = await CancellationScope.nonCancellable(() =>
       Promise.all(
         batch.map((row) =>
-          this.#rows.carryOut(row, decideRow(row, window.state.indexedAt)).finally(() => this.#starting--),
+          this.#rows
+            .carryOut(row, decideRow(row, window.state.indexedAt, input.createAgain))
+            .finally(() => this.#starting--),
         ),
       ),
     ).finally(() => this.#earlyReports.clear());

@@ -105,6 +105,8 @@ export class RowStarter {
       await startChild(provisionChannel, {
         ...startOptions,
         workflowId,
+        // An apply's create child provisions again a number whose completed run's connector is gone.
+        ...(this.input.createAgain ? { workflowIdReusePolicy: 'ALLOW_DUPLICATE' as const } : {}),
         taskQueue: this.#info.taskQueue,
         // Children outlive this run (continue-as-new) and report back by signal to the bulk run's id.
         parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -167,7 +169,11 @@ export class RowStarter {
     const snapshot = (await this.#lookUp([workflowId]))[workflowId];
     await this.carryOut(
       row,
-      decideRow({ provisioning: snapshot, existing: row.existing }, this.window.state.indexedAt),
+      decideRow(
+        { provisioning: snapshot, existing: row.existing },
+        this.window.state.indexedAt,
+        this.input.createAgain,
+      ),
       false,
     );
   }

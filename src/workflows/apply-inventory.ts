@@ -1,0 +1,177 @@
+/**
+ * applyInventory: carries out an inventory's plan as one durable run (src/domain/apply.ts says what each action
+ * becomes). It plans again against Bird's state at its start (a planInventory child, reads only) and, given a saved
+ * plan, refuses to go on if the fresh one differs. Then it offboards the repair rows and, when asked, the prune rows
+ * (offboardChannel children, a bounded batch at a time), and provisions the create and repaired rows through one
+ * bulkOnboard child over them (its window, rate limits and report). A workspace that already matches gets no Bird
+ * write at all: the plan only reads.
+ *
+ * Histories stay bounded: after each batch of offboardings the run continues as new once its history is large,
+ * carrying the plan's outcome rows and where it stands.
+ */
+import {
+  ApplicationFailure,
+  continueAsNew,
+  executeChild,
+  proxyActivities,
+  setCurrentDetails,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import {
+  applyWorkflowId,
+  parseApplyInput,
+  pick,
+  planDifferences,
+  unchangedRow,
+  type ApplyCarried,
+  type ApplyInput,
+  type ApplyInputRaw,
+  type ApplyResult,
+  type ApplyRow,
+} from '../domain/apply';
+import type { BulkOnboardInput } from '../domain/bulk-onboarding';
+import { withoutStack } from '../domain/failure-types';
+import { offboardWorkflowId, type OffboardResult } from '../domain/offboarding';
+import type { PlanEntry } from '../domain/plan';
+import { bulkStoreOptions } from './activity-options';
+import { bulkOnboard } from './bulk-onboard';
+import { parseOrFailRun } from './invalid-input';
+import { offboardChannel } from './offboard-channel';
+import { planInventory } from './plan-inventory';
+
+const { saveCreateRows } = proxyActivities<Activities>(bulkStoreOptions);
+
+/** Continue as new past this many events (far below the server's 51,200), between offboarding batches. */
+const HISTORY_EVENTS = 10_000;
+
+export async function applyInventory(raw: ApplyInputRaw, carried?: ApplyCarried): Promise<ApplyResult> {
+  const input = parseOrFailRun(() => parseApplyInput(raw));
+  const state = carried ?? (await planAgain(input));
+  const { plan, rows } = state;
+  const result = (changed: boolean): ApplyResult => ({
+    inventory: plan.inventory,
+    workspaceId: plan.workspaceId,
+    counts: plan.counts,
+    changed,
+    rows,
+  });
+  const offboards = (r: ApplyRow) => r.action === 'repair' || (r.action === 'prune' && input.prune);
+  if (!rows.some((r) => r.action === 'create' || offboards(r))) {
+    show(input, 'no changes: the workspace matches the inventory');
+    return result(false);
+  }
+
+  for (let i = state.nextRow; i < rows.length;) {
+    const batch: number[] = [];
+    for (; i < rows.length && batch.length < input.offboardWindow; i++) if (offboards(rows[i]!)) batch.push(i);
+    show(input, `offboarding: ${i} of ${rows.length} rows handled`);
+    await Promise.all(batch.map(async (k) => (rows[k] = await offboardRow(input, rows[k]!))));
+    const info = workflowInfo();
+    if (i < rows.length && (info.historyLength > HISTORY_EVENTS || info.continueAsNewSuggested))
+      return continueAsNew<typeof applyInventory>(raw, { plan, rows, nextRow: i });
+  }
+
+  const creates = rows.filter((r) => (r.action === 'create' || r.action === 'repair') && r.outcome === 'not-started');
+  const out = result(true);
+  if (creates.length) out.creates = await createRows(input, creates);
+  show(input, 'done');
+  return out;
+}
+
+/** The fresh plan, checked against the saved one if given, as the rows to carry out. */
+async function planAgain(input: ApplyInput): Promise<ApplyCarried> {
+  show(input, 'planning against the workspace as it is now');
+  const plan = await executeChild(planInventory, {
+    workflowId: `${applyWorkflowId(input.plan.workspaceId, input.plan.inventory)}/plan`,
+    args: [input.plan],
+    staticSummary: `Plan of inventory ${input.plan.inventory} (reads only), for an apply`,
+  });
+  if (input.expected) {
+    const differences = planDifferences(input.expected, plan);
+    if (differences.length)
+      throw withoutStack(
+        ApplicationFailure.create({
+          type: 'PlanNoLongerHolds',
+          nonRetryable: true,
+          message: `the saved plan no longer holds (${differences.length} difference(s)); plan again:\n${differences.slice(0, 20).join('\n')}${differences.length > 20 ? '\n…' : ''}`,
+          details: [differences],
+        }),
+      );
+  }
+  const rows = plan.entries.map((e: PlanEntry): ApplyRow => {
+    const todo = e.action === 'create' || e.action === 'repair' || (e.action === 'prune' && input.prune);
+    return todo
+      ? { ...pick(e), action: e.action, outcome: 'not-started', reason: 'not started yet' }
+      : unchangedRow(e, input.prune);
+  });
+  return { plan: { inventory: plan.inventory, workspaceId: plan.workspaceId, counts: plan.counts }, rows, nextRow: 0 };
+}
+
+/** A repair or prune row offboarded; a repaired row stays `not-started` until its create. */
+async function offboardRow(input: ApplyInput, row: ApplyRow): Promise<ApplyRow> {
+  const workspaceId = input.plan.workspaceId;
+  const phoneNumberId = row.phoneNumberId;
+  if (!phoneNumberId)
+    return { ...row, outcome: 'skipped', reason: 'its connector has no number: offboard it by template and name' };
+  let report: OffboardResult;
+  try {
+    report = await executeChild(offboardChannel, {
+      workflowId: offboardWorkflowId({ workspaceId, phoneNumberId }),
+      args: [{ workspaceId, phoneNumberId }],
+      staticSummary: `Offboard number ${phoneNumberId} from workspace ${workspaceId} (${row.action} of an apply)`,
+    });
+  } catch (err) {
+    return { ...row, outcome: 'failed', reason: `offboarding failed: ${failureMessage(err)}` };
+  }
+  if (report.outcome === 'foreign-left-untouched')
+    return { ...row, outcome: 'failed', reason: 'a connector without our tag holds the number: left untouched' };
+  if (row.action === 'prune')
+    return { ...row, outcome: 'pruned', reason: `offboarded (${report.outcome}; ${report.birdWrites} Bird write(s))` };
+  return { ...row, reason: `offboarded (${report.outcome}); to be created again` };
+}
+
+/** The create (and repaired) rows, provisioned by one bulkOnboard child over an inventory of just them. */
+async function createRows(input: ApplyInput, creates: ApplyRow[]): Promise<NonNullable<ApplyResult['creates']>> {
+  show(input, `creating ${creates.length} channel(s)`);
+  const manifest = await saveCreateRows.executeWithOptions({ summary: `store the ${creates.length} rows to create` }, [
+    { bulkKey: input.bulkKey, numbers: creates.map((r) => r.phoneNumberId!), source: input.source },
+  ]);
+  const workflowId = `${applyWorkflowId(input.plan.workspaceId, input.plan.inventory)}/create`;
+  const bulkInput: BulkOnboardInput = {
+    bulkKey: manifest.bulkKey,
+    workspaceId: manifest.workspaceId,
+    rows: manifest.rows,
+    invalid: 0,
+    source: input.source,
+    templateRefs: manifest.templateRefs,
+    ...input.bulk,
+    createAgain: true,
+  };
+  const done = await executeChild(bulkOnboard, {
+    workflowId,
+    args: [bulkInput],
+    staticSummary: `Create ${manifest.rows} channel(s) of inventory ${input.plan.inventory} (an apply's bulk onboarding)`,
+  });
+  return {
+    workflowId,
+    bulkKey: manifest.bulkKey,
+    runKey: done.progress.runKey,
+    rows: manifest.rows,
+    counts: done.progress.counts,
+  };
+}
+
+function show(input: ApplyInput, what: string): void {
+  setCurrentDetails(
+    [
+      `- **Inventory:** ${input.plan.inventory} in workspace ${input.plan.workspaceId}${input.prune ? ' (with prune)' : ''}`,
+      `- **Stage:** ${what}`,
+    ].join('\n'),
+  );
+}
+
+function failureMessage(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.cause instanceof Error ? err.cause.message : err.message;
+}

@@ -1,0 +1,276 @@
+/**
+ * Apply on the real dev server with a real worker and the simulator over HTTP, on a workspace with every kind of
+ * row: a saved plan is refused once the workspace drifted; apply creates the missing (named with the inventory),
+ * repairs the broken, leaves prune rows alone without --prune and, with it, deletes only this inventory's
+ * connectors; a second apply makes no Bird write. The CLI refuses a prune it cannot confirm, and says "No changes."
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ScheduleNotFoundError, WorkflowFailedError } from '@temporalio/client';
+import { applyFromFile } from '../src/client/apply-client';
+import { ensureApplySchedule } from '../src/client/apply-schedule';
+import { planFromFile } from '../src/client/plan-client';
+import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { expectedOfSavedPlan, type ApplyResult } from '../src/domain/apply';
+import { nameWithInventory, parseInventoryName } from '../src/domain/plan';
+import { smsInput, startStack, type Stack } from './helpers/stack';
+import { temporal } from './helpers/temporal';
+import { waitFor } from './helpers/wait';
+
+const ROOT = resolve(__dirname, '..');
+
+describe('apply', function () {
+  this.timeout(180_000);
+  let stack: Stack;
+  const n = Array.from({ length: 9 }, () => randomUUID());
+  let file: string;
+  let defaultsFile: string;
+  let defaults: unknown;
+  const ids: Record<string, string> = {};
+  const opts = () => ({ taskQueue: stack.taskQueue, bulk: { sweepIntervalMs: 2_000 } });
+  const live = (number: string) =>
+    stack.sim.connectors().filter((c) => !c.deletedAt && c.arguments?.['phoneNumberId'] === number);
+  const writesSince = (i: number) =>
+    stack.sim
+      .calls()
+      .slice(i)
+      .filter((c) => c.method !== 'GET');
+
+  before(async function () {
+    this.timeout(300_000);
+    stack = await startStack({ sim: { provisioningDelayMs: 200 } });
+  });
+  after(() => stack?.closeCheckingHistories());
+
+  async function provision(number: string, name: string): Promise<string> {
+    const input = smsInput(stack);
+    input.connector = {
+      ...input.connector,
+      name,
+      arguments: { phoneNumberId: number, channelMessageType: 'transactional' },
+    };
+    const started = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    stack.startedWorkflowIds.push(started.workflowId);
+    const result = await awaitResult(stack.client, started.workflowId);
+    assert.ok(result.ok);
+    return result.result.connectorId;
+  }
+  const seed = (number: string, name: string) =>
+    stack.sim.seedConnector(stack.workspaceId, {
+      name,
+      connectorTemplateRef: 'sms-messagebird:1',
+      arguments: { phoneNumberId: number, channelMessageType: 'transactional' },
+    });
+
+  it('refuses a saved plan that no longer holds, listing the differences', async () => {
+    await provision(n[2]!, nameWithInventory('Keep', 'team-a'));
+    ids.repair = await provision(n[3]!, nameWithInventory('Repair', 'team-a'));
+    ids.adopt = seed(n[4]!, `${nameWithInventory('Adopt', 'team-a')} [prov-00000000000000aa]`);
+    ids.foreign = seed(n[5]!, 'Made in the dashboard');
+    ids.prune = await provision(n[6]!, nameWithInventory('Prune', 'team-a'));
+    ids.otherTeam = await provision(n[7]!, nameWithInventory('Other team', 'team-b'));
+    ids.single = await provision(n[8]!, 'Single provisioning');
+    await waitFor(
+      'the seeded connectors to be active',
+      () => (stack.sim.connectors().find((c) => c.id === ids.adopt)?.state.stage === 'active' ? true : undefined),
+      30_000,
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'apply-'));
+    file = join(dir, 'inventory.csv');
+    defaultsFile = join(dir, 'defaults.json');
+    await writeFile(file, `phoneNumberId\n${[1, 2, 3, 4, 5].map((i) => n[i]).join('\n')}\n`);
+    defaults = {
+      workspaceId: stack.workspaceId,
+      organizationId: stack.organizationId,
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name: 'Team A',
+        arguments: { channelMessageType: 'transactional' },
+      },
+    };
+    await writeFile(defaultsFile, JSON.stringify(defaults));
+
+    const saved = await planFromFile(stack.client, { file, defaults, inventory: 'team-a' }, opts());
+    stack.sim.setChannelStatus(ids.repair, 'error', 'inactive', 'drift made by hand');
+    const before = stack.sim.calls().length;
+    await assert.rejects(
+      applyFromFile(
+        stack.client,
+        stack.bulkStore,
+        { file, defaults, inventory: 'team-a', expected: expectedOfSavedPlan(JSON.parse(JSON.stringify(saved.plan))) },
+        opts(),
+      ),
+      (err: unknown) => {
+        assert.ok(err instanceof WorkflowFailedError);
+        assert.match(String(err.cause?.message), /saved plan no longer holds/);
+        assert.match(String(err.cause?.message), new RegExp(`\\+ repair ${n[3]}`));
+        return true;
+      },
+    );
+    assert.deepEqual(writesSince(before), []);
+  });
+
+  it('creates the missing, repairs the broken, and leaves prune rows alone without --prune', async () => {
+    const before = stack.sim.calls().length;
+    const { result } = await applyFromFile(
+      stack.client,
+      stack.bulkStore,
+      { file, defaults, inventory: 'team-a' },
+      opts(),
+    );
+    const row = (i: number) => result.rows.find((r) => r.phoneNumberId === n[i]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((i) => [row(i)?.action, row(i)?.outcome]),
+      [
+        ['create', 'created'],
+        ['keep', 'unchanged'],
+        ['repair', 'repaired'],
+        ['adopt', 'unchanged'],
+        ['foreign', 'unchanged'],
+        ['prune', 'skipped'],
+      ],
+    );
+    // The create records the inventory in the connector's name; the repair made a new connector.
+    const created = live(n[1]!);
+    assert.equal(created.length, 1);
+    assert.equal(parseInventoryName(created[0]!.name).inventory, 'team-a');
+    const repaired = live(n[3]!);
+    assert.equal(repaired.length, 1);
+    assert.notEqual(repaired[0]!.id, ids.repair);
+    assert.equal(parseInventoryName(repaired[0]!.name).inventory, 'team-a');
+    // The only delete is the broken connector's; the only creates are for the missing and the repaired numbers.
+    const writes = writesSince(before);
+    assert.deepEqual(
+      writes.filter((c) => c.method === 'DELETE').map((c) => c.path.split('/').pop()),
+      [ids.repair],
+    );
+    assert.ok(live(n[6]!).some((c) => c.id === ids.prune));
+  });
+
+  it("with --prune deletes only this inventory's connectors, never another's or a foreign one", async () => {
+    const before = stack.sim.calls().length;
+    const { result } = await applyFromFile(
+      stack.client,
+      stack.bulkStore,
+      { file, defaults, inventory: 'team-a', prune: true },
+      opts(),
+    );
+    assert.equal(result.rows.find((r) => r.phoneNumberId === n[6])?.outcome, 'pruned');
+    assert.deepEqual(live(n[6]!), []);
+    for (const id of [ids.otherTeam, ids.single, ids.foreign, ids.adopt])
+      assert.ok(
+        stack.sim.connectors().some((c) => c.id === id && !c.deletedAt),
+        `${id} is still there`,
+      );
+    assert.deepEqual(
+      writesSince(before)
+        .filter((c) => c.method === 'DELETE')
+        .map((c) => c.path.split('/').pop()),
+      [ids.prune],
+    );
+  });
+
+  it('a second apply makes no Bird write and says "No changes."', async () => {
+    const before = stack.sim.calls().length;
+    const { result } = await applyFromFile(
+      stack.client,
+      stack.bulkStore,
+      { file, defaults, inventory: 'team-a', prune: true },
+      opts(),
+    );
+    assert.equal(result.changed, false);
+    assert.deepEqual(writesSince(before), []);
+
+    const cli = await starter(['apply', '--file', file, '--defaults', defaultsFile, '--inventory', 'team-a']);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /No changes\./);
+    assert.deepEqual(writesSince(before), []);
+  });
+
+  it('a scheduled apply runs applyInventory on a Temporal Schedule, prune off, until unscheduled', async () => {
+    const { scheduleId, created } = await ensureApplySchedule(
+      stack.client,
+      stack.bulkStore,
+      { file, defaults, inventory: 'team-a', every: '1h' },
+      opts(),
+    );
+    assert.ok(created);
+    const handle = stack.client.schedule.getHandle(scheduleId);
+    const described = await handle.describe();
+    assert.equal(described.action.type, 'startWorkflow');
+    assert.equal(described.action.type === 'startWorkflow' && described.action.workflowType, 'applyInventory');
+    const args = described.action.type === 'startWorkflow' ? (described.action.args as [{ prune: boolean }]) : [];
+    assert.equal(args[0]?.prune, false);
+    const before = stack.sim.calls().length;
+    await handle.trigger();
+    const started = await waitFor(
+      'the triggered run',
+      async () => (await handle.describe()).info.recentActions[0],
+      60_000,
+      200,
+    );
+    const result = (await stack.client.workflow.getHandle(started.action.workflow.workflowId).result()) as ApplyResult;
+    assert.equal(result.changed, false);
+    assert.deepEqual(writesSince(before), []);
+
+    const cli = await starter(['apply', '--inventory', 'team-a', '--defaults', defaultsFile, '--unschedule']);
+    assert.equal(cli.code, 0, cli.stderr);
+    await assert.rejects(handle.describe(), ScheduleNotFoundError);
+  });
+
+  it('the CLI refuses to prune without a terminal unless --yes', async () => {
+    const cli = await starter([
+      'apply',
+      '--file',
+      file,
+      '--defaults',
+      defaultsFile,
+      '--inventory',
+      'team-a',
+      '--prune',
+    ]);
+    assert.equal(cli.code, 2);
+    assert.match(cli.stderr, /--prune deletes connectors: give --yes/);
+    const yes = await starter([
+      'apply',
+      '--file',
+      file,
+      '--defaults',
+      defaultsFile,
+      '--inventory',
+      'team-a',
+      '--prune',
+      '--yes',
+      '--json',
+    ]);
+    assert.equal(yes.code, 0, yes.stderr);
+    assert.equal((JSON.parse(yes.stdout) as { changed: boolean }).changed, false);
+  });
+
+  async function starter(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const { env } = await temporal();
+    return new Promise((done) => {
+      const child = execFile(
+        process.execPath,
+        ['--import', 'tsx', 'src/starter.ts', ...args],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            TEMPORAL_ADDRESS: env.address,
+            TEMPORAL_NAMESPACE: 'default',
+            TEMPORAL_TASK_QUEUE: stack.taskQueue,
+            BULK_STORE_DIR: stack.bulkStore.dir,
+          },
+          timeout: 60_000,
+        },
+        (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+      child.stdin?.end();
+    });
+  }
+});
