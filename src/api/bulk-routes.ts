@@ -7,7 +7,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { BirdId } from '../bird/schemas';
-import { InventoryFileError } from '../bulk/inventory-file';
 import {
   bulkReport,
   bulkWorkflowId,
@@ -16,11 +15,10 @@ import {
   startBulk,
   BULK_LIMITS,
 } from '../client/bulk-client';
-import { InvalidBulkDefaults } from '../domain/bulk-input';
 import { REPORT_COLUMNS } from '../domain/bulk-report';
 import { parseFields, InvalidFields } from '../base/zod-issues';
 import type { BulkProgress } from '../domain/bulk-onboarding';
-import { ApiError, fieldProblems, isNotFound, notFound, type Problem } from './errors';
+import { ApiError, isNotFound, notFound, type ProblemBody } from './errors';
 import type { ApiContext } from './context';
 
 const BulkRequest = z.strictObject({
@@ -30,35 +28,23 @@ const BulkRequest = z.strictObject({
   concurrency: z.number().int().min(1).max(BULK_LIMITS.maxConcurrency).optional(),
 });
 
-class InvalidBulkRequest extends InvalidFields {}
-
 const ENDED: ReadonlySet<BulkProgress['stage']> = new Set(['completed', 'cancelled']);
 
 export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: { bodyLimit: number }): void {
   app.post('/v1/bulk-onboardings', { bodyLimit: opts.bodyLimit }, async (request, reply) => {
-    let body;
-    try {
-      body = parseFields(
-        BulkRequest,
-        request.body,
-        (problems) => new InvalidBulkRequest('bulk onboarding request', problems),
-      );
-    } catch (err) {
-      if (err instanceof InvalidBulkRequest)
-        throw new ApiError(422, 'invalid-input', err.message, fieldProblems(err.problems));
-      throw err;
-    }
+    // Refused by field (this request, its defaults, its file): src/api/errors.ts refusalOf.
+    const body = parseFields(
+      BulkRequest,
+      request.body,
+      (problems) => new InvalidFields('bulk onboarding request', problems),
+    );
     const written = body.defaults.workspaceId;
     if (typeof written === 'string') ctx.requireWorkspace(request, written);
-    const inventory = prepare(body.inventory, body.format, body.defaults);
+    const inventory = prepareInventoryText(body.inventory, body.format, body.defaults, `http-upload.${body.format}`);
     ctx.requireWorkspace(request, inventory.workspaceId);
     if (inventory.invalid.length) {
-      const problems: Problem[] = inventory.invalid.flatMap((row) =>
-        fieldProblems(row.problems).map((p) => ({
-          line: row.line,
-          ...(row.phoneNumberId ? { phoneNumberId: row.phoneNumberId } : {}),
-          ...p,
-        })),
+      const problems: ProblemBody[] = inventory.invalid.flatMap((row) =>
+        row.problems.map((p) => ({ ...p, ...(row.phoneNumberId ? { phoneNumberId: row.phoneNumberId } : {}) })),
       );
       throw new ApiError(
         422,
@@ -139,22 +125,6 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: 
     }
     raw.end();
   });
-}
-
-function prepare(text: string, format: 'csv' | 'jsonl', defaults: unknown) {
-  try {
-    return prepareInventoryText(text, format, defaults, `http-upload.${format}`);
-  } catch (err) {
-    if (err instanceof InvalidBulkDefaults)
-      throw new ApiError(422, 'invalid-defaults', err.message, fieldProblems(err.problems, 'defaults.'));
-    if (err instanceof InventoryFileError) {
-      const m = /^line (\d+): (.*)$/s.exec(err.message);
-      throw new ApiError(422, 'invalid-inventory', err.message, [
-        m ? { line: Number(m[1]), reason: m[2]! } : { field: 'inventory', reason: err.message },
-      ]);
-    }
-    throw err;
-  }
 }
 
 /** `<workspaceId>-<16 hex>` (the bulk key) → the bulk run's workflow id. */

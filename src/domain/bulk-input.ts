@@ -12,6 +12,7 @@ import { InvalidProvisioningInput, parseProvisioningInput, type ProvisionChannel
 import { identifyingNumberOf, phoneNumberIdOf, provisioningWorkflowId } from './provisioning-identity';
 import { CONNECTOR_TEMPLATES } from './connector-templates';
 import { InvalidFields, parseFields } from '../base/zod-issues';
+import type { FieldProblem, LineProblem } from '../base/problems';
 
 /** The CSV columns a row may have (the SMS template's, from its descriptor); `phoneNumberId` is the only required one. */
 const SMS_COLUMNS = CONNECTOR_TEMPLATES['sms-messagebird:1'].bulkColumns;
@@ -62,8 +63,8 @@ export interface InvalidRow {
   line: number;
   /** As written in the file, when there is one (for the report). */
   phoneNumberId?: string;
-  /** "field: reason", the field named as in the file (the CSV column, or the path in the JSON line). */
-  problems: string[];
+  /** Each on the row's line, the field named as in the file (the CSV column, or the path in the JSON line). */
+  problems: LineProblem[];
 }
 
 export interface Inventory {
@@ -73,7 +74,7 @@ export interface Inventory {
 }
 
 export class InvalidBulkDefaults extends InvalidFields {
-  constructor(problems: string[]) {
+  constructor(problems: readonly FieldProblem[]) {
     super('bulk defaults', problems);
     this.name = 'InvalidBulkDefaults';
   }
@@ -93,13 +94,15 @@ export function parseBulkDefaults(raw: unknown, overrides: BulkOverrides = {}): 
     parseFields(BulkDefaults, raw, (problems) => new InvalidBulkDefaults(problems)),
     overrides,
   );
-  const problems: string[] = [];
+  const problems: FieldProblem[] = [];
   for (const path of PER_NUMBER_PATHS) {
     if (getPath(defaults, path) !== undefined)
-      problems.push(`${path.join('.')}: is per number; put it in the file, not in the defaults`);
+      problems.push({ field: path.join('.'), reason: 'is per number; put it in the file, not in the defaults' });
   }
-  if (!defaults.workspaceId) problems.push('workspaceId: required (in the defaults or with --workspace-id)');
-  if (!defaults.organizationId) problems.push('organizationId: required (in the defaults or with --organization-id)');
+  if (!defaults.workspaceId)
+    problems.push({ field: 'workspaceId', reason: 'required (in the defaults or with --workspace-id)' });
+  if (!defaults.organizationId)
+    problems.push({ field: 'organizationId', reason: 'required (in the defaults or with --organization-id)' });
   if (problems.length) throw new InvalidBulkDefaults(problems);
   // A probe row with valid per-number values: whatever still fails is the defaults' own problem.
   const probe = mergeOver(defaults, {
@@ -116,7 +119,7 @@ export function parseBulkDefaults(raw: unknown, overrides: BulkOverrides = {}): 
     const own = err.problems.filter(
       (p) =>
         !ROW_COLUMNS.some(
-          (c) => fieldOf(p) === COLUMN_PATHS[c].join('.') && getPath(defaults, COLUMN_PATHS[c]) === undefined,
+          (c) => p.field === COLUMN_PATHS[c].join('.') && getPath(defaults, COLUMN_PATHS[c]) === undefined,
         ),
     );
     if (own.length) throw new InvalidBulkDefaults(own);
@@ -142,7 +145,13 @@ export function buildInventory(defaults: BulkDefaults, rows: Iterable<SourceRow>
       invalid.push({
         line: row.line,
         phoneNumberId: written,
-        problems: [`workspaceId: must be the bulk run's workspace ${workspaceId} (one bulk run per workspace)`],
+        problems: [
+          {
+            line: row.line,
+            field: 'workspaceId',
+            reason: `must be the bulk run's workspace ${workspaceId} (one bulk run per workspace)`,
+          },
+        ],
       });
       continue;
     }
@@ -151,7 +160,13 @@ export function buildInventory(defaults: BulkDefaults, rows: Iterable<SourceRow>
       invalid.push({
         line: row.line,
         phoneNumberId: written,
-        problems: [`phoneNumberId: duplicate of line ${earlier} (the same number once per file)`],
+        problems: [
+          {
+            line: row.line,
+            field: 'phoneNumberId',
+            reason: `duplicate of line ${earlier} (the same number once per file)`,
+          },
+        ],
       });
       continue;
     }
@@ -173,14 +188,22 @@ function validateRow(defaults: BulkDefaults, row: SourceRow): ValidRow | Invalid
         phoneNumberId: written,
         problems: [
           phoneNumberIdOf(input)
-            ? `connectorTemplateRef: bulk onboarding is per number, and ${input.connector.connectorTemplateRef} is identified by name; provision it through the client, the CLI, the HTTP API or Nexus`
-            : 'phoneNumberId: required (bulk onboarding is per number)',
+            ? {
+                line: row.line,
+                field: 'connectorTemplateRef',
+                reason: `bulk onboarding is per number, and ${input.connector.connectorTemplateRef} is identified by name; provision it through the client, the CLI, the HTTP API or Nexus`,
+              }
+            : { line: row.line, field: 'phoneNumberId', reason: 'required (bulk onboarding is per number)' },
         ],
       };
     return { line: row.line, phoneNumberId, workflowId: provisioningWorkflowId(input), input };
   } catch (err) {
     if (!(err instanceof InvalidProvisioningInput)) throw err;
-    const problems = row.kind === 'columns' ? err.problems.map(nameByColumn) : err.problems;
+    const problems = err.problems.map((p) => ({
+      line: row.line,
+      field: row.kind === 'columns' ? columnOf(p.field) : p.field,
+      reason: p.reason,
+    }));
     return { line: row.line, phoneNumberId: written, problems };
   }
 }
@@ -201,17 +224,9 @@ function columnsToPartial(columns: Partial<Record<RowColumn, string>>): Record<s
 }
 
 /** "connector.arguments.phoneNumberId: reason" → "phoneNumberId: reason"; fields that come from the defaults say so. */
-function nameByColumn(problem: string): string {
-  const field = fieldOf(problem);
-  const column = ROW_COLUMNS.find((c) => COLUMN_PATHS[c].join('.') === field);
-  const reason = problem.slice(field.length);
-  if (column) return `${column}${reason}`;
-  return `${field} (from the defaults)${reason}`;
-}
-
-function fieldOf(problem: string): string {
-  const colon = problem.indexOf(': ');
-  return colon < 0 ? problem : problem.slice(0, colon);
+/** A field of the merged input as the CSV names it: its column, or the defaults' field it came from. */
+function columnOf(field: string): string {
+  return ROW_COLUMNS.find((c) => COLUMN_PATHS[c].join('.') === field) ?? `${field} (from the defaults)`;
 }
 
 function withOverrides(defaults: BulkDefaults, overrides: BulkOverrides): BulkDefaults {

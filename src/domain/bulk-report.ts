@@ -2,6 +2,7 @@
  * What became of each number of a bulk run, in the vocabulary of its report. Pure: shared by the bulk workflow
  * (which records outcomes), the store and the CLI (which writes the report).
  */
+import type { LineProblem } from '../base/problems';
 
 export const BULK_OUTCOMES = ['active', 'already-active', 'failed', 'cancelled', 'not-started', 'invalid'] as const;
 export type BulkOutcome = (typeof BULK_OUTCOMES)[number];
@@ -62,7 +63,8 @@ export interface StoredRowRef {
 export interface InvalidRowRef {
   line: number;
   phoneNumberId?: string;
-  problems: string[];
+  /** As data; an inventory stored before problems were data holds their "field: reason" text. */
+  problems: ReadonlyArray<LineProblem | string>;
 }
 
 /**
@@ -97,7 +99,7 @@ export function buildReport(
       connectorId: '',
       channelId: '',
       workflowId: '',
-      reason: bad.problems.join('; '),
+      reason: bad.problems.map(reasonOnRow).join('; '),
     });
   }
   return report.sort((a, b) => a.line - b.line);
@@ -112,4 +114,10 @@ export function countOutcomes(report: Iterable<{ outcome: BulkOutcome }>): Recor
 export function allSuccessful(report: Iterable<{ outcome: BulkOutcome }>): boolean {
   for (const r of report) if (!SUCCESSFUL_OUTCOMES.includes(r.outcome)) return false;
   return true;
+}
+
+/** A problem in the report's row, whose line says where it is: "field: reason", or the reason alone. */
+export function reasonOnRow(p: LineProblem | string): string {
+  if (typeof p === 'string') return p;
+  return p.field ? `${p.field}: ${p.reason}` : p.reason;
 }
