@@ -217,7 +217,7 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
     const handlerError = causes.find((c) => c.name === 'HandlerError');
     assert.equal(handlerError?.type, 'BAD_REQUEST');
     // The message names every field, one a line, as the problems' own text (src/nexus/handler.ts handlerErrorOf).
-    assert.match(handlerError?.message ?? '', /^invalid provisioning input:\n {2}- /);
+    assert.match(handlerError?.message ?? '', /^handler error \(BAD_REQUEST\): invalid provisioning input:\n {2}- /);
     assert.match(handlerError?.message ?? '', /\n {2}- workspaceId: must be a UUID/);
     assert.match(handlerError?.message ?? '', /\n {2}- readiness\.deadline: /);
     const refusal = causes.find((c) => c.type === INVALID_WORKFLOW_INPUT);
@@ -239,7 +239,7 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
       [
         [
           'BAD_REQUEST',
-          'invalid request:\n  - phoneNumberId: required (or connectorTemplateRef and name, for a template identified by name)',
+          'handler error (BAD_REQUEST): invalid request:\n  - phoneNumberId: required (or connectorTemplateRef and name, for a template identified by name)',
         ],
       ],
     );
