@@ -37,10 +37,10 @@ module.exports = {
     {
       name: 'domain-is-pure',
       comment:
-        'domain/ is bundled into the workflow sandbox: only itself, zod, Temporal message definitions, Bird types and the zod issue formatter.',
+        'domain/ is bundled into the workflow sandbox: only itself, zod, Temporal message definitions, Bird types, the zod issue formatter and the problems it makes.',
       severity: 'error',
       from: { path: '^src/domain/' },
-      to: { path: '^src/(?!domain/|bird/schemas|base/zod-issues)', dependencyTypesNot: ['npm'] },
+      to: { path: '^src/(?!domain/|bird/schemas|base/zod-issues|base/problems)', dependencyTypesNot: ['npm'] },
     },
     {
       name: 'bird-sim-apart',

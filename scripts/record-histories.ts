@@ -12,7 +12,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { awaitBulk, cancelBulk, getBulkProgress, prepareInventory, startBulk } from '../src/client/bulk-client';
-import { awaitResult, cancelProvisioning, getProgress, startProvisioning } from '../src/client/provisioning-client';
+import {
+  awaitResult,
+  cancelProvisioning,
+  getProgress,
+  parseAndStartProvisioning,
+} from '../src/client/provisioning-client';
 import { ensureWorkspaceSubscription } from '../src/client/subscriptions-client';
 import { offboardScenarios } from './record-offboard-histories';
 import { bulkTemplateScenarios } from './record-bulk-template-histories';
@@ -40,7 +45,7 @@ function receiverSubscription(stack: Stack) {
 
 /** Starts a provisioning through the typed client and waits for its end; its workflow id. */
 async function provisionToTheEnd(stack: Stack, input: ReturnType<typeof smsInput>): Promise<string> {
-  const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+  const { workflowId } = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
   await awaitResult(stack.client, workflowId);
   return workflowId;
 }
@@ -62,7 +67,7 @@ const scenarios: Record<string, Scenario> = {
       outcome: 'active',
       delayMs: 60_000,
     });
-    const { workflowId, handle } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    const { workflowId, handle } = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     while ((await getProgress(stack.client, workflowId)).stage !== 'awaiting-readiness')
       await new Promise((r) => setTimeout(r, 100));
     await cancelProvisioning(stack.client, workflowId);
@@ -71,12 +76,14 @@ const scenarios: Record<string, Scenario> = {
   },
   'lost-create-reply-adopted': async (stack) => {
     stack.sim.scriptFault('createConnector', 'lost-response', 1);
-    const { workflowId } = await startProvisioning(stack.client, smsInput(stack), { taskQueue: stack.taskQueue });
+    const { workflowId } = await parseAndStartProvisioning(stack.client, smsInput(stack), {
+      taskQueue: stack.taskQueue,
+    });
     await awaitResult(stack.client, workflowId);
     return workflowId;
   },
   'refused-create-nothing-to-undo': async (stack) => {
-    const { workflowId } = await startProvisioning(
+    const { workflowId } = await parseAndStartProvisioning(
       stack.client,
       { ...smsInput(stack), workspaceId: '00000000-0000-4000-8000-000000000000' },
       { taskQueue: stack.taskQueue },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { applyFromFile, applyWorkflowId } from '../src/client/apply-client';
 import { offboard } from '../src/client/offboarding-client';
 import { planFromFile } from '../src/client/plan-client';
-import { startProvisioning } from '../src/client/provisioning-client';
+import { parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { nameWithInventory } from '../src/domain/plan';
 import { smsInput, type Stack } from '../test/helpers/stack';
 
@@ -31,7 +31,7 @@ export function offboardScenarios(provisionToTheEnd: Provision, subscription: ob
     'offboard-cancelled-running-provisioning': async (stack: Stack) => {
       const input = smsInput(stack);
       stack.sim.configureNumber(numberOf(input), { outcome: 'active', delayMs: 600_000 });
-      await startProvisioning(stack.client, input, stack);
+      await parseAndStartProvisioning(stack.client, input, stack);
       while (!stack.sim.connectors().some((c) => c.number?.numberId === numberOf(input)))
         await new Promise((r) => setTimeout(r, 50));
       return offboardNumber(stack, numberOf(input));

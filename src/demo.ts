@@ -19,7 +19,7 @@ import { writeReport } from './bulk/report-file';
 import { progressView } from './bulk/progress-view';
 import { awaitBulk, bulkReport, getBulkProgress, prepareInventory, startBulk } from './client/bulk-client';
 import { countOutcomes } from './domain/bulk-report';
-import { awaitResult, startProvisioning } from './client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from './client/provisioning-client';
 import { ensureWorkspaceSubscription, retireWorkspaceSubscription } from './client/subscriptions-client';
 import { dataConverterFromEnv } from './codec/env';
 import { loadConfig } from './config/app-config';
@@ -141,7 +141,7 @@ async function provisionTwoChannels({ client, sim, config }: DemoStack): Promise
   });
 
   for (const input of [ready, refused]) {
-    const started = await startProvisioning(client, input, { taskQueue: config.temporal.taskQueue });
+    const started = await parseAndStartProvisioning(client, input, { taskQueue: config.temporal.taskQueue });
     say(
       `\nstarted ${started.workflowId}\n  ${UI}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(started.workflowId)}`,
     );

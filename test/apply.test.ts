@@ -14,7 +14,7 @@ import { ScheduleNotFoundError, WorkflowFailedError } from '@temporalio/client';
 import { applyFromFile } from '../src/client/apply-client';
 import { ensureApplySchedule } from '../src/client/apply-schedule';
 import { planFromFile } from '../src/client/plan-client';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { expectedOfSavedPlan, type ApplyResult } from '../src/domain/apply';
 import { nameWithInventory, parseInventoryName } from '../src/domain/plan';
 import { smsInput, startStack, type Stack } from './helpers/stack';
@@ -53,7 +53,7 @@ describe('apply', function () {
       name,
       arguments: { phoneNumberId: number, channelMessageType: 'transactional' },
     };
-    const started = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    const started = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     stack.startedWorkflowIds.push(started.workflowId);
     const result = await awaitResult(stack.client, started.workflowId);
     assert.ok(result.ok);

@@ -88,7 +88,7 @@ describe('bulk files of every template', () => {
       [2],
     );
     assert.deepEqual(
-      invalid.map((r) => [r.line, r.problems[0]!.slice(0, r.problems[0]!.indexOf(':'))]),
+      invalid.map((r) => [r.line, r.problems[0]!.field]),
       [
         [3, 'channelMessageType'],
         [4, 'name'],
@@ -97,17 +97,24 @@ describe('bulk files of every template', () => {
         [7, 'securityArgumentsRef'],
       ],
     );
-    assert.match(invalid[0]!.problems[0]!, /not a column of instagram:1, which is identified by its connector name/);
+    assert.match(
+      invalid[0]!.problems[0]!.reason,
+      /not a column of instagram:1, which is identified by its connector name/,
+    );
     assert.deepEqual(
       invalid[0]!.connectorTemplateRef,
       'instagram:1',
       'a refused row keeps its identity for the report',
     );
+    assert.deepEqual([invalid[1]!.problems[0]!.field, invalid[1]!.problems[0]!.line], ['name', 4]);
     assert.match(
-      invalid[1]!.problems[0]!,
-      /^name: required in each row: facebook:1 is identified by its connector name/,
+      invalid[1]!.problems[0]!.reason,
+      /^required in each row: facebook:1 is identified by its connector name/,
     );
-    assert.match(invalid[2]!.problems[0]!, /not a column of sms-messagebird:1, which is identified by its number/);
+    assert.match(
+      invalid[2]!.problems[0]!.reason,
+      /not a column of sms-messagebird:1, which is identified by its number/,
+    );
   });
 
   it('refuses the same template and name twice, naming the first line; one name in two templates is two rows', () => {
@@ -125,7 +132,9 @@ describe('bulk files of every template', () => {
         line: 4,
         connectorTemplateRef: 'whatsapp:1',
         name: 'Help',
-        problems: ['name: duplicate of line 2 (the same whatsapp:1 connector name once per file)'],
+        problems: [
+          { line: 4, field: 'name', reason: 'duplicate of line 2 (the same whatsapp:1 connector name once per file)' },
+        ],
       },
     ]);
   });
@@ -142,7 +151,18 @@ describe('bulk files of every template', () => {
     );
     assert.deepEqual(
       read.unreadable.map((r) => [r.line, r.problems]),
-      [[3, ["secretRef: unknown field (a line uses either the CSV's column names or the provisioning input's shape)"]]],
+      [
+        [
+          3,
+          [
+            {
+              line: 3,
+              field: 'secretRef',
+              reason: "unknown field (a line uses either the CSV's column names or the provisioning input's shape)",
+            },
+          ],
+        ],
+      ],
     );
     const { valid, invalid } = buildInventory(defaults, read.rows);
     assert.deepEqual(invalid, []);

@@ -59,9 +59,22 @@ describe('bulk inventory files', () => {
       () => parseCsv('phoneNumberId,nmae\nx,y\n'),
       (e: Error) => e instanceof InventoryFileError && /^line 1: unknown column "nmae"/.test(e.message),
     );
+    // The problem is data: the line, then the reason (what the HTTP API's body and the CLI's message are made of).
     assert.throws(
       () => parseCsv('useCaseId\nx\n'),
-      /line 1: the phoneNumberId column is required \(or the name column/,
+      (e: InventoryFileError) => {
+        assert.equal(e.problems.length, 1);
+        assert.equal((e.problems[0] as { line?: number }).line, 1);
+        assert.match(e.problems[0]!.reason, /^the phoneNumberId column is required \(or the name column/);
+        return true;
+      },
+    );
+    assert.throws(
+      () => parseCsv(''),
+      (e: InventoryFileError) => {
+        assert.deepEqual(e.problems, [{ field: 'inventory', reason: e.message }]);
+        return true;
+      },
     );
     assert.throws(() => parseCsv(''), /the file is empty/);
     assert.throws(() => parseCsv('phoneNumberId,name\n"x,y\n'), /line 2: not valid CSV: Quote Not Closed/);
@@ -70,7 +83,9 @@ describe('bulk inventory files', () => {
   it('reports a row with the wrong number of fields by its line, and goes on', () => {
     const { rows, unreadable } = parseCsv(`phoneNumberId,name\n${randomUUID()},a\nx,b,c\n${randomUUID()},d\n`);
     assert.equal(rows.length, 2);
-    assert.deepEqual(unreadable, [{ line: 3, phoneNumberId: 'x', problems: ['has 3 fields; the header has 2'] }]);
+    assert.deepEqual(unreadable, [
+      { line: 3, phoneNumberId: 'x', problems: [{ line: 3, reason: 'has 3 fields; the header has 2' }] },
+    ]);
   });
 
   it('reads JSON Lines: partial inputs or the CSV column names; a bad line is reported by number', () => {
@@ -95,8 +110,8 @@ describe('bulk inventory files', () => {
       unreadable.map((u) => u.line),
       [4, 5, 6],
     );
-    assert.match(unreadable[0]!.problems[0]!, /^not valid JSON/);
-    assert.deepEqual(unreadable[1]!.problems, ['phoneNumberId: must be a string']);
+    assert.match(unreadable[0]!.problems[0]!.reason, /^not valid JSON/);
+    assert.deepEqual(unreadable[1]!.problems, [{ line: 5, field: 'phoneNumberId', reason: 'must be a string' }]);
   });
 
   it('the examples in the README are valid: examples/numbers.csv over examples/bulk-defaults.json', async () => {
@@ -151,14 +166,15 @@ describe('bulk inventory validation', () => {
       invalid.map((r) => r.line),
       [3, 4, 5, 6],
     );
-    assert.match(invalid[0]!.problems[0]!, /^phoneNumberId: /);
-    assert.match(invalid[1]!.problems[0]!, /^channelMessageType: /);
+    assert.deepEqual(
+      invalid.map((r) => r.problems.map((p) => `${p.line}:${p.field}`)),
+      [['3:phoneNumberId'], ['4:channelMessageType'], ['5:phoneNumberId'], ['6:connectorTemplateRef']],
+    );
     assert.deepEqual(invalid[2], {
       line: 5,
       phoneNumberId: n.toUpperCase(),
-      problems: ['phoneNumberId: duplicate of line 2 (the same number once per file)'],
+      problems: [{ line: 5, field: 'phoneNumberId', reason: 'duplicate of line 2 (the same number once per file)' }],
     });
-    assert.match(invalid[3]!.problems[0]!, /^connectorTemplateRef: /);
   });
 
   it('refuses a JSON line for another workspace (one bulk run per workspace)', () => {
@@ -169,7 +185,8 @@ describe('bulk inventory validation', () => {
         input: { workspaceId: randomUUID(), connector: { arguments: { phoneNumberId: randomUUID() } } },
       },
     ]);
-    assert.match(invalid[0]!.problems[0]!, /^workspaceId: must be the bulk run's workspace/);
+    assert.equal(invalid[0]!.problems[0]!.field, 'workspaceId');
+    assert.match(invalid[0]!.problems[0]!.reason, /^must be the bulk run's workspace/);
   });
 
   it("refuses a row filling a column that is not its template's, naming the column", () => {
@@ -177,9 +194,16 @@ describe('bulk inventory validation', () => {
       { line: 2, kind: 'columns', columns: { phoneNumberId: randomUUID(), connectorTemplateRef: 'whatsapp:1' } },
     ]);
     assert.deepEqual(valid, []);
+    assert.deepEqual(
+      { line: invalid[0]!.problems[0]!.line, field: invalid[0]!.problems[0]!.field },
+      {
+        line: 2,
+        field: 'phoneNumberId',
+      },
+    );
     assert.match(
-      invalid[0]!.problems[0]!,
-      /^phoneNumberId: not a column of whatsapp:1, which is identified by its connector name/,
+      invalid[0]!.problems[0]!.reason,
+      /^not a column of whatsapp:1, which is identified by its connector name/,
     );
   });
 
@@ -216,7 +240,7 @@ describe('bulk inventory validation', () => {
       JSON.stringify({ connector: { name: ' ', arguments: { phoneNumberId: randomUUID() } } }),
     );
     assert.deepEqual(buildInventory(defaults, jsonl.rows).invalid[0]!.problems, [
-      'connector.name: must not be empty or only spaces',
+      { line: 1, field: 'connector.name', reason: 'must not be empty or only spaces' },
     ]);
     assert.throws(
       () => parseBulkDefaults({ ...DEFAULTS, connector: { ...DEFAULTS.connector, name: ' ' } }),
@@ -294,8 +318,16 @@ describe('bulk decisions and reports', () => {
         { row: 0, line: 2, phoneNumberId: 'a', workflowId: 'w-a' },
         { row: 1, line: 4, phoneNumberId: 'b', workflowId: 'w-b' },
       ],
-      [{ line: 3, phoneNumberId: 'x', problems: ['phoneNumberId: must be a UUID'] }],
+      [
+        { line: 3, phoneNumberId: 'x', problems: [{ line: 3, field: 'phoneNumberId', reason: 'must be a UUID' }] },
+        // Stored before problems were data: their text is kept as it was.
+        { line: 5, problems: ['name: too long', { line: 5, reason: 'has 3 fields; the header has 2' }] },
+      ],
       [{ row: 0, workflowId: 'w-a', outcome: 'active', connectorId: 'c', channelId: 'ch' }],
+    );
+    assert.deepEqual(
+      report.filter((r) => r.outcome === 'invalid').map((r) => r.reason),
+      ['phoneNumberId: must be a UUID', 'name: too long; has 3 fields; the header has 2'],
     );
     assert.deepEqual(
       report.map((r) => [r.line, r.outcome]),
@@ -303,6 +335,7 @@ describe('bulk decisions and reports', () => {
         [2, 'active'],
         [3, 'invalid'],
         [4, 'not-started'],
+        [5, 'invalid'],
       ],
     );
     assert.deepEqual(countOutcomes(report), {
@@ -311,7 +344,7 @@ describe('bulk decisions and reports', () => {
       failed: 0,
       cancelled: 0,
       'not-started': 1,
-      invalid: 1,
+      invalid: 2,
     });
     assert.equal(allSuccessful(report), false);
     assert.equal(allSuccessful(report.slice(0, 1)), true);

@@ -17,7 +17,7 @@ import {
   startBulk,
   type PreparedInventory,
 } from '../src/client/bulk-client';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import type { ReportRow } from '../src/domain/bulk-report';
 import { startStack, type Stack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
@@ -102,11 +102,13 @@ describe('bulk onboarding', function () {
       inventory.invalid.map((r) => r.line),
       [26, 27, 28],
     );
-    assert.match(inventory.invalid[0]!.problems.join('; '), /^phoneNumberId: /);
+    assert.equal(inventory.invalid[0]!.problems[0]!.field, 'phoneNumberId');
     assert.deepEqual(inventory.invalid[1]!.problems, [
-      'phoneNumberId: duplicate of line 5 (the same number once per file)',
+      { line: 27, field: 'phoneNumberId', reason: 'duplicate of line 5 (the same number once per file)' },
     ]);
-    assert.match(inventory.invalid[2]!.problems.join('; '), /phoneNumberId: required/);
+    assert.ok(
+      inventory.invalid[2]!.problems.some((p) => p.field === 'phoneNumberId' && p.reason.startsWith('required')),
+    );
 
     const { end, progress, report, started } = await run(inventory, { concurrency: 5, pageSize: 7, startsPerRun: 6 });
     assert.equal(end.status, 'completed');
@@ -185,7 +187,7 @@ describe('bulk onboarding', function () {
   it("a number whose provisioning is already running is watched, not started again, and reported with that run's connector", async () => {
     const busy = randomUUID();
     stack.sim.configureNumber(busy, { outcome: 'active', delayMs: 3_000 });
-    const single = await startProvisioning(
+    const single = await parseAndStartProvisioning(
       stack.client,
       {
         ...defaults(),

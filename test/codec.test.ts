@@ -13,7 +13,7 @@ import { BirdSimulator } from '../src/bird-sim';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadKeyError } from '../src/codec/aes-gcm-codec';
 import { dataConverterFromEnv, payloadCodecFromEnv } from '../src/codec/env';
 import { buildCodecServer } from '../src/codec/server';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { ConfigError } from '../src/config/app-config';
 import { Secret } from '../src/base/secret';
 import { staticSecretStore } from '../src/config/secrets';
@@ -274,7 +274,7 @@ describe('encrypted provisioning end to end', function () {
         },
       ],
     };
-    const { workflowId } = await startProvisioning(client, input, { taskQueue });
+    const { workflowId } = await parseAndStartProvisioning(client, input, { taskQueue });
     const outcome = await awaitResult(client, workflowId);
     assert.equal(outcome.ok, true, JSON.stringify(outcome));
     assert.ok(outcome.ok && outcome.result.connectorId, 'the codec-aware client decodes the result');

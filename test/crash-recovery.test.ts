@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 import { temporal } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
@@ -67,7 +67,7 @@ describe('crash recovery with real worker processes', function () {
       readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '60s' },
     });
     const phoneNumberId = (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
-    const { workflowId, handle } = await startProvisioning(stack.client, input, { taskQueue });
+    const { workflowId, handle } = await parseAndStartProvisioning(stack.client, input, { taskQueue });
     stack.startedWorkflowIds.push(workflowId);
     const running = await waitFor(
       'the create to be running on a worker',

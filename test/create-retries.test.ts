@@ -5,7 +5,7 @@
  * although Bird was up; the budget must leave room for many more attempts than a flaky Bird needs.
  */
 import assert from 'node:assert/strict';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { millisOf } from './chaos/recovery';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 
@@ -19,7 +19,7 @@ describe('create retry budget', function () {
   after(() => stack?.closeCheckingHistories());
 
   it('allows dozens of attempts within its five minutes, never a fixed attempt count', async () => {
-    const { workflowId, handle } = await startProvisioning(stack.client, smsInput(stack), {
+    const { workflowId, handle } = await parseAndStartProvisioning(stack.client, smsInput(stack), {
       taskQueue: stack.taskQueue,
     });
     stack.startedWorkflowIds.push(workflowId);

@@ -7,7 +7,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { PROVISIONING_FAILED } from '../src/domain/provisioning';
 import { INVALID_WORKFLOW_INPUT } from '../src/domain/failure-types';
 import { provisionChannel, webhookSubscription } from '../src/workflows';
@@ -50,7 +50,7 @@ describe('failure stack traces in history', function () {
       outcome: 'error',
       errorMessage: 'rejected by carrier',
     });
-    const { workflowId } = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    const { workflowId } = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     const outcome = await awaitResult(stack.client, workflowId);
     assert.equal(outcome.ok, false);
     const failures = failuresIn(await historyOf(workflowId));

@@ -142,6 +142,11 @@ describe('HTTP API (src/api)', function () {
       'organizationId',
       'readiness.deadline',
     ]);
+    assert.equal(invalid.json.error.code, 'invalid-input');
+    assert.deepEqual(
+      invalid.json.error.problems.find((p: { field: string }) => p.field === 'organizationId'),
+      { field: 'organizationId', reason: 'must be a UUID (8-4-4-4-12 hex digits)' },
+    );
     const malformed = await api.call('POST', '/v1/provisionings', { rawBody: '{"workspaceId": ', unchecked: true });
     assert.equal(malformed.status, 400);
     assert.equal(malformed.json.error.problems[0].field, '(body)');
@@ -254,6 +259,12 @@ describe('HTTP API: bulk onboarding', function () {
       r.json.error.problems.map((p: { line: number; field: string }) => `${p.line}:${p.field}`),
       ['11:phoneNumberId', '501:channelMessageType', '1001:phoneNumberId'],
     );
+    assert.deepEqual(r.json.error.problems[2], {
+      line: 1001,
+      field: 'phoneNumberId',
+      reason: 'duplicate of line 1000 (the same number once per file)',
+      phoneNumberId: lines[1_000].split(',')[0],
+    });
     const started = [];
     for await (const wf of stack.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` }))
       started.push(wf.workflowId);
@@ -263,6 +274,38 @@ describe('HTTP API: bulk onboarding', function () {
       body: { format: 'csv', inventory: lines.join('\n'), defaults: defaults() },
     });
     assert.equal(otherKey.status, 404);
+  });
+
+  it('a file or defaults refused whole: 422 naming the line of the file, or the field under defaults', async () => {
+    const header = await api.call('POST', '/v1/bulk-onboardings', {
+      body: { format: 'csv', inventory: `phoneNumberId,nmae\n${randomUUID()},x\n`, defaults: defaults() },
+    });
+    assert.equal(header.status, 422);
+    assert.equal(header.json.error.code, 'invalid-inventory');
+    assert.equal(header.json.error.problems.length, 1);
+    assert.equal(header.json.error.problems[0].line, 1);
+    assert.match(header.json.error.problems[0].reason, /^unknown column "nmae"/);
+    const badCsv = await api.call('POST', '/v1/bulk-onboardings', {
+      body: { format: 'csv', inventory: `phoneNumberId,name\n"${randomUUID()},y\n`, defaults: defaults() },
+    });
+    assert.deepEqual(
+      [badCsv.json.error.code, badCsv.json.error.problems[0].line, badCsv.json.error.problems[0].reason.slice(0, 31)],
+      ['invalid-inventory', 2, 'not valid CSV: Quote Not Closed'],
+    );
+    const perNumber = await api.call('POST', '/v1/bulk-onboardings', {
+      body: { format: 'csv', inventory: `phoneNumberId\n${randomUUID()}\n`, defaults: { ...defaults(), conector: {} } },
+    });
+    assert.equal(perNumber.status, 422);
+    assert.equal(perNumber.json.error.code, 'invalid-defaults');
+    assert.deepEqual(perNumber.json.error.problems, [{ field: 'defaults.conector', reason: 'unknown field' }]);
+    const request = await api.call('POST', '/v1/bulk-onboardings', {
+      body: { format: 'xml', inventory: '', defaults: defaults() },
+    });
+    assert.equal(request.json.error.code, 'invalid-input');
+    assert.deepEqual(
+      request.json.error.problems.map((p: { field: string }) => p.field),
+      ['format'],
+    );
   });
 
   it('1,000 valid rows: 202, stored and counted whole (then stopped: onboarding them all is the bench job)', async () => {

@@ -218,6 +218,10 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
     const causes = failed(await call('provision', input));
     const handlerError = causes.find((c) => c.name === 'HandlerError');
     assert.equal(handlerError?.type, 'BAD_REQUEST');
+    // The message names every field, one a line, as the problems' own text (src/nexus/handler.ts handlerErrorOf).
+    assert.match(handlerError?.message ?? '', /^handler error \(BAD_REQUEST\): invalid provisioning input:\n {2}- /);
+    assert.match(handlerError?.message ?? '', /\n {2}- workspaceId: must be a UUID/);
+    assert.match(handlerError?.message ?? '', /\n {2}- readiness\.deadline: /);
     const refusal = causes.find((c) => c.type === INVALID_WORKFLOW_INPUT);
     assert.ok(refusal, JSON.stringify(causes));
     const problems = refusal.details?.[0] as string[];
@@ -232,6 +236,15 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
     assert.equal(stack.sim.calls().length, 0, 'Bird was not called');
 
     const ref = failed(await call('getProvisioning', { workspaceId: stack.workspaceId }));
+    assert.deepEqual(
+      ref.filter((c) => c.name === 'HandlerError').map((c) => [c.type, c.message]),
+      [
+        [
+          'BAD_REQUEST',
+          'handler error (BAD_REQUEST): invalid request:\n  - phoneNumberId: required (or connectorTemplateRef and name, for a template identified by name)',
+        ],
+      ],
+    );
     assert.deepEqual(ref.find((c) => c.type === 'InvalidNexusRequest')?.details?.[0], [
       'phoneNumberId: required (or connectorTemplateRef and name, for a template identified by name)',
     ]);

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { offboard, ProvisioningRefused, startOffboarding } from '../src/client/offboarding-client';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { reconcile } from '../src/client/reconcile-client';
 import { InvalidOffboardInput, type OffboardResult } from '../src/domain/offboarding';
 import * as sa from '../src/domain/search-attributes';
@@ -45,7 +45,7 @@ describe('offboarding one channel', function () {
     const input = smsInput(stack, {
       subscriptions: [{ service: 'channels', event: 'channel.updated', url: 'https://ok.example.com/events' }],
     });
-    const started = await startProvisioning(stack.client, input, opts());
+    const started = await parseAndStartProvisioning(stack.client, input, opts());
     stack.startedWorkflowIds.push(started.workflowId);
     const provisioned = await awaitResult(stack.client, started.workflowId);
     assert.ok(provisioned.ok);
@@ -127,7 +127,7 @@ describe('offboarding one channel', function () {
   it('cancels a provisioning still running and waits for its compensation', async () => {
     const input = smsInput(stack);
     stack.sim.configureNumber(numberOf(input), { outcome: 'active', delayMs: 600_000 });
-    const started = await startProvisioning(stack.client, input, opts());
+    const started = await parseAndStartProvisioning(stack.client, input, opts());
     stack.startedWorkflowIds.push(started.workflowId);
     const made = await waitFor(
       'the connector to be made',
@@ -144,7 +144,7 @@ describe('offboarding one channel', function () {
 
   it('refuses a provisioning started while the number is being offboarded', async () => {
     const input = smsInput(stack);
-    const started = await startProvisioning(stack.client, input, opts());
+    const started = await parseAndStartProvisioning(stack.client, input, opts());
     stack.startedWorkflowIds.push(started.workflowId);
     assert.ok((await awaitResult(stack.client, started.workflowId)).ok);
     const offboarding = await startOffboarding(
@@ -154,7 +154,7 @@ describe('offboarding one channel', function () {
     );
     stack.startedWorkflowIds.push(offboarding.workflowId);
     await assert.rejects(
-      startProvisioning(stack.client, input, opts()),
+      parseAndStartProvisioning(stack.client, input, opts()),
       (err: unknown) => err instanceof ProvisioningRefused && /being offboarded/.test(err.message),
     );
     assert.equal((await offboarding.handle.result()).outcome, 'offboarded');
@@ -180,7 +180,7 @@ describe('offboarding one channel', function () {
 
   it('the CLI offboards and prints the report; the orphan audit counts no offboarded number as an orphan', async () => {
     const input = smsInput(stack);
-    const started = await startProvisioning(stack.client, input, opts());
+    const started = await parseAndStartProvisioning(stack.client, input, opts());
     stack.startedWorkflowIds.push(started.workflowId);
     assert.ok((await awaitResult(stack.client, started.workflowId)).ok);
     const { env } = await temporal();

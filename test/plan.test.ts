@@ -10,7 +10,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { planFromFile } from '../src/client/plan-client';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { nameWithInventory, type Plan } from '../src/domain/plan';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 import { temporal } from './helpers/temporal';
@@ -38,7 +38,7 @@ describe('plan', function () {
       name,
       arguments: { phoneNumberId: number, channelMessageType: 'transactional' },
     };
-    const started = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    const started = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     stack.startedWorkflowIds.push(started.workflowId);
     const result = await awaitResult(stack.client, started.workflowId);
     assert.ok(result.ok);

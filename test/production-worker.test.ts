@@ -9,7 +9,7 @@ import { temporal as proto } from '@temporalio/proto';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { BirdSimulator } from '../src/bird-sim';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
 import { birdReadsQueue, birdWritesQueue } from '../src/bird/rate-limits/queues';
 import { scrape, startNodeProcess, sum, type NodeProcess } from './helpers/processes';
@@ -101,13 +101,13 @@ describe('production worker process (compiled, pre-bundled workflows)', function
 
   it("serves provisionings and exports the SDK's and the product's metrics on /metrics", async () => {
     sim.scriptFault('createConnector', '429', 1);
-    const ready = await startProvisioning(harness.env.client, input(), { taskQueue });
+    const ready = await parseAndStartProvisioning(harness.env.client, input(), { taskQueue });
     const refusedInput = input();
     sim.configureNumber((refusedInput.connector.arguments as { phoneNumberId: string }).phoneNumberId, {
       outcome: 'error',
       errorMessage: 'number not verified',
     });
-    const refused = await startProvisioning(harness.env.client, refusedInput, { taskQueue });
+    const refused = await parseAndStartProvisioning(harness.env.client, refusedInput, { taskQueue });
     started.push(ready.workflowId, refused.workflowId);
     const [ok, failed] = await Promise.all([
       awaitResult(harness.env.client, ready.workflowId),
@@ -181,7 +181,7 @@ describe('production worker process (compiled, pre-bundled workflows)', function
 
   it('SIGTERM drains: the in-flight Bird call finishes and is reported, health turns 503, exit code 0', async () => {
     sim.setFaults({ latencyMs: 2_500 });
-    const run = await startProvisioning(harness.env.client, input(), { taskQueue });
+    const run = await parseAndStartProvisioning(harness.env.client, input(), { taskQueue });
     started.push(run.workflowId);
     const handle = harness.env.client.workflow.getHandle(run.workflowId);
     await waitFor(

@@ -2,6 +2,7 @@
  * The provisioning input schema on its own: every input it accepts must be able to start (workflow id length,
  * payload size, JSON), one number is one number whatever the case of its UUID, and every refusal names its field.
  */
+import { problemText } from '../src/base/problems';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
@@ -31,7 +32,7 @@ function problemsOf(raw: unknown): string[] {
     parseProvisioningInput(raw);
   } catch (err) {
     assert.ok(err instanceof InvalidProvisioningInput, `expected InvalidProvisioningInput, got ${String(err)}`);
-    return err.problems;
+    return err.problems.map(problemText);
   }
   assert.fail('expected the input to be refused');
 }

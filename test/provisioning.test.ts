@@ -3,11 +3,17 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { awaitResult, cancelProvisioning, getProgress, startProvisioning } from '../src/client/provisioning-client';
+import {
+  awaitResult,
+  cancelProvisioning,
+  getProgress,
+  parseAndStartProvisioning,
+  startProvisioning,
+} from '../src/client/provisioning-client';
 import { hasIdempotencyTag } from '../src/domain/idempotency';
 import * as sa from '../src/domain/search-attributes';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
-import { InvalidProvisioningInput } from '../src/domain/provisioning-input';
+import { InvalidProvisioningInput, parseProvisioningInput } from '../src/domain/provisioning-input';
 import { createProvisioningWorker } from '../src/worker/factory';
 import { staticSecretStore } from '../src/config/secrets';
 import { SIGNING_KEY_REF, smsInput, startStack, type Stack } from './helpers/stack';
@@ -26,7 +32,7 @@ describe('provisionChannel workflow', function () {
   beforeEach(() => stack.sim.reset());
 
   async function start(input: ProvisionChannelInputRaw) {
-    const started = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    const started = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     stack.startedWorkflowIds.push(started.workflowId);
     return started;
   }
@@ -396,7 +402,7 @@ describe('provisionChannel workflow', function () {
     };
     const input = smsInput(stack);
     const { handle, workflowId } = await runUntil(async () => {
-      const started = await startProvisioning(stack.client, input, { taskQueue });
+      const started = await parseAndStartProvisioning(stack.client, input, { taskQueue });
       await waitFor(
         'a failed workflow task',
         async () => {
@@ -512,7 +518,7 @@ describe('provisionChannel workflow', function () {
     (bad.connector.arguments as Record<string, unknown>).channelMessageType = 'marketing';
     (bad.connector as Record<string, unknown>).securityArguments = { oauth: { token: 'x' } };
     await assert.rejects(
-      startProvisioning(stack.client, { ...bad, workspaceId: 'not-a-uuid' }, { taskQueue: stack.taskQueue }),
+      parseAndStartProvisioning(stack.client, { ...bad, workspaceId: 'not-a-uuid' }, { taskQueue: stack.taskQueue }),
       (err: InvalidProvisioningInput) => {
         assert.ok(err instanceof InvalidProvisioningInput);
         assert.match(err.message, /connector\.securityArguments: secrets are never passed by value/);
@@ -520,7 +526,7 @@ describe('provisionChannel workflow', function () {
       },
     );
     await assert.rejects(
-      startProvisioning(
+      parseAndStartProvisioning(
         stack.client,
         { ...bad, connector: { ...bad.connector, securityArguments: undefined } },
         { taskQueue: stack.taskQueue },
@@ -531,5 +537,25 @@ describe('provisionChannel workflow', function () {
       },
     );
     assert.equal(stack.sim.calls().length, 0);
+  });
+
+  it('the typed client starts the input its caller parsed, without parsing it again', async () => {
+    const raw = smsInput(stack);
+    // @ts-expect-error a raw input does not type-check where the typed client takes a parsed one (typecheck fails if it does)
+    const notParsed: Parameters<typeof startProvisioning>[1] = raw;
+    assert.equal(notParsed, raw);
+    const input = parseProvisioningInput(raw);
+    // Changed after parsing into what the decoder would change back (it lower-cases ids): parsed a second time, the
+    // run would be named by the lower-case workspace id.
+    const upper = { ...input, workspaceId: input.workspaceId.toUpperCase() } as typeof input;
+    assert.notEqual(upper.workspaceId, input.workspaceId);
+    const phoneNumberId = (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
+    // A task queue no worker polls: only the start is looked at.
+    const started = await startProvisioning(stack.client, upper, { taskQueue: `no-worker-${randomUUID()}` });
+    try {
+      assert.equal(started.workflowId, `provision/${upper.workspaceId}/${phoneNumberId}`);
+    } finally {
+      await started.handle.terminate('test: only the start was looked at');
+    }
   });
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { awaitResult, getProgress, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, getProgress, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { ensureReconcileSchedule, reconcile, reconcileScheduleId } from '../src/client/reconcile-client';
 import { InvalidReconcileInput, type ReconcileReport } from '../src/domain/reconcile';
 import { smsInput, startStack, type Stack } from './helpers/stack';
@@ -40,7 +40,7 @@ describe('orphan audit (reconcile)', function () {
     const input = smsInput(stack, overrides);
     const phoneNumberId = (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
     if (behaviour) stack.sim.configureNumber(phoneNumberId, { outcome: 'active', delayMs: behaviour.delayMs });
-    const started = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    const started = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     stack.startedWorkflowIds.push(started.workflowId);
     return { ...started, phoneNumberId };
   }

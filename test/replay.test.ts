@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { workerTracing } from '../src/observability/tracing';
 import { resolve } from 'node:path';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { ensureWorkspaceSubscription } from '../src/client/subscriptions-client';
 import { retireSubscriptionSignal } from '../src/domain/messages/subscription';
 import { RECEIVER_PUBLIC_URL, smsInput, startStack } from './helpers/stack';
@@ -76,13 +76,13 @@ describe('replay of histories exported from a run of the current build', functio
     const stack = await startStack();
     const ids: string[] = [];
     try {
-      const ready = await startProvisioning(stack.client, smsInput(stack), { taskQueue: stack.taskQueue });
+      const ready = await parseAndStartProvisioning(stack.client, smsInput(stack), { taskQueue: stack.taskQueue });
       const refusedInput = smsInput(stack);
       stack.sim.configureNumber((refusedInput.connector.arguments as { phoneNumberId: string }).phoneNumberId, {
         outcome: 'error',
         errorMessage: 'refused',
       });
-      const refused = await startProvisioning(stack.client, refusedInput, { taskQueue: stack.taskQueue });
+      const refused = await parseAndStartProvisioning(stack.client, refusedInput, { taskQueue: stack.taskQueue });
       const entity = await ensureWorkspaceSubscription(
         stack.client,
         {

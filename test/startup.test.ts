@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { WebhookHeaders } from '../src/bird/events';
 import { signWebhook } from '../src/bird/signature';
 import { BirdSimulator } from '../src/bird-sim';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { startNodeProcess, scrape, sum, type NodeProcess } from './helpers/processes';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy';
 import { freePort, temporal, type TemporalHarness } from './helpers/temporal';
@@ -119,7 +119,7 @@ describe('worker and receiver start-up (real processes)', function () {
         },
         readiness: { mode: 'poll' as const, initialPollInterval: '100ms', maxPollInterval: '500ms', deadline: '20s' },
       };
-      const run = await startProvisioning(harness.env.client, input, { taskQueue });
+      const run = await parseAndStartProvisioning(harness.env.client, input, { taskQueue });
       assert.equal((await awaitResult(harness.env.client, run.workflowId)).ok, true);
       noStack(worker);
       worker.child.kill('SIGTERM');

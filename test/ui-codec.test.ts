@@ -15,7 +15,7 @@ import { BirdClient } from '../src/bird/client';
 import { BirdSimulator } from '../src/bird-sim';
 import { AesGcmPayloadCodec } from '../src/codec/aes-gcm-codec';
 import { buildCodecServer } from '../src/codec/server';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { PROVISIONING_SEARCH_ATTRIBUTES } from '../src/domain/search-attributes';
 import { Secret } from '../src/base/secret';
 import { staticSecretStore } from '../src/config/secrets';
@@ -112,7 +112,7 @@ describe('Temporal UI decoding through the codec server (headless Chromium)', fu
       },
       readiness: { mode: 'poll', initialPollInterval: '100ms', deadline: '20s' },
     };
-    const { workflowId, runId } = await startProvisioning(client, input, { taskQueue: 'codec-ui' });
+    const { workflowId, runId } = await parseAndStartProvisioning(client, input, { taskQueue: 'codec-ui' });
     assert.equal((await awaitResult(client, workflowId)).ok, true);
     const url = `${uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}/${runId}/history`;
 

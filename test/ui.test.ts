@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { awaitBulk, prepareInventory, startBulk } from '../src/client/bulk-client';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { launchChromium } from './helpers/browser';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 import { temporal } from './helpers/temporal';
@@ -100,7 +100,7 @@ describe('Temporal UI (headless Chromium)', function () {
 
   it('shows a completed provisioning: summary, stage, outcome and the story of its activities', async () => {
     const input = smsInput(stack);
-    const started = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    const started = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     assert.equal((await awaitResult(stack.client, started.workflowId)).ok, true);
     await openRun('completed', started.workflowId, started.runId, {
       summary: [input.connector.name, 'sms-messagebird:1'],
@@ -117,7 +117,7 @@ describe('Temporal UI (headless Chromium)', function () {
       outcome: 'error',
       errorMessage: 'number not verified',
     });
-    const started = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    const started = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     assert.equal((await awaitResult(stack.client, started.workflowId)).ok, false);
     await openRun('compensated', started.workflowId, started.runId, {
       summary: [input.connector.name, 'sms-messagebird:1'],

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { awaitResult, getProgress, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, getProgress, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { ensureWorkspaceSubscription } from '../src/client/subscriptions-client';
 import { WebhookHeaders } from '../src/bird/events';
 import { signWebhook } from '../src/bird/signature';
@@ -46,7 +46,7 @@ describe('readiness by webhook', function () {
   after(() => stack?.closeCheckingHistories());
 
   async function start(input: ProvisionChannelInputRaw) {
-    const started = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    const started = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     stack.startedWorkflowIds.push(started.workflowId);
     return started;
   }

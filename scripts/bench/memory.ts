@@ -17,7 +17,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BirdSimulator } from '../../src/bird-sim';
-import { startProvisioning } from '../../src/client/provisioning-client';
+import { parseAndStartProvisioning } from '../../src/client/provisioning-client';
 import { writeWorkflowBundle } from '../bundle-workflows';
 import { forwardedWorkerEnv } from './limiter-models';
 
@@ -227,7 +227,7 @@ async function startMany(
   const one = async (): Promise<void> => {
     while (next < n) {
       next++;
-      await startProvisioning(
+      await parseAndStartProvisioning(
         client,
         {
           ...ws,

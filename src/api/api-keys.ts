@@ -5,6 +5,7 @@
  * key in constant time (SHA-256 digests through timingSafeEqual), all of them, so the time taken says nothing about
  * which key or how much of it matched. Only the key's name is ever logged or used as the rate limit's bucket.
  */
+import type { FieldProblem } from '../base/problems';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BirdId } from '../bird/schemas';
 import { Secret } from '../base/secret';
@@ -25,15 +26,19 @@ export const API_KEY_ENV_PREFIX = 'API_KEY_';
 export const MIN_API_KEY_LENGTH = 24;
 
 /** Problems name the variable, never a value. */
-export function apiKeysFromEnv(env: NodeJS.ProcessEnv): { keys: ApiKey[]; problems: string[] } {
-  const problems: string[] = [];
+export function apiKeysFromEnv(env: NodeJS.ProcessEnv): { keys: ApiKey[]; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
   const keys: ApiKey[] = [];
   const spec = env.API_KEYS?.trim();
   if (!spec)
     return {
       keys,
       problems: [
-        'API_KEYS: required, e.g. "crm=<workspace uuid>,<workspace uuid>;portal=<workspace uuid>" (each key in API_KEY_<NAME>)',
+        {
+          field: 'API_KEYS',
+          reason:
+            'required, e.g. "crm=<workspace uuid>,<workspace uuid>;portal=<workspace uuid>" (each key in API_KEY_<NAME>)',
+        },
       ],
     };
   for (const [i, entry] of spec
@@ -44,7 +49,10 @@ export function apiKeysFromEnv(env: NodeJS.ProcessEnv): { keys: ApiKey[]; proble
     const [rawName, rawWorkspaces = ''] = entry.split('=', 2).map((p) => p.trim());
     const name = rawName ?? '';
     if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name)) {
-      problems.push(`API_KEYS: entry ${i + 1}: the key name must be letters, digits and _ (it names API_KEY_<NAME>)`);
+      problems.push({
+        field: 'API_KEYS',
+        reason: `entry ${i + 1}: the key name must be letters, digits and _ (it names API_KEY_<NAME>)`,
+      });
       continue;
     }
     const workspaces = rawWorkspaces
@@ -52,15 +60,19 @@ export function apiKeysFromEnv(env: NodeJS.ProcessEnv): { keys: ApiKey[]; proble
       .map((w) => w.trim())
       .filter(Boolean);
     if (!workspaces.length)
-      problems.push(`API_KEYS: ${name}: names no workspace (write ${name}=<workspace uuid>[,<workspace uuid>…])`);
+      problems.push({
+        field: 'API_KEYS',
+        reason: `${name}: names no workspace (write ${name}=<workspace uuid>[,<workspace uuid>…])`,
+      });
     const bad = workspaces.filter((w) => !BirdId.safeParse(w).success);
-    if (bad.length) problems.push(`API_KEYS: ${name}: ${bad.length} workspace id(s) are not UUIDs`);
+    if (bad.length)
+      problems.push({ field: 'API_KEYS', reason: `${name}: ${bad.length} workspace id(s) are not UUIDs` });
     const variable = `${API_KEY_ENV_PREFIX}${name.toUpperCase()}`;
     const value = env[variable];
-    if (!value) problems.push(`${variable}: required (the key named ${name} in API_KEYS)`);
+    if (!value) problems.push({ field: variable, reason: `required (the key named ${name} in API_KEYS)` });
     else if (value.length < MIN_API_KEY_LENGTH)
-      problems.push(`${variable}: must be at least ${MIN_API_KEY_LENGTH} characters`);
-    if (keys.some((k) => k.name === name)) problems.push(`API_KEYS: ${name}: named twice`);
+      problems.push({ field: variable, reason: `must be at least ${MIN_API_KEY_LENGTH} characters` });
+    if (keys.some((k) => k.name === name)) problems.push({ field: 'API_KEYS', reason: `${name}: named twice` });
     if (value && workspaces.length && !bad.length)
       keys.push({ name, secret: new Secret(value), workspaces: new Set(workspaces.map((w) => w.toLowerCase())) });
   }

@@ -7,7 +7,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { BirdId } from '../bird/schemas';
-import { InventoryFileError } from '../bulk/inventory-file';
 import {
   bulkReport,
   bulkWorkflowId,
@@ -16,11 +15,11 @@ import {
   startBulk,
   BULK_LIMITS,
 } from '../client/bulk-client';
-import { InvalidBulkDefaults, type InvalidRow } from '../domain/bulk-input';
+import type { InvalidRow } from '../domain/bulk-input';
 import { reportCells, reportColumns } from '../domain/bulk-report';
 import { parseFields, InvalidFields } from '../base/zod-issues';
 import type { BulkProgress } from '../domain/bulk-onboarding';
-import { ApiError, fieldProblems, isNotFound, notFound, type Problem } from './errors';
+import { ApiError, isNotFound, notFound, type ProblemBody } from './errors';
 import type { ApiContext } from './context';
 
 const BulkRequest = z.strictObject({
@@ -30,27 +29,19 @@ const BulkRequest = z.strictObject({
   concurrency: z.number().int().min(1).max(BULK_LIMITS.maxConcurrency).optional(),
 });
 
-class InvalidBulkRequest extends InvalidFields {}
-
 const ENDED: ReadonlySet<BulkProgress['stage']> = new Set(['completed', 'cancelled']);
 
 export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: { bodyLimit: number }): void {
   app.post('/v1/bulk-onboardings', { bodyLimit: opts.bodyLimit }, async (request, reply) => {
-    let body;
-    try {
-      body = parseFields(
-        BulkRequest,
-        request.body,
-        (problems) => new InvalidBulkRequest('bulk onboarding request', problems),
-      );
-    } catch (err) {
-      if (err instanceof InvalidBulkRequest)
-        throw new ApiError(422, 'invalid-input', err.message, fieldProblems(err.problems));
-      throw err;
-    }
+    // Refused by field (this request, its defaults, its file): src/api/errors.ts refusalOf.
+    const body = parseFields(
+      BulkRequest,
+      request.body,
+      (problems) => new InvalidFields('bulk onboarding request', problems),
+    );
     const written = body.defaults.workspaceId;
     if (typeof written === 'string') ctx.requireWorkspace(request, written);
-    const inventory = prepare(body.inventory, body.format, body.defaults);
+    const inventory = prepareInventoryText(body.inventory, body.format, body.defaults, `http-upload.${body.format}`);
     ctx.requireWorkspace(request, inventory.workspaceId);
     if (inventory.invalid.length) {
       const problems = rowProblems(inventory.invalid);
@@ -136,35 +127,10 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: 
   });
 }
 
-function prepare(text: string, format: 'csv' | 'jsonl', defaults: unknown) {
-  try {
-    return prepareInventoryText(text, format, defaults, `http-upload.${format}`);
-  } catch (err) {
-    throw inventoryApiError(err);
-  }
-}
-
-/** Bad defaults or an unreadable inventory as the API says them (422, naming the field or the line); else `err`. */
-export function inventoryApiError(err: unknown): unknown {
-  if (err instanceof InvalidBulkDefaults)
-    return new ApiError(422, 'invalid-defaults', err.message, fieldProblems(err.problems, 'defaults.'));
-  if (err instanceof InventoryFileError) {
-    const m = /^line (\d+): (.*)$/s.exec(err.message);
-    return new ApiError(422, 'invalid-inventory', err.message, [
-      m ? { line: Number(m[1]), reason: m[2]! } : { field: 'inventory', reason: err.message },
-    ]);
-  }
-  return err;
-}
-
-/** Each refused row's problems, by line (and number, when it was readable). */
-export function rowProblems(invalid: readonly InvalidRow[]): Problem[] {
+/** Each refused row's problems (each on its line), with the number as the file wrote it when it was readable. */
+export function rowProblems(invalid: readonly InvalidRow[]): ProblemBody[] {
   return invalid.flatMap((row) =>
-    fieldProblems(row.problems).map((p) => ({
-      line: row.line,
-      ...(row.phoneNumberId ? { phoneNumberId: row.phoneNumberId } : {}),
-      ...p,
-    })),
+    row.problems.map((p) => ({ ...p, ...(row.phoneNumberId ? { phoneNumberId: row.phoneNumberId } : {}) })),
   );
 }
 

@@ -3,20 +3,20 @@
  * of the Temporal client mean "try again later" (503 + Retry-After) rather than a bug.
  */
 import { isGrpcServiceError, ServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import type { Problem } from '../base/problems';
+import { InvalidFields } from '../base/zod-issues';
+import { InventoryFileError } from '../bulk/inventory-file';
+import { InvalidBulkDefaults } from '../domain/bulk-input';
 
-export interface Problem {
-  field?: string;
-  line?: number;
-  phoneNumberId?: string;
-  reason: string;
-}
+/** A problem as the body says it: a bad line of an uploaded inventory also names its number as the file wrote it. */
+export type ProblemBody = Problem & { phoneNumberId?: string };
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly problems?: Problem[],
+    readonly problems?: readonly ProblemBody[],
     readonly retryAfterS?: number,
   ) {
     super(message);
@@ -27,12 +27,19 @@ export class ApiError extends Error {
 export const notFound = (what: string) =>
   new ApiError(404, 'not-found', `no ${what} (or not in a workspace of this API key)`);
 
-/** "field: reason" strings (the one format every door refuses input in) as problems; `prefix` roots the field. */
-export function fieldProblems(problems: readonly string[], prefix = ''): Problem[] {
-  return problems.map((p) => {
-    const colon = p.indexOf(': ');
-    return colon < 0 ? { reason: p } : { field: `${prefix}${p.slice(0, colon)}`, reason: p.slice(colon + 2) };
-  });
+/**
+ * The API's one mapping of input refused by the client and domain (problems as data) to a status and a body, or
+ * undefined for any other error. Bulk defaults are a field of the request body (`defaults`), so their fields are
+ * rooted there.
+ */
+export function refusalOf(err: unknown): ApiError | undefined {
+  if (err instanceof InvalidBulkDefaults) {
+    const problems = err.problems.map((p) => ({ ...p, field: `defaults.${p.field}` }));
+    return new ApiError(422, 'invalid-defaults', err.message, problems);
+  }
+  if (err instanceof InventoryFileError) return new ApiError(422, 'invalid-inventory', err.message, err.problems);
+  if (err instanceof InvalidFields) return new ApiError(422, 'invalid-input', err.message, err.problems);
+  return undefined;
 }
 
 /** gRPC codes that mean the server (or a worker answering a query) is not there now: DEADLINE_EXCEEDED, UNAVAILABLE. */

@@ -10,8 +10,7 @@ import { planFromText } from '../client/plan-client';
 import { InvalidFields, parseFields } from '../base/zod-issues';
 import { inventoryNameProblem } from '../domain/plan';
 import type { ApiContext } from './context';
-import { inventoryApiError, rowProblems } from './bulk-routes';
-import { ApiError, fieldProblems } from './errors';
+import { rowProblems } from './bulk-routes';
 
 export const PlanRequest = z
   .strictObject({
@@ -40,18 +39,10 @@ export const PlanRequest = z
       'an inventory and its defaults as `starter plan` takes them: the file (`format` and `inventory`) or its rows, and the inventory name (--inventory)',
   });
 
-class InvalidPlanRequest extends InvalidFields {}
-
 export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext, opts: { bodyLimit: number }): void {
   app.post('/v1/plans', { bodyLimit: opts.bodyLimit }, async (request) => {
-    let body;
-    try {
-      body = parseFields(PlanRequest, request.body, (problems) => new InvalidPlanRequest('plan request', problems));
-    } catch (err) {
-      if (err instanceof InvalidPlanRequest)
-        throw new ApiError(422, 'invalid-input', err.message, fieldProblems(err.problems));
-      throw err;
-    }
+    // Refused by field (this request, its defaults, its file): src/api/errors.ts refusalOf.
+    const body = parseFields(PlanRequest, request.body, (problems) => new InvalidFields('plan request', problems));
     const defaults =
       body.workspaceId === undefined ? body.defaults : { ...body.defaults, workspaceId: body.workspaceId };
     if (typeof defaults.workspaceId === 'string') ctx.requireWorkspace(request, defaults.workspaceId);
@@ -62,9 +53,7 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext, opts: 
       ctx.client,
       { text, format, defaults, inventory: body.inventoryName, source: `http-plan.${format}` },
       { taskQueue: ctx.taskQueue },
-    ).catch((err: unknown) => {
-      throw inventoryApiError(err);
-    });
+    );
     return { workflowId, plan, notPlanned: rowProblems(invalid) };
   });
 }

@@ -6,14 +6,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProvisioningRefused } from '../client/offboarding-client';
 import { attachOrStart, cancelProvisioning } from '../client/provisioning-client';
-import { InvalidProvisioningInput, parseProvisioningInput } from '../domain/provisioning-input';
+import { parseProvisioningInput } from '../domain/provisioning-input';
 import {
   provisioningWorkflowId,
   ProvisioningRefSchema,
   refOf,
   type ProvisioningRef,
 } from '../domain/provisioning-identity';
-import { ApiError, fieldProblems, isNotFound, notFound } from './errors';
+import { ApiError, isNotFound, notFound } from './errors';
 import { finishedState, provisioningState } from './provisioning-state';
 import type { ApiContext } from './context';
 
@@ -33,14 +33,7 @@ export function registerProvisioningRoutes(app: FastifyInstance, ctx: ApiContext
     // Another workspace is answered as if it did not exist, before anything about the input is said.
     const written = body && typeof body === 'object' ? (body as Record<string, unknown>).workspaceId : undefined;
     if (typeof written === 'string') ctx.requireWorkspace(request, written);
-    let input;
-    try {
-      input = parseProvisioningInput(body);
-    } catch (err) {
-      if (err instanceof InvalidProvisioningInput)
-        throw new ApiError(422, 'invalid-input', err.message, fieldProblems(err.problems));
-      throw err;
-    }
+    const input = parseProvisioningInput(body); // refused by field: src/api/errors.ts refusalOf
     ctx.requireWorkspace(request, input.workspaceId);
     await ctx.requireWorkers();
     const location = provisioningLocation(refOf(input));

@@ -11,7 +11,7 @@ import type { BulkStore } from '../bulk/store';
 import { workflowTaskPollers } from '../client/task-queue-pollers';
 import { authenticate, type ApiKey, type Caller } from './api-keys';
 import { registerBulkRoutes } from './bulk-routes';
-import { ApiError, notFound, temporalUnavailable } from './errors';
+import { ApiError, notFound, refusalOf, temporalUnavailable } from './errors';
 import { documentedRoutes, openApiDocument } from './openapi';
 import { registerOffboardingRoutes } from './offboarding-routes';
 import { registerPlanRoutes } from './plan-routes';
@@ -142,6 +142,8 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
 
 function toApiError(err: FastifyError | ApiError | Error): ApiError {
   if (err instanceof ApiError) return err;
+  const refusal = refusalOf(err);
+  if (refusal) return refusal;
   if (temporalUnavailable(err))
     return new ApiError(
       503,

@@ -1,21 +1,22 @@
 /**
- * The one formatter of zod issues for people: "field.path: reason" per issue. Used for process configuration,
+ * The one formatter of zod issues: a problem (field path, reason) per issue, and as text "field.path: reason". Used for process configuration,
  * provisioning input, Bird requests and responses alike. Values are never echoed (one of them may be a secret).
  * Pure, so workflow code may import it.
  */
 import type { z } from 'zod';
+import { problemText, type FieldProblem } from './problems';
 
 /**
- * Input refused for named reasons ("field.path: reason" each), whatever the input: configuration, provisioning,
+ * Input refused for named reasons (a field and a reason each, as data), whatever the input: configuration, provisioning,
  * bulk defaults, an audit. One shape so that every caller (the CLI's exit code 2, a workflow's non-retryable
  * failure) can treat them alike; each subclass keeps its own name so callers can still tell them apart.
  */
 export class InvalidFields extends Error {
   constructor(
     what: string,
-    readonly problems: string[],
+    readonly problems: readonly FieldProblem[],
   ) {
-    super(`invalid ${what}:\n  - ${problems.join('\n  - ')}`);
+    super(`invalid ${what}:\n  - ${problems.map(problemText).join('\n  - ')}`);
     this.name = 'InvalidFields';
   }
 }
@@ -27,10 +28,10 @@ export class InvalidFields extends Error {
 export function parseFields<S extends z.ZodType>(
   schema: S,
   raw: unknown,
-  refuse: (problems: string[]) => InvalidFields,
+  refuse: (problems: FieldProblem[]) => InvalidFields,
 ): z.output<S> {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw refuse(describeIssues(parsed.error.issues));
+  if (!parsed.success) throw refuse(issueProblems(parsed.error.issues));
   return parsed.data;
 }
 
@@ -38,13 +39,18 @@ export function parseFields<S extends z.ZodType>(
  * `input`, when given, is what was parsed: a field missing from it is reported as "required" whatever its schema
  * (zod words a missing enum as "Invalid option: expected one of …" and a missing union as "Invalid input").
  */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = '', input?: unknown): string[] {
+export function issueProblems(issues: readonly z.core.$ZodIssue[], input?: unknown): FieldProblem[] {
   return issues.map((issue) => {
     const path = issue.path.map(String);
     // An unknown key is reported on its parent object; name the key itself, which is what the caller must remove.
     if (issue.code === 'unrecognized_keys' && issue.keys.length) path.push(issue.keys.map(keyName).join(', '));
-    return `${prefix}${path.join('.') || '(root)'}: ${issueReason(issue, input)}`;
+    return { field: path.join('.') || '(root)', reason: issueReason(issue, input) };
   });
+}
+
+/** The same problems as text, "prefix field.path: reason" each, for logs and messages that are text only. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = '', input?: unknown): string[] {
+  return issueProblems(issues, input).map((p) => `${prefix}${problemText(p)}`);
 }
 
 /** A key as people can read it back: quoted (JSON) when empty or not a plain name, e.g. "" or "a, b". */

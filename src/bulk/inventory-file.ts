@@ -7,10 +7,19 @@
 import { parse } from 'csv-parse/sync';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { problemText, type Problem } from '../base/problems';
 import { IDENTITY_COLUMNS, ROW_COLUMNS, type InvalidRow, type RowColumn, type SourceRow } from '../domain/bulk-input';
 
+/** The file as a whole cannot be read: one problem, on the line at fault when there is one, else on the inventory. */
 export class InventoryFileError extends Error {
   override readonly name = 'InventoryFileError';
+  readonly problems: Problem[];
+
+  constructor(reason: string, line?: number) {
+    const problem: Problem = line ? { line, reason } : { field: 'inventory', reason };
+    super(line ? problemText(problem) : reason);
+    this.problems = [problem];
+  }
 }
 
 export interface ReadInventory {
@@ -54,9 +63,7 @@ export function parseCsv(text: string): ReadInventory {
     }) as unknown as typeof records;
   } catch (err) {
     const e = err as Error & { lines?: number };
-    throw new InventoryFileError(
-      `${e.lines ? `line ${e.lines}: ` : ''}not valid CSV: ${e.message.replace(/ (on|at) line \d+/, '')}`,
-    );
+    throw new InventoryFileError(`not valid CSV: ${e.message.replace(/ (on|at) line \d+/, '')}`, e.lines);
   }
   const [header, ...body] = records;
   if (!header)
@@ -74,7 +81,7 @@ export function parseCsv(text: string): ReadInventory {
     problems.push('the phoneNumberId column is required (or the name column, for templates identified by name)');
   const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
   if (repeated.length) problems.push(`column ${repeated.map((c) => `"${c}"`).join(', ')} appears twice`);
-  if (problems.length) throw new InventoryFileError(`line ${startLine(header)}: ${problems.join('; ')}`);
+  if (problems.length) throw new InventoryFileError(problems.join('; '), startLine(header));
 
   const rows: SourceRow[] = [];
   const unreadable: InvalidRow[] = [];
@@ -84,7 +91,7 @@ export function parseCsv(text: string): ReadInventory {
       unreadable.push({
         line,
         phoneNumberId: r.record[columns.indexOf('phoneNumberId')],
-        problems: [`has ${r.record.length} fields; the header has ${columns.length}`],
+        problems: [{ line, reason: `has ${r.record.length} fields; the header has ${columns.length}` }],
       });
       continue;
     }
@@ -113,11 +120,11 @@ export function parseJsonLines(text: string): ReadInventory {
     try {
       value = JSON.parse(content);
     } catch (err) {
-      unreadable.push({ line, problems: [`not valid JSON: ${(err as Error).message}`] });
+      unreadable.push({ line, problems: [{ line, reason: `not valid JSON: ${(err as Error).message}` }] });
       return;
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      unreadable.push({ line, problems: ['must be a JSON object (a partial provisioning input)'] });
+      unreadable.push({ line, problems: [{ line, reason: 'must be a JSON object (a partial provisioning input)' }] });
       return;
     }
     const obj = value as Record<string, unknown>;
@@ -134,10 +141,12 @@ export function parseJsonLines(text: string): ReadInventory {
         line,
         phoneNumberId: typeof obj.phoneNumberId === 'string' ? obj.phoneNumberId : undefined,
         problems: [
-          ...extra.map(
-            (k) => `${k}: unknown field (a line uses either the CSV's column names or the provisioning input's shape)`,
-          ),
-          ...notText.map((k) => `${k}: must be a string`),
+          ...extra.map((field) => ({
+            line,
+            field,
+            reason: "unknown field (a line uses either the CSV's column names or the provisioning input's shape)",
+          })),
+          ...notText.map((field) => ({ line, field, reason: 'must be a string' })),
         ],
       });
       return;

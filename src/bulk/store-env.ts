@@ -75,7 +75,8 @@ function credentialsOf(ref: string, env: NodeJS.ProcessEnv) {
       secretAccessKey: secrets.resolve(`${ref}_SECRET_ACCESS_KEY`),
     };
   } catch (err) {
-    if (err instanceof SecretNotFoundError) throw new ConfigError([`BULK_STORE_S3_CREDENTIALS: ${err.message}`]);
+    if (err instanceof SecretNotFoundError)
+      throw new ConfigError([{ field: 'BULK_STORE_S3_CREDENTIALS', reason: err.message }]);
     throw err;
   }
 }

@@ -12,6 +12,7 @@ export {
   cancellationMessage,
   describeOutcome,
   getProgress,
+  parseAndStartProvisioning,
   startProvisioning,
   type AttachOrStart,
   type AwaitedResult,
@@ -52,6 +53,8 @@ export { provisioningWorkflowId, refOf, type ProvisioningRef } from '../domain/p
 export { CONNECTOR_TEMPLATES, TEMPLATE_REFS, type TemplateRef } from '../domain/connector-templates';
 export {
   InvalidProvisioningInput,
+  parseProvisioningInput,
+  type ParsedProvisioningInput,
   type ProvisionChannelInput,
   type ProvisionChannelInputRaw,
 } from '../domain/provisioning-input';

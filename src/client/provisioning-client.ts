@@ -12,7 +12,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { idempotencyTag } from '../domain/idempotency';
 import { channelKeyOf } from '../domain/offboarding';
-import { parseProvisioningInput, type ProvisionChannelInput } from '../domain/provisioning-input';
+import { parseProvisioningInput, type ParsedProvisioningInput } from '../domain/provisioning-input';
 import { provisioningWorkflowId } from '../domain/provisioning-identity';
 import { refuseWhileOffboarding } from './offboarding-client';
 import { provisioningStartOptions } from '../domain/provisioning-start';
@@ -41,22 +41,35 @@ export interface StartedProvisioning {
 }
 
 /**
- * The typed client's own door: validates the input (throwing InvalidProvisioningInput naming each bad field,
- * before anything starts) and starts the workflow. Starting the same identity again (workspace and number, or
- * template and name) attaches to the running provisioning; a new attempt is allowed only after a failed one.
+ * Starts the provisioning of an input the caller parsed (parseProvisioningInput, once): it is not parsed again here.
+ * Starting the same identity again (workspace and number, or template and name) attaches to the running
+ * provisioning; a new attempt is allowed only after a failed one.
  */
 export async function startProvisioning(
   client: Client,
-  rawInput: unknown,
+  input: ParsedProvisioningInput,
   opts: { taskQueue: string },
 ): Promise<StartedProvisioning> {
-  return start(client, parseProvisioningInput(rawInput), opts, 'USE_EXISTING');
+  return start(client, input, opts, 'USE_EXISTING');
+}
+
+/**
+ * For a caller that holds raw input: parses it once (throwing InvalidProvisioningInput naming each bad field, before
+ * anything starts), starts it, and returns what it parsed with the run.
+ */
+export async function parseAndStartProvisioning(
+  client: Client,
+  raw: unknown,
+  opts: { taskQueue: string },
+): Promise<StartedProvisioning & { input: ParsedProvisioningInput }> {
+  const input = parseProvisioningInput(raw);
+  return { ...(await startProvisioning(client, input, opts)), input };
 }
 
 /** FAIL instead of USE_EXISTING tells the caller whether this start made the run (attachOrStart says which). */
 async function start(
   client: Client,
-  input: ProvisionChannelInput,
+  input: ParsedProvisioningInput,
   opts: { taskQueue: string },
   conflictPolicy: 'USE_EXISTING' | 'FAIL',
 ): Promise<StartedProvisioning> {
@@ -94,7 +107,7 @@ export type AttachOrStart =
 /** `input` is what the door parsed (parseProvisioningInput), once: it is not parsed again here. */
 export async function attachOrStart(
   client: Client,
-  input: ProvisionChannelInput,
+  input: ParsedProvisioningInput,
   opts: { taskQueue: string },
 ): Promise<AttachOrStart> {
   const workflowId = provisioningWorkflowId(input);

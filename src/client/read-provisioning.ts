@@ -17,7 +17,12 @@ export type ProvisioningReading =
       progress?: ProvisioningProgress;
       progressProblem?: string;
     }
-  | { kind: 'finished'; finished: FinishedProvisioning };
+  | {
+      kind: 'finished';
+      finished: FinishedProvisioning;
+      /** The latest run's description (task queue, start time, search attributes), for a door that shows them. */
+      description: WorkflowExecutionDescription;
+    };
 
 /**
  * Throws the client's WorkflowNotFoundError when there is no such provisioning (each door says so its own way).
@@ -34,7 +39,7 @@ export async function readProvisioning(
     );
     if (description.status.name !== 'RUNNING') {
       const finished = await describeOutcome(client, workflowId, { queryTimeoutMs });
-      if (finished) return { kind: 'finished', finished };
+      if (finished) return { kind: 'finished', finished, description };
       if (round < 1) continue;
     }
     const running = { kind: 'running' as const, workflowId, runId: description.runId, description };

@@ -21,7 +21,8 @@ import {
   workspaceSubscriptionQuery,
   type WorkspaceSubscriptionState,
 } from '../domain/messages/subscription';
-import { describeIssues, InvalidFields } from '../base/zod-issues';
+import { issueProblems, InvalidFields } from '../base/zod-issues';
+import type { FieldProblem } from '../base/problems';
 
 export interface EnsuredSubscription extends WorkspaceSubscriptionState {
   workflowId: string;
@@ -29,7 +30,7 @@ export interface EnsuredSubscription extends WorkspaceSubscriptionState {
 
 /** A webhook subscription entity's input, refused before anything starts. */
 export class InvalidSubscriptionInput extends InvalidFields {
-  constructor(problems: string[]) {
+  constructor(problems: readonly FieldProblem[]) {
     super('webhook subscription input', problems);
     this.name = 'InvalidSubscriptionInput';
   }
@@ -55,7 +56,7 @@ export async function ensureWorkspaceSubscription(
   opts: { taskQueue: string; timeoutMs?: number },
 ): Promise<EnsuredSubscription> {
   const parsed = WorkspaceSubscriptionInput.safeParse(rawInput);
-  if (!parsed.success) throw new InvalidSubscriptionInput(describeIssues(parsed.error.issues, '', rawInput));
+  if (!parsed.success) throw new InvalidSubscriptionInput(issueProblems(parsed.error.issues, rawInput));
   const workflowId = workspaceSubscriptionWorkflowId(parsed.data);
   const handle = await client.workflow.start<WebhookSubscriptionWorkflow>(WORKFLOW_TYPES.webhookSubscription, {
     taskQueue: opts.taskQueue,

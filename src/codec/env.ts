@@ -7,6 +7,7 @@
  * a URL named there); the codec keys must never be reachable that way.
  */
 import type { DataConverter } from '@temporalio/common';
+import type { FieldProblem } from '../base/problems';
 import { ConfigError } from '../config/app-config';
 import { AesGcmPayloadCodec } from './aes-gcm-codec';
 
@@ -20,22 +21,22 @@ export function payloadCodecFromEnv(env: NodeJS.ProcessEnv = process.env): AesGc
   if (active === undefined || active === '') return undefined;
   if (!KEY_ID.test(active) || active === 'ID') {
     throw new ConfigError([
-      `${ACTIVE_KEY_VAR}: must be letters, digits or _, and not "ID" (it names ${KEY_VAR_PREFIX}<ID>)`,
+      { field: ACTIVE_KEY_VAR, reason: `must be letters, digits or _, and not "ID" (it names ${KEY_VAR_PREFIX}<ID>)` },
     ]);
   }
   const keys = new Map<string, Buffer>();
-  const problems: string[] = [];
+  const problems: FieldProblem[] = [];
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith(KEY_VAR_PREFIX) || name === ACTIVE_KEY_VAR || value === undefined) continue;
     const key = Buffer.from(value, 'base64');
     if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== value.trim().replace(/=+$/, '')) {
-      problems.push(`${name}: must be base64 of exactly 32 bytes (e.g. \`openssl rand -base64 32\`)`);
+      problems.push({ field: name, reason: 'must be base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)' });
       continue;
     }
     keys.set(name.slice(KEY_VAR_PREFIX.length), key);
   }
-  if (!keys.has(active) && !problems.some((p) => p.startsWith(`${KEY_VAR_PREFIX}${active}:`))) {
-    problems.push(`${KEY_VAR_PREFIX}${active}: required (the key named by ${ACTIVE_KEY_VAR})`);
+  if (!keys.has(active) && !problems.some((p) => p.field === `${KEY_VAR_PREFIX}${active}`)) {
+    problems.push({ field: `${KEY_VAR_PREFIX}${active}`, reason: `required (the key named by ${ACTIVE_KEY_VAR})` });
   }
   if (problems.length) throw new ConfigError(problems);
   return new AesGcmPayloadCodec({ activeKeyId: active, keys });

@@ -9,10 +9,11 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
 import { InvalidFields, parseFields } from '../base/zod-issues';
+import { problemText, type FieldProblem } from '../base/problems';
 import { Secret } from '../base/secret';
 
 export class ConfigError extends InvalidFields {
-  constructor(problems: string[]) {
+  constructor(problems: readonly FieldProblem[]) {
     super('configuration', problems);
     this.name = 'ConfigError';
   }
@@ -52,7 +53,7 @@ export class ConfigReader {
       return load();
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      this.problems.push(...err.problems);
+      this.problems.push(...err.problems.map(problemText));
       return undefined;
     }
   }
@@ -61,13 +62,15 @@ export class ConfigReader {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { requireAccessKey?: boolean } = {}): AppConfig {
   const e = parseFields(EnvSchema, env, (problems) => new ConfigError(problems));
   if (opts.requireAccessKey && !e.BIRD_ACCESS_KEY) {
-    throw new ConfigError(['BIRD_ACCESS_KEY: required (the Bird access key; with the simulator use sim-access-key)']);
+    throw new ConfigError([
+      { field: 'BIRD_ACCESS_KEY', reason: 'required (the Bird access key; with the simulator use sim-access-key)' },
+    ]);
   }
   let temporal: ReturnType<typeof loadClientConnectConfig>;
   try {
     temporal = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
   } catch (err) {
-    throw new ConfigError([`TEMPORAL_* / Temporal config file: ${(err as Error).message}`]);
+    throw new ConfigError([{ field: 'TEMPORAL_* / Temporal config file', reason: (err as Error).message }]);
   }
   return {
     bird: {

@@ -8,6 +8,7 @@
  * - keep, adopt, foreign, other: no Bird write.
  */
 import { z } from 'zod';
+import type { FieldProblem } from '../base/problems';
 import { InvalidFields, parseFields } from '../base/zod-issues';
 import type { BulkCounts } from './bulk-onboarding';
 import { PlanInput } from './plan-input';
@@ -64,7 +65,7 @@ export type ApplyInputRaw = z.input<typeof ApplyInput>;
 export type ApplyInput = z.output<typeof ApplyInput>;
 
 export class InvalidApplyInput extends InvalidFields {
-  constructor(problems: string[]) {
+  constructor(problems: readonly FieldProblem[]) {
     super('apply input', problems);
     this.name = 'InvalidApplyInput';
   }

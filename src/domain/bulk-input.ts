@@ -11,29 +11,26 @@
 import { z } from 'zod';
 import { InvalidProvisioningInput, parseProvisioningInput, type ProvisionChannelInput } from './provisioning-input';
 import { identifyingNumberOf, provisioningWorkflowId } from './provisioning-identity';
-import { CONNECTOR_TEMPLATES, templateOf, type ConnectorTemplate } from './connector-templates';
+import { templateOf, type ConnectorTemplate } from './connector-templates';
 import { identityOf, type RowIdentity } from './bulk-report';
 import { InvalidFields, parseFields } from '../base/zod-issues';
-import { getPath, mergeOver, setPath, stringAt } from './json-paths';
+import { getPath, mergeOver, stringAt } from './json-paths';
+import {
+  COLUMN_PATHS,
+  NUMBER_PATH,
+  ROW_COLUMNS,
+  TEMPLATE_PATH,
+  columnOf,
+  columnsToPartial,
+  refusedByTemplate,
+  writtenIdentity,
+  writtenNumber,
+  type SourceRow,
+} from './bulk-columns';
+import type { FieldProblem, LineProblem } from '../base/problems';
 
 export { mergeOver } from './json-paths';
-
-/**
- * The columns a file may have: every template's bulk columns (the SMS template's first, as files always had them);
- * a row fills only its own template's.
- */
-const COLUMN_PATHS: Readonly<Record<string, readonly string[]>> = Object.assign(
-  {},
-  ...Object.values(CONNECTOR_TEMPLATES).map((t: ConnectorTemplate) => t.bulkColumns),
-) as Record<string, readonly string[]>;
-export type RowColumn = string;
-export const ROW_COLUMNS: readonly RowColumn[] = Object.keys(COLUMN_PATHS);
-/** The columns that can identify a row: a file needs one of them. */
-export const IDENTITY_COLUMNS = ['phoneNumberId', 'name'] as const;
-
-const NUMBER_PATH = COLUMN_PATHS['phoneNumberId']!;
-const NAME_PATH = COLUMN_PATHS['name']!;
-const TEMPLATE_PATH = COLUMN_PATHS['connectorTemplateRef']!;
+export { IDENTITY_COLUMNS, ROW_COLUMNS, type RowColumn, type SourceRow } from './bulk-columns';
 
 /** Fields that identify one number: they belong in the file, never in the defaults (every row would share them). */
 const PER_NUMBER_PATHS = [NUMBER_PATH];
@@ -60,11 +57,6 @@ export const BulkDefaults = z.strictObject({
 });
 export type BulkDefaults = z.infer<typeof BulkDefaults>;
 
-/** A row as read from the file: CSV columns (strings) or a JSON line (a partial provisioning input). */
-export type SourceRow =
-  | { line: number; kind: 'columns'; columns: Partial<Record<RowColumn, string>> }
-  | { line: number; kind: 'partial'; input: Record<string, unknown> };
-
 /** A valid row: its identity is its number (phoneNumberId) or, for a template identified by name, template and name. */
 export interface ValidRow extends RowIdentity {
   line: number;
@@ -75,8 +67,8 @@ export interface ValidRow extends RowIdentity {
 /** A refused row, with its identity as written in the file when there is one (for the report). */
 export interface InvalidRow extends RowIdentity {
   line: number;
-  /** "field: reason", the field named as in the file (the CSV column, or the path in the JSON line). */
-  problems: string[];
+  /** Each on the row's line, the field named as in the file (the CSV column, or the path in the JSON line). */
+  problems: LineProblem[];
 }
 
 export interface Inventory {
@@ -86,7 +78,7 @@ export interface Inventory {
 }
 
 export class InvalidBulkDefaults extends InvalidFields {
-  constructor(problems: string[]) {
+  constructor(problems: readonly FieldProblem[]) {
     super('bulk defaults', problems);
     this.name = 'InvalidBulkDefaults';
   }
@@ -106,13 +98,15 @@ export function parseBulkDefaults(raw: unknown, overrides: BulkOverrides = {}): 
     parseFields(BulkDefaults, raw, (problems) => new InvalidBulkDefaults(problems)),
     overrides,
   );
-  const problems: string[] = [];
+  const problems: FieldProblem[] = [];
   for (const path of PER_NUMBER_PATHS) {
     if (getPath(defaults, path) !== undefined)
-      problems.push(`${path.join('.')}: is per number; put it in the file, not in the defaults`);
+      problems.push({ field: path.join('.'), reason: 'is per number; put it in the file, not in the defaults' });
   }
-  if (!defaults.workspaceId) problems.push('workspaceId: required (in the defaults or with --workspace-id)');
-  if (!defaults.organizationId) problems.push('organizationId: required (in the defaults or with --organization-id)');
+  if (!defaults.workspaceId)
+    problems.push({ field: 'workspaceId', reason: 'required (in the defaults or with --workspace-id)' });
+  if (!defaults.organizationId)
+    problems.push({ field: 'organizationId', reason: 'required (in the defaults or with --organization-id)' });
   if (problems.length) throw new InvalidBulkDefaults(problems);
   // A probe row with valid per-number values: whatever still fails is the defaults' own problem.
   const probe = mergeOver(defaults, {
@@ -129,7 +123,7 @@ export function parseBulkDefaults(raw: unknown, overrides: BulkOverrides = {}): 
     const own = err.problems.filter(
       (p) =>
         !ROW_COLUMNS.some(
-          (c) => fieldOf(p) === COLUMN_PATHS[c]!.join('.') && getPath(defaults, COLUMN_PATHS[c]!) === undefined,
+          (c) => p.field === COLUMN_PATHS[c]!.join('.') && getPath(defaults, COLUMN_PATHS[c]!) === undefined,
         ),
     );
     if (own.length) throw new InvalidBulkDefaults(own);
@@ -161,7 +155,13 @@ export function buildInventory(defaults: BulkDefaults, rows: Iterable<SourceRow>
       invalid.push({
         line: row.line,
         ...written,
-        problems: [`workspaceId: must be the bulk run's workspace ${workspaceId} (one bulk run per workspace)`],
+        problems: [
+          {
+            line: row.line,
+            field: 'workspaceId',
+            reason: `must be the bulk run's workspace ${workspaceId} (one bulk run per workspace)`,
+          },
+        ],
       });
       continue;
     }
@@ -172,8 +172,16 @@ export function buildInventory(defaults: BulkDefaults, rows: Iterable<SourceRow>
         ...written,
         problems: [
           result.phoneNumberId !== undefined
-            ? `phoneNumberId: duplicate of line ${earlier} (the same number once per file)`
-            : `name: duplicate of line ${earlier} (the same ${result.connectorTemplateRef} connector name once per file)`,
+            ? {
+                line: row.line,
+                field: 'phoneNumberId',
+                reason: `duplicate of line ${earlier} (the same number once per file)`,
+              }
+            : {
+                line: row.line,
+                field: 'name',
+                reason: `duplicate of line ${earlier} (the same ${result.connectorTemplateRef} connector name once per file)`,
+              },
         ],
       });
       continue;
@@ -199,35 +207,13 @@ function validateRow(defaults: BulkDefaults, row: SourceRow): ValidRow | Invalid
     return { line: row.line, ...identity, workflowId: provisioningWorkflowId(input), input };
   } catch (err) {
     if (!(err instanceof InvalidProvisioningInput)) throw err;
-    const problems = row.kind === 'columns' ? err.problems.map(nameByColumn) : err.problems;
+    const problems = err.problems.map((p) => ({
+      line: row.line,
+      field: row.kind === 'columns' ? columnOf(p.field) : p.field,
+      reason: p.reason,
+    }));
     return { line: row.line, ...written, problems };
   }
-}
-
-/** A row filling another template's columns, or a row of a template identified by name without its own name. */
-function refusedByTemplate(
-  row: SourceRow,
-  partial: Record<string, unknown>,
-  template: ConnectorTemplate,
-): string[] | undefined {
-  if (row.kind === 'columns') {
-    const own = Object.keys(template.bulkColumns);
-    const foreign = ROW_COLUMNS.filter((c) => !own.includes(c) && (row.columns[c] ?? '').trim() !== '');
-    if (foreign.length)
-      return foreign.map(
-        (c) =>
-          `${c}: not a column of ${template.ref}, which is identified by ${identifiedBy(template)} (its columns: ${own.join(', ')})`,
-      );
-  }
-  if (template.identity === 'name' && getPath(partial, NAME_PATH) === undefined)
-    return [
-      `${row.kind === 'columns' ? 'name' : NAME_PATH.join('.')}: required in each row: ${template.ref} is identified by its connector name`,
-    ];
-  return undefined;
-}
-
-function identifiedBy(template: ConnectorTemplate): string {
-  return template.identity === 'name' ? 'its connector name' : 'its number';
 }
 
 /**
@@ -239,49 +225,6 @@ function defaultsFor(defaults: BulkDefaults, template: ConnectorTemplate | undef
   if (!c?.arguments || !c.connectorTemplateRef || !template || template.ref === c.connectorTemplateRef) return defaults;
   const { arguments: _theirs, ...connector } = c;
   return { ...defaults, connector };
-}
-
-/** The row's identity as the file wrote it: its number, or (template identified by name) template and name. */
-function writtenIdentity(
-  row: SourceRow,
-  partial: Record<string, unknown>,
-  template: ConnectorTemplate | undefined,
-): RowIdentity {
-  if (template?.identity === 'name') {
-    const name = stringAt(partial, NAME_PATH);
-    return name === undefined ? {} : { connectorTemplateRef: template.ref, name };
-  }
-  const number = writtenNumber(row);
-  return number === undefined ? {} : { phoneNumberId: number };
-}
-
-function writtenNumber(row: SourceRow): string | undefined {
-  return row.kind === 'columns' ? row.columns['phoneNumberId'] : stringAt(row.input, NUMBER_PATH);
-}
-
-function columnsToPartial(columns: Partial<Record<RowColumn, string>>): Record<string, unknown> {
-  const partial: Record<string, unknown> = {};
-  for (const column of ROW_COLUMNS) {
-    const value = columns[column];
-    // An empty cell means "the default", as people fill spreadsheets; so does a cell of spaces, which looks empty.
-    if (value === undefined || value.trim() === '') continue;
-    setPath(partial, COLUMN_PATHS[column]!, value);
-  }
-  return partial;
-}
-
-/** "connector.arguments.phoneNumberId: reason" → "phoneNumberId: reason"; fields that come from the defaults say so. */
-function nameByColumn(problem: string): string {
-  const field = fieldOf(problem);
-  const column = ROW_COLUMNS.find((c) => COLUMN_PATHS[c]!.join('.') === field);
-  const reason = problem.slice(field.length);
-  if (column) return `${column}${reason}`;
-  return `${field} (from the defaults)${reason}`;
-}
-
-function fieldOf(problem: string): string {
-  const colon = problem.indexOf(': ');
-  return colon < 0 ? problem : problem.slice(0, colon);
 }
 
 function withOverrides(defaults: BulkDefaults, overrides: BulkOverrides): BulkDefaults {

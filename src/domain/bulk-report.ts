@@ -2,6 +2,7 @@
  * What became of each row of a bulk run, in the vocabulary of its report. Pure: shared by the bulk workflow
  * (which records outcomes), the store and the CLI (which writes the report).
  */
+import type { LineProblem } from '../base/problems';
 import { identityKey } from './provisioning-identity';
 
 export const BULK_OUTCOMES = ['active', 'already-active', 'failed', 'cancelled', 'not-started', 'invalid'] as const;
@@ -102,7 +103,8 @@ export interface StoredRowRef extends RowIdentity {
 
 export interface InvalidRowRef extends RowIdentity {
   line: number;
-  problems: string[];
+  /** As data; an inventory stored before problems were data holds their "field: reason" text. */
+  problems: ReadonlyArray<LineProblem | string>;
 }
 
 /** A row's identity fields, only those it has (a number row keeps exactly the fields it always had). */
@@ -149,7 +151,7 @@ export function buildReport(
       connectorId: '',
       channelId: '',
       workflowId: '',
-      reason: bad.problems.join('; '),
+      reason: bad.problems.map(reasonOnRow).join('; '),
     });
   }
   return report.sort((a, b) => a.line - b.line);
@@ -164,4 +166,10 @@ export function countOutcomes(report: Iterable<{ outcome: BulkOutcome }>): Recor
 export function allSuccessful(report: Iterable<{ outcome: BulkOutcome }>): boolean {
   for (const r of report) if (!SUCCESSFUL_OUTCOMES.includes(r.outcome)) return false;
   return true;
+}
+
+/** A problem in the report's row, whose line says where it is: "field: reason", or the reason alone. */
+export function reasonOnRow(p: LineProblem | string): string {
+  if (typeof p === 'string') return p;
+  return p.field ? `${p.field}: ${p.reason}` : p.reason;
 }

@@ -12,6 +12,7 @@ import { duration } from './duration';
 import { parseTaggedName } from './idempotency';
 import { identifyingNumberOf, provisioningWorkflowId, type ProvisioningIdentity } from './provisioning-identity';
 import { InvalidFields, parseFields } from '../base/zod-issues';
+import type { FieldProblem } from '../base/problems';
 
 const Lower = BirdId.transform((id) => id.toLowerCase());
 
@@ -35,7 +36,7 @@ export type OffboardInputRaw = z.input<typeof OffboardInput>;
 export type OffboardInput = z.output<typeof OffboardInput>;
 
 export class InvalidOffboardInput extends InvalidFields {
-  constructor(problems: string[]) {
+  constructor(problems: readonly FieldProblem[]) {
     super('offboarding input', problems);
     this.name = 'InvalidOffboardInput';
   }

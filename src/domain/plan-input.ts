@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { BirdId } from '../bird/schemas';
 import { inventoryNameProblem } from './plan';
 import { InvalidFields, parseFields } from '../base/zod-issues';
+import type { FieldProblem } from '../base/problems';
 
 const Lower = BirdId.transform((id) => id.toLowerCase());
 
@@ -20,7 +21,7 @@ export type PlanInputRaw = z.input<typeof PlanInput>;
 export type PlanInput = z.output<typeof PlanInput>;
 
 export class InvalidPlanInput extends InvalidFields {
-  constructor(problems: string[]) {
+  constructor(problems: readonly FieldProblem[]) {
     super('plan input', problems);
     this.name = 'InvalidPlanInput';
   }

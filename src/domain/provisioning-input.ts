@@ -7,7 +7,9 @@ import { BirdId, CreateConnectorRequest, WebhookEventFilter, WebhookUrl } from '
 import { CONNECTOR_TEMPLATES, TEMPLATE_REFS, type ConnectorTemplate } from './connector-templates';
 import { duration } from './duration';
 import { provisioningWorkflowId } from './provisioning-identity';
-import { describeIssues, InvalidFields, issueReason } from '../base/zod-issues';
+import { InvalidFields, issueProblems, issueReason } from '../base/zod-issues';
+import type { FieldProblem } from '../base/problems';
+import { findNonJsonValue } from './json-value';
 
 /**
  * Bird ids are UUIDs, and UUIDs are case-insensitive: one number written in two cases is one number. Every id
@@ -159,15 +161,22 @@ export type ProvisionChannelInputRaw = z.input<typeof ProvisionChannelInput>;
 /** What the workflow works with. */
 export type ProvisionChannelInput = z.output<typeof ProvisionChannelInput>;
 
+declare const parsedOnce: unique symbol;
+/**
+ * An input parseProvisioningInput accepted (a type-only mark: nothing is added at run time). The typed client starts
+ * only this, so a door parses what it is given once and passes the result on; a raw object does not type-check.
+ */
+export type ParsedProvisioningInput = ProvisionChannelInput & { readonly [parsedOnce]: true };
+
 export class InvalidProvisioningInput extends InvalidFields {
-  constructor(problems: string[]) {
+  constructor(problems: readonly FieldProblem[]) {
     super('provisioning input', problems);
     this.name = 'InvalidProvisioningInput';
   }
 }
 
-export function parseProvisioningInput(raw: unknown): ProvisionChannelInput {
-  const problems: string[] = [];
+export function parseProvisioningInput(raw: unknown): ParsedProvisioningInput {
+  const problems: FieldProblem[] = [];
   let candidate = raw;
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
     // Report secrets passed by value with a pointer to the by-reference field, then check the rest as if they were
@@ -175,16 +184,21 @@ export function parseProvisioningInput(raw: unknown): ProvisionChannelInput {
     const copy = { ...(raw as Record<string, unknown>) };
     const connector = copy.connector;
     if (connector && typeof connector === 'object' && 'securityArguments' in connector) {
-      problems.push(
-        'connector.securityArguments: secrets are never passed by value; put them in the worker secret store and use connector.securityArgumentsRef',
-      );
+      problems.push({
+        field: 'connector.securityArguments',
+        reason:
+          'secrets are never passed by value; put them in the worker secret store and use connector.securityArgumentsRef',
+      });
       const { securityArguments: _dropped, ...rest } = connector as Record<string, unknown>;
       copy.connector = rest;
     }
     if (Array.isArray(copy.subscriptions)) {
       copy.subscriptions = (copy.subscriptions as unknown[]).map((s, i) => {
         if (!s || typeof s !== 'object' || !('signingKey' in s)) return s;
-        problems.push(`subscriptions.${i}.signingKey: secrets are never passed by value; use signingKeyRef`);
+        problems.push({
+          field: `subscriptions.${i}.signingKey`,
+          reason: 'secrets are never passed by value; use signingKeyRef',
+        });
         const { signingKey: _dropped, ...rest } = s as Record<string, unknown>;
         return rest;
       });
@@ -194,50 +208,25 @@ export function parseProvisioningInput(raw: unknown): ProvisionChannelInput {
   const notJson = findNonJsonValue(candidate);
   if (notJson) throw new InvalidProvisioningInput([...problems, notJson]);
   const parsed = ProvisionChannelInput.safeParse(candidate);
-  if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, '', candidate));
+  if (!parsed.success) problems.push(...issueProblems(parsed.error.issues, candidate));
   if (problems.length || !parsed.success) throw new InvalidProvisioningInput(problems);
   problems.push(...startLimitProblems(parsed.data));
   if (problems.length) throw new InvalidProvisioningInput(problems);
-  return parsed.data;
-}
-
-/** "x.y: reason" for the first value JSON cannot carry (BigInt, function, symbol, NaN, a cycle), else undefined. */
-export function findNonJsonValue(value: unknown, path: string[] = [], ancestors: object[] = []): string | undefined {
-  const at = path.join('.') || '(root)';
-  switch (typeof value) {
-    case 'bigint':
-    case 'function':
-    case 'symbol':
-      return `${at}: must be JSON (a ${typeof value} is not)`;
-    case 'number':
-      return Number.isFinite(value) ? undefined : `${at}: must be a finite number`;
-    case 'object': {
-      if (value === null) return undefined;
-      if (ancestors.includes(value)) return `${at}: must be JSON (it refers back to itself)`;
-      const next = [...ancestors, value];
-      const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-      for (const [key, child] of entries) {
-        const problem = findNonJsonValue(child, [...path, key], next);
-        if (problem) return problem;
-      }
-      return undefined;
-    }
-    default:
-      return undefined;
-  }
+  return parsed.data as ParsedProvisioningInput;
 }
 
 /**
  * What the schema cannot see but Temporal would refuse at start ("Failed to start Workflow" with no field): the
  * workflow id's length and the payload's size. Named by field here, before anything starts.
  */
-function startLimitProblems(input: ProvisionChannelInput): string[] {
-  const problems: string[] = [];
+function startLimitProblems(input: ProvisionChannelInput): FieldProblem[] {
+  const problems: FieldProblem[] = [];
   const workflowId = provisioningWorkflowId(input);
   if (workflowId.length > MAX_WORKFLOW_ID_LENGTH) {
-    problems.push(
-      `connector.name: too long for a workflow id once encoded (${workflowId.length} > ${MAX_WORKFLOW_ID_LENGTH} characters); use a shorter name`,
-    );
+    problems.push({
+      field: 'connector.name',
+      reason: `too long for a workflow id once encoded (${workflowId.length} > ${MAX_WORKFLOW_ID_LENGTH} characters); use a shorter name`,
+    });
   }
   const size = utf8Length(JSON.stringify(input));
   if (size > MAX_INPUT_BYTES) {
@@ -250,7 +239,10 @@ function startLimitProblems(input: ProvisionChannelInput): string[] {
       ['connector', input.connector],
     ];
     const culprit = fields.find(([, v]) => utf8Length(JSON.stringify(v) ?? '') * 2 >= size)?.[0] ?? '(root)';
-    problems.push(`${culprit}: too large (the whole input is ${size} bytes as JSON; at most ${MAX_INPUT_BYTES})`);
+    problems.push({
+      field: culprit,
+      reason: `too large (the whole input is ${size} bytes as JSON; at most ${MAX_INPUT_BYTES})`,
+    });
   }
   return problems;
 }

@@ -16,6 +16,7 @@ import { BirdId } from '../bird/schemas';
 import { duration } from './duration';
 import { provisioningWorkflowId } from './provisioning-identity';
 import { InvalidFields, parseFields } from '../base/zod-issues';
+import type { FieldProblem } from '../base/problems';
 
 export const ReconcileInput = z.strictObject({
   workspaceId: BirdId.transform((id) => id.toLowerCase()),
@@ -30,7 +31,7 @@ export type ReconcileInputRaw = z.input<typeof ReconcileInput>;
 export type ReconcileInput = z.output<typeof ReconcileInput>;
 
 export class InvalidReconcileInput extends InvalidFields {
-  constructor(problems: string[]) {
+  constructor(problems: readonly FieldProblem[]) {
     super('reconcile input', problems);
     this.name = 'InvalidReconcileInput';
   }

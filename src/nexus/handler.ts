@@ -20,6 +20,7 @@ import { readProvisioning } from '../client/read-provisioning';
 import { idempotencyTag } from '../domain/idempotency';
 import { parseProvisioningInput, type ProvisionChannelInputRaw } from '../domain/provisioning-input';
 import { provisioningStartOptions } from '../domain/provisioning-start';
+import { problemText } from '../base/problems';
 import { InvalidFields } from '../base/zod-issues';
 import {
   WORKFLOW_TYPES,
@@ -85,7 +86,9 @@ export function channelProvisioningHandler(deps: ChannelProvisioningDeps) {
       const manifest = await deps.bulkStore.manifest(request.bulkKey).catch((err: unknown) => {
         // The store's own message names its directory, which is none of the caller's business.
         if (err instanceof BulkStoreError)
-          throw refusal(new InvalidNexusRequest(['bulkKey: no inventory with this key in the bulk store']));
+          throw handlerErrorOf(
+            new InvalidNexusRequest([{ field: 'bulkKey', reason: 'no inventory with this key in the bulk store' }]),
+          );
         throw err;
       });
       const { workflowId, ...options } = bulkStartOptions(manifest, { concurrency: request.concurrency });
@@ -153,23 +156,26 @@ function stateOf(finished: FinishedProvisioning): ProvisioningState {
   return { ...base, status: finished.status, reason: finished.reason, ...(details ? { details } : {}) };
 }
 
-/** Input refused by field: BAD_REQUEST (never retried), with the problems as an ApplicationFailure's details. */
 function refuseInvalid<T>(parse: () => T): T {
   try {
     return parse();
   } catch (err) {
-    if (err instanceof InvalidFields) throw refusal(err);
-    throw err;
+    throw handlerErrorOf(err);
   }
 }
 
-function refusal(err: InvalidFields): nexus.HandlerError {
-  // The same failure type and details as a workflow that refuses its input (src/workflows/invalid-input.ts).
+/**
+ * The Nexus mapping of input refused by field (problems as data): BAD_REQUEST (never retried), its message naming
+ * every field, and the problems as an ApplicationFailure's details, "field: reason" each: the same failure type and
+ * details as a workflow that refuses its input (src/workflows/invalid-input.ts). Any other error is returned as is.
+ */
+export function handlerErrorOf(err: unknown): unknown {
+  if (!(err instanceof InvalidFields)) return err;
   const cause = ApplicationFailure.create({
     type: err.name,
     message: err.message,
     nonRetryable: true,
-    details: [err.problems],
+    details: [err.problems.map(problemText)],
   });
   return new nexus.HandlerError('BAD_REQUEST', err.message, { cause });
 }

@@ -7,10 +7,11 @@ import { z } from 'zod';
 import { BULK_LIMITS } from '../client/bulk-client';
 import { provisioningWorkflowId, ProvisioningRefSchema } from '../domain/provisioning-identity';
 import { InvalidFields, parseFields } from '../base/zod-issues';
+import type { FieldProblem } from '../base/problems';
 import type { BulkOnboardRequest } from './service';
 
 export class InvalidNexusRequest extends InvalidFields {
-  constructor(problems: string[]) {
+  constructor(problems: readonly FieldProblem[]) {
     super('request', problems);
     this.name = 'InvalidNexusRequest';
   }

@@ -181,12 +181,12 @@ const SAMPLERS = [
 export function samplerFromEnv(env: NodeJS.ProcessEnv): Sampler {
   const name = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase() || 'parentbased_always_on';
   if (!SAMPLERS.includes(name)) {
-    throw new ConfigError([`OTEL_TRACES_SAMPLER: "${name}" is not one of ${SAMPLERS.join(', ')}`]);
+    throw new ConfigError([{ field: 'OTEL_TRACES_SAMPLER', reason: `"${name}" is not one of ${SAMPLERS.join(', ')}` }]);
   }
   const arg = env.OTEL_TRACES_SAMPLER_ARG?.trim();
   const ratio = arg ? Number(arg) : 1;
   if (name.endsWith('traceidratio') && !(ratio >= 0 && ratio <= 1)) {
-    throw new ConfigError([`OTEL_TRACES_SAMPLER_ARG: "${arg}" is not a ratio between 0 and 1`]);
+    throw new ConfigError([{ field: 'OTEL_TRACES_SAMPLER_ARG', reason: `"${arg}" is not a ratio between 0 and 1` }]);
   }
   const root: Sampler = name.endsWith('always_off')
     ? new AlwaysOffSampler()

@@ -19,7 +19,10 @@ export function findWorkflowBundle(env: NodeJS.ProcessEnv = process.env): { code
   if (configured) {
     if (!existsSync(configured))
       throw new ConfigError([
-        `WORKFLOW_BUNDLE_PATH: no file at ${configured} (build it with \`npm run bundle-workflows\`)`,
+        {
+          field: 'WORKFLOW_BUNDLE_PATH',
+          reason: `no file at ${configured} (build it with \`npm run bundle-workflows\`)`,
+        },
       ]);
     return { codePath: resolve(configured) };
   }

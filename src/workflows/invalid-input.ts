@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import { INVALID_WORKFLOW_INPUT, withoutStack } from '../domain/failure-types';
+import { problemText } from '../base/problems';
 import { InvalidFields } from '../base/zod-issues';
 
 export function parseOrFailRun<T>(parse: () => T): T {
@@ -17,7 +18,7 @@ export function parseOrFailRun<T>(parse: () => T): T {
           type: INVALID_WORKFLOW_INPUT,
           message: err.message,
           nonRetryable: true,
-          details: [err.problems],
+          details: [err.problems.map(problemText)],
         }),
       );
     throw err;

@@ -15,7 +15,7 @@ import { ChannelEvent, WebhookHeaders } from '../../src/bird/events';
 import { SMS_CHANNEL_MESSAGE_TYPES } from '../../src/bird/schemas';
 import { signWebhook } from '../../src/bird/signature';
 import { InventoryFileError, parseCsv, parseJsonLines } from '../../src/bulk/inventory-file';
-import { startProvisioning } from '../../src/client/provisioning-client';
+import { parseAndStartProvisioning } from '../../src/client/provisioning-client';
 import {
   buildInventory,
   InvalidBulkDefaults,
@@ -100,16 +100,9 @@ const ORGANIZATION = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 const TOP_LEVEL = ['workspaceId', 'organizationId', 'connector', 'readiness', 'subscriptions'];
 const STACK_LINE = /\n\s+at \S/;
 
-/** "field.path: reason": the part before the first ": " outside a quoted (JSON) key. */
-function fieldOf(problem: string): string | undefined {
-  let quoted = false;
-  for (let i = 0; i < problem.length - 1; i++) {
-    const c = problem[i];
-    if (quoted && c === '\\') i++;
-    else if (c === '"') quoted = !quoted;
-    else if (!quoted && c === ':' && problem[i + 1] === ' ') return i > 0 ? problem.slice(0, i) : undefined;
-  }
-  return undefined;
+/** The field a problem names, if any. */
+function fieldOf(problem: { field?: string }): string | undefined {
+  return problem.field || undefined;
 }
 
 /**
@@ -246,7 +239,7 @@ function checkProvisioningRefusal(err: unknown, keys: string[]): InvalidProvisio
   for (const p of err.problems) {
     const field = fieldOf(p);
     if (!field) fail(`a problem names no field: ${JSON.stringify(p)}`);
-    if (!namesInputField(field, keys)) fail(`"${p}" names a field the input does not have`);
+    if (!namesInputField(field, keys)) fail(`${JSON.stringify(p)} names a field the input does not have`);
   }
   if (STACK_LINE.test(err.message)) fail('the message carries a stack trace');
   return err;
@@ -292,7 +285,7 @@ export function provisioningProperties(): NamedProperty[] {
           parsed = undefined;
         }
         try {
-          await startProvisioning(client, input, { taskQueue: 'fuzz' });
+          await parseAndStartProvisioning(client, input, { taskQueue: 'fuzz' });
         } catch (err) {
           checkProvisioningRefusal(err, input && typeof input === 'object' ? Object.keys(input) : []);
           if (starts.length) fail('a refused input started a workflow');
@@ -372,7 +365,7 @@ function checkRows(
         !/\(from the defaults\)$/.test(field) &&
         !namesInputField(field, keysOf(r.line))
       ) {
-        fail(`line ${r.line}: "${p}" names no column or field`);
+        fail(`line ${r.line}: ${JSON.stringify(p)} names no column or field`);
       }
     }
   }
@@ -497,7 +490,7 @@ export function bulkProperties(): NamedProperty[] {
             parseBulkDefaults(raw);
           } catch (err) {
             if (!(err instanceof InvalidBulkDefaults)) fail(`threw ${(err as Error).name}: ${(err as Error).message}`);
-            for (const p of err.problems) if (!fieldOf(p)) fail(`a problem names no field: ${p}`);
+            for (const p of err.problems) if (!fieldOf(p)) fail(`a problem names no field: ${JSON.stringify(p)}`);
           }
         },
       ),

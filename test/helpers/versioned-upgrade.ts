@@ -11,7 +11,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { BirdClient } from '../../src/bird/client';
 import { BirdSimulator } from '../../src/bird-sim';
-import { awaitResult, getProgress, startProvisioning } from '../../src/client/provisioning-client';
+import { awaitResult, getProgress, parseAndStartProvisioning } from '../../src/client/provisioning-client';
 import { ensureWorkspaceSubscription } from '../../src/client/subscriptions-client';
 import { Secret } from '../../src/base/secret';
 import { staticSecretStore } from '../../src/config/secrets';
@@ -130,8 +130,8 @@ export async function runVersionedUpgrade(opts: {
       { taskQueue },
     );
     say(`subscription entity ${entity.workflowId} registered on v1`);
-    const a = await startProvisioning(opts.client, slowInput('in flight A', 8_000), { taskQueue });
-    const b = await startProvisioning(opts.client, slowInput('in flight B', 8_000), { taskQueue });
+    const a = await parseAndStartProvisioning(opts.client, slowInput('in flight A', 8_000), { taskQueue });
+    const b = await parseAndStartProvisioning(opts.client, slowInput('in flight B', 8_000), { taskQueue });
     for (const run of [a, b]) {
       await waitFor(
         `${run.workflowId} awaiting readiness`,
@@ -150,7 +150,7 @@ export async function runVersionedUpgrade(opts: {
     );
     const inFlightAtUpgrade = statuses.every((st) => st === 'RUNNING');
     say(`A and B when v2 became current: ${statuses.join(', ')}`);
-    const c = await startProvisioning(opts.client, slowInput('after upgrade C', 300), { taskQueue });
+    const c = await parseAndStartProvisioning(opts.client, slowInput('after upgrade C', 300), { taskQueue });
     say('provisioning C started after v2 became current');
 
     const outcomes = new Map<string, string>();

@@ -17,7 +17,7 @@ describe('ensureWorkspaceSubscription input', () => {
       assert.match(err.message, /^invalid webhook subscription input/);
       for (const field of ['organizationId', 'workspaceId', 'event', 'url'])
         assert.ok(
-          err.problems.some((p) => p.startsWith(`${field}:`)),
+          err.problems.some((p) => p.field === field),
           field,
         );
       return true;

@@ -18,6 +18,7 @@ import type { CliContext } from '../context';
 import { CliError, usageError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { readJsonFile } from '../input-file';
+import { reasonOnRow } from '../../domain/bulk-report';
 
 interface ApplyOptions {
   file?: string;
@@ -94,7 +95,8 @@ export function registerApply(program: Command, ctx: CliContext): void {
         ).catch(fileErrors(opts));
         if (opts.json) ctx.out.json({ ...result, invalid });
         else ctx.out.text(formatApply(result));
-        for (const r of invalid) ctx.out.info(`${file}:${r.line}: not applied: ${r.problems.join('; ')}`);
+        for (const r of invalid)
+          ctx.out.info(`${file}:${r.line}: not applied: ${r.problems.map(reasonOnRow).join('; ')}`);
         if (result.rows.some((r) => r.outcome === 'failed' || r.outcome === 'cancelled' || r.outcome === 'not-started'))
           throw new CliError('some rows were not carried out (see the report)', ExitCode.provisioningFailed);
       }),

@@ -10,7 +10,7 @@ import { bulkStoreFromEnv } from '../../bulk/store-env';
 import { InvalidBulkDefaults, ROW_COLUMNS, type InvalidRow } from '../../domain/bulk-input';
 import { followBulk } from '../bulk-follow';
 import type { CliContext } from '../context';
-import { usageError } from '../errors';
+import { problemLines, usageError } from '../errors';
 import { readJsonFile } from '../input-file';
 import { formatTable } from '../output';
 
@@ -138,7 +138,7 @@ async function prepare(opts: BulkOptions, defaults: unknown) {
 }
 
 function describeInvalid(file: string, invalid: InvalidRow[]): string {
-  const lines = invalid.slice(0, MAX_LISTED).flatMap((r) => r.problems.map((p) => `  ${file}:${r.line}: ${p}`));
+  const lines = invalid.slice(0, MAX_LISTED).flatMap((r) => problemLines(r.problems, file).map((l) => `  ${l}`));
   const more = invalid.length > MAX_LISTED ? `\n  … and ${invalid.length - MAX_LISTED} more invalid row(s)` : '';
   return `${invalid.length} invalid row(s):\n${lines.join('\n')}${more}`;
 }

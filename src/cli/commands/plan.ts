@@ -4,6 +4,7 @@
  * written to Bird, the bulk store or anywhere else.
  */
 import type { Command } from 'commander';
+import { reasonOnRow } from '../../domain/bulk-report';
 import { InventoryFileError } from '../../bulk/inventory-file';
 import { planFromFile } from '../../client/plan-client';
 import { InvalidBulkDefaults } from '../../domain/bulk-input';
@@ -45,7 +46,8 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         });
         if (opts.json) return ctx.out.json({ ...plan, invalid });
         ctx.out.text(formatPlan(plan));
-        for (const r of invalid) ctx.out.info(`${opts.file}:${r.line}: not planned: ${r.problems.join('; ')}`);
+        for (const r of invalid)
+          ctx.out.info(`${opts.file}:${r.line}: not planned: ${r.problems.map(reasonOnRow).join('; ')}`);
       }),
     );
 }

@@ -1,12 +1,14 @@
 /**
- * `status <workflowId>`: where a provisioning stands, as JSON on stdout and one line for people on stderr. While it
- * runs, from its worker (the `progress` query); when no worker answers, from its search attributes, with a warning
- * and exit 3. Once it has finished, how it ended: the result, the failure, or what a cancellation undid.
+ * `status <workflowId>`: where a provisioning stands, as JSON on stdout and one line for people on stderr: the CLI's
+ * mapping of the client's one reading (readProvisioning). While it runs, from its worker (the `progress` query); when
+ * no worker answers, from its search attributes, with a warning and exit 3. Once it has finished, how it ended: the
+ * result, the failure, or what a cancellation undid.
  */
 import type { Command } from 'commander';
 import type { WorkflowExecutionDescription } from '@temporalio/client';
-import { describeOutcome, getProgress, type FinishedProvisioning } from '../../client/provisioning-client';
-import { workflowTaskPollers } from '../../client/task-queue-pollers';
+import type { FinishedProvisioning } from '../../client/provisioning-client';
+import { readProvisioning, type ProvisioningReading } from '../../client/read-provisioning';
+import { workflowTaskPollers, type TaskQueuePollers } from '../../client/task-queue-pollers';
 import * as sa from '../../domain/search-attributes';
 import type { CliContext } from '../context';
 import { CliError } from '../errors';
@@ -22,45 +24,62 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .description('print where a provisioning stands (JSON): its progress, or how it ended and what was undone')
     .action(async (workflowId: string) =>
       ctx.withClient(async ({ client, settings }) => {
-        const d = await client.workflow
-          .getHandle(workflowId)
-          .describe()
-          .catch(notFound(settings.namespace, workflowId));
-        const base = {
-          workflowId,
-          runId: d.runId,
-          status: d.status.name,
-          taskQueue: d.taskQueue,
-          startedAt: d.startTime.toISOString(),
-          closedAt: d.closeTime?.toISOString(),
-          ...fromSearchAttributes(d),
-        };
-        if (d.status.name !== 'RUNNING') {
-          const outcome = await describeOutcome(client, workflowId, { queryTimeoutMs: QUERY_TIMEOUT_MS });
-          if (outcome) {
-            ctx.out.json({ ...base, ...finishedFields(outcome) });
-            return ctx.out.info(
-              `${workflowId}: ${outcome.status === 'COMPLETED' ? `completed: connector ${outcome.result.connectorId}, channel ${outcome.result.channelId} active` : oneLine(outcome)}`,
-            );
-          }
-        }
-        const pollers = await workflowTaskPollers(client, d.taskQueue);
-        let why = noWorkerMessage(pollers, settings.namespace);
-        if (pollers.live) {
-          try {
-            const progress = await getProgress(client, workflowId, { timeoutMs: QUERY_TIMEOUT_MS, runId: d.runId });
-            ctx.out.json({ ...base, source: 'worker', ...progress });
-            return ctx.out.info(
-              `${workflowId}: running, stage ${progress.stage}${progress.connectorId ? `, connector ${progress.connectorId}` : ''}, ${progress.statusPolls} status poll(s)`,
-            );
-          } catch (err) {
-            why = `warning: no worker answered the progress query within ${QUERY_TIMEOUT_MS / 1000} s on task queue "${d.taskQueue}" (${(err as Error).message})`;
-          }
-        }
-        ctx.out.json({ ...base, source: 'search attributes' });
-        throw new CliError(`${why}\n  The status above comes from the search attributes only.`, ExitCode.unavailable);
+        const reading = await readProvisioning(client, workflowId, { queryTimeoutMs: QUERY_TIMEOUT_MS }).catch(
+          notFound(settings.namespace, workflowId),
+        );
+        // Which warning to give when the progress is missing: no worker polls at all, or none answered in time.
+        const pollers =
+          reading.kind === 'running' && !reading.progress
+            ? await workflowTaskPollers(client, reading.description.taskQueue)
+            : undefined;
+        const shown = statusOf(workflowId, reading, pollers, settings.namespace);
+        ctx.out.json(shown.json);
+        if ('warning' in shown) throw new CliError(shown.warning, ExitCode.unavailable);
+        ctx.out.info(shown.line);
       }),
     );
+}
+
+type Shown = { json: object; line: string } | { json: object; warning: string };
+
+/** The one mapping of a reading to what `status` prints: the JSON, and the line for people or the warning (exit 3). */
+function statusOf(
+  workflowId: string,
+  reading: ProvisioningReading,
+  pollers: TaskQueuePollers | undefined,
+  namespace: string,
+): Shown {
+  const d = reading.description;
+  const base = {
+    workflowId,
+    runId: d.runId,
+    status: d.status.name,
+    taskQueue: d.taskQueue,
+    startedAt: d.startTime.toISOString(),
+    closedAt: d.closeTime?.toISOString(),
+    ...fromSearchAttributes(d),
+  };
+  if (reading.kind === 'finished') {
+    const outcome = reading.finished;
+    return {
+      json: { ...base, ...finishedFields(outcome) },
+      line: `${workflowId}: ${outcome.status === 'COMPLETED' ? `completed: connector ${outcome.result.connectorId}, channel ${outcome.result.channelId} active` : oneLine(outcome)}`,
+    };
+  }
+  const progress = reading.progress;
+  if (progress)
+    return {
+      json: { ...base, source: 'worker', ...progress },
+      line: `${workflowId}: running, stage ${progress.stage}${progress.connectorId ? `, connector ${progress.connectorId}` : ''}, ${progress.statusPolls} status poll(s)`,
+    };
+  const why =
+    pollers && !pollers.live
+      ? noWorkerMessage(pollers, namespace)
+      : `warning: no worker answered the progress query within ${QUERY_TIMEOUT_MS / 1000} s on task queue "${d.taskQueue}" (${reading.progressProblem})`;
+  return {
+    json: { ...base, source: 'search attributes' },
+    warning: `${why}\n  The status above comes from the search attributes only.`,
+  };
 }
 
 function fromSearchAttributes(d: WorkflowExecutionDescription) {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { startProvisioning } from '../../../src/client/provisioning-client';
+import { parseAndStartProvisioning } from '../../../src/client/provisioning-client';
 import { InvalidProvisioningInput, parseProvisioningInput } from '../../../src/domain/provisioning-input';
 import { startNodeProcess } from '../../helpers/processes';
 import { allProperties, freshSeed, mutatedInput, REPLAY_HINT } from '../../fuzz/properties';
@@ -55,7 +55,7 @@ export async function badInput(world: ChaosWorld, size: BadInputSize, seed = fre
   let refused = 0;
   for (const input of invalid) {
     try {
-      await startProvisioning(world.client, input, { taskQueue });
+      await parseAndStartProvisioning(world.client, input, { taskQueue });
       failedChecks.push(`an invalid input was started: ${JSON.stringify(input).slice(0, 200)}`);
     } catch (err) {
       if (err instanceof InvalidProvisioningInput) refused++;

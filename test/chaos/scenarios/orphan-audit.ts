@@ -4,7 +4,7 @@
  * those and changes nothing; the Temporal Schedule with `delete` removes them; the suite's own audit then finds none.
  */
 import { randomUUID } from 'node:crypto';
-import { awaitResult, getProgress, startProvisioning } from '../../../src/client/provisioning-client';
+import { awaitResult, getProgress, parseAndStartProvisioning } from '../../../src/client/provisioning-client';
 import { ensureReconcileSchedule } from '../../../src/client/reconcile-client';
 import type { ReconcileReport } from '../../../src/domain/reconcile';
 import { startNodeProcess } from '../../helpers/processes';
@@ -29,7 +29,7 @@ export async function orphanAudit(world: ChaosWorld, size: OrphanAuditSize): Pro
         const phoneNumberId = randomUUID();
         const doomed = i < size.terminated;
         stack.sim.configureNumber(phoneNumberId, { outcome: 'active', delayMs: doomed ? 3_600_000 : 1_000 + i * 100 });
-        const run = await startProvisioning(
+        const run = await parseAndStartProvisioning(
           world.client,
           {
             workspaceId: stack.workspaceId,

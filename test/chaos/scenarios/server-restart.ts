@@ -5,7 +5,7 @@
  * the waiting client must reconnect by themselves, the bulk client must exit 0 when the run ends, and a provisioning
  * that can only become ready by webhook, started after the restart, proves the receiver is back.
  */
-import { awaitResult, startProvisioning } from '../../../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../../../src/client/provisioning-client';
 import { getBulkProgress } from '../../../src/client/bulk-client';
 import { auditScenario, type NumberOutcome } from '../audit';
 import { finishBulkRun, followedToTheEnd, planInventory, startBulkProcess } from '../bulk';
@@ -67,7 +67,7 @@ export async function serverRestart(world: ChaosWorld, size: ServerRestartSize):
     // Only a webhook can make this one ready: the receiver must be talking to the restarted server again.
     const phoneNumberId = randomUUID();
     stack.sim.configureNumber(phoneNumberId, { outcome: 'active', delayMs: 1_000 });
-    const webhookOnly = await startProvisioning(
+    const webhookOnly = await parseAndStartProvisioning(
       world.client,
       {
         workspaceId: stack.workspaceId,

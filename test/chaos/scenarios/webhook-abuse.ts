@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { WebhookHeaders } from '../../../src/bird/events';
 import { signWebhook } from '../../../src/bird/signature';
-import { awaitResult, getProgress, startProvisioning } from '../../../src/client/provisioning-client';
+import { awaitResult, getProgress, parseAndStartProvisioning } from '../../../src/client/provisioning-client';
 import { scrape, sum } from '../../helpers/processes';
 import { auditScenario, type Expected, type NumberOutcome } from '../audit';
 import { median } from '../recovery';
@@ -59,7 +59,7 @@ export async function webhookAbuse(world: ChaosWorld, size: WebhookAbuseSize): P
       Array.from({ length: size.genuine }, async (_, i) => {
         const phoneNumberId = randomUUID();
         stack.sim.configureNumber(phoneNumberId, { outcome: 'active', delayMs: 5_000 + i * 1_000 });
-        const run = await startProvisioning(
+        const run = await parseAndStartProvisioning(
           world.client,
           {
             workspaceId: stack.workspaceId,
