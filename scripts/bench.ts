@@ -39,6 +39,7 @@ import { throughputScenario } from './bench/throughput';
 import { getBoundFigures } from './bench/get-bound';
 import { sampleWindow } from './bench/window-sampler';
 import { detectionLatency } from './bench/detection';
+import { applyScenario } from './bench/apply';
 import { offboardScenario } from './bench/offboard';
 
 const int = (v: string) => Number.parseInt(v, 10);
@@ -59,7 +60,7 @@ const opts = new Command()
   )
   .option(
     '--modes <list>',
-    'modes to run: readiness modes (poll, webhook, both), or offboard (provision N, then offboard them)',
+    'modes to run: readiness modes (poll, webhook, both), offboard (provision N, then offboard them), or apply (apply an inventory of N, then again to the converged workspace)',
     'poll,webhook,both',
   )
   .option('--deprovisioning-ms <n>', "Bird's time from a connector's DELETE to its deprovisioned state", int, 1_000)
@@ -182,7 +183,7 @@ async function main(): Promise<void> {
     for (const mode of opts.modes
       .split(',')
       .map((m) => m.trim())
-      .filter(Boolean) as Array<'poll' | 'webhook' | 'both' | 'offboard'>) {
+      .filter(Boolean) as Array<'poll' | 'webhook' | 'both' | 'offboard' | 'apply'>) {
       const scenario = () =>
         mode === 'offboard'
           ? offboardScenario({
@@ -197,7 +198,19 @@ async function main(): Promise<void> {
                 benchInventory(dir, name, numbers, { workspaceId, organizationId }, over),
               say,
             })
-          : bulkScenario(mode);
+          : mode === 'apply'
+            ? applyScenario({
+                client,
+                sim,
+                store,
+                taskQueue,
+                numbers: opts.numbers,
+                timeScale: opts.timeScale,
+                inventory: (name, numbers, over) =>
+                  benchInventory(dir, name, numbers, { workspaceId, organizationId }, over),
+                say,
+              })
+            : bulkScenario(mode);
       results.push(
         await underBothLimiterModels(
           sim,

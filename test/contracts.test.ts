@@ -11,6 +11,7 @@ import addFormats from 'ajv-formats';
 import { contractDocuments, serialiseContract } from '../src/client/contract-documents';
 import { ProvisioningFailureDetailsSchema } from '../src/client/contract-schemas';
 import { TEMPLATE_REFS as KNOWN_TEMPLATE_REFS } from '../src/domain/connector-templates';
+import { parseApplyInput, type ApplyResult } from '../src/domain/apply';
 import { parseOffboardInput, type OffboardResult } from '../src/domain/offboarding';
 import { planWorkspace } from '../src/domain/plan';
 import { parsePlanInput } from '../src/domain/plan-input';
@@ -206,5 +207,42 @@ describe('caller contract (contracts/*.schema.json, conventions.json)', () => {
     const planResult = validator('plan-result.schema.json');
     assert.ok(planResult(plan), JSON.stringify(planResult.errors));
     assert.equal(planResult({ ...plan, counts: { ...plan.counts, destroy: 1 } }), false);
+  });
+  it('the apply schemas take what the validator takes, and describe what the workflow reports', () => {
+    const ws = '00000000-0000-4000-8000-000000000001';
+    const number = '00000000-0000-4000-8000-000000000002';
+    const input = {
+      plan: { workspaceId: ws, inventory: 'crm-eu', entries: [{ phoneNumberId: number, line: 2 }] },
+      bulkKey: `${ws}-0123456789abcdef`,
+      source: 'crm.csv',
+      expected: [{ action: 'create', phoneNumberId: number }],
+      bulk: { concurrency: 10, pageSize: 100, startsPerRun: 500, sweepIntervalMs: 60_000 },
+    };
+    const applyInput = validator('apply-input.schema.json');
+    assert.ok(applyInput(input), JSON.stringify(applyInput.errors));
+    parseApplyInput(input);
+    assert.equal(applyInput({ ...input, prune: 'yes' }), false);
+    assert.equal(applyInput({ ...input, expected: [{ action: 'destroy' }] }), false);
+
+    const result: ApplyResult = {
+      inventory: 'crm-eu',
+      workspaceId: ws,
+      counts: { create: 1, keep: 0, repair: 0, adopt: 0, foreign: 0, prune: 1, other: 0 },
+      changed: true,
+      rows: [
+        { action: 'create', phoneNumberId: number, line: 2, outcome: 'created', reason: 'created' },
+        { action: 'prune', phoneNumberId: ws, connectorId: 'c9', outcome: 'skipped', reason: 'give --prune' },
+      ],
+      creates: {
+        workflowId: `apply/${ws}/crm-eu/create`,
+        bulkKey: `${ws}-0123456789abcdef`,
+        runKey: 'r1',
+        rows: 1,
+        counts: { active: 1, alreadyActive: 0, failed: 0, compensated: 0, cancelled: 0, notStarted: 0 },
+      },
+    };
+    const applyResult = validator('apply-result.schema.json');
+    assert.ok(applyResult(result), JSON.stringify(applyResult.errors));
+    assert.equal(applyResult({ ...result, rows: [{ ...result.rows[0], outcome: 'destroyed' }] }), false);
   });
 });

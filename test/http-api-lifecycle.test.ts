@@ -1,17 +1,18 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call -- response bodies are JSON already checked against the OpenAPI document by call() */
 /**
- * The HTTP API's offboarding (DELETE of a provisioning, GET of its offboarding) and plan (POST /v1/plans), over real
- * HTTP against the real dev server, a worker and the Bird simulator; every exchange is checked against the served
- * OpenAPI document (test/helpers/http-api.ts).
+ * The HTTP API's offboarding (DELETE of a provisioning, GET of its offboarding), plan (POST /v1/plans) and apply
+ * (POST /v1/applies, GET of its state), over real HTTP against the real dev server, a worker and the Bird simulator;
+ * every exchange is checked against the served OpenAPI document (test/helpers/http-api.ts).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { nameWithInventory } from '../src/domain/plan';
+import type { ApplyResult } from '../src/domain/apply';
+import { nameWithInventory, type Plan } from '../src/domain/plan';
 import { startApi, type ApiHarness } from './helpers/http-api';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
-describe('HTTP API: offboarding and plan', function () {
+describe('HTTP API: offboarding, plan and apply', function () {
   this.timeout(120_000);
   let stack: Stack;
   let api: ApiHarness;
@@ -223,6 +224,82 @@ describe('HTTP API: offboarding and plan', function () {
       key: api.keyB,
       body: { inventoryName: 'team-a', rows: [{ phoneNumberId: keep }], defaults },
     });
+    assert.equal(otherKey.status, 404);
+  });
+  it('POST /v1/applies: 202 + Location, the report at GET; a stale saved plan is 409 with the differences; prune only when true', async () => {
+    const a: string = randomUUID();
+    const b: string = randomUUID();
+    const inventoryName = `apply-${randomUUID().slice(0, 6)}`;
+    const defaults = {
+      workspaceId: stack.workspaceId,
+      organizationId: stack.organizationId,
+      connector: {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name: 'Team C',
+        arguments: { channelMessageType: 'transactional' },
+      },
+    };
+    const location = `/v1/applies/${stack.workspaceId}/${inventoryName}`;
+    assert.equal((await api.call('GET', location)).status, 404, 'never applied');
+    const rows = [{ phoneNumberId: a }, { phoneNumberId: b }];
+    const planned = await api.call('POST', '/v1/plans', { body: { inventoryName, rows, defaults } });
+    assert.equal(planned.status, 200, planned.text);
+    stack.startedWorkflowIds.push(planned.json.workflowId);
+    const saved = planned.json.plan as Plan;
+    const applied = async (body: Record<string, unknown>) => {
+      const started = await api.call('POST', '/v1/applies', { body: { inventoryName, defaults, ...body } });
+      assert.equal(started.status, 202, started.text);
+      assert.equal(started.headers.get('location'), location);
+      stack.startedWorkflowIds.push(started.json.workflowId);
+      const done = await ended(location);
+      assert.equal(done.json.status, 'completed', done.text);
+      assert.equal(done.json.runId, started.json.runId);
+      return done.json.result as ApplyResult;
+    };
+    // The other tests' connectors in the workspace are in the report too (another inventory's, foreign): not these.
+    const outcomes = (result: ApplyResult) =>
+      Object.fromEntries(
+        result.rows.filter((r) => [a, b].includes(r.phoneNumberId ?? '')).map((r) => [r.phoneNumberId!, r.outcome]),
+      );
+
+    const first = await applied({ rows, plan: saved });
+    assert.deepEqual(outcomes(first), { [a]: 'created', [b]: 'created' });
+    assert.equal(first.creates?.counts.active, 2);
+
+    const before = stack.sim.calls().length;
+    const stale = await api.call('POST', '/v1/applies', { body: { inventoryName, defaults, rows, plan: saved } });
+    assert.equal(stale.status, 409, stale.text);
+    assert.equal(stale.json.error.code, 'plan-no-longer-holds');
+    assert.deepEqual(stale.json.error.problems.map((p: { reason: string }) => p.reason).sort(), [
+      `- create ${a}`,
+      `- create ${b}`,
+    ]);
+    assert.deepEqual(writesSince(before), [], 'nothing was started');
+
+    const kept = await applied({ rows: [{ phoneNumberId: a }] });
+    assert.deepEqual(outcomes(kept), { [a]: 'unchanged', [b]: 'skipped' });
+    assert.equal(kept.changed, false);
+    assert.deepEqual(writesSince(before), [], 'no prune unless asked');
+    const pruned = await applied({ rows: [{ phoneNumberId: a }], prune: true });
+    assert.deepEqual(outcomes(pruned), { [a]: 'unchanged', [b]: 'pruned' });
+    const live = stack.sim.connectors().filter((c) => !c.deletedAt && [a, b].includes(c.number?.numberId ?? ''));
+    assert.deepEqual(
+      live.map((c) => c.number?.numberId),
+      [a],
+    );
+
+    const invalid = await api.call('POST', '/v1/applies', {
+      body: { inventoryName, defaults, rows: [{ phoneNumberId: a }, { phoneNumberId: 'x' }], prune: true },
+    });
+    assert.equal(invalid.status, 422);
+    assert.deepEqual(
+      invalid.json.error.problems.map((p: { line: number; field: string }) => `${p.line}:${p.field}`),
+      ['2:phoneNumberId'],
+    );
+    const notAPlan = await api.call('POST', '/v1/applies', { body: { inventoryName, defaults, rows, plan: {} } });
+    assert.equal(notAPlan.status, 422);
+    assert.equal(notAPlan.json.error.problems[0].field, 'plan');
+    const otherKey = await api.call('GET', location, { key: api.keyB });
     assert.equal(otherKey.status, 404);
   });
 });

@@ -13,6 +13,7 @@ import { describeOutcome } from '../src/client/provisioning-client';
 import { buildInventory, parseBulkDefaults } from '../src/domain/bulk-input';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
 import type { ProvisioningState } from '../src/nexus/service';
+import type { ApplyResult } from '../src/domain/apply';
 import type { BulkOnboardResult } from '../src/domain/bulk-onboarding';
 import {
   PROVISIONING_FAILED,
@@ -316,6 +317,48 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
         .startsWith('inventory: '),
       true,
     );
+  });
+
+  it('apply creates an inventory, is a no-op once it matches, and refuses an invalid row by line', async () => {
+    const { workspaceId, organizationId, connector, readiness } = smsInput(stack);
+    const defaults = {
+      workspaceId,
+      organizationId,
+      connector: { ...connector, arguments: { channelMessageType: 'transactional' } },
+      readiness,
+    };
+    const numbers = [randomUUID(), randomUUID()];
+    const request = { inventoryName: 'team-x', defaults, rows: numbers.map((phoneNumberId) => ({ phoneNumberId })) };
+    const first = ok<ApplyResult>(await call('apply', request));
+    assert.equal(first.changed, true);
+    assert.equal(first.counts.create, 2);
+    assert.equal(first.creates?.counts.active, 2, JSON.stringify(first.creates));
+    assert.deepEqual(
+      liveConnectors()
+        .map((c) => c.number?.numberId)
+        .sort(),
+      [...numbers].sort(),
+    );
+
+    const before = stack.sim.calls().length;
+    const again = ok<ApplyResult>(await call('apply', request));
+    assert.equal(again.changed, false);
+    assert.equal(again.counts.keep, 2);
+    assert.deepEqual(
+      stack.sim
+        .calls()
+        .slice(before)
+        .filter((c) => c.method !== 'GET'),
+      [],
+      'a converged apply writes nothing to Bird',
+    );
+
+    const refused = failed(
+      await call('apply', { ...request, rows: [{ phoneNumberId: numbers[0] }, { phoneNumberId: 'not-a-uuid' }] }),
+    );
+    assert.equal(refused.find((c) => c.name === 'HandlerError')?.type, 'BAD_REQUEST');
+    const problems = refused.find((c) => c.type === 'InvalidNexusRequest')?.details?.[0] as string[];
+    assert.ok(problems?.[0]?.startsWith('rows.1.phoneNumberId'), JSON.stringify(problems));
   });
 
   it('bulkOnboard runs a stored inventory and answers with its progress; an unknown key is refused', async () => {

@@ -3,7 +3,8 @@
  * offboarding's state, and POST /v1/plans; their schemas generated from the contract's zod schemas
  * (src/client/contract-lifecycle.ts) and from the plan request's own.
  */
-import { OffboardResultSchema, PlanSchema } from '../client/contract-lifecycle';
+import { ApplyResultSchema, OffboardResultSchema, PlanSchema } from '../client/contract-lifecycle';
+import { ApplyRequest } from './apply-routes';
 import { COMMON_ERRORS, Location, component, components, error, json, ref, type Json } from './openapi-components';
 import { PlanRequest } from './plan-routes';
 
@@ -66,21 +67,88 @@ export function planPaths(): Json {
   };
 }
 
+export function applyPaths(): Json {
+  const params = ['workspaceId', 'inventory'].map((name) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  return {
+    '/v1/applies': {
+      post: {
+        operationId: 'apply',
+        summary:
+          'Make the workspace match an inventory: plan it again now, then create, repair and (only with `prune: true`) prune, as `starter apply`. With a saved plan, nothing starts unless it still holds',
+        requestBody: { required: true, content: json(ref('ApplyRequest')) },
+        responses: {
+          '202': {
+            description: 'started; follow it at Location',
+            headers: Location,
+            content: json(ref('ApplyAccepted')),
+          },
+          '400': error('not JSON'),
+          '404': error('the workspace is not one of this key’s'),
+          '409': error(
+            'the saved plan no longer holds (each difference listed: `+` only in the fresh plan, `-` only in the saved one), or an apply of this inventory is running; nothing was started',
+          ),
+          '413': error('body too large'),
+          '415': error('not application/json'),
+          '422': error(
+            'invalid request, defaults, saved plan or lines: every bad field or line is named; nothing was started',
+          ),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    '/v1/applies/{workspaceId}/{inventory}': {
+      get: {
+        operationId: 'getApply',
+        summary: "The inventory's latest apply: running, or its report (each number's action and outcome)",
+        parameters: params,
+        responses: {
+          '200': { description: 'its state', content: json(ref('ApplyState')) },
+          '404': error('this inventory was never applied (or not this key’s workspace)'),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+  };
+}
+
 export function registerLifecycleComponents(): void {
-  component('OffboardResult', OffboardResultSchema, 'output');
-  component('Plan', PlanSchema, 'output');
-  component('PlanRequest', PlanRequest, 'input');
-  components.OffboardingAccepted = {
+  component('ApplyResult', ApplyResultSchema, 'output');
+  component('ApplyRequest', ApplyRequest, 'input');
+  components.ApplyAccepted = accepted();
+  components.ApplyState = {
     type: 'object',
+    description: "an inventory's latest apply: running, or how it ended (its report, or the reason)",
     properties: {
       workflowId: { type: 'string' },
       runId: { type: 'string' },
-      status: { const: 'accepted' },
-      location: { type: 'string' },
+      status: { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed-out'] },
+      result: ref('ApplyResult'),
+      failure: {
+        type: 'object',
+        properties: {
+          reason: { type: 'string' },
+          differences: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'a saved plan that no longer held at the run’s start: how the fresh plan differed',
+          },
+        },
+        required: ['reason'],
+        additionalProperties: false,
+      },
     },
-    required: ['workflowId', 'runId', 'status', 'location'],
+    required: ['workflowId', 'runId', 'status'],
     additionalProperties: false,
   };
+  component('OffboardResult', OffboardResultSchema, 'output');
+  component('Plan', PlanSchema, 'output');
+  component('PlanRequest', PlanRequest, 'input');
+  components.OffboardingAccepted = accepted();
   components.OffboardingState = {
     type: 'object',
     description: "a channel's latest offboarding: running, or how it ended (its report, or the reason)",
@@ -107,6 +175,20 @@ export function registerLifecycleComponents(): void {
       notPlanned: { type: 'array', items: ref('Problem'), description: 'rows refused at validation, by line' },
     },
     required: ['workflowId', 'plan', 'notPlanned'],
+    additionalProperties: false,
+  };
+}
+
+function accepted(): Json {
+  return {
+    type: 'object',
+    properties: {
+      workflowId: { type: 'string' },
+      runId: { type: 'string' },
+      status: { const: 'accepted' },
+      location: { type: 'string' },
+    },
+    required: ['workflowId', 'runId', 'status', 'location'],
     additionalProperties: false,
   };
 }

@@ -21,6 +21,7 @@ import {
   offboardingStateOperation,
   offboardOperation,
   planPaths,
+  applyPaths,
   registerLifecycleComponents,
 } from './openapi-lifecycle';
 
@@ -199,7 +200,7 @@ function buildDocument(): Json {
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
-    paths: { ...provisioningPaths(), ...bulkOnboardingPaths(), ...planPaths() },
+    paths: { ...provisioningPaths(), ...bulkOnboardingPaths(), ...planPaths(), ...applyPaths() },
     components: {
       schemas: components,
       securitySchemes: {

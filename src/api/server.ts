@@ -13,6 +13,7 @@ import { authenticate, type ApiKey, type Caller } from './api-keys';
 import { registerBulkRoutes } from './bulk-routes';
 import { ApiError, notFound, refusalOf, temporalUnavailable } from './errors';
 import { documentedRoutes, openApiDocument } from './openapi';
+import { registerApplyRoutes } from './apply-routes';
 import { registerOffboardingRoutes } from './offboarding-routes';
 import { registerPlanRoutes } from './plan-routes';
 import { registerProvisioningRoutes } from './provisioning-routes';
@@ -108,6 +109,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
   registerBulkRoutes(app, ctx, { bodyLimit: opts.bulkBodyLimitBytes ?? DEFAULT_BULK_BODY_LIMIT });
   registerOffboardingRoutes(app, ctx);
   registerPlanRoutes(app, ctx, { bodyLimit: opts.bulkBodyLimitBytes ?? DEFAULT_BULK_BODY_LIMIT });
+  registerApplyRoutes(app, ctx, { bodyLimit: opts.bulkBodyLimitBytes ?? DEFAULT_BULK_BODY_LIMIT });
 
   const routes = documentedRoutes();
   app.setNotFoundHandler(async (request, reply) => {

@@ -3,7 +3,11 @@
  * every row's connector name (so a later plan sees what this apply creates as this inventory's), store it, and run
  * applyInventory (one run per inventory at a time). The report joins the create child's per-row outcomes.
  */
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import type { BulkStore } from '../bulk/store';
 import {
   applyWorkflowId,
@@ -17,7 +21,7 @@ import { nameWithInventory } from '../domain/plan';
 import { parsePlanInput } from '../domain/plan-input';
 import * as sa from '../domain/search-attributes';
 import { WORKFLOW_TYPES, type ApplyInventoryWorkflow } from '../domain/workflow-types';
-import { BULK_LIMITS, bulkReport, prepareInventory } from './bulk-client';
+import { BULK_LIMITS, bulkReport, prepareInventory, type PreparedInventory } from './bulk-client';
 
 export { applyWorkflowId };
 
@@ -58,6 +62,16 @@ export async function prepareApply(
   opts: Omit<ApplyOptions, 'taskQueue'> = {},
 ): Promise<{ input: ApplyInputRaw; invalid: InvalidRow[] }> {
   const inventory = await prepareInventory(args.file, args.defaults, args.overrides);
+  return prepareApplyOf(store, inventory, args, opts);
+}
+
+/** The same for an inventory already read and validated (a file, or the HTTP API's text). */
+export async function prepareApplyOf(
+  store: BulkStore,
+  inventory: PreparedInventory,
+  args: Pick<ApplyArgs, 'inventory' | 'prune' | 'expected'>,
+  opts: Omit<ApplyOptions, 'taskQueue'> = {},
+): Promise<{ input: ApplyInputRaw; invalid: InvalidRow[] }> {
   const plan = parsePlanInput({
     workspaceId: inventory.workspaceId,
     inventory: args.inventory,
@@ -91,6 +105,33 @@ export async function prepareApply(
   return { input, invalid: inventory.invalid };
 }
 
+/** How every door starts an apply: one run per inventory at a time (a second start fails while one is open). */
+export function applyStartOptions(input: ApplyInputRaw) {
+  const { workspaceId, inventory } = input.plan;
+  return {
+    workflowId: applyWorkflowId(workspaceId, inventory),
+    args: [input] as [ApplyInputRaw],
+    workflowIdConflictPolicy: 'FAIL' as const,
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE' as const,
+    typedSearchAttributes: [{ key: sa.BirdWorkspaceId, value: String(workspaceId).toLowerCase() }],
+    staticSummary: `Apply inventory ${inventory} to workspace ${workspaceId}${input.prune ? ' (with prune)' : ''}`,
+  };
+}
+
+/** Starts applyInventory over a prepared input; ApplyAlreadyRunning while a run of this inventory is open. */
+export async function startApply(
+  client: Client,
+  input: ApplyInputRaw,
+  opts: { taskQueue: string },
+): Promise<WorkflowHandleWithFirstExecutionRunId<ApplyInventoryWorkflow>> {
+  const options = applyStartOptions(input);
+  return client.workflow
+    .start<ApplyInventoryWorkflow>(WORKFLOW_TYPES.applyInventory, { taskQueue: opts.taskQueue, ...options })
+    .catch((err: unknown) => {
+      throw err instanceof WorkflowExecutionAlreadyStartedError ? new ApplyAlreadyRunning(options.workflowId) : err;
+    });
+}
+
 /** Applies and returns the report (create and repair rows with the create child's outcome). */
 export async function applyFromFile(
   client: Client,
@@ -99,21 +140,8 @@ export async function applyFromFile(
   opts: ApplyOptions,
 ): Promise<InventoryApply> {
   const { input, invalid } = await prepareApply(store, args, opts);
-  const workflowId = applyWorkflowId(input.plan.workspaceId, args.inventory);
-  const handle = await client.workflow
-    .start<ApplyInventoryWorkflow>(WORKFLOW_TYPES.applyInventory, {
-      taskQueue: opts.taskQueue,
-      workflowId,
-      args: [input],
-      workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [{ key: sa.BirdWorkspaceId, value: String(input.plan.workspaceId).toLowerCase() }],
-      staticSummary: `Apply inventory ${args.inventory} to workspace ${input.plan.workspaceId}${args.prune ? ' (with prune)' : ''}`,
-    })
-    .catch((err: unknown) => {
-      throw err instanceof WorkflowExecutionAlreadyStartedError ? new ApplyAlreadyRunning(workflowId) : err;
-    });
-  return { result: await reportOf(store, await handle.result()), invalid, workflowId };
+  const handle = await startApply(client, input, opts);
+  return { result: await reportOf(store, await handle.result()), invalid, workflowId: handle.workflowId };
 }
 
 /** The run's result with the create child's per-row outcomes joined in. */

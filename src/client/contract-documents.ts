@@ -18,7 +18,14 @@ import {
   ProvisioningProgressSchema,
 } from './contract-schemas';
 import { contractJsonSchema } from './contract-json-schema';
-import { OffboardInputSchema, OffboardResultSchema, PlanInputSchema, PlanSchema } from './contract-lifecycle';
+import {
+  ApplyInputSchema,
+  ApplyResultSchema,
+  OffboardInputSchema,
+  OffboardResultSchema,
+  PlanInputSchema,
+  PlanSchema,
+} from './contract-lifecycle';
 
 export const CONTRACTS_BASE_URI = 'https://github.com/bird-channel-provisioning/contracts/';
 /** The workflow task queue a deployment uses unless TEMPORAL_TASK_QUEUE says otherwise. */
@@ -123,6 +130,18 @@ export function contractDocuments(): Record<string, unknown> {
       PlanSchema,
       'output',
     ),
+    'apply-input.schema.json': schemaDocument(
+      'apply-input.schema.json',
+      'applyInventory input',
+      ApplyInputSchema,
+      'input',
+    ),
+    'apply-result.schema.json': schemaDocument(
+      'apply-result.schema.json',
+      'applyInventory result (the report; the create rows’ outcomes are in the create child’s bulk report)',
+      ApplyResultSchema,
+      'output',
+    ),
   };
   files['conventions.json'] = {
     $comment: 'Written by `npm run contracts` from the code; docs/callers.md explains each entry.',
@@ -174,6 +193,16 @@ export function contractDocuments(): Record<string, unknown> {
         result: 'plan-result.schema.json',
         workflowId: 'plan/<workspaceId>/<inventory>/<ISO time>-<8 hex> (one per plan: plans never attach)',
         writes: 'none: it reads Bird (connector list pages, status reads) and the visibility store only',
+      },
+      applyInventory: {
+        taskQueue: { default: DEFAULT_TASK_QUEUE, configuredBy: 'TEMPORAL_TASK_QUEUE' },
+        input:
+          'apply-input.schema.json (its bulkKey from the bulk store: start it through the CLI, the typed client, the HTTP API or Nexus)',
+        result: 'apply-result.schema.json',
+        workflowId: 'apply/<workspaceId>/<inventory> (one run per inventory at a time)',
+        workflowIdConflictPolicy: 'FAIL',
+        failure:
+          'PlanNoLongerHolds (non-retryable) when a saved plan differs from the fresh one; its details: the differences',
       },
     },
     failureTypes: CALLER_FAILURE_TYPES,

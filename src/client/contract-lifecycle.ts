@@ -1,13 +1,15 @@
 /**
  * The contract of the rest of a channel's life, as zod schemas: what offboardChannel takes and reports, what
- * planInventory takes and answers. As in contract-schemas.ts, the domain's types stay the source of truth: each
+ * planInventory takes and answers, what applyInventory takes and reports. As in contract-schemas.ts, the domain's types stay the source of truth: each
  * result schema is checked at compile time to describe exactly that type, and the inputs are the domain's own
  * schemas, so contracts/ cannot say something the workflows do not.
  */
 import { z } from 'zod';
+import { ApplyInput, type ApplyResult } from '../domain/apply';
 import { OffboardInput, type OffboardResult } from '../domain/offboarding';
 import { PLAN_ACTIONS, type Plan, type PlanAction } from '../domain/plan';
 import { PlanInput } from '../domain/plan-input';
+import { BulkCountsSchema } from './contract-schemas';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function describes<T>() {
@@ -84,4 +86,50 @@ export const PlanSchema = describes<Plan>()(
         .meta({ description: 'connectors that are not ours and not for a number of the inventory: never touched' }),
     })
     .meta({ id: 'Plan', description: 'the result of a planInventory run: reads only, writes nothing' }),
+);
+
+export const ApplyInputSchema = ApplyInput.meta({
+  description:
+    "applyInventory's input: the plan's input, the key of the inventory's rows in the bulk store (their connector names recording the inventory), whether to prune, a saved plan's changing entries that must still hold, and the create child's window and pace. The doors build it from an inventory and defaults.",
+});
+
+export const ApplyResultSchema = describes<ApplyResult>()(
+  z
+    .object({
+      inventory: z.string(),
+      workspaceId: z.string(),
+      counts: z.record(PlanActionSchema, z.number().int()).meta({ description: 'the fresh plan’s counts' }),
+      changed: z.boolean().meta({ description: 'false when the workspace already matched: no Bird write was made' }),
+      rows: z.array(
+        z.object({
+          action: PlanActionSchema,
+          phoneNumberId: z.string().optional(),
+          line: z.number().int().optional(),
+          connectorId: z.string().optional(),
+          outcome: z.enum([
+            'created',
+            'already-active',
+            'repaired',
+            'pruned',
+            'unchanged',
+            'skipped',
+            'failed',
+            'cancelled',
+            'not-started',
+          ]),
+          reason: z.string(),
+        }),
+      ),
+      creates: z
+        .object({
+          workflowId: z.string(),
+          bulkKey: z.string(),
+          runKey: z.string(),
+          rows: z.number().int(),
+          counts: BulkCountsSchema,
+        })
+        .optional()
+        .meta({ description: 'the bulkOnboard child over the create and repaired rows, when there were any' }),
+    })
+    .meta({ id: 'ApplyResult', description: 'the report of an applyInventory run' }),
 );

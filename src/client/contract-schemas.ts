@@ -116,7 +116,7 @@ export const ProvisioningProgressSchema = describes<ProvisioningProgress>()(
     .meta({ id: 'ProvisioningProgress', description: "the answer of provisionChannel's `progress` query" }),
 );
 
-const BulkCountsSchema = describes<BulkCounts>()(
+export const BulkCountsSchema = describes<BulkCounts>()(
   z.object({
     active: z.number().int(),
     alreadyActive: z.number().int(),

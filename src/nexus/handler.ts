@@ -14,7 +14,8 @@ import * as temporalNexus from '@temporalio/nexus';
 import * as nexus from 'nexus-rpc';
 import { randomUUID } from 'node:crypto';
 import { BulkStoreError, type BulkStore } from '../bulk/store';
-import { bulkStartOptions } from '../client/bulk-client';
+import { applyStartOptions, prepareApplyOf } from '../client/apply-client';
+import { bulkStartOptions, prepareInventoryText } from '../client/bulk-client';
 import { cancelProvisioning, describeOutcome, type FinishedProvisioning } from '../client/provisioning-client';
 import { readProvisioning } from '../client/read-provisioning';
 import { idempotencyTag } from '../domain/idempotency';
@@ -24,6 +25,7 @@ import { problemText } from '../base/problems';
 import { InvalidFields } from '../base/zod-issues';
 import {
   WORKFLOW_TYPES,
+  type ApplyInventoryWorkflow,
   type BulkOnboardWorkflow,
   type OffboardChannelWorkflow,
   type PlanInventoryWorkflow,
@@ -34,7 +36,7 @@ import { planStartOptions } from '../client/plan-client';
 import { parseOffboardInput } from '../domain/offboarding';
 import { parsePlanInput } from '../domain/plan-input';
 import type { ProvisionChannelResult } from '../domain/provisioning';
-import { InvalidNexusRequest, parseBulkOnboardRequest, workflowIdOfRef } from './requests';
+import { InvalidNexusRequest, parseApplyRequest, parseBulkOnboardRequest, workflowIdOfRef } from './requests';
 import { channelProvisioningService, type ProvisioningState } from './service';
 
 /** How long a synchronous operation waits for the running workflow to answer its progress query. */
@@ -77,6 +79,34 @@ export function channelProvisioningHandler(deps: ChannelProvisioningDeps) {
         workflowId,
         args: [input],
         staticSummary,
+      });
+    }),
+    apply: new temporalNexus.WorkflowRunOperationHandler(async (ctx, raw) => {
+      const request = refuseInvalid(() => parseApplyRequest(raw));
+      if (!deps.bulkStore)
+        throw new nexus.HandlerError('NOT_IMPLEMENTED', 'this worker has no bulk store (BULK_STORE_DIR)');
+      const text = request.rows.map((row) => JSON.stringify(row)).join('\n');
+      const inventory = refuseInvalid(() => prepareInventoryText(text, 'jsonl', request.defaults, 'nexus-apply.jsonl'));
+      if (inventory.invalid.length)
+        throw handlerErrorOf(
+          new InvalidNexusRequest(
+            inventory.invalid.flatMap((row) =>
+              row.problems.map((p) => ({
+                field: `rows.${row.line - 1}${p.field ? `.${p.field}` : ''}`,
+                reason: p.reason,
+              })),
+            ),
+          ),
+        );
+      const { input } = await prepareApplyOf(deps.bulkStore, inventory, {
+        inventory: request.inventoryName,
+        prune: request.prune === true,
+        ...(request.expected ? { expected: request.expected } : {}),
+      });
+      const { workflowId, ...options } = applyStartOptions(input);
+      return temporalNexus.startWorkflow<ApplyInventoryWorkflow>(ctx, WORKFLOW_TYPES.applyInventory, {
+        workflowId,
+        ...options,
       });
     }),
     bulkOnboard: new temporalNexus.WorkflowRunOperationHandler(async (ctx, raw) => {

@@ -5,10 +5,12 @@
  */
 import { z } from 'zod';
 import { BULK_LIMITS } from '../client/bulk-client';
+import { ExpectedEntry } from '../domain/apply';
+import { inventoryNameProblem } from '../domain/plan';
 import { provisioningWorkflowId, ProvisioningRefSchema } from '../domain/provisioning-identity';
 import { InvalidFields, parseFields } from '../base/zod-issues';
 import type { FieldProblem } from '../base/problems';
-import type { BulkOnboardRequest } from './service';
+import type { ApplyRequest, BulkOnboardRequest } from './service';
 
 export class InvalidNexusRequest extends InvalidFields {
   constructor(problems: readonly FieldProblem[]) {
@@ -31,4 +33,19 @@ const BulkOnboardRequestSchema = z.strictObject({
 
 export function parseBulkOnboardRequest(raw: unknown): BulkOnboardRequest {
   return parseFields(BulkOnboardRequestSchema, raw, (problems) => new InvalidNexusRequest(problems));
+}
+
+const ApplyRequestSchema = z.strictObject({
+  inventoryName: z.string().superRefine((name, ctx) => {
+    const problem = inventoryNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  defaults: z.record(z.string(), z.unknown()),
+  rows: z.array(z.record(z.string(), z.unknown())).min(1).max(20_000),
+  prune: z.boolean().optional(),
+  expected: z.array(ExpectedEntry).max(20_000).optional(),
+});
+
+export function parseApplyRequest(raw: unknown): ApplyRequest {
+  return parseFields(ApplyRequestSchema, raw, (problems) => new InvalidNexusRequest(problems));
 }

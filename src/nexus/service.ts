@@ -9,6 +9,7 @@ import type { BulkOnboardResult } from '../domain/bulk-onboarding';
 import type { ProvisioningRef } from '../domain/provisioning-identity';
 import type { ProvisionChannelResult, ProvisioningFailureDetails, ProvisioningProgress } from '../domain/provisioning';
 import type { OffboardInputRaw, OffboardResult } from '../domain/offboarding';
+import type { ApplyResult, ExpectedEntry } from '../domain/apply';
 import type { Plan } from '../domain/plan';
 import type { PlanInputRaw } from '../domain/plan-input';
 
@@ -44,6 +45,19 @@ export interface BulkOnboardRequest {
   concurrency?: number;
 }
 
+export interface ApplyRequest {
+  /** The inventory's name (recorded in the names of the connectors it makes), as `starter apply --inventory`. */
+  inventoryName: string;
+  /** Every row is merged over these, as for bulk onboarding (workspaceId, organizationId, connector, …). */
+  defaults: Record<string, unknown>;
+  /** The inventory's rows, each a bulk row's columns (row N is line N). An invalid row refuses the whole request. */
+  rows: Array<Record<string, unknown>>;
+  /** Offboard the prune entries too (only when exactly true). */
+  prune?: boolean;
+  /** A saved plan's changing entries: the run fails (`PlanNoLongerHolds`) if the fresh plan's differ. */
+  expected?: ExpectedEntry[];
+}
+
 export const channelProvisioningService = nexus.service(CHANNEL_PROVISIONING_SERVICE, {
   /**
    * Asynchronous, backed by the `provisionChannel` workflow of the input's identity (its number for SMS, its
@@ -66,4 +80,10 @@ export const channelProvisioningService = nexus.service(CHANNEL_PROVISIONING_SER
   offboard: nexus.operation<OffboardInputRaw, OffboardResult>(),
   /** Asynchronous, backed by a `planInventory` run of its own: each number's action. Reads only, writes nothing. */
   plan: nexus.operation<PlanInputRaw, Plan>(),
+  /**
+   * Asynchronous, backed by the inventory's `applyInventory` run (one at a time: a second call while it runs is
+   * refused). Plans again, then creates, repairs and, with `prune: true`, prunes. The result's create and repair
+   * rows read `not-started`: their outcomes are in the create child's bulk report (`creates`).
+   */
+  apply: nexus.operation<ApplyRequest, ApplyResult>(),
 });

@@ -1,0 +1,96 @@
+/**
+ * The bench's `apply` mode: provisions N numbers of an inventory by `apply` through the typed client with its
+ * defaults (prepareApplyOf + startApply, as `starter apply` does), then applies the same inventory again to the
+ * converged workspace. For each apply it prints Bird calls per 1,000 numbers by operation (the converged one should
+ * make list-page reads only) and billable Temporal actions per 1,000 numbers (src/domain/billable-actions.ts over the
+ * history of every run the apply started: itself, its plan, its create child and that child's provisionings).
+ */
+import type { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import type { BirdSimulator } from '../../src/bird-sim';
+import type { PreparedInventory } from '../../src/client/bulk-client';
+import { prepareApplyOf, reportOf, startApply } from '../../src/client/apply-client';
+import type { BulkStore } from '../../src/bulk/store';
+import { billableActions, sumActions } from '../../src/domain/billable-actions';
+import type { ApplyResult } from '../../src/domain/apply';
+
+export interface ApplyBench {
+  client: Client;
+  sim: BirdSimulator;
+  store: BulkStore;
+  taskQueue: string;
+  numbers: number;
+  timeScale: number;
+  inventory: (name: string, numbers: string[], over: Record<string, unknown>) => Promise<PreparedInventory>;
+  say: (line: string) => void;
+}
+
+export async function applyScenario(b: ApplyBench): Promise<Record<string, unknown>> {
+  const numbers: string[] = Array.from({ length: b.numbers }, () => randomUUID());
+  for (const num of numbers)
+    b.sim.configureNumber(num, {
+      outcome: 'active',
+      delayMs: Math.round((30 + Math.random() * 90) * 1000 * b.timeScale),
+    });
+  const poll = Math.max(100, Math.round(2_000 * b.timeScale));
+  const name = `bench-${randomUUID().slice(0, 8)}`;
+  const inventory = await b.inventory(`apply-${name}`, numbers, {
+    readiness: { mode: 'poll', initialPollInterval: poll, maxPollInterval: poll * 30, deadline: '30m' },
+  });
+  b.say(`\n[apply] provisioning ${b.numbers} numbers by apply (inventory ${name}) …`);
+  const first = await measuredApply(b, inventory, name);
+  if (first.result.counts.create !== b.numbers || first.result.creates?.counts.active !== b.numbers)
+    throw new Error(`the first apply did not create every number: ${JSON.stringify(first.result.counts)}`);
+  b.say(`[apply] applying the same inventory again to the converged workspace …`);
+  const again = await measuredApply(b, inventory, name);
+  if (again.result.changed || again.result.counts.keep !== b.numbers)
+    throw new Error(`the converged apply was not a no-op: ${JSON.stringify(again.result.counts)}`);
+  const figures = { mode: 'apply', numbers: b.numbers, converged: again.figures, first: first.figures };
+  b.say(JSON.stringify(figures, null, 2));
+  return figures;
+}
+
+async function measuredApply(b: ApplyBench, inventory: PreparedInventory, name: string) {
+  const { input } = await prepareApplyOf(b.store, inventory, { inventory: name });
+  const callsBefore = b.sim.calls().length;
+  const startedAt = new Date(Date.now() - 1_000);
+  const t0 = Date.now();
+  const handle = await startApply(b.client, input, { taskQueue: b.taskQueue });
+  const result: ApplyResult = await reportOf(b.store, await handle.result());
+  const wallS = (Date.now() - t0) / 1000;
+  const calls = b.sim.calls().slice(callsBefore);
+  const per1k = (k: number) => +((k * 1000) / b.numbers).toFixed(1);
+  const byOp: Record<string, number> = {};
+  for (const c of calls.filter((c) => c.status !== 429))
+    byOp[c.operationId ?? 'unknown'] = (byOp[c.operationId ?? 'unknown'] ?? 0) + 1;
+  const actions = await actionsSince(b.client, startedAt);
+  const figures = {
+    wallSeconds: +wallS.toFixed(1),
+    counts: result.counts,
+    changed: result.changed,
+    birdCallsPer1000: per1k(calls.filter((c) => c.status !== 429).length),
+    birdCallsPer1000ByOperation: Object.fromEntries(Object.entries(byOp).map(([op, k]) => [op, per1k(k)])),
+    rateLimited429: calls.filter((c) => c.status === 429).length,
+    runs: actions.runs,
+    actionsPer1000: per1k(actions.total),
+    actionsPer1000ByKind: Object.fromEntries(Object.entries(actions.byKind).map(([k, v]) => [k, per1k(v)])),
+  };
+  return { result, figures };
+}
+
+/** Every run started since `since` (the bench's dev server runs nothing else meanwhile), its billable actions. */
+async function actionsSince(client: Client, since: Date) {
+  const runs: Array<{ workflowId: string; runId: string }> = [];
+  for await (const r of client.workflow.list({ query: `StartTime >= '${since.toISOString()}'` }))
+    runs.push({ workflowId: r.workflowId, runId: r.runId });
+  const counts = [];
+  for (let i = 0; i < runs.length; i += 20)
+    counts.push(
+      ...(await Promise.all(
+        runs
+          .slice(i, i + 20)
+          .map(async (r) => billableActions(await client.workflow.getHandle(r.workflowId, r.runId).fetchHistory())),
+      )),
+    );
+  return { runs: runs.length, ...sumActions(counts) };
+}
