@@ -18,8 +18,10 @@ import {
   BULK_OFFBOARD_OUTCOMES,
   MAX_OFFBOARD_CONCURRENCY,
   RETRIED_OFFBOARD_OUTCOMES,
+  type BulkOffboardProgress,
   type BulkOffboardRow,
 } from '../../domain/bulk-offboarding';
+import { progressView } from '../../bulk/progress-view';
 import { InventoryFileError } from '../../bulk/inventory-file';
 import {
   offboardKeysToRetry,
@@ -122,9 +124,18 @@ async function follow(
   let done = false;
   const settle = () => (done = true);
   void ended.then(settle, settle);
-  while (!done) {
-    await Promise.race([ended, sleep(POLL_MS)]);
-    if (!done) ctx.out.info(bulkOffboardLine(await getBulkOffboardProgress(client, workflowId)));
+  // The progress bar of `starter bulk` (a plain line every few seconds when stderr is not a terminal).
+  const view = progressView<BulkOffboardProgress>(process.stderr, {
+    plainEveryMs: POLL_MS,
+    reading: { line: bulkOffboardLine, done: (p) => p.total - p.pending - p.running, total: (p) => p.total },
+  });
+  try {
+    while (!done) {
+      await Promise.race([ended, sleep(POLL_MS)]);
+      if (!done) view.update(await getBulkOffboardProgress(client, workflowId));
+    }
+  } finally {
+    view.stop();
   }
   const end = await ended;
   if (end.status === 'failed')
