@@ -229,6 +229,27 @@ describe('bulk offboarding', function () {
     assert.ok(!stack.sim.connectors().find((c) => c.id === ok.connectorId)!.deletedAt);
   });
 
+  it('continues as new every `startsPerRun` children, carrying the results', async () => {
+    const rows = [randomUUID(), randomUUID(), randomUUID()].map((phoneNumberId, i) => ({ line: i + 1, phoneNumberId }));
+    const started = await startBulkOffboard(
+      stack.client,
+      { workspaceId: stack.workspaceId, rows, concurrency: 2, startsPerRun: 1 },
+      { taskQueue: stack.taskQueue },
+    );
+    stack.startedWorkflowIds.push(started.workflowId);
+    const end = await awaitBulkOffboard(stack.client, started.workflowId);
+    assert.ok(end.status === 'completed', end.status);
+    assert.deepEqual(
+      end.result.results.map((r) => [r.row, r.outcome]),
+      [
+        [0, 'already-absent'],
+        [1, 'already-absent'],
+        [2, 'already-absent'],
+      ],
+    );
+    assert.equal(end.result.progress.continuedAsNew, 2);
+  });
+
   it('refuses a file with a row that names nothing, naming its line, before anything starts', async () => {
     const path = await file('bad.csv', ['phoneNumberId,connectorTemplateRef,name', randomUUID(), ',whatsapp:1,']);
     const run = await starter('bulk-offboard', '--file', path, '--workspace', stack.workspaceId);
