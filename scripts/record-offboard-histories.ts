@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyFromFile, applyWorkflowId } from '../src/client/apply-client';
+import { startBulkOffboard } from '../src/client/bulk-offboard-client';
 import { offboard } from '../src/client/offboarding-client';
 import { planFromFile } from '../src/client/plan-client';
 import { parseAndStartProvisioning } from '../src/client/provisioning-client';
@@ -37,6 +38,19 @@ export function offboardScenarios(provisionToTheEnd: Provision, subscription: ob
       return offboardNumber(stack, numberOf(input));
     },
     'offboard-already-absent': (stack: Stack) => offboardNumber(stack, randomUUID()),
+    // A file of two numbers, one provisioned and one Bird never had, in a window of one.
+    'bulk-offboard-two-rows': async (stack: Stack) => {
+      const input = smsInput(stack);
+      await provisionToTheEnd(stack, input);
+      const rows = [numberOf(input), randomUUID()].map((phoneNumberId, i) => ({ line: i + 2, phoneNumberId }));
+      const started = await startBulkOffboard(
+        stack.client,
+        { workspaceId: stack.workspaceId, rows, concurrency: 1 },
+        stack,
+      );
+      await started.handle.result();
+      return started.workflowId;
+    },
     'plan-keep-create-prune': async (stack: Stack) => {
       const kept = smsInput(stack);
       kept.connector.name = nameWithInventory('Kept', 'team-a');

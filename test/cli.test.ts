@@ -598,6 +598,8 @@ describe('starter CLI', function () {
         'reconcile',
         'reconcile-schedule',
         'offboard',
+        'bulk-offboard',
+        'bulk-offboard-cancel',
         'plan',
         'apply',
       ];

@@ -36,6 +36,7 @@ describe('replay of recorded histories', function () {
     );
     assert.deepEqual([...types].sort(), [
       'applyInventory',
+      'bulkOffboard',
       'bulkOnboard',
       'offboardChannel',
       'planInventory',

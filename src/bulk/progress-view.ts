@@ -8,10 +8,23 @@ import { rowsHandled } from '../domain/bulk-report';
 import { formatDuration } from '../domain/duration';
 import type { BulkProgress } from '../domain/bulk-onboarding';
 
-export interface ProgressView {
-  update(p: BulkProgress): void;
+export interface ProgressView<P = BulkProgress> {
+  update(p: P): void;
   stop(): void;
 }
+
+/** How a run's progress reads: its line (`<stage>: n/total done · …`), rows done and total. Bulk onboarding's by default. */
+export interface ProgressReading<P> {
+  line(p: P): string;
+  done(p: P): number;
+  total(p: P): number;
+}
+
+const bulkReading: ProgressReading<BulkProgress> = {
+  line: (p) => progressLine(p),
+  done: (p) => rowsHandled(p.counts),
+  total: (p) => p.total,
+};
 
 /** Numbers per second since the run started, and the time left at that rate. */
 export function rateOf(p: BulkProgress, now = Date.now()): { perSecond: number; eta?: string } {
@@ -41,10 +54,11 @@ export function progressLine(p: BulkProgress, now = Date.now()): string {
   ].join(' · ');
 }
 
-export function progressView(
+export function progressView<P = BulkProgress>(
   stream: NodeJS.WriteStream = process.stderr,
-  opts: { plainEveryMs?: number } = {},
-): ProgressView {
+  opts: { plainEveryMs?: number; reading?: ProgressReading<P> } = {},
+): ProgressView<P> {
+  const reading = opts.reading ?? (bulkReading as unknown as ProgressReading<P>);
   if (stream.isTTY) {
     const bar = new SingleBar(
       {
@@ -60,13 +74,13 @@ export function progressView(
     let started = false;
     return {
       update(p) {
-        const details = progressLine(p).replace(/^[^:]+: \d+\/\d+ done · /, '');
+        const details = reading.line(p).replace(/^[^:]+: \d+\/\d+ done · /, '');
         if (!started) {
-          bar.start(p.total, rowsHandled(p.counts), { details });
+          bar.start(reading.total(p), reading.done(p), { details });
           started = true;
         } else {
-          bar.setTotal(p.total);
-          bar.update(rowsHandled(p.counts), { details });
+          bar.setTotal(reading.total(p));
+          bar.update(reading.done(p), { details });
         }
       },
       stop: () => {
@@ -79,7 +93,7 @@ export function progressView(
   let lastLine = '';
   return {
     update(p) {
-      const line = progressLine(p);
+      const line = reading.line(p);
       const now = Date.now();
       // A line when something changed and a few seconds passed, or when the stage changes.
       if (line !== lastLine && (now - last >= every || !lastLine || line.split(':')[0] !== lastLine.split(':')[0])) {

@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { registerApply } from './commands/apply';
 import { registerBulk } from './commands/bulk';
 import { registerBulkCancel } from './commands/bulk-cancel';
+import { registerBulkOffboard } from './commands/bulk-offboard';
 import { registerBulkStatus } from './commands/bulk-status';
 import { registerCancel } from './commands/cancel';
 import { registerEnsureWebhookSubscription } from './commands/ensure-webhook-subscription';
@@ -55,6 +56,7 @@ export function buildProgram(out?: Output): { program: Command; context: CliCont
   registerBulkCancel(program, context);
   registerReconcile(program, context);
   registerOffboard(program, context);
+  registerBulkOffboard(program, context);
   registerPlan(program, context);
   registerApply(program, context);
   return { program, context };

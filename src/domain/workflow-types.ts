@@ -3,6 +3,7 @@
  * handler. They never import workflow code, so a caller's process does not load the workflows (nor their sandbox
  * rules), and test/unit/workflow-types.test.ts keeps these types equal to the workflows' own.
  */
+import type { BulkOffboardInput, BulkOffboardResult } from './bulk-offboarding';
 import type { BulkOnboardInput, BulkOnboardResult } from './bulk-onboarding';
 import type { WorkspaceSubscriptionState } from './messages/subscription';
 import type { ProvisionChannelResult } from './provisioning';
@@ -21,6 +22,7 @@ export type BulkOnboardWorkflow = (input: BulkOnboardInput) => Promise<BulkOnboa
 export type WebhookSubscriptionWorkflow = (input: WorkspaceSubscriptionInputRaw) => Promise<WorkspaceSubscriptionState>;
 export type ReconcileConnectorsWorkflow = (input: ReconcileInputRaw) => Promise<ReconcileReport>;
 export type OffboardChannelWorkflow = (input: OffboardInputRaw) => Promise<OffboardResult>;
+export type BulkOffboardWorkflow = (input: BulkOffboardInput) => Promise<BulkOffboardResult>;
 export type PlanInventoryWorkflow = (input: PlanInputRaw) => Promise<Plan>;
 export type ApplyInventoryWorkflow = (input: ApplyInputRaw, carried?: ApplyCarried) => Promise<ApplyResult>;
 
@@ -33,4 +35,5 @@ export const WORKFLOW_TYPES = {
   offboardChannel: 'offboardChannel',
   planInventory: 'planInventory',
   applyInventory: 'applyInventory',
+  bulkOffboard: 'bulkOffboard',
 } as const;

@@ -6,3 +6,4 @@ export { reconcileConnectors } from './reconcile';
 export { offboardChannel } from './offboard-channel';
 export { planInventory } from './plan-inventory';
 export { applyInventory } from './apply-inventory';
+export { bulkOffboard } from './bulk-offboard';

@@ -8,6 +8,7 @@ import type * as workflows from '../../src/workflows';
 import {
   WORKFLOW_TYPES,
   type ApplyInventoryWorkflow,
+  type BulkOffboardWorkflow,
   type BulkOnboardWorkflow,
   type OffboardChannelWorkflow,
   type PlanInventoryWorkflow,
@@ -25,8 +26,9 @@ const signatures: [
   Same<typeof workflows.offboardChannel, OffboardChannelWorkflow>,
   Same<typeof workflows.planInventory, PlanInventoryWorkflow>,
   Same<typeof workflows.applyInventory, ApplyInventoryWorkflow>,
+  Same<typeof workflows.bulkOffboard, BulkOffboardWorkflow>,
   Same<keyof typeof workflows, keyof typeof WORKFLOW_TYPES>,
-] = [true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true];
 
 describe('workflow types for callers', () => {
   it('name every workflow the worker registers, by its registered name', () => {
