@@ -17,7 +17,7 @@ import {
   getBulkOffboardProgress,
   startBulkOffboard,
 } from '../src/client/bulk-offboard-client';
-import { awaitResult, startProvisioning } from '../src/client/provisioning-client';
+import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import * as sa from '../src/domain/search-attributes';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 import { temporal } from './helpers/temporal';
@@ -74,7 +74,7 @@ describe('bulk offboarding', function () {
 
   async function provisioned(): Promise<{ number: string; connectorId: string }> {
     const input = smsInput(stack);
-    const started = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+    const started = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
     stack.startedWorkflowIds.push(started.workflowId);
     const done = await awaitResult(stack.client, started.workflowId);
     assert.ok(done.ok);

@@ -35,10 +35,7 @@ export function parseOffboardFile(text: string, source: string): BulkOffboardRow
     if (cell(num)) rows.push({ line, phoneNumberId: cell(num) });
     else if (cell(tpl) && cell(name))
       rows.push({ line, connector: { connectorTemplateRef: cell(tpl), name: cell(name) } });
-    else
-      throw new InventoryFileError(
-        `${source} line ${line}: give a phoneNumberId, or a connectorTemplateRef and a name`,
-      );
+    else throw new InventoryFileError('give a phoneNumberId, or a connectorTemplateRef and a name', line);
   });
   if (!rows.length) throw new InventoryFileError(`${source}: no rows to offboard`);
   return rows;

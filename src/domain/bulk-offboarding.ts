@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { BirdId } from '../bird/schemas';
+import type { FieldProblem } from '../base/problems';
 import { InvalidFields, parseFields } from '../base/zod-issues';
 import { duration } from './duration';
 import type { ChannelKey, OffboardOutcome, OffboardResult } from './offboarding';
@@ -37,7 +38,7 @@ export const BulkOffboardOptions = z.strictObject({
 export type BulkOffboardOptions = z.output<typeof BulkOffboardOptions>;
 
 export class InvalidBulkOffboardInput extends InvalidFields {
-  constructor(problems: string[]) {
+  constructor(problems: readonly FieldProblem[]) {
     super('bulk offboarding input', problems);
     this.name = 'InvalidBulkOffboardInput';
   }
