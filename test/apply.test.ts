@@ -14,10 +14,10 @@ import { ScheduleNotFoundError, WorkflowFailedError } from '@temporalio/client';
 import { applyFromFile } from '../src/client/apply-client';
 import { ensureApplySchedule } from '../src/client/apply-schedule';
 import { planFromFile } from '../src/client/plan-client';
-import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { expectedOfSavedPlan, type ApplyResult } from '../src/domain/apply';
 import { nameWithInventory, parseInventoryName } from '../src/domain/plan';
-import { smsInput, startStack, type Stack } from './helpers/stack';
+import { startStack, type Stack } from './helpers/stack';
+import { provisionNamed, seedConnector } from './helpers/workspace-state';
 import { temporal } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
 
@@ -46,25 +46,8 @@ describe('apply', function () {
   });
   after(() => stack?.closeCheckingHistories());
 
-  async function provision(number: string, name: string): Promise<string> {
-    const input = smsInput(stack);
-    input.connector = {
-      ...input.connector,
-      name,
-      arguments: { phoneNumberId: number, channelMessageType: 'transactional' },
-    };
-    const started = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-    stack.startedWorkflowIds.push(started.workflowId);
-    const result = await awaitResult(stack.client, started.workflowId);
-    assert.ok(result.ok);
-    return result.result.connectorId;
-  }
-  const seed = (number: string, name: string) =>
-    stack.sim.seedConnector(stack.workspaceId, {
-      name,
-      connectorTemplateRef: 'sms-messagebird:1',
-      arguments: { phoneNumberId: number, channelMessageType: 'transactional' },
-    });
+  const provision = (number: string, name: string) => provisionNamed(stack, number, name);
+  const seed = (number: string, name: string) => seedConnector(stack, number, name);
 
   it('refuses a saved plan that no longer holds, listing the differences', async () => {
     await provision(n[2]!, nameWithInventory('Keep', 'team-a'));

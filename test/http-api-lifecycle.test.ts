@@ -270,10 +270,10 @@ describe('HTTP API: offboarding, plan and apply', function () {
     const stale = await api.call('POST', '/v1/applies', { body: { inventoryName, defaults, rows, plan: saved } });
     assert.equal(stale.status, 409, stale.text);
     assert.equal(stale.json.error.code, 'plan-no-longer-holds');
-    assert.deepEqual(stale.json.error.problems.map((p: { reason: string }) => p.reason).sort(), [
-      `- create ${a}`,
-      `- create ${b}`,
-    ]);
+    assert.deepEqual(
+      stale.json.error.problems.map((p: { reason: string }) => p.reason).sort(),
+      [`- create ${a}`, `- create ${b}`].sort(),
+    );
     assert.deepEqual(writesSince(before), [], 'nothing was started');
 
     const kept = await applied({ rows: [{ phoneNumberId: a }] });

@@ -10,9 +10,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { planFromFile } from '../src/client/plan-client';
-import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { nameWithInventory, type Plan } from '../src/domain/plan';
-import { smsInput, startStack, type Stack } from './helpers/stack';
+import { startStack, type Stack } from './helpers/stack';
+import { provisionNamed, seedConnector } from './helpers/workspace-state';
 import { temporal } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
 
@@ -31,25 +31,8 @@ describe('plan', function () {
   });
   after(() => stack?.closeCheckingHistories());
 
-  async function provision(number: string, name: string): Promise<string> {
-    const input = smsInput(stack);
-    input.connector = {
-      ...input.connector,
-      name,
-      arguments: { phoneNumberId: number, channelMessageType: 'transactional' },
-    };
-    const started = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-    stack.startedWorkflowIds.push(started.workflowId);
-    const result = await awaitResult(stack.client, started.workflowId);
-    assert.ok(result.ok);
-    return result.result.connectorId;
-  }
-  const seed = (number: string, name: string) =>
-    stack.sim.seedConnector(stack.workspaceId, {
-      name,
-      connectorTemplateRef: 'sms-messagebird:1',
-      arguments: { phoneNumberId: number, channelMessageType: 'transactional' },
-    });
+  const provision = (number: string, name: string) => provisionNamed(stack, number, name);
+  const seed = (number: string, name: string) => seedConnector(stack, number, name);
 
   it('lists each kind of row, and writes nothing to Bird', async () => {
     await provision(n[2]!, nameWithInventory('Keep', 'team-a'));

@@ -18,6 +18,7 @@ import type { ApiContext } from './context';
 import { rowProblems } from './bulk-routes';
 import { ApiError, isNotFound, notFound } from './errors';
 import { PlanRequest } from './plan-routes';
+import { runStateOf, type RunState } from './run-state';
 
 export const ApplyRequest = PlanRequest.safeExtend({
   prune: z.boolean().optional().meta({ description: 'offboard the prune entries too (only when exactly true)' }),
@@ -27,13 +28,7 @@ export const ApplyRequest = PlanRequest.safeExtend({
     .meta({ description: 'a saved plan (POST /v1/plans answer’s `plan`) that must still hold, or nothing starts' }),
 }).meta({ description: 'a plan request, with `prune` and optionally the saved plan to hold the apply to' });
 
-export interface ApplyState {
-  workflowId: string;
-  runId: string;
-  status: 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed-out';
-  result?: ApplyResult;
-  failure?: { reason: string; differences?: string[] };
-}
+export type ApplyState = RunState<ApplyResult, { reason: string; differences?: string[] }>;
 
 export const APPLY_PATH = '/v1/applies/:workspaceId/:inventory';
 type ApplyParams = { workspaceId: string; inventory: string };
@@ -124,18 +119,11 @@ async function savedPlanHolds(
 
 /** The one mapping of the client's reading (readApply) to the API's state. */
 function stateOf(r: ApplyReading): ApplyState {
-  const base = { workflowId: r.workflowId, runId: r.runId };
-  switch (r.status) {
-    case 'RUNNING':
-      return { ...base, status: 'running' };
-    case 'COMPLETED':
-      return { ...base, status: 'completed', result: r.result };
-    default:
-      return {
-        ...base,
-        status:
-          r.status === 'TIMED_OUT' ? 'timed-out' : (r.status.toLowerCase() as 'failed' | 'cancelled' | 'terminated'),
-        failure: { reason: r.reason, ...(r.differences ? { differences: r.differences } : {}) },
-      };
-  }
+  return runStateOf<ApplyResult, { reason: string; differences?: string[] }, ApplyState['failure'] & object>(
+    r,
+    (ended) => ({
+      reason: ended.reason,
+      ...(ended.differences ? { differences: ended.differences } : {}),
+    }),
+  );
 }

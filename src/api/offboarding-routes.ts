@@ -12,14 +12,9 @@ import type { ProvisioningRef } from '../domain/provisioning-identity';
 import type { ApiContext } from './context';
 import { isNotFound, notFound } from './errors';
 import { NAME_PATH, NUMBER_PATH, refOfPath, type RefParams } from './provisioning-routes';
+import { runStateOf, type RunState } from './run-state';
 
-export interface OffboardingState {
-  workflowId: string;
-  runId: string;
-  status: 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed-out';
-  result?: OffboardResult;
-  failure?: { reason: string };
-}
+export type OffboardingState = RunState<OffboardResult, { reason: string }>;
 
 export function offboardingLocation(ref: ProvisioningRef): string {
   return 'phoneNumberId' in ref
@@ -63,18 +58,5 @@ export function registerOffboardingRoutes(app: FastifyInstance, ctx: ApiContext)
 }
 
 function stateOf(r: OffboardingReading): OffboardingState {
-  const base = { workflowId: r.workflowId, runId: r.runId };
-  switch (r.status) {
-    case 'RUNNING':
-      return { ...base, status: 'running' };
-    case 'COMPLETED':
-      return { ...base, status: 'completed', result: r.result };
-    default:
-      return {
-        ...base,
-        status:
-          r.status === 'TIMED_OUT' ? 'timed-out' : (r.status.toLowerCase() as 'failed' | 'cancelled' | 'terminated'),
-        failure: { reason: r.reason },
-      };
-  }
+  return runStateOf<OffboardResult, { reason: string }, { reason: string }>(r, (ended) => ({ reason: ended.reason }));
 }

@@ -1,0 +1,32 @@
+/**
+ * A workspace put into a known state for the plan and apply tests: a number provisioned under a connector name (an
+ * inventory's, or a single provisioning's), or a connector seeded straight into the simulator (made by hand, or ours
+ * but unrecorded).
+ */
+import assert from 'node:assert/strict';
+import { awaitResult, parseAndStartProvisioning } from '../../src/client/provisioning-client';
+import { smsInput, type Stack } from './stack';
+
+/** Provisions `number` to the end under the connector name `name`; its connector id. */
+export async function provisionNamed(stack: Stack, number: string, name: string): Promise<string> {
+  const input = smsInput(stack);
+  input.connector = {
+    ...input.connector,
+    name,
+    arguments: { phoneNumberId: number, channelMessageType: 'transactional' },
+  };
+  const started = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+  stack.startedWorkflowIds.push(started.workflowId);
+  const result = await awaitResult(stack.client, started.workflowId);
+  assert.ok(result.ok);
+  return result.result.connectorId;
+}
+
+/** A connector for `number` that no provisioning of ours made: its id. */
+export function seedConnector(stack: Stack, number: string, name: string): string {
+  return stack.sim.seedConnector(stack.workspaceId, {
+    name,
+    connectorTemplateRef: 'sms-messagebird:1',
+    arguments: { phoneNumberId: number, channelMessageType: 'transactional' },
+  });
+}
