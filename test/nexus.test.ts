@@ -4,11 +4,7 @@
  * serves the Nexus service) and the Bird simulator over HTTP.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
-import { Client } from '@temporalio/client';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
 import { describeOutcome } from '../src/client/provisioning-client';
 import { buildInventory, parseBulkDefaults } from '../src/domain/bulk-input';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
@@ -32,78 +28,32 @@ import {
   type Seen,
 } from './nexus/caller-workflows';
 import { smsInput, startStack, type Stack } from './helpers/stack';
-import { temporal, temporalCliPath } from './helpers/temporal';
+import { startNexusCaller, type NexusCaller } from './helpers/nexus-caller';
 import { waitFor } from './helpers/wait';
-
-const run = promisify(execFile);
 
 describe('channelProvisioning Nexus service (caller in another namespace)', function () {
   this.timeout(90_000);
   let stack: Stack;
-  let address: string;
-  let caller: Client;
-  let callerWorker: Worker;
-  let callerRunning: Promise<void>;
-  const callerNamespace = `nexus-caller-${randomBytes(4).toString('hex')}`;
-  const endpoint = `channel-provisioning-${randomBytes(4).toString('hex')}`;
-  const callerQueue = 'nexus-caller';
-
-  const cli = (...args: string[]) => run(temporalCliPath(), [...args, '--address', address]);
+  let caller: NexusCaller;
 
   before(async function () {
     this.timeout(180_000);
-    const harness = await temporal();
-    address = harness.address;
-    const [started, bundle] = await Promise.all([
-      startStack(),
-      bundleWorkflowCode({ workflowsPath: require.resolve('./nexus/caller-workflows'), logger: quiet }),
-      cli('operator', 'namespace', 'create', '--namespace', callerNamespace),
-    ]);
-    stack = started;
-    // What another team runs once: an endpoint in the cluster's registry routing to this deployment's task queue.
-    await cli(
-      'operator',
-      'nexus',
-      'endpoint',
-      'create',
-      '--name',
-      endpoint,
-      '--target-namespace',
-      harness.env.namespace ?? 'default',
-      '--target-task-queue',
-      stack.taskQueue,
-    );
-    caller = new Client({ connection: harness.env.connection, namespace: callerNamespace });
-    // A new namespace reaches every service of the server on its next registry refresh.
-    await waitFor(
-      'the caller namespace',
-      () =>
-        caller.workflowService.describeNamespace({ namespace: callerNamespace }).then(
-          () => true,
-          () => undefined,
-        ),
-      30_000,
-      500,
-    );
-    callerWorker = await Worker.create({
-      connection: harness.env.nativeConnection,
-      namespace: callerNamespace,
-      taskQueue: callerQueue,
-      workflowBundle: bundle,
-    });
-    callerRunning = callerWorker.run();
+    ({ stack, caller } = await startNexusCaller('nexus', startStack()));
   });
   after(async () => {
-    if (callerWorker?.getState() === 'RUNNING') callerWorker.shutdown();
-    await callerRunning;
-    if (address) await cli('operator', 'nexus', 'endpoint', 'delete', '--name', endpoint).catch(() => undefined);
+    await caller?.close();
     await stack?.closeCheckingHistories();
   });
   beforeEach(() => stack.sim.reset());
 
-  const call = (operation: OperationName, input: unknown) => execute(callOperation, [endpoint, operation, input]);
+  const call = (operation: OperationName, input: unknown) =>
+    execute(callOperation, [caller.endpoint, operation, input]);
   function execute<A extends unknown[], R>(workflow: (...args: A) => Promise<R>, args: A): Promise<R> {
-    return caller.workflow.execute(workflow, { taskQueue: callerQueue, workflowId: `caller-${randomUUID()}`, args });
+    return caller.client.workflow.execute(workflow, {
+      taskQueue: caller.taskQueue,
+      workflowId: `caller-${randomUUID()}`,
+      args,
+    });
   }
   const phoneOf = (input: ProvisionChannelInputRaw) =>
     (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
@@ -123,7 +73,7 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
 
   it('provision succeeds; a second call for the number attaches and a later one returns the completed result, with one connector', async () => {
     const input = smsInput(stack);
-    const [first, second, third] = await execute(provisionThrice, [endpoint, input]);
+    const [first, second, third] = await execute(provisionThrice, [caller.endpoint, input]);
     const result = ok<ProvisionChannelResult>(first!);
     assert.equal(result.workflowId, `provision/${stack.workspaceId}/${phoneOf(input)}`);
     assert.deepEqual(result.finalStatus, { status: 'ok', stage: 'active' });
@@ -171,10 +121,10 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
       readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '60s' },
     });
     stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 120_000 });
-    const handle = await caller.workflow.start(provisionUntilCancelled, {
-      taskQueue: callerQueue,
+    const handle = await caller.client.workflow.start(provisionUntilCancelled, {
+      taskQueue: caller.taskQueue,
       workflowId: `caller-${randomUUID()}`,
-      args: [endpoint, input],
+      args: [caller.endpoint, input],
     });
     await waitFor('the connector', () => (liveConnectors().length === 1 ? true : undefined), 30_000, 100);
     const running = ok<ProvisioningState>(await call('getProvisioning', refOf(input)));
@@ -196,7 +146,7 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
       readiness: { mode: 'poll', initialPollInterval: '200ms', maxPollInterval: '1s', deadline: '60s' },
     });
     stack.sim.configureNumber(phoneOf(input), { outcome: 'active', delayMs: 120_000 });
-    const provisioning = execute(callOperation, [endpoint, 'provision', input]);
+    const provisioning = execute(callOperation, [caller.endpoint, 'provision', input]);
     await waitFor('the connector', () => (liveConnectors().length === 1 ? true : undefined), 30_000, 100);
     const cancel = ok<{ requested: boolean }>(await call('cancelProvisioning', refOf(input)));
     assert.equal(cancel.requested, true);
@@ -387,6 +337,3 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
     ]);
   });
 });
-
-const noop = () => undefined;
-const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };

@@ -7,14 +7,10 @@
  * server, simulator and worker for the whole table; the cases of a door run side by side.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { Client } from '@temporalio/client';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { runCli } from '../src/cli/program';
 import { attachOrStart, awaitOutcome } from '../src/client/provisioning-client';
 import { awaitBulk, bulkReport, getBulkProgress, prepareInventory, startBulk } from '../src/client/bulk-client';
@@ -28,10 +24,9 @@ import type { ProvisioningState } from '../src/api/provisioning-state';
 import { callOperation, type Seen } from './nexus/caller-workflows';
 import { startApi, type ApiHarness } from './helpers/http-api';
 import { startStack, type Stack } from './helpers/stack';
-import { temporal, temporalCliPath } from './helpers/temporal';
+import { startNexusCaller, type NexusCaller } from './helpers/nexus-caller';
+import { temporal } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
-
-const run = promisify(execFile);
 
 /** How a door's provisioning ended, as the door itself says it. */
 type Ended = { completed: true; connectorId: string } | { completed: false; reason: string };
@@ -47,65 +42,19 @@ describe('every connector template through every door', function () {
   let stack: Stack;
   let api: ApiHarness;
   let address: string;
-  let caller: Client;
-  let callerWorker: Worker;
-  let callerRunning: Promise<void>;
+  let caller: NexusCaller;
   let dir: string;
-  const callerNamespace = `doors-caller-${randomBytes(4).toString('hex')}`;
-  const endpoint = `doors-${randomBytes(4).toString('hex')}`;
-  const callerQueue = 'doors-caller';
 
   before(async function () {
     this.timeout(180_000);
-    const harness = await temporal();
-    address = harness.address;
-    const cli = (...args: string[]) => run(temporalCliPath(), [...args, '--address', address]);
-    const [started, bundle] = await Promise.all([
-      startStack(),
-      bundleWorkflowCode({ workflowsPath: require.resolve('./nexus/caller-workflows'), logger: quiet }),
-      cli('operator', 'namespace', 'create', '--namespace', callerNamespace),
-    ]);
-    stack = started;
+    address = (await temporal()).address;
+    ({ stack, caller } = await startNexusCaller('doors', startStack()));
     api = await startApi(stack);
     dir = await mkdtemp(join(tmpdir(), 'doors-'));
-    await cli(
-      ...['operator', 'nexus', 'endpoint', 'create', '--name', endpoint],
-      ...['--target-namespace', harness.env.namespace ?? 'default', '--target-task-queue', stack.taskQueue],
-    );
-    caller = new Client({ connection: harness.env.connection, namespace: callerNamespace });
-    await waitFor(
-      'the caller namespace',
-      () =>
-        caller.workflowService.describeNamespace({ namespace: callerNamespace }).then(
-          () => true,
-          () => undefined,
-        ),
-      30_000,
-      500,
-    );
-    callerWorker = await Worker.create({
-      connection: harness.env.nativeConnection,
-      namespace: callerNamespace,
-      taskQueue: callerQueue,
-      workflowBundle: bundle,
-    });
-    callerRunning = callerWorker.run();
   });
   after(async () => {
-    if (callerWorker?.getState() === 'RUNNING') callerWorker.shutdown();
-    await callerRunning;
+    await caller?.close();
     await api?.app.close();
-    if (address)
-      await run(temporalCliPath(), [
-        'operator',
-        'nexus',
-        'endpoint',
-        'delete',
-        '--name',
-        endpoint,
-        '--address',
-        address,
-      ]);
     await stack?.closeCheckingHistories();
   });
 
@@ -161,10 +110,10 @@ describe('every connector template through every door', function () {
     {
       name: 'Nexus',
       async provision(raw) {
-        const seen: Seen = await caller.workflow.execute(callOperation, {
-          taskQueue: callerQueue,
+        const seen: Seen = await caller.client.workflow.execute(callOperation, {
+          taskQueue: caller.taskQueue,
           workflowId: `caller-${randomUUID()}`,
-          args: [endpoint, 'provision', raw],
+          args: [caller.endpoint, 'provision', raw],
         });
         if (seen.ok) return { completed: true, connectorId: (seen.value as ProvisionChannelResult).connectorId };
         const failure = seen.causes.find((c) => c.type === PROVISIONING_FAILED);
@@ -322,5 +271,3 @@ describe('every connector template through every door', function () {
     }
   });
 });
-
-const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
