@@ -27,6 +27,7 @@ import { redactSpan } from '../src/observability/span-redaction';
 import {
   assertCompensatedTrace,
   assertReadyByWebhookTrace,
+  forbiddenIn,
   provisionThroughApi,
   readyByWebhook,
   startTracedStack,
@@ -61,17 +62,6 @@ describe('tracing, in memory', function () {
     );
   }
 
-  function forbidden(run: Provisioned): Record<string, string> {
-    const { secrets } = traced.stack;
-    return {
-      'Bird access key': secrets.accessKey,
-      'signing key': secrets.signingKey,
-      'API key': traced.api.keyA,
-      'phone-number id': run.phoneNumberId,
-      'workflow id': run.workflowId,
-    };
-  }
-
   it('a provisioning ready by webhook is one chain, the delivery linked to it, nothing personal in it', async () => {
     const run = await provisionThroughApi(traced, readyByWebhook, (number) =>
       traced.stack.sim.configureNumber(number, { outcome: 'active', delayMs: 2_000 }),
@@ -80,7 +70,7 @@ describe('tracing, in memory', function () {
     const view = await spansOf(run);
     await waitFor('the webhook report span', () => view.all('ReportChannelStatus').length || undefined, 10_000);
     assertReadyByWebhookTrace(new TraceView(fromReadableSpans(exporter.getFinishedSpans())), run);
-    assertNothingForbidden(fromReadableSpans(exporter.getFinishedSpans()), forbidden(run));
+    assertNothingForbidden(fromReadableSpans(exporter.getFinishedSpans()), forbiddenIn(traced, run));
   });
 
   it('a traced run replays: the workflow interceptors add headers and spans, never commands', async () => {
@@ -126,7 +116,7 @@ describe('tracing, in memory', function () {
     );
     assert.equal(run.ok, false);
     assertCompensatedTrace(await spansOf(run), run);
-    assertNothingForbidden(fromReadableSpans(exporter.getFinishedSpans()), forbidden(run));
+    assertNothingForbidden(fromReadableSpans(exporter.getFinishedSpans()), forbiddenIn(traced, run));
   });
 
   it('a traced bulk run: each provisioning is a trace of its own, linked to the bulk run that started it', async () => {

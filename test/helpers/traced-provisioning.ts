@@ -166,3 +166,15 @@ export function assertCompensatedTrace(view: TraceView, run: Provisioned): void 
   assert.equal(accepted.attributes['bird.attempt'], 2);
   birdCall(view, view.one('RunActivity:deleteConnector', workflow), 'deleteConnector', 204);
 }
+
+/** What must appear in no span of a provisioning's trace: the keys, its number, its workflow id (which holds it). */
+export function forbiddenIn(traced: TracedStack, run: Provisioned): Record<string, string> {
+  const { secrets } = traced.stack;
+  return {
+    'Bird access key': secrets.accessKey,
+    'signing key': secrets.signingKey,
+    'API key': traced.api.keyA,
+    'phone-number id': run.phoneNumberId,
+    'workflow id': run.workflowId,
+  };
+}

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import {
   assertCompensatedTrace,
   assertReadyByWebhookTrace,
+  forbiddenIn,
   provisionThroughApi,
   readyByWebhook,
   startTracedStack,
@@ -57,17 +58,6 @@ describe('tracing, in a real trace store (Jaeger)', function () {
     );
   }
 
-  function forbidden(run: Provisioned): Record<string, string> {
-    const { secrets } = traced.stack;
-    return {
-      'Bird access key': secrets.accessKey,
-      'signing key': secrets.signingKey,
-      'API key': traced.api.keyA,
-      'phone-number id': run.phoneNumberId,
-      'workflow id': run.workflowId,
-    };
-  }
-
   it('a provisioning ready by webhook is one chain in the store, the delivery linked to it, nothing personal', async () => {
     const run = await provisionThroughApi(traced, readyByWebhook, (number) =>
       traced.stack.sim.configureNumber(number, { outcome: 'active', delayMs: 2_000 }),
@@ -79,7 +69,7 @@ describe('tracing, in a real trace store (Jaeger)', function () {
       'Bird createLegacyWebhookSubscription',
     ]);
     assertReadyByWebhookTrace(view, run);
-    assertNothingForbidden(view.spans, forbidden(run));
+    assertNothingForbidden(view.spans, forbiddenIn(traced, run));
   });
 
   it("a failed provisioning's trace in the store shows the refused create and the compensation's delete", async () => {
@@ -90,6 +80,6 @@ describe('tracing, in a real trace store (Jaeger)', function () {
     assert.equal(run.ok, false);
     const view = await stored(run, ['Bird deleteConnector']);
     assertCompensatedTrace(view, run);
-    assertNothingForbidden(view.spans, forbidden(run));
+    assertNothingForbidden(view.spans, forbiddenIn(traced, run));
   });
 });
