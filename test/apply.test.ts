@@ -5,11 +5,10 @@
  * connectors; a second apply makes no Bird write. The CLI refuses a prune it cannot confirm, and says "No changes."
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ScheduleNotFoundError, WorkflowFailedError } from '@temporalio/client';
 import { applyFromFile } from '../src/client/apply-client';
 import { ensureApplySchedule } from '../src/client/apply-schedule';
@@ -17,11 +16,10 @@ import { planFromFile } from '../src/client/plan-client';
 import { expectedOfSavedPlan, type ApplyResult } from '../src/domain/apply';
 import { nameWithInventory, parseInventoryName } from '../src/domain/plan';
 import { startStack, type Stack } from './helpers/stack';
+import { runStarter } from './helpers/starter-process';
 import { provisionNamed, seedConnector } from './helpers/workspace-state';
-import { temporal } from './helpers/temporal';
-import { waitFor } from './helpers/wait';
 
-const ROOT = resolve(__dirname, '..');
+import { waitFor } from './helpers/wait';
 
 describe('apply', function () {
   this.timeout(180_000);
@@ -234,26 +232,5 @@ describe('apply', function () {
     assert.equal((JSON.parse(yes.stdout) as { changed: boolean }).changed, false);
   });
 
-  async function starter(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const { env } = await temporal();
-    return new Promise((done) => {
-      const child = execFile(
-        process.execPath,
-        ['--import', 'tsx', 'src/starter.ts', ...args],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            TEMPORAL_ADDRESS: env.address,
-            TEMPORAL_NAMESPACE: 'default',
-            TEMPORAL_TASK_QUEUE: stack.taskQueue,
-            BULK_STORE_DIR: stack.bulkStore.dir,
-          },
-          timeout: 60_000,
-        },
-        (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-      child.stdin?.end();
-    });
-  }
+  const starter = (args: string[]) => runStarter(stack, args);
 });

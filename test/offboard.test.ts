@@ -6,9 +6,7 @@
  * an offboarding runs is refused with the reason.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { offboard, ProvisioningRefused, startOffboarding } from '../src/client/offboarding-client';
 import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
@@ -16,10 +14,8 @@ import { reconcile } from '../src/client/reconcile-client';
 import { InvalidOffboardInput, type OffboardResult } from '../src/domain/offboarding';
 import * as sa from '../src/domain/search-attributes';
 import { smsInput, startStack, type Stack } from './helpers/stack';
-import { temporal } from './helpers/temporal';
+import { runStarter } from './helpers/starter-process';
 import { waitFor } from './helpers/wait';
-
-const ROOT = resolve(__dirname, '..');
 
 describe('offboarding one channel', function () {
   this.timeout(120_000);
@@ -183,34 +179,14 @@ describe('offboarding one channel', function () {
     const started = await parseAndStartProvisioning(stack.client, input, opts());
     stack.startedWorkflowIds.push(started.workflowId);
     assert.ok((await awaitResult(stack.client, started.workflowId)).ok);
-    const { env } = await temporal();
-    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-      execFile(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'src/starter.ts',
-          'offboard',
-          '--workspace',
-          stack.workspaceId,
-          '--number',
-          numberOf(input),
-          '--json',
-        ],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            TEMPORAL_ADDRESS: env.address,
-            TEMPORAL_NAMESPACE: 'default',
-            TEMPORAL_TASK_QUEUE: stack.taskQueue,
-          },
-          timeout: 60_000,
-        },
-        (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+    const run = await runStarter(stack, [
+      'offboard',
+      '--workspace',
+      stack.workspaceId,
+      '--number',
+      numberOf(input),
+      '--json',
+    ]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout) as OffboardResult).outcome, 'offboarded');
     const audit = await reconcile(stack.client, { workspaceId: stack.workspaceId, gracePeriod: '0s' }, opts());

@@ -4,19 +4,16 @@
  * connectors): each is listed correctly, and planning writes nothing to Bird. The CLI prints the same as JSON.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { planFromFile } from '../src/client/plan-client';
 import { nameWithInventory, type Plan } from '../src/domain/plan';
 import { startStack, type Stack } from './helpers/stack';
+import { runStarter } from './helpers/starter-process';
 import { provisionNamed, seedConnector } from './helpers/workspace-state';
-import { temporal } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
-
-const ROOT = resolve(__dirname, '..');
 
 describe('plan', function () {
   this.timeout(120_000);
@@ -89,36 +86,16 @@ describe('plan', function () {
   });
 
   it('the CLI prints the plan as JSON', async () => {
-    const { env } = await temporal();
-    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-      execFile(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'src/starter.ts',
-          'plan',
-          '--file',
-          file,
-          '--defaults',
-          defaultsFile,
-          '--inventory',
-          'team-a',
-          '--json',
-        ],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            TEMPORAL_ADDRESS: env.address,
-            TEMPORAL_NAMESPACE: 'default',
-            TEMPORAL_TASK_QUEUE: stack.taskQueue,
-          },
-          timeout: 60_000,
-        },
-        (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+    const run = await runStarter(stack, [
+      'plan',
+      '--file',
+      file,
+      '--defaults',
+      defaultsFile,
+      '--inventory',
+      'team-a',
+      '--json',
+    ]);
     assert.equal(run.code, 0, run.stderr);
     const plan = JSON.parse(run.stdout) as Plan;
     assert.deepEqual(plan.counts, { create: 1, keep: 1, repair: 1, adopt: 1, foreign: 1, prune: 1, other: 2 });

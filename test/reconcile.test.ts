@@ -5,17 +5,13 @@
  * young to judge are never touched. The Schedule runs the same workflow; the CLI prints the report.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import { awaitResult, getProgress, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { ensureReconcileSchedule, reconcile, reconcileScheduleId } from '../src/client/reconcile-client';
 import { InvalidReconcileInput, type ReconcileReport } from '../src/domain/reconcile';
 import { smsInput, startStack, type Stack } from './helpers/stack';
-import { temporal } from './helpers/temporal';
+import { runStarter } from './helpers/starter-process';
 import { waitFor } from './helpers/wait';
-
-const ROOT = resolve(__dirname, '..');
 
 describe('orphan audit (reconcile)', function () {
   this.timeout(120_000);
@@ -144,24 +140,7 @@ describe('orphan audit (reconcile)', function () {
   });
 
   it('the CLI prints the report and exits 1 while orphans remain', async () => {
-    const { env } = await temporal();
-    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', 'src/starter.ts', 'reconcile', '--workspace', stack.workspaceId, '--grace', '0s', '--json'],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            TEMPORAL_ADDRESS: env.address,
-            TEMPORAL_NAMESPACE: 'default',
-            TEMPORAL_TASK_QUEUE: stack.taskQueue,
-          },
-          timeout: 60_000,
-        },
-        (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+    const run = await runStarter(stack, ['reconcile', '--workspace', stack.workspaceId, '--grace', '0s', '--json']);
     assert.equal(run.code, 1, run.stderr);
     assert.equal((JSON.parse(run.stdout) as ReconcileReport).orphanCount, 3);
   });
