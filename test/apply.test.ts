@@ -170,6 +170,22 @@ describe('apply', function () {
     assert.equal(cli.code, 0, cli.stderr);
     assert.match(cli.stdout, /No changes\./);
     assert.deepEqual(writesSince(before), []);
+
+    // Without refresh, a converged apply reads the list pages only.
+    const listOnly = stack.sim.calls().length;
+    const again = await applyFromFile(
+      stack.client,
+      stack.bulkStore,
+      { file, defaults, inventory: 'team-a', refresh: false },
+      opts(),
+    );
+    assert.equal(again.result.changed, false);
+    const calls = stack.sim.calls().slice(listOnly);
+    assert.ok(calls.length > 0);
+    assert.deepEqual(
+      calls.filter((c) => c.operationId !== 'listConnectors'),
+      [],
+    );
   });
 
   it('a scheduled apply runs applyInventory on a Temporal Schedule, prune off, until unscheduled', async () => {

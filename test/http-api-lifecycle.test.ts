@@ -203,6 +203,20 @@ describe('HTTP API: offboarding, plan and apply', function () {
     assert.deepEqual(actions(fromRows), { [keep]: 'other', [create]: 'create' });
     assert.deepEqual(writesSince(before), [], 'a plan writes nothing to Bird');
 
+    const listOnly = stack.sim.calls().length;
+    const unrefreshed = await api.call('POST', '/v1/plans', {
+      body: { inventoryName: 'team-a', format: 'csv', inventory: csv, defaults, refresh: false },
+    });
+    assert.equal(unrefreshed.status, 200, unrefreshed.text);
+    stack.startedWorkflowIds.push(unrefreshed.json.workflowId);
+    assert.deepEqual(actions(unrefreshed), actions(fromFile));
+    const reads = stack.sim.calls().slice(listOnly);
+    assert.deepEqual(
+      reads.filter((c) => c.operationId !== 'listConnectors'),
+      [],
+      'refresh: false reads the list pages only',
+    );
+
     const invalid = await api.call('POST', '/v1/plans', {
       body: { inventoryName: 'no spaces', inventory: csv, rows: [], defaults },
     });

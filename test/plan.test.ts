@@ -100,4 +100,30 @@ describe('plan', function () {
     const plan = JSON.parse(run.stdout) as Plan;
     assert.deepEqual(plan.counts, { create: 1, keep: 1, repair: 1, adopt: 1, foreign: 1, prune: 1, other: 2 });
   });
+
+  it('--no-refresh reads the list pages only, and so sees no status (a connector in error is planned keep)', async () => {
+    const before = stack.sim.calls().length;
+    const run = await runStarter(stack, [
+      'plan',
+      '--file',
+      file,
+      '--defaults',
+      defaultsFile,
+      '--inventory',
+      'team-a',
+      '--json',
+      '--no-refresh',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const plan = JSON.parse(run.stdout) as Plan;
+    assert.deepEqual(plan.counts, { create: 1, keep: 2, repair: 0, adopt: 1, foreign: 1, prune: 1, other: 2 });
+    assert.match(plan.entries.find((e) => e.phoneNumberId === n[3])?.reason ?? '', /status not read/);
+    const calls = stack.sim.calls().slice(before);
+    assert.ok(calls.length > 0);
+    assert.deepEqual(
+      calls.filter((c) => c.operationId !== 'listConnectors'),
+      [],
+      'only list pages',
+    );
+  });
 });

@@ -63,6 +63,7 @@ export function registerApplyRoutes(app: FastifyInstance, ctx: ApiContext, opts:
     const { input } = await prepareApplyOf(ctx.bulkStore, inventory, {
       inventory: body.inventoryName,
       prune: body.prune === true,
+      refresh: body.refresh,
       ...(expected ? { expected } : {}),
     });
     const started = await startApply(ctx.client, input, { taskQueue: ctx.taskQueue }).catch((err: unknown) => {
@@ -97,7 +98,7 @@ async function savedPlanHolds(
   ctx: ApiContext,
   saved: Record<string, unknown>,
   file: Omit<Parameters<typeof planFromText>[1], 'inventory'>,
-  body: { inventoryName: string },
+  body: { inventoryName: string; refresh?: boolean },
 ): Promise<ExpectedEntry[]> {
   let expected;
   try {
@@ -105,7 +106,7 @@ async function savedPlanHolds(
   } catch (err) {
     throw new ApiError(422, 'invalid-input', 'plan: not a plan', [{ field: 'plan', reason: (err as Error).message }]);
   }
-  const fresh = await planFromText(ctx.client, { ...file, inventory: body.inventoryName }, ctx);
+  const fresh = await planFromText(ctx.client, { ...file, inventory: body.inventoryName, refresh: body.refresh }, ctx);
   const differences = planDifferences(expected, fresh.plan);
   if (differences.length)
     throw new ApiError(

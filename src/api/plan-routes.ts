@@ -27,6 +27,10 @@ export const PlanRequest = z
       .max(20_000)
       .optional()
       .meta({ description: "or the inventory's rows, each a bulk row's columns (row N is line N)" }),
+    refresh: z.boolean().optional().meta({
+      description:
+        "false: read no connector's status, only the list pages and our records (as --no-refresh, Terraform's -refresh=false)",
+    }),
   })
   .superRefine((body, ctx) => {
     if ((body.inventory === undefined) === (body.rows === undefined))
@@ -51,7 +55,7 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext, opts: 
     const format = body.inventory !== undefined ? body.format! : 'jsonl';
     const { plan, invalid, workflowId } = await planFromText(
       ctx.client,
-      { text, format, defaults, inventory: body.inventoryName, source: `http-plan.${format}` },
+      { text, format, defaults, inventory: body.inventoryName, source: `http-plan.${format}`, refresh: body.refresh },
       { taskQueue: ctx.taskQueue },
     );
     return { workflowId, plan, notPlanned: rowProblems(invalid) };

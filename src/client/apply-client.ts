@@ -18,10 +18,10 @@ import {
 } from '../domain/apply';
 import type { BulkOverrides, InvalidRow } from '../domain/bulk-input';
 import { nameWithInventory } from '../domain/plan';
-import { parsePlanInput } from '../domain/plan-input';
 import * as sa from '../domain/search-attributes';
 import { WORKFLOW_TYPES, type ApplyInventoryWorkflow } from '../domain/workflow-types';
 import { BULK_LIMITS, bulkReport, prepareInventory, type PreparedInventory } from './bulk-client';
+import { planInputOf } from './plan-client';
 
 export { applyWorkflowId };
 
@@ -33,6 +33,8 @@ export interface ApplyArgs {
   prune?: boolean;
   /** A saved plan's changing entries (expectedOfSavedPlan): the run refuses if the fresh plan differs. */
   expected?: ExpectedEntry[];
+  /** false: plan from the list pages and our records, reading no status (PlanInput's `refresh`). */
+  refresh?: boolean;
 }
 
 export interface ApplyOptions {
@@ -69,14 +71,10 @@ export async function prepareApply(
 export async function prepareApplyOf(
   store: BulkStore,
   inventory: PreparedInventory,
-  args: Pick<ApplyArgs, 'inventory' | 'prune' | 'expected'>,
+  args: Pick<ApplyArgs, 'inventory' | 'prune' | 'expected' | 'refresh'>,
   opts: Omit<ApplyOptions, 'taskQueue'> = {},
 ): Promise<{ input: ApplyInputRaw; invalid: InvalidRow[] }> {
-  const plan = parsePlanInput({
-    workspaceId: inventory.workspaceId,
-    inventory: args.inventory,
-    entries: inventory.valid.map((r) => ({ phoneNumberId: r.phoneNumberId, line: r.line })),
-  });
+  const plan = planInputOf(inventory, args);
   const valid = inventory.valid.map((r) => ({
     ...r,
     input: {

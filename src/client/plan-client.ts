@@ -21,21 +21,38 @@ export interface InventoryPlan {
 
 export async function planFromFile(
   client: Client,
-  args: { file: string; defaults: unknown; inventory: string; overrides?: BulkOverrides },
+  args: { file: string; defaults: unknown; inventory: string; overrides?: BulkOverrides; refresh?: boolean },
   opts: { taskQueue: string },
 ): Promise<InventoryPlan> {
   const inventory = await prepareInventory(args.file, args.defaults, args.overrides);
-  return planPrepared(client, inventory, args.inventory, opts);
+  return planPrepared(client, inventory, args, opts);
 }
 
 /** The same for an inventory received as text (the HTTP API): the same readers, rules and line numbers. */
 export async function planFromText(
   client: Client,
-  args: { text: string; format: InventoryFormat; defaults: unknown; inventory: string; source: string },
+  args: {
+    text: string;
+    format: InventoryFormat;
+    defaults: unknown;
+    inventory: string;
+    source: string;
+    refresh?: boolean;
+  },
   opts: { taskQueue: string },
 ): Promise<InventoryPlan> {
   const inventory = prepareInventoryText(args.text, args.format, args.defaults, args.source);
-  return planPrepared(client, inventory, args.inventory, opts);
+  return planPrepared(client, inventory, args, opts);
+}
+
+/** The plan's input for an inventory read and validated: its valid rows, with their lines. */
+export function planInputOf(inventory: PreparedInventory, args: { inventory: string; refresh?: boolean }): PlanInput {
+  return parsePlanInput({
+    workspaceId: inventory.workspaceId,
+    inventory: args.inventory,
+    entries: inventory.valid.map((r) => ({ phoneNumberId: r.phoneNumberId, line: r.line })),
+    ...(args.refresh === false ? { refresh: false } : {}),
+  });
 }
 
 /** How every door starts a plan: one id per plan, so plans never attach to each other. */
@@ -49,14 +66,10 @@ export function planStartOptions(input: PlanInput) {
 async function planPrepared(
   client: Client,
   inventory: PreparedInventory,
-  name: string,
+  args: { inventory: string; refresh?: boolean },
   opts: { taskQueue: string },
 ): Promise<InventoryPlan> {
-  const input = parsePlanInput({
-    workspaceId: inventory.workspaceId,
-    inventory: name,
-    entries: inventory.valid.map((r) => ({ phoneNumberId: r.phoneNumberId, line: r.line })),
-  });
+  const input = planInputOf(inventory, args);
   const { workflowId, staticSummary } = planStartOptions(input);
   const plan = await client.workflow.execute<PlanInventoryWorkflow>(WORKFLOW_TYPES.planInventory, {
     taskQueue: opts.taskQueue,

@@ -16,6 +16,12 @@ export const PlanInput = z.strictObject({
   entries: z.array(z.strictObject({ phoneNumberId: Lower, line: z.number().int().min(1).optional() })).max(20_000),
   /** Connectors per Bird list request. */
   pageSize: z.number().int().min(1).max(100).default(100),
+  /**
+   * Read the status of each of our connectors for a number of the inventory (one GET each), as Terraform refreshes
+   * its state. Off (as Terraform's `-refresh=false`), the plan reads the list pages only: Bird's list carries no
+   * status, so a connector of ours in `error` or `inactive` is then planned `keep` until a refreshing plan sees it.
+   */
+  refresh: z.boolean().default(true),
 });
 export type PlanInputRaw = z.input<typeof PlanInput>;
 export type PlanInput = z.output<typeof PlanInput>;

@@ -113,7 +113,7 @@ function judgeListed(c: WorkspaceConnector, input: PlanInput): Omit<PlanEntry, '
   const madeBy = inventory ? { madeBy: inventory } : {};
   if (inventory && inventory !== input.inventory)
     return { ...at, ...madeBy, action: 'other', reason: `made by inventory "${inventory}": never touched` };
-  const state = `${c.status ?? '?'}/${c.stage ?? '?'}`;
+  const state = c.status === undefined ? 'status not read (no refresh)' : `${c.status ?? '?'}/${c.stage ?? '?'}`;
   if (health(c) === 'broken')
     return { ...at, ...madeBy, action: 'repair', reason: `ours but ${state}: deleted and created again` };
   if (!input.recorded({ connectorId: c.connectorId, tag: tagged.tag }))

@@ -101,6 +101,7 @@ export function channelProvisioningHandler(deps: ChannelProvisioningDeps) {
       const { input } = await prepareApplyOf(deps.bulkStore, inventory, {
         inventory: request.inventoryName,
         prune: request.prune === true,
+        refresh: request.refresh,
         ...(request.expected ? { expected: request.expected } : {}),
       });
       const { workflowId, ...options } = applyStartOptions(input);

@@ -43,6 +43,7 @@ const ApplyRequestSchema = z.strictObject({
   defaults: z.record(z.string(), z.unknown()),
   rows: z.array(z.record(z.string(), z.unknown())).min(1).max(20_000),
   prune: z.boolean().optional(),
+  refresh: z.boolean().optional(),
   expected: z.array(ExpectedEntry).max(20_000).optional(),
 });
 

@@ -54,6 +54,8 @@ export interface ApplyRequest {
   rows: Array<Record<string, unknown>>;
   /** Offboard the prune entries too (only when exactly true). */
   prune?: boolean;
+  /** false: the plan reads no connector's status, only the list pages and our records (PlanInput's `refresh`). */
+  refresh?: boolean;
   /** A saved plan's changing entries: the run fails (`PlanNoLongerHolds`) if the fresh plan's differ. */
   expected?: ExpectedEntry[];
 }

@@ -1,8 +1,8 @@
 /**
  * planInventory: what it takes for a workspace to match an inventory (src/domain/plan.ts), read from Bird and our
  * records and changing nothing: the workspace's connector list pages (one GET each), whether a run records each of
- * ours (visibility, in the same activity), and the status of each of ours for a number of the inventory (one GET
- * each, in batches). Every Bird read is on the rate-limited reads queue.
+ * ours (visibility, in the same activity), and, unless the input turns `refresh` off, the status of each of ours for
+ * a number of the inventory (one GET each, in batches). Every Bird read is on the rate-limited reads queue.
  */
 import { proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { Activities, PlanPage } from '../activities';
@@ -43,7 +43,7 @@ export async function planInventory(raw: PlanInputRaw): Promise<Plan> {
     ...(numberId ? { numberId } : {}),
   }));
   const needStatus = connectors.filter(
-    (c, i) => listed[i]!.recorded !== undefined && c.numberId !== undefined && numbers.has(c.numberId),
+    (c, i) => input.refresh && listed[i]!.recorded !== undefined && c.numberId !== undefined && numbers.has(c.numberId),
   );
   for (let i = 0; i < needStatus.length; i += STATUS_BATCH) {
     show(`reading statuses ${i + 1}–${Math.min(i + STATUS_BATCH, needStatus.length)} of ${needStatus.length}`);

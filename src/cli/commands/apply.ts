@@ -19,6 +19,7 @@ import { CliError, usageError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { readJsonFile } from '../input-file';
 import { reasonOnRow } from '../../domain/bulk-report';
+import { REFRESH_HELP } from './plan';
 
 interface ApplyOptions {
   file?: string;
@@ -31,6 +32,7 @@ interface ApplyOptions {
   json?: boolean;
   every?: string;
   unschedule?: boolean;
+  refresh: boolean;
 }
 
 export function registerApply(program: Command, ctx: CliContext): void {
@@ -52,6 +54,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
     .option('--json', 'print the report as JSON')
     .option('--every <duration>', 'instead of applying now, apply on a Temporal Schedule this often (e.g. 1h)')
     .option('--unschedule', "remove the inventory's schedule")
+    .option('--no-refresh', REFRESH_HELP)
     .action(async (opts: ApplyOptions) =>
       ctx.withClient(async ({ client, settings }) => {
         if (opts.unschedule) return unschedule(ctx, client, opts);
@@ -59,10 +62,19 @@ export function registerApply(program: Command, ctx: CliContext): void {
         const file = opts.file;
         const defaults = await readJsonFile(opts.defaults, '--defaults');
         const overrides = { workspaceId: opts.workspaceId };
+        const refresh = opts.refresh;
         if (opts.every) {
           if (opts.prune && !opts.yes) throw usageError('a scheduled prune runs with no one to confirm it: give --yes');
           const store = bulkStoreFromEnv();
-          const args = { file, defaults, inventory: opts.inventory, overrides, prune: opts.prune, every: opts.every };
+          const args = {
+            file,
+            defaults,
+            inventory: opts.inventory,
+            overrides,
+            prune: opts.prune,
+            every: opts.every,
+            refresh,
+          };
           const { scheduleId, created } = await ensureApplySchedule(client, store, args, {
             taskQueue: settings.taskQueue,
           }).catch(fileErrors(opts));
@@ -76,7 +88,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
             throw usageError('--prune deletes connectors: give --yes to prune without a terminal to confirm on');
           const { plan } = await planFromFile(
             client,
-            { file, defaults, inventory: opts.inventory, overrides },
+            { file, defaults, inventory: opts.inventory, overrides, refresh },
             { taskQueue: settings.taskQueue },
           ).catch(fileErrors(opts));
           const prunes = plan.entries.filter((e) => e.action === 'prune');
@@ -90,7 +102,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
         const { result, invalid } = await applyFromFile(
           client,
           store,
-          { file, defaults, inventory: opts.inventory, overrides, prune: opts.prune, expected },
+          { file, defaults, inventory: opts.inventory, overrides, prune: opts.prune, expected, refresh },
           { taskQueue: settings.taskQueue },
         ).catch(fileErrors(opts));
         if (opts.json) ctx.out.json({ ...result, invalid });

@@ -19,7 +19,12 @@ interface PlanOptions {
   inventory: string;
   workspaceId?: string;
   json?: boolean;
+  refresh: boolean;
 }
+
+/** Terraform's `-refresh=false`, for plan and apply. */
+export const REFRESH_HELP =
+  "read no connector's status, only the list pages and our records (one GET per 100 connectors instead of one per connector); a connector of ours in error or inactive is then planned keep";
 
 export function registerPlan(program: Command, ctx: CliContext): void {
   program
@@ -32,12 +37,19 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .requiredOption('--inventory <name>', "this inventory's identity, recorded in the names of the connectors it makes")
     .option('--workspace-id <id>', 'Bird workspace (overrides the defaults)')
     .option('--json', 'print the plan as JSON')
+    .option('--no-refresh', REFRESH_HELP)
     .action(async (opts: PlanOptions) =>
       ctx.withClient(async ({ client, settings }) => {
         const defaults = await readJsonFile(opts.defaults, '--defaults');
         const { plan, invalid } = await planFromFile(
           client,
-          { file: opts.file, defaults, inventory: opts.inventory, overrides: { workspaceId: opts.workspaceId } },
+          {
+            file: opts.file,
+            defaults,
+            inventory: opts.inventory,
+            overrides: { workspaceId: opts.workspaceId },
+            refresh: opts.refresh,
+          },
           { taskQueue: settings.taskQueue },
         ).catch((err: unknown) => {
           if (err instanceof InvalidBulkDefaults) throw usageError(`--defaults ${opts.defaults}: ${err.message}`);
