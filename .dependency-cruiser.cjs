@@ -46,7 +46,7 @@ module.exports = {
       name: 'bird-sim-apart',
       comment: 'The simulator stands for Bird: the product does not import it (only the demo, which runs it).',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(bird-sim/|demo\\.ts)' },
+      from: { path: '^src/', pathNot: '^src/(bird-sim/|demo\\.ts|demo/)' },
       to: { path: '^src/bird-sim/' },
     },
   ],

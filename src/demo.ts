@@ -3,8 +3,9 @@
  * webhook receiver and a worker in this process, against the Temporal dev server at TEMPORAL_ADDRESS.
  * It registers the receiver's workspace subscription, provisions one channel that becomes ready and one that
  * Bird refuses (to show compensation), then onboards a file of numbers in bulk (examples/bulk-defaults.json, a few
- * of them refused) with a progress bar and a report, prints the outcomes with links to the Temporal UI, and keeps
- * everything running for inspection until Ctrl-C (DEMO_EXIT=1 exits at once).
+ * of them refused) with a progress bar and a report, offboards the ready channel and applies an inventory through
+ * drift (src/demo/lifecycle.ts), prints the outcomes with links to the Temporal UI, and keeps everything running for
+ * inspection until Ctrl-C (DEMO_EXIT=1 exits at once).
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
@@ -30,6 +31,7 @@ import { staticSecretStore } from './config/secrets';
 import { buildWebhookReceiver } from './webhook-receiver/server';
 import { temporalStatusRouter } from './webhook-receiver/status-router';
 import { createProvisioningWorker } from './worker/factory';
+import { applyDemo, offboardDemo, type LifecycleDemo } from './demo/lifecycle';
 
 // One public URL (so one subscription entity) per demo workspace. The simulator forgets its subscriptions when the
 // demo stops while the dev server remembers the entity, so the demo retires the entity on exit (and one left by a
@@ -52,11 +54,23 @@ async function main(): Promise<void> {
   const stack = await startStack();
   const { client, sim, config } = stack;
   const entityId = await registerSubscription(stack);
-  await provisionTwoChannels(stack);
-  await bulkDemo(client, sim, config.temporal.taskQueue, config.temporal.namespace);
+  const readyNumber = await provisionTwoChannels(stack);
+  await bulkDemo(stack);
+  const lifecycle: LifecycleDemo = {
+    client,
+    sim,
+    store: stack.store,
+    taskQueue: config.temporal.taskQueue,
+    workspaceId: DEFAULT_WORKSPACE.id,
+    defaults: JSON.parse(await readFile(resolve('examples', 'bulk-defaults.json'), 'utf8')) as Record<string, unknown>,
+    dir: DEMO_DIR,
+    say,
+  };
+  await offboardDemo(lifecycle, readyNumber);
+  await applyDemo(lifecycle);
   const live = sim.connectors().filter((c) => !c.deletedAt).length;
   say(
-    `\nconnectors left in the simulator: ${live} (${1 + BULK_NUMBERS - BULK_REFUSED} active; the refused ones were deleted by compensation)`,
+    `\nconnectors left in the simulator: ${live} (${BULK_NUMBERS - BULK_REFUSED} of the bulk run, 6 of the inventory, 1 made in the dashboard; the refused ones were deleted by compensation, the offboarded and pruned ones by their runs)`,
   );
 
   if (process.env.DEMO_EXIT === '1' || process.env.CI) {
@@ -92,6 +106,7 @@ async function startStack() {
   const receiverAddress = await receiver.listen({ host: '127.0.0.1', port: Number(process.env.RECEIVER_PORT ?? 8788) });
   sim.routeDeliveries('https://webhooks.demo.example', receiverAddress);
 
+  const store = new BulkStore(resolve(DEMO_DIR, 'bulk'));
   const workerConnection = await NativeConnection.connect(config.temporal.connectionOptions);
   const worker = await createProvisioningWorker({
     connection: workerConnection,
@@ -99,7 +114,7 @@ async function startStack() {
     taskQueue: config.temporal.taskQueue,
     bird: new BirdClient({ baseUrl: sim.url, accessKey: new Secret(accessKey) }),
     secrets: staticSecretStore({ WEBHOOK_SIGNING_KEY: signingKey }),
-    bulkStore: new BulkStore(resolve(DEMO_DIR, 'bulk')),
+    bulkStore: store,
     dataConverter,
   });
   const running = worker.run();
@@ -107,7 +122,7 @@ async function startStack() {
   say(`webhook receiver ${receiverAddress}  (public URL ${PUBLIC_URL})`);
   say(`worker           task queue "${config.temporal.taskQueue}"`);
   say(`Temporal UI      ${UI}/namespaces/${config.temporal.namespace}/workflows`);
-  return { config, sim, connection, client, receiver, workerConnection, worker, running };
+  return { config, sim, connection, client, receiver, workerConnection, worker, running, store };
 }
 
 /** Registers the workspace's channel.updated subscription; its entity's workflow id, to retire it on exit. */
@@ -130,8 +145,11 @@ async function registerSubscription({ client, config }: DemoStack): Promise<stri
   return entityId;
 }
 
-/** One channel that becomes ready, and one Bird refuses (to show compensation), one after the other. */
-async function provisionTwoChannels({ client, sim, config }: DemoStack): Promise<void> {
+/**
+ * One channel that becomes ready, and one Bird refuses (to show compensation), one after the other; the ready one's
+ * number.
+ */
+async function provisionTwoChannels({ client, sim, config }: DemoStack): Promise<string> {
   const ready = demoInput('Demo SMS (ready)');
   const refused = demoInput('Demo SMS (refused by the carrier)');
   sim.configureNumber(phoneNumberOf(refused), {
@@ -155,6 +173,7 @@ async function provisionTwoChannels({ client, sim, config }: DemoStack): Promise
       say(`  FAILED (as intended): ${outcome.reason}`);
     }
   }
+  return phoneNumberOf(ready);
 }
 
 async function stopStack(stack: DemoStack, entityId: string): Promise<void> {
@@ -176,7 +195,8 @@ async function stopStack(stack: DemoStack, entityId: string): Promise<void> {
  * Bulk onboarding as `starter bulk --file … --defaults examples/bulk-defaults.json --wait --report …` does it: a file
  * of fresh numbers (one channel name for all, as one customer's are), readiness by webhook, a progress bar, a report.
  */
-async function bulkDemo(client: Client, sim: BirdSimulator, taskQueue: string, namespace: string): Promise<void> {
+async function bulkDemo({ client, sim, store, config }: DemoStack): Promise<void> {
+  const { taskQueue, namespace } = config.temporal;
   await mkdir(DEMO_DIR, { recursive: true });
   const numbers = Array.from({ length: BULK_NUMBERS }, () => randomUUID());
   for (const n of numbers.slice(0, BULK_REFUSED))
@@ -191,7 +211,6 @@ async function bulkDemo(client: Client, sim: BirdSimulator, taskQueue: string, n
     ...(JSON.parse(await readFile(resolve('examples', 'bulk-defaults.json'), 'utf8')) as object),
     readiness: { mode: 'webhook', deadline: '2m' },
   };
-  const store = new BulkStore(resolve(DEMO_DIR, 'bulk'));
   const started = await startBulk(client, store, await prepareInventory(file, defaults), {
     taskQueue,
     concurrency: 20,

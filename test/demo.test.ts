@@ -1,6 +1,7 @@
 /**
- * The demo as a person runs it (a real process, non-default ports, the shared test dev server): it must not leave
- * its webhookSubscription entity running. It retires the one an earlier, killed demo left, and its own on Ctrl-C.
+ * The demo as a person runs it (a real process, non-default ports, the shared test dev server): it provisions,
+ * onboards in bulk, offboards and applies an inventory, and must not leave its webhookSubscription entity running.
+ * It retires the one an earlier, killed demo left, and its own on Ctrl-C.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -67,6 +68,25 @@ describe('demo process', function () {
       demo.lines.some((l) =>
         /^ {2}8 active, 2 failed \(refused by Bird, compensated as intended\); report: .*report\.csv$/.test(l),
       ),
+      demo.lines.join('\n'),
+    );
+    // A channel's life: the ready channel offboarded, then an inventory applied through drift made by hand.
+    assert.ok(
+      demo.lines.some((l) =>
+        /^ {2}offboarded: deleted \S+ \(confirmed (not-found|deprovisioned)\); 1 Bird write/.test(l),
+      ),
+      demo.lines.join('\n'),
+    );
+    assert.ok(
+      demo.lines.some((l) => / 1 create, 4 keep, 1 repair, 0 adopt, 1 foreign, 1 prune, \d+ other$/.test(l)),
+      demo.lines.join('\n'),
+    );
+    assert.ok(
+      demo.lines.some((l) => / 1 repaired, 1 created, 1 pruned$/.test(l)),
+      demo.lines.join('\n'),
+    );
+    assert.ok(
+      demo.lines.some((l) => /: No changes\.$/.test(l)),
       demo.lines.join('\n'),
     );
     const current = await harness.env.client.workflow.getHandle(entityId).describe();

@@ -12,7 +12,7 @@ import type { FieldProblem } from '../base/problems';
 import { InvalidFields, parseFields } from '../base/zod-issues';
 import type { BulkCounts } from './bulk-onboarding';
 import { PlanInput } from './plan-input';
-import { CHANGING_ACTIONS, type Plan, type PlanAction, type PlanEntry } from './plan';
+import { CHANGING_ACTIONS, isOthersOnly, type Plan, type PlanAction, type PlanEntry } from './plan';
 
 const Lower = z.string().transform((id) => id.toLowerCase());
 
@@ -160,11 +160,11 @@ export function pick(e: PlanEntry): Pick<ApplyRow, 'phoneNumberId' | 'line' | 'c
   };
 }
 
-/** The report for people: each number's action and outcome (keep rows counted, not listed), then the totals. */
+/** The report for people: each number's action and outcome (keep rows and others' connectors counted, not listed), then the totals. */
 export function formatApply(r: ApplyResult): string {
   if (!r.changed) return `inventory "${r.inventory}" in workspace ${r.workspaceId}: No changes.`;
   const lines = r.rows
-    .filter((row) => row.action !== 'keep')
+    .filter((row) => row.action !== 'keep' && !isOthersOnly(row))
     .map((row) => {
       const what = row.phoneNumberId ?? '(no number)';
       const where = row.line !== undefined ? ` (line ${row.line})` : '';

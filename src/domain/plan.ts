@@ -177,16 +177,29 @@ export function actionsToApply(plan: Plan, opts: { prune: boolean }): PlanEntry[
   return plan.entries.filter((e) => CHANGING_ACTIONS.includes(e.action) && (e.action !== 'prune' || opts.prune));
 }
 
-/** The plan for people: one line per entry that is not `keep`, then the counts. */
+/**
+ * Another inventory's or a single provisioning's connector for a number not in this inventory: never touched, so for
+ * people only a count (a shared workspace holds many); `--json` lists them.
+ */
+export function isOthersOnly(e: { action: PlanAction; line?: number }): boolean {
+  return e.action === 'other' && e.line === undefined;
+}
+
+/** The plan for people: one line per entry that is not `keep` (others' connectors counted), then the counts. */
 export function formatPlan(plan: Plan): string {
   const lines = plan.entries
-    .filter((e) => e.action !== 'keep')
+    .filter((e) => e.action !== 'keep' && !isOthersOnly(e))
     .map((e) => {
       const what = e.phoneNumberId ?? '(no number)';
       const where = e.line !== undefined ? ` (line ${e.line})` : '';
       const connector = e.connectorId ? ` connector ${e.connectorId}` : '';
       return `${e.action.padEnd(8)}${what}${where}${connector}: ${e.reason}`;
     });
+  const others = plan.entries.filter(isOthersOnly).length;
+  if (others)
+    lines.push(
+      `other   ${others} connector(s) of other inventories or single provisionings: never touched (--json lists them)`,
+    );
   const counts = PLAN_ACTIONS.map((a) => `${plan.counts[a]} ${a}`).join(', ');
   const changes = plan.entries.some((e) => CHANGING_ACTIONS.includes(e.action));
   lines.push(`inventory "${plan.inventory}" in workspace ${plan.workspaceId}: ${counts}`);

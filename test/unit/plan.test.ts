@@ -89,6 +89,13 @@ describe('plan', () => {
     assert.match(formatPlan(plan), /^create  0{8}-0000-4000-8000-000000000001 \(line 2\): no connector/m);
   });
 
+  it("lists for people another team's connector for a number of the file, and only counts others' elsewhere", () => {
+    const text = formatPlan(plan);
+    assert.match(text, new RegExp(`^other   ${n(10)} \\(line 8\\) connector c10: made by inventory "team-b"`, 'm'));
+    assert.doesNotMatch(text, new RegExp(`${n(8)}|${n(9)}`));
+    assert.match(text, /^other   2 connector\(s\) of other inventories or single provisionings: never touched/m);
+  });
+
   it('reads the inventory back from a connector name, and checks inventory names', () => {
     const name = taggedConnectorName(nameWithInventory('Sales', 'team-a'), tag(1));
     assert.deepEqual(parseInventoryName(name), { inventory: 'team-a', name: 'Sales' });
