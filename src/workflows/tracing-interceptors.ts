@@ -4,8 +4,9 @@
  * a RunWorkflow span, child of the starter's span, with a StartActivity span around each activity it schedules (the
  * activity's headers carry the context on to its RunActivity span); a traced signal gets its HandleSignal span. A
  * run started without one (tracing off, or a history recorded before tracing) runs exactly as without this module:
- * no span, no tracer, no header added, so its commands and its replay are unchanged. The spans a traced run makes
- * most often (each activity, child, signal) are made by ./tracing/lean-spans.ts, for the workflow thread's sake.
+ * no span, no tracer, no header added, so its commands and its replay are unchanged. The spans are made by
+ * ./tracing/lean-spans.ts, for the workflow thread's sake; Temporal's interceptors remain for the sandbox's context
+ * manager and propagator, updates, Nexus operations and log attributes.
  */
 import {
   OpenTelemetryInboundInterceptor,
@@ -13,11 +14,12 @@ import {
   OpenTelemetryOutboundInterceptor,
   SpanName,
 } from '@temporalio/interceptors-opentelemetry/lib/workflow';
-import type {
-  Headers,
-  WorkflowInboundCallsInterceptor,
-  WorkflowInterceptorsFactory,
-  WorkflowOutboundCallsInterceptor,
+import {
+  workflowInfo,
+  type Headers,
+  type WorkflowInboundCallsInterceptor,
+  type WorkflowInterceptorsFactory,
+  type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 import { LeanSpans } from './tracing/lean-spans';
 
@@ -37,9 +39,14 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
       lean: new LeanSpans(),
     });
   const inbound: WorkflowInboundCallsInterceptor = {
-    execute: (input, next) => (traced(input.headers) ? start().inbound.execute(input, next) : next(input)),
+    execute: (input, next) =>
+      traced(input.headers)
+        ? start().lean.inbound(SpanName.WORKFLOW_EXECUTE, workflowInfo().workflowType, input, next)
+        : next(input),
     handleSignal: (input, next) =>
-      otel || traced(input.headers) ? start().lean.inbound(input.signalName, input, next) : next(input),
+      otel || traced(input.headers)
+        ? start().lean.inbound(SpanName.WORKFLOW_HANDLE_SIGNAL, input.signalName, input, next)
+        : next(input),
     handleUpdate: (input, next) =>
       otel || traced(input.headers) ? start().inbound.handleUpdate(input, next) : next(input),
   };

@@ -1,6 +1,6 @@
 /**
- * The workflow's outbound spans (StartActivity, StartChildWorkflow, SignalWorkflow, ContinueAsNew) and the spans of
- * the signals it handles, with the names, parents and headers of Temporal's OpenTelemetry interceptors (but a child
+ * The run's span (RunWorkflow), its outbound spans (StartActivity, StartChildWorkflow, SignalWorkflow, ContinueAsNew)
+ * and the spans of the signals it handles, with the names, parents and headers of Temporal's OpenTelemetry interceptors (but a child
  * starts a trace of its own, linked), made with fewer promises.
  *
  * Why not Temporal's own for these: the workflow sandbox records a stack trace (source-mapped) for every promise a
@@ -8,9 +8,9 @@
  * a traced run paid five stack traces per activity it scheduled, on the one workflow thread every run shares (the
  * bench's profile: a sixth of that thread's time with tracing on). Here a span is opened synchronously, the headers
  * carry its context, and one `then` ends it when the call settles; an ended span goes to the worker's span sink at
- * once (Temporal's SimpleSpanProcessor makes two promises per span to do the same). The run's own span (RunWorkflow)
- * stays Temporal's: it opens once per run, sets up the sandbox's context manager and propagator, and is what makes
- * every span here its child.
+ * once (Temporal's SimpleSpanProcessor makes two promises per span to do the same). The run's own span (RunWorkflow) is
+ * made the same way; Temporal's inbound interceptor is still constructed first (tracing-interceptors.ts), for the
+ * sandbox's context manager and propagator it registers, which make every span here a child of the active one.
  */
 import {
   context as otelContext,
@@ -108,10 +108,18 @@ export class LeanSpans {
     return { root: true, ...(parent ? { links: [{ context: parent }] } : {}) };
   }
 
-  /** A handled signal: a span under the sender's (from its headers), active while the handler runs. */
-  inbound<I extends { headers: Headers }, T>(name: string, input: I, next: (i: I) => Promise<T>): Promise<T> {
+  /**
+   * The run itself (RunWorkflow) or a handled signal (HandleSignal): a span under the starter's or the sender's (from
+   * the headers), active while the run or the handler runs.
+   */
+  inbound<I extends { headers: Headers }, T>(
+    kind: SpanName.WORKFLOW_EXECUTE | SpanName.WORKFLOW_HANDLE_SIGNAL,
+    name: string,
+    input: I,
+    next: (i: I) => Promise<T>,
+  ): Promise<T> {
     const parent = extractContextFromHeaders(input.headers) ?? otelContext.active();
-    const span = this.#tracer.startSpan(`${SpanName.WORKFLOW_HANDLE_SIGNAL}${SPAN_DELIMITER}${name}`, {}, parent);
+    const span = this.#tracer.startSpan(`${kind}${SPAN_DELIMITER}${name}`, {}, parent);
     return otelContext.with(trace.setSpan(parent, span), () => endWhenSettled(span, () => next(input)));
   }
 }
