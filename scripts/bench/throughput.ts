@@ -5,11 +5,11 @@
  * worker's environment sets them), in the order A B … then … B A, so a machine whose load drifts during the run
  * weighs on every size alike; each size's rate is the mean of its two runs. With `--throughput-tracing` the product
  * runs with tracing off and on (sampling 100%, the bulk started by a traced client so every child run is traced), in
- * the order off on on off: spans go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set, else to an exporter that drops
- * them (the cost of making them, not of shipping them).
+ * the order (off on on off) × TRACING_ROUNDS, each round's ratio printed: spans go over OTLP, batched as in
+ * production, to OTEL_EXPORTER_OTLP_ENDPOINT when it is set, else to a loopback endpoint that reads and discards them
+ * (./otlp-sink.ts: the cost of making and shipping them, not of a store).
  */
 import { Client } from '@temporalio/client';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { BirdClient } from '../../src/bird/client';
@@ -22,6 +22,7 @@ import { loadWorkerEnv, workerTuning } from '../../src/worker/env';
 import { createProvisioningWorker, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../src/worker/factory';
 import { clientTracing, startTracing, stopTracing, tracingConfigured } from '../../src/observability/tracing';
 import { noopActivities } from './noop-activities';
+import { startOtlpSink, type OtlpSink } from './otlp-sink';
 
 type Inventory = Awaited<ReturnType<typeof prepareInventory>>;
 
@@ -46,17 +47,8 @@ interface Variant {
   tracing?: boolean;
 }
 
-/** Counts the spans and drops them. */
-class DroppingExporter implements SpanExporter {
-  spans = 0;
-  export(spans: ReadableSpan[], done: (result: { code: number }) => void): void {
-    this.spans += spans.length;
-    done({ code: 0 });
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+/** ABBA rounds of tracing off and on: a machine whose load drifts weighs on both alike. */
+const TRACING_ROUNDS = 2;
 
 export async function throughputScenario(
   ctx: ThroughputContext,
@@ -82,7 +74,10 @@ export async function throughputScenario(
   const off: Variant = { name: 'product, tracing off', noop: false, tracing: false };
   const on: Variant = { name: 'product, tracing on (sampling 100%)', noop: false, tracing: true };
   const variants: Variant[] = tracing
-    ? [off, on, on, off, { name: 'no-op baseline', noop: true }]
+    ? [
+        ...Array.from({ length: TRACING_ROUNDS }, () => [off, on, on, off]).flat(),
+        { name: 'no-op baseline', noop: true },
+      ]
     : caches.length
       ? [...bySize, ...[...bySize].reverse(), { name: 'no-op baseline', noop: true }]
       : [
@@ -92,15 +87,17 @@ export async function throughputScenario(
   const runs: Record<string, number[]> = {};
   /** CPU ms per provisioning of this process (worker, simulator and starter): what contention does not inflate. */
   const cpu: Record<string, number[]> = {};
+  const sink = tracing && !tracingConfigured() ? await startOtlpSink() : undefined;
   try {
     for (const variant of variants) {
-      const { rate, cpuMs } = await oneRun(ctx, connection, fastSim.url, workflowBundle, n, variant);
+      const { rate, cpuMs } = await oneRun(ctx, connection, fastSim.url, workflowBundle, n, variant, sink);
       (runs[variant.name] ??= []).push(rate);
       (cpu[variant.name] ??= []).push(cpuMs);
     }
   } finally {
     await connection.close();
     await fastSim.close();
+    await sink?.close();
   }
   const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const rates = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, mean(v)]));
@@ -118,7 +115,10 @@ export async function throughputScenario(
       ctx.say(`  ${v.name} runs at ${((rates[v.name]! / first) * 100).toFixed(0)}% of ${bySize[0]!.name}`);
   }
   if (tracing) {
-    const [offName, onName] = [variants[0]!.name, variants[1]!.name];
+    const [offName, onName] = [off.name, on.name];
+    const round = (k: number, v: Variant) => mean(runs[v.name]!.slice(2 * k, 2 * k + 2));
+    const ratios = Array.from({ length: TRACING_ROUNDS }, (_, k) => (round(k, on) / round(k, off)).toFixed(2));
+    ctx.say(`  tracing on / off, each round (off on on off): ${ratios.join(', ')}`);
     ctx.say(
       `  tracing on / off: throughput ${(rates[onName]! / rates[offName]!).toFixed(2)}, ` +
         `CPU per provisioning ${cpuMs[onName]!.toFixed(1)} / ${cpuMs[offName]!.toFixed(1)} ms`,
@@ -138,12 +138,18 @@ async function oneRun(
   workflowBundle: { code: string },
   n: number,
   variant: Variant,
+  sink: OtlpSink | undefined,
 ): Promise<{ rate: number; cpuMs: number }> {
   const queue = `bench-${variant.noop ? 'base' : 'tp'}-${randomUUID().slice(0, 8)}`;
-  const dropping = variant.tracing && !tracingConfigured() ? new DroppingExporter() : undefined;
+  const shipped = { requests: sink?.requests ?? 0, bytes: sink?.bytes ?? 0 };
   if (variant.tracing) {
-    const env = { ...process.env, OTEL_TRACES_SAMPLER: 'always_on', OTEL_SERVICE_NAME: 'bench' };
-    startTracing({ serviceName: 'bench', env, ...(dropping ? { exporter: dropping } : {}) });
+    const env = {
+      ...process.env,
+      OTEL_TRACES_SAMPLER: 'always_on',
+      OTEL_SERVICE_NAME: 'bench',
+      ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
+    };
+    startTracing({ serviceName: 'bench', env });
   }
   // The bulk's starter: traced when tracing is on, so the bulk run and every child carry the trace.
   const client = variant.tracing
@@ -186,7 +192,7 @@ async function oneRun(
     const wallS = (Date.now() - t0) / 1000;
     const used = process.cpuUsage(cpu0);
     const cpuMs = (used.user + used.system) / 1000 / n;
-    const spans = dropping ? `, ${dropping.spans} spans made` : variant.tracing ? ', spans sent over OTLP' : '';
+    const spans = variant.tracing ? `, spans sent over OTLP${sink ? ` ${shippedSince(sink, shipped)}` : ''}` : '';
     ctx.say(
       `  ${variant.name}: ${n} in ${wallS.toFixed(1)} s = ${(n / wallS).toFixed(2)} provisionings/s, CPU ${cpuMs.toFixed(1)} ms each (${end.status}${spans})`,
     );
@@ -196,4 +202,9 @@ async function oneRun(
     await running;
     if (variant.tracing) await stopTracing();
   }
+}
+
+/** What reached the sink since `before` (the exports still batched when the bulk ended are not counted). */
+function shippedSince(sink: OtlpSink, before: { requests: number; bytes: number }): string {
+  return `(${sink.requests - before.requests} request(s), ${((sink.bytes - before.bytes) / 1024).toFixed(0)} KiB so far)`;
 }
