@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { describeOutcome } from '../src/client/provisioning-client';
 import { buildInventory, parseBulkDefaults } from '../src/domain/bulk-input';
 import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input';
@@ -17,7 +18,9 @@ import {
   type ProvisioningFailureDetails,
 } from '../src/domain/provisioning';
 import { INVALID_WORKFLOW_INPUT } from '../src/domain/failure-types';
-import type { OffboardResult } from '../src/domain/offboarding';
+import { offboardWorkflowId, type OffboardResult } from '../src/domain/offboarding';
+import { provisioningWorkflowId } from '../src/domain/provisioning-identity';
+import { WORKFLOW_TYPES } from '../src/domain/workflow-types';
 import { nameWithInventory, type Plan } from '../src/domain/plan';
 import {
   callOperation,
@@ -229,6 +232,28 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
     assert.deepEqual(refused.find((c) => c.type === 'InvalidOffboardInput')?.details?.[0], [
       'phoneNumberId: give exactly one of phoneNumberId or connector',
     ]);
+  });
+
+  it('provision is refused, with the reason, while the number is being offboarded, and starts nothing', async () => {
+    const input = smsInput(stack);
+    // An offboarding that stays running: no worker polls its queue.
+    const offboarding = await stack.client.workflow.start(WORKFLOW_TYPES.offboardChannel, {
+      taskQueue: `nobody-${randomUUID()}`,
+      workflowId: offboardWorkflowId(refOf(input)),
+      args: [refOf(input)],
+    });
+    try {
+      const causes = failed(await call('provision', input));
+      const refusal = causes.find((c) => c.type === 'ProvisioningRefused');
+      assert.match(refusal?.message ?? '', /is being offboarded/, JSON.stringify(causes));
+      assert.equal(liveConnectors().length, 0);
+      await assert.rejects(
+        stack.client.workflow.getHandle(provisioningWorkflowId(refOf(input))).describe(),
+        WorkflowNotFoundError,
+      );
+    } finally {
+      await offboarding.terminate('test over');
+    }
   });
 
   it("plan answers each number's action and writes nothing to Bird", async () => {

@@ -185,7 +185,7 @@ export function contractDocuments(): Record<string, unknown> {
         },
         workflowIdConflictPolicy: 'USE_EXISTING',
         provisioningWhileRunning:
-          'a provisioning of the channel started through the typed client, the CLI or the HTTP API while its offboarding runs is refused (ProvisioningRefused; HTTP 409); start it again once the offboarding has ended',
+          'a provisioning of the channel started through the typed client, the CLI, the HTTP API or Nexus while its offboarding runs is refused (ProvisioningRefused; HTTP 409; the Nexus operation fails); start it again once the offboarding has ended',
       },
       planInventory: {
         taskQueue: { default: DEFAULT_TASK_QUEUE, configuredBy: 'TEMPORAL_TASK_QUEUE' },

@@ -31,9 +31,9 @@ import {
   type PlanInventoryWorkflow,
   type ProvisionChannelWorkflow,
 } from '../domain/workflow-types';
-import { offboardingStartOptions } from '../client/offboarding-client';
+import { offboardingStartOptions, ProvisioningRefused, refuseWhileOffboarding } from '../client/offboarding-client';
 import { planStartOptions } from '../client/plan-client';
-import { parseOffboardInput } from '../domain/offboarding';
+import { channelKeyOf, parseOffboardInput } from '../domain/offboarding';
 import { parsePlanInput } from '../domain/plan-input';
 import type { ProvisionChannelResult } from '../domain/provisioning';
 import { InvalidNexusRequest, parseApplyRequest, parseBulkOnboardRequest, workflowIdOfRef } from './requests';
@@ -140,6 +140,7 @@ function provisionOperation(): nexus.OperationHandler<ProvisionChannelInputRaw, 
   const backing = new temporalNexus.WorkflowRunOperationHandler<ProvisionChannelInputRaw, ProvisionChannelResult>(
     async (ctx, raw) => {
       const input = refuseInvalid(() => parseProvisioningInput(raw));
+      await refuseWhileOffboarding(temporalNexus.getClient(), channelKeyOf(input)).catch(refusedOperation);
       const { workflowId, ...options } = provisioningStartOptions(input, idempotencyTag(randomUUID()));
       return temporalNexus.startWorkflow<ProvisionChannelWorkflow>(ctx, WORKFLOW_TYPES.provisionChannel, {
         workflowId,
@@ -209,6 +210,13 @@ export function handlerErrorOf(err: unknown): unknown {
     details: [err.problems.map(problemText)],
   });
   return new nexus.HandlerError('BAD_REQUEST', err.message, { cause });
+}
+
+/** A provisioning refused while its channel is offboarded: the operation fails (not retried), saying why. */
+function refusedOperation(err: unknown): never {
+  if (!(err instanceof ProvisioningRefused)) throw err;
+  const cause = ApplicationFailure.create({ type: err.name, message: err.message, nonRetryable: true });
+  throw new nexus.OperationError('failed', err.message, { cause });
 }
 
 function notFound(workflowId: string) {
