@@ -85,37 +85,25 @@ describe('plan', function () {
     assert.deepEqual(writes, []);
   });
 
-  it('the CLI prints the plan as JSON', async () => {
+  /** `starter plan --json` of the inventory, with `extra` flags. */
+  async function planByCli(...extra: string[]): Promise<Plan> {
     const run = await runStarter(stack, [
       'plan',
-      '--file',
-      file,
-      '--defaults',
-      defaultsFile,
-      '--inventory',
-      'team-a',
-      '--json',
+      ...['--file', file, '--defaults', defaultsFile, '--inventory', 'team-a', '--json'],
+      ...extra,
     ]);
     assert.equal(run.code, 0, run.stderr);
-    const plan = JSON.parse(run.stdout) as Plan;
+    return JSON.parse(run.stdout) as Plan;
+  }
+
+  it('the CLI prints the plan as JSON', async () => {
+    const plan = await planByCli();
     assert.deepEqual(plan.counts, { create: 1, keep: 1, repair: 1, adopt: 1, foreign: 1, prune: 1, other: 2 });
   });
 
   it('--no-refresh reads the list pages only, and so sees no status (a connector in error is planned keep)', async () => {
     const before = stack.sim.calls().length;
-    const run = await runStarter(stack, [
-      'plan',
-      '--file',
-      file,
-      '--defaults',
-      defaultsFile,
-      '--inventory',
-      'team-a',
-      '--json',
-      '--no-refresh',
-    ]);
-    assert.equal(run.code, 0, run.stderr);
-    const plan = JSON.parse(run.stdout) as Plan;
+    const plan = await planByCli('--no-refresh');
     assert.deepEqual(plan.counts, { create: 1, keep: 2, repair: 0, adopt: 1, foreign: 1, prune: 1, other: 2 });
     assert.match(plan.entries.find((e) => e.phoneNumberId === n[3])?.reason ?? '', /status not read/);
     const calls = stack.sim.calls().slice(before);
