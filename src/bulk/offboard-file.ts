@@ -11,7 +11,7 @@ import {
   BULK_OFFBOARD_OUTCOMES,
   RETRIED_OFFBOARD_OUTCOMES,
   type BulkOffboardOutcome,
-  type BulkOffboardResult,
+  type BulkOffboardReport,
   type BulkOffboardRow,
 } from '../domain/bulk-offboarding';
 import { InventoryFileError } from './inventory-file';
@@ -61,7 +61,7 @@ export const OFFBOARD_REPORT_COLUMNS = [
 export type OffboardReportRow = Record<(typeof OFFBOARD_REPORT_COLUMNS)[number], string>;
 
 /** A report line per row of the file, in its order. */
-export function offboardReportRows(rows: BulkOffboardRow[], result: BulkOffboardResult): OffboardReportRow[] {
+export function offboardReportRows(rows: BulkOffboardRow[], result: BulkOffboardReport): OffboardReportRow[] {
   return result.results.map((r) => {
     const row = rows[r.row]!;
     return {
