@@ -44,22 +44,37 @@ export async function startBulkOffboard(
   raw: unknown,
   opts: { taskQueue: string; source?: string; pageSize?: number },
 ): Promise<StartedBulkOffboard> {
-  const { rows, ...options } = parseBulkOffboardOptions(raw);
-  const workflowId = bulkOffboardWorkflowId({ workspaceId: options.workspaceId, rows });
-  const stored = await new OffboardStore(store).saveRows(options.workspaceId, rows, opts.source ?? 'rows');
-  const input: StoredBulkOffboardInput = { ...options, stored, pageSize: opts.pageSize ?? PAGE_SIZE };
+  const { workflowId, ...options } = await prepareBulkOffboard(store, raw, opts);
   const handle = await client.workflow.start<BulkOffboardWorkflow>(WORKFLOW_TYPES.bulkOffboard, {
     taskQueue: opts.taskQueue,
     workflowId,
-    args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
+    ...options,
+  });
+  return { workflowId, runId: handle.firstExecutionRunId, input: options.args[0], handle };
+}
+
+/**
+ * The rows validated and stored, and how their run is started, whoever starts it (startBulkOffboard, the Nexus
+ * `bulkOffboard` operation): its workflow id, input, conflict policy, summary and search attributes.
+ */
+export async function prepareBulkOffboard(
+  store: BulkStore,
+  raw: unknown,
+  opts: { source?: string; pageSize?: number } = {},
+) {
+  const { rows, ...options } = parseBulkOffboardOptions(raw);
+  const stored = await new OffboardStore(store).saveRows(options.workspaceId, rows, opts.source ?? 'rows');
+  const input: StoredBulkOffboardInput = { ...options, stored, pageSize: opts.pageSize ?? PAGE_SIZE };
+  return {
+    workflowId: bulkOffboardWorkflowId({ workspaceId: options.workspaceId, rows }),
+    args: [input] as [StoredBulkOffboardInput],
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
     typedSearchAttributes: [
       { key: sa.BirdWorkspaceId, value: input.workspaceId },
       { key: sa.ProvisioningStage, value: 'bulk-offboarding' },
     ],
     staticSummary: `Offboard ${stored.rowCount} channel(s) from workspace ${input.workspaceId}`,
-  });
-  return { workflowId, runId: handle.firstExecutionRunId, input, handle };
+  };
 }
 
 export async function getBulkOffboardProgress(client: Client, workflowId: string): Promise<BulkOffboardProgress> {
