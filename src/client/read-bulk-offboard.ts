@@ -7,9 +7,8 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { OffboardStore } from '../bulk/offboard-store';
 import { offboardReportRows, type OffboardReportRow } from '../bulk/offboard-file';
 import type { BulkStore } from '../bulk/store';
-import type { BulkOffboardProgress, BulkOffboardResult } from '../domain/bulk-offboarding';
+import { everyRowResult, type BulkOffboardProgress, type BulkOffboardResult } from '../domain/bulk-offboarding';
 import { bulkOffboardProgressQuery, bulkOffboardReportQuery } from '../domain/messages/bulk';
-import { readBulkOffboardReport } from './bulk-offboard-client';
 
 export type BulkOffboardReading = { workflowId: string; runId: string } & (
   | { status: 'RUNNING'; progress: BulkOffboardProgress }
@@ -50,7 +49,9 @@ export async function readBulkOffboard(
 
 /** A line per row of the file; a run whose input carried its rows (from before the store) has no file to name them. */
 async function reportLines(store: BulkStore, result: BulkOffboardResult): Promise<OffboardReportRow[]> {
-  const report = await readBulkOffboardReport(store, result);
-  const rows = result.stored ? await new OffboardStore(store).allRows(result.stored.bulkKey) : [];
-  return offboardReportRows(rows, report);
+  if (!result.stored) return offboardReportRows([], { results: result.results ?? [] });
+  const rows = new OffboardStore(store);
+  const { bulkKey, runKey } = result.stored;
+  const [all, recorded] = await Promise.all([rows.allRows(bulkKey), rows.outcomes(bulkKey, runKey)]);
+  return offboardReportRows(all, { results: everyRowResult(result.progress.workspaceId, all, recorded) });
 }

@@ -5,7 +5,7 @@
  * - InlineRows (runs started before, their histories replayed as recorded): the rows are in the input and the results
  *   are carried across continue-as-new; no activity is ever called.
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import {
   channelKeyOfRow,
@@ -18,6 +18,7 @@ import {
   type StoredBulkOffboardInput,
   type StoredOffboardCarried,
 } from '../../domain/bulk-offboarding';
+import { withoutStack } from '../../domain/failure-types';
 import { offboardWorkflowId } from '../../domain/offboarding';
 import { bulkStoreOptions } from '../activity-options';
 
@@ -148,7 +149,14 @@ class StoredRows implements OffboardRows {
       { summary: `read rows ${nextRow + 1}–${nextRow + limit} of ${this.total}` },
       [{ bulkKey: this.input.stored.bulkKey, offset: nextRow, limit }],
     );
-    // A store that lost rows fails the run in the activity (missing or altered objects are refused by digest).
+    // Missing or altered objects fail the activity (refused by digest); rows fewer than the count said, the run.
+    if (!rows.length)
+      throw withoutStack(
+        ApplicationFailure.nonRetryable(
+          `the stored rows end at row ${nextRow} of ${this.total}`,
+          'BulkInventoryCorrupt',
+        ),
+      );
     this.#page = rows;
   }
   take(): [number, BulkOffboardRow] {
