@@ -12,13 +12,7 @@ import {
   type BulkOffboardResult,
 } from '../domain/bulk-offboarding';
 import { BulkOffboardRequest } from './bulk-offboard-request';
-
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-function describes<T>() {
-  return <S extends z.ZodType>(
-    schema: S & (Same<z.output<S>, T> extends true ? unknown : { error: 'schema and type differ' }),
-  ): S => schema;
-}
+import { describes } from './contract-schemas';
 
 export const BulkOffboardRequestSchema = BulkOffboardRequest;
 
