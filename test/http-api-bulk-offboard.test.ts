@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { cancelBulkOffboard } from '../src/client/bulk-offboard-client';
 import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { startApi, type ApiHarness } from './helpers/http-api';
 import { smsInput, startStack, type Stack } from './helpers/stack';
@@ -140,5 +141,43 @@ describe('HTTP API: bulk offboarding', function () {
     assert.equal(malformed.status, 400);
     assert.equal(malformed.json.error.problems[0].field, 'id');
     assert.equal(started(), before, 'no Bird call');
+  });
+
+  it('GET of a cancelled run: cancelled, with a report line for every row (the rows never started not-started)', async () => {
+    // The first row's offboarding waits on a status read Bird never answers (the confirmation of its delete).
+    const first = await provisioned();
+    stack.sim.scriptFault('getConnectorStatus', 'timeout', 1);
+    const numbers = [first.number, randomUUID(), randomUUID()];
+    const body = {
+      workspaceId: stack.workspaceId,
+      rows: numbers.map((phoneNumberId) => ({ phoneNumberId })),
+      concurrency: 1,
+    };
+    const started = await api.call('POST', '/v1/bulk-offboardings', { body });
+    assert.equal(started.status, 202, started.text);
+    stack.startedWorkflowIds.push(started.json.workflowId, `offboard/${stack.workspaceId}/${first.number}`);
+    const location = started.headers.get('location')!;
+    const running = await waitFor(
+      'the first connector to be deleted',
+      async () => {
+        const gone = stack.sim.connectors().find((c) => c.id === first.connectorId)?.deletedAt;
+        return gone ? api.call('GET', location) : undefined;
+      },
+      30_000,
+      50,
+    );
+    assert.equal(running.json.status, 'running');
+    assert.deepEqual([running.json.progress.running, running.json.progress.pending], [1, 2]);
+    await cancelBulkOffboard(stack.client, started.json.workflowId);
+    const done = await ended(location);
+    assert.equal(done.json.status, 'cancelled', done.text);
+    assert.deepEqual(
+      done.json.report.map((r: Record<string, string>) => [r.line, r.phoneNumberId, r.outcome]),
+      [
+        ['1', numbers[0], 'cancelled'],
+        ['2', numbers[1], 'not-started'],
+        ['3', numbers[2], 'not-started'],
+      ],
+    );
   });
 });
