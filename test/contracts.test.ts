@@ -12,6 +12,8 @@ import { contractDocuments, serialiseContract } from '../src/client/contract-doc
 import { ProvisioningFailureDetailsSchema } from '../src/client/contract-schemas';
 import { TEMPLATE_REFS as KNOWN_TEMPLATE_REFS } from '../src/domain/connector-templates';
 import { parseApplyInput, type ApplyResult } from '../src/domain/apply';
+import { bulkOffboardOptionsOf } from '../src/client/bulk-offboard-request';
+import { countOutcomes, type BulkOffboardResult } from '../src/domain/bulk-offboarding';
 import { parseOffboardInput, type OffboardResult } from '../src/domain/offboarding';
 import { planWorkspace } from '../src/domain/plan';
 import { parsePlanInput } from '../src/domain/plan-input';
@@ -208,6 +210,46 @@ describe('caller contract (contracts/*.schema.json, conventions.json)', () => {
     assert.ok(planResult(plan), JSON.stringify(planResult.errors));
     assert.equal(planResult({ ...plan, counts: { ...plan.counts, destroy: 1 } }), false);
   });
+  it('the bulk offboarding schemas take what the doors take, and describe what the workflow answers', () => {
+    const ws = '00000000-0000-4000-8000-000000000001';
+    const number = '00000000-0000-4000-8000-000000000002';
+    const request = validator('bulk-offboard-request.schema.json');
+    for (const ok of [
+      { workspaceId: ws, file: `phoneNumberId\n${number}\n`, concurrency: 5 },
+      { workspaceId: ws, rows: [{ phoneNumberId: number }, { connectorTemplateRef: 'whatsapp:1', name: 'Shop' }] },
+    ]) {
+      assert.ok(request(ok), JSON.stringify(request.errors));
+      assert.ok(bulkOffboardOptionsOf(ok).rows.length > 0);
+    }
+    assert.equal(request({ workspaceId: ws, rows: [] }), false);
+    assert.equal(request({ workspaceId: ws, file: number, concurrency: 51 }), false);
+    assert.equal(request({ workspaceId: ws, file: number, force: true }), false);
+
+    const result: BulkOffboardResult = {
+      progress: {
+        stage: 'completed',
+        workspaceId: ws,
+        total: 1,
+        pending: 0,
+        running: 0,
+        window: 10,
+        counts: countOutcomes([{ row: 0, outcome: 'already-absent', workflowId: `offboard/${ws}/${number}` }]),
+        startedAt: '2026-12-05T10:00:00.000Z',
+        finishedAt: '2026-12-05T10:00:01.000Z',
+        continuedAsNew: 0,
+      },
+      stored: { bulkKey: `offboard-${ws}-0123456789abcdef`, runKey: 'r1' },
+    };
+    const resultSchema = validator('bulk-offboard-result.schema.json');
+    assert.ok(resultSchema(result), JSON.stringify(resultSchema.errors));
+    assert.ok(validator('bulk-offboard-progress.schema.json')(result.progress));
+    assert.equal(validator('bulk-offboard-progress.schema.json')({ ...result.progress, stage: 'done' }), false);
+    assert.equal(
+      resultSchema({ ...result, progress: { ...result.progress, counts: { ...result.progress.counts, gone: 1 } } }),
+      false,
+    );
+  });
+
   it('the apply schemas take what the validator takes, and describe what the workflow reports', () => {
     const ws = '00000000-0000-4000-8000-000000000001';
     const number = '00000000-0000-4000-8000-000000000002';

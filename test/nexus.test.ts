@@ -12,6 +12,8 @@ import type { ProvisionChannelInputRaw } from '../src/domain/provisioning-input'
 import type { ProvisioningState } from '../src/nexus/service';
 import type { ApplyResult } from '../src/domain/apply';
 import type { BulkOnboardResult } from '../src/domain/bulk-onboarding';
+import type { BulkOffboardResult } from '../src/domain/bulk-offboarding';
+import { readBulkOffboardReport } from '../src/client/bulk-offboard-client';
 import {
   PROVISIONING_FAILED,
   type ProvisionChannelResult,
@@ -359,6 +361,39 @@ describe('channelProvisioning Nexus service (caller in another namespace)', func
     const refused = failed(await call('bulkOnboard', { bulkKey: `${stack.workspaceId}-0000000000000000` }));
     assert.deepEqual(refused.find((c) => c.type === 'InvalidNexusRequest')?.details?.[0], [
       'bulkKey: no inventory with this key in the bulk store',
+    ]);
+  });
+
+  it('bulkOffboard offboards the rows of a file; their results are read back from the store; a row naming nothing is refused by field', async () => {
+    const input = smsInput(stack);
+    const provisioned = ok<ProvisionChannelResult>(await call('provision', input));
+    const absent = randomUUID();
+    const file = `phoneNumberId\n${phoneOf(input)}\n${absent}\n`;
+    const result = ok<BulkOffboardResult>(await call('bulkOffboard', { workspaceId: stack.workspaceId, file }));
+    assert.equal(result.progress.stage, 'completed');
+    assert.deepEqual([result.progress.counts.offboarded, result.progress.counts['already-absent']], [1, 1]);
+    const report = await readBulkOffboardReport(stack.bulkStore, result);
+    assert.deepEqual(
+      report.results.map((r) => [r.outcome, r.deleted]),
+      [
+        ['offboarded', [provisioned.connectorId]],
+        ['already-absent', undefined],
+      ],
+    );
+    assert.equal(liveConnectors().length, 0, 'the connector was deleted');
+
+    const refused = failed(
+      await call('bulkOffboard', { workspaceId: stack.workspaceId, rows: [{ phoneNumberId: absent }, { name: 'x' }] }),
+    );
+    assert.equal(refused.find((c) => c.name === 'HandlerError')?.type, 'BAD_REQUEST');
+    assert.deepEqual(refused.find((c) => c.type === 'InvalidBulkOffboardRequest')?.details?.[0], [
+      'rows.1: give a phoneNumberId, or a connectorTemplateRef and a name',
+    ]);
+    const badLine = failed(
+      await call('bulkOffboard', { workspaceId: stack.workspaceId, file: 'phoneNumberId,name\n,x\n' }),
+    );
+    assert.deepEqual(badLine.find((c) => c.type === 'InvalidBulkOffboardRequest')?.details?.[0], [
+      'file: line 2: give a phoneNumberId, or a connectorTemplateRef and a name',
     ]);
   });
 });

@@ -94,7 +94,7 @@ function bulkStoreOf({ store }: BulkActivityDeps): BulkStore {
 }
 
 /** A missing or altered object fails the run (no retry brings it back); an unreachable store is retried. */
-function rethrowStoreError(err: unknown): never {
+export function rethrowStoreError(err: unknown): never {
   if (err instanceof BulkStoreError && err.final)
     throw ApplicationFailure.nonRetryable(err.message, FailureType.bulkStoreCorrupt);
   throw err;

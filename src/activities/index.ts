@@ -9,6 +9,7 @@ import type { BulkStore } from '../bulk/store';
 import type { SecretStore } from '../config/secrets';
 import { applyActivities } from './apply';
 import { bulkActivities } from './bulk';
+import { bulkOffboardActivities } from './bulk-offboard';
 import { connectorActivities } from './connectors';
 import { classified } from './failures';
 import { heartbeating } from './heartbeat';
@@ -32,6 +33,7 @@ export interface ActivityDeps {
 type BirdActivities = ReturnType<typeof connectorActivities> &
   ReturnType<typeof subscriptionActivities> &
   ReturnType<typeof bulkActivities> &
+  ReturnType<typeof bulkOffboardActivities> &
   ReturnType<typeof reconcileActivities> &
   ReturnType<typeof offboardingActivities> &
   ReturnType<typeof planActivities> &
@@ -50,6 +52,7 @@ export function createActivities(deps: ActivityDeps): Activities {
       temporal: deps.temporal,
       birdRateLimits: deps.birdRateLimits,
     }),
+    ...bulkOffboardActivities({ store: deps.bulkStore }),
     ...reconcileActivities({ bird: deps.bird, temporal: deps.temporal }),
     ...offboardingActivities({ bird: deps.bird, temporal: deps.temporal }),
     ...planActivities({ bird: deps.bird, temporal: deps.temporal }),

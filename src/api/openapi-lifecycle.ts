@@ -3,6 +3,11 @@
  * offboarding's state, and POST /v1/plans; their schemas generated from the contract's zod schemas
  * (src/client/contract-lifecycle.ts) and from the plan request's own.
  */
+import {
+  BulkOffboardProgressSchema,
+  BulkOffboardRequestSchema,
+  OffboardReportRowSchema,
+} from '../client/contract-bulk-offboard';
 import { ApplyResultSchema, OffboardResultSchema, PlanSchema } from '../client/contract-lifecycle';
 import { ApplyRequest } from './apply-routes';
 import { COMMON_ERRORS, Location, component, components, error, json, ref, type Json } from './openapi-components';
@@ -40,6 +45,52 @@ export function offboardingStateOperation(parameters: Json[], byName: boolean): 
         '400': error('a bad id (named)'),
         '404': error('this channel was never offboarded (or not this key’s workspace)'),
         ...COMMON_ERRORS,
+      },
+    },
+  };
+}
+
+export function bulkOffboardingPaths(): Json {
+  const id = {
+    name: 'id',
+    in: 'path',
+    required: true,
+    schema: { type: 'string', pattern: '^[0-9a-fA-F-]{36}-[0-9a-f]{16}$' },
+    description: 'the id POST /v1/bulk-offboardings answered (<workspace uuid>-<16 hex>)',
+  };
+  return {
+    '/v1/bulk-offboardings': {
+      post: {
+        operationId: 'startBulkOffboarding',
+        summary:
+          'Offboard every row of a file of numbers (its text, or its rows as data) in a sliding window, as `starter bulk-offboard`; the same rows again attach to their run',
+        requestBody: { required: true, content: json(ref('BulkOffboardingRequest')) },
+        responses: {
+          '202': {
+            description: 'started, or attached to the run of the same rows; follow it at Location',
+            headers: Location,
+            content: json(ref('BulkOffboardingAccepted')),
+          },
+          '400': error('not JSON'),
+          '404': error('the workspace is not one of this key’s'),
+          '413': error('body too large'),
+          '415': error('not application/json'),
+          '422': error('invalid request, file line or row: each is named; nothing was started'),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    '/v1/bulk-offboardings/{id}': {
+      get: {
+        operationId: 'getBulkOffboarding',
+        summary: 'Progress while it runs; once ended, its report: a line per row (as `--report` writes it)',
+        parameters: [id],
+        responses: {
+          '200': { description: 'its state', content: json(ref('BulkOffboardingState')) },
+          '400': error('a bad id'),
+          '404': error('no such bulk offboarding (or not this key’s workspace)'),
+          ...COMMON_ERRORS,
+        },
       },
     },
   };
@@ -146,6 +197,45 @@ export function registerLifecycleComponents(): void {
     additionalProperties: false,
   };
   component('OffboardResult', OffboardResultSchema, 'output');
+  component('BulkOffboardingRequest', BulkOffboardRequestSchema, 'input');
+  component('BulkOffboardProgress', BulkOffboardProgressSchema, 'output');
+  component('BulkOffboardReportLine', OffboardReportRowSchema, 'output');
+  components.BulkOffboardingAccepted = {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      workflowId: { type: 'string' },
+      runId: { type: 'string' },
+      rows: { type: 'integer', description: 'rows stored' },
+      location: { type: 'string' },
+    },
+    required: ['id', 'workflowId', 'runId', 'rows', 'location'],
+    additionalProperties: false,
+  };
+  components.BulkOffboardingState = {
+    type: 'object',
+    description: 'a bulk offboarding: running with its progress, or how it ended (its report, or the reason)',
+    properties: {
+      id: { type: 'string' },
+      workflowId: { type: 'string' },
+      runId: { type: 'string' },
+      status: { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed-out'] },
+      progress: ref('BulkOffboardProgress'),
+      report: {
+        type: 'array',
+        items: ref('BulkOffboardReportLine'),
+        description: 'completed or cancelled: a line per row of the file, in its order',
+      },
+      failure: {
+        type: 'object',
+        properties: { reason: { type: 'string' } },
+        required: ['reason'],
+        additionalProperties: false,
+      },
+    },
+    required: ['id', 'workflowId', 'runId', 'status'],
+    additionalProperties: false,
+  };
   component('Plan', PlanSchema, 'output');
   component('PlanRequest', PlanRequest, 'input');
   components.OffboardingAccepted = accepted();

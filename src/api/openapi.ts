@@ -23,6 +23,7 @@ import {
   planPaths,
   applyPaths,
   registerLifecycleComponents,
+  bulkOffboardingPaths,
 } from './openapi-lifecycle';
 
 const numberParams = [UuidParam('workspaceId', 'the workspace'), UuidParam('phoneNumberId', 'the number')];
@@ -200,7 +201,13 @@ function buildDocument(): Json {
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
-    paths: { ...provisioningPaths(), ...bulkOnboardingPaths(), ...planPaths(), ...applyPaths() },
+    paths: {
+      ...provisioningPaths(),
+      ...bulkOnboardingPaths(),
+      ...bulkOffboardingPaths(),
+      ...planPaths(),
+      ...applyPaths(),
+    },
     components: {
       schemas: components,
       securitySchemes: {

@@ -10,6 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { BulkStore } from '../bulk/store';
 import { workflowTaskPollers } from '../client/task-queue-pollers';
 import { authenticate, type ApiKey, type Caller } from './api-keys';
+import { registerBulkOffboardRoutes } from './bulk-offboard-routes';
 import { registerBulkRoutes } from './bulk-routes';
 import { ApiError, notFound, refusalOf, temporalUnavailable } from './errors';
 import { documentedRoutes, openApiDocument } from './openapi';
@@ -108,6 +109,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
   registerProvisioningRoutes(app, ctx);
   registerBulkRoutes(app, ctx, { bodyLimit: opts.bulkBodyLimitBytes ?? DEFAULT_BULK_BODY_LIMIT });
   registerOffboardingRoutes(app, ctx);
+  registerBulkOffboardRoutes(app, ctx, { bodyLimit: opts.bulkBodyLimitBytes ?? DEFAULT_BULK_BODY_LIMIT });
   registerPlanRoutes(app, ctx, { bodyLimit: opts.bulkBodyLimitBytes ?? DEFAULT_BULK_BODY_LIMIT });
   registerApplyRoutes(app, ctx, { bodyLimit: opts.bulkBodyLimitBytes ?? DEFAULT_BULK_BODY_LIMIT });
 

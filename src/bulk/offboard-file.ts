@@ -11,7 +11,7 @@ import {
   BULK_OFFBOARD_OUTCOMES,
   RETRIED_OFFBOARD_OUTCOMES,
   type BulkOffboardOutcome,
-  type BulkOffboardResult,
+  type BulkOffboardReport,
   type BulkOffboardRow,
 } from '../domain/bulk-offboarding';
 import { InventoryFileError } from './inventory-file';
@@ -60,12 +60,15 @@ export const OFFBOARD_REPORT_COLUMNS = [
 ] as const;
 export type OffboardReportRow = Record<(typeof OFFBOARD_REPORT_COLUMNS)[number], string>;
 
-/** A report line per row of the file, in its order. */
-export function offboardReportRows(rows: BulkOffboardRow[], result: BulkOffboardResult): OffboardReportRow[] {
+/** A report line per row of the file, in its order (a row not given, of a run read without its file: no identity). */
+export function offboardReportRows(
+  rows: readonly BulkOffboardRow[],
+  result: Pick<BulkOffboardReport, 'results'>,
+): OffboardReportRow[] {
   return result.results.map((r) => {
-    const row = rows[r.row]!;
+    const row: Partial<BulkOffboardRow> = rows[r.row] ?? {};
     return {
-      line: String(row.line),
+      line: row.line === undefined ? '' : String(row.line),
       phoneNumberId: row.phoneNumberId ?? '',
       connectorTemplateRef: row.connector?.connectorTemplateRef ?? '',
       name: row.connector?.name ?? '',

@@ -1,14 +1,19 @@
 /**
- * The typed API of bulk offboarding: validate the rows, start the bulkOffboard run (the same rows started again while
- * it runs attach to it), read its progress, cancel it, await its result.
+ * The typed API of bulk offboarding: validate the rows, write them to the bulk store and start the bulkOffboard run
+ * over them (the same rows started again while it runs attach to it), read its progress, cancel it, await its end
+ * and read every row's result back from the store.
  */
-import { createHash } from 'node:crypto';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { OffboardStore, offboardRowsDigest } from '../bulk/offboard-store';
+import type { BulkStore } from '../bulk/store';
 import {
+  everyRowResult,
   parseBulkOffboardOptions,
   type BulkOffboardOptions,
   type BulkOffboardProgress,
+  type BulkOffboardReport,
   type BulkOffboardResult,
+  type StoredBulkOffboardInput,
 } from '../domain/bulk-offboarding';
 import { bulkOffboardProgressQuery, bulkOffboardReportQuery } from '../domain/messages/bulk';
 import * as sa from '../domain/search-attributes';
@@ -17,38 +22,59 @@ import { WORKFLOW_TYPES, type BulkOffboardWorkflow } from '../domain/workflow-ty
 export interface StartedBulkOffboard {
   workflowId: string;
   runId: string;
-  input: BulkOffboardOptions;
+  input: StoredBulkOffboardInput;
   handle: WorkflowHandle<BulkOffboardWorkflow>;
 }
 
 /** One run per workspace and set of rows: the digest of the rows (numbers are personal data: never in the id). */
 export function bulkOffboardWorkflowId(input: Pick<BulkOffboardOptions, 'workspaceId' | 'rows'>): string {
-  const digest = createHash('sha256')
-    .update(JSON.stringify(input.rows.map((r) => [r.phoneNumberId, r.connector])))
-    .digest('hex');
-  return `bulk-offboard/${input.workspaceId}/${digest.slice(0, 16)}`;
+  return `bulk-offboard/${input.workspaceId}/${offboardRowsDigest(input.rows).slice(0, 16)}`;
 }
 
-/** Validates (InvalidBulkOffboardInput names each bad field and row) and starts. */
+/** Rows read per activity: a page of numbers is a few dozen KB. */
+const PAGE_SIZE = 500;
+
+/**
+ * Validates (InvalidBulkOffboardInput names each bad field and row), stores the rows and starts. `source` names the
+ * file in the store's manifest, for people; `pageSize` (rows read per activity) is for tests.
+ */
 export async function startBulkOffboard(
   client: Client,
+  store: BulkStore,
   raw: unknown,
-  opts: { taskQueue: string },
+  opts: { taskQueue: string; source?: string; pageSize?: number },
 ): Promise<StartedBulkOffboard> {
-  const input = parseBulkOffboardOptions(raw);
-  const workflowId = bulkOffboardWorkflowId(input);
+  const { workflowId, ...options } = await prepareBulkOffboard(store, raw, opts);
   const handle = await client.workflow.start<BulkOffboardWorkflow>(WORKFLOW_TYPES.bulkOffboard, {
     taskQueue: opts.taskQueue,
     workflowId,
-    args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
+    ...options,
+  });
+  return { workflowId, runId: handle.firstExecutionRunId, input: options.args[0], handle };
+}
+
+/**
+ * The rows validated and stored, and how their run is started, whoever starts it (startBulkOffboard, the Nexus
+ * `bulkOffboard` operation): its workflow id, input, conflict policy, summary and search attributes.
+ */
+export async function prepareBulkOffboard(
+  store: BulkStore,
+  raw: unknown,
+  opts: { source?: string; pageSize?: number } = {},
+) {
+  const { rows, ...options } = parseBulkOffboardOptions(raw);
+  const stored = await new OffboardStore(store).saveRows(options.workspaceId, rows, opts.source ?? 'rows');
+  const input: StoredBulkOffboardInput = { ...options, stored, pageSize: opts.pageSize ?? PAGE_SIZE };
+  return {
+    workflowId: bulkOffboardWorkflowId({ workspaceId: options.workspaceId, rows }),
+    args: [input] as [StoredBulkOffboardInput],
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
     typedSearchAttributes: [
       { key: sa.BirdWorkspaceId, value: input.workspaceId },
       { key: sa.ProvisioningStage, value: 'bulk-offboarding' },
     ],
-    staticSummary: `Offboard ${input.rows.length} channel(s) from workspace ${input.workspaceId}`,
-  });
-  return { workflowId, runId: handle.firstExecutionRunId, input, handle };
+    staticSummary: `Offboard ${stored.rowCount} channel(s) from workspace ${input.workspaceId}`,
+  };
 }
 
 export async function getBulkOffboardProgress(client: Client, workflowId: string): Promise<BulkOffboardProgress> {
@@ -60,19 +86,38 @@ export async function cancelBulkOffboard(client: Client, workflowId: string): Pr
 }
 
 export type BulkOffboardEnd =
-  { status: 'completed' | 'cancelled'; result: BulkOffboardResult } | { status: 'failed'; error: Error };
+  { status: 'completed' | 'cancelled'; result: BulkOffboardReport } | { status: 'failed'; error: Error };
 
 /**
- * Waits for the run to end: completed, or cancelled (then every row's result comes from the report query: the
- * window's rows `cancelled`, or what they reached first, and the rows never started `not-started`).
+ * Waits for the run to end: completed, or cancelled (then its results come from the report query: the window's
+ * rows `cancelled`, or what they reached first, and the rows never started `not-started`).
  */
-export async function awaitBulkOffboard(client: Client, workflowId: string): Promise<BulkOffboardEnd> {
+export async function awaitBulkOffboard(
+  client: Client,
+  store: BulkStore,
+  workflowId: string,
+): Promise<BulkOffboardEnd> {
   const handle = client.workflow.getHandle<BulkOffboardWorkflow>(workflowId);
   try {
-    return { status: 'completed', result: await handle.result() };
+    return { status: 'completed', result: await readBulkOffboardReport(store, await handle.result()) };
   } catch (err) {
     if (!(err instanceof WorkflowFailedError)) throw err;
     if ((await handle.describe()).status.name !== 'CANCELLED') return { status: 'failed', error: err };
-    return { status: 'cancelled', result: await handle.query(bulkOffboardReportQuery) };
+    return {
+      status: 'cancelled',
+      result: await readBulkOffboardReport(store, await handle.query(bulkOffboardReportQuery)),
+    };
   }
+}
+
+/** Every row's result, in the rows' order: read back from the store, or carried by a run with inline rows. */
+export async function readBulkOffboardReport(
+  store: BulkStore,
+  result: BulkOffboardResult,
+): Promise<BulkOffboardReport> {
+  if (!result.stored) return { progress: result.progress, results: result.results ?? [] };
+  const rows = new OffboardStore(store);
+  const { bulkKey, runKey } = result.stored;
+  const [all, recorded] = await Promise.all([rows.allRows(bulkKey), rows.outcomes(bulkKey, runKey)]);
+  return { progress: result.progress, results: everyRowResult(result.progress.workspaceId, all, recorded) };
 }

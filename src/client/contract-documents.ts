@@ -7,7 +7,7 @@ import { CONNECTOR_TEMPLATES, type ConnectorTemplate } from '../domain/connector
 import type { z } from 'zod';
 import { FailureType } from '../domain/failure-types';
 import { provisioningStartOptions } from '../domain/provisioning-start';
-import { bulkProgressQuery } from '../domain/messages/bulk';
+import { bulkOffboardProgressQuery, bulkOffboardReportQuery, bulkProgressQuery } from '../domain/messages/bulk';
 import { progressQuery, reportChannelStatusUpdate, watchOutcomeSignal } from '../domain/messages/provisioning';
 import {
   BulkProgressSchema,
@@ -17,6 +17,11 @@ import {
   ProvisioningInputSchema,
   ProvisioningProgressSchema,
 } from './contract-schemas';
+import {
+  BulkOffboardProgressSchema,
+  BulkOffboardRequestSchema,
+  BulkOffboardResultSchema,
+} from './contract-bulk-offboard';
 import { contractJsonSchema } from './contract-json-schema';
 import {
   ApplyInputSchema,
@@ -130,6 +135,24 @@ export function contractDocuments(): Record<string, unknown> {
       PlanSchema,
       'output',
     ),
+    'bulk-offboard-request.schema.json': schemaDocument(
+      'bulk-offboard-request.schema.json',
+      'a bulk offboarding as the HTTP API and the Nexus `bulkOffboard` operation take it',
+      BulkOffboardRequestSchema,
+      'input',
+    ),
+    'bulk-offboard-progress.schema.json': schemaDocument(
+      'bulk-offboard-progress.schema.json',
+      'bulkOffboard `bulkOffboardProgress` query answer',
+      BulkOffboardProgressSchema,
+      'output',
+    ),
+    'bulk-offboard-result.schema.json': schemaDocument(
+      'bulk-offboard-result.schema.json',
+      'bulkOffboard result (and `bulkOffboardReport` query answer): the progress and where the results are',
+      BulkOffboardResultSchema,
+      'output',
+    ),
     'apply-input.schema.json': schemaDocument(
       'apply-input.schema.json',
       'applyInventory input',
@@ -186,6 +209,21 @@ export function contractDocuments(): Record<string, unknown> {
         workflowIdConflictPolicy: 'USE_EXISTING',
         provisioningWhileRunning:
           'a provisioning of the channel started through the typed client, the CLI, the HTTP API or Nexus while its offboarding runs is refused (ProvisioningRefused; HTTP 409; the Nexus operation fails); start it again once the offboarding has ended',
+      },
+      bulkOffboard: {
+        taskQueue: { default: DEFAULT_TASK_QUEUE, configuredBy: 'TEMPORAL_TASK_QUEUE' },
+        input:
+          'a key of the bulk store (start it through the CLI, the typed client, the HTTP API or Nexus: bulk-offboard-request.schema.json)',
+        result: 'bulk-offboard-result.schema.json',
+        workflowId: 'bulk-offboard/<workspaceId>/<16 hex of the rows digest>',
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        queries: {
+          [bulkOffboardProgressQuery.name]: 'bulk-offboard-progress.schema.json',
+          [bulkOffboardReportQuery.name]: 'bulk-offboard-result.schema.json',
+        },
+        children: 'offboardChannel, one per row, with its usual workflow id',
+        cancellation:
+          'cancel the workflow: the offboardings in its window stop cleanly; rows not started are not-started',
       },
       planInventory: {
         taskQueue: { default: DEFAULT_TASK_QUEUE, configuredBy: 'TEMPORAL_TASK_QUEUE' },

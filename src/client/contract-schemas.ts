@@ -20,7 +20,8 @@ import {
 
 /** Compile-time proof that a schema's type is the workflow's type (each assignable to the other). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-function describes<T>() {
+/** A zod schema checked at compile time to describe exactly the type T (the domain's types stay the source of truth). */
+export function describes<T>() {
   return <S extends z.ZodType>(
     schema: S & (Same<z.output<S>, T> extends true ? unknown : { error: 'schema and type differ' }),
   ): S => schema;

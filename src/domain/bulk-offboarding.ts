@@ -2,17 +2,17 @@
  * Offboarding in bulk, pure: a file's rows (a number, or a template and name), what became of each row, the counts
  * and the progress the bulkOffboard workflow answers its query with.
  *
- * The rows travel in the workflow's input (a number is a few dozen bytes), so a file is bounded by MAX_ROWS: far
- * below Temporal's 2 MB payload limit even with each row's result carried across continue-as-new.
+ * The rows live in the bulk store (src/bulk/offboard-store.ts): the workflow is handed their key and reads them a
+ * page at a time, and writes the rows' results back in batches, so a file of any size is never one payload. Runs
+ * started before that carried the rows in their input (at most 2,000); the workflow still runs them as recorded.
  */
 import { z } from 'zod';
 import { BirdId } from '../bird/schemas';
 import type { FieldProblem } from '../base/problems';
 import { InvalidFields, parseFields } from '../base/zod-issues';
 import { duration } from './duration';
-import type { ChannelKey, OffboardOutcome, OffboardResult } from './offboarding';
+import { offboardWorkflowId, type ChannelKey, type OffboardOutcome, type OffboardResult } from './offboarding';
 
-export const MAX_OFFBOARD_ROWS = 2_000;
 export const MAX_OFFBOARD_CONCURRENCY = 50;
 
 const Lower = BirdId.transform((id) => id.toLowerCase());
@@ -27,7 +27,7 @@ export type BulkOffboardRow = z.output<typeof BulkOffboardRow>;
 
 export const BulkOffboardOptions = z.strictObject({
   workspaceId: Lower,
-  rows: z.array(BulkOffboardRow).min(1).max(MAX_OFFBOARD_ROWS),
+  rows: z.array(BulkOffboardRow).min(1),
   /** Offboardings in flight at once; each one's Bird calls also wait on the workspace's rate-limited queues. */
   concurrency: z.number().int().min(1).max(MAX_OFFBOARD_CONCURRENCY).default(10),
   /** Children started per run before continuing as new (bounds each run's history). */
@@ -81,8 +81,41 @@ export interface BulkOffboardCarried {
   continuedAsNew: number;
 }
 
-export interface BulkOffboardInput extends BulkOffboardOptions {
+/** A run whose rows travel in its input (the shape of runs started before the bulk store held them). */
+export interface InlineBulkOffboardInput extends BulkOffboardOptions {
   carried?: BulkOffboardCarried;
+}
+
+/** Where the client stored a file's rows. */
+export interface StoredOffboardRows {
+  bulkKey: string;
+  rowCount: number;
+}
+
+/** What a run over stored rows carries across continue-as-new: counts, never the rows' results (in the store). */
+export interface StoredOffboardCarried {
+  nextRow: number;
+  counts: BulkOffboardCounts;
+  startedAt: string;
+  continuedAsNew: number;
+  /** The first run's id: the results of two runs over the same rows stay apart in the store. */
+  runKey: string;
+  /** The next batch of results' number. */
+  nextBatch: number;
+}
+
+export interface StoredBulkOffboardInput extends Omit<BulkOffboardOptions, 'rows'> {
+  stored: StoredOffboardRows;
+  /** Rows read per activity. */
+  pageSize: number;
+  carried?: StoredOffboardCarried;
+}
+
+/** Decided by the input's shape at start: `rows` inline, or `stored` rows. */
+export type BulkOffboardInput = InlineBulkOffboardInput | StoredBulkOffboardInput;
+
+export function isStoredOffboard(input: BulkOffboardInput): input is StoredBulkOffboardInput {
+  return 'stored' in input;
 }
 
 export type BulkOffboardStage = 'offboarding' | 'cancelling' | 'completed' | 'cancelled';
@@ -100,7 +133,18 @@ export interface BulkOffboardProgress {
   continuedAsNew: number;
 }
 
+/**
+ * The run's end (and its report query): each row's result in `results` for a run with inline rows; for stored rows,
+ * where their results are (the client reads them, src/client/bulk-offboard-client.ts).
+ */
 export interface BulkOffboardResult {
+  progress: BulkOffboardProgress;
+  results?: BulkOffboardRowResult[];
+  stored?: { bulkKey: string; runKey: string };
+}
+
+/** Every row's result, in the rows' order: a run's report once the results are read back. */
+export interface BulkOffboardReport {
   progress: BulkOffboardProgress;
   results: BulkOffboardRowResult[];
 }
@@ -115,6 +159,23 @@ export function countOutcomes(results: BulkOffboardRowResult[]): BulkOffboardCou
   const counts = Object.fromEntries(BULK_OFFBOARD_OUTCOMES.map((o) => [o, 0])) as BulkOffboardCounts;
   for (const r of results) counts[r.outcome]++;
   return counts;
+}
+
+/** Every row's result in the rows' order: those recorded, and `not-started` for rows a cancelled run never reached. */
+export function everyRowResult(
+  workspaceId: string,
+  rows: readonly BulkOffboardRow[],
+  recorded: readonly BulkOffboardRowResult[],
+): BulkOffboardRowResult[] {
+  const byRow = new Map(recorded.map((r) => [r.row, r]));
+  return rows.map(
+    (row, i) =>
+      byRow.get(i) ?? {
+        row: i,
+        outcome: 'not-started',
+        workflowId: offboardWorkflowId(channelKeyOfRow(workspaceId, row)),
+      },
+  );
 }
 
 /** A child's report as the row's result. */

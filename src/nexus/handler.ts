@@ -16,6 +16,9 @@ import { randomUUID } from 'node:crypto';
 import { BulkStoreError, type BulkStore } from '../bulk/store';
 import { applyStartOptions, prepareApplyOf } from '../client/apply-client';
 import { bulkStartOptions, prepareInventoryText } from '../client/bulk-client';
+import { prepareBulkOffboard } from '../client/bulk-offboard-client';
+import { bulkOffboardOptionsOf, InvalidBulkOffboardRequest } from '../client/bulk-offboard-request';
+import { InventoryFileError } from '../bulk/inventory-file';
 import { cancelProvisioning, describeOutcome, type FinishedProvisioning } from '../client/provisioning-client';
 import { readProvisioning } from '../client/read-provisioning';
 import { idempotencyTag } from '../domain/idempotency';
@@ -26,6 +29,7 @@ import { InvalidFields } from '../base/zod-issues';
 import {
   WORKFLOW_TYPES,
   type ApplyInventoryWorkflow,
+  type BulkOffboardWorkflow,
   type BulkOnboardWorkflow,
   type OffboardChannelWorkflow,
   type PlanInventoryWorkflow,
@@ -70,6 +74,30 @@ export function channelProvisioningHandler(deps: ChannelProvisioningDeps) {
         workflowId,
         args: [input],
         ...options,
+      });
+    }),
+    bulkOffboard: new temporalNexus.WorkflowRunOperationHandler(async (ctx, raw) => {
+      if (!deps.bulkStore)
+        throw new nexus.HandlerError('NOT_IMPLEMENTED', 'this worker has no bulk store (BULK_STORE_DIR)');
+      const store = deps.bulkStore;
+      const options = refuseInvalid(() => {
+        try {
+          return bulkOffboardOptionsOf(raw);
+        } catch (err) {
+          // A bad line of the file: refused by field like every other input of this service.
+          if (err instanceof InventoryFileError)
+            throw new InvalidBulkOffboardRequest([{ field: 'file', reason: err.message }]);
+          throw err;
+        }
+      });
+      const { workflowId, ...start } = await prepareBulkOffboard(store, options, { source: 'nexus' }).catch(
+        (err: unknown) => {
+          throw handlerErrorOf(err);
+        },
+      );
+      return temporalNexus.startWorkflow<BulkOffboardWorkflow>(ctx, WORKFLOW_TYPES.bulkOffboard, {
+        workflowId,
+        ...start,
       });
     }),
     plan: new temporalNexus.WorkflowRunOperationHandler(async (ctx, raw) => {

@@ -6,6 +6,8 @@
 import * as nexus from 'nexus-rpc';
 import type { ProvisionChannelInputRaw } from '../domain/provisioning-input';
 import type { BulkOnboardResult } from '../domain/bulk-onboarding';
+import type { BulkOffboardResult } from '../domain/bulk-offboarding';
+import type { BulkOffboardRequest } from '../client/bulk-offboard-request';
 import type { ProvisioningRef } from '../domain/provisioning-identity';
 import type { ProvisionChannelResult, ProvisioningFailureDetails, ProvisioningProgress } from '../domain/provisioning';
 import type { OffboardInputRaw, OffboardResult } from '../domain/offboarding';
@@ -37,6 +39,8 @@ export type ProvisioningState = { workflowId: string; runId: string } & (
 export type CancelProvisioningResult = { workflowId: string } & (
   { requested: true; runId: string } | { requested: false; finished: ProvisioningState }
 );
+
+export type { BulkOffboardRequest } from '../client/bulk-offboard-request';
 
 export interface BulkOnboardRequest {
   /** The key of an inventory in the bulk store shared with this deployment's workers (`<workspace>-<16 hex>`). */
@@ -80,6 +84,12 @@ export const channelProvisioningService = nexus.service(CHANNEL_PROVISIONING_SER
    * connector and confirms it gone; the result reports what was deleted and what was left.
    */
   offboard: nexus.operation<OffboardInputRaw, OffboardResult>(),
+  /**
+   * Asynchronous, backed by the `bulkOffboard` workflow of the rows (the file's text, or its rows as data; stored in
+   * the bulk store this worker reads): the same rows again attach to their run. Each row is an `offboard`; the result
+   * is the progress and where the store holds each row's result.
+   */
+  bulkOffboard: nexus.operation<BulkOffboardRequest, BulkOffboardResult>(),
   /** Asynchronous, backed by a `planInventory` run of its own: each number's action. Reads only, writes nothing. */
   plan: nexus.operation<PlanInputRaw, Plan>(),
   /**

@@ -22,6 +22,8 @@ import {
   type BulkOffboardRow,
 } from '../../domain/bulk-offboarding';
 import { progressView } from '../../bulk/progress-view';
+import type { BulkStore } from '../../bulk/store';
+import { bulkStoreFromEnv } from '../../bulk/store-env';
 import { InventoryFileError } from '../../bulk/inventory-file';
 import {
   offboardKeysToRetry,
@@ -66,18 +68,20 @@ export function registerBulkOffboard(program: Command, ctx: CliContext): void {
         return ctx.out.info(
           `nothing to retry: ${opts.retryFailed} lists no ${RETRIED_OFFBOARD_OUTCOMES.join(', ')} row of ${opts.file}`,
         );
+      const store = bulkStoreFromEnv();
       await ctx.withClient(async ({ client, settings }) => {
         const started = await startBulkOffboard(
           client,
+          store,
           { workspaceId: opts.workspace, rows, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) },
-          { taskQueue: settings.taskQueue },
+          { taskQueue: settings.taskQueue, source: opts.file },
         );
         ctx.out.info(
           `bulk offboarding ${started.workflowId}: ${rows.length} row(s) in workspace ${started.input.workspaceId}, ${started.input.concurrency} at once` +
             `\n  cancel it: starter bulk-offboard-cancel ${started.workflowId}`,
         );
         if (!opts.wait && !opts.report) return ctx.out.json({ workflowId: started.workflowId, runId: started.runId });
-        await follow(ctx, client, started.workflowId, rows, opts);
+        await follow(ctx, client, store, started.workflowId, rows, opts);
       });
     });
 
@@ -116,11 +120,12 @@ async function readRows(opts: BulkOffboardCliOptions): Promise<BulkOffboardRow[]
 async function follow(
   ctx: CliContext,
   client: TemporalClient,
+  store: BulkStore,
   workflowId: string,
   rows: BulkOffboardRow[],
   opts: BulkOffboardCliOptions,
 ): Promise<void> {
-  const ended = awaitBulkOffboard(client, workflowId);
+  const ended = awaitBulkOffboard(client, store, workflowId);
   let done = false;
   const settle = () => (done = true);
   void ended.then(settle, settle);
