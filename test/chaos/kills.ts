@@ -16,14 +16,23 @@ export interface Kill {
   killedAt: number;
 }
 
-/** Waits (up to `aimMs`) for a worker busy in `stage`, kills it; falls back to any busy worker. Undefined if none is busy. */
-export async function killWorkerDuring(stack: ChaosStack, stage: string, aimMs = 30_000): Promise<Kill | undefined> {
+/**
+ * Waits (up to `aimMs`) for a worker busy in `stage` of a provisioning (or, given `workflowType`, in any run of that
+ * type: `stage` then only names it), kills it; falls back to any busy provisioning worker. Undefined if none is busy.
+ */
+export async function killWorkerDuring(
+  stack: ChaosStack,
+  stage: string,
+  aimMs = 30_000,
+  workflowType?: string,
+): Promise<Kill | undefined> {
   const deadline = Date.now() + aimMs;
   let aimed = true;
+  const aim = workflowType ? { workflowType, taskQueue: stack.taskQueue } : { stage };
   for (;;) {
     const busy = await activitiesInFlight(stack.world.client, {
       workspaceId: stack.workspaceId,
-      ...(aimed ? { stage } : {}),
+      ...(aimed ? aim : {}),
     });
     const onLive = busy.filter((a) => stack.workers.byIdentity(a.identity));
     if (onLive.length) {
