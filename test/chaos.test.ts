@@ -21,7 +21,7 @@ import { SMALL } from './chaos/sizes';
 import { startWorld, type ChaosWorld } from './chaos/world';
 
 describe('fault suite (small sizes)', function () {
-  this.timeout(300_000);
+  this.timeout(480_000);
   let world: ChaosWorld;
   // The server restarts get a dev server of their own (one after the other): they take it from under everything.
   let restartWorld: ChaosWorld;

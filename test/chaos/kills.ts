@@ -58,3 +58,34 @@ export async function restartAndMeasure(stack: ChaosStack, kill: Kill, track = 5
   await restarted;
   return recoveryOf(resumed);
 }
+
+/** Where a kill is aimed: a provisioning's stage, or (with `workflowType`) any activity of that type's runs. */
+export interface KillAim {
+  stage: string;
+  workflowType?: string;
+}
+
+/** `kills` kills, aimed in turn at `aims`, each worker restarted at once; the recoveries and a note per kill. */
+export async function killInTurn(
+  stack: ChaosStack,
+  aims: KillAim[],
+  kills: number,
+  aimMs?: number,
+): Promise<{ recoveries: number[]; notes: string[] }> {
+  const recoveries: number[] = [];
+  const notes: string[] = [];
+  for (let k = 0; k < kills; k++) {
+    const { stage, workflowType } = aims[k % aims.length]!;
+    const kill = await killWorkerDuring(stack, stage, aimMs, workflowType);
+    if (!kill) {
+      notes.push(`kill ${k + 1}: nothing was running any more (the run had finished)`);
+      break;
+    }
+    const recovery = await restartAndMeasure(stack, kill);
+    if (recovery !== undefined) recoveries.push(recovery);
+    notes.push(
+      `kill ${k + 1} ${kill.aimed ? `during ${stage}` : `at a random moment (no ${stage} seen)`}: ${kill.interrupted.length} activities interrupted (${[...new Set(kill.interrupted.map((a) => a.activityType))].join(', ')}), running again after ${recovery === undefined ? '?' : `${(recovery / 1000).toFixed(1)} s`}`,
+    );
+  }
+  return { recoveries, notes };
+}

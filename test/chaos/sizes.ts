@@ -44,8 +44,8 @@ export const FULL: Sizes = {
   orphanAudit: { runs: 20, terminated: 5 },
   badInput: { runsPerProperty: 2_000, starts: 100 },
   killedMidApply: {
-    ...{ create: 60, keep: 20, repair: 10, adopt: 5, foreign: 5, prune: 10, other: 3 },
+    ...{ create: 40, keep: 15, repair: 10, adopt: 5, foreign: 5, prune: 10, other: 3 },
     ...{ workers: 2, kills: 3, concurrency: 20, offboardWindow: 5 },
   },
-  serverRestartMidOffboard: { numbers: 80, foreign: 10, singles: 5, restarts: 2, downMs: 10_000, concurrency: 10 },
+  serverRestartMidOffboard: { numbers: 60, foreign: 10, singles: 5, restarts: 2, downMs: 10_000, concurrency: 10 },
 };

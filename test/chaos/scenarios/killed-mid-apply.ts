@@ -1,5 +1,5 @@
 /**
- * Scenario 8, workers killed mid-apply: an inventory applied with prune (`applyInventory`, as `starter apply
+ * Scenario 7, workers killed mid-apply: an inventory applied with prune (`applyInventory`, as `starter apply
  * --prune` runs it) to a workspace holding every kind of row (test/chaos/apply-workspace.ts), while worker processes
  * are SIGKILLed, in turn while offboarding the repair and prune rows, while creating connectors and while awaiting
  * readiness, and restarted. The apply must complete with each row's expected outcome, leave each inventory number
@@ -12,7 +12,7 @@ import type { ApplyOutcome, ApplyResult } from '../../../src/domain/apply';
 import { formatPlan, type Plan, type PlanAction } from '../../../src/domain/plan';
 import { prepareApplyWorkspace, endStateProblems, type ApplyKinds, type ApplyWorkspace } from '../apply-workspace';
 import { countSecretHits, duplicateTags, orphansFound, runsStillRunning, type Figures } from '../audit';
-import { killWorkerDuring, restartAndMeasure } from '../kills';
+import { killInTurn, type KillAim } from '../kills';
 import type { ScenarioResult } from '../report';
 import { startChaosStack, type ChaosStack } from '../stack';
 import type { ChaosWorld } from '../world';
@@ -27,7 +27,7 @@ export interface KilledMidApplySize extends ApplyKinds {
 }
 
 /** Where each kill is aimed, in turn: an offboarding child's activity, or a provisioning's stage. */
-const AIMS = [
+const AIMS: KillAim[] = [
   { stage: 'offboarding', workflowType: 'offboardChannel' },
   { stage: 'creating-connector' },
   { stage: 'awaiting-readiness' },
@@ -58,21 +58,7 @@ export async function killedMidApply(world: ChaosWorld, size: KilledMidApplySize
       { bulk: { concurrency: size.concurrency, sweepIntervalMs: 2_000 }, offboardWindow: size.offboardWindow },
     );
     const handle = await startApply(world.client, input, { taskQueue: stack.taskQueue });
-    const recoveries: number[] = [];
-    const notes: string[] = [];
-    for (let k = 0; k < size.kills; k++) {
-      const aim = AIMS[k % AIMS.length]!;
-      const kill = await killWorkerDuring(stack, aim.stage, 60_000, aim.workflowType);
-      if (!kill) {
-        notes.push(`kill ${k + 1}: nothing was running any more (the apply had finished)`);
-        break;
-      }
-      const recovery = await restartAndMeasure(stack, kill);
-      if (recovery !== undefined) recoveries.push(recovery);
-      notes.push(
-        `kill ${k + 1} ${kill.aimed ? `during ${aim.stage}` : `at a random moment (no ${aim.stage} seen)`}: ${kill.interrupted.length} activities interrupted (${[...new Set(kill.interrupted.map((a) => a.activityType))].join(', ')}), running again after ${recovery === undefined ? '?' : `${(recovery / 1000).toFixed(1)} s`}`,
-      );
-    }
+    const { recoveries, notes } = await killInTurn(stack, AIMS, size.kills, 60_000);
     const result = await reportOf(stack.store, await handle.result());
     const second = await planFromFile(
       world.client,

@@ -1,5 +1,5 @@
 /**
- * Scenario 9, the Temporal server restarted mid-offboarding: numbers provisioned by a bulk run, foreign connectors
+ * Scenario 8, the Temporal server restarted mid-offboarding: numbers provisioned by a bulk run, foreign connectors
  * (made straight on the simulator, without our tag) for some more numbers, then all of them offboarded, a few one by
  * one through the offboarding client and the rest by one bulkOffboard run, while the dev server is SIGKILLed and
  * started again on its SQLite file. Every offboarding must complete, each of our connectors must be gone (Bird says
