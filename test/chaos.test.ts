@@ -11,17 +11,19 @@ import assert from 'node:assert/strict';
 import { problemsOf, formatTable, type ScenarioResult } from './chaos/report';
 import { badInput } from './chaos/scenarios/bad-input';
 import { flakyBird } from './chaos/scenarios/flaky-bird';
+import { killedMidApply } from './chaos/scenarios/killed-mid-apply';
 import { killedWorkers } from './chaos/scenarios/killed-workers';
 import { orphanAudit } from './chaos/scenarios/orphan-audit';
 import { serverRestart } from './chaos/scenarios/server-restart';
+import { serverRestartMidOffboard } from './chaos/scenarios/server-restart-mid-offboard';
 import { webhookAbuse } from './chaos/scenarios/webhook-abuse';
 import { SMALL } from './chaos/sizes';
 import { startWorld, type ChaosWorld } from './chaos/world';
 
 describe('fault suite (small sizes)', function () {
-  this.timeout(300_000);
+  this.timeout(480_000);
   let world: ChaosWorld;
-  // The server restart gets a dev server of its own: it takes its server from under everything.
+  // The server restarts get a dev server of their own (one after the other): they take it from under everything.
   let restartWorld: ChaosWorld;
   const results: ScenarioResult[] = [];
   const running = new Map<string, Promise<ScenarioResult>>();
@@ -36,11 +38,18 @@ describe('fault suite (small sizes)', function () {
       running.set(key, p);
     };
     start('restart', () => serverRestart(restartWorld, SMALL.serverRestart));
+    start('offboard-restart', () =>
+      running
+        .get('restart')!
+        .catch(() => undefined)
+        .then(() => serverRestartMidOffboard(restartWorld, SMALL.serverRestartMidOffboard)),
+    );
     start('killed', () => killedWorkers(world, SMALL.killedWorkers));
     start('flaky', () => flakyBird(world, SMALL.flakyBird));
     start('webhooks', () => webhookAbuse(world, SMALL.webhookAbuse));
     start('orphans', () => orphanAudit(world, SMALL.orphanAudit));
     start('input', () => badInput(world, SMALL.badInput));
+    start('apply', () => killedMidApply(world, SMALL.killedMidApply));
   });
   after(async function () {
     this.timeout(60_000);
@@ -66,4 +75,8 @@ describe('fault suite (small sizes)', function () {
   it('orphan audit: runs terminated mid-readiness are found by `reconcile` and removed by its Schedule', () =>
     check('orphans'));
   it('bad input through the typed client and the CLI starts nothing and names every field', () => check('input'));
+  it('workers killed mid-apply (with prune, every kind of row): each number ends with one connector of ours, foreign and other inventories untouched, a second plan finds nothing to do', () =>
+    check('apply'));
+  it('Temporal server restarted mid-offboarding: every offboarding completes, our connectors gone, foreign ones untouched', () =>
+    check('offboard-restart'));
 });

@@ -53,6 +53,15 @@ export async function planInventory(stack: ChaosStack, opts: PlanOptions): Promi
       ...(fails ? { errorMessage: 'number rejected by the carrier (chaos)' } : {}),
     });
   });
+  return { numbers, expected, ...(await writeInventory(stack, numbers, opts.readiness)) };
+}
+
+/** An inventory file of these numbers and its defaults (the stack's workspace, SMS, polled readiness), written. */
+export async function writeInventory(
+  stack: ChaosStack,
+  numbers: string[],
+  readiness?: Record<string, unknown>,
+): Promise<Pick<BulkPlan, 'file' | 'defaultsFile' | 'defaults'>> {
   const file = join(stack.world.dir, `inventory-${randomUUID()}.csv`);
   await writeFile(file, ['phoneNumberId', ...numbers].join('\n') + '\n');
   const defaults = {
@@ -63,11 +72,11 @@ export async function planInventory(stack: ChaosStack, opts: PlanOptions): Promi
       name: 'Chaos SMS',
       arguments: { channelMessageType: 'transactional' },
     },
-    readiness: opts.readiness ?? { mode: 'poll', initialPollInterval: '500ms', maxPollInterval: '2s', deadline: '10m' },
+    readiness: readiness ?? { mode: 'poll', initialPollInterval: '500ms', maxPollInterval: '2s', deadline: '10m' },
   };
   const defaultsFile = join(stack.world.dir, `defaults-${randomUUID()}.json`);
   await writeFile(defaultsFile, JSON.stringify(defaults));
-  return { numbers, expected, file, defaultsFile, defaults };
+  return { file, defaultsFile, defaults };
 }
 
 export interface BulkRunOptions {

@@ -24,15 +24,26 @@ export function millisOf(ts: Timestamp): number | undefined {
   return Number(ts.seconds.toString()) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
 }
 
-/** Activities running right now in the workspace's running provisionings (optionally in one stage). */
+/**
+ * Activities running right now in the workspace's running provisionings (optionally in one stage), or in the running
+ * runs of another workflow type on a task queue (an apply's offboardChannel children carry no workspace attribute);
+ * with `waiting`, also those waiting for their next attempt (an offboarding's confirmation reads back off).
+ */
 export async function activitiesInFlight(
   client: Client,
-  opts: { workspaceId: string; stage?: string; limit?: number },
+  opts: {
+    workspaceId: string;
+    stage?: string;
+    limit?: number;
+    workflowType?: string;
+    taskQueue?: string;
+    waiting?: boolean;
+  },
 ): Promise<InFlightActivity[]> {
   const query = [
-    `WorkflowType = 'provisionChannel'`,
+    `WorkflowType = '${opts.workflowType ?? 'provisionChannel'}'`,
     `ExecutionStatus = 'Running'`,
-    `BirdWorkspaceId = '${opts.workspaceId}'`,
+    opts.taskQueue ? `TaskQueue = '${opts.taskQueue}'` : `BirdWorkspaceId = '${opts.workspaceId}'`,
     ...(opts.stage ? [`ProvisioningStage = '${opts.stage}'`] : []),
   ].join(' AND ');
   const ids: string[] = [];
@@ -49,13 +60,15 @@ export async function activitiesInFlight(
           .describe()
           .catch(() => undefined);
         for (const a of d?.raw.pendingActivities ?? []) {
-          if (a.state !== STARTED || !a.lastWorkerIdentity || !a.activityId) continue;
+          const running = a.state === STARTED && !!a.lastWorkerIdentity;
+          if (!a.activityId || !(running || opts.waiting)) continue;
           found.push({
             workflowId,
             activityId: a.activityId,
             activityType: a.activityType?.name ?? '?',
-            attempt: a.attempt ?? 1,
-            identity: a.lastWorkerIdentity,
+            // One waiting for its next attempt counts as the previous one: that next attempt is the work resuming.
+            attempt: (a.attempt ?? 1) - (running ? 0 : 1),
+            identity: a.lastWorkerIdentity ?? '',
           });
         }
       }),

@@ -4,9 +4,11 @@ import type { Sizes } from '../sizes';
 import type { ChaosWorld } from '../world';
 import { badInput } from './bad-input';
 import { flakyBird } from './flaky-bird';
+import { killedMidApply } from './killed-mid-apply';
 import { killedWorkers } from './killed-workers';
 import { orphanAudit } from './orphan-audit';
 import { serverRestart } from './server-restart';
+import { serverRestartMidOffboard } from './server-restart-mid-offboard';
 import { webhookAbuse } from './webhook-abuse';
 
 export interface Scenario {
@@ -23,4 +25,9 @@ export const SCENARIOS: Scenario[] = [
   { key: 'webhook-abuse', run: (world, sizes) => webhookAbuse(world, sizes.webhookAbuse) },
   { key: 'bad-input', run: (world, sizes, seed) => badInput(world, sizes.badInput, seed) },
   { key: 'orphan-audit', run: (world, sizes) => orphanAudit(world, sizes.orphanAudit) },
+  { key: 'killed-mid-apply', run: (world, sizes) => killedMidApply(world, sizes.killedMidApply) },
+  {
+    key: 'server-restart-mid-offboard',
+    run: (world, sizes) => serverRestartMidOffboard(world, sizes.serverRestartMidOffboard),
+  },
 ];

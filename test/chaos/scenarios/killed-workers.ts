@@ -6,7 +6,7 @@
  */
 import { auditScenario } from '../audit';
 import { finishBulkRun, planInventory, startBulkRun } from '../bulk';
-import { killWorkerDuring, restartAndMeasure } from '../kills';
+import { killInTurn } from '../kills';
 import type { ScenarioResult } from '../report';
 import { startChaosStack } from '../stack';
 import type { ChaosWorld } from '../world';
@@ -27,21 +27,11 @@ export async function killedWorkers(world: ChaosWorld, size: KilledWorkersSize):
   try {
     const plan = await planInventory(stack, { size: size.numbers, failShare: 0.1, delayMs: [2_000, 10_000] });
     const bulkId = await startBulkRun(stack, plan, { concurrency: size.concurrency });
-    const recoveries: number[] = [];
-    const notes: string[] = [];
-    for (let k = 0; k < size.kills; k++) {
-      const stage = STAGES[k % STAGES.length]!;
-      const kill = await killWorkerDuring(stack, stage);
-      if (!kill) {
-        notes.push(`kill ${k + 1}: nothing was running any more (the run had finished)`);
-        break;
-      }
-      const recovery = await restartAndMeasure(stack, kill);
-      if (recovery !== undefined) recoveries.push(recovery);
-      notes.push(
-        `kill ${k + 1} ${kill.aimed ? `during ${stage}` : `at a random moment (no ${stage} seen)`}: ${kill.interrupted.length} activities interrupted (${[...new Set(kill.interrupted.map((a) => a.activityType))].join(', ')}), running again after ${recovery === undefined ? '?' : `${(recovery / 1000).toFixed(1)} s`}`,
-      );
-    }
+    const { recoveries, notes } = await killInTurn(
+      stack,
+      STAGES.map((stage) => ({ stage })),
+      size.kills,
+    );
     const finished = await finishBulkRun(stack, bulkId);
     if (finished.end.status !== 'completed') notes.push(`bulk run ended ${finished.end.status}`);
     const figures = await auditScenario(stack, plan.expected, finished.outcomes, [finished.reportText]);
