@@ -57,6 +57,7 @@ export async function serverRestartMidOffboard(
     const rows = numbers.filter((n) => !singles.includes(n));
     const bulk = await startBulkOffboard(
       world.client,
+      stack.store,
       {
         workspaceId: stack.workspaceId,
         rows: rows.map((phoneNumberId, i) => ({ line: i + 2, phoneNumberId })),
@@ -86,7 +87,7 @@ export async function serverRestartMidOffboard(
       );
     }
 
-    const end = await awaitBulkOffboard(world.client, bulk.workflowId);
+    const end = await awaitBulkOffboard(world.client, stack.store, bulk.workflowId);
     if (end.status === 'failed') throw end.error;
     for (const res of end.result.results) channels.get(rows[res.row]!)!.got = res.outcome;
     await Promise.all(
