@@ -9,11 +9,14 @@
  * - a connector younger than the grace period with no run may be one whose run is not visible yet;
  * - a connector with no run that is older than the namespace's retention cannot be judged: its run may have
  *   completed and been deleted since, so it is reported as unverifiable and never deleted;
- * - a tag found in a connector that is not for the run's number (or template and name) was copied by someone: not ours.
+ * - a tag found in a connector that is not for the run's number (or template and name) was copied by someone: not ours;
+ * - a connector with no run whose name records an inventory (`{inv:NAME}`) is that inventory's to keep, adopt or
+ *   prune (`apply`): reported as unverifiable, never deleted by the audit.
  */
 import { z } from 'zod';
 import { BirdId } from '../bird/schemas';
 import { duration } from './duration';
+import { parseInventoryName } from './plan';
 import { provisioningWorkflowId } from './provisioning-identity';
 import { InvalidFields, parseFields } from '../base/zod-issues';
 import type { FieldProblem } from '../base/problems';
@@ -142,6 +145,12 @@ export function judgeConnector(c: TaggedConnector, owner: OwnerRun | undefined, 
         'no provisioning run records it, but it is older than the namespace retention: its run may have completed and been deleted',
     };
   }
+  const { inventory } = parseInventoryName(c.name);
+  if (inventory)
+    return {
+      kind: 'unverifiable',
+      detail: `no provisioning run records it, but its name records inventory "${inventory}": that inventory's apply keeps, adopts or prunes it, never this audit`,
+    };
   return { kind: 'orphan', reason: 'no-run', detail: 'no provisioning run records it (neither its id nor its tag)' };
 }
 
