@@ -10,6 +10,7 @@ import type { Activities } from '../../activities';
 import {
   channelKeyOfRow,
   countOutcomes,
+  type BulkOffboardCarried,
   type BulkOffboardCounts,
   type BulkOffboardInput,
   type BulkOffboardRow,
@@ -53,97 +54,96 @@ export function offboardRows(input: BulkOffboardInput): OffboardRows {
   return 'stored' in input ? new StoredRows(input) : new InlineRows(input);
 }
 
-class InlineRows implements OffboardRows {
-  readonly #state;
+/** What both kinds of rows carry across continue-as-new, and the next run's input. */
+abstract class CarriedRows<
+  S extends { nextRow: number; startedAt: string; continuedAsNew: number },
+  I extends { carried?: S },
+> {
+  protected readonly state: S;
 
-  constructor(readonly input: InlineBulkOffboardInput) {
-    this.#state = input.carried ?? {
-      nextRow: 0,
-      results: [],
-      startedAt: new Date().toISOString(),
-      continuedAsNew: 0,
-    };
+  constructor(
+    readonly input: I,
+    fresh: () => S,
+  ) {
+    this.state = input.carried ?? fresh();
+  }
+
+  get nextRow() {
+    return this.state.nextRow;
+  }
+  get startedAt() {
+    return this.state.startedAt;
+  }
+  get continuedAsNew() {
+    return this.state.continuedAsNew;
+  }
+  next(): I {
+    return { ...this.input, carried: { ...this.state, continuedAsNew: this.state.continuedAsNew + 1 } };
+  }
+}
+
+class InlineRows extends CarriedRows<BulkOffboardCarried, InlineBulkOffboardInput> implements OffboardRows {
+  constructor(input: InlineBulkOffboardInput) {
+    super(input, () => ({ nextRow: 0, results: [], startedAt: new Date().toISOString(), continuedAsNew: 0 }));
   }
 
   get total() {
     return this.input.rows.length;
-  }
-  get nextRow() {
-    return this.#state.nextRow;
-  }
-  get startedAt() {
-    return this.#state.startedAt;
-  }
-  get continuedAsNew() {
-    return this.#state.continuedAsNew;
   }
   buffered() {
     return true;
   }
   async readPage() {}
   take(): [number, BulkOffboardRow] {
-    const row = this.#state.nextRow++;
+    const row = this.state.nextRow++;
     return [row, this.input.rows[row]!];
   }
   record(result: BulkOffboardRowResult) {
-    this.#state.results.push(result);
+    this.state.results.push(result);
   }
   counts() {
-    return countOutcomes(this.#state.results);
+    return countOutcomes(this.state.results);
   }
   flushDue() {
     return false;
   }
   async flush() {}
   notStarted() {
-    for (; this.#state.nextRow < this.total; this.#state.nextRow++)
-      this.#state.results.push({
-        row: this.#state.nextRow,
+    for (; this.state.nextRow < this.total; this.state.nextRow++)
+      this.state.results.push({
+        row: this.state.nextRow,
         outcome: 'not-started',
-        workflowId: offboardWorkflowId(channelKeyOfRow(this.input.workspaceId, this.input.rows[this.#state.nextRow]!)),
+        workflowId: offboardWorkflowId(channelKeyOfRow(this.input.workspaceId, this.input.rows[this.state.nextRow]!)),
       });
   }
-  next(): InlineBulkOffboardInput {
-    return { ...this.input, carried: { ...this.#state, continuedAsNew: this.#state.continuedAsNew + 1 } };
-  }
   results() {
-    return { results: [...this.#state.results].sort((a, b) => a.row - b.row) };
+    return { results: [...this.state.results].sort((a, b) => a.row - b.row) };
   }
 }
 
-class StoredRows implements OffboardRows {
-  readonly #state: StoredOffboardCarried;
+class StoredRows extends CarriedRows<StoredOffboardCarried, StoredBulkOffboardInput> implements OffboardRows {
   #page: BulkOffboardRow[] = [];
   #unflushed: BulkOffboardRowResult[] = [];
 
-  constructor(readonly input: StoredBulkOffboardInput) {
-    this.#state = input.carried ?? {
+  constructor(input: StoredBulkOffboardInput) {
+    super(input, () => ({
       nextRow: 0,
       counts: countOutcomes([]),
       startedAt: new Date().toISOString(),
       continuedAsNew: 0,
       runKey: workflowInfo().firstExecutionRunId,
       nextBatch: 0,
-    };
+    }));
   }
 
   get total() {
     return this.input.stored.rowCount;
   }
-  get nextRow() {
-    return this.#state.nextRow;
-  }
-  get startedAt() {
-    return this.#state.startedAt;
-  }
-  get continuedAsNew() {
-    return this.#state.continuedAsNew;
-  }
   buffered() {
     return this.#page.length > 0;
   }
   async readPage() {
-    const { nextRow } = this.#state;
+    const { nextRow } = this.state;
     const limit = Math.min(this.input.pageSize, this.total - nextRow);
     const rows = await readOffboardRows.executeWithOptions(
       { summary: `read rows ${nextRow + 1}–${nextRow + limit} of ${this.total}` },
@@ -160,14 +160,14 @@ class StoredRows implements OffboardRows {
     this.#page = rows;
   }
   take(): [number, BulkOffboardRow] {
-    return [this.#state.nextRow++, this.#page.shift()!];
+    return [this.state.nextRow++, this.#page.shift()!];
   }
   record(result: BulkOffboardRowResult) {
     this.#unflushed.push(result);
-    this.#state.counts[result.outcome]++;
+    this.state.counts[result.outcome]++;
   }
   counts() {
-    return this.#state.counts;
+    return this.state.counts;
   }
   flushDue() {
     return this.#unflushed.length >= FLUSH_ROWS;
@@ -176,21 +176,18 @@ class StoredRows implements OffboardRows {
     if (!this.#unflushed.length) return;
     const results = this.#unflushed;
     this.#unflushed = [];
-    const seq = this.#state.nextBatch++;
+    const seq = this.state.nextBatch++;
     await recordOffboardOutcomes.executeWithOptions(
       { summary: `record ${results.length} results (batch ${seq + 1})` },
-      [{ bulkKey: this.input.stored.bulkKey, runKey: this.#state.runKey, seq, results }],
+      [{ bulkKey: this.input.stored.bulkKey, runKey: this.state.runKey, seq, results }],
     );
   }
   notStarted() {
     // Not written row by row: the report gives every row without a result `not-started`.
-    this.#state.counts['not-started'] += this.total - this.#state.nextRow;
-    this.#state.nextRow = this.total;
-  }
-  next(): StoredBulkOffboardInput {
-    return { ...this.input, carried: { ...this.#state, continuedAsNew: this.#state.continuedAsNew + 1 } };
+    this.state.counts['not-started'] += this.total - this.state.nextRow;
+    this.state.nextRow = this.total;
   }
   results() {
-    return { stored: { bulkKey: this.input.stored.bulkKey, runKey: this.#state.runKey } };
+    return { stored: { bulkKey: this.input.stored.bulkKey, runKey: this.state.runKey } };
   }
 }
