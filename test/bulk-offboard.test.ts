@@ -17,11 +17,11 @@ import {
   getBulkOffboardProgress,
   startBulkOffboard,
 } from '../src/client/bulk-offboard-client';
-import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import * as sa from '../src/domain/search-attributes';
-import { smsInput, startStack, type Stack } from './helpers/stack';
+import { startStack, type Stack } from './helpers/stack';
 import { temporal } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
+import { provisionedNumber } from './helpers/workspace-state';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -73,15 +73,7 @@ describe('bulk offboarding', function () {
     return parse(await readFile(path, 'utf8'), { columns: true });
   }
 
-  async function provisioned(): Promise<{ number: string; connectorId: string }> {
-    const input = smsInput(stack);
-    const started = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-    stack.startedWorkflowIds.push(started.workflowId);
-    const done = await awaitResult(stack.client, started.workflowId);
-    assert.ok(done.ok);
-    const number = (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
-    return { number, connectorId: done.result.connectorId };
-  }
+  const provisioned = () => provisionedNumber(stack);
 
   const ourLive = (numbers: string[]) =>
     stack.sim

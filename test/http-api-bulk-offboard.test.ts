@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { cancelBulkOffboard } from '../src/client/bulk-offboard-client';
-import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { startApi, type ApiHarness } from './helpers/http-api';
-import { smsInput, startStack, type Stack } from './helpers/stack';
+import { startStack, type Stack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
+import { provisionedNumber } from './helpers/workspace-state';
 
 describe('HTTP API: bulk offboarding', function () {
   this.timeout(120_000);
@@ -26,17 +26,7 @@ describe('HTTP API: bulk offboarding', function () {
     await stack?.closeCheckingHistories();
   });
 
-  async function provisioned(): Promise<{ number: string; connectorId: string }> {
-    const input = smsInput(stack);
-    const started = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
-    stack.startedWorkflowIds.push(started.workflowId);
-    const done = await awaitResult(stack.client, started.workflowId);
-    assert.ok(done.ok);
-    return {
-      number: (input.connector.arguments as { phoneNumberId: string }).phoneNumberId,
-      connectorId: done.result.connectorId,
-    };
-  }
+  const provisioned = () => provisionedNumber(stack);
   const ended = (path: string) =>
     waitFor(
       'the bulk offboarding to end',

@@ -30,3 +30,14 @@ export function seedConnector(stack: Stack, number: string, name: string): strin
     arguments: { phoneNumberId: number, channelMessageType: 'transactional' },
   });
 }
+
+/** A fresh number provisioned to the end with the stack's SMS input: the number and its connector. */
+export async function provisionedNumber(stack: Stack): Promise<{ number: string; connectorId: string }> {
+  const input = smsInput(stack);
+  const started = await parseAndStartProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+  stack.startedWorkflowIds.push(started.workflowId);
+  const done = await awaitResult(stack.client, started.workflowId);
+  assert.ok(done.ok);
+  const number = (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
+  return { number, connectorId: done.result.connectorId };
+}
