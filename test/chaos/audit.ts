@@ -117,24 +117,24 @@ export function duplicateTags(connectors: SimConnector[], note: (p: string) => v
 }
 
 /**
- * Orphans (and unverifiable connectors) by the product's own reconcile workflow, but for `expected` ones: connectors
- * a scenario planted that reconcile's rules call orphans (an inventory's adopted connector, which no run records).
+ * Orphans and unverifiable connectors by the product's own reconcile workflow. `inventoryOwned`: connectors a
+ * scenario planted that no run records but whose name records an inventory (an apply's adopted ones): the audit
+ * must report them unverifiable (never deleted), not orphans; anything else it reports counts.
  */
 export async function orphansFound(
   stack: ChaosStack,
   note: (p: string) => void,
-  expected: ReadonlySet<string> = new Set(),
+  inventoryOwned: ReadonlySet<string> = new Set(),
 ): Promise<{ count: number; reportText: string }> {
   const report = await reconcile(
     stack.world.client,
     { workspaceId: stack.workspaceId, gracePeriod: 0 },
     { taskQueue: stack.taskQueue },
   );
-  const unexpected = report.orphans.filter((o) => !expected.has(o.connectorId));
-  for (const o of unexpected.slice(0, 3)) note(`orphan ${o.connectorId}: ${o.detail}`);
-  for (const u of report.unverifiable.slice(0, 3)) note(`unverifiable ${u.connectorId}: ${u.detail}`);
-  const planted = report.orphans.length - unexpected.length;
-  return { count: report.orphanCount - planted + report.unverifiable.length, reportText: JSON.stringify(report) };
+  const unverifiable = report.unverifiable.filter((u) => !inventoryOwned.has(u.connectorId));
+  for (const o of report.orphans.slice(0, 3)) note(`orphan ${o.connectorId}: ${o.detail}`);
+  for (const u of unverifiable.slice(0, 3)) note(`unverifiable ${u.connectorId}: ${u.detail}`);
+  return { count: report.orphanCount + unverifiable.length, reportText: JSON.stringify(report) };
 }
 
 /** Runs of any type still running on the stack's task queue. */

@@ -102,7 +102,7 @@ async function auditApply(
   const connectors = stack.sim.connectors().filter((c) => c.workspaceId === stack.workspaceId);
   const liveOf = (n: string) => connectors.filter((c) => !c.deletedAt && c.number?.numberId === n).length;
   const doubled = [...ws.kinds.keys()].reduce((sum, n) => sum + Math.max(0, liveOf(n) - 1), 0);
-  // The adopted connectors are orphans by reconcile's rules (no run records them): planted, not counted.
+  // The adopted connectors: no run records them, but their names record the inventory, so the audit must leave them.
   const adopted = new Set([...ws.kinds].filter(([, k]) => k === 'adopt').map(([n]) => ws.before.get(n)!.id));
   const orphans = await orphansFound(stack, note, adopted);
   return {
