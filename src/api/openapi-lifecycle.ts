@@ -171,31 +171,17 @@ export function registerLifecycleComponents(): void {
   component('ApplyResult', ApplyResultSchema, 'output');
   component('ApplyRequest', ApplyRequest, 'input');
   components.ApplyAccepted = accepted();
-  components.ApplyState = {
-    type: 'object',
-    description: "an inventory's latest apply: running, or how it ended (its report, or the reason)",
-    properties: {
-      workflowId: { type: 'string' },
-      runId: { type: 'string' },
-      status: { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed-out'] },
-      result: ref('ApplyResult'),
-      failure: {
-        type: 'object',
-        properties: {
-          reason: { type: 'string' },
-          differences: {
-            type: 'array',
-            items: { type: 'string' },
-            description: 'a saved plan that no longer held at the run’s start: how the fresh plan differed',
-          },
-        },
-        required: ['reason'],
-        additionalProperties: false,
+  components.ApplyState = runState(
+    "an inventory's latest apply: running, or how it ended (its report, or the reason)",
+    { result: ref('ApplyResult') },
+    {
+      differences: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'a saved plan that no longer held at the run’s start: how the fresh plan differed',
       },
     },
-    required: ['workflowId', 'runId', 'status'],
-    additionalProperties: false,
-  };
+  );
   component('OffboardResult', OffboardResultSchema, 'output');
   component('BulkOffboardingRequest', BulkOffboardRequestSchema, 'input');
   component('BulkOffboardProgress', BulkOffboardProgressSchema, 'output');
@@ -212,51 +198,25 @@ export function registerLifecycleComponents(): void {
     required: ['id', 'workflowId', 'runId', 'rows', 'location'],
     additionalProperties: false,
   };
-  components.BulkOffboardingState = {
-    type: 'object',
-    description: 'a bulk offboarding: running with its progress, or how it ended (its report, or the reason)',
-    properties: {
+  components.BulkOffboardingState = runState(
+    'a bulk offboarding: running with its progress, or how it ended (its report, or the reason)',
+    {
       id: { type: 'string' },
-      workflowId: { type: 'string' },
-      runId: { type: 'string' },
-      status: { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed-out'] },
       progress: ref('BulkOffboardProgress'),
       report: {
         type: 'array',
         items: ref('BulkOffboardReportLine'),
         description: 'completed or cancelled: a line per row of the file, in its order',
       },
-      failure: {
-        type: 'object',
-        properties: { reason: { type: 'string' } },
-        required: ['reason'],
-        additionalProperties: false,
-      },
     },
-    required: ['id', 'workflowId', 'runId', 'status'],
-    additionalProperties: false,
-  };
+  );
   component('Plan', PlanSchema, 'output');
   component('PlanRequest', PlanRequest, 'input');
   components.OffboardingAccepted = accepted();
-  components.OffboardingState = {
-    type: 'object',
-    description: "a channel's latest offboarding: running, or how it ended (its report, or the reason)",
-    properties: {
-      workflowId: { type: 'string' },
-      runId: { type: 'string' },
-      status: { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed-out'] },
-      result: ref('OffboardResult'),
-      failure: {
-        type: 'object',
-        properties: { reason: { type: 'string' } },
-        required: ['reason'],
-        additionalProperties: false,
-      },
-    },
-    required: ['workflowId', 'runId', 'status'],
-    additionalProperties: false,
-  };
+  components.OffboardingState = runState(
+    "a channel's latest offboarding: running, or how it ended (its report, or the reason)",
+    { result: ref('OffboardResult') },
+  );
   components.PlanResponse = {
     type: 'object',
     properties: {
@@ -265,6 +225,35 @@ export function registerLifecycleComponents(): void {
       notPlanned: { type: 'array', items: ref('Problem'), description: 'rows refused at validation, by line' },
     },
     required: ['workflowId', 'plan', 'notPlanned'],
+    additionalProperties: false,
+  };
+}
+
+/**
+ * A lifecycle run's state as src/api/run-state.ts answers it: its ids and status, what it gives (`properties`), and
+ * why it failed (a reason, and `failureProperties`). A property named `id` is required too.
+ */
+function runState(
+  description: string,
+  properties: Record<string, Json>,
+  failureProperties: Record<string, Json> = {},
+): Json {
+  return {
+    type: 'object',
+    description,
+    properties: {
+      workflowId: { type: 'string' },
+      runId: { type: 'string' },
+      status: { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed-out'] },
+      ...properties,
+      failure: {
+        type: 'object',
+        properties: { reason: { type: 'string' }, ...failureProperties },
+        required: ['reason'],
+        additionalProperties: false,
+      },
+    },
+    required: [...('id' in properties ? ['id'] : []), 'workflowId', 'runId', 'status'],
     additionalProperties: false,
   };
 }
