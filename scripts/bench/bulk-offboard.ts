@@ -65,7 +65,10 @@ export async function bulkOffboardScenario(ctx: BenchContext, b: OffboardBench):
     bulkRunActionsPerNumber: per(bulkActions.total),
     bulkRuns: bulkRuns.length,
     actionsPerNumberByKind: Object.fromEntries(
-      Object.entries(childActions.byKind).map(([k, v]) => [k, per(v + (bulkActions.byKind[k] ?? 0))]),
+      [...new Set([...Object.keys(bulkActions.byKind), ...Object.keys(childActions.byKind)])].map((k) => [
+        k,
+        per((bulkActions.byKind[k] ?? 0) + (childActions.byKind[k] ?? 0)),
+      ]),
     ),
     rateLimited429: rateLimited,
     rateLimitedShare: `${((rateLimited / Math.max(1, calls.length)) * 100).toFixed(2)}%`,
