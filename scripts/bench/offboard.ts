@@ -15,6 +15,7 @@ import { startOffboarding } from '../../src/client/offboarding-client';
 import type { BulkStore } from '../../src/bulk/store';
 import { billableActions, sumActions, type ActionCount } from '../../src/domain/billable-actions';
 import type { OffboardResult } from '../../src/domain/offboarding';
+import { countBy } from './context';
 
 export interface OffboardBench {
   client: Client;
@@ -30,22 +31,7 @@ export interface OffboardBench {
 
 export async function offboardScenario(b: OffboardBench): Promise<Record<string, unknown>> {
   const n = b.numbers;
-  const numbers: string[] = Array.from({ length: n }, () => randomUUID());
-  for (const num of numbers)
-    b.sim.configureNumber(num, {
-      outcome: 'active',
-      delayMs: Math.round((30 + Math.random() * 90) * 1000 * b.timeScale),
-    });
-  const poll = Math.max(100, Math.round(2_000 * b.timeScale));
-  const inventory = await b.inventory(`offboard-${numbers[0]}`, numbers, {
-    readiness: { mode: 'poll', initialPollInterval: poll, maxPollInterval: poll * 30, deadline: '30m' },
-  });
-  b.say(`\n[offboard] provisioning ${n} numbers first (bulk, by polling) …`);
-  const bulk = await startBulk(b.client, b.store, inventory, { taskQueue: b.taskQueue });
-  const provisioned = await awaitBulk(b.client, bulk.workflowId);
-  if (provisioned.status !== 'completed' || provisioned.progress.counts.active !== n)
-    throw new Error(`provisioning before the offboarding: ${JSON.stringify(provisioned)}`);
-
+  const numbers = await provisionToOffboard(b, 'offboard');
   b.say(`[offboard] offboarding the ${n} numbers at once …`);
   const callsBefore = b.sim.calls().length;
   const t0 = Date.now();
@@ -97,7 +83,32 @@ export async function offboardScenario(b: OffboardBench): Promise<Record<string,
   return figures;
 }
 
-async function actionsOf(client: Client, runs: Array<{ workflowId: string; runId: string }>): Promise<ActionCount> {
+/** N numbers provisioned by a bulk run (by polling, as the `poll` mode does), every one active. */
+export async function provisionToOffboard(b: OffboardBench, mode: string): Promise<string[]> {
+  const n = b.numbers;
+  const numbers: string[] = Array.from({ length: n }, () => randomUUID());
+  for (const num of numbers)
+    b.sim.configureNumber(num, {
+      outcome: 'active',
+      delayMs: Math.round((30 + Math.random() * 90) * 1000 * b.timeScale),
+    });
+  const poll = Math.max(100, Math.round(2_000 * b.timeScale));
+  const inventory = await b.inventory(`${mode}-${numbers[0]}`, numbers, {
+    readiness: { mode: 'poll', initialPollInterval: poll, maxPollInterval: poll * 30, deadline: '30m' },
+  });
+  b.say(`\n[${mode}] provisioning ${n} numbers first (bulk, by polling) …`);
+  const bulk = await startBulk(b.client, b.store, inventory, { taskQueue: b.taskQueue });
+  const provisioned = await awaitBulk(b.client, bulk.workflowId);
+  if (provisioned.status !== 'completed' || provisioned.progress.counts.active !== n)
+    throw new Error(`provisioning before the offboarding: ${JSON.stringify(provisioned)}`);
+  return numbers;
+}
+
+/** The billable actions of these runs, summed (their histories fetched 20 at a time). */
+export async function actionsOf(
+  client: Client,
+  runs: Array<{ workflowId: string; runId?: string }>,
+): Promise<ActionCount> {
   const counts: ActionCount[] = [];
   for (let i = 0; i < runs.length; i += 20) {
     const histories = await Promise.all(
@@ -106,10 +117,4 @@ async function actionsOf(client: Client, runs: Array<{ workflowId: string; runId
     counts.push(...histories.map(billableActions));
   }
   return sumActions(counts);
-}
-
-function countBy(values: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const v of values) out[v] = (out[v] ?? 0) + 1;
-  return out;
 }

@@ -12,8 +12,11 @@ export interface StarterRun {
   stderr: string;
 }
 
-/** Runs `starter ...args` against the stack's dev server, task queue and bulk store, with no terminal on stdin. */
-export async function runStarter(stack: Stack, args: string[]): Promise<StarterRun> {
+/**
+ * Runs `starter ...args` against the stack's dev server, task queue and bulk store, with no terminal on stdin;
+ * killed after `timeoutMs` (60 s unless a longer run, such as a bulk one, needs more).
+ */
+export async function runStarter(stack: Stack, args: string[], opts: { timeoutMs?: number } = {}): Promise<StarterRun> {
   const { env } = await temporal();
   return new Promise((done) => {
     const child = execFile(
@@ -28,7 +31,7 @@ export async function runStarter(stack: Stack, args: string[]): Promise<StarterR
           TEMPORAL_TASK_QUEUE: stack.taskQueue,
           BULK_STORE_DIR: stack.bulkStore.dir,
         },
-        timeout: 60_000,
+        timeout: opts.timeoutMs ?? 60_000,
       },
       (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
