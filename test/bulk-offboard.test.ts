@@ -5,11 +5,10 @@
  * cancelled, the rest not started); a row Bird failed retried from the report alone.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import {
   awaitBulkOffboard,
@@ -19,49 +18,23 @@ import {
 } from '../src/client/bulk-offboard-client';
 import * as sa from '../src/domain/search-attributes';
 import { startStack, type Stack } from './helpers/stack';
-import { temporal } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
 import { provisionedNumber } from './helpers/workspace-state';
-
-const ROOT = resolve(__dirname, '..');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runStarter } from './helpers/starter-process';
 
 describe('bulk offboarding', function () {
   this.timeout(180_000);
   let stack: Stack;
-  let address: string;
   let dir: string;
 
   before(async function () {
     this.timeout(240_000);
     stack = await startStack({ sim: { provisioningDelayMs: 200, deprovisioningDelayMs: 300 } });
-    address = (await temporal()).address;
     dir = await mkdtemp(join(tmpdir(), 'bulk-offboard-'));
   });
   after(() => stack?.closeCheckingHistories());
 
-  function starter(...args: string[]): Promise<Run> {
-    const env = {
-      PATH: process.env.PATH ?? '',
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_NAMESPACE: 'default',
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      BULK_STORE_DIR: stack.bulkStore.dir,
-    };
-    return new Promise((done) =>
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', 'src/starter.ts', ...args],
-        { cwd: ROOT, env, timeout: 150_000 },
-        (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
-  }
+  const starter = (...args: string[]) => runStarter(stack, args, { timeoutMs: 150_000 });
 
   async function file(name: string, lines: string[]): Promise<string> {
     const path = join(dir, name);
