@@ -14,15 +14,12 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { temporal as proto } from '@temporalio/proto';
-import { birdReadsQueue } from '../../src/bird/rate-limits/queues';
 import type { SimCall } from '../../src/bird-sim';
 import { awaitBulk, prepareInventory, startBulk } from '../../src/client/bulk-client';
-import { startNodeProcess, type NodeProcess } from '../helpers/processes';
-import { SIGNING_KEY_REF, startStack, type Stack } from '../helpers/stack';
+import { type NodeProcess } from '../helpers/processes';
+import { startStack, type Stack } from '../helpers/stack';
+import { startBirdWorkers } from '../helpers/bird-workers';
 import { runStarter } from '../helpers/starter-process';
-import { temporal } from '../helpers/temporal';
-import { waitFor } from '../helpers/wait';
 
 /**
  * Bird's GET limit here, and the offboarding's window: with the command's default window (10) the run is bound by
@@ -56,7 +53,7 @@ describe("bulk offboarding of 1,000 numbers under Bird's strict GET limit, a rea
       // This process runs the workflows; Bird's calls go to the worker process.
       worker: { roles: ['workflows'] },
     });
-    worker = await startBirdWorker(stack);
+    [worker] = await startBirdWorkers(stack, { count: 1, getPerSecond: GET_PER_SECOND });
 
     const numbers = Array.from({ length: NUMBERS }, () => randomUUID());
     // Every 20th number of the file, and 20 numbers outside it, hold a connector made in the dashboard.
@@ -146,43 +143,6 @@ describe("bulk offboarding of 1,000 numbers under Bird's strict GET limit, a rea
     assert.ok(figures.refused / figures.calls < 0.01, `${figures.refused} of ${figures.calls} calls answered 429`);
   });
 });
-
-/** A worker process serving the Bird queues with Bird's limit as its configuration, once it polls the reads queue. */
-async function startBirdWorker(stack: Stack): Promise<NodeProcess> {
-  const { address } = await temporal();
-  const worker = startNodeProcess(
-    'src/worker.ts',
-    {
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      WORKER_TASK_QUEUES: 'bird-reads,bird-writes',
-      BIRD_API_BASE_URL: stack.sim.url,
-      BIRD_ACCESS_KEY: stack.secrets.accessKey,
-      [`BIRD_SECRET_${SIGNING_KEY_REF}`]: stack.secrets.signingKey,
-      BIRD_RATE_LIMIT_GET_PER_SECOND: String(GET_PER_SECOND),
-      BIRD_RATE_LIMIT_POST_PER_SECOND: '500',
-      WORKER_HEALTH_PORT: '0',
-      WORKER_METRICS_PORT: '0',
-      LOG_LEVEL: process.env.PACING_LOG_LEVEL ?? 'warn',
-    },
-    { node: process.execPath, execArgv: ['--import', 'tsx'] },
-  );
-  await waitFor(
-    'the worker polling the Bird reads queue',
-    async () => {
-      const d = await stack.client.workflowService.describeTaskQueue({
-        namespace: 'default',
-        taskQueue: { name: birdReadsQueue(stack.taskQueue) },
-        taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-      });
-      return d.pollers?.length ? true : undefined;
-    },
-    90_000,
-    250,
-  );
-  return worker;
-}
 
 /** The numbers onboarded by a bulk run (by polling, Bird activating each in 200 ms). */
 async function onboard(stack: Stack, dir: string, numbers: string[]): Promise<void> {

@@ -10,12 +10,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { temporal as proto } from '@temporalio/proto';
 import { awaitBulk, prepareInventory, startBulk } from '../../src/client/bulk-client';
-import { birdReadsQueue } from '../../src/bird/rate-limits/queues';
-import { startNodeProcess, type NodeProcess } from '../helpers/processes';
-import { SIGNING_KEY_REF, startStack, type Stack } from '../helpers/stack';
-import { temporal } from '../helpers/temporal';
+import { type NodeProcess } from '../helpers/processes';
+import { startStack, type Stack } from '../helpers/stack';
+import { startBirdWorkers } from '../helpers/bird-workers';
 import { waitFor } from '../helpers/wait';
 
 const GET_PER_SECOND = 10;
@@ -54,40 +52,13 @@ describe("pacing under Bird's strict (sliding-window) limit, two worker processe
       worker: { roles: ['workflows'] },
     });
     stacks.push(stack);
-    const { address } = await temporal();
-    const env = {
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      WORKER_TASK_QUEUES: 'bird-reads,bird-writes',
-      BIRD_API_BASE_URL: stack.sim.url,
-      BIRD_ACCESS_KEY: stack.secrets.accessKey,
-      [`BIRD_SECRET_${SIGNING_KEY_REF}`]: stack.secrets.signingKey,
-      BIRD_RATE_LIMIT_GET_PER_SECOND: String(GET_PER_SECOND),
-      BIRD_RATE_LIMIT_POST_PER_SECOND: '500',
-      BIRD_RATE_LIMIT_PACING: pacing,
-      WORKER_HEALTH_PORT: '0',
-      WORKER_METRICS_PORT: '0',
-      LOG_LEVEL: process.env.PACING_LOG_LEVEL ?? 'warn',
-    };
-    const workers = [0, 1].map(() =>
-      startNodeProcess('src/worker.ts', env, { node: process.execPath, execArgv: ['--import', 'tsx'] }),
-    );
-    processes.push(...workers);
     // Both workers polling the reads queue, and long enough for each to have counted the other (refreshed every 5 s).
-    await waitFor(
-      'two workers polling the Bird reads queue',
-      async () => {
-        const d = await stack.client.workflowService.describeTaskQueue({
-          namespace: 'default',
-          taskQueue: { name: birdReadsQueue(stack.taskQueue) },
-          taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-        });
-        return new Set(d.pollers?.map((p) => p.identity)).size >= 2 ? true : undefined;
-      },
-      90_000,
-      250,
-    );
+    const workers = await startBirdWorkers(stack, {
+      count: 2,
+      getPerSecond: GET_PER_SECOND,
+      env: { BIRD_RATE_LIMIT_PACING: pacing },
+    });
+    processes.push(...workers);
     await new Promise((r) => setTimeout(r, 5_500));
 
     const numbers = Array.from({ length: NUMBERS }, () => randomUUID());
