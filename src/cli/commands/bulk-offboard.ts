@@ -3,7 +3,7 @@
  * [--json]`: offboards every row of the file (a bulkOffboard run), and `bulk-offboard-cancel <workflowId>` cancels
  * one: the offboardings in its window stop cleanly, rows not started are `not-started`.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntilEnded } from '../progress-poll';
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Client as TemporalClient } from '@temporalio/client';
@@ -126,19 +126,22 @@ async function follow(
   opts: BulkOffboardCliOptions,
 ): Promise<void> {
   const ended = awaitBulkOffboard(client, store, workflowId);
-  let done = false;
-  const settle = () => (done = true);
-  void ended.then(settle, settle);
   // The progress bar of `starter bulk` (a plain line every few seconds when stderr is not a terminal).
   const view = progressView<BulkOffboardProgress>(process.stderr, {
     plainEveryMs: POLL_MS,
     reading: { line: bulkOffboardLine, done: (p) => p.total - p.pending - p.running, total: (p) => p.total },
   });
   try {
-    while (!done) {
-      await Promise.race([ended, sleep(POLL_MS)]);
-      if (!done) view.update(await getBulkOffboardProgress(client, workflowId));
-    }
+    await pollUntilEnded(
+      ended,
+      () => getBulkOffboardProgress(client, workflowId),
+      (p) => view.update(p),
+      {
+        everyMs: POLL_MS,
+        warnAfterMs: 60_000,
+        warn: (message) => ctx.out.info(`bulk offboarding ${workflowId}: ${message}`),
+      },
+    );
   } finally {
     view.stop();
   }
