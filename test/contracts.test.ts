@@ -222,7 +222,7 @@ describe('caller contract (contracts/*.schema.json, conventions.json)', () => {
       assert.ok(bulkOffboardOptionsOf(ok).rows.length > 0);
     }
     assert.equal(request({ workspaceId: ws, rows: [] }), false);
-    assert.equal(request({ workspaceId: ws, file: number, concurrency: 51 }), false);
+    assert.equal(request({ workspaceId: ws, file: number, concurrency: 201 }), false);
     assert.equal(request({ workspaceId: ws, file: number, force: true }), false);
 
     const result: BulkOffboardResult = {

@@ -7,7 +7,11 @@ import { z } from 'zod';
 import type { FieldProblem } from '../base/problems';
 import { InvalidFields, parseFields } from '../base/zod-issues';
 import { parseOffboardFile } from '../bulk/offboard-file';
-import { MAX_OFFBOARD_CONCURRENCY, type BulkOffboardRow } from '../domain/bulk-offboarding';
+import {
+  DEFAULT_OFFBOARD_CONCURRENCY,
+  MAX_OFFBOARD_CONCURRENCY,
+  type BulkOffboardRow,
+} from '../domain/bulk-offboarding';
 
 /** Rows a request may carry as data: one payload, far below the 2 MB Temporal and Nexus allow. */
 export const MAX_REQUEST_ROWS = 20_000;
@@ -39,7 +43,7 @@ export const BulkOffboardRequest = z
       .min(1)
       .max(MAX_OFFBOARD_CONCURRENCY)
       .optional()
-      .meta({ description: 'offboardings at once (default 10)' }),
+      .meta({ description: `offboardings at once (default ${DEFAULT_OFFBOARD_CONCURRENCY})` }),
   })
   .meta({
     id: 'BulkOffboardingRequest',

@@ -64,9 +64,9 @@ describe('bulk offboarding files', () => {
     ]);
     assert.deepEqual([c.offboarded, c.failed, c['not-started']], [2, 1, 0]);
     assert.throws(
-      () => parseBulkOffboardOptions({ workspaceId: A, rows: [{ line: 1, phoneNumberId: A }], concurrency: 51 }),
+      () => parseBulkOffboardOptions({ workspaceId: A, rows: [{ line: 1, phoneNumberId: A }], concurrency: 201 }),
       /concurrency/,
     );
-    assert.equal(parseBulkOffboardOptions({ workspaceId: A, rows: [{ line: 1, phoneNumberId: A }] }).concurrency, 10);
+    assert.equal(parseBulkOffboardOptions({ workspaceId: A, rows: [{ line: 1, phoneNumberId: A }] }).concurrency, 50);
   });
 });

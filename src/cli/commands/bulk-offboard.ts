@@ -16,6 +16,7 @@ import {
 import {
   bulkOffboardLine,
   BULK_OFFBOARD_OUTCOMES,
+  DEFAULT_OFFBOARD_CONCURRENCY,
   MAX_OFFBOARD_CONCURRENCY,
   RETRIED_OFFBOARD_OUTCOMES,
   type BulkOffboardProgress,
@@ -57,7 +58,11 @@ export function registerBulkOffboard(program: Command, ctx: CliContext): void {
     )
     .requiredOption('-f, --file <file>', 'the rows to offboard')
     .addOption(new Option('--workspace <id>', 'Bird workspace id').env('BIRD_WORKSPACE_ID').makeOptionMandatory())
-    .option('-c, --concurrency <n>', `offboardings at once (1–${MAX_OFFBOARD_CONCURRENCY}; default 10)`, concurrency)
+    .option(
+      '-c, --concurrency <n>',
+      `offboardings at once (1–${MAX_OFFBOARD_CONCURRENCY}; default ${DEFAULT_OFFBOARD_CONCURRENCY})`,
+      concurrency,
+    )
     .option('-w, --wait', 'follow the run until it ends, printing its progress')
     .option('-r, --report <file>', 'write one row per line of the file at the end (.csv, or .json); implies --wait')
     .option('--retry-failed <report>', 'only the rows a previous report lists as failed, cancelled or not-started')
