@@ -13,7 +13,7 @@ import { readBulkOffboard, type BulkOffboardReading } from '../client/read-bulk-
 import type { BulkOffboardProgress } from '../domain/bulk-offboarding';
 import type { ApiContext } from './context';
 import { ApiError, isNotFound, notFound } from './errors';
-import type { RunStatus } from './run-state';
+import { runStatusOf, type RunStatus } from './run-state';
 
 export interface BulkOffboardingState {
   id: string;
@@ -82,17 +82,8 @@ function mapped(id: string, r: BulkOffboardReading): BulkOffboardingState {
       return { ...base, status: 'running', progress: r.progress };
     case 'COMPLETED':
     case 'CANCELLED':
-      return {
-        ...base,
-        status: r.status === 'COMPLETED' ? 'completed' : 'cancelled',
-        progress: r.progress,
-        report: r.report,
-      };
+      return { ...base, status: runStatusOf(r.status), progress: r.progress, report: r.report };
     default:
-      return {
-        ...base,
-        status: r.status === 'TIMED_OUT' ? 'timed-out' : r.status === 'TERMINATED' ? 'terminated' : 'failed',
-        failure: { reason: r.reason },
-      };
+      return { ...base, status: runStatusOf(r.status), failure: { reason: r.reason } };
   }
 }

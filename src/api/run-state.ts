@@ -27,6 +27,10 @@ export function runStateOf<R, E extends { reason: string }, F extends { reason: 
   const base = { workflowId: r.workflowId, runId: r.runId };
   if (r.status === 'RUNNING') return { ...base, status: 'running' };
   if (r.status === 'COMPLETED') return { ...base, status: 'completed', result: r.result };
-  const status = r.status === 'TIMED_OUT' ? 'timed-out' : (r.status.toLowerCase() as RunStatus);
-  return { ...base, status, failure: failure(r as unknown as E) };
+  return { ...base, status: runStatusOf(r.status), failure: failure(r as unknown as E) };
+}
+
+/** Temporal's execution status, as the API says it. */
+export function runStatusOf(status: 'RUNNING' | 'COMPLETED' | Ended): RunStatus {
+  return status === 'TIMED_OUT' ? 'timed-out' : (status.toLowerCase() as RunStatus);
 }
