@@ -3,7 +3,6 @@
  * of numbers and names, a row Bird refuses, and a connector of ours Bird already has whose run is gone (adopted from
  * the bulk run's index by template, name and tag).
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,33 +12,17 @@ import { TEMPLATE_REFS } from '../src/domain/connector-templates';
 import { provisioningWorkflowId } from '../src/domain/provisioning-identity';
 import { parseProvisioningInput } from '../src/domain/provisioning-input';
 import { smsInput, type Stack } from '../test/helpers/stack';
+import { forgetRuns } from '../test/helpers/workspace-state';
 
 type Provision = (stack: Stack, input: ReturnType<typeof smsInput>) => Promise<string>;
 type WriteHistory = (stack: Stack, name: string, workflowId: string) => Promise<void>;
-
-/** A provisioning's run deleted, as if its history had aged out: only Bird still knows of its connector. */
-async function forgetRun(stack: Stack, workflowId: string): Promise<void> {
-  await stack.client.workflowService.deleteWorkflowExecution({
-    namespace: stack.client.options.namespace,
-    workflowExecution: { workflowId },
-  });
-  for (;;) {
-    try {
-      await stack.client.workflow.getHandle(workflowId).describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return;
-      throw err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 export function bulkTemplateScenarios(provisionToTheEnd: Provision, writeHistory: WriteHistory) {
   return {
     'bulk-mixed-templates': async (stack: Stack) => {
       const adopted = smsInput(stack, {});
       adopted.connector = { connectorTemplateRef: 'whatsapp:1', name: 'Recorded adopted', arguments: { locale: 'en' } };
-      await forgetRun(stack, await provisionToTheEnd(stack, adopted));
+      await forgetRuns(stack, `WorkflowId = '${await provisionToTheEnd(stack, adopted)}'`);
       stack.sim.configureName('Recorded telegram:1', { outcome: 'error', errorMessage: 'rejected' });
       const numbers = [randomUUID(), randomUUID()];
       const names = TEMPLATE_REFS.filter((t) => t !== 'sms-messagebird:1').map((t) => [`Recorded ${t}`, t]);

@@ -100,6 +100,15 @@ export function offboardScenarios(provisionToTheEnd: Provision, subscription: ob
       await write(stack, 'child-of-apply-create-again', result.creates.workflowId);
       return applyWorkflowId(stack.workspaceId, 'team-a');
     },
+    // A single provisioning's connector (its name records no inventory) adopted: the adoption recorded.
+    'apply-adopts': async (stack: Stack) => {
+      const single = smsInput(stack);
+      await provisionToTheEnd(stack, single);
+      const args = await inventoryArgs(stack, [numberOf(single)]);
+      const { result } = await applyFromFile(stack.client, stack.bulkStore, args, { taskQueue: stack.taskQueue });
+      if (result.rows[0]?.outcome !== 'adopted') throw new Error('apply-adopts: expected the connector adopted');
+      return applyWorkflowId(stack.workspaceId, 'team-a');
+    },
     'apply-no-changes': async (stack: Stack) => {
       const kept = smsInput(stack);
       kept.connector.name = nameWithInventory('Kept', 'team-a');

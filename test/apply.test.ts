@@ -17,8 +17,7 @@ import { expectedOfSavedPlan, type ApplyResult } from '../src/domain/apply';
 import { nameWithInventory, parseInventoryName } from '../src/domain/plan';
 import { startStack, type Stack } from './helpers/stack';
 import { runStarter } from './helpers/starter-process';
-import { provisionNamed, seedConnector } from './helpers/workspace-state';
-
+import { forgetRuns, provisionNamed, seedConnector } from './helpers/workspace-state';
 import { waitFor } from './helpers/wait';
 
 describe('apply', function () {
@@ -50,7 +49,7 @@ describe('apply', function () {
   it('refuses a saved plan that no longer holds, listing the differences', async () => {
     await provision(n[2]!, nameWithInventory('Keep', 'team-a'));
     ids.repair = await provision(n[3]!, nameWithInventory('Repair', 'team-a'));
-    ids.adopt = seed(n[4]!, `${nameWithInventory('Adopt', 'team-a')} [prov-00000000000000aa]`);
+    ids.adopt = seed(n[4]!, 'Adopt [prov-00000000000000aa]');
     ids.foreign = seed(n[5]!, 'Made in the dashboard');
     ids.prune = await provision(n[6]!, nameWithInventory('Prune', 'team-a'));
     ids.otherTeam = await provision(n[7]!, nameWithInventory('Other team', 'team-b'));
@@ -110,7 +109,7 @@ describe('apply', function () {
         ['create', 'created'],
         ['keep', 'unchanged'],
         ['repair', 'repaired'],
-        ['adopt', 'unchanged'],
+        ['adopt', 'adopted'],
         ['foreign', 'unchanged'],
         ['prune', 'skipped'],
       ],
@@ -186,6 +185,23 @@ describe('apply', function () {
       calls.filter((c) => c.operationId !== 'listConnectors'),
       [],
     );
+  });
+
+  it("plans no change once every run has aged out, and prunes an adopted connector as the inventory's", async () => {
+    await forgetRuns(stack, "WorkflowType = 'provisionChannel'");
+    const { plan } = await planFromFile(stack.client, { file, defaults, inventory: 'team-a' }, opts());
+    assert.deepEqual(plan.counts, { create: 0, keep: 4, repair: 0, adopt: 0, foreign: 1, prune: 0, other: 2 });
+    assert.equal(plan.entries.find((e) => e.connectorId === ids.adopt)?.madeBy, 'team-a');
+
+    const dir = await mkdtemp(join(tmpdir(), 'apply-'));
+    const without = join(dir, 'inventory.csv');
+    await writeFile(without, `phoneNumberId\n${[1, 2, 3, 5].map((i) => n[i]).join('\n')}\n`);
+    const dropped = await planFromFile(stack.client, { file: without, defaults, inventory: 'team-a' }, opts());
+    const pruned = dropped.plan.entries.find((e) => e.connectorId === ids.adopt);
+    assert.equal(pruned?.action, 'prune');
+    assert.equal(pruned?.reason, 'adopted by inventory "team-a", no longer in it');
+    const otherTeam = await planFromFile(stack.client, { file, defaults, inventory: 'team-b' }, opts());
+    assert.equal(otherTeam.plan.entries.find((e) => e.connectorId === ids.adopt)?.action, 'other');
   });
 
   it('a scheduled apply runs applyInventory on a Temporal Schedule, prune off, until unscheduled', async () => {

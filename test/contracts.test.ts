@@ -200,7 +200,6 @@ describe('caller contract (contracts/*.schema.json, conventions.json)', () => {
     const plan = planWorkspace({
       ...planInput,
       connectors: [{ connectorId: 'c9', name: 'x {inv:crm-eu} [prov-0123456789abcdef]', numberId: ws }],
-      recorded: () => true,
     });
     assert.deepEqual(
       plan.entries.map((e) => e.action),

@@ -35,7 +35,7 @@ describe('plan', function () {
     await provision(n[2]!, nameWithInventory('Keep', 'team-a'));
     const broken = await provision(n[3]!, nameWithInventory('Repair', 'team-a'));
     stack.sim.setChannelStatus(broken, 'error', 'inactive', 'drift made by hand');
-    const adopted = seed(n[4]!, `${nameWithInventory('Adopt', 'team-a')} [prov-00000000000000aa]`);
+    const adopted = seed(n[4]!, 'Adopt [prov-00000000000000aa]');
     seed(n[5]!, 'Made in the dashboard');
     await provision(n[6]!, nameWithInventory('Prune', 'team-a'));
     await provision(n[7]!, nameWithInventory('Other team', 'team-b'));

@@ -1,8 +1,10 @@
 /**
- * Apply's activity: the inventory of an apply's create child, saved in the bulk store from the apply's whole
+ * Apply's activities, on the bulk store: the inventory of an apply's create child, saved from the apply's whole
  * inventory (already there, its connector names recording the inventory): only the numbers the plan creates or
- * repairs, with their lines. The child then runs over it as any bulk onboarding does.
+ * repairs, with their lines; the child then runs over it as any bulk onboarding does. And the record of the
+ * connectors an apply adopts (src/bulk/adoption-records.ts).
  */
+import type { AdoptionRecords } from '../bulk/adoption-records';
 import type { BulkManifest, BulkStore } from '../bulk/store';
 
 export interface SaveCreateRowsInput {
@@ -12,10 +14,25 @@ export interface SaveCreateRowsInput {
   source: string;
 }
 
-export function applyActivities({ store }: { store?: BulkStore }) {
+export interface RecordAdoptionsInput {
+  workspaceId: string;
+  inventory: string;
+  /** The apply's first run id: a retry rewrites the same record. */
+  runKey: string;
+  connectorIds: string[];
+}
+
+const NO_STORE = 'this worker has no bulk store (BULK_STORE_DIR or BULK_STORE_URL)';
+
+export function applyActivities({ store, adoptions }: { store?: BulkStore; adoptions?: AdoptionRecords }) {
   return {
+    async recordAdoptions(input: RecordAdoptionsInput): Promise<void> {
+      if (!adoptions) throw new Error(NO_STORE);
+      await adoptions.record(input);
+    },
+
     async saveCreateRows(input: SaveCreateRowsInput): Promise<BulkManifest> {
-      if (!store) throw new Error('this worker has no bulk store (BULK_STORE_DIR or BULK_STORE_URL)');
+      if (!store) throw new Error(NO_STORE);
       const wanted = new Set(input.numbers);
       const manifest = await store.manifest(input.bulkKey);
       const valid = [];

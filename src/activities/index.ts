@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { BirdClient } from '../bird/client';
 import type { BirdRateLimits } from '../bird/rate-limits/budget';
+import { AdoptionRecords } from '../bulk/adoption-records';
 import type { BulkStore } from '../bulk/store';
 import type { SecretStore } from '../config/secrets';
 import { applyActivities } from './apply';
@@ -43,6 +44,7 @@ type RawActivities = BirdActivities & ReturnType<typeof secretReferenceActivitie
 export type Activities = { [K in keyof RawActivities]: RawActivities[K] };
 
 export function createActivities(deps: ActivityDeps): Activities {
+  const adoptions = deps.bulkStore && new AdoptionRecords(deps.bulkStore.backend);
   const bird: BirdActivities = {
     ...connectorActivities(deps),
     ...subscriptionActivities(deps),
@@ -53,10 +55,10 @@ export function createActivities(deps: ActivityDeps): Activities {
       birdRateLimits: deps.birdRateLimits,
     }),
     ...bulkOffboardActivities({ store: deps.bulkStore }),
-    ...reconcileActivities({ bird: deps.bird, temporal: deps.temporal }),
+    ...reconcileActivities({ bird: deps.bird, temporal: deps.temporal, adoptions }),
     ...offboardingActivities({ bird: deps.bird, temporal: deps.temporal }),
-    ...planActivities({ bird: deps.bird, temporal: deps.temporal }),
-    ...applyActivities({ store: deps.bulkStore }),
+    ...planActivities({ bird: deps.bird, adoptions }),
+    ...applyActivities({ store: deps.bulkStore, adoptions }),
   };
   const wrapped: Record<string, unknown> = {};
   // Every remote call heartbeats (a killed worker's request is retried within seconds); the secret check is local.

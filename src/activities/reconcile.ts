@@ -1,13 +1,17 @@
 /**
  * The orphan audit's activity: one page of the workspace's connectors (one Bird GET, so the reads queue's rate limit
  * applies), and for each tagged one the provisioning run that owns it, found in Temporal's visibility by connector id
- * or by tag (two queries per page, whatever its size), judged by src/domain/reconcile.ts.
+ * or by tag (two queries per page, whatever its size), and the inventory that adopted it, if any (the adoption
+ * records, read only for a page that holds one of ours whose name records no inventory), judged by
+ * src/domain/reconcile.ts.
  */
 import { Context } from '@temporalio/activity';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { BirdClient } from '../bird/client';
+import type { AdoptionRecords } from '../bulk/adoption-records';
 import type { Connector } from '../bird/schemas';
 import { parseTaggedName } from '../domain/idempotency';
+import { mayBeAdopted } from '../domain/plan';
 import { judgeConnector, type OwnerRun, type TaggedConnector, type Verdict } from '../domain/reconcile';
 import * as sa from '../domain/search-attributes';
 
@@ -30,7 +34,15 @@ export interface AuditedPage {
   nextPageToken?: string;
 }
 
-export function reconcileActivities({ bird, temporal }: { bird: BirdClient; temporal?: () => Client }) {
+export function reconcileActivities({
+  bird,
+  temporal,
+  adoptions,
+}: {
+  bird: BirdClient;
+  temporal?: () => Client;
+  adoptions?: AdoptionRecords;
+}) {
   const client = (): Client => temporal?.() ?? Context.current().client;
 
   /** Runs of provisionChannel whose `key` is one of `values`, by that value (the newest run first wins). */
@@ -61,9 +73,14 @@ export function reconcileActivities({ bird, temporal }: { bird: BirdClient; temp
     /** One page of the workspace's connectors, each tagged one judged: owned, young, orphan, unverifiable or foreign. */
     async auditConnectorsPage({ workspaceId, pageToken, pageSize, graceMs }: AuditPageInput): Promise<AuditedPage> {
       const page = await bird.listConnectorsPage(workspaceId, { limit: pageSize, pageToken });
+      const adopted =
+        adoptions && page.results.some((c) => mayBeAdopted(c.name))
+          ? await adoptions.byConnector(workspaceId)
+          : new Map<string, string>();
       const tagged = page.results.flatMap((c) => {
         const t = taggedOf(c);
-        return t ? [t] : [];
+        const adoptedBy = mayBeAdopted(c.name) ? adopted.get(c.id) : undefined;
+        return t ? [{ ...t, ...(adoptedBy ? { adoptedBy } : {}) }] : [];
       });
       const [byConnector, byTag, retention] = await Promise.all([
         runsBy(

@@ -61,7 +61,7 @@ export const PlanInputSchema = PlanInput.meta({
 const PlanActionSchema = z.enum(PLAN_ACTIONS as [PlanAction, ...PlanAction[]]).meta({
   id: 'PlanAction',
   description:
-    'create: no channel; keep: ours and active; repair: ours but error, inactive or deprovisioned (deleted and created again); adopt: ours by tag but unrecorded; foreign: not ours, a conflict, never touched; prune: ours, made by this inventory, no longer in it; other: made by another inventory or a single provisioning, never touched',
+    'create: no channel; keep: ours and active; repair: ours but error, inactive or deprovisioned (deleted and created again); adopt: ours by tag but no inventory’s (apply records it as this one’s); foreign: not ours, a conflict, never touched; prune: ours, made by this inventory, no longer in it; other: made by another inventory or a single provisioning, never touched',
 });
 
 export const PlanSchema = describes<Plan>()(
@@ -110,6 +110,7 @@ export const ApplyResultSchema = describes<ApplyResult>()(
             'created',
             'already-active',
             'repaired',
+            'adopted',
             'pruned',
             'unchanged',
             'skipped',

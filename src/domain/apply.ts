@@ -5,7 +5,8 @@
  * - create: provisioned through a bulkOnboard child over the create rows (its window, rate limits and report);
  * - repair: offboarded (an offboardChannel child), then provisioned with the creates;
  * - prune: offboarded, only when asked;
- * - keep, adopt, foreign, other: no Bird write.
+ * - adopt: recorded as the inventory's in the bulk store (src/bulk/adoption-records.ts), no Bird write;
+ * - keep, foreign, other: no write.
  */
 import { z } from 'zod';
 import type { FieldProblem } from '../base/problems';
@@ -108,6 +109,7 @@ export type ApplyOutcome =
   | 'created'
   | 'already-active'
   | 'repaired'
+  | 'adopted'
   | 'pruned'
   | 'unchanged'
   | 'skipped'
@@ -144,11 +146,7 @@ export function unchangedRow(e: PlanEntry, prune: boolean): ApplyRow {
   if (e.action === 'prune' && !prune)
     return { ...base, outcome: 'skipped', reason: 'would be pruned: give --prune to delete it' };
   if (e.action === 'adopt')
-    return {
-      ...base,
-      outcome: 'unchanged',
-      reason: 'ours by tag and healthy; no Bird write (no run records it: the product keeps no other record)',
-    };
+    return { ...base, outcome: 'unchanged', reason: "ours by tag and healthy; to be recorded as this inventory's" };
   return { ...base, outcome: 'unchanged', reason: e.reason };
 }
 

@@ -1,22 +1,24 @@
 /**
  * The plan: what it takes for a workspace to match an inventory, per number, as a pure function of the inventory,
- * the workspace's connectors (Bird's list, with each connector's status) and our records (the provisioning runs that
- * recorded a connector). Nothing here reads or writes anything; `plan` and `apply` feed it.
+ * the workspace's connectors (Bird's list, with each connector's status) and the inventories' adoption records.
+ * Nothing here reads or writes anything; `plan` and `apply` feed it.
  *
  * Actions, for a number in the inventory:
  * - create: no connector for the number;
- * - keep: ours and active (or still provisioning);
+ * - keep: this inventory's and active (or still provisioning);
  * - repair: ours, but error, inactive, deprovisioning or deprovisioned: deleted and created again;
- * - adopt: ours by tag and healthy, but no run records it (e.g. a create whose reply was lost);
+ * - adopt: ours by tag and healthy, but no inventory's (made by a single provisioning, or a create whose reply was
+ *   lost): apply records it as this inventory's, with no Bird write;
  * - foreign: a connector for the number that is not ours: never touched, a conflict;
- * - other: ours, but made by another inventory: never touched.
+ * - other: ours, but another inventory's: never touched.
  * For our connectors of numbers not in the inventory:
- * - prune: made by this inventory: deleted, only when asked (`--prune`);
- * - other: made by another inventory or by a single provisioning: never pruned.
+ * - prune: this inventory's: deleted, only when asked (`--prune`);
+ * - other: another inventory's or a single provisioning's: never pruned.
  *
- * An inventory's identity is written into the names of the connectors it makes, before the tag:
- * `<name> {inv:<inventory>} [prov-<16 hex>]`, so Bird alone tells which inventory made a connector, even after
- * its run has left Temporal's retention.
+ * A connector is an inventory's when its name records the inventory, written before the tag by the create,
+ * `<name> {inv:<inventory>} [prov-<16 hex>]`, or when the inventory adopted it (src/bulk/adoption-records.ts, as Bird
+ * cannot rename a connector). Neither depends on Temporal's records, which retention ends: a workspace that matches
+ * its inventory plans no change however long ago its runs were.
  */
 import { parseTaggedName } from './idempotency';
 
@@ -49,6 +51,11 @@ export function parseInventoryName(connectorName: string): { inventory?: string;
   return m ? { inventory: m[1]!, name: base.slice(0, m.index) } : { name: base };
 }
 
+/** Ours (tagged) and no inventory's by name: only an adoption record can say whose it is. */
+export function mayBeAdopted(connectorName: string): boolean {
+  return parseTaggedName(connectorName) !== undefined && parseInventoryName(connectorName).inventory === undefined;
+}
+
 /** A number of the inventory (one per valid row). */
 export interface InventoryEntry {
   phoneNumberId: string;
@@ -63,6 +70,8 @@ export interface WorkspaceConnector {
   numberId?: string;
   status?: string | null;
   stage?: string | null;
+  /** The inventory that adopted it, when its name records none. */
+  adoptedBy?: string;
 }
 
 export interface PlanEntry {
@@ -89,8 +98,6 @@ export interface PlanInput {
   workspaceId: string;
   entries: InventoryEntry[];
   connectors: WorkspaceConnector[];
-  /** Connector ids that a provisioning run records (BirdConnectorId) or whose tag one records (ProvisioningTag). */
-  recorded: (c: { connectorId: string; tag: string }) => boolean;
 }
 
 const BROKEN_STAGES = ['inactive', 'deprovisioning', 'deprovisioned'];
@@ -99,25 +106,35 @@ function health(c: WorkspaceConnector): 'healthy' | 'broken' {
   return c.status === 'error' || BROKEN_STAGES.includes(c.stage ?? '') ? 'broken' : 'healthy';
 }
 
+/** The inventory a tagged connector belongs to: the one its name records, else the one that adopted it. */
+export function inventoryOf(c: Pick<WorkspaceConnector, 'name' | 'adoptedBy'>): string | undefined {
+  return parseInventoryName(c.name).inventory ?? c.adoptedBy;
+}
+
+function whose(c: WorkspaceConnector, inventory: string): string {
+  return parseInventoryName(c.name).inventory
+    ? `made by inventory "${inventory}"`
+    : `adopted by inventory "${inventory}"`;
+}
+
 /** One connector for a number of the inventory. */
 function judgeListed(c: WorkspaceConnector, input: PlanInput): Omit<PlanEntry, 'phoneNumberId' | 'line'> {
-  const tagged = parseTaggedName(c.name);
   const at = { connectorId: c.connectorId };
-  if (!tagged)
+  if (!parseTaggedName(c.name))
     return {
       ...at,
       action: 'foreign',
       reason: 'a connector for this number that is not ours: a conflict, never touched',
     };
-  const { inventory } = parseInventoryName(c.name);
+  const inventory = inventoryOf(c);
   const madeBy = inventory ? { madeBy: inventory } : {};
   if (inventory && inventory !== input.inventory)
-    return { ...at, ...madeBy, action: 'other', reason: `made by inventory "${inventory}": never touched` };
+    return { ...at, ...madeBy, action: 'other', reason: `${whose(c, inventory)}: never touched` };
   const state = c.status === undefined ? 'status not read (no refresh)' : `${c.status ?? '?'}/${c.stage ?? '?'}`;
   if (health(c) === 'broken')
     return { ...at, ...madeBy, action: 'repair', reason: `ours but ${state}: deleted and created again` };
-  if (!input.recorded({ connectorId: c.connectorId, tag: tagged.tag }))
-    return { ...at, ...madeBy, action: 'adopt', reason: `ours by tag (${state}) but no run records it` };
+  if (!inventory)
+    return { ...at, action: 'adopt', reason: `ours by tag (${state}) but no inventory's: recorded as this one's` };
   return { ...at, ...madeBy, action: 'keep', reason: `ours and ${state}` };
 }
 
@@ -153,18 +170,16 @@ export function planWorkspace(input: PlanInput): Plan {
       unrelated++;
       continue;
     }
-    const { inventory } = parseInventoryName(c.name);
+    const inventory = inventoryOf(c);
     const base = { ...(number ? { phoneNumberId: number } : {}), connectorId: c.connectorId };
     if (inventory === input.inventory)
-      entries.push({ ...base, madeBy: inventory, action: 'prune', reason: 'made by this inventory, no longer in it' });
+      entries.push({ ...base, madeBy: inventory, action: 'prune', reason: `${whose(c, inventory)}, no longer in it` });
     else
       entries.push({
         ...base,
         ...(inventory ? { madeBy: inventory } : {}),
         action: 'other',
-        reason: inventory
-          ? `made by inventory "${inventory}": never pruned`
-          : 'made by a single provisioning: never pruned',
+        reason: inventory ? `${whose(c, inventory)}: never pruned` : 'made by a single provisioning: never pruned',
       });
   }
   const counts = Object.fromEntries(PLAN_ACTIONS.map((a) => [a, 0])) as Record<PlanAction, number>;

@@ -10,8 +10,9 @@
  * - a connector with no run that is older than the namespace's retention cannot be judged: its run may have
  *   completed and been deleted since, so it is reported as unverifiable and never deleted;
  * - a tag found in a connector that is not for the run's number (or template and name) was copied by someone: not ours;
- * - a connector with no run whose name records an inventory (`{inv:NAME}`) is that inventory's to keep, adopt or
- *   prune (`apply`): reported as unverifiable, never deleted by the audit.
+ * - a connector with no run whose name records an inventory (`{inv:NAME}`) is that inventory's to keep or prune
+ *   (`apply`): reported as unverifiable, never deleted by the audit;
+ * - so is a connector an inventory adopted (src/bulk/adoption-records.ts), whatever became of the run that made it.
  */
 import { z } from 'zod';
 import { BirdId } from '../bird/schemas';
@@ -55,6 +56,8 @@ export interface TaggedConnector {
   templateRef?: string;
   numberId?: string;
   createdAt: string;
+  /** The inventory that adopted it (its name records none). */
+  adoptedBy?: string;
 }
 
 /** The provisioning run found for a tagged connector, from visibility. */
@@ -109,6 +112,15 @@ export function expectedWorkflowId(
 }
 
 export function judgeConnector(c: TaggedConnector, owner: OwnerRun | undefined, ctx: JudgeContext): Verdict {
+  const verdict = judgeByRun(c, owner, ctx);
+  if (verdict.kind !== 'orphan' || !c.adoptedBy) return verdict;
+  return {
+    kind: 'unverifiable',
+    detail: `${verdict.detail}, but inventory "${c.adoptedBy}" adopted it: that inventory's apply keeps or prunes it, never this audit`,
+  };
+}
+
+function judgeByRun(c: TaggedConnector, owner: OwnerRun | undefined, ctx: JudgeContext): Verdict {
   if (owner) {
     // A tag is only a hint: the run found by it must be the provisioning of this very number (or template and name).
     if (owner.matchedBy === 'tag' && owner.workflowId !== expectedWorkflowId(ctx.workspaceId, c)) {
@@ -149,7 +161,7 @@ export function judgeConnector(c: TaggedConnector, owner: OwnerRun | undefined, 
   if (inventory)
     return {
       kind: 'unverifiable',
-      detail: `no provisioning run records it, but its name records inventory "${inventory}": that inventory's apply keeps, adopts or prunes it, never this audit`,
+      detail: `no provisioning run records it, but its name records inventory "${inventory}": that inventory's apply keeps or prunes it, never this audit`,
     };
   return { kind: 'orphan', reason: 'no-run', detail: 'no provisioning run records it (neither its id nor its tag)' };
 }

@@ -3,8 +3,9 @@
  * becomes). It plans again against Bird's state at its start (a planInventory child, reads only) and, given a saved
  * plan, refuses to go on if the fresh one differs. Then it offboards the repair rows and, when asked, the prune rows
  * (offboardChannel children, a bounded batch at a time), and provisions the create and repaired rows through one
- * bulkOnboard child over them (its window, rate limits and report). A workspace that already matches gets no Bird
- * write at all: the plan only reads.
+ * bulkOnboard child over them (its window, rate limits and report). The adopt rows are recorded as the inventory's in
+ * the bulk store (no Bird write), so later plans keep them. A workspace that already matches gets no write at all:
+ * the plan only reads.
  *
  * Histories stay bounded: after each batch of offboardings the run continues as new once its history is large,
  * carrying the plan's outcome rows and where it stands.
@@ -13,6 +14,7 @@ import {
   ApplicationFailure,
   continueAsNew,
   executeChild,
+  patched,
   proxyActivities,
   setCurrentDetails,
   workflowInfo,
@@ -40,7 +42,10 @@ import { parseOrFailRun } from './invalid-input';
 import { offboardChannel } from './offboard-channel';
 import { planInventory } from './plan-inventory';
 
-const { saveCreateRows } = proxyActivities<Activities>(bulkStoreOptions);
+const { saveCreateRows, recordAdoptions } = proxyActivities<Activities>(bulkStoreOptions);
+
+/** Runs started before adoption records existed replay leaving their adopt rows unchanged. */
+export const ADOPTION_RECORDS_PATCH = 'apply-records-adoptions';
 
 /** Continue as new past this many events (far below the server's 51,200), between offboarding batches. */
 const HISTORY_EVENTS = 10_000;
@@ -56,8 +61,11 @@ export async function applyInventory(raw: ApplyInputRaw, carried?: ApplyCarried)
     changed,
     rows,
   });
+  if (!carried && rows.some((r) => r.action === 'adopt') && patched(ADOPTION_RECORDS_PATCH))
+    await adoptRows(input, rows);
   const offboards = (r: ApplyRow) => r.action === 'repair' || (r.action === 'prune' && input.prune);
-  if (!rows.some((r) => r.action === 'create' || offboards(r))) {
+  const adopting = (r: ApplyRow) => r.action === 'adopt' && r.outcome !== 'unchanged';
+  if (!rows.some((r) => r.action === 'create' || offboards(r) || adopting(r))) {
     show(input, 'no changes: the workspace matches the inventory');
     return result(false);
   }
@@ -106,6 +114,27 @@ async function planAgain(input: ApplyInput): Promise<ApplyCarried> {
       : unchangedRow(e, input.prune);
   });
   return { plan: { inventory: plan.inventory, workspaceId: plan.workspaceId, counts: plan.counts }, rows, nextRow: 0 };
+}
+
+/** The adopt rows recorded as this inventory's (one object in the bulk store), in place. */
+async function adoptRows(input: ApplyInput, rows: ApplyRow[]): Promise<void> {
+  const at = rows.flatMap((r, i) => (r.action === 'adopt' && r.connectorId ? [i] : []));
+  const { workspaceId, inventory } = input.plan;
+  let outcome: Pick<ApplyRow, 'outcome' | 'reason'>;
+  try {
+    await recordAdoptions.executeWithOptions({ summary: `record ${at.length} adopted connector(s)` }, [
+      {
+        workspaceId,
+        inventory,
+        runKey: workflowInfo().firstExecutionRunId,
+        connectorIds: at.map((i) => rows[i]!.connectorId!),
+      },
+    ]);
+    outcome = { outcome: 'adopted', reason: `recorded as inventory "${inventory}"'s; no Bird write` };
+  } catch (err) {
+    outcome = { outcome: 'failed', reason: `the adoption was not recorded: ${failureMessage(err)}` };
+  }
+  for (const i of at) rows[i] = { ...rows[i]!, ...outcome };
 }
 
 /** A repair or prune row offboarded; a repaired row stays `not-started` until its create. */

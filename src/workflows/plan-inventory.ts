@@ -1,12 +1,14 @@
 /**
  * planInventory: what it takes for a workspace to match an inventory (src/domain/plan.ts), read from Bird and our
- * records and changing nothing: the workspace's connector list pages (one GET each), whether a run records each of
- * ours (visibility, in the same activity), and, unless the input turns `refresh` off, the status of each of ours for
- * a number of the inventory (one GET each, in batches). Every Bird read is on the rate-limited reads queue.
+ * records and changing nothing: the workspace's connector list pages (one GET each), the inventory that adopted each of
+ * ours whose name records none (the adoption records, in the same activity), and, unless the input turns `refresh`
+ * off, the status of each of ours for a number of the inventory (one GET each, in batches). Every Bird read is on the
+ * rate-limited reads queue.
  */
 import { proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { Activities, PlanPage } from '../activities';
 import { birdCallRouting } from '../bird/rate-limits/queues';
+import { parseTaggedName } from '../domain/idempotency';
 import { planWorkspace, type Plan, type WorkspaceConnector } from '../domain/plan';
 import { parsePlanInput, type PlanInputRaw } from '../domain/plan-input';
 import { finalStatusReadOptions, lookupOptions } from './activity-options';
@@ -37,13 +39,14 @@ export async function planInventory(raw: PlanInputRaw): Promise<Plan> {
   } while (pageToken);
 
   const numbers = new Set(input.entries.map((e) => e.phoneNumberId));
-  const connectors: WorkspaceConnector[] = listed.map(({ connectorId, name, numberId }) => ({
+  const connectors: WorkspaceConnector[] = listed.map(({ connectorId, name, numberId, adoptedBy }) => ({
     connectorId,
     name,
     ...(numberId ? { numberId } : {}),
+    ...(adoptedBy ? { adoptedBy } : {}),
   }));
   const needStatus = connectors.filter(
-    (c, i) => input.refresh && listed[i]!.recorded !== undefined && c.numberId !== undefined && numbers.has(c.numberId),
+    (c) => input.refresh && parseTaggedName(c.name) && c.numberId !== undefined && numbers.has(c.numberId),
   );
   for (let i = 0; i < needStatus.length; i += STATUS_BATCH) {
     show(`reading statuses ${i + 1}–${Math.min(i + STATUS_BATCH, needStatus.length)} of ${needStatus.length}`);
@@ -63,8 +66,7 @@ export async function planInventory(raw: PlanInputRaw): Promise<Plan> {
       }),
     );
   }
-  const recorded = new Set(listed.filter((c) => c.recorded).map((c) => c.connectorId));
-  const plan = planWorkspace({ ...input, connectors, recorded: ({ connectorId }) => recorded.has(connectorId) });
+  const plan = planWorkspace({ ...input, connectors });
   show(`planned: ${plan.entries.length} entries`);
   return plan;
 }

@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { SimConnector } from '../../src/bird-sim';
 import { applyFromFile } from '../../src/client/apply-client';
 import { parseTaggedName } from '../../src/domain/idempotency';
-import { nameWithInventory, type PlanAction } from '../../src/domain/plan';
+import type { PlanAction } from '../../src/domain/plan';
 import { waitFor } from '../helpers/wait';
 import { writeInventory } from './bulk';
 import type { ChaosStack } from './stack';
@@ -69,9 +69,8 @@ export async function prepareApplyWorkspace(
 
   const live = (n: string) => stack.sim.connectors().find((c) => !c.deletedAt && c.number?.numberId === n);
   for (const n of of('repair')) await setStatus(stack, live(n)!.id, 'error', 'inactive');
-  of('adopt').forEach((n, i) =>
-    seed(stack, n, `${nameWithInventory(`Adopted ${i}`, inventory)} [prov-${randomBytes(8).toString('hex')}]`),
-  );
+  // Ours by tag, no inventory's by name (a single provisioning whose run is gone): the apply adopts them.
+  of('adopt').forEach((n, i) => seed(stack, n, `Adopted ${i} [prov-${randomBytes(8).toString('hex')}]`));
   of('foreign').forEach((n, i) => seed(stack, n, `Made in the dashboard ${i}`));
 
   const settled = (n: string) => {

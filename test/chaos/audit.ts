@@ -118,8 +118,8 @@ export function duplicateTags(connectors: SimConnector[], note: (p: string) => v
 
 /**
  * Orphans and unverifiable connectors by the product's own reconcile workflow. `inventoryOwned`: connectors a
- * scenario planted that no run records but whose name records an inventory (an apply's adopted ones): the audit
- * must report them unverifiable (never deleted), not orphans; anything else it reports counts.
+ * scenario planted that no run records but an inventory owns (an apply adopted them): the audit must report them
+ * unverifiable (never deleted), not orphans; anything else it reports counts.
  */
 export async function orphansFound(
   stack: ChaosStack,

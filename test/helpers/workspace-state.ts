@@ -4,8 +4,10 @@
  * but unrecorded).
  */
 import assert from 'node:assert/strict';
+import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { awaitResult, parseAndStartProvisioning } from '../../src/client/provisioning-client';
 import { smsInput, type Stack } from './stack';
+import { waitFor } from './wait';
 
 /** Provisions `number` to the end under the connector name `name`; its connector id. */
 export async function provisionNamed(stack: Stack, number: string, name: string): Promise<string> {
@@ -40,4 +42,44 @@ export async function provisionedNumber(stack: Stack): Promise<{ number: string;
   assert.ok(done.ok);
   const number = (input.connector.arguments as { phoneNumberId: string }).phoneNumberId;
   return { number, connectorId: done.result.connectorId };
+}
+
+/**
+ * The runs a visibility query finds deleted, as if their histories had aged out of the namespace's retention: only
+ * Bird still knows their connectors. Waits until each is gone (the server deletes them in the background).
+ */
+const GRPC_NOT_FOUND = 5;
+
+export async function forgetRuns(stack: Stack, query: string): Promise<void> {
+  const runs: Array<{ workflowId: string; runId: string }> = [];
+  for await (const { workflowId, runId } of stack.client.workflow.list({ query })) runs.push({ workflowId, runId });
+  for (const run of runs) {
+    stack.forgottenWorkflowIds.add(run.workflowId);
+    try {
+      await stack.client.workflowService.deleteWorkflowExecution({
+        namespace: stack.client.options.namespace,
+        workflowExecution: run,
+      });
+    } catch (err) {
+      // Deleted already, with another run of the same id.
+      if (!isGrpcServiceError(err) || (err.code as number) !== GRPC_NOT_FOUND) throw err;
+    }
+  }
+  for (const run of runs)
+    await waitFor(
+      `run ${run.runId} to be deleted`,
+      () =>
+        stack.client.workflow
+          .getHandle(run.workflowId, run.runId)
+          .describe()
+          .then(
+            () => undefined,
+            (err: unknown) => {
+              if (err instanceof WorkflowNotFoundError) return true;
+              throw err;
+            },
+          ),
+      60_000,
+      100,
+    );
 }

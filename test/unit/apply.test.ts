@@ -18,7 +18,6 @@ const plan = (connectors: Array<{ connectorId: string; name: string; numberId: s
       { phoneNumberId: 'n2', line: 3 },
     ],
     connectors,
-    recorded: () => true,
   });
 
 describe('apply (pure)', () => {

@@ -28,7 +28,7 @@ describe('plan', () => {
     ours(2, 'team-a', ACTIVE), // keep
     ours(3, 'team-a', ['error', 'inactive']), // repair
     ours(4, 'team-a', ['ok', 'deprovisioned']), // repair
-    ours(5, 'team-a', ACTIVE), // adopt (unrecorded)
+    ours(5, undefined, ACTIVE), // adopt: ours, but no inventory's
     { connectorId: 'c6', name: 'Made in the dashboard', numberId: n(6), status: 'ok', stage: 'active' }, // foreign
     ours(7, 'team-a', ACTIVE), // prune: not in the file
     ours(8, 'team-b', ACTIVE), // other: another inventory, not in the file
@@ -36,13 +36,11 @@ describe('plan', () => {
     ours(10, 'team-b', ACTIVE), // other: in the file, made by another team
     { connectorId: 'c11', name: 'Someone else', numberId: n(11) }, // unrelated
   ];
-  const recorded = ({ connectorId }: { connectorId: string }) => connectorId !== 'c5';
   const plan = planWorkspace({
     inventory: 'team-a',
     workspaceId: WS,
     entries: [1, 2, 3, 4, 5, 6, 10].map((i, k) => ({ phoneNumberId: n(i).toUpperCase(), line: k + 2 })),
     connectors,
-    recorded,
   });
   const actionOf = (i: number) => plan.entries.find((e) => e.phoneNumberId === n(i))?.action;
 
@@ -81,7 +79,6 @@ describe('plan', () => {
       workspaceId: WS,
       entries: [{ phoneNumberId: n(2) }],
       connectors: [ours(2, 'team-a', ACTIVE), ours(8, 'team-b', ACTIVE)],
-      recorded: () => true,
     });
     assert.deepEqual(actionsToApply(converged, { prune: true }), []);
     assert.match(formatPlan(converged), /no changes$/);
@@ -94,6 +91,37 @@ describe('plan', () => {
     assert.match(text, new RegExp(`^other   ${n(10)} \\(line 8\\) connector c10: made by inventory "team-b"`, 'm'));
     assert.doesNotMatch(text, new RegExp(`${n(8)}|${n(9)}`));
     assert.match(text, /^other   2 connector\(s\) of other inventories or single provisionings: never touched/m);
+  });
+
+  it("keeps an inventory's connectors by their names or adoption records alone, however old their runs", () => {
+    const adopted = (i: number, by: string): WorkspaceConnector => ({ ...ours(i, undefined, ACTIVE), adoptedBy: by });
+    const later = planWorkspace({
+      inventory: 'team-a',
+      workspaceId: WS,
+      entries: [2, 5, 12].map((i) => ({ phoneNumberId: n(i) })),
+      connectors: [ours(2, 'team-a', ACTIVE), adopted(5, 'team-a'), adopted(12, 'team-b'), adopted(13, 'team-a')],
+    });
+    const byNumber = new Map(later.entries.map((e) => [e.phoneNumberId, e]));
+    assert.equal(byNumber.get(n(2))?.action, 'keep');
+    assert.deepEqual(byNumber.get(n(5)), {
+      phoneNumberId: n(5),
+      connectorId: 'c5',
+      madeBy: 'team-a',
+      action: 'keep',
+      reason: 'ours and ok/active',
+    });
+    assert.equal(byNumber.get(n(12))?.action, 'other');
+    assert.match(byNumber.get(n(12))!.reason, /^adopted by inventory "team-b": never touched/);
+    assert.equal(byNumber.get(n(13))?.action, 'prune');
+    assert.equal(byNumber.get(n(13))?.reason, 'adopted by inventory "team-a", no longer in it');
+    // A name that records an inventory wins over an adoption record.
+    const named = planWorkspace({
+      inventory: 'team-a',
+      workspaceId: WS,
+      entries: [{ phoneNumberId: n(2) }],
+      connectors: [{ ...ours(2, 'team-b', ACTIVE), adoptedBy: 'team-a' }],
+    });
+    assert.equal(named.entries[0]?.action, 'other');
   });
 
   it('reads the inventory back from a connector name, and checks inventory names', () => {

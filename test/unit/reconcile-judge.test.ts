@@ -27,7 +27,7 @@ function tagged(baseName: string): TaggedConnector {
 }
 
 describe('orphan audit verdicts', () => {
-  it('a connector no run records is an orphan, unless its name records an inventory (apply adopts or prunes it)', () => {
+  it('a connector no run records is an orphan, unless its name records an inventory (apply keeps or prunes it)', () => {
     assert.deepEqual(judgeConnector(tagged('Support'), undefined, ctx), {
       kind: 'orphan',
       reason: 'no-run',
@@ -36,5 +36,18 @@ describe('orphan audit verdicts', () => {
     const verdict = judgeConnector(tagged(nameWithInventory('Support', 'team-a')), undefined, ctx);
     assert.equal(verdict.kind, 'unverifiable');
     assert.match((verdict as { detail: string }).detail, /records inventory "team-a".*never this audit/);
+  });
+
+  it('a connector an inventory adopted is never an orphan, whatever became of its run', () => {
+    const adopted = { ...tagged('Support'), adoptedBy: 'team-a' };
+    const noRun = judgeConnector(adopted, undefined, ctx);
+    assert.equal(noRun.kind, 'unverifiable');
+    assert.match(
+      (noRun as { detail: string }).detail,
+      /^no provisioning run records it.*inventory "team-a" adopted it/,
+    );
+    const failedRun = { workflowId: 'w', runId: 'r', status: 'FAILED', matchedBy: 'connector' as const };
+    assert.equal(judgeConnector(adopted, failedRun, ctx).kind, 'unverifiable');
+    assert.equal(judgeConnector(tagged('Support'), failedRun, ctx).kind, 'orphan');
   });
 });

@@ -37,7 +37,7 @@ const EXPECTED: Record<PlanAction, ApplyOutcome> = {
   create: 'created',
   keep: 'unchanged',
   repair: 'repaired',
-  adopt: 'unchanged',
+  adopt: 'adopted',
   foreign: 'unchanged',
   prune: 'pruned',
   other: 'unchanged',
@@ -102,7 +102,7 @@ async function auditApply(
   const connectors = stack.sim.connectors().filter((c) => c.workspaceId === stack.workspaceId);
   const liveOf = (n: string) => connectors.filter((c) => !c.deletedAt && c.number?.numberId === n).length;
   const doubled = [...ws.kinds.keys()].reduce((sum, n) => sum + Math.max(0, liveOf(n) - 1), 0);
-  // The adopted connectors: no run records them, but their names record the inventory, so the audit must leave them.
+  // The adopted connectors: no run records them, but the inventory adopted them, so the audit must leave them.
   const adopted = new Set([...ws.kinds].filter(([, k]) => k === 'adopt').map(([n]) => ws.before.get(n)!.id));
   const orphans = await orphansFound(stack, note, adopted);
   return {
@@ -119,18 +119,15 @@ async function auditApply(
   };
 }
 
-/**
- * Nothing left to do: no create, repair or prune. The adopted connectors stay `adopt` (an apply makes no Bird write
- * for them and no run records them), so they must be exactly the planted ones.
- */
+/** Nothing left to do: no create, repair, adopt or prune; the adopted connectors are kept, as the inventory's. */
 function secondPlanProblems(ws: ApplyWorkspace, plan: Plan): string[] {
   const want = (kinds: PlanAction[]) => [...ws.kinds.values()].filter((k) => kinds.includes(k)).length;
   const expected: Partial<Record<PlanAction, number>> = {
     create: 0,
     repair: 0,
     prune: 0,
-    keep: want(['create', 'keep', 'repair']),
-    adopt: want(['adopt']),
+    keep: want(['create', 'keep', 'repair', 'adopt']),
+    adopt: 0,
     foreign: want(['foreign']),
     other: want(['other']),
   };
