@@ -1,13 +1,15 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call -- response bodies are JSON already checked against the OpenAPI document by call() */
 /**
- * The HTTP API's bulk offboarding (POST /v1/bulk-offboardings, GET /v1/bulk-offboardings/{id}) over real HTTP against
- * the real dev server, a worker and the Bird simulator; every exchange is checked against the served OpenAPI document
- * (test/helpers/http-api.ts).
+ * The HTTP API's bulk offboarding (POST /v1/bulk-offboardings, GET /v1/bulk-offboardings/{id}[/report|/events], POST
+ * …/{id}/cancel) over real HTTP against the real dev server, a worker and the Bird simulator; every exchange is checked
+ * against the served OpenAPI document (test/helpers/http-api.ts), every event against its per-event schema.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { cancelBulkOffboard } from '../src/client/bulk-offboard-client';
+import { parse } from 'csv-parse/sync';
+import { OFFBOARD_REPORT_COLUMNS } from '../src/bulk/offboard-file';
 import { startApi, type ApiHarness } from './helpers/http-api';
+import { readEvents } from './helpers/sse';
 import { startStack, type Stack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 import { provisionedNumber } from './helpers/workspace-state';
@@ -37,6 +39,14 @@ describe('HTTP API: bulk offboarding', function () {
       60_000,
       200,
     );
+  const report = async (location: string) => {
+    const r = await api.call('GET', `${location}/report`);
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('content-type') ?? '', /^text\/csv/);
+    assert.equal(r.text.split('\n')[0], OFFBOARD_REPORT_COLUMNS.join(','));
+    const lines: Array<Partial<Record<string, string>>> = parse(r.text, { columns: true });
+    return lines;
+  };
 
   it('POST a file: 202 + Location, the same rows again attach; GET shows the progress, then a report line per row', async () => {
     const ours = await provisioned();
@@ -65,6 +75,44 @@ describe('HTTP API: bulk offboarding', function () {
       ],
     );
     assert.ok(stack.sim.connectors().find((c) => c.id === ours.connectorId)!.deletedAt);
+  });
+
+  it('events stream the progress to an end event; the report is a CSV line per row, in the file’s order', async () => {
+    const ours = await provisioned();
+    const [before, after] = [randomUUID(), randomUUID()];
+    const file = `phoneNumberId\n${before}\n${ours.number}\n${after}\n`;
+    const body = { workspaceId: stack.workspaceId, file, concurrency: 1 };
+    const started = await api.call('POST', '/v1/bulk-offboardings', { body });
+    assert.equal(started.status, 202, started.text);
+    stack.startedWorkflowIds.push(started.json.workflowId);
+    const location = started.headers.get('location')!;
+    const events = await readEvents(api, `${location}/events`, {
+      event: 'BulkOffboardProgressEvent',
+      data: 'BulkOffboardProgress',
+    });
+    const kinds = events.map((e) => e.event);
+    assert.equal(kinds.at(-1), 'end');
+    assert.ok(kinds.slice(0, -1).every((k) => k === 'progress') && kinds.length >= 3, kinds.join());
+    type Progress = { stage: string; pending: number; counts: Record<string, number> };
+    const [first, last] = [events[0]!.data as Progress, events.at(-1)!.data as Progress];
+    assert.equal(first.stage, 'offboarding');
+    assert.ok(first.pending > 0, 'the stream began before the rows were done');
+    assert.equal(last.stage, 'completed');
+    assert.deepEqual([last.counts.offboarded, last.counts['already-absent'], last.pending], [1, 2, 0]);
+
+    const lines = await report(location);
+    assert.deepEqual(
+      lines.map((r) => [r.line, r.phoneNumberId, r.outcome, r.deleted]),
+      [
+        ['2', before, 'already-absent', ''],
+        ['3', ours.number, 'offboarded', ours.connectorId],
+        ['4', after, 'already-absent', ''],
+      ],
+    );
+    assert.ok(lines.every((r) => r.workflowId?.startsWith(`offboard/${stack.workspaceId}/`)));
+    const ended = await api.call('POST', `${location}/cancel`);
+    assert.equal(ended.status, 409, 'nothing to cancel once it has ended');
+    assert.equal(ended.json.status, 'completed');
   });
 
   it('POST rows as data: row N is line N, by number or by template and name', async () => {
@@ -127,13 +175,23 @@ describe('HTTP API: bulk offboarding', function () {
     const path = `/v1/bulk-offboardings/${stack.workspaceId}-0123456789abcdef`;
     assert.equal((await api.call('GET', path)).status, 404);
     assert.equal((await api.call('GET', path, { key: api.keyB })).status, 404);
+    for (const [method, more] of [
+      ['GET', '/report'],
+      ['GET', '/events'],
+      ['POST', '/cancel'],
+    ] as const) {
+      const unknown = await api.call(method, `${path}${more}`);
+      assert.equal(unknown.status, 404, `${method} ${more}`);
+      assert.equal(unknown.json.error.code, 'not-found');
+      assert.equal((await api.call(method, `${path}${more}`, { key: api.keyB })).status, 404);
+    }
     const malformed = await api.call('GET', '/v1/bulk-offboardings/nope', { unchecked: true });
     assert.equal(malformed.status, 400);
     assert.equal(malformed.json.error.problems[0].field, 'id');
     assert.equal(started(), before, 'no Bird call');
   });
 
-  it('GET of a cancelled run: cancelled, with a report line for every row (the rows never started not-started)', async () => {
+  it('POST …/cancel stops a running run: 202, then cancelled, its report saying which rows were not done; again 409', async () => {
     // The first row's offboarding waits on a status read Bird never answers (the confirmation of its delete).
     const first = await provisioned();
     stack.sim.scriptFault('getConnectorStatus', 'timeout', 1);
@@ -158,16 +216,41 @@ describe('HTTP API: bulk offboarding', function () {
     );
     assert.equal(running.json.status, 'running');
     assert.deepEqual([running.json.progress.running, running.json.progress.pending], [1, 2]);
-    await cancelBulkOffboard(stack.client, started.json.workflowId);
-    const done = await ended(location);
-    assert.equal(done.json.status, 'cancelled', done.text);
+    // While it runs, the report answers as bulk onboarding's: every row, those without a result not-started.
     assert.deepEqual(
-      done.json.report.map((r: Record<string, string>) => [r.line, r.phoneNumberId, r.outcome]),
+      (await report(location)).map((r) => [r.line, r.outcome]),
       [
-        ['1', numbers[0], 'cancelled'],
-        ['2', numbers[1], 'not-started'],
-        ['3', numbers[2], 'not-started'],
+        ['1', 'not-started'],
+        ['2', 'not-started'],
+        ['3', 'not-started'],
       ],
     );
+    const cancel = await api.call('POST', `${location}/cancel`);
+    assert.equal(cancel.status, 202, cancel.text);
+    assert.equal(cancel.headers.get('location'), location);
+    const done = await ended(location);
+    assert.equal(done.json.status, 'cancelled', done.text);
+    const expected = [
+      ['1', numbers[0], 'cancelled'],
+      ['2', numbers[1], 'not-started'],
+      ['3', numbers[2], 'not-started'],
+    ];
+    assert.deepEqual(
+      done.json.report.map((r: Record<string, string>) => [r.line, r.phoneNumberId, r.outcome]),
+      expected,
+    );
+    assert.deepEqual(
+      (await report(location)).map((r) => [r.line, r.phoneNumberId, r.outcome]),
+      expected,
+    );
+    for (const n of numbers.slice(1))
+      await assert.rejects(
+        stack.client.workflow.getHandle(`offboard/${stack.workspaceId}/${n}`).describe(),
+        /not found/i,
+        'a row after the cancel was never offboarded',
+      );
+    const again = await api.call('POST', `${location}/cancel`);
+    assert.equal(again.status, 409);
+    assert.equal(again.json.status, 'cancelled');
   });
 });

@@ -21,6 +21,7 @@ import { parseFields, InvalidFields } from '../base/zod-issues';
 import type { BulkProgress } from '../domain/bulk-onboarding';
 import { ApiError, isNotFound, notFound, type ProblemBody } from './errors';
 import type { ApiContext } from './context';
+import { streamProgress } from './progress-events';
 
 const BulkRequest = z.strictObject({
   format: z.enum(['csv', 'jsonl']),
@@ -84,46 +85,14 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: 
   });
 
   app.get<{ Params: { id: string } }>('/v1/bulk-onboardings/:id/events', async (request, reply) => {
-    let progress = await progressOf(ctx, request);
+    const tick = (progress: BulkProgress) => ({ progress, ended: ENDED.has(progress.stage) });
+    const first = tick(await progressOf(ctx, request));
     const workflowId = bulkWorkflowIdOf(request.params.id);
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    let closed = false;
-    raw.on('close', () => (closed = true));
-    let last = '';
-    let lastWrite = Date.now();
-    for (;;) {
-      const data = JSON.stringify(progress);
-      if (data !== last) {
-        raw.write(`event: progress\ndata: ${data}\n\n`);
-        last = data;
-        lastWrite = Date.now();
-      } else if (Date.now() - lastWrite > 15_000) {
-        raw.write(': still running\n\n');
-        lastWrite = Date.now();
-      }
-      if (ENDED.has(progress.stage)) {
-        raw.write(`event: end\ndata: ${data}\n\n`);
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, ctx.sseIntervalMs));
-      if (closed) break;
-      try {
-        progress = await ctx.client.withDeadline(Date.now() + ctx.queryTimeoutMs, () =>
-          getBulkProgress(ctx.client, workflowId),
-        );
-      } catch {
-        // Temporal or the workers are away for a moment: the run goes on, and so does the stream.
-        raw.write(': progress unavailable, retrying\n\n');
-      }
-    }
-    raw.end();
+    await streamProgress(reply, ctx.sseIntervalMs, first, async () =>
+      tick(
+        await ctx.client.withDeadline(Date.now() + ctx.queryTimeoutMs, () => getBulkProgress(ctx.client, workflowId)),
+      ),
+    );
   });
 }
 

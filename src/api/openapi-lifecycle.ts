@@ -50,52 +50,6 @@ export function offboardingStateOperation(parameters: Json[], byName: boolean): 
   };
 }
 
-export function bulkOffboardingPaths(): Json {
-  const id = {
-    name: 'id',
-    in: 'path',
-    required: true,
-    schema: { type: 'string', pattern: '^[0-9a-fA-F-]{36}-[0-9a-f]{16}$' },
-    description: 'the id POST /v1/bulk-offboardings answered (<workspace uuid>-<16 hex>)',
-  };
-  return {
-    '/v1/bulk-offboardings': {
-      post: {
-        operationId: 'startBulkOffboarding',
-        summary:
-          'Offboard every row of a file of numbers (its text, or its rows as data) in a sliding window, as `starter bulk-offboard`; the same rows again attach to their run',
-        requestBody: { required: true, content: json(ref('BulkOffboardingRequest')) },
-        responses: {
-          '202': {
-            description: 'started, or attached to the run of the same rows; follow it at Location',
-            headers: Location,
-            content: json(ref('BulkOffboardingAccepted')),
-          },
-          '400': error('not JSON'),
-          '404': error('the workspace is not one of this key’s'),
-          '413': error('body too large'),
-          '415': error('not application/json'),
-          '422': error('invalid request, file line or row: each is named; nothing was started'),
-          ...COMMON_ERRORS,
-        },
-      },
-    },
-    '/v1/bulk-offboardings/{id}': {
-      get: {
-        operationId: 'getBulkOffboarding',
-        summary: 'Progress while it runs; once ended, its report: a line per row (as `--report` writes it)',
-        parameters: [id],
-        responses: {
-          '200': { description: 'its state', content: json(ref('BulkOffboardingState')) },
-          '400': error('a bad id'),
-          '404': error('no such bulk offboarding (or not this key’s workspace)'),
-          ...COMMON_ERRORS,
-        },
-      },
-    },
-  };
-}
-
 export function planPaths(): Json {
   return {
     '/v1/plans': {

@@ -23,8 +23,8 @@ import {
   planPaths,
   applyPaths,
   registerLifecycleComponents,
-  bulkOffboardingPaths,
 } from './openapi-lifecycle';
+import { bulkOffboardingPaths, registerBulkOffboardComponents } from './openapi-bulk-offboard';
 
 const numberParams = [UuidParam('workspaceId', 'the workspace'), UuidParam('phoneNumberId', 'the number')];
 const nameParams = [
@@ -191,6 +191,7 @@ function bulkOnboardingPaths(): Json {
 function buildDocument(): Json {
   registerComponents();
   registerLifecycleComponents();
+  registerBulkOffboardComponents();
   return {
     openapi: '3.1.0',
     info: {

@@ -84,7 +84,12 @@ export function offboardReportRows(
 
 export async function writeOffboardReport(path: string, rows: OffboardReportRow[]): Promise<void> {
   if (extname(path).toLowerCase() === '.json') await writeFile(path, `${JSON.stringify(rows, null, 2)}\n`);
-  else await writeFile(path, stringify(rows, { header: true, columns: [...OFFBOARD_REPORT_COLUMNS] }));
+  else await writeFile(path, offboardReportCsv(rows));
+}
+
+/** The report as CSV: a header of OFFBOARD_REPORT_COLUMNS, then a line per row. */
+export function offboardReportCsv(rows: readonly OffboardReportRow[]): string {
+  return stringify([...rows], { header: true, columns: [...OFFBOARD_REPORT_COLUMNS] });
 }
 
 /** The keys of a previous report's rows that failed, were cancelled or never started. */

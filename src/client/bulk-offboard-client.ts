@@ -81,8 +81,18 @@ export async function getBulkOffboardProgress(client: Client, workflowId: string
   return client.workflow.getHandle(workflowId).query(bulkOffboardProgressQuery);
 }
 
-export async function cancelBulkOffboard(client: Client, workflowId: string): Promise<void> {
-  await client.workflow.getHandle(workflowId).cancel();
+/**
+ * Asks the running run to stop (the offboardings in its window stop cleanly, rows not started stay untouched); a run
+ * that has already ended is left as it is, and its status said.
+ */
+export async function cancelBulkOffboard(
+  client: Client,
+  workflowId: string,
+): Promise<{ requested: true; runId: string } | { requested: false; ended: string }> {
+  const d = await client.workflow.getHandle(workflowId).describe();
+  if (d.status.name !== 'RUNNING') return { requested: false, ended: d.status.name };
+  await client.workflow.getHandle(workflowId, d.runId).cancel();
+  return { requested: true, runId: d.runId };
 }
 
 export type BulkOffboardEnd =

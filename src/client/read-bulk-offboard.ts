@@ -47,6 +47,41 @@ export async function readBulkOffboard(
   return { ...base, status, progress: result.progress, report: await reportLines(store, result) };
 }
 
+/**
+ * A run's status and progress, its report left in the store: what a progress stream follows (it ends once the
+ * status is not RUNNING). The progress of a run that has ended is the one it ended with.
+ */
+export async function readBulkOffboardProgress(
+  client: Client,
+  workflowId: string,
+  { queryTimeoutMs }: { queryTimeoutMs: number },
+): Promise<{ status: string; progress: BulkOffboardProgress }> {
+  const deadline = () => Date.now() + queryTimeoutMs;
+  const d = await client.withDeadline(deadline(), () => client.workflow.getHandle(workflowId).describe());
+  const handle = client.workflow.getHandle(workflowId, d.runId, { followRuns: false });
+  const progress = await client.withDeadline(deadline(), () => handle.query(bulkOffboardProgressQuery));
+  return { status: d.status.name, progress };
+}
+
+/**
+ * The report at any point of the run, a line per row of the file in its order: once ended, as readBulkOffboard
+ * reads it; before (or after a failure), every row's result so far, the rows not done yet `not-started`.
+ */
+export async function readBulkOffboardReportLines(
+  client: Client,
+  store: BulkStore,
+  workflowId: string,
+  opts: { queryTimeoutMs: number },
+): Promise<OffboardReportRow[]> {
+  const reading = await readBulkOffboard(client, store, workflowId, opts);
+  if ('report' in reading) return reading.report;
+  const handle = client.workflow.getHandle(workflowId, reading.runId, { followRuns: false });
+  const soFar = await client.withDeadline(Date.now() + opts.queryTimeoutMs, () =>
+    handle.query(bulkOffboardReportQuery),
+  );
+  return reportLines(store, soFar);
+}
+
 /** A line per row of the file; a run whose input carried its rows (from before the store) has no file to name them. */
 async function reportLines(store: BulkStore, result: BulkOffboardResult): Promise<OffboardReportRow[]> {
   if (!result.stored) return offboardReportRows([], { results: result.results ?? [] });

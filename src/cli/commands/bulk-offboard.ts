@@ -97,12 +97,11 @@ export function registerBulkOffboard(program: Command, ctx: CliContext): void {
     )
     .action(async (workflowId: string) =>
       ctx.withClient(async ({ client }) => {
-        const d = await client.workflow.getHandle(workflowId).describe();
-        if (d.status.name !== 'RUNNING')
+        const cancelled = await cancelBulkOffboard(client, workflowId);
+        if (!cancelled.requested)
           throw usageError(
-            `nothing to cancel: bulk offboarding ${workflowId} already ended (${d.status.name.toLowerCase()})`,
+            `nothing to cancel: bulk offboarding ${workflowId} already ended (${cancelled.ended.toLowerCase()})`,
           );
-        await cancelBulkOffboard(client, workflowId);
         ctx.out.info(`cancellation requested for bulk offboarding ${workflowId}`);
       }),
     );
