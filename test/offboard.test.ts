@@ -3,15 +3,19 @@
  * deleted and confirmed gone (the simulator goes through deprovisioning to deprovisioned and 404), the webhook
  * subscriptions are reported left behind, a connector without our tag is never touched, a number with no channel
  * costs no Bird write, a running provisioning is cancelled and compensated first, and a provisioning started while
- * an offboarding runs is refused with the reason.
+ * an offboarding runs is refused with the reason, by the client and, for a bulk run's, by the create.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
+import { awaitBulk, bulkReport, getBulkProgress, prepareInventory, startBulk } from '../src/client/bulk-client';
 import { offboard, ProvisioningRefused, startOffboarding } from '../src/client/offboarding-client';
 import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import { reconcile } from '../src/client/reconcile-client';
-import { InvalidOffboardInput, type OffboardResult } from '../src/domain/offboarding';
+import { InvalidOffboardInput, offboardWorkflowId, type OffboardResult } from '../src/domain/offboarding';
 import * as sa from '../src/domain/search-attributes';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 import { runStarter } from './helpers/starter-process';
@@ -154,6 +158,38 @@ describe('offboarding one channel', function () {
       (err: unknown) => err instanceof ProvisioningRefused && /being offboarded/.test(err.message),
     );
     assert.equal((await offboarding.handle.result()).outcome, 'offboarded');
+  });
+
+  it("refuses a bulk run's provisioning while its number is being offboarded: no Bird write, the reason reported", async () => {
+    const [held, free] = [randomUUID(), randomUUID()];
+    // An offboarding that stays running: started on a task queue no worker polls.
+    const offboarding = await stack.client.workflow.start('offboardChannel', {
+      taskQueue: `${stack.taskQueue}-unpolled`,
+      workflowId: offboardWorkflowId({ workspaceId: stack.workspaceId, phoneNumberId: held }),
+      args: [{ workspaceId: stack.workspaceId, phoneNumberId: held }],
+    });
+    try {
+      const file = join(await mkdtemp(join(tmpdir(), 'offboard-bulk-')), 'numbers.csv');
+      await writeFile(file, `phoneNumberId\n${held}\n${free}\n`);
+      const { workspaceId, organizationId } = stack;
+      const connector = {
+        connectorTemplateRef: 'sms-messagebird:1',
+        name: 'Bulk while offboarding',
+        arguments: { channelMessageType: 'transactional' },
+      };
+      const inventory = await prepareInventory(file, { workspaceId, organizationId, connector });
+      const started = await startBulk(stack.client, stack.bulkStore, inventory, { taskQueue: stack.taskQueue });
+      stack.startedWorkflowIds.push(started.workflowId);
+      assert.equal((await awaitBulk(stack.client, started.workflowId)).status, 'completed');
+      const report = await bulkReport(stack.bulkStore, await getBulkProgress(stack.client, started.workflowId));
+      const row = (n: string) => report.find((r) => r.phoneNumberId === n);
+      assert.equal(row(free)?.outcome, 'active');
+      assert.equal(row(held)?.outcome, 'failed');
+      assert.match(row(held)?.reason ?? '', new RegExp(`is being offboarded \\(${offboarding.workflowId}\\)`));
+      assert.ok(!stack.sim.connectors().some((c) => c.number?.numberId === held), 'no connector made for it');
+    } finally {
+      await offboarding.terminate('test done');
+    }
   });
 
   it('refuses bad input naming the field, before anything starts', async () => {

@@ -7,6 +7,7 @@ import type { BirdClient } from '../bird/client';
 import { BirdApiError } from '../bird/errors';
 import type { ComponentStage, ComponentStatus, Connector } from '../bird/schemas';
 import { isOwnConnector, taggedConnectorName, type Ownership } from '../domain/idempotency';
+import { channelKeyOf, type ChannelKey } from '../domain/offboarding';
 import type { ConnectorSpec } from '../domain/provisioning-input';
 import { classifyChannelState } from '../domain/readiness';
 import type { SecretStore } from '../config/secrets';
@@ -17,6 +18,8 @@ import { assertSecretReferences, resolveSecurityArguments } from './secret-refer
 export interface ConnectorActivityDeps {
   bird: BirdClient;
   secrets: SecretStore;
+  /** Fails the create when the channel is being offboarded (src/activities/offboarding-guard.ts). */
+  refuseWhileOffboarding?: (key: ChannelKey) => Promise<void>;
 }
 
 export interface CreateConnectorInput {
@@ -139,11 +142,12 @@ const refOf = (c: Connector): ConnectorRef => ({ connectorId: c.id, channelId: c
  * attempt may have made it without us hearing). A 409 is returned, never retried.
  */
 async function createConnector(
-  { bird, secrets }: ConnectorActivityDeps,
+  { bird, secrets, refuseWhileOffboarding }: ConnectorActivityDeps,
   { workspaceId, connector, ownership, signingKeyRefs }: CreateConnectorInput,
 ): Promise<CreateConnectorOutcome> {
   if (signingKeyRefs)
     assertSecretReferences(secrets, { securityArgumentsRef: connector.securityArgumentsRef, signingKeyRefs });
+  await refuseWhileOffboarding?.(channelKeyOf({ workspaceId, connector }));
   const attempt = Context.current().info.attempt;
   if (attempt > 1) {
     const earlier = await findOwn(bird, workspaceId, ownership);

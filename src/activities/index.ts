@@ -15,6 +15,7 @@ import { connectorActivities } from './connectors';
 import { classified } from './failures';
 import { heartbeating } from './heartbeat';
 import { offboardingActivities } from './offboarding';
+import { offboardingGuard } from './offboarding-guard';
 import { planActivities } from './plan';
 import { reconcileActivities } from './reconcile';
 import { secretReferenceActivities } from './secret-references';
@@ -46,7 +47,7 @@ export type Activities = { [K in keyof RawActivities]: RawActivities[K] };
 export function createActivities(deps: ActivityDeps): Activities {
   const adoptions = deps.bulkStore && new AdoptionRecords(deps.bulkStore.backend);
   const bird: BirdActivities = {
-    ...connectorActivities(deps),
+    ...connectorActivities({ ...deps, refuseWhileOffboarding: offboardingGuard(deps.temporal) }),
     ...subscriptionActivities(deps),
     ...bulkActivities({
       bird: deps.bird,

@@ -3,7 +3,8 @@
  * Also the other half of "two operations on one number never interleave": a provisioning is refused while the
  * number's offboarding runs (refuseWhileOffboarding, called by every provisioning start of the client).
  */
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { beingOffboardedMessage, runningOffboarding } from '../activities/offboarding-guard';
 import {
   channelLabel,
   offboardWorkflowId,
@@ -78,16 +79,6 @@ export class ProvisioningRefused extends Error {
  * asked for a channel that is being taken away, and should decide again once the offboarding has finished.
  */
 export async function refuseWhileOffboarding(client: Client, key: ChannelKey): Promise<void> {
-  const workflowId = offboardWorkflowId(key);
-  try {
-    const d = await client.workflow.getHandle(workflowId).describe();
-    if (d.status.name === 'RUNNING')
-      throw new ProvisioningRefused(
-        `${channelLabel(key)} is being offboarded (${workflowId}); start its provisioning again once that has finished`,
-        workflowId,
-      );
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return;
-    throw err;
-  }
+  const workflowId = await runningOffboarding(client, key);
+  if (workflowId) throw new ProvisioningRefused(beingOffboardedMessage(key, workflowId), workflowId);
 }

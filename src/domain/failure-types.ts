@@ -17,6 +17,8 @@ export const FailureType = {
   channelFailed: 'ChannelFailed',
   /** A bulk-store object (an inventory's manifest or chunk) that is missing or was altered. */
   bulkStoreCorrupt: 'BulkStoreCorrupt',
+  /** A create refused because the channel's offboarding runs (src/activities/offboarding-guard.ts): nothing sent. */
+  beingOffboarded: 'ChannelBeingOffboarded',
 } as const;
 
 /**
@@ -36,6 +38,7 @@ export const NON_RETRYABLE_FAILURE_TYPES: string[] = [
   FailureType.invalidSecret,
   FailureType.channelFailed,
   FailureType.bulkStoreCorrupt,
+  FailureType.beingOffboarded,
 ];
 
 /**
@@ -47,6 +50,7 @@ export const REQUEST_NOT_ACTED_ON: string[] = [
   FailureType.invalidRequest,
   FailureType.secretNotFound,
   FailureType.invalidSecret,
+  FailureType.beingOffboarded,
 ];
 
 /**
