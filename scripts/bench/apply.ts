@@ -2,14 +2,15 @@
  * The bench's `apply` mode: provisions N numbers of an inventory by `apply` through the typed client with its
  * defaults (prepareApplyOf + startApply, as `starter apply` does), then applies the same inventory again to the
  * converged workspace, twice: as by default (the plan reads the list pages and each kept connector's status) and
- * with `refresh: false` (`--no-refresh`: the list pages only). For each apply it prints Bird calls per 1,000 numbers by
+ * with `refresh: false` (`--no-refresh`: the list pages only). Then N other numbers provisioned by a plain bulk run (no
+ * inventory's) are adopted by an apply, and that inventory applied once more. For each apply it prints Bird calls per 1,000 numbers by
  * operation and billable Temporal actions per 1,000 numbers (src/domain/billable-actions.ts over the
  * history of every run the apply started: itself, its plan, its create child and that child's provisionings).
  */
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { BirdSimulator } from '../../src/bird-sim';
-import type { PreparedInventory } from '../../src/client/bulk-client';
+import { awaitBulk, startBulk, type PreparedInventory } from '../../src/client/bulk-client';
 import { prepareApplyOf, reportOf, startApply } from '../../src/client/apply-client';
 import type { BulkStore } from '../../src/bulk/store';
 import { billableActions, sumActions } from '../../src/domain/billable-actions';
@@ -50,15 +51,48 @@ export async function applyScenario(b: ApplyBench): Promise<Record<string, unkno
   const listOnly = await measuredApply(b, inventory, name, false);
   if (listOnly.result.changed || listOnly.result.counts.keep !== b.numbers)
     throw new Error(`the converged apply without refresh was not a no-op: ${JSON.stringify(listOnly.result.counts)}`);
+  const adoption = await adoptScenario(b, name, poll);
   const figures = {
     mode: 'apply',
     numbers: b.numbers,
     converged: again.figures,
     convergedNoRefresh: listOnly.figures,
     first: first.figures,
+    ...adoption,
   };
   b.say(JSON.stringify(figures, null, 2));
   return figures;
+}
+
+/** N numbers provisioned by a plain bulk run, adopted by an apply (no Bird write), then applied again: no change. */
+async function adoptScenario(b: ApplyBench, name: string, poll: number) {
+  const numbers: string[] = Array.from({ length: b.numbers }, () => randomUUID());
+  for (const num of numbers)
+    b.sim.configureNumber(num, { outcome: 'active', delayMs: Math.round(5_000 * b.timeScale) });
+  const plain = await b.inventory(`adopt-${name}`, numbers, {
+    readiness: { mode: 'poll', initialPollInterval: poll, maxPollInterval: poll * 30, deadline: '30m' },
+  });
+  b.say(`[apply] ${b.numbers} other numbers provisioned by a plain bulk run, then adopted by an apply …`);
+  const bulk = await startBulk(b.client, b.store, plain, { taskQueue: b.taskQueue });
+  if ((await awaitBulk(b.client, bulk.workflowId)).status !== 'completed') throw new Error('the plain bulk run failed');
+  const adopter = `${name}-adopter`;
+  const adopted = await measuredApply(b, plain, adopter);
+  const writes = Object.keys(adopted.figures.birdCallsPer1000ByOperation).filter(
+    (op) => !op.startsWith('get') && !op.startsWith('list'),
+  );
+  if (
+    adopted.result.counts.adopt !== b.numbers ||
+    adopted.result.rows.some((r) => r.action === 'adopt' && r.outcome !== 'adopted') ||
+    writes.length
+  )
+    throw new Error(
+      `the adopting apply did not adopt every number without a write: ${JSON.stringify(adopted.figures)}`,
+    );
+  b.say(`[apply] and that inventory applied again …`);
+  const after = await measuredApply(b, plain, adopter);
+  if (after.result.changed || after.result.counts.keep !== b.numbers)
+    throw new Error(`the apply after the adoption was not a no-op: ${JSON.stringify(after.result.counts)}`);
+  return { adopting: adopted.figures, afterAdoption: after.figures };
 }
 
 async function measuredApply(b: ApplyBench, inventory: PreparedInventory, name: string, refresh = true) {
