@@ -21,6 +21,7 @@ import {
 import { ensureWorkspaceSubscription } from '../src/client/subscriptions-client';
 import { offboardScenarios } from './record-offboard-histories';
 import { bulkTemplateScenarios } from './record-bulk-template-histories';
+import { smsBulkDefaults } from '../test/helpers/inventory';
 import { RECEIVER_PUBLIC_URL, SIGNING_KEY_REF, smsInput, startStack, type Stack } from '../test/helpers/stack';
 import { shutdownTemporal } from '../test/helpers/temporal';
 
@@ -125,16 +126,13 @@ async function bulkOf(
 ) {
   const file = resolve(await mkdtemp(resolve(tmpdir(), 'record-')), 'numbers.csv');
   await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
-  const inventory = await prepareInventory(file, {
-    workspaceId: stack.workspaceId,
-    organizationId: stack.organizationId,
-    connector: {
-      connectorTemplateRef: 'sms-messagebird:1',
+  const inventory = await prepareInventory(
+    file,
+    smsBulkDefaults(stack, {
       name: 'Recorded bulk',
-      arguments: { channelMessageType: 'transactional' },
-    },
-    readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '1m' },
-  });
+      readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '1m' },
+    }),
+  );
   return startBulk(stack.client, stack.bulkStore, inventory, {
     taskQueue: stack.taskQueue,
     sweepIntervalMs: 2_000,

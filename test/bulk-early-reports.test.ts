@@ -10,6 +10,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awaitBulk, bulkReport, getBulkProgress, prepareInventory, startBulk } from '../src/client/bulk-client';
+import { smsBulkDefaults } from './helpers/inventory';
 import { startStack, type Stack } from './helpers/stack';
 
 describe('bulk onboarding: reports that overtake their start', function () {
@@ -28,16 +29,12 @@ describe('bulk onboarding: reports that overtake their start', function () {
   async function inventoryOf(numbers: string[]) {
     const file = join(await mkdtemp(join(tmpdir(), 'bulk-early-')), 'numbers.csv');
     await writeFile(file, ['phoneNumberId', ...numbers].join('\n') + '\n');
-    return prepareInventory(file, {
-      workspaceId: stack.workspaceId,
-      organizationId: stack.organizationId,
-      connector: {
-        connectorTemplateRef: 'sms-messagebird:1',
-        name: 'Acme Support',
-        arguments: { channelMessageType: 'transactional' },
-      },
-      readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '200ms', deadline: '30s' },
-    });
+    return prepareInventory(
+      file,
+      smsBulkDefaults(stack, {
+        readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '200ms', deadline: '30s' },
+      }),
+    );
   }
 
   it('while a batch is still starting, its rows already in the window are not counted twice as running', async () => {

@@ -6,10 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import {
   awaitBulkOffboard,
   cancelBulkOffboard,
@@ -20,7 +19,8 @@ import * as sa from '../src/domain/search-attributes';
 import { startStack, type Stack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 import { provisionedNumber } from './helpers/workspace-state';
-import { runStarter } from './helpers/starter-process';
+import { bulkOffboardArgs, runStarter } from './helpers/starter-process';
+import { readReport, spreadsheetCsv } from './helpers/csv-files';
 
 describe('bulk offboarding', function () {
   this.timeout(180_000);
@@ -36,15 +36,7 @@ describe('bulk offboarding', function () {
 
   const starter = (...args: string[]) => runStarter(stack, args, { timeoutMs: 150_000 });
 
-  async function file(name: string, lines: string[]): Promise<string> {
-    const path = join(dir, name);
-    await writeFile(path, `\uFEFF${lines.join('\r\n')}\r\n`);
-    return path;
-  }
-
-  async function readReport(path: string): Promise<Array<Record<string, string>>> {
-    return parse(await readFile(path, 'utf8'), { columns: true });
-  }
+  const file = (name: string, lines: string[]) => spreadsheetCsv(dir, name, lines);
 
   const provisioned = () => provisionedNumber(stack);
 
@@ -65,17 +57,7 @@ describe('bulk offboarding', function () {
     const numbers = [...ours.map((o) => o.number), absent, foreignNumber];
     const path = await file('numbers.csv', ['phoneNumberId', ...numbers]);
     const report = join(dir, 'report.csv');
-    const run = await starter(
-      'bulk-offboard',
-      '--file',
-      path,
-      '--workspace',
-      stack.workspaceId,
-      '--concurrency',
-      '2',
-      '--report',
-      report,
-    );
+    const run = await starter(...bulkOffboardArgs(stack, path, '--concurrency', '2', '--report', report));
     assert.equal(run.code, 0, run.stderr);
     const rows = await readReport(report);
     assert.deepEqual(
@@ -174,17 +156,7 @@ describe('bulk offboarding', function () {
       ].join('\n'),
     );
     const second = join(dir, 'second-report.csv');
-    const run = await starter(
-      'bulk-offboard',
-      '--file',
-      path,
-      '--workspace',
-      stack.workspaceId,
-      '--retry-failed',
-      report,
-      '--report',
-      second,
-    );
+    const run = await starter(...bulkOffboardArgs(stack, path, '--retry-failed', report, '--report', second));
     assert.equal(run.code, 0, run.stderr);
     const rows = await readReport(second);
     assert.deepEqual(
@@ -221,7 +193,7 @@ describe('bulk offboarding', function () {
 
   it('refuses a file with a row that names nothing, naming its line, before anything starts', async () => {
     const path = await file('bad.csv', ['phoneNumberId,connectorTemplateRef,name', randomUUID(), ',whatsapp:1,']);
-    const run = await starter('bulk-offboard', '--file', path, '--workspace', stack.workspaceId);
+    const run = await starter(...bulkOffboardArgs(stack, path));
     assert.equal(run.code, 2);
     assert.match(run.stderr, /line 3: give a phoneNumberId/);
   });

@@ -19,6 +19,7 @@ import {
 } from '../src/client/bulk-client';
 import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
 import type { ReportRow } from '../src/domain/bulk-report';
+import { smsBulkDefaults } from './helpers/inventory';
 import { startStack, type Stack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
@@ -35,15 +36,9 @@ describe('bulk onboarding', function () {
   after(() => stack?.closeCheckingHistories());
 
   const defaults = (over: Record<string, unknown> = {}) => ({
-    workspaceId: stack.workspaceId,
-    organizationId: stack.organizationId,
-    // One name for every channel of the file, as one customer's numbers have.
-    connector: {
-      connectorTemplateRef: 'sms-messagebird:1',
-      name: 'Acme Support',
-      arguments: { channelMessageType: 'transactional' },
-    },
-    readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '500ms', deadline: '30s' },
+    ...smsBulkDefaults(stack, {
+      readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '500ms', deadline: '30s' },
+    }),
     ...over,
   });
 

@@ -9,18 +9,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { readReport, spreadsheetCsv } from './helpers/csv-files';
+import { smsBulkDefaults } from './helpers/inventory';
+import type { StarterRun } from './helpers/starter-process';
 import { startStack, type Stack } from './helpers/stack';
 import { temporal } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
 
 const ROOT = resolve(__dirname, '..');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('starter bulk commands', function () {
   this.timeout(180_000);
@@ -37,16 +33,11 @@ describe('starter bulk commands', function () {
     defaultsFile = join(dir, 'defaults.json');
     await writeFile(
       defaultsFile,
-      JSON.stringify({
-        workspaceId: stack.workspaceId,
-        organizationId: stack.organizationId,
-        connector: {
-          connectorTemplateRef: 'sms-messagebird:1',
-          name: 'Acme Support',
-          arguments: { channelMessageType: 'transactional' },
-        },
-        readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '1m' },
-      }),
+      JSON.stringify(
+        smsBulkDefaults(stack, {
+          readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '1m' },
+        }),
+      ),
     );
   });
   after(() => stack?.closeCheckingHistories());
@@ -59,7 +50,7 @@ describe('starter bulk commands', function () {
     BULK_STORE_DIR: stack.bulkStore.dir,
   });
 
-  function starter(...args: string[]): Promise<Run> {
+  function starter(...args: string[]): Promise<StarterRun> {
     return new Promise((done) => {
       execFile(
         process.execPath,
@@ -70,15 +61,7 @@ describe('starter bulk commands', function () {
     });
   }
 
-  async function csv(name: string, lines: string[]): Promise<string> {
-    const path = join(dir, name);
-    await writeFile(path, `\uFEFF${lines.join('\r\n')}\r\n`);
-    return path;
-  }
-
-  async function readReport(path: string): Promise<Array<Record<string, string>>> {
-    return parse(await readFile(path, 'utf8'), { columns: true });
-  }
+  const csv = (name: string, lines: string[]) => spreadsheetCsv(dir, name, lines);
 
   const bulkRuns = async () => {
     const ids: string[] = [];

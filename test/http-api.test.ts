@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { buildApiServer } from '../src/api/server';
 import { Secret } from '../src/base/secret';
+import { smsBulkDefaults } from './helpers/inventory';
 import { startApi, type ApiHarness } from './helpers/http-api';
 import { SchemaArbitraries } from './helpers/schema-arbitrary';
 import { smsInput, startStack, type Stack } from './helpers/stack';
@@ -231,16 +232,11 @@ describe('HTTP API: bulk onboarding', function () {
     await api?.app.close();
     await stack?.closeCheckingHistories();
   });
-  const defaults = () => ({
-    workspaceId: stack.workspaceId,
-    organizationId: stack.organizationId,
-    connector: {
-      connectorTemplateRef: 'sms-messagebird:1',
+  const defaults = () =>
+    smsBulkDefaults(stack, {
       name: 'Bulk SMS',
-      arguments: { channelMessageType: 'transactional' },
-    },
-    readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '20s' },
-  });
+      readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '20s' },
+    });
 
   it('1,000 rows with bad lines: 422 naming every bad line and field, nothing started', async () => {
     const lines = [

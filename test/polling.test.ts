@@ -14,6 +14,7 @@ import { ensureWorkspaceSubscription } from '../src/client/subscriptions-client'
 import { MIN_ACTIVATION_SAMPLES } from '../src/domain/readiness';
 import { readsQueueDispatches } from '../src/domain/billable-actions';
 import type { ProvisionChannelInput } from '../src/domain/provisioning-input';
+import { smsBulkDefaults } from './helpers/inventory';
 import { RECEIVER_PUBLIC_URL, SIGNING_KEY_REF, startStack, type Stack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
@@ -51,16 +52,10 @@ describe('polling fit to the activation time (bulk)', function () {
   ) {
     const file = join(dir, `${randomUUID()}.csv`);
     await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
-    const inventory = await prepareInventory(file, {
-      workspaceId: stack.workspaceId,
-      organizationId: stack.organizationId,
-      connector: {
-        connectorTemplateRef: 'sms-messagebird:1',
-        name: `Poll ${randomUUID().slice(0, 6)}`,
-        arguments: { channelMessageType: 'transactional' },
-      },
-      readiness,
-    });
+    const inventory = await prepareInventory(
+      file,
+      smsBulkDefaults(stack, { name: `Poll ${randomUUID().slice(0, 6)}`, readiness }),
+    );
     const started = await startBulk(stack.client, stack.bulkStore, inventory, {
       taskQueue: stack.taskQueue,
       ...window,

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { temporal as proto } from '@temporalio/proto';
 import { awaitBulk, bulkReport, getBulkProgress, prepareInventory, startBulk } from '../src/client/bulk-client';
 import { birdReadsQueue } from '../src/bird/rate-limits/queues';
+import { smsBulkDefaults } from './helpers/inventory';
 import { startStack, type Stack } from './helpers/stack';
 
 /**
@@ -37,23 +38,20 @@ describe("Bird's rate limits", function () {
     const numbers = Array.from({ length: n }, () => randomUUID());
     const file = join(dir, `${randomUUID()}.csv`);
     await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
-    const inventory = await prepareInventory(file, {
-      workspaceId: workspace.workspaceId,
-      organizationId: workspace.organizationId,
+    const inventory = await prepareInventory(
+      file,
       // Many channels, one name; status polled every 200 ms, far more often than Bird's budget allows for all of them.
-      connector: {
-        connectorTemplateRef: 'sms-messagebird:1',
+      smsBulkDefaults(workspace, {
         name: 'Burst',
-        arguments: { channelMessageType: 'transactional' },
-      },
-      readiness: {
-        mode: 'poll',
-        initialPollInterval: '200ms',
-        backoffCoefficient: 1,
-        maxPollInterval: '200ms',
-        deadline: '2m',
-      },
-    });
+        readiness: {
+          mode: 'poll',
+          initialPollInterval: '200ms',
+          backoffCoefficient: 1,
+          maxPollInterval: '200ms',
+          deadline: '2m',
+        },
+      }),
+    );
     const started = await startBulk(stack.client, stack.bulkStore, inventory, {
       taskQueue: stack.taskQueue,
       concurrency: n,

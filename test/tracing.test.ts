@@ -36,6 +36,7 @@ import {
 } from './helpers/traced-provisioning';
 import { assertNothingForbidden, fromReadableSpans, TraceView, type TraceSpan } from './helpers/trace';
 import { temporal } from './helpers/temporal';
+import { smsBulkDefaults } from './helpers/inventory';
 import { waitFor } from './helpers/wait';
 
 describe('tracing, in memory', function () {
@@ -125,16 +126,13 @@ describe('tracing, in memory', function () {
     for (const n of numbers) stack.sim.configureNumber(n, { outcome: 'active', delayMs: 100 });
     const file = join(await mkdtemp(join(tmpdir(), 'traced-bulk-')), 'numbers.csv');
     await writeFile(file, ['phoneNumberId', ...numbers].join('\n') + '\n');
-    const inventory = await prepareInventory(file, {
-      workspaceId: stack.workspaceId,
-      organizationId: stack.organizationId,
-      connector: {
-        connectorTemplateRef: 'sms-messagebird:1',
+    const inventory = await prepareInventory(
+      file,
+      smsBulkDefaults(stack, {
         name: 'Acme',
-        arguments: { channelMessageType: 'transactional' },
-      },
-      readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '200ms', deadline: '30s' },
-    });
+        readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '200ms', deadline: '30s' },
+      }),
+    );
     const client = new Client({
       connection: stack.client.connection,
       namespace: stack.client.options.namespace,

@@ -12,6 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { awaitBulk, prepareInventory, startBulk } from '../src/client/bulk-client';
 import { awaitResult, parseAndStartProvisioning } from '../src/client/provisioning-client';
+import { smsBulkDefaults } from './helpers/inventory';
 import { launchChromium } from './helpers/browser';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 import { temporal } from './helpers/temporal';
@@ -135,16 +136,13 @@ describe('Temporal UI (headless Chromium)', function () {
     const numbers = Array.from({ length: 4 }, () => randomUUID());
     const file = resolve(ARTIFACTS, 'ui-bulk.csv');
     await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
-    const inventory = await prepareInventory(file, {
-      workspaceId: stack.workspaceId,
-      organizationId: stack.organizationId,
-      connector: {
-        connectorTemplateRef: 'sms-messagebird:1',
+    const inventory = await prepareInventory(
+      file,
+      smsBulkDefaults(stack, {
         name: 'UI bulk',
-        arguments: { channelMessageType: 'transactional' },
-      },
-      readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '20s' },
-    });
+        readiness: { mode: 'poll', initialPollInterval: '100ms', maxPollInterval: '1s', deadline: '20s' },
+      }),
+    );
     const started = await startBulk(stack.client, stack.bulkStore, inventory, { taskQueue: stack.taskQueue });
     stack.startedWorkflowIds.push(started.workflowId);
     assert.equal((await awaitBulk(stack.client, started.workflowId)).status, 'completed');

@@ -38,3 +38,8 @@ export async function runStarter(stack: Stack, args: string[], opts: { timeoutMs
     child.stdin?.end();
   });
 }
+
+/** `starter bulk-offboard` of `file` in the stack's workspace, `more` flags after. */
+export function bulkOffboardArgs(stack: Stack, file: string, ...more: string[]): string[] {
+  return ['bulk-offboard', '--file', file, '--workspace', stack.workspaceId, ...more];
+}

@@ -19,7 +19,8 @@ import { awaitBulk, prepareInventory, startBulk } from '../../src/client/bulk-cl
 import { type NodeProcess } from '../helpers/processes';
 import { startStack, type Stack } from '../helpers/stack';
 import { startBirdWorkers } from '../helpers/bird-workers';
-import { runStarter } from '../helpers/starter-process';
+import { bulkOffboardArgs, runStarter } from '../helpers/starter-process';
+import { smsBulkDefaults } from '../helpers/inventory';
 
 /**
  * Bird's GET limit here, and the offboarding's window: with the command's default window (10) the run is bound by
@@ -86,18 +87,7 @@ describe("bulk offboarding of 1,000 numbers under Bird's strict GET limit, a rea
     const t0 = Date.now();
     const run = await runStarter(
       stack,
-      [
-        'bulk-offboard',
-        '--file',
-        file,
-        '--workspace',
-        stack.workspaceId,
-        '--concurrency',
-        WINDOW,
-        '--wait',
-        '--report',
-        report,
-      ],
+      bulkOffboardArgs(stack, file, '--concurrency', WINDOW, '--wait', '--report', report),
       { timeoutMs: 1_500_000 },
     );
     const wallS = (Date.now() - t0) / 1000;
@@ -148,22 +138,19 @@ describe("bulk offboarding of 1,000 numbers under Bird's strict GET limit, a rea
 async function onboard(stack: Stack, dir: string, numbers: string[]): Promise<void> {
   const file = join(dir, 'onboard.csv');
   await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
-  const inventory = await prepareInventory(file, {
-    workspaceId: stack.workspaceId,
-    organizationId: stack.organizationId,
-    connector: {
-      connectorTemplateRef: 'sms-messagebird:1',
+  const inventory = await prepareInventory(
+    file,
+    smsBulkDefaults(stack, {
       name: 'Bulk',
-      arguments: { channelMessageType: 'transactional' },
-    },
-    readiness: {
-      mode: 'poll',
-      firstPollAfter: '0s',
-      initialPollInterval: '500ms',
-      maxPollInterval: '2s',
-      deadline: '20m',
-    },
-  });
+      readiness: {
+        mode: 'poll',
+        firstPollAfter: '0s',
+        initialPollInterval: '500ms',
+        maxPollInterval: '2s',
+        deadline: '20m',
+      },
+    }),
+  );
   // A window of 100: the dev server of a loaded 2-core machine stalls with every row starting at once.
   const started = await startBulk(stack.client, stack.bulkStore, inventory, {
     taskQueue: stack.taskQueue,

@@ -14,6 +14,7 @@ import { awaitBulk, prepareInventory, startBulk } from '../../src/client/bulk-cl
 import { type NodeProcess } from '../helpers/processes';
 import { startStack, type Stack } from '../helpers/stack';
 import { startBirdWorkers } from '../helpers/bird-workers';
+import { smsBulkDefaults } from '../helpers/inventory';
 import { waitFor } from '../helpers/wait';
 
 const GET_PER_SECOND = 10;
@@ -64,25 +65,22 @@ describe("pacing under Bird's strict (sliding-window) limit, two worker processe
     const numbers = Array.from({ length: NUMBERS }, () => randomUUID());
     const file = join(await mkdtemp(join(tmpdir(), 'pacing-')), 'numbers.csv');
     await writeFile(file, ['phoneNumberId', ...numbers].join('\n'));
-    const inventory = await prepareInventory(file, {
-      workspaceId: stack.workspaceId,
-      organizationId: stack.organizationId,
-      connector: {
-        connectorTemplateRef: 'sms-messagebird:1',
+    const inventory = await prepareInventory(
+      file,
+      smsBulkDefaults(stack, {
         name: 'Paced',
-        arguments: { channelMessageType: 'transactional' },
-      },
-      // A minimum activation time of its own (0): the run has nothing to learn, so it starts every row at once
-      // instead of a few scouts first (src/workflows/bulk-learning.ts), and every number polls.
-      readiness: {
-        mode: 'poll',
-        firstPollAfter: '0s',
-        initialPollInterval: '200ms',
-        backoffCoefficient: 1,
-        maxPollInterval: '200ms',
-        deadline: '2m',
-      },
-    });
+        // A minimum activation time of its own (0): the run has nothing to learn, so it starts every row at once
+        // instead of a few scouts first (src/workflows/bulk-learning.ts), and every number polls.
+        readiness: {
+          mode: 'poll',
+          firstPollAfter: '0s',
+          initialPollInterval: '200ms',
+          backoffCoefficient: 1,
+          maxPollInterval: '200ms',
+          deadline: '2m',
+        },
+      }),
+    );
     const started = await startBulk(stack.client, stack.bulkStore, inventory, {
       taskQueue: stack.taskQueue,
       concurrency: NUMBERS,
