@@ -10,10 +10,12 @@ import { buildApiServer } from '../src/api/server';
 import { Secret } from '../src/base/secret';
 import { smsBulkDefaults } from './helpers/inventory';
 import { startApi, type ApiHarness } from './helpers/http-api';
-import { SchemaArbitraries } from './helpers/schema-arbitrary';
+import { readEvents } from './helpers/sse';
 import { smsInput, startStack, type Stack } from './helpers/stack';
 import { freePort } from './helpers/temporal';
 import { waitFor } from './helpers/wait';
+
+const SCHEMAS = { event: 'BulkProgressEvent', data: 'BulkProgress' };
 
 describe('HTTP API (src/api)', function () {
   this.timeout(120_000);
@@ -323,6 +325,12 @@ describe('HTTP API: bulk onboarding', function () {
     });
     assert.equal(again.json.workflowId, started.json.workflowId);
     await stack.client.workflow.getHandle(started.json.workflowId).terminate('test: enough');
+    // Its progress never says it ended (its stage stays where it stopped): the events stream ends all the same.
+    const events = await readEvents(api, `/v1/bulk-onboardings/${started.json.id}/events`, SCHEMAS);
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['progress', 'end'],
+    );
   });
 
   it('a JSON Lines upload: 202, its events stream to the end, progress and a CSV report; one connector per number', async () => {
@@ -333,26 +341,13 @@ describe('HTTP API: bulk onboarding', function () {
     });
     assert.equal(started.status, 202, started.text);
     assert.equal(started.json.rows, 4);
-    const events = await fetch(`${api.url}/v1/bulk-onboardings/${started.json.id}/events`, {
-      headers: { authorization: `Bearer ${api.keyA}` },
-    });
-    assert.equal(events.status, 200);
-    assert.match(events.headers.get('content-type') ?? '', /text\/event-stream/);
-    const stream = await events.text(); // ends when the run has ended
     // Each event is what the document's per-event schema says (as a fuzzer reads it), its data a BulkProgress.
-    const schemas = new SchemaArbitraries((await (await fetch(`${api.url}/openapi.json`)).json()) as never);
-    const blocks = stream.split('\n\n').filter((block) => /^data:/m.test(block));
-    for (const block of blocks) {
-      const fields = block.split('\n').filter((line) => !line.startsWith(':'));
-      const event = Object.fromEntries(fields.map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
-      assert.ok(schemas.valid({ $ref: '#/components/schemas/BulkProgressEvent' }, event), block);
-      assert.ok(schemas.valid({ $ref: '#/components/schemas/BulkProgress' }, JSON.parse(event.data!)), block);
-    }
-    assert.ok(blocks.length >= 2);
-    const end = /event: end\ndata: (.*)\n/.exec(stream);
-    assert.ok(end, stream.slice(-500));
-    assert.ok(stream.includes('event: progress'));
-    const last = JSON.parse(end[1]!) as { stage: string; counts: { active: number } };
+    const events = await readEvents(api, `/v1/bulk-onboardings/${started.json.id}/events`, SCHEMAS);
+    assert.ok(events.length >= 2);
+    assert.equal(events[0]?.event, 'progress');
+    const end = events.at(-1);
+    assert.equal(end?.event, 'end');
+    const last = end!.data as { stage: string; counts: { active: number } };
     assert.equal(last.stage, 'completed');
     assert.equal(last.counts.active, 4);
     const progress = await api.call('GET', `/v1/bulk-onboardings/${started.json.id}`);

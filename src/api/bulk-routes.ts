@@ -11,6 +11,7 @@ import {
   bulkReport,
   bulkWorkflowId,
   getBulkProgress,
+  readBulkProgress,
   prepareInventoryText,
   startBulk,
   BULK_LIMITS,
@@ -85,14 +86,17 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: 
   });
 
   app.get<{ Params: { id: string } }>('/v1/bulk-onboardings/:id/events', async (request, reply) => {
-    const tick = (progress: BulkProgress) => ({ progress, ended: ENDED.has(progress.stage) });
+    const tick = (progress: BulkProgress, status = 'RUNNING') => ({
+      progress,
+      ended: ENDED.has(progress.stage) || status !== 'RUNNING',
+    });
     const first = tick(await progressOf(ctx, request));
     const workflowId = bulkWorkflowIdOf(request.params.id);
-    await streamProgress(reply, ctx.sseIntervalMs, first, async () =>
-      tick(
-        await ctx.client.withDeadline(Date.now() + ctx.queryTimeoutMs, () => getBulkProgress(ctx.client, workflowId)),
-      ),
-    );
+    await streamProgress(reply, ctx.sseIntervalMs, first, async () => {
+      const read = () => readBulkProgress(ctx.client, workflowId);
+      const { status, progress } = await ctx.client.withDeadline(Date.now() + ctx.queryTimeoutMs, read);
+      return tick(progress, status);
+    });
   });
 }
 

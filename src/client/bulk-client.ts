@@ -180,6 +180,19 @@ export async function getBulkProgress(client: Client, workflowId: string): Promi
   return client.workflow.getHandle(workflowId).query(bulkProgressQuery);
 }
 
+/**
+ * The run's status and progress, what a progress stream follows until the status is not RUNNING: a run terminated,
+ * failed or timed out never gets to say so in its progress (its stage stays where it stopped).
+ */
+export async function readBulkProgress(
+  client: Client,
+  workflowId: string,
+): Promise<{ status: string; progress: BulkProgress }> {
+  const d = await client.workflow.getHandle(workflowId).describe();
+  const handle = client.workflow.getHandle(workflowId, d.runId, { followRuns: false });
+  return { status: d.status.name, progress: await handle.query(bulkProgressQuery) };
+}
+
 export async function cancelBulk(client: Client, workflowId: string): Promise<void> {
   await client.workflow.getHandle(workflowId).cancel();
 }
