@@ -75,7 +75,11 @@ describe('payload codec (AES-256-GCM)', () => {
 
   it('is off by default and configured by one variable, naming each bad one', () => {
     assert.equal(payloadCodecFromEnv({}), undefined);
-    assert.deepEqual(dataConverterFromEnv({}), {});
+    // Off: only large payloads are compressed.
+    assert.deepEqual(
+      dataConverterFromEnv({}).payloadCodecs?.map((c) => c.constructor.name),
+      ['GzipLargePayloadCodec'],
+    );
     const k = key().toString('base64');
     assert.ok(
       payloadCodecFromEnv({ PAYLOAD_ENCRYPTION_KEY_ID: 'k2026', PAYLOAD_ENCRYPTION_KEY_k2026: k }) instanceof

@@ -347,7 +347,7 @@ describe('HTTP API: bulk onboarding', function () {
     assert.equal(events[0]?.event, 'progress');
     const end = events.at(-1);
     assert.equal(end?.event, 'end');
-    const last = end!.data as { stage: string; counts: { active: number } };
+    const last = end.data as { stage: string; counts: { active: number } };
     assert.equal(last.stage, 'completed');
     assert.equal(last.counts.active, 4);
     const progress = await api.call('GET', `/v1/bulk-onboardings/${started.json.id}`);

@@ -10,6 +10,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { FieldProblem } from '../base/problems';
 import { ConfigError } from '../config/app-config';
 import { AesGcmPayloadCodec } from './aes-gcm-codec';
+import { GzipLargePayloadCodec } from './gzip-codec';
 
 export const ACTIVE_KEY_VAR = 'PAYLOAD_ENCRYPTION_KEY_ID';
 export const KEY_VAR_PREFIX = 'PAYLOAD_ENCRYPTION_KEY_';
@@ -42,8 +43,11 @@ export function payloadCodecFromEnv(env: NodeJS.ProcessEnv = process.env): AesGc
   return new AesGcmPayloadCodec({ activeKeyId: active, keys });
 }
 
-/** What clients, the worker and the CLI pass as `dataConverter` (empty when encryption is off). */
+/**
+ * What clients, the worker and the CLI pass as `dataConverter`: large payloads compressed (src/codec/gzip-codec.ts),
+ * then every payload encrypted when encryption is on (compression first: ciphertext does not compress).
+ */
 export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): DataConverter {
   const codec = payloadCodecFromEnv(env);
-  return codec ? { payloadCodecs: [codec] } : {};
+  return { payloadCodecs: [new GzipLargePayloadCodec(), ...(codec ? [codec] : [])] };
 }

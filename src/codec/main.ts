@@ -10,6 +10,7 @@ import { runMain, stopSignal } from '../observability/run-main';
 import { startTracing } from '../observability/tracing';
 import { Secret } from '../base/secret';
 import { payloadCodecFromEnv } from './env';
+import { chainCodecs, GzipLargePayloadCodec } from './gzip-codec';
 import { buildCodecServer } from './server';
 
 export const CodecServerEnv = z.object({
@@ -40,7 +41,7 @@ async function main(log: Logger): Promise<number> {
     return 2;
   }
   const app = buildCodecServer({
-    codec,
+    codec: chainCodecs([new GzipLargePayloadCodec(), codec]),
     authToken: new Secret(env.CODEC_SERVER_AUTH_TOKEN),
     corsOrigins: env.CODEC_CORS_ORIGINS,
     logger: log,

@@ -11,6 +11,7 @@ import { activityCancellableFetch } from '../activities/cancellable-fetch';
 import { BirdClient } from '../bird/client';
 import { BirdPacer } from '../bird/rate-limits/pacer';
 import { bulkStoreFromEnv } from '../bulk/store-env';
+import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec';
 import { dataConverterFromEnv } from '../codec/env';
 import { ConfigReader, loadConfig, type AppConfig } from '../config/app-config';
 import { birdCallMetrics } from '../observability/bird-metrics';
@@ -191,7 +192,7 @@ function logStarted(
       maxCachedWorkflows: ops.WORKER_MAX_CACHED_WORKFLOWS,
       birdApi: config.bird.baseUrl,
       workflowBundle: workflowBundle?.codePath ?? 'bundled at start-up from src/workflows',
-      payloadEncryption: dataConverter.payloadCodecs ? 'on' : 'off',
+      payloadEncryption: dataConverter.payloadCodecs?.some((c) => c instanceof AesGcmPayloadCodec) ? 'on' : 'off',
       deployment: ops.TEMPORAL_WORKER_DEPLOYMENT_NAME
         ? `${ops.TEMPORAL_WORKER_DEPLOYMENT_NAME}@${ops.TEMPORAL_WORKER_BUILD_ID}`
         : 'unversioned',

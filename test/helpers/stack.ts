@@ -54,7 +54,9 @@ export interface StackOptions {
   sim?: SimulatorOptions;
   receiver?: boolean;
   /** Worker settings for tests that need them (rate limits, concurrency). */
-  worker?: Partial<Pick<ProvisioningWorkerOptions, 'birdRateLimits' | 'rateLimitScope' | 'tuning' | 'roles'>>;
+  worker?: Partial<
+    Pick<ProvisioningWorkerOptions, 'birdRateLimits' | 'rateLimitScope' | 'tuning' | 'roles' | 'dataConverter'>
+  >;
   /** Test-only workflow interceptor modules (the worker then runs a bundle of its own). */
   workflowInterceptorModules?: string[];
 }
