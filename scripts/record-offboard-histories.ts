@@ -109,6 +109,24 @@ export function offboardScenarios(provisionToTheEnd: Provision, subscription: ob
       if (result.rows[0]?.outcome !== 'adopted') throw new Error('apply-adopts: expected the connector adopted');
       return applyWorkflowId(stack.workspaceId, 'team-a');
     },
+    // Repair and prune through one bulkOffboard child (its history recorded too), then the create child.
+    'apply-offboards-in-bulk': async (stack: Stack) => {
+      const [kept, broken, pruned] = ['Kept', 'Broken', 'Pruned'].map((name) => {
+        const input = smsInput(stack);
+        input.connector.name = nameWithInventory(name, 'team-a');
+        return input;
+      });
+      for (const input of [kept!, broken!, pruned!]) await provisionToTheEnd(stack, input);
+      const brokenId = stack.sim.connectors().find((c) => c.number?.numberId === numberOf(broken!))!.id;
+      stack.sim.setChannelStatus(brokenId, 'error', 'inactive', 'drift made by hand');
+      const args = await inventoryArgs(stack, [numberOf(kept!), numberOf(broken!)]);
+      const opts = { taskQueue: stack.taskQueue, bulk: { sweepIntervalMs: 2_000 } };
+      const { result } = await applyFromFile(stack.client, stack.bulkStore, { ...args, prune: true }, opts);
+      if (!result.rows.some((r) => r.outcome === 'pruned'))
+        throw new Error('apply-offboards-in-bulk: expected a prune');
+      await write(stack, 'child-of-apply-offboard', `${applyWorkflowId(stack.workspaceId, 'team-a')}/offboard`);
+      return applyWorkflowId(stack.workspaceId, 'team-a');
+    },
     'apply-no-changes': async (stack: Stack) => {
       const kept = smsInput(stack);
       kept.connector.name = nameWithInventory('Kept', 'team-a');

@@ -13,7 +13,7 @@ import { ScheduleNotFoundError, WorkflowFailedError } from '@temporalio/client';
 import { applyFromFile } from '../src/client/apply-client';
 import { ensureApplySchedule } from '../src/client/apply-schedule';
 import { planFromFile } from '../src/client/plan-client';
-import { expectedOfSavedPlan, type ApplyResult } from '../src/domain/apply';
+import { applyWorkflowId, expectedOfSavedPlan, type ApplyResult } from '../src/domain/apply';
 import { nameWithInventory, parseInventoryName } from '../src/domain/plan';
 import { startStack, type Stack } from './helpers/stack';
 import { runStarter } from './helpers/starter-process';
@@ -129,6 +129,12 @@ describe('apply', function () {
       [ids.repair],
     );
     assert.ok(live(n[6]!).some((c) => c.id === ids.prune));
+    // The repair went through one bulk offboarding (its window, rate limits and report), as `bulk-offboard` does.
+    const offboarding = await stack.client.workflow
+      .getHandle(`${applyWorkflowId(stack.workspaceId, 'team-a')}/offboard`)
+      .describe();
+    assert.equal(offboarding.type, 'bulkOffboard');
+    assert.equal(offboarding.status.name, 'COMPLETED');
   });
 
   it("with --prune deletes only this inventory's connectors, never another's or a foreign one", async () => {

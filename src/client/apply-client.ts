@@ -3,6 +3,7 @@
  * every row's connector name (so a later plan sees what this apply creates as this inventory's), store it, and run
  * applyInventory (one run per inventory at a time). The report joins the create child's per-row outcomes.
  */
+import { DEFAULT_OFFBOARD_CONCURRENCY } from '../domain/bulk-offboarding';
 import {
   WorkflowExecutionAlreadyStartedError,
   type Client,
@@ -41,6 +42,7 @@ export interface ApplyOptions {
   taskQueue: string;
   /** The create child's window and pace (bulk onboarding's defaults otherwise). */
   bulk?: Partial<ApplyInputRaw['bulk']>;
+  /** Repair and prune offboardings at once (bulk offboarding's default otherwise). */
   offboardWindow?: number;
 }
 
@@ -98,7 +100,8 @@ export async function prepareApplyOf(
       sweepIntervalMs: BULK_LIMITS.sweepIntervalMs,
       ...opts.bulk,
     },
-    ...(opts.offboardWindow ? { offboardWindow: opts.offboardWindow } : {}),
+    // Bulk offboarding's window, given explicitly: the input's own default (10) is what older runs were started with.
+    offboardWindow: opts.offboardWindow ?? DEFAULT_OFFBOARD_CONCURRENCY,
   };
   return { input, invalid: inventory.invalid };
 }

@@ -176,6 +176,27 @@ export function formatApply(r: ApplyResult): string {
   return lines.join('\n');
 }
 
+/**
+ * A repair or prune row once its offboarding ended (`outcome` of the bulk offboarding's row, or a failure's reason):
+ * a pruned row is done; a repaired one stays `not-started` until its create; anything else failed.
+ */
+export function offboardedRow(
+  row: ApplyRow,
+  got: { outcome: string; reason?: string } | undefined,
+  prune: boolean,
+): ApplyRow {
+  const ok = got?.outcome === 'offboarded' || got?.outcome === 'already-absent';
+  if (!got || !ok) {
+    const why =
+      got?.outcome === 'foreign-left-untouched'
+        ? 'a connector without our tag holds the number: left untouched'
+        : `offboarding ${got?.outcome ?? 'not recorded'}${got?.reason ? `: ${got.reason}` : ''}`;
+    return { ...row, outcome: 'failed', reason: why };
+  }
+  if (row.action === 'prune' && prune) return { ...row, outcome: 'pruned', reason: `offboarded (${got.outcome})` };
+  return { ...row, reason: `offboarded (${got.outcome}); to be created again` };
+}
+
 /** Create and repair rows take their outcome from the create child's report (its rows are keyed by number). */
 export function withCreateOutcomes(
   rows: ApplyRow[],

@@ -63,3 +63,10 @@ export function withoutStack<E extends Error>(err: E): E {
   err.stack = '';
   return err;
 }
+
+/** The innermost message of a failure and its causes (a child's activity's own words, not "Child Workflow execution failed"). */
+export function rootMessage(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  while (e && typeof e === 'object' && e.cause) e = e.cause as typeof e;
+  return e?.message ?? String(err);
+}

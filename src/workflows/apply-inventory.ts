@@ -22,6 +22,7 @@ import {
 import type { Activities } from '../activities';
 import {
   applyWorkflowId,
+  offboardedRow,
   parseApplyInput,
   pick,
   planDifferences,
@@ -33,17 +34,20 @@ import {
   type ApplyRow,
 } from '../domain/apply';
 import type { BulkOnboardInput } from '../domain/bulk-onboarding';
-import { withoutStack } from '../domain/failure-types';
+import { rootMessage, withoutStack } from '../domain/failure-types';
 import { offboardWorkflowId, type OffboardResult } from '../domain/offboarding';
 import type { PlanEntry } from '../domain/plan';
 import { bulkStoreOptions } from './activity-options';
 import { bulkOnboard } from './bulk-onboard';
 import { parseOrFailRun } from './invalid-input';
 import { offboardChannel } from './offboard-channel';
+import { offboardInBulk } from './apply/offboard-in-bulk';
 import { planInventory } from './plan-inventory';
 
 const { saveCreateRows, recordAdoptions } = proxyActivities<Activities>(bulkStoreOptions);
 
+/** Runs started before their offboardings went to one bulkOffboard child replay their batches of children. */
+export const OFFBOARD_IN_BULK_PATCH = 'apply-offboards-in-bulk';
 /** Runs started before adoption records existed replay leaving their adopt rows unchanged. */
 export const ADOPTION_RECORDS_PATCH = 'apply-records-adoptions';
 
@@ -70,15 +74,20 @@ export async function applyInventory(raw: ApplyInputRaw, carried?: ApplyCarried)
     return result(false);
   }
 
-  for (let i = state.nextRow; i < rows.length;) {
-    const batch: number[] = [];
-    for (; i < rows.length && batch.length < input.offboardWindow; i++) if (offboards(rows[i]!)) batch.push(i);
-    show(input, `offboarding: ${i} of ${rows.length} rows handled`);
-    await Promise.all(batch.map(async (k) => (rows[k] = await offboardRow(input, rows[k]!))));
-    const info = workflowInfo();
-    if (i < rows.length && (info.historyLength > HISTORY_EVENTS || info.continueAsNewSuggested))
-      return continueAsNew<typeof applyInventory>(raw, { plan, rows, nextRow: i });
-  }
+  const toOffboard = rows.flatMap((r, i) => (i >= state.nextRow && offboards(r) ? [i] : []));
+  if (toOffboard.length && patched(OFFBOARD_IN_BULK_PATCH)) {
+    show(input, `offboarding ${toOffboard.length} row(s) (repair and prune) in one bulk offboarding`);
+    await offboardInBulk(input, rows, toOffboard);
+  } else
+    for (let i = state.nextRow; i < rows.length;) {
+      const batch: number[] = [];
+      for (; i < rows.length && batch.length < input.offboardWindow; i++) if (offboards(rows[i]!)) batch.push(i);
+      show(input, `offboarding: ${i} of ${rows.length} rows handled`);
+      await Promise.all(batch.map(async (k) => (rows[k] = await offboardRow(input, rows[k]!))));
+      const info = workflowInfo();
+      if (i < rows.length && (info.historyLength > HISTORY_EVENTS || info.continueAsNewSuggested))
+        return continueAsNew<typeof applyInventory>(raw, { plan, rows, nextRow: i });
+    }
 
   const creates = rows.filter((r) => (r.action === 'create' || r.action === 'repair') && r.outcome === 'not-started');
   const out = result(true);
@@ -132,7 +141,7 @@ async function adoptRows(input: ApplyInput, rows: ApplyRow[]): Promise<void> {
     ]);
     outcome = { outcome: 'adopted', reason: `recorded as inventory "${inventory}"'s; no Bird write` };
   } catch (err) {
-    outcome = { outcome: 'failed', reason: `the adoption was not recorded: ${failureMessage(err)}` };
+    outcome = { outcome: 'failed', reason: `the adoption was not recorded: ${rootMessage(err)}` };
   }
   for (const i of at) rows[i] = { ...rows[i]!, ...outcome };
 }
@@ -151,13 +160,9 @@ async function offboardRow(input: ApplyInput, row: ApplyRow): Promise<ApplyRow> 
       staticSummary: `Offboard number ${phoneNumberId} from workspace ${workspaceId} (${row.action} of an apply)`,
     });
   } catch (err) {
-    return { ...row, outcome: 'failed', reason: `offboarding failed: ${failureMessage(err)}` };
+    return { ...row, outcome: 'failed', reason: `offboarding failed: ${rootMessage(err)}` };
   }
-  if (report.outcome === 'foreign-left-untouched')
-    return { ...row, outcome: 'failed', reason: 'a connector without our tag holds the number: left untouched' };
-  if (row.action === 'prune')
-    return { ...row, outcome: 'pruned', reason: `offboarded (${report.outcome}; ${report.birdWrites} Bird write(s))` };
-  return { ...row, reason: `offboarded (${report.outcome}); to be created again` };
+  return offboardedRow(row, report, input.prune);
 }
 
 /** The create (and repaired) rows, provisioned by one bulkOnboard child over an inventory of just them. */
@@ -198,9 +203,4 @@ function show(input: ApplyInput, what: string): void {
       `- **Stage:** ${what}`,
     ].join('\n'),
   );
-}
-
-function failureMessage(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  return err.cause instanceof Error ? err.cause.message : err.message;
 }

@@ -37,6 +37,7 @@ import {
   type BulkOffboardStage,
 } from '../domain/bulk-offboarding';
 import { bulkOffboardProgressQuery, bulkOffboardReportQuery } from '../domain/messages/bulk';
+import { rootMessage } from '../domain/failure-types';
 import { offboardWorkflowId } from '../domain/offboarding';
 import * as sa from '../domain/search-attributes';
 import { offboardChannel } from './offboard-channel';
@@ -146,8 +147,3 @@ async function runChild(input: BulkOffboardInput, row: number, value: BulkOffboa
 }
 
 /** The innermost cause's message: a child's failure wraps its activity's, which wraps Bird's answer. */
-function rootMessage(err: unknown): string {
-  let e = err as { message?: string; cause?: unknown } | undefined;
-  while (e && typeof e === 'object' && e.cause) e = e.cause as typeof e;
-  return e?.message ?? String(err);
-}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  offboardedRow,
   expectedOfSavedPlan,
   formatApply,
   planDifferences,
@@ -71,5 +72,28 @@ describe('apply (pure)', () => {
     // Still there (by Bird's index) or closed after the index: already active, with or without it.
     const existing = { connectorId: 'c', name: 'x' };
     assert.equal(decideRow({ ...known, existing }, '2026-02-01T00:00:00Z', true).action, 'done');
+  });
+
+  it("a repair or prune row from its offboarding's outcome: pruned, to be created again, or failed with the reason", () => {
+    const row = (action: 'repair' | 'prune') => ({
+      action,
+      phoneNumberId: 'n',
+      outcome: 'not-started' as const,
+      reason: '',
+    });
+    assert.equal(offboardedRow(row('prune'), { outcome: 'offboarded' }, true).outcome, 'pruned');
+    const repaired = offboardedRow(row('repair'), { outcome: 'already-absent' }, false);
+    assert.deepEqual(
+      [repaired.outcome, repaired.reason],
+      ['not-started', 'offboarded (already-absent); to be created again'],
+    );
+    const foreign = offboardedRow(row('repair'), { outcome: 'foreign-left-untouched' }, false);
+    assert.deepEqual(
+      [foreign.outcome, foreign.reason],
+      ['failed', 'a connector without our tag holds the number: left untouched'],
+    );
+    const failed = offboardedRow(row('prune'), { outcome: 'failed', reason: 'Bird said 500' }, true);
+    assert.deepEqual([failed.outcome, failed.reason], ['failed', 'offboarding failed: Bird said 500']);
+    assert.equal(offboardedRow(row('prune'), undefined, true).reason, 'offboarding not recorded');
   });
 });
