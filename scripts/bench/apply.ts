@@ -2,10 +2,12 @@
  * The bench's `apply` mode: provisions N numbers of an inventory by `apply` through the typed client with its
  * defaults (prepareApplyOf + startApply, as `starter apply` does), then applies the same inventory again to the
  * converged workspace, twice: as by default (the plan reads the list pages and each kept connector's status) and
- * with `refresh: false` (`--no-refresh`: the list pages only). Then N other numbers provisioned by a plain bulk run (no
- * inventory's) are adopted by an apply, and that inventory applied once more. For each apply it prints Bird calls per 1,000 numbers by
- * operation and billable Temporal actions per 1,000 numbers (src/domain/billable-actions.ts over the
- * history of every run the apply started: itself, its plan, its create child and that child's provisionings).
+ * with `refresh: false` (`--no-refresh`: the list pages only). Then N other numbers provisioned by a plain bulk run
+ * (no inventory's) are adopted by an apply, and that inventory applied once more. Last, the first inventory cut to
+ * one number is applied with prune (N - 1 offboardings, through the apply's bulk offboarding). For each apply it
+ * prints Bird calls per 1,000 numbers by operation and billable Temporal actions per 1,000 numbers
+ * (src/domain/billable-actions.ts over the history of every run the apply started: itself, its plan, its children
+ * and theirs).
  */
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
@@ -48,10 +50,15 @@ export async function applyScenario(b: ApplyBench): Promise<Record<string, unkno
   if (again.result.changed || again.result.counts.keep !== b.numbers)
     throw new Error(`the converged apply was not a no-op: ${JSON.stringify(again.result.counts)}`);
   b.say(`[apply] and again without refresh (the list pages only) …`);
-  const listOnly = await measuredApply(b, inventory, name, false);
+  const listOnly = await measuredApply(b, inventory, name, { refresh: false });
   if (listOnly.result.changed || listOnly.result.counts.keep !== b.numbers)
     throw new Error(`the converged apply without refresh was not a no-op: ${JSON.stringify(listOnly.result.counts)}`);
   const adoption = await adoptScenario(b, name, poll);
+  b.say(`[apply] the first inventory cut to one number, applied with prune …`);
+  const kept = await b.inventory(`prune-${name}`, numbers.slice(0, 1), {});
+  const pruned = await measuredApply(b, kept, name, { refresh: false, prune: true });
+  const prunedRows = pruned.result.rows.filter((r) => r.outcome === 'pruned').length;
+  if (prunedRows !== b.numbers - 1) throw new Error(`the prune did not prune ${b.numbers - 1}: ${prunedRows}`);
   const figures = {
     mode: 'apply',
     numbers: b.numbers,
@@ -59,6 +66,11 @@ export async function applyScenario(b: ApplyBench): Promise<Record<string, unkno
     convergedNoRefresh: listOnly.figures,
     first: first.figures,
     ...adoption,
+    prune: {
+      ...pruned.figures,
+      pruned: prunedRows,
+      numbersPerSecond: +(prunedRows / pruned.figures.wallSeconds).toFixed(2),
+    },
   };
   b.say(JSON.stringify(figures, null, 2));
   return figures;
@@ -95,8 +107,13 @@ async function adoptScenario(b: ApplyBench, name: string, poll: number) {
   return { adopting: adopted.figures, afterAdoption: after.figures };
 }
 
-async function measuredApply(b: ApplyBench, inventory: PreparedInventory, name: string, refresh = true) {
-  const { input } = await prepareApplyOf(b.store, inventory, { inventory: name, refresh });
+async function measuredApply(
+  b: ApplyBench,
+  inventory: PreparedInventory,
+  name: string,
+  args: { refresh?: boolean; prune?: boolean } = {},
+) {
+  const { input } = await prepareApplyOf(b.store, inventory, { inventory: name, ...args });
   const callsBefore = b.sim.calls().length;
   const startedAt = new Date(Date.now() - 1_000);
   const t0 = Date.now();
