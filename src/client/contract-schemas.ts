@@ -165,6 +165,8 @@ export const CALLER_FAILURE_TYPES = {
     'Bird already has a connector for this number that is not ours: a cause of ProvisioningFailed; it was left untouched.',
   [FailureType.channelFailed]: 'the channel ended in an error status: a cause of ProvisioningFailed.',
   [FailureType.secretNotFound]: 'a secret reference is not configured on the worker: a cause of ProvisioningFailed.',
+  [FailureType.beingOffboarded]:
+    "the number's offboarding was running when the create was due: a cause of ProvisioningFailed; nothing was sent to Bird. Start again once the offboarding has finished.",
 } as const;
 
 export const ProvisioningFailureSchema = z
