@@ -78,15 +78,8 @@ export function offboardScenarios(provisionToTheEnd: Provision, subscription: ob
     },
     // One of each changing action the apply carries out, with prune; its create child (createAgain) recorded too.
     'apply-create-repair-prune': async (stack: Stack) => {
-      const [kept, broken, pruned] = ['Kept', 'Broken', 'Pruned'].map((name) => {
-        const input = smsInput(stack);
-        input.connector.name = nameWithInventory(name, 'team-a');
-        return input;
-      });
-      for (const input of [kept!, broken!, pruned!]) await provisionToTheEnd(stack, input);
-      const brokenId = stack.sim.connectors().find((c) => c.number?.numberId === numberOf(broken!))!.id;
-      stack.sim.setChannelStatus(brokenId, 'error', 'inactive', 'drift made by hand');
-      const args = await inventoryArgs(stack, [numberOf(kept!), numberOf(broken!), randomUUID()]);
+      const { kept, broken } = await driftedInventory(stack, provisionToTheEnd);
+      const args = await inventoryArgs(stack, [numberOf(kept), numberOf(broken), randomUUID()]);
       const { result } = await applyFromFile(
         stack.client,
         stack.bulkStore,
@@ -111,15 +104,8 @@ export function offboardScenarios(provisionToTheEnd: Provision, subscription: ob
     },
     // Repair and prune through one bulkOffboard child (its history recorded too), then the create child.
     'apply-offboards-in-bulk': async (stack: Stack) => {
-      const [kept, broken, pruned] = ['Kept', 'Broken', 'Pruned'].map((name) => {
-        const input = smsInput(stack);
-        input.connector.name = nameWithInventory(name, 'team-a');
-        return input;
-      });
-      for (const input of [kept!, broken!, pruned!]) await provisionToTheEnd(stack, input);
-      const brokenId = stack.sim.connectors().find((c) => c.number?.numberId === numberOf(broken!))!.id;
-      stack.sim.setChannelStatus(brokenId, 'error', 'inactive', 'drift made by hand');
-      const args = await inventoryArgs(stack, [numberOf(kept!), numberOf(broken!)]);
+      const { kept, broken } = await driftedInventory(stack, provisionToTheEnd);
+      const args = await inventoryArgs(stack, [numberOf(kept), numberOf(broken)]);
       const opts = { taskQueue: stack.taskQueue, bulk: { sweepIntervalMs: 2_000 } };
       const { result } = await applyFromFile(stack.client, stack.bulkStore, { ...args, prune: true }, opts);
       if (!result.rows.some((r) => r.outcome === 'pruned'))
@@ -137,6 +123,19 @@ export function offboardScenarios(provisionToTheEnd: Provision, subscription: ob
       return applyWorkflowId(stack.workspaceId, 'team-a');
     },
   };
+}
+
+/** Three numbers of inventory team-a provisioned, one then put in error by hand (repair), one to drop (prune). */
+async function driftedInventory(stack: Stack, provisionToTheEnd: Provision) {
+  const [kept, broken, pruned] = ['Kept', 'Broken', 'Pruned'].map((name) => {
+    const input = smsInput(stack);
+    input.connector.name = nameWithInventory(name, 'team-a');
+    return input;
+  });
+  for (const input of [kept!, broken!, pruned!]) await provisionToTheEnd(stack, input);
+  const brokenId = stack.sim.connectors().find((c) => c.number?.numberId === numberOf(broken!))!.id;
+  stack.sim.setChannelStatus(brokenId, 'error', 'inactive', 'drift made by hand');
+  return { kept: kept!, broken: broken! };
 }
 
 async function inventoryArgs(stack: Stack, numbers: string[]) {

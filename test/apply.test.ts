@@ -15,6 +15,7 @@ import { ensureApplySchedule } from '../src/client/apply-schedule';
 import { planFromFile } from '../src/client/plan-client';
 import { applyWorkflowId, expectedOfSavedPlan, type ApplyResult } from '../src/domain/apply';
 import { nameWithInventory, parseInventoryName } from '../src/domain/plan';
+import { smsBulkDefaults } from './helpers/inventory';
 import { startStack, type Stack } from './helpers/stack';
 import { runStarter } from './helpers/starter-process';
 import { forgetRuns, provisionNamed, seedConnector } from './helpers/workspace-state';
@@ -63,15 +64,7 @@ describe('apply', function () {
     file = join(dir, 'inventory.csv');
     defaultsFile = join(dir, 'defaults.json');
     await writeFile(file, `phoneNumberId\n${[1, 2, 3, 4, 5].map((i) => n[i]).join('\n')}\n`);
-    defaults = {
-      workspaceId: stack.workspaceId,
-      organizationId: stack.organizationId,
-      connector: {
-        connectorTemplateRef: 'sms-messagebird:1',
-        name: 'Team A',
-        arguments: { channelMessageType: 'transactional' },
-      },
-    };
+    defaults = smsBulkDefaults(stack, { name: 'Team A' });
     await writeFile(defaultsFile, JSON.stringify(defaults));
 
     const saved = await planFromFile(stack.client, { file, defaults, inventory: 'team-a' }, opts());

@@ -15,6 +15,7 @@ import { applyFromFile } from '../src/client/apply-client';
 import { dataConverterFromEnv } from '../src/codec/env';
 import { GZIP_ENCODING } from '../src/codec/gzip-codec';
 import { nameWithInventory } from '../src/domain/plan';
+import { smsBulkDefaults } from './helpers/inventory';
 import { startStack, type Stack } from './helpers/stack';
 
 const NUMBERS = 12_000;
@@ -41,15 +42,7 @@ describe('an inventory of 12,000 numbers', function () {
     );
     const file = join(await mkdtemp(join(tmpdir(), 'large-inventory-')), 'inventory.csv');
     await writeFile(file, `phoneNumberId\n${numbers.join('\n')}\n`);
-    const defaults = {
-      workspaceId: stack.workspaceId,
-      organizationId: stack.organizationId,
-      connector: {
-        connectorTemplateRef: 'sms-messagebird:1',
-        name: 'Team A',
-        arguments: { channelMessageType: 'transactional' },
-      },
-    };
+    const defaults = smsBulkDefaults(stack, { name: 'Team A' });
     const client = new Client({
       connection: stack.client.connection,
       namespace: stack.client.options.namespace,

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planFromFile } from '../src/client/plan-client';
 import { nameWithInventory, type Plan } from '../src/domain/plan';
+import { smsBulkDefaults } from './helpers/inventory';
 import { startStack, type Stack } from './helpers/stack';
 import { runStarter } from './helpers/starter-process';
 import { provisionNamed, seedConnector } from './helpers/workspace-state';
@@ -48,15 +49,7 @@ describe('plan', function () {
     file = join(dir, 'inventory.csv');
     defaultsFile = join(dir, 'defaults.json');
     await writeFile(file, `phoneNumberId\n${[1, 2, 3, 4, 5].map((i) => n[i]).join('\n')}\n`);
-    const defaults = {
-      workspaceId: stack.workspaceId,
-      organizationId: stack.organizationId,
-      connector: {
-        connectorTemplateRef: 'sms-messagebird:1',
-        name: 'Team A',
-        arguments: { channelMessageType: 'transactional' },
-      },
-    };
+    const defaults = smsBulkDefaults(stack, { name: 'Team A' });
     await writeFile(defaultsFile, JSON.stringify(defaults));
 
     const before = stack.sim.calls().length;

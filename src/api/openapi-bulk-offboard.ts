@@ -3,6 +3,7 @@
  * events and cancel, as bulk onboarding's; the state's and the request's schemas are src/api/openapi-lifecycle.ts's.
  */
 import {
+  cancelResponses,
   BulkProgressEvent,
   COMMON_ERRORS,
   Location,
@@ -104,12 +105,7 @@ export function bulkOffboardingPaths(): Json {
           'Cancel a running bulk offboarding: the offboardings in its window stop cleanly, the rows not started stay untouched; it ends cancelled with its report',
         parameters: [id],
         responses: {
-          '202': {
-            description: 'cancellation requested; follow it with GET',
-            headers: Location,
-            content: json(ref('BulkOffboardingState')),
-          },
-          '409': { description: 'it had already ended: its state', content: json(ref('BulkOffboardingState')) },
+          ...cancelResponses('BulkOffboardingState'),
           ...readErrors,
         },
       },

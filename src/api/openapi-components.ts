@@ -100,6 +100,14 @@ export const RetryAfter = {
 };
 export const Location = { Location: { description: 'where to follow it', schema: { type: 'string' } } };
 
+/** A cancel's two answers, with the run's state either way. */
+export function cancelResponses(state: string) {
+  return {
+    '202': { description: 'cancellation requested; follow it with GET', headers: Location, content: json(ref(state)) },
+    '409': { description: 'it had already ended: its state', content: json(ref(state)) },
+  };
+}
+
 export const COMMON_ERRORS = {
   '401': error('no API key, or an unknown one'),
   '429': error('too many requests for this API key', RetryAfter),

@@ -5,6 +5,7 @@
  * every exchange of the tests against it.
  */
 import {
+  cancelResponses,
   type Json,
   components,
   ref,
@@ -61,12 +62,7 @@ function onePaths(parameters: Json[]): Json[] {
         summary: 'Cancel a running provisioning: it deletes what it made, then ends cancelled',
         parameters,
         responses: {
-          '202': {
-            description: 'cancellation requested; follow it with GET',
-            headers: Location,
-            content: json(ref('ProvisioningState')),
-          },
-          '409': { description: 'it had already ended: its state', content: json(ref('ProvisioningState')) },
+          ...cancelResponses('ProvisioningState'),
           '400': error('a bad id (named)'),
           '404': error('no such provisioning (or not this key’s workspace)'),
           ...COMMON_ERRORS,
