@@ -15,7 +15,7 @@ import { connectorActivities } from './connectors';
 import { classified } from './failures';
 import { heartbeating } from './heartbeat';
 import { offboardingActivities } from './offboarding';
-import { offboardingGuard } from './offboarding-guard';
+import { offboardingGuard, type RunningOffboarding } from './offboarding-guard';
 import { planActivities } from './plan';
 import { reconcileActivities } from './reconcile';
 import { secretReferenceActivities } from './secret-references';
@@ -30,6 +30,8 @@ export interface ActivityDeps {
   temporal?: () => Client;
   /** Bird's limits as this worker is told them (a bulk run sizes its window from them). */
   birdRateLimits?: BirdRateLimits;
+  /** The client's offboarding lookup (the worker hands it in): the create refuses while one runs. */
+  runningOffboarding?: RunningOffboarding;
 }
 
 type BirdActivities = ReturnType<typeof connectorActivities> &
@@ -47,7 +49,12 @@ export type Activities = { [K in keyof RawActivities]: RawActivities[K] };
 export function createActivities(deps: ActivityDeps): Activities {
   const adoptions = deps.bulkStore && new AdoptionRecords(deps.bulkStore.backend);
   const bird: BirdActivities = {
-    ...connectorActivities({ ...deps, refuseWhileOffboarding: offboardingGuard(deps.temporal) }),
+    ...connectorActivities({
+      ...deps,
+      ...(deps.runningOffboarding
+        ? { refuseWhileOffboarding: offboardingGuard(deps.runningOffboarding, deps.temporal) }
+        : {}),
+    }),
     ...subscriptionActivities(deps),
     ...bulkActivities({
       bird: deps.bird,

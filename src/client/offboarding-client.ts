@@ -3,9 +3,9 @@
  * Also the other half of "two operations on one number never interleave": a provisioning is refused while the
  * number's offboarding runs (refuseWhileOffboarding, called by every provisioning start of the client).
  */
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import { beingOffboardedMessage, runningOffboarding } from '../activities/offboarding-guard';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import {
+  beingOffboardedMessage,
   channelLabel,
   offboardWorkflowId,
   parseOffboardInput,
@@ -78,6 +78,18 @@ export class ProvisioningRefused extends Error {
  * A provisioning started while the number's offboarding runs is refused with the reason, not queued: the caller
  * asked for a channel that is being taken away, and should decide again once the offboarding has finished.
  */
+/** The workflow id of the channel's offboarding while it runs; undefined when none does. */
+export async function runningOffboarding(client: Client, key: ChannelKey): Promise<string | undefined> {
+  const workflowId = offboardWorkflowId(key);
+  try {
+    const d = await client.workflow.getHandle(workflowId).describe();
+    return d.status.name === 'RUNNING' ? workflowId : undefined;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
 export async function refuseWhileOffboarding(client: Client, key: ChannelKey): Promise<void> {
   const workflowId = await runningOffboarding(client, key);
   if (workflowId) throw new ProvisioningRefused(beingOffboardedMessage(key, workflowId), workflowId);

@@ -202,3 +202,8 @@ export function offboardSummary(r: OffboardResult): string {
     parts.push(`left behind: webhook subscription(s) ${r.leftBehind.map((l) => l.subscriptionId).join(', ')}`);
   return parts.join('; ');
 }
+
+/** Why a provisioning is refused while its channel's offboarding runs (the doors' refusal and the create's alike). */
+export function beingOffboardedMessage(key: ChannelKey, offboardingWorkflowId: string): string {
+  return `${channelLabel(key)} is being offboarded (${offboardingWorkflowId}); start its provisioning again once that has finished`;
+}

@@ -5,6 +5,7 @@
  * workflow bundle (bundled once per test run, or at image build time by scripts/bundle-workflows.ts) and a Bird
  * client pointed at the simulator.
  */
+import { runningOffboarding } from '../client/offboarding-client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, type State, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type Activities, type ActivityDeps } from '../activities';
@@ -106,6 +107,7 @@ export async function createProvisioningWorker(opts: ProvisioningWorkerOptions):
     bulkStore: opts.bulkStore,
     temporal: opts.temporal,
     birdRateLimits: limits,
+    runningOffboarding,
   });
   const activities = opts.wrapActivities ? opts.wrapActivities(real) : real;
   const common: WorkerOptions = {
