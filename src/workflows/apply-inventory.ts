@@ -1,14 +1,14 @@
 /**
  * applyInventory: carries out an inventory's plan as one durable run (src/domain/apply.ts says what each action
  * becomes). It plans again against Bird's state at its start (a planInventory child, reads only) and, given a saved
- * plan, refuses to go on if the fresh one differs. Then it offboards the repair rows and, when asked, the prune rows
- * (offboardChannel children, a bounded batch at a time), and provisions the create and repaired rows through one
- * bulkOnboard child over them (its window, rate limits and report). The adopt rows are recorded as the inventory's in
- * the bulk store (no Bird write), so later plans keep them. A workspace that already matches gets no write at all:
- * the plan only reads.
+ * plan, refuses to go on if the fresh one differs. It records the adopt rows as the inventory's in the bulk store (no
+ * Bird write), so later plans keep them. Then it offboards the repair rows and, when asked, the prune rows through
+ * one bulkOffboard child over them, and provisions the create and repaired rows through one bulkOnboard child over
+ * them: each child has its window, rate limits, report and history bounds. A workspace that already matches gets no
+ * write at all: the plan only reads.
  *
- * Histories stay bounded: after each batch of offboardings the run continues as new once its history is large,
- * carrying the plan's outcome rows and where it stands.
+ * Runs started before the offboardings went to a child offboarded them in batches of offboardChannel children, and
+ * continued as new between batches once their history was large, carrying the rows; they replay as they ran.
  */
 import {
   ApplicationFailure,
