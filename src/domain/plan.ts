@@ -134,7 +134,7 @@ function judgeListed(c: WorkspaceConnector, input: PlanInput): Omit<PlanEntry, '
   if (health(c) === 'broken')
     return { ...at, ...madeBy, action: 'repair', reason: `ours but ${state}: deleted and created again` };
   if (!inventory)
-    return { ...at, action: 'adopt', reason: `ours by tag (${state}) but no inventory's: recorded as this one's` };
+    return { ...at, action: 'adopt', reason: `ours by tag (${state}), no inventory's: apply records it as this one's` };
   return { ...at, ...madeBy, action: 'keep', reason: `ours and ${state}` };
 }
 
