@@ -93,8 +93,9 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: ApiContext, opts: 
     const first = tick(await progressOf(ctx, request));
     const workflowId = bulkWorkflowIdOf(request.params.id);
     await streamProgress(reply, ctx.sseIntervalMs, first, async () => {
-      const read = () => readBulkProgress(ctx.client, workflowId);
-      const { status, progress } = await ctx.client.withDeadline(Date.now() + ctx.queryTimeoutMs, read);
+      const { status, progress } = await readBulkProgress(ctx.client, workflowId, {
+        queryTimeoutMs: ctx.queryTimeoutMs,
+      });
       return tick(progress, status);
     });
   });

@@ -2,6 +2,7 @@
  * The typed API for bulk onboarding: read and validate an inventory file against its defaults, store it, start (or
  * attach to) its bulk run, follow its progress, cancel it, and build its report from the store.
  */
+import { readRunProgress } from './run-progress';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import {
   parseCsv,
@@ -180,17 +181,13 @@ export async function getBulkProgress(client: Client, workflowId: string): Promi
   return client.workflow.getHandle(workflowId).query(bulkProgressQuery);
 }
 
-/**
- * The run's status and progress, what a progress stream follows until the status is not RUNNING: a run terminated,
- * failed or timed out never gets to say so in its progress (its stage stays where it stopped).
- */
+/** The run's status and progress, what a progress stream follows (src/client/run-progress.ts). */
 export async function readBulkProgress(
   client: Client,
   workflowId: string,
+  opts: { queryTimeoutMs: number },
 ): Promise<{ status: string; progress: BulkProgress }> {
-  const d = await client.workflow.getHandle(workflowId).describe();
-  const handle = client.workflow.getHandle(workflowId, d.runId, { followRuns: false });
-  return { status: d.status.name, progress: await handle.query(bulkProgressQuery) };
+  return readRunProgress(client, workflowId, bulkProgressQuery, opts);
 }
 
 export async function cancelBulk(client: Client, workflowId: string): Promise<void> {

@@ -9,6 +9,7 @@ import { offboardReportRows, type OffboardReportRow } from '../bulk/offboard-fil
 import type { BulkStore } from '../bulk/store';
 import { everyRowResult, type BulkOffboardProgress, type BulkOffboardResult } from '../domain/bulk-offboarding';
 import { bulkOffboardProgressQuery, bulkOffboardReportQuery } from '../domain/messages/bulk';
+import { readRunProgress } from './run-progress';
 
 export type BulkOffboardReading = { workflowId: string; runId: string } & (
   | { status: 'RUNNING'; progress: BulkOffboardProgress }
@@ -54,13 +55,9 @@ export async function readBulkOffboard(
 export async function readBulkOffboardProgress(
   client: Client,
   workflowId: string,
-  { queryTimeoutMs }: { queryTimeoutMs: number },
+  opts: { queryTimeoutMs: number },
 ): Promise<{ status: string; progress: BulkOffboardProgress }> {
-  const deadline = () => Date.now() + queryTimeoutMs;
-  const d = await client.withDeadline(deadline(), () => client.workflow.getHandle(workflowId).describe());
-  const handle = client.workflow.getHandle(workflowId, d.runId, { followRuns: false });
-  const progress = await client.withDeadline(deadline(), () => handle.query(bulkOffboardProgressQuery));
-  return { status: d.status.name, progress };
+  return readRunProgress(client, workflowId, bulkOffboardProgressQuery, opts);
 }
 
 /**

@@ -176,6 +176,11 @@ export function formatApply(r: ApplyResult): string {
   return lines.join('\n');
 }
 
+/** A repair or prune row whose connector has no number: offboarding goes by number, so it is left for people. */
+export function skippedWithoutNumber(row: ApplyRow): ApplyRow {
+  return { ...row, outcome: 'skipped', reason: 'its connector has no number: offboard it by template and name' };
+}
+
 /**
  * A repair or prune row once its offboarding ended (`outcome` of the bulk offboarding's row, or a failure's reason):
  * a pruned row is done; a repaired one stays `not-started` until its create; anything else failed.

@@ -26,6 +26,7 @@ import {
   parseApplyInput,
   pick,
   planDifferences,
+  skippedWithoutNumber,
   unchangedRow,
   type ApplyCarried,
   type ApplyInput,
@@ -150,8 +151,7 @@ async function adoptRows(input: ApplyInput, rows: ApplyRow[]): Promise<void> {
 async function offboardRow(input: ApplyInput, row: ApplyRow): Promise<ApplyRow> {
   const workspaceId = input.plan.workspaceId;
   const phoneNumberId = row.phoneNumberId;
-  if (!phoneNumberId)
-    return { ...row, outcome: 'skipped', reason: 'its connector has no number: offboard it by template and name' };
+  if (!phoneNumberId) return skippedWithoutNumber(row);
   let report: OffboardResult;
   try {
     report = await executeChild(offboardChannel, {

@@ -5,7 +5,13 @@
  */
 import { executeChild, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { applyWorkflowId, offboardedRow, type ApplyInput, type ApplyRow } from '../../domain/apply';
+import {
+  applyWorkflowId,
+  offboardedRow,
+  skippedWithoutNumber,
+  type ApplyInput,
+  type ApplyRow,
+} from '../../domain/apply';
 import type { StoredBulkOffboardInput } from '../../domain/bulk-offboarding';
 import { rootMessage } from '../../domain/failure-types';
 import { bulkStoreOptions } from '../activity-options';
@@ -20,12 +26,7 @@ const PAGE_SIZE = 500;
 export async function offboardInBulk(input: ApplyInput, rows: ApplyRow[], at: number[]): Promise<void> {
   const { workspaceId, inventory } = input.plan;
   const numbered = at.filter((i) => rows[i]!.phoneNumberId !== undefined);
-  for (const i of at.filter((k) => rows[k]!.phoneNumberId === undefined))
-    rows[i] = {
-      ...rows[i]!,
-      outcome: 'skipped',
-      reason: 'its connector has no number: offboard it by template and name',
-    };
+  for (const i of at.filter((k) => rows[k]!.phoneNumberId === undefined)) rows[i] = skippedWithoutNumber(rows[i]!);
   if (!numbered.length) return;
   const stored = await saveOffboardRows.executeWithOptions(
     { summary: `store the ${numbered.length} rows to offboard` },
